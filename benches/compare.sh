@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: Nix (nix-instantiate) vs rnix-eval.
+#
+# Usage: benches/compare.sh [PROGRAM...]
+#   PROGRAM is a name from benches/programs/ (with or without .nix) or a path
+#   to a .nix file. Without arguments every benches/programs/*.nix is run.
+#
+# Environment:
+#   RNIX_EVAL      rnix-eval binary (default: <repo>/target/release/rnix-eval,
+#                  or $CARGO_TARGET_DIR/release/rnix-eval if that is set)
+#   NIX_EVAL       Nix evaluator (default: nix-instantiate)
+#   RUNS           runs per evaluator and program (default: 3; best time kept)
+#   BENCH_TIMEOUT  seconds before a single run is killed (default: 300)
+#
+# Exit status: 0 if every program ran on both sides with identical stdout,
+# 1 on setup errors (e.g. missing binary), 2 if any program had a MISMATCH or
+# failed on either side.
+set -euo pipefail
+
+SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
+ROOT=$(cd -- "$SCRIPT_DIR/.." && pwd -P)
+PROGRAMS_DIR="$SCRIPT_DIR/programs"
+
+RUNS=${RUNS:-3}
+BENCH_TIMEOUT=${BENCH_TIMEOUT:-300}
+NIX_EVAL=${NIX_EVAL:-nix-instantiate}
+
+die() { printf 'compare.sh: %s\n' "$*" >&2; exit 1; }
+
+[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer (got '$RUNS')"
+[[ "$BENCH_TIMEOUT" =~ ^[1-9][0-9]*$ ]] || die "BENCH_TIMEOUT must be a positive integer (got '$BENCH_TIMEOUT')"
+
+# --- resolve an executable: a bare name is looked up in PATH, a path is made
+# absolute relative to the directory the script was started from.
+resolve_exe() {
+    local exe=$1
+    if [[ "$exe" != */* ]]; then
+        command -v -- "$exe" 2>/dev/null || return 1
+    else
+        [[ "$exe" == /* ]] || exe="$PWD/$exe"
+        [[ -f "$exe" && -x "$exe" ]] || return 1
+        printf '%s\n' "$exe"
+    fi
+}
+
+# --- GNU time
+TIME_BIN=/usr/bin/time
+if [[ ! -x "$TIME_BIN" ]]; then
+    echo "compare.sh: $TIME_BIN not found; installing the 'time' package with apt-get" >&2
+    if [[ $(id -u) -eq 0 ]]; then SUDO=(); else SUDO=(sudo); fi
+    "${SUDO[@]}" apt-get update -qq >&2 || true
+    DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq time >&2 \
+        || die "could not install the 'time' package"
+    [[ -x "$TIME_BIN" ]] || die "$TIME_BIN still missing after installing 'time'"
+fi
+command -v timeout >/dev/null 2>&1 || die "'timeout' (coreutils) not found"
+
+# --- evaluators
+NIX_BIN=$(resolve_exe "$NIX_EVAL") || die "Nix evaluator '$NIX_EVAL' not found (set NIX_EVAL)"
+
+if [[ -n "${RNIX_EVAL:-}" ]]; then
+    RNIX_REQ=$RNIX_EVAL
+else
+    RNIX_REQ="${CARGO_TARGET_DIR:-$ROOT/target}/release/rnix-eval"
+    [[ "$RNIX_REQ" == /* ]] || RNIX_REQ="$ROOT/$RNIX_REQ"
+fi
+if ! RNIX_BIN=$(resolve_exe "$RNIX_REQ"); then
+    {
+        echo "compare.sh: rnix-eval binary not found: $RNIX_REQ"
+        echo "Build it first:"
+        echo "    (cd '$ROOT' && cargo build --release -p rnix-eval-cli)"
+        echo "or point RNIX_EVAL at an rnix-eval binary."
+    } >&2
+    exit 1
+fi
+
+# --- programs
+declare -a PROGS=()
+if [[ $# -eq 0 ]]; then
+    shopt -s nullglob
+    PROGS=("$PROGRAMS_DIR"/*.nix)
+    shopt -u nullglob
+    [[ ${#PROGS[@]} -gt 0 ]] || die "no programs in $PROGRAMS_DIR"
+else
+    for arg in "$@"; do
+        if [[ -f "$arg" ]]; then
+            p=$(cd -- "$(dirname -- "$arg")" && pwd -P)/$(basename -- "$arg")
+        elif [[ -f "$PROGRAMS_DIR/$arg" ]]; then
+            p="$PROGRAMS_DIR/$arg"
+        elif [[ -f "$PROGRAMS_DIR/$arg.nix" ]]; then
+            p="$PROGRAMS_DIR/$arg.nix"
+        else
+            die "unknown program '$arg' (see $PROGRAMS_DIR)"
+        fi
+        PROGS+=("$p")
+    done
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/rnix-bench.XXXXXX")
+trap 'rm -rf -- "$WORK"' EXIT
+
+# run_one BIN PROGRAM OUTPREFIX -> prints "<seconds> <maxrss-KiB> <exit-status>"
+# stdout/stderr of the evaluator go to OUTPREFIX.out / OUTPREFIX.err.
+run_one() {
+    local bin=$1 prog=$2 prefix=$3 status=0
+    "$TIME_BIN" -f '%e %M' -o "$prefix.time" \
+        timeout "$BENCH_TIMEOUT" "$bin" --eval --strict "$prog" \
+        >"$prefix.out" 2>"$prefix.err" </dev/null || status=$?
+    local t="" m=""
+    # GNU time prepends "Command exited with non-zero status N" lines; take the last line.
+    read -r t m < <(tail -n 1 "$prefix.time") || true
+    printf '%s %s %s\n' "${t:-0}" "${m:-0}" "$status"
+}
+
+# bench BIN PROGRAM TAG -> sets BEST_T, PEAK_M, STATUS; leaves $WORK/TAG.out/.err
+bench() {
+    local bin=$1 prog=$2 tag=$3 i t m s
+    BEST_T="" PEAK_M=0 STATUS=0
+    for ((i = 1; i <= RUNS; i++)); do
+        read -r t m s < <(run_one "$bin" "$prog" "$WORK/$tag.run")
+        if [[ $i -eq 1 ]]; then
+            cp -- "$WORK/$tag.run.out" "$WORK/$tag.out"
+            cp -- "$WORK/$tag.run.err" "$WORK/$tag.err"
+        fi
+        if [[ "$s" -ne 0 ]]; then
+            STATUS=$s
+            cp -- "$WORK/$tag.run.out" "$WORK/$tag.out"
+            cp -- "$WORK/$tag.run.err" "$WORK/$tag.err"
+            BEST_T=$t PEAK_M=$m
+            return 0   # do not repeat failing runs
+        fi
+        if [[ -z "$BEST_T" ]] || awk -v a="$t" -v b="$BEST_T" 'BEGIN { exit !(a < b) }'; then
+            BEST_T=$t
+        fi
+        if ((m > PEAK_M)); then PEAK_M=$m; fi
+    done
+    return 0
+}
+
+fmt_row() { printf '%-16s %9s %9s %8s %9s %9s %8s  %s\n' "$@"; }
+
+echo "nix:  $NIX_BIN ($("$NIX_BIN" --version 2>/dev/null | head -n 1 || echo '?'))"
+echo "rnix: $RNIX_BIN"
+echo "runs: $RUNS per program and evaluator (best wall time, highest peak RSS)"
+echo
+fmt_row program "nix s" "rnix s" "t ratio" "nix MiB" "rnix MiB" "m ratio" status
+fmt_row ---------------- --------- --------- -------- --------- --------- -------- ------
+
+RATIOS="$WORK/ratios"
+: >"$RATIOS"
+FAILED=0
+declare -a DETAILS=()
+
+for prog in "${PROGS[@]}"; do
+    name=$(basename -- "$prog" .nix)
+
+    bench "$NIX_BIN" "$prog" nix
+    nix_t=$BEST_T nix_m=$PEAK_M nix_s=$STATUS
+    bench "$RNIX_BIN" "$prog" rnix
+    rnix_t=$BEST_T rnix_m=$PEAK_M rnix_s=$STATUS
+
+    if [[ $nix_s -ne 0 && $rnix_s -ne 0 ]]; then
+        status="FAIL(both: nix=$nix_s rnix=$rnix_s)"
+    elif [[ $nix_s -ne 0 ]]; then
+        status="FAIL(nix=$nix_s)"
+    elif [[ $rnix_s -ne 0 ]]; then
+        if [[ $rnix_s -eq 124 ]]; then status="TIMEOUT(rnix)"; else status="FAIL(rnix=$rnix_s)"; fi
+    elif cmp -s -- "$WORK/nix.out" "$WORK/rnix.out"; then
+        status=OK
+    else
+        status=MISMATCH
+    fi
+
+    read -r t_ratio m_ratio nix_mib rnix_mib < <(awk -v nt="$nix_t" -v rt="$rnix_t" \
+        -v nm="$nix_m" -v rm="$rnix_m" 'BEGIN {
+            tr = (nt > 0) ? sprintf("%.2f", rt / nt) : "n/a"
+            mr = (nm > 0) ? sprintf("%.2f", rm / nm) : "n/a"
+            printf "%s %s %.1f %.1f\n", tr, mr, nm / 1024, rm / 1024 }')
+
+    fmt_row "$name" "$nix_t" "$rnix_t" "$t_ratio" "$nix_mib" "$rnix_mib" "$m_ratio" "$status"
+
+    if [[ $status == OK ]]; then
+        # times below GNU time's 10 ms resolution are clamped to 0.01 s
+        awk -v nt="$nix_t" -v rt="$rnix_t" -v nm="$nix_m" -v rm="$rnix_m" 'BEGIN {
+            if (nt < 0.01) nt = 0.01; if (rt < 0.01) rt = 0.01
+            if (nm > 0 && rm > 0) print rt / nt, rm / nm }' >>"$RATIOS"
+    else
+        FAILED=$((FAILED + 1))
+        d="--- $name: $status"$'\n'
+        d+="nix stdout:  $(head -c 300 "$WORK/nix.out")"$'\n'
+        d+="rnix stdout: $(head -c 300 "$WORK/rnix.out")"$'\n'
+        if [[ $nix_s -ne 0 ]]; then d+="nix stderr:  $(head -c 600 "$WORK/nix.err")"$'\n'; fi
+        if [[ $rnix_s -ne 0 ]]; then d+="rnix stderr: $(head -c 600 "$WORK/rnix.err")"$'\n'; fi
+        DETAILS+=("$d")
+    fi
+done
+
+fmt_row ---------------- --------- --------- -------- --------- --------- -------- ------
+awk -v total="${#PROGS[@]}" '
+    { n++; lt += log($1); lm += log($2) }
+    END {
+        if (n == 0) { printf "geometric mean: n/a (no program matched on both sides)\n"; exit }
+        printf "geometric mean over %d/%d matching programs: time ratio %.2f, memory ratio %.2f (rnix/nix; < 1 means rnix is better)\n",
+            n, total, exp(lt / n), exp(lm / n)
+    }' "$RATIOS"
+
+if [[ ${#DETAILS[@]} -gt 0 ]]; then
+    echo
+    echo "Details of programs that did not match:"
+    for d in "${DETAILS[@]}"; do printf '%s' "$d"; done
+fi
+
+[[ $FAILED -eq 0 ]] || exit 2

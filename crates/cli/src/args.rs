@@ -1,0 +1,70 @@
+//! Command-line flags, named and shaped as `nix-instantiate`'s.
+
+use clap::Parser;
+
+#[derive(Parser, Debug)]
+#[command(name = "rnix-eval", version, about = "Evaluate Nix expressions (nix-instantiate compatible)")]
+pub struct Cli {
+    /// Files to evaluate (default ./default.nix; `-` reads stdin), or expressions with -E.
+    pub files: Vec<String>,
+
+    /// Evaluate and print the result instead of instantiating derivations.
+    #[arg(long)]
+    pub eval: bool,
+
+    /// Print the parsed expression instead of evaluating it.
+    #[arg(long)]
+    pub parse: bool,
+
+    /// Evaluate the result deeply (all attributes and list elements).
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Print the result as XML.
+    #[arg(long)]
+    pub xml: bool,
+
+    /// Leave source positions out of XML output.
+    #[arg(long = "no-location")]
+    pub no_location: bool,
+
+    /// The arguments are expressions, not files.
+    #[arg(short = 'E', long = "expr")]
+    pub expr: bool,
+
+    /// Select an attribute of the result (repeatable).
+    #[arg(short = 'A', long = "attr")]
+    pub attr: Vec<String>,
+
+    /// Pass NAME = EXPR to the top-level function.
+    #[arg(long, num_args = 2, value_names = ["NAME", "EXPR"], action = clap::ArgAction::Append)]
+    pub arg: Vec<String>,
+
+    /// Pass NAME = "STRING" to the top-level function.
+    #[arg(long, num_args = 2, value_names = ["NAME", "STRING"], action = clap::ArgAction::Append)]
+    pub argstr: Vec<String>,
+
+    /// Add a search path entry (`prefix=path` or `path`).
+    #[arg(short = 'I', long = "include")]
+    pub include: Vec<String>,
+
+    /// Show the full trace of an error.
+    #[arg(long = "show-trace")]
+    pub show_trace: bool,
+
+    /// Maximum depth of nested function calls.
+    #[arg(long = "max-call-depth", default_value_t = 10_000)]
+    pub max_call_depth: usize,
+
+    /// Accepted for compatibility; rnix-eval never writes during --eval.
+    #[arg(long = "read-write-mode")]
+    pub read_write_mode: bool,
+
+    /// Accepted for compatibility.
+    #[arg(long = "readonly-mode")]
+    pub readonly_mode: bool,
+}

@@ -1,0 +1,218 @@
+//! What `rnix-eval` does with its flags: evaluate each input, select `-A` paths, apply
+//! `--arg`s, and print like `nix-instantiate`.
+
+use crate::args::Cli;
+use rnix_eval_core::env::Env;
+use rnix_eval_core::error::{ErrorKind, EvalError, EvalResult};
+use rnix_eval_core::value::{Attr, AttrSet, Value};
+use rnix_eval_core::{print, Evaluator, Options};
+use rnix_eval_parser::{Origin, Symbol};
+use std::io::{Read, Write};
+
+/// The evaluation thread's stack: deep recursion is cut off by `Options::stack_budget`
+/// (a clean error) long before this is used up.
+pub const EVAL_STACK_SIZE: usize = 1 << 30;
+const STACK_BUDGET: usize = (1 << 30) - (16 << 20);
+
+pub fn run(cli: Cli) -> i32 {
+    let mut search_path = cli.include.clone();
+    if let Ok(nix_path) = std::env::var("NIX_PATH") {
+        search_path.extend(nix_path.split(':').filter(|s| !s.is_empty()).map(String::from));
+    }
+    let options = Options { search_path, max_call_depth: cli.max_call_depth, stack_budget: STACK_BUDGET };
+    let mut ev = Evaluator::new(options);
+    let cwd = std::env::current_dir().map(|d| d.to_string_lossy().into_owned()).unwrap_or_else(|_| "/".into());
+
+    let inputs: Vec<String> = if cli.files.is_empty() {
+        vec![if cli.expr { String::new() } else { "./default.nix".into() }]
+    } else {
+        cli.files.clone()
+    };
+
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for input in &inputs {
+        let result = if cli.parse { parse_one(&ev, &cli, input, &cwd) } else { eval_one(&mut ev, &cli, input, &cwd) };
+        match result {
+            Ok(text) => {
+                if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {
+                    return 1;
+                }
+            }
+            Err(e) => {
+                let _ = out.flush();
+                eprint!("{}", e.render(cli.show_trace));
+                return 1;
+            }
+        }
+    }
+    0
+}
+
+fn read_input(cli: &Cli, input: &str, cwd: &str) -> EvalResult<(Origin, String, String)> {
+    if cli.expr {
+        return Ok((Origin::String, cwd.to_string(), input.to_string()));
+    }
+    if input == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| EvalError::new(ErrorKind::Eval, format!("reading stdin: {e}"), None))?;
+        return Ok((Origin::Stdin, cwd.to_string(), text));
+    }
+    let mut path = rnix_eval_core::import::absolute_from_cwd(input);
+    if std::path::Path::new(&path).is_dir() {
+        path = format!("{path}/default.nix");
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        EvalError::new(ErrorKind::Eval, format!("getting status of '{path}': {}", io_reason(&e)), None)
+    })?;
+    let dir = std::path::Path::new(&path).parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok((Origin::Path(path), dir, text))
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "No such file or directory".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn parse_one(ev: &Evaluator, cli: &Cli, input: &str, cwd: &str) -> EvalResult<String> {
+    let (origin, dir, text) = read_input(cli, input, cwd)?;
+    let expr = rnix_eval_parser::parse_and_lower(origin, dir, &text, &ev.global_names)?;
+    Ok(format!("{}\n", rnix_eval_parser::show::show(&expr)))
+}
+
+fn eval_one(ev: &mut Evaluator, cli: &Cli, input: &str, cwd: &str) -> EvalResult<String> {
+    if !cli.eval {
+        return Err(EvalError::new(
+            ErrorKind::Eval,
+            "instantiating derivations is not implemented yet; use --eval or --parse",
+            None,
+        ));
+    }
+    let (origin, dir, text) = read_input(cli, input, cwd)?;
+    let root = match &origin {
+        Origin::Path(p) => ev.eval_file(p)?,
+        _ => ev.eval_source(origin.clone(), &dir, &text)?,
+    };
+    let auto_args = auto_args(ev, cli, cwd)?;
+    let paths = if cli.attr.is_empty() { vec![String::new()] } else { cli.attr.clone() };
+    let mut out = String::new();
+    for path in paths {
+        let v = select_attr_path(ev, root.clone(), &path, &auto_args)?;
+        let v = ev.force(&v)?;
+        let v = match &auto_args {
+            Some(args) => auto_call(ev, v, args)?,
+            None => v,
+        };
+        let v = if cli.strict { ev.force_deep(&v)? } else { ev.force(&v)? };
+        if cli.json {
+            out.push_str(&print::to_json(ev, &v, None)?);
+            out.push('\n');
+        } else if cli.xml {
+            out.push_str(&print::to_xml(ev, &v, !cli.no_location)?);
+        } else {
+            out.push_str(&print::print_value(ev, &v, cli.strict)?);
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+/// `--arg`/`--argstr` as a set, or `None` when there are none.
+fn auto_args(ev: &mut Evaluator, cli: &Cli, cwd: &str) -> EvalResult<Option<AttrSet>> {
+    if cli.arg.is_empty() && cli.argstr.is_empty() {
+        return Ok(None);
+    }
+    let mut entries = Vec::new();
+    for pair in cli.arg.chunks(2) {
+        let expr = rnix_eval_parser::parse_and_lower(Origin::String, cwd.to_string(), &pair[1], &ev.global_names)?;
+        let expr: &'static _ = Box::leak(Box::new(expr));
+        let value = ev.thunk(expr, &Env::new(None, 0));
+        entries.push(Attr { name: Symbol::intern(&pair[0]), value, pos: None });
+    }
+    for pair in cli.argstr.chunks(2) {
+        entries.push(Attr { name: Symbol::intern(&pair[0]), value: Value::string(pair[1].clone()), pos: None });
+    }
+    entries.reverse();
+    Ok(Some(AttrSet::from_unsorted(entries)))
+}
+
+/// Nix's `autoCallFunction`: call a function with formals using the `--arg`s.
+fn auto_call(ev: &mut Evaluator, f: Value, args: &AttrSet) -> EvalResult<Value> {
+    let Value::Lambda(closure) = &f else { return Ok(f) };
+    let Some(formals) = &closure.lambda.formals else { return Ok(f) };
+    let mut entries = Vec::new();
+    if formals.ellipsis {
+        entries = args.entries.clone();
+    } else {
+        for formal in formals.entries.iter() {
+            match args.get_attr(formal.name) {
+                Some(a) => entries.push(a.clone()),
+                None if formal.default.is_none() => {
+                    return Err(EvalError::new(
+                        ErrorKind::Eval,
+                        format!(
+                            "cannot evaluate a function that has an argument without a value ('{}')",
+                            formal.name
+                        ),
+                        Some(formal.span),
+                    ))
+                }
+                None => {}
+            }
+        }
+    }
+    ev.call(f, Value::attrs(AttrSet::from_unsorted(entries)), None)
+}
+
+/// `-A a.b.0.c`: select along attribute names and list indices.
+fn select_attr_path(ev: &mut Evaluator, root: Value, path: &str, auto: &Option<AttrSet>) -> EvalResult<Value> {
+    let mut v = root;
+    if path.is_empty() {
+        return Ok(v);
+    }
+    let empty = AttrSet::default();
+    for component in path.split('.') {
+        v = ev.force(&v)?;
+        v = auto_call(ev, v, auto.as_ref().unwrap_or(&empty))?;
+        v = ev.force(&v)?;
+        if let Ok(index) = component.parse::<usize>() {
+            if let Value::List(items) = &v {
+                match items.get(index) {
+                    Some(item) => {
+                        v = item.clone();
+                        continue;
+                    }
+                    None => {
+                        return Err(EvalError::new(
+                            ErrorKind::Eval,
+                            format!("list index {index} in selection path '{path}' is out of range"),
+                            None,
+                        ))
+                    }
+                }
+            }
+        }
+        let Value::Attrs(set) = &v else {
+            return Err(EvalError::new(
+                ErrorKind::Eval,
+                format!("the expression selected by the selection path '{path}' should be a set but is {}", v.type_desc()),
+                None,
+            ));
+        };
+        match set.get(Symbol::intern(component)) {
+            Some(next) => v = next.clone(),
+            None => {
+                return Err(EvalError::new(
+                    ErrorKind::Eval,
+                    format!("attribute '{component}' in selection path '{path}' not found"),
+                    None,
+                ))
+            }
+        }
+    }
+    Ok(v)
+}

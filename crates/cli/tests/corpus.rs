@@ -1,0 +1,225 @@
+//! Runs `rnix-eval` over the conformance corpus in `nix-tests/lang` and compares with the
+//! outputs Nix produced (see `nix-tests/README.md`). Ends with `N passed, M failed`.
+//!
+//! `RNIX_CORPUS_FILTER=substring` runs only matching cases; `RNIX_CORPUS_VERBOSE=1` prints
+//! every failure in full.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CASE_TIMEOUT: Duration = Duration::from_secs(60);
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    EvalOkay,
+    EvalFail,
+    ParseOkay,
+    ParseFail,
+}
+
+struct Case {
+    name: String,
+    kind: Kind,
+    dir: PathBuf,
+}
+
+struct Outcome {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    timed_out: bool,
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../nix-tests/lang");
+    let root = root.canonicalize().expect("nix-tests/lang exists");
+    let filter = std::env::var("RNIX_CORPUS_FILTER").unwrap_or_default();
+    let verbose = std::env::var_os("RNIX_CORPUS_VERBOSE").is_some();
+    let mut cases: Vec<Case> = std::fs::read_dir(&root)
+        .expect("read corpus")
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().to_string_lossy().into_owned();
+            let stem = name.strip_suffix(".nix")?.to_string();
+            let kind = if stem.starts_with("eval-okay-") {
+                Kind::EvalOkay
+            } else if stem.starts_with("eval-fail-") {
+                Kind::EvalFail
+            } else if stem.starts_with("parse-okay-") {
+                Kind::ParseOkay
+            } else if stem.starts_with("parse-fail-") {
+                Kind::ParseFail
+            } else {
+                return None;
+            };
+            Some(Case { name: stem, kind, dir: root.clone() })
+        })
+        .filter(|c| c.name.contains(&filter))
+        .collect();
+    cases.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let (mut passed, mut failed) = (0, 0);
+    let mut failures = Vec::new();
+    for case in &cases {
+        match check(case) {
+            Ok(()) => passed += 1,
+            Err(why) => {
+                failed += 1;
+                failures.push((case.name.clone(), why));
+            }
+        }
+    }
+    for (name, why) in &failures {
+        if verbose {
+            println!("FAIL {name}\n{why}\n");
+        } else {
+            let short: String = why.lines().take(6).collect::<Vec<_>>().join("\n    ");
+            println!("FAIL {name}\n    {short}");
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 {
+        std::process::exit(1);
+    }
+}
+
+fn read(path: &Path) -> Option<String> {
+    std::fs::read_to_string(path).ok()
+}
+
+/// The expected output: a `.modern` file (an intended difference from Nix 2.8, taken from
+/// modern Nix) wins over the Nix 2.8 output.
+fn expected(case: &Case, ext: &str) -> Result<String, String> {
+    let base = case.dir.join(&case.name);
+    if let Some(modern) = read(&base.with_extension("modern")) {
+        return Ok(modern);
+    }
+    read(&base.with_extension(ext)).ok_or_else(|| format!("missing {}.{ext}", case.name))
+}
+
+fn flags(case: &Case) -> Vec<String> {
+    match read(&case.dir.join(format!("{}.flags", case.name))) {
+        Some(f) => f.split_whitespace().map(String::from).collect(),
+        None => vec!["--strict".into()],
+    }
+}
+
+fn run(case: &Case, args: &[String]) -> Outcome {
+    let bin = env!("CARGO_BIN_EXE_rnix-eval");
+    let mut child = Command::new(bin)
+        .args(args)
+        .current_dir(&case.dir)
+        .env("NIX_PATH", "")
+        .env("NO_COLOR", "1")
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn rnix-eval");
+    let mut stdout_pipe = child.stdout.take().unwrap();
+    let mut stderr_pipe = child.stderr.take().unwrap();
+    let out_thread = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = stdout_pipe.read_to_end(&mut s);
+        s
+    });
+    let err_thread = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = stderr_pipe.read_to_end(&mut s);
+        s
+    });
+    let start = Instant::now();
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break Some(status);
+        }
+        if start.elapsed() > CASE_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            timed_out = true;
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let dir = case.dir.to_string_lossy().into_owned();
+    let clean = |b: Vec<u8>| String::from_utf8_lossy(&b).replace(&dir, "/pwd");
+    Outcome {
+        code: status.and_then(|s| s.code()),
+        stdout: clean(out_thread.join().unwrap()),
+        stderr: clean(err_thread.join().unwrap()),
+        timed_out,
+    }
+}
+
+/// The error block as the corpus records it: from the first `error:` line up to a blank
+/// line or the `--show-trace` hint.
+fn error_block(stderr: &str) -> String {
+    let mut out = String::new();
+    let mut started = false;
+    for line in stderr.lines() {
+        if !started {
+            if line.starts_with("error:") {
+                started = true;
+            } else {
+                continue;
+            }
+        }
+        if line.is_empty() || line.starts_with("(use '--show-trace'") {
+            break;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+fn check(case: &Case) -> Result<(), String> {
+    let file = format!("{}.nix", case.name);
+    let args: Vec<String> = match case.kind {
+        Kind::EvalOkay | Kind::EvalFail => {
+            let mut a = vec!["--eval".to_string()];
+            a.extend(flags(case));
+            a.push(file);
+            a
+        }
+        Kind::ParseOkay | Kind::ParseFail => vec!["--parse".into(), file],
+    };
+    let out = run(case, &args);
+    if out.timed_out {
+        return Err(format!("timed out after {CASE_TIMEOUT:?}"));
+    }
+    if out.code.is_none() {
+        return Err(format!("killed by a signal (crash)\nstderr: {}", out.stderr));
+    }
+    if out.stderr.contains("panicked at") {
+        return Err(format!("panicked:\n{}", out.stderr));
+    }
+    match case.kind {
+        Kind::EvalOkay | Kind::ParseOkay => {
+            let want = expected(case, "exp")?;
+            if out.code != Some(0) {
+                return Err(format!("exit {:?}, want 0\nstderr: {}", out.code, out.stderr));
+            }
+            if out.stdout != want {
+                return Err(format!("stdout differs\n want: {want}\n  got: {}", out.stdout));
+            }
+        }
+        Kind::EvalFail | Kind::ParseFail => {
+            let want = expected(case, "err")?;
+            if out.code == Some(0) {
+                return Err(format!("succeeded, want failure\nstdout: {}", out.stdout));
+            }
+            let got = error_block(&out.stderr);
+            // Bison's wording of syntax errors is not reproduced; the kind of error is.
+            let syntax = want.starts_with("error: syntax error");
+            let ok = if syntax { got.starts_with("error: syntax error") } else { got == want };
+            if !ok {
+                return Err(format!("error differs\n want: {want}\n  got: {got}"));
+            }
+        }
+    }
+    Ok(())
+}

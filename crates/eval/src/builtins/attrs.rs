@@ -1,0 +1,134 @@
+//! Attribute-set builtins. `mapAttrs` keeps values lazy; names come out sorted by bytes.
+
+use crate::error::EvalResult;
+use crate::primops::PrimOpDef;
+use crate::value::{Attr, AttrSet, Value};
+use crate::{bail, prim, Evaluator};
+use rnix_eval_parser::{Span, Symbol};
+use rustc_hash::FxHashSet;
+
+pub(super) static PRIMOPS: &[PrimOpDef] = &[
+    prim!("attrNames", 1, |ev, a, s| {
+        let set = ev.expect_attrs(&a[0], s)?;
+        Ok(Value::list(set.sorted_names().into_iter().map(|n| Value::string(n.as_str())).collect()))
+    }),
+    prim!("attrValues", 1, |ev, a, s| {
+        let set = ev.expect_attrs(&a[0], s)?;
+        Ok(Value::list(set.sorted_entries().into_iter().map(|e| e.value.clone()).collect()))
+    }),
+    prim!("getAttr", 2, |ev, a, s| {
+        let name = ev.expect_string(&a[0], s)?;
+        let set = ev.expect_attrs(&a[1], s)?;
+        match set.get(Symbol::intern(&name.s)) {
+            Some(v) => ev.force(&v.clone()),
+            None => bail!(s, "attribute '{}' missing", name.s),
+        }
+    }),
+    prim!("hasAttr", 2, |ev, a, s| {
+        let name = ev.expect_string(&a[0], s)?;
+        let set = ev.expect_attrs(&a[1], s)?;
+        Ok(Value::Bool(set.get(Symbol::intern(&name.s)).is_some()))
+    }),
+    prim!(global "removeAttrs", 2, remove_attrs),
+    prim!("intersectAttrs", 2, |ev, a, s| {
+        let x = ev.expect_attrs(&a[0], s)?;
+        let y = ev.expect_attrs(&a[1], s)?;
+        let entries = y.entries.iter().filter(|e| x.get(e.name).is_some()).cloned().collect();
+        Ok(Value::attrs(AttrSet { entries }))
+    }),
+    prim!("mapAttrs", 2, |ev, a, s| {
+        let set = ev.expect_attrs(&a[1], s)?;
+        let entries = set
+            .entries
+            .iter()
+            .map(|e| {
+                let partial = Value::apply_thunk(a[0].clone(), Value::string(e.name.as_str()));
+                Attr { name: e.name, value: Value::apply_thunk(partial, e.value.clone()), pos: e.pos }
+            })
+            .collect();
+        Ok(Value::attrs(AttrSet { entries }))
+    }),
+    prim!("catAttrs", 2, |ev, a, s| {
+        let name = Symbol::intern(&ev.expect_string(&a[0], s)?.s);
+        let l = ev.expect_list(&a[1], s)?;
+        let mut out = Vec::new();
+        for item in l.iter() {
+            if let Some(v) = ev.expect_attrs(item, s)?.get(name) {
+                out.push(v.clone());
+            }
+        }
+        Ok(Value::list(out))
+    }),
+    prim!("listToAttrs", 1, list_to_attrs),
+    prim!("zipAttrsWith", 2, zip_attrs_with),
+    prim!("groupBy", 2, group_by),
+];
+
+fn remove_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
+    let set = ev.expect_attrs(&a[0], s)?;
+    let names = ev.expect_list(&a[1], s)?;
+    let mut remove = FxHashSet::default();
+    for n in names.iter() {
+        remove.insert(Symbol::intern(&ev.expect_string(n, s)?.s));
+    }
+    let entries = set.entries.iter().filter(|e| !remove.contains(&e.name)).cloned().collect();
+    Ok(Value::attrs(AttrSet { entries }))
+}
+
+fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
+    let l = ev.expect_list(&a[0], s)?;
+    let mut entries = Vec::with_capacity(l.len());
+    for item in l.iter() {
+        let pair = ev.expect_attrs(item, s)?;
+        let Some(name) = pair.get(ev.sym.name).cloned() else {
+            bail!(s, "attribute 'name' missing");
+        };
+        let name = Symbol::intern(&ev.expect_string(&name, s)?.s);
+        let Some(value) = pair.get_attr(ev.sym.value) else {
+            bail!(s, "attribute 'value' missing");
+        };
+        entries.push(Attr { name, value: value.value.clone(), pos: value.pos });
+    }
+    // The first definition of a name wins: a stable sort keeps it first for dedup.
+    entries.sort_by_key(|a| a.name);
+    entries.dedup_by_key(|a| a.name);
+    Ok(Value::attrs(AttrSet { entries }))
+}
+
+fn zip_attrs_with(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
+    let sets = ev.expect_list(&a[1], s)?;
+    let mut grouped: Vec<(Symbol, Vec<Value>)> = Vec::new();
+    for set in sets.iter() {
+        let set = ev.expect_attrs(set, s)?;
+        for e in &set.entries {
+            match grouped.binary_search_by_key(&e.name, |g| g.0) {
+                Ok(i) => grouped[i].1.push(e.value.clone()),
+                Err(i) => grouped.insert(i, (e.name, vec![e.value.clone()])),
+            }
+        }
+    }
+    let entries = grouped
+        .into_iter()
+        .map(|(name, values)| {
+            let partial = Value::apply_thunk(a[0].clone(), Value::string(name.as_str()));
+            Attr { name, value: Value::apply_thunk(partial, Value::list(values)), pos: None }
+        })
+        .collect();
+    Ok(Value::attrs(AttrSet { entries }))
+}
+
+fn group_by(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
+    let f = ev.expect_function(&a[0], s)?;
+    let l = ev.expect_list(&a[1], s)?;
+    let mut grouped: Vec<(Symbol, Vec<Value>)> = Vec::new();
+    for x in l.iter() {
+        let key = ev.call(f.clone(), x.clone(), s)?;
+        let key = Symbol::intern(&ev.expect_string(&key, s)?.s);
+        match grouped.binary_search_by_key(&key, |g| g.0) {
+            Ok(i) => grouped[i].1.push(x.clone()),
+            Err(i) => grouped.insert(i, (key, vec![x.clone()])),
+        }
+    }
+    let entries = grouped.into_iter().map(|(name, v)| Attr { name, value: Value::list(v), pos: None }).collect();
+    Ok(Value::attrs(AttrSet { entries }))
+}

@@ -1,0 +1,234 @@
+//! Control, types, arithmetic and import builtins.
+
+use crate::error::{ErrorKind, EvalError, EvalResult, TraceFrame};
+use crate::ops::as_float;
+use crate::primops::PrimOpDef;
+use crate::value::{Attr, AttrSet, Value};
+use crate::{bail, prim, Evaluator};
+use rnix_eval_parser::ast::BinOpKind;
+use rnix_eval_parser::{Span, Symbol};
+use std::rc::Rc;
+
+pub(super) static PRIMOPS: &[PrimOpDef] = &[
+    prim!(global "abort", 1, abort),
+    prim!(global "throw", 1, throw),
+    prim!(global "import", 1, import),
+    prim!(global "isNull", 1, |ev, a, _| Ok(Value::Bool(matches!(ev.force(&a[0])?, Value::Null)))),
+    prim!(global "toString", 1, to_string),
+    prim!(global "baseNameOf", 1, base_name_of),
+    prim!(global "dirOf", 1, dir_of),
+    prim!(global "derivation", 1, derivation),
+    prim!("typeOf", 1, |ev, a, _| Ok(Value::string(ev.force(&a[0])?.type_of()))),
+    prim!("isAttrs", 1, |ev, a, _| Ok(Value::Bool(matches!(ev.force(&a[0])?, Value::Attrs(_))))),
+    prim!("isBool", 1, |ev, a, _| Ok(Value::Bool(matches!(ev.force(&a[0])?, Value::Bool(_))))),
+    prim!("isFloat", 1, |ev, a, _| Ok(Value::Bool(matches!(ev.force(&a[0])?, Value::Float(_))))),
+    prim!("isInt", 1, |ev, a, _| Ok(Value::Bool(matches!(ev.force(&a[0])?, Value::Int(_))))),
+    prim!("isList", 1, |ev, a, _| Ok(Value::Bool(matches!(ev.force(&a[0])?, Value::List(_))))),
+    prim!("isString", 1, |ev, a, _| Ok(Value::Bool(matches!(ev.force(&a[0])?, Value::String(_))))),
+    prim!("isPath", 1, |ev, a, _| Ok(Value::Bool(matches!(ev.force(&a[0])?, Value::Path(_))))),
+    prim!("isFunction", 1, |ev, a, _| Ok(Value::Bool(ev.force(&a[0])?.is_function()))),
+    prim!("seq", 2, |ev, a, _| {
+        ev.force(&a[0])?;
+        ev.force(&a[1])
+    }),
+    prim!("deepSeq", 2, |ev, a, _| {
+        ev.force_deep(&a[0])?;
+        ev.force(&a[1])
+    }),
+    prim!("tryEval", 1, try_eval),
+    prim!("trace", 2, trace),
+    prim!("addErrorContext", 2, add_error_context),
+    prim!("functionArgs", 1, function_args),
+    prim!("add", 2, |ev, a, s| arith(ev, BinOpKind::Add, a, s)),
+    prim!("sub", 2, |ev, a, s| arith(ev, BinOpKind::Sub, a, s)),
+    prim!("mul", 2, |ev, a, s| arith(ev, BinOpKind::Mul, a, s)),
+    prim!("div", 2, |ev, a, s| arith(ev, BinOpKind::Div, a, s)),
+    prim!("lessThan", 2, |ev, a, s| Ok(Value::Bool(ev.compare(&a[0], &a[1], s)? == std::cmp::Ordering::Less))),
+    prim!("bitAnd", 2, |ev, a, s| Ok(Value::Int(ev.expect_int(&a[0], s)? & ev.expect_int(&a[1], s)?))),
+    prim!("bitOr", 2, |ev, a, s| Ok(Value::Int(ev.expect_int(&a[0], s)? | ev.expect_int(&a[1], s)?))),
+    prim!("bitXor", 2, |ev, a, s| Ok(Value::Int(ev.expect_int(&a[0], s)? ^ ev.expect_int(&a[1], s)?))),
+    prim!("ceil", 1, |ev, a, s| Ok(Value::Int(expect_number(ev, &a[0], s)?.ceil() as i64))),
+    prim!("floor", 1, |ev, a, s| Ok(Value::Int(expect_number(ev, &a[0], s)?.floor() as i64))),
+    prim!("getEnv", 1, |ev, a, s| {
+        let name = ev.expect_string(&a[0], s)?;
+        Ok(Value::string(std::env::var(&name.s).unwrap_or_default()))
+    }),
+    prim!("findFile", 2, find_file),
+    prim!("unsafeGetAttrPos", 2, unsafe_get_attr_pos),
+];
+
+fn arith(ev: &mut Evaluator, op: BinOpKind, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let x = ev.force(&a[0])?;
+    let y = ev.force(&a[1])?;
+    for v in [&x, &y] {
+        if !matches!(v, Value::Int(_) | Value::Float(_)) {
+            bail!(span, "value is {} while an integer was expected", v.type_desc());
+        }
+    }
+    ev.arith(op, &x, &y, span)
+}
+
+fn expect_number(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<f64> {
+    match ev.force(v)? {
+        v @ (Value::Int(_) | Value::Float(_)) => Ok(as_float(&v)),
+        other => bail!(span, "value is {} while a float was expected", other.type_desc()),
+    }
+}
+
+fn abort(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let msg = ev.coerce_to_string(&a[0], span, false, false)?;
+    Err(EvalError::new(
+        ErrorKind::Abort,
+        format!("evaluation aborted with the following error message: '{}'", msg.s),
+        span,
+    ))
+}
+
+fn throw(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let msg = ev.coerce_to_string(&a[0], span, false, false)?;
+    Err(EvalError::new(ErrorKind::Throw, msg.s.clone(), span))
+}
+
+fn derivation(_: &mut Evaluator, _: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    bail!(span, "'derivation' is not implemented by rnix-eval yet (tracked by the derivations issue)")
+}
+
+fn to_string(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    Ok(Value::String(ev.coerce_to_string(&a[0], span, true, false)?))
+}
+
+/// The path or string argument of `import`, `baseNameOf`, ... as a path string.
+pub(crate) fn expect_path_string(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<String> {
+    let forced = ev.force(v)?;
+    let s = match &forced {
+        Value::Path(p) => return Ok(p.to_string()),
+        _ => ev.coerce_to_string(&forced, span, false, false)?,
+    };
+    if !s.s.starts_with('/') {
+        bail!(span, "string '{}' doesn't represent an absolute path", s.s);
+    }
+    Ok(s.s.clone())
+}
+
+fn import(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let path = expect_path_string(ev, &a[0], span)?;
+    ev.import_path(&path, span)
+}
+
+fn base_name_of(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let s = ev.coerce_to_string(&a[0], span, false, false)?;
+    let mut p = s.s.as_str();
+    if p.ends_with('/') && p.len() > 1 {
+        p = &p[..p.len() - 1];
+    }
+    let base = match p.rfind('/') {
+        Some(i) => &p[i + 1..],
+        None => p,
+    };
+    Ok(Value::String(Rc::new(crate::value::NixString { s: base.to_string(), context: s.context.clone() })))
+}
+
+fn dir_of_str(p: &str) -> &str {
+    match p.rfind('/') {
+        None => ".",
+        Some(0) => "/",
+        Some(i) => &p[..i],
+    }
+}
+
+fn dir_of(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let v = ev.force(&a[0])?;
+    if let Value::Path(p) = &v {
+        return Ok(Value::path(dir_of_str(p)));
+    }
+    let s = ev.coerce_to_string(&v, span, false, false)?;
+    Ok(Value::String(Rc::new(crate::value::NixString {
+        s: dir_of_str(&s.s).to_string(),
+        context: s.context.clone(),
+    })))
+}
+
+fn try_eval(ev: &mut Evaluator, a: &[Value], _span: Option<Span>) -> EvalResult<Value> {
+    let depth = ev.call_depth;
+    let (value, success) = match ev.force(&a[0]) {
+        Ok(v) => (v, true),
+        Err(e) if e.is_catchable() => {
+            ev.call_depth = depth;
+            (Value::Bool(false), false)
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(Value::attrs(AttrSet::from_unsorted(vec![
+        Attr { name: ev.sym.success, value: Value::Bool(success), pos: None },
+        Attr { name: ev.sym.value, value, pos: None },
+    ])))
+}
+
+fn trace(ev: &mut Evaluator, a: &[Value], _span: Option<Span>) -> EvalResult<Value> {
+    let v = ev.force(&a[0])?;
+    let shown = match &v {
+        Value::String(s) => s.s.clone(),
+        other => crate::print::print_value(ev, other, false)?,
+    };
+    eprintln!("trace: {shown}");
+    ev.force(&a[1])
+}
+
+fn add_error_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    match ev.force(&a[1]) {
+        Ok(v) => Ok(v),
+        Err(mut e) => {
+            if let Ok(msg) = ev.coerce_to_string(&a[0], span, false, false) {
+                e.trace.push(TraceFrame { span: None, message: msg.s.clone() });
+            }
+            Err(e)
+        }
+    }
+}
+
+fn function_args(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    match ev.force(&a[0])? {
+        Value::Lambda(c) => {
+            let entries = match &c.lambda.formals {
+                Some(f) => f
+                    .entries
+                    .iter()
+                    .map(|f| Attr { name: f.name, value: Value::Bool(f.default.is_some()), pos: Some(f.span) })
+                    .collect(),
+                None => Vec::new(),
+            };
+            Ok(Value::attrs(AttrSet::from_unsorted(entries)))
+        }
+        Value::PrimOp(_) | Value::PrimOpApp(_) => Ok(Value::attrs(AttrSet::default())),
+        other => bail!(span, "'functionArgs' requires a function, got {}", other.type_desc()),
+    }
+}
+
+fn find_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let list = ev.expect_list(&a[0], span)?;
+    let lookup = ev.expect_string(&a[1], span)?;
+    let mut entries = Vec::with_capacity(list.len());
+    for item in list.iter() {
+        let set = ev.expect_attrs(item, span)?;
+        let prefix = match set.get(ev.sym.prefix) {
+            Some(p) => ev.expect_string(&p.clone(), span)?.s.clone(),
+            None => String::new(),
+        };
+        let Some(path) = set.get(ev.sym.path).cloned() else {
+            bail!(span, "attribute 'path' missing");
+        };
+        let path = ev.coerce_to_string(&path, span, false, false)?.s.clone();
+        entries.push((prefix, path));
+    }
+    let found = ev.find_file(&entries, &lookup.s, span)?;
+    Ok(Value::path(found.as_str()))
+}
+
+fn unsafe_get_attr_pos(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let name = ev.expect_string(&a[0], span)?;
+    let set = ev.expect_attrs(&a[1], span)?;
+    match set.get_attr(Symbol::intern(&name.s)).and_then(|attr| attr.pos) {
+        Some(pos) => Ok(ev.pos_attrs(pos)),
+        None => Ok(Value::Null),
+    }
+}

@@ -1,0 +1,236 @@
+//! List builtins. Element-wise results (`map`, `genList`) stay lazy, as in Nix.
+
+use crate::error::EvalResult;
+use crate::primops::PrimOpDef;
+use crate::value::{Attr, AttrSet, Value};
+use crate::{bail, prim, Evaluator};
+use rnix_eval_parser::Span;
+use std::cmp::Ordering;
+
+pub(super) static PRIMOPS: &[PrimOpDef] = &[
+    prim!(global "map", 2, map),
+    prim!("filter", 2, filter),
+    prim!("foldl'", 3, foldl_strict),
+    prim!("genList", 2, gen_list),
+    prim!("length", 1, |ev, a, s| Ok(Value::Int(ev.expect_list(&a[0], s)?.len() as i64))),
+    prim!("head", 1, |ev, a, s| {
+        let l = ev.expect_list(&a[0], s)?;
+        match l.first() {
+            Some(v) => ev.force(v),
+            None => bail!(s, "list index 0 is out of bounds"),
+        }
+    }),
+    prim!("tail", 1, |ev, a, s| {
+        let l = ev.expect_list(&a[0], s)?;
+        if l.is_empty() {
+            bail!(s, "'tail' called on an empty list");
+        }
+        Ok(Value::list(l[1..].to_vec()))
+    }),
+    prim!("elemAt", 2, |ev, a, s| {
+        let l = ev.expect_list(&a[0], s)?;
+        let n = ev.expect_int(&a[1], s)?;
+        match usize::try_from(n).ok().and_then(|n| l.get(n)) {
+            Some(v) => ev.force(v),
+            None => bail!(s, "list index {n} is out of bounds"),
+        }
+    }),
+    prim!("elem", 2, |ev, a, s| {
+        let l = ev.expect_list(&a[1], s)?;
+        for item in l.iter() {
+            if ev.eq_values(&a[0], item, true)? {
+                return Ok(Value::Bool(true));
+            }
+        }
+        Ok(Value::Bool(false))
+    }),
+    prim!("concatLists", 1, concat_lists),
+    prim!("concatMap", 2, concat_map),
+    prim!("all", 2, |ev, a, s| any_all(ev, a, s, false)),
+    prim!("any", 2, |ev, a, s| any_all(ev, a, s, true)),
+    prim!("sort", 2, sort),
+    prim!("partition", 2, partition),
+    prim!("genericClosure", 1, generic_closure),
+];
+
+fn map(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
+    let l = ev.expect_list(&a[1], s)?;
+    Ok(Value::list(l.iter().map(|x| Value::apply_thunk(a[0].clone(), x.clone())).collect()))
+}
+
+fn filter(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
+    let f = ev.expect_function(&a[0], s)?;
+    let l = ev.expect_list(&a[1], s)?;
+    let mut out = Vec::new();
+    for x in l.iter() {
+        let keep = ev.call(f.clone(), x.clone(), s)?;
+        if ev.expect_bool(&keep, s)? {
+            out.push(x.clone());
+        }
+    }
+    if out.len() == l.len() {
+        return Ok(Value::List(l));
+    }
+    Ok(Value::list(out))
+}
+
+fn foldl_strict(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
+    let l = ev.expect_list(&a[2], s)?;
+    if l.is_empty() {
+        return ev.force(&a[1]);
+    }
+    let f = ev.expect_function(&a[0], s)?;
+    let mut acc = a[1].clone();
+    for x in l.iter() {
+        let partial = ev.call(f.clone(), acc, s)?;
+        acc = ev.call(partial, x.clone(), s)?;
+        acc = ev.force(&acc)?;
+    }
+    Ok(acc)
+}
+
+fn gen_list(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
+    let n = ev.expect_int(&a[1], s)?;
+    if n < 0 {
+        bail!(s, "cannot create list of size {n}");
+    }
+    let f = ev.expect_function(&a[0], s)?;
+    Ok(Value::list((0..n).map(|i| Value::apply_thunk(f.clone(), Value::Int(i))).collect()))
+}
+
+fn concat_lists(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
+    let lists = ev.expect_list(&a[0], s)?;
+    let mut out = Vec::new();
+    for l in lists.iter() {
+        out.extend_from_slice(&ev.expect_list(l, s)?);
+    }
+    Ok(Value::list(out))
+}
+
+fn concat_map(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
+    let f = ev.expect_function(&a[0], s)?;
+    let l = ev.expect_list(&a[1], s)?;
+    let mut out = Vec::new();
+    for x in l.iter() {
+        let r = ev.call(f.clone(), x.clone(), s)?;
+        out.extend_from_slice(&ev.expect_list(&r, s)?);
+    }
+    Ok(Value::list(out))
+}
+
+fn any_all(ev: &mut Evaluator, a: &[Value], s: Option<Span>, any: bool) -> EvalResult<Value> {
+    let f = ev.expect_function(&a[0], s)?;
+    let l = ev.expect_list(&a[1], s)?;
+    for x in l.iter() {
+        let r = ev.call(f.clone(), x.clone(), s)?;
+        if ev.expect_bool(&r, s)? == any {
+            return Ok(Value::Bool(any));
+        }
+    }
+    Ok(Value::Bool(!any))
+}
+
+/// A stable merge sort driven by a fallible `less` predicate. It never assumes the
+/// predicate is a strict weak order, so a bad comparator gives some order, not a crash,
+/// and it makes O(n log n) calls.
+pub(crate) fn merge_sort(
+    items: Vec<Value>,
+    less: &mut dyn FnMut(&Value, &Value) -> EvalResult<bool>,
+) -> EvalResult<Vec<Value>> {
+    if items.len() <= 1 {
+        return Ok(items);
+    }
+    let mut items = items;
+    let right = items.split_off(items.len() / 2);
+    let left = merge_sort(items, less)?;
+    let right = merge_sort(right, less)?;
+    let mut out = Vec::with_capacity(left.len() + right.len());
+    let mut r = right.into_iter().peekable();
+    for x in left {
+        while let Some(y) = r.peek() {
+            if less(y, &x)? {
+                out.push(r.next().unwrap());
+            } else {
+                break;
+            }
+        }
+        out.push(x);
+    }
+    out.extend(r);
+    Ok(out)
+}
+
+fn sort(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
+    let f = ev.expect_function(&a[0], s)?;
+    let l = ev.expect_list(&a[1], s)?;
+    let sorted = merge_sort(l.to_vec(), &mut |x, y| {
+        let partial = ev.call(f.clone(), x.clone(), s)?;
+        let r = ev.call(partial, y.clone(), s)?;
+        ev.expect_bool(&r, s)
+    })?;
+    Ok(Value::list(sorted))
+}
+
+fn partition(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
+    let f = ev.expect_function(&a[0], s)?;
+    let l = ev.expect_list(&a[1], s)?;
+    let (mut right, mut wrong) = (Vec::new(), Vec::new());
+    for x in l.iter() {
+        let r = ev.call(f.clone(), x.clone(), s)?;
+        if ev.expect_bool(&r, s)? {
+            right.push(x.clone());
+        } else {
+            wrong.push(x.clone());
+        }
+    }
+    Ok(Value::attrs(AttrSet::from_unsorted(vec![
+        Attr { name: ev.sym.right, value: Value::list(right), pos: None },
+        Attr { name: ev.sym.wrong, value: Value::list(wrong), pos: None },
+    ])))
+}
+
+fn generic_closure(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
+    let args = ev.expect_attrs(&a[0], s)?;
+    let Some(start) = args.get(ev.sym.start_set).cloned() else {
+        bail!(s, "attribute 'startSet' required");
+    };
+    let Some(op) = args.get(ev.sym.operator).cloned() else {
+        bail!(s, "attribute 'operator' required");
+    };
+    let op = ev.expect_function(&op, s)?;
+    let mut work: std::collections::VecDeque<Value> = ev.expect_list(&start, s)?.iter().cloned().collect();
+    // Keys seen so far, kept sorted with Nix's `<` (keys are compared, not hashed).
+    let mut seen: Vec<Value> = Vec::new();
+    let mut result = Vec::new();
+    let key_sym = ev.sym.key;
+    while let Some(item) = work.pop_front() {
+        let set = ev.expect_attrs(&item, s)?;
+        let Some(key) = set.get(key_sym).cloned() else {
+            bail!(s, "attribute 'key' required");
+        };
+        let key = ev.force(&key)?;
+        // Binary search with Nix's comparison.
+        let (mut lo, mut hi) = (0, seen.len());
+        let mut found = false;
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match ev.compare(&seen[mid], &key, s)? {
+                Ordering::Less => lo = mid + 1,
+                Ordering::Greater => hi = mid,
+                Ordering::Equal => {
+                    found = true;
+                    break;
+                }
+            }
+        }
+        if found {
+            continue;
+        }
+        seen.insert(lo, key);
+        result.push(item.clone());
+        let next = ev.call(op.clone(), item, s)?;
+        work.extend(ev.expect_list(&next, s)?.iter().cloned());
+    }
+    Ok(Value::list(result))
+}
+

@@ -1,0 +1,79 @@
+//! The `builtins` set and the global scope.
+//!
+//! Like Nix, every builtin `x` is reachable as `builtins.x` and, in the global scope, as
+//! `__x`; a few (`map`, `toString`, `import`, ...) are also plain globals.
+
+mod attrs;
+mod control;
+mod lists;
+mod strings;
+
+use crate::primops::PrimOpDef;
+use crate::value::{Attr, AttrSet, Thunk, ThunkState, Value};
+use crate::Evaluator;
+use rnix_eval_parser::Symbol;
+
+pub(crate) fn install(ev: &mut Evaluator) {
+    let tables: [&'static [PrimOpDef]; 4] = [control::PRIMOPS, lists::PRIMOPS, attrs::PRIMOPS, strings::PRIMOPS];
+    let mut entries = Vec::new();
+    for table in tables {
+        for op in table {
+            let value = Value::PrimOp(op);
+            entries.push(Attr { name: Symbol::intern(op.name), value: value.clone(), pos: None });
+            if op.global {
+                ev.add_global(op.name, value.clone());
+            }
+            ev.add_global(&format!("__{}", op.name), value);
+        }
+    }
+    let nix_path: Vec<Value> = ev
+        .search_path
+        .iter()
+        .map(|(prefix, path)| {
+            Value::attrs(AttrSet::from_unsorted(vec![
+                Attr { name: ev.sym.path, value: Value::string(path.clone()), pos: None },
+                Attr { name: ev.sym.prefix, value: Value::string(prefix.clone()), pos: None },
+            ]))
+        })
+        .collect();
+    let constants: Vec<(&str, Value, bool)> = vec![
+        ("true", Value::Bool(true), true),
+        ("false", Value::Bool(false), true),
+        ("null", Value::Null, true),
+        ("langVersion", Value::Int(6), false),
+        ("nixVersion", Value::string(nix_version()), false),
+        ("storeDir", Value::string(store_dir()), false),
+        ("currentSystem", Value::string(current_system()), false),
+        ("nixPath", Value::list(nix_path), false),
+    ];
+    for (name, value, global) in constants {
+        entries.push(Attr { name: Symbol::intern(name), value: value.clone(), pos: None });
+        if global {
+            ev.add_global(name, value.clone());
+        }
+        ev.add_global(&format!("__{name}"), value);
+    }
+    // `builtins.builtins` is the set itself: a cell filled once the set exists.
+    let cell = Thunk::new(ThunkState::Blackhole);
+    entries.push(Attr { name: Symbol::intern("builtins"), value: Value::Thunk(cell.clone()), pos: None });
+    let set = Value::attrs(AttrSet::from_unsorted(entries));
+    *cell.0.borrow_mut() = ThunkState::Done(set.clone());
+    ev.add_global("builtins", set);
+}
+
+pub fn nix_version() -> String {
+    std::env::var("RNIX_NIX_VERSION").unwrap_or_else(|_| "2.24.0".into())
+}
+
+pub fn store_dir() -> String {
+    std::env::var("NIX_STORE_DIR").unwrap_or_else(|_| "/nix/store".into())
+}
+
+fn current_system() -> String {
+    let arch = std::env::consts::ARCH;
+    let os = match std::env::consts::OS {
+        "macos" => "darwin",
+        other => other,
+    };
+    format!("{arch}-{os}")
+}

@@ -1,0 +1,66 @@
+//! String coercion (`coerceToString`): what `"${x}"`, `+` and `toString` accept.
+
+use crate::error::EvalResult;
+use crate::value::{NixString, Value};
+use crate::{bail, Evaluator};
+use rnix_eval_parser::Span;
+use std::rc::Rc;
+
+impl Evaluator {
+    /// `coerce_more` is `toString`'s extra leniency (ints, floats, bools, null, lists);
+    /// `copy_to_store` is set where Nix would copy a path into the store (interpolation).
+    pub fn coerce_to_string(
+        &mut self,
+        v: &Value,
+        span: Option<Span>,
+        coerce_more: bool,
+        copy_to_store: bool,
+    ) -> EvalResult<Rc<NixString>> {
+        let v = self.force(v)?;
+        match &v {
+            Value::String(s) => Ok(s.clone()),
+            Value::Path(p) => {
+                if copy_to_store {
+                    bail!(
+                        span,
+                        "copying the path '{p}' to the store is not supported yet (no store: see the derivations issue)"
+                    );
+                }
+                Ok(Rc::new(NixString::plain(&**p)))
+            }
+            Value::Attrs(set) => {
+                if let Some(f) = set.get(self.sym.to_string).cloned() {
+                    let f = self.force(&f)?;
+                    let result = self.call(f, v.clone(), span)?;
+                    return self.coerce_to_string(&result, span, coerce_more, copy_to_store);
+                }
+                if let Some(out) = set.get(self.sym.out_path).cloned() {
+                    return self.coerce_to_string(&out, span, coerce_more, copy_to_store);
+                }
+                bail!(span, "cannot coerce a set to a string")
+            }
+            Value::Int(i) if coerce_more => Ok(Rc::new(NixString::plain(i.to_string()))),
+            Value::Float(f) if coerce_more => Ok(Rc::new(NixString::plain(format!("{f:.6}")))),
+            Value::Bool(true) if coerce_more => Ok(Rc::new(NixString::plain("1"))),
+            Value::Bool(false) | Value::Null if coerce_more => Ok(Rc::new(NixString::plain(""))),
+            Value::List(items) if coerce_more => {
+                let mut out = String::new();
+                let mut context = None;
+                for (i, item) in items.iter().enumerate() {
+                    let s = self.coerce_to_string(item, span, coerce_more, copy_to_store)?;
+                    out.push_str(&s.s);
+                    crate::eval::merge_context(&mut context, &s);
+                    // Nix separates elements with a space, except after an empty list.
+                    if i + 1 < items.len() {
+                        let forced = self.force(item)?;
+                        if !matches!(&forced, Value::List(l) if l.is_empty()) {
+                            out.push(' ');
+                        }
+                    }
+                }
+                Ok(Rc::new(NixString { s: out, context }))
+            }
+            other => bail!(span, "cannot coerce {} to a string", other.type_desc()),
+        }
+    }
+}

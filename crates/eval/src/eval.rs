@@ -1,0 +1,505 @@
+//! The interpreter loop: evaluate a lowered expression in a frame to weak head normal
+//! form. Laziness lives in [`Evaluator::thunk`] (what to defer) and [`Evaluator::force`]
+//! (call-by-need with blackholing).
+
+use crate::env::Env;
+use crate::error::{ErrorKind, EvalError, EvalResult, TraceFrame};
+use crate::value::{Attr, AttrSet, Closure, NixString, PrimOpApp, Thunk, ThunkState, Value};
+use crate::{bail, Evaluator};
+use rnix_eval_parser::ast::{self, AttrName, AttrValue, BinOpKind, Expr, VarKind};
+use rnix_eval_parser::{source, Span, Symbol};
+use std::rc::Rc;
+
+impl Evaluator {
+    /// Evaluate `expr` in `env` to weak head normal form.
+    pub fn eval(&mut self, expr: &'static Expr, env: &Rc<Env>) -> EvalResult<Value> {
+        self.check_stack(expr.span())?;
+        match expr {
+            Expr::Int(i) => Ok(Value::Int(*i)),
+            Expr::Float(f) => Ok(Value::Float(*f)),
+            Expr::Str(s) => Ok(Value::string(&**s)),
+            Expr::Path(p) => Ok(Value::path(&**p)),
+            Expr::Var(var) => {
+                let v = self.lookup_var(var, env)?;
+                self.force(&v)
+            }
+            Expr::Select(sel) => self.eval_select(sel, env),
+            Expr::HasAttr(h) => self.eval_has_attr(h, env),
+            Expr::Apply(app) => {
+                let f = self.eval(&app.func, env)?;
+                let arg = self.thunk(&app.arg, env);
+                self.call(f, arg, Some(app.span))
+            }
+            Expr::Lambda(l) => Ok(Value::Lambda(Rc::new(Closure {
+                lambda: l,
+                env: env.clone(),
+            }))),
+            Expr::Let(l) => {
+                let frame = self.new_frame(&l.slots, env);
+                self.eval(&l.body, &frame)
+            }
+            Expr::Attrs(a) => self.eval_attrs(a, env),
+            Expr::List(items) => Ok(Value::list(items.iter().map(|e| self.thunk(e, env)).collect())),
+            Expr::With(w) => {
+                let namespace = self.thunk(&w.namespace, env);
+                let frame = Env::with_slots(Some(env.clone()), vec![namespace]);
+                self.eval(&w.body, &frame)
+            }
+            Expr::If(i) => {
+                let cond = self.eval(&i.cond, env)?;
+                if self.expect_bool(&cond, i.cond.span().or(Some(i.span)))? {
+                    self.eval(&i.then, env)
+                } else {
+                    self.eval(&i.else_, env)
+                }
+            }
+            Expr::Assert(a) => {
+                let cond = self.eval(&a.cond, env)?;
+                if self.expect_bool(&cond, a.cond.span().or(Some(a.span)))? {
+                    self.eval(&a.body, env)
+                } else {
+                    let shown = rnix_eval_parser::show::show(&a.cond);
+                    Err(EvalError::new(
+                        ErrorKind::Assert,
+                        format!("assertion '{shown}' failed"),
+                        Some(a.span),
+                    ))
+                }
+            }
+            Expr::BinOp(b) => self.eval_binop(b, env),
+            Expr::Not(e, span) => {
+                let v = self.eval(e, env)?;
+                Ok(Value::Bool(!self.expect_bool(&v, Some(*span))?))
+            }
+            Expr::Neg(e, span) => {
+                let v = self.eval(e, env)?;
+                self.arith(BinOpKind::Sub, &Value::Int(0), &v, Some(*span))
+            }
+            Expr::Interpolate(i) => self.eval_interpolate(i, env),
+            Expr::CurPos(span) => Ok(self.pos_attrs(*span)),
+        }
+    }
+
+    /// A lazy reference to `expr` in `env`. Constants, variables and lambdas need no
+    /// thunk; variables share the cell they refer to, as Nix's `maybeThunk` does.
+    #[inline]
+    pub fn thunk(&mut self, expr: &'static Expr, env: &Rc<Env>) -> Value {
+        match expr {
+            Expr::Int(i) => Value::Int(*i),
+            Expr::Float(f) => Value::Float(*f),
+            Expr::Str(s) => Value::string(&**s),
+            Expr::Path(p) => Value::path(&**p),
+            Expr::Var(ast::Var {
+                kind: VarKind::Local { depth, slot },
+                ..
+            }) => {
+                // A frame under construction may not have this slot yet (`rec { a = b;
+                // b = 1; }`): then, as in Nix, the reference gets a thunk of its own.
+                let slots = env.up(*depth).slots.borrow();
+                match slots.get(*slot as usize) {
+                    Some(v) => v.clone(),
+                    None => Value::Thunk(Thunk::new(ThunkState::Pending(expr, env.clone()))),
+                }
+            }
+            Expr::Var(ast::Var {
+                kind: VarKind::Global(slot),
+                ..
+            }) => self.globals[*slot as usize].clone(),
+            Expr::Lambda(l) => Value::Lambda(Rc::new(Closure {
+                lambda: l,
+                env: env.clone(),
+            })),
+            _ => Value::Thunk(Thunk::new(ThunkState::Pending(expr, env.clone()))),
+        }
+    }
+
+    /// Force a value to weak head normal form (call-by-need).
+    #[inline]
+    pub fn force(&mut self, v: &Value) -> EvalResult<Value> {
+        match v {
+            Value::Thunk(t) => self.force_thunk(t),
+            other => Ok(other.clone()),
+        }
+    }
+
+    fn force_thunk(&mut self, t: &Thunk) -> EvalResult<Value> {
+        let state = {
+            let mut cell = t.0.borrow_mut();
+            if let ThunkState::Done(v) = &*cell {
+                return Ok(v.clone());
+            }
+            std::mem::replace(&mut *cell, ThunkState::Blackhole)
+        };
+        let result = match &state {
+            ThunkState::Pending(expr, env) => self.eval(expr, env),
+            ThunkState::Apply(f, x) => {
+                let f = self.force(f)?;
+                self.call(f, x.clone(), None)
+            }
+            ThunkState::Blackhole => {
+                return Err(EvalError::new(ErrorKind::Eval, "infinite recursion encountered", None))
+            }
+            ThunkState::Done(_) => unreachable!(),
+        };
+        match result {
+            Ok(v) => {
+                // A thunk that evaluated to another thunk's value stores the final value.
+                *t.0.borrow_mut() = ThunkState::Done(v.clone());
+                Ok(v)
+            }
+            Err(e) => {
+                // Restore so a later force (e.g. after `tryEval`) re-evaluates.
+                *t.0.borrow_mut() = state;
+                Err(e)
+            }
+        }
+    }
+
+    /// Force `v` and everything inside it (`--strict`, `deepSeq`).
+    pub fn force_deep(&mut self, v: &Value) -> EvalResult<Value> {
+        let v = self.force(v)?;
+        let mut seen = rustc_hash::FxHashSet::default();
+        self.force_deep_inner(&v, &mut seen)?;
+        Ok(v)
+    }
+
+    fn force_deep_inner(&mut self, v: &Value, seen: &mut rustc_hash::FxHashSet<usize>) -> EvalResult<()> {
+        match v {
+            Value::Attrs(a) => {
+                if !seen.insert(Rc::as_ptr(a) as usize) {
+                    return Ok(());
+                }
+                for attr in &a.entries {
+                    let inner = self.force(&attr.value).map_err(|mut e| {
+                        e.trace.push(TraceFrame {
+                            span: attr.pos,
+                            message: format!("while evaluating the attribute '{}'", attr.name),
+                        });
+                        e
+                    })?;
+                    self.force_deep_inner(&inner, seen)?;
+                }
+            }
+            Value::List(l) => {
+                if !seen.insert(Rc::as_ptr(l) as usize) {
+                    return Ok(());
+                }
+                for item in l.iter() {
+                    let inner = self.force(item)?;
+                    self.force_deep_inner(&inner, seen)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn lookup_var(&mut self, var: &'static ast::Var, env: &Rc<Env>) -> EvalResult<Value> {
+        match &var.kind {
+            VarKind::Local { depth, slot } => Ok(env.up(*depth).slot(*slot)),
+            VarKind::Global(slot) => Ok(self.globals[*slot as usize].clone()),
+            VarKind::With(depths) => {
+                for &depth in depths.iter() {
+                    let ns = env.up(depth).slot(0);
+                    let ns = self.force(&ns)?;
+                    let Value::Attrs(set) = &ns else {
+                        bail!(Some(var.span), "value is {} while a set was expected", ns.type_desc());
+                    };
+                    if let Some(v) = set.get(var.name) {
+                        return Ok(v.clone());
+                    }
+                }
+                bail!(Some(var.span), "undefined variable '{}'", var.name)
+            }
+        }
+    }
+
+    /// A new frame whose slots are lazy bindings evaluated in the frame itself.
+    fn new_frame(&mut self, bindings: &'static [ast::Binding], parent: &Rc<Env>) -> Rc<Env> {
+        let frame = Env::new(Some(parent.clone()), bindings.len());
+        for b in bindings {
+            let v = self.thunk(&b.value, &frame);
+            frame.slots.borrow_mut().push(v);
+        }
+        frame
+    }
+
+    fn eval_attrs(&mut self, a: &'static ast::Attrs, env: &Rc<Env>) -> EvalResult<Value> {
+        let frame = if a.frame.is_empty() && !a.rec {
+            None
+        } else if a.rec {
+            Some(self.new_frame(&a.frame, env))
+        } else {
+            // Only the `inherit (e)` sources, evaluated in the enclosing env.
+            let frame = Env::new(Some(env.clone()), a.frame.len());
+            let slots = a.frame.iter().map(|b| self.thunk(&b.value, env)).collect();
+            *frame.slots.borrow_mut() = slots;
+            Some(frame)
+        };
+        let mut entries = Vec::with_capacity(a.attrs.len() + a.dynamic.len());
+        for def in a.attrs.iter() {
+            let value = match &def.value {
+                AttrValue::Slot(i) => frame.as_ref().expect("rec sets have a frame").slot(*i),
+                AttrValue::Expr { expr, in_frame, .. } => {
+                    let e = if *in_frame { frame.as_ref().expect("frame") } else { env };
+                    self.thunk(expr, e)
+                }
+            };
+            entries.push(Attr { name: def.name, value, pos: Some(def.span) });
+        }
+        entries.sort_unstable_by_key(|a| a.name);
+        if a.dynamic.is_empty() {
+            return Ok(Value::attrs(AttrSet { entries }));
+        }
+        // Dynamic names are evaluated in the set's scope (the frame for `rec`).
+        let scope = if a.rec { frame.clone().expect("frame") } else { env.clone() };
+        let mut set = AttrSet { entries };
+        for d in a.dynamic.iter() {
+            let name = self.eval(&d.name, &scope)?;
+            let name = match name {
+                Value::Null => continue,
+                Value::String(s) => Symbol::intern(&s.s),
+                other => bail!(Some(d.span), "value is {} while a string was expected", other.type_desc()),
+            };
+            if set.get(name).is_some() {
+                bail!(Some(d.span), "dynamic attribute '{}' already defined at {}", name, d.span.describe());
+            }
+            let value = self.thunk(&d.value, &scope);
+            let idx = set.entries.partition_point(|a| a.name < name);
+            set.entries.insert(idx, Attr { name, value, pos: Some(d.span) });
+        }
+        Ok(Value::attrs(set))
+    }
+
+    pub(crate) fn attr_name(&mut self, name: &'static AttrName, env: &Rc<Env>) -> EvalResult<Symbol> {
+        match name {
+            AttrName::Static(s) => Ok(*s),
+            AttrName::Dynamic(e) => {
+                let v = self.eval(e, env)?;
+                match &v {
+                    Value::String(s) => Ok(Symbol::intern(&s.s)),
+                    other => {
+                        let s = self.coerce_to_string(other, e.span(), false, false)?;
+                        Ok(Symbol::intern(&s.s))
+                    }
+                }
+            }
+        }
+    }
+
+    fn eval_select(&mut self, sel: &'static ast::Select, env: &Rc<Env>) -> EvalResult<Value> {
+        let mut v = self.eval(&sel.expr, env)?;
+        for name in sel.path.iter() {
+            let sym = self.attr_name(name, env)?;
+            let next = match &v {
+                Value::Attrs(set) => set.get(sym).cloned(),
+                other if sel.default.is_none() => {
+                    bail!(Some(sel.span), "value is {} while a set was expected", other.type_desc())
+                }
+                _ => None,
+            };
+            match next {
+                Some(n) => v = self.force(&n)?,
+                None => match &sel.default {
+                    Some(d) => return self.eval(d, env),
+                    None => bail!(Some(sel.span), "attribute '{}' missing", sym),
+                },
+            }
+        }
+        Ok(v)
+    }
+
+    fn eval_has_attr(&mut self, h: &'static ast::HasAttr, env: &Rc<Env>) -> EvalResult<Value> {
+        let mut v = self.eval(&h.expr, env)?;
+        for name in h.path.iter() {
+            let sym = self.attr_name(name, env)?;
+            let Value::Attrs(set) = &v else {
+                return Ok(Value::Bool(false));
+            };
+            match set.get(sym) {
+                Some(n) => {
+                    let n = n.clone();
+                    v = self.force(&n)?
+                }
+                None => return Ok(Value::Bool(false)),
+            }
+        }
+        Ok(Value::Bool(true))
+    }
+
+    /// Apply a function value to one (lazy) argument.
+    pub fn call(&mut self, f: Value, arg: Value, span: Option<Span>) -> EvalResult<Value> {
+        match f {
+            Value::Lambda(closure) => self.call_lambda(&closure, arg, span),
+            Value::PrimOp(op) => {
+                if op.arity == 1 {
+                    self.call_primop(op, vec![arg], span)
+                } else {
+                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op, args: vec![arg] })))
+                }
+            }
+            Value::PrimOpApp(app) => {
+                let mut args = app.args.clone();
+                args.push(arg);
+                if args.len() == app.op.arity {
+                    self.call_primop(app.op, args, span)
+                } else {
+                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op: app.op, args })))
+                }
+            }
+            Value::Attrs(ref set) if set.get(self.sym.functor).is_some() => {
+                let functor = set.get(self.sym.functor).unwrap().clone();
+                let functor = self.force(&functor)?;
+                let partial = self.call(functor, f.clone(), span)?;
+                self.call(partial, arg, span)
+            }
+            Value::Thunk(_) => {
+                let f = self.force(&f)?;
+                self.call(f, arg, span)
+            }
+            other => bail!(
+                span,
+                "attempt to call something which is not a function but {}",
+                other.type_desc()
+            ),
+        }
+    }
+
+    fn call_primop(&mut self, op: &'static crate::primops::PrimOpDef, args: Vec<Value>, span: Option<Span>) -> EvalResult<Value> {
+        (op.func)(self, &args, span)
+    }
+
+    fn call_lambda(&mut self, closure: &Closure, arg: Value, span: Option<Span>) -> EvalResult<Value> {
+        let lambda = closure.lambda;
+        self.call_depth += 1;
+        if self.call_depth > self.max_call_depth {
+            self.call_depth -= 1;
+            bail!(span, "stack overflow; max-call-depth exceeded");
+        }
+        let result = self.call_lambda_inner(closure, lambda, arg, span);
+        self.call_depth -= 1;
+        result
+    }
+
+    fn call_lambda_inner(&mut self, closure: &Closure, lambda: &'static ast::Lambda, arg: Value, span: Option<Span>) -> EvalResult<Value> {
+        let Some(formals) = &lambda.formals else {
+            let frame = Env::with_slots(Some(closure.env.clone()), vec![arg]);
+            return self.eval(&lambda.body, &frame);
+        };
+        let forced = self.force(&arg)?;
+        let Value::Attrs(args) = &forced else {
+            bail!(span, "value is {} while a set was expected", forced.type_desc());
+        };
+        let frame = Env::new(Some(closure.env.clone()), lambda.frame_size as usize);
+        let mut used = 0usize;
+        for formal in formals.entries.iter() {
+            match args.get(formal.name) {
+                Some(v) => {
+                    used += 1;
+                    frame.slots.borrow_mut().push(v.clone());
+                }
+                None => match &formal.default {
+                    Some(d) => {
+                        let v = self.thunk(d, &frame);
+                        frame.slots.borrow_mut().push(v)
+                    }
+                    None => bail!(
+                        span,
+                        "{} called without required argument '{}'",
+                        self.describe_lambda(lambda),
+                        formal.name
+                    ),
+                },
+            }
+        }
+        if !formals.ellipsis && used < args.len() {
+            for attr in &args.sorted_entries() {
+                if !formals.entries.iter().any(|f| f.name == attr.name) {
+                    bail!(
+                        span,
+                        "{} called with unexpected argument '{}'",
+                        self.describe_lambda(lambda),
+                        attr.name
+                    );
+                }
+            }
+        }
+        if lambda.arg.is_some() {
+            frame.slots.borrow_mut().push(arg);
+        }
+        self.eval(&lambda.body, &frame)
+    }
+
+    fn describe_lambda(&self, lambda: &ast::Lambda) -> String {
+        match lambda.name {
+            Some(name) => format!("function '{}' at {}", name, lambda.span.describe()),
+            None => format!("anonymous function at {}", lambda.span.describe()),
+        }
+    }
+
+    fn eval_interpolate(&mut self, i: &'static ast::Interpolate, env: &Rc<Env>) -> EvalResult<Value> {
+        let mut out = String::new();
+        let mut context = None;
+        let mut first_is_path = false;
+        for (n, part) in i.parts.iter().enumerate() {
+            let v = self.eval(part, env)?;
+            if n == 0 && !i.is_string {
+                first_is_path = true;
+            }
+            if n == 0 && matches!(v, Value::Path(_)) && !i.is_string {
+                first_is_path = true;
+            }
+            let s = self.coerce_to_string(&v, part.span().or(Some(i.span)), false, !first_is_path)?;
+            out.push_str(&s.s);
+            merge_context(&mut context, &s);
+        }
+        if first_is_path {
+            if context.is_some() {
+                bail!(Some(i.span), "a string that refers to a store path cannot be appended to a path");
+            }
+            return Ok(Value::path(rnix_eval_parser::paths::canon_path(&out)));
+        }
+        Ok(Value::String(Rc::new(NixString { s: out, context })))
+    }
+
+    /// `{ file, line, column }` for `__curPos` and `unsafeGetAttrPos`.
+    pub fn pos_attrs(&mut self, span: Span) -> Value {
+        let file = source::file(span.file);
+        let (line, col) = file.line_col(span.start);
+        let entries = vec![
+            Attr { name: Symbol::intern("column"), value: Value::Int(col as i64), pos: None },
+            Attr { name: Symbol::intern("file"), value: Value::string(file.display_name()), pos: None },
+            Attr { name: Symbol::intern("line"), value: Value::Int(line as i64), pos: None },
+        ];
+        Value::attrs(AttrSet::from_unsorted(entries))
+    }
+
+    /// Fail cleanly instead of overflowing the native stack.
+    #[inline]
+    fn check_stack(&self, span: Option<Span>) -> EvalResult<()> {
+        let marker = 0u8;
+        let sp = &marker as *const u8 as usize;
+        if sp < self.stack_limit {
+            return Err(EvalError::new(
+                ErrorKind::Eval,
+                "stack overflow (possible infinite recursion)",
+                span,
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn expect_bool(&mut self, v: &Value, span: Option<Span>) -> EvalResult<bool> {
+        match self.force(v)? {
+            Value::Bool(b) => Ok(b),
+            other => bail!(span, "value is {} while a Boolean was expected", other.type_desc()),
+        }
+    }
+}
+
+pub(crate) fn merge_context(into: &mut Option<Box<std::collections::BTreeSet<String>>>, s: &NixString) {
+    if let Some(ctx) = &s.context {
+        into.get_or_insert_with(Default::default).extend(ctx.iter().cloned());
+    }
+}

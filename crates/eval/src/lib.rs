@@ -1,0 +1,161 @@
+//! The rnix-eval evaluator.
+//!
+//! Data flow: source text -> [`rnix_eval_parser`] (rowan tree, lowered AST with resolved
+//! slots) -> [`Evaluator::eval`] builds thunks and values -> printers ([`print`]) turn values
+//! into `nix-instantiate --eval` output. Lowered ASTs are leaked: they live as long as the
+//! process, like the C++ evaluator's, so thunks can point at them without reference counts.
+
+pub mod coerce;
+pub mod env;
+pub mod error;
+pub mod eval;
+pub mod import;
+pub mod ops;
+pub mod primops;
+pub mod print;
+pub mod value;
+
+mod builtins;
+
+pub use error::{ErrorKind, EvalError, EvalResult};
+pub use value::Value;
+
+use rnix_eval_parser::Symbol;
+use rustc_hash::FxHashMap;
+
+/// Symbols the evaluator itself looks up, interned once.
+pub struct KnownSymbols {
+    pub functor: Symbol,
+    pub to_string: Symbol,
+    pub out_path: Symbol,
+    pub type_: Symbol,
+    pub name: Symbol,
+    pub value: Symbol,
+    pub success: Symbol,
+    pub key: Symbol,
+    pub operator: Symbol,
+    pub start_set: Symbol,
+    pub right: Symbol,
+    pub wrong: Symbol,
+    pub prefix: Symbol,
+    pub path: Symbol,
+}
+
+impl KnownSymbols {
+    fn new() -> Self {
+        let s = Symbol::intern;
+        KnownSymbols {
+            functor: s("__functor"),
+            to_string: s("__toString"),
+            out_path: s("outPath"),
+            type_: s("type"),
+            name: s("name"),
+            value: s("value"),
+            success: s("success"),
+            key: s("key"),
+            operator: s("operator"),
+            start_set: s("startSet"),
+            right: s("right"),
+            wrong: s("wrong"),
+            prefix: s("prefix"),
+            path: s("path"),
+        }
+    }
+}
+
+pub struct Options {
+    /// `-I` entries and `NIX_PATH`, in lookup order: `prefix=path` or a bare path.
+    pub search_path: Vec<String>,
+    pub max_call_depth: usize,
+    /// How many bytes of native stack evaluation may use before reporting an overflow.
+    pub stack_budget: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            search_path: Vec::new(),
+            max_call_depth: 10_000,
+            stack_budget: 64 << 20,
+        }
+    }
+}
+
+pub struct Evaluator {
+    /// Values of the global scope, indexed by the slots the lowerer resolved.
+    pub globals: Vec<Value>,
+    pub global_names: FxHashMap<Symbol, u32>,
+    pub sym: KnownSymbols,
+    /// `import` results by canonical path: each file is parsed and evaluated once.
+    import_cache: FxHashMap<String, Value>,
+    pub search_path: Vec<(String, String)>,
+    pub call_depth: usize,
+    pub max_call_depth: usize,
+    /// Lowest native stack address evaluation may reach.
+    stack_limit: usize,
+}
+
+impl Evaluator {
+    /// Create an evaluator. Call it on the thread that will evaluate: the stack budget
+    /// is measured from the caller's stack position.
+    pub fn new(options: Options) -> Evaluator {
+        let marker = 0u8;
+        let sp = &marker as *const u8 as usize;
+        let mut ev = Evaluator {
+            globals: Vec::new(),
+            global_names: FxHashMap::default(),
+            sym: KnownSymbols::new(),
+            import_cache: FxHashMap::default(),
+            search_path: options.search_path.iter().map(|e| import::split_search_entry(e)).collect(),
+            call_depth: 0,
+            max_call_depth: options.max_call_depth,
+            stack_limit: sp.saturating_sub(options.stack_budget),
+        };
+        builtins::install(&mut ev);
+        ev
+    }
+
+    /// Parse, lower and evaluate (to WHNF) an expression given as text.
+    pub fn eval_source(&mut self, origin: rnix_eval_parser::Origin, base_dir: &str, text: &str) -> EvalResult<Value> {
+        let expr = rnix_eval_parser::parse_and_lower(origin, base_dir.to_string(), text, &self.global_names)?;
+        let expr: &'static _ = Box::leak(Box::new(expr));
+        let env = env::Env::new(None, 0);
+        self.eval(expr, &env)
+    }
+
+    /// Evaluate a file (or a directory's `default.nix`), cached like `import`.
+    pub fn eval_file(&mut self, path: &str) -> EvalResult<Value> {
+        self.import_path(path, None)
+    }
+
+    pub fn global(&self, name: &str) -> Option<Value> {
+        self.global_names
+            .get(&Symbol::intern(name))
+            .map(|&i| self.globals[i as usize].clone())
+    }
+
+    pub(crate) fn add_global(&mut self, name: &str, value: Value) {
+        let sym = Symbol::intern(name);
+        match self.global_names.get(&sym) {
+            Some(&i) => self.globals[i as usize] = value,
+            None => {
+                self.global_names.insert(sym, self.globals.len() as u32);
+                self.globals.push(value);
+            }
+        }
+    }
+}
+
+/// Run `f` on a thread with a large stack: deep (but finite) Nix recursion must not
+/// overflow the native stack, and [`Options::stack_budget`] turns runaway recursion into an
+/// error well before the end of it.
+pub fn with_eval_stack<T: Send + 'static>(stack_size: usize, f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .name("rnix-eval".into())
+        .stack_size(stack_size)
+        .spawn(f)
+        .expect("spawning the evaluation thread")
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+

@@ -1,0 +1,312 @@
+//! Operators: arithmetic (with modern Nix's overflow errors), `+` on strings and paths,
+//! `==` (with Nix's same-cell rule for elements), `<`, `//` and `++`.
+
+use crate::env::Env;
+use crate::error::EvalResult;
+use crate::eval::merge_context;
+use crate::value::{NixString, Value};
+use crate::{bail, Evaluator};
+use rnix_eval_parser::ast::{self, BinOpKind};
+use rnix_eval_parser::Span;
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+impl Evaluator {
+    pub(crate) fn eval_binop(&mut self, b: &'static ast::BinOp, env: &Rc<Env>) -> EvalResult<Value> {
+        let span = Some(b.span);
+        match b.op {
+            BinOpKind::And => {
+                let l = self.eval(&b.lhs, env)?;
+                if !self.expect_bool(&l, b.lhs.span().or(span))? {
+                    return Ok(Value::Bool(false));
+                }
+                let r = self.eval(&b.rhs, env)?;
+                Ok(Value::Bool(self.expect_bool(&r, b.rhs.span().or(span))?))
+            }
+            BinOpKind::Or => {
+                let l = self.eval(&b.lhs, env)?;
+                if self.expect_bool(&l, b.lhs.span().or(span))? {
+                    return Ok(Value::Bool(true));
+                }
+                let r = self.eval(&b.rhs, env)?;
+                Ok(Value::Bool(self.expect_bool(&r, b.rhs.span().or(span))?))
+            }
+            BinOpKind::Implication => {
+                let l = self.eval(&b.lhs, env)?;
+                if !self.expect_bool(&l, b.lhs.span().or(span))? {
+                    return Ok(Value::Bool(true));
+                }
+                let r = self.eval(&b.rhs, env)?;
+                Ok(Value::Bool(self.expect_bool(&r, b.rhs.span().or(span))?))
+            }
+            op => {
+                let l = self.eval(&b.lhs, env)?;
+                let r = self.eval(&b.rhs, env)?;
+                self.binop_values(op, &l, &r, span)
+            }
+        }
+    }
+
+    /// A strict binary operator on two forced values.
+    pub fn binop_values(&mut self, op: BinOpKind, l: &Value, r: &Value, span: Option<Span>) -> EvalResult<Value> {
+        match op {
+            BinOpKind::Add => self.add(l, r, span),
+            BinOpKind::Sub | BinOpKind::Mul | BinOpKind::Div => self.arith(op, l, r, span),
+            BinOpKind::Eq => Ok(Value::Bool(self.eq_values(l, r, false)?)),
+            BinOpKind::NotEq => Ok(Value::Bool(!self.eq_values(l, r, false)?)),
+            BinOpKind::Less => Ok(Value::Bool(self.compare(l, r, span)? == Ordering::Less)),
+            BinOpKind::Greater => Ok(Value::Bool(self.compare(r, l, span)? == Ordering::Less)),
+            BinOpKind::LessEq => Ok(Value::Bool(self.compare(r, l, span)? != Ordering::Less)),
+            BinOpKind::GreaterEq => Ok(Value::Bool(self.compare(l, r, span)? != Ordering::Less)),
+            BinOpKind::Update => {
+                let a = self.expect_attrs(l, span)?;
+                let b = self.expect_attrs(r, span)?;
+                if b.is_empty() {
+                    return Ok(Value::Attrs(a));
+                }
+                if a.is_empty() {
+                    return Ok(Value::Attrs(b));
+                }
+                Ok(Value::attrs(a.update(&b)))
+            }
+            BinOpKind::Concat => {
+                let a = self.expect_list(l, span)?;
+                let b = self.expect_list(r, span)?;
+                if b.is_empty() {
+                    return Ok(Value::List(a));
+                }
+                if a.is_empty() {
+                    return Ok(Value::List(b));
+                }
+                let mut out = Vec::with_capacity(a.len() + b.len());
+                out.extend_from_slice(&a);
+                out.extend_from_slice(&b);
+                Ok(Value::list(out))
+            }
+            BinOpKind::And | BinOpKind::Or | BinOpKind::Implication => unreachable!("lazy operators"),
+        }
+    }
+
+    /// `+`: numbers add, a path on the left makes a path, otherwise strings concatenate.
+    fn add(&mut self, l: &Value, r: &Value, span: Option<Span>) -> EvalResult<Value> {
+        let l = self.force(l)?;
+        let r = self.force(r)?;
+        match (&l, &r) {
+            (Value::Int(_) | Value::Float(_), _) => self.arith(BinOpKind::Add, &l, &r, span),
+            (Value::Path(p), _) => {
+                let s = self.coerce_to_string(&r, span, false, false)?;
+                if s.context.is_some() {
+                    bail!(span, "a string that refers to a store path cannot be appended to a path");
+                }
+                let joined = format!("{p}{}", s.s);
+                Ok(Value::path(rnix_eval_parser::paths::canon_path(&joined)))
+            }
+            _ => {
+                let a = self.coerce_to_string(&l, span, false, true)?;
+                let b = self.coerce_to_string(&r, span, false, true)?;
+                let mut s = String::with_capacity(a.s.len() + b.s.len());
+                s.push_str(&a.s);
+                s.push_str(&b.s);
+                let mut context = a.context.clone();
+                merge_context(&mut context, &b);
+                Ok(Value::String(Rc::new(NixString { s, context })))
+            }
+        }
+    }
+
+    pub fn arith(&mut self, op: BinOpKind, l: &Value, r: &Value, span: Option<Span>) -> EvalResult<Value> {
+        let l = self.force(l)?;
+        let r = self.force(r)?;
+        let name = match op {
+            BinOpKind::Add => "adding",
+            BinOpKind::Sub => "subtracting",
+            BinOpKind::Mul => "multiplying",
+            _ => "dividing",
+        };
+        match (&l, &r) {
+            (Value::Int(a), Value::Int(b)) => {
+                let (a, b) = (*a, *b);
+                let result = match op {
+                    BinOpKind::Add => a.checked_add(b),
+                    BinOpKind::Sub => a.checked_sub(b),
+                    BinOpKind::Mul => a.checked_mul(b),
+                    _ => {
+                        if b == 0 {
+                            bail!(span, "division by zero");
+                        }
+                        a.checked_div(b)
+                    }
+                };
+                let sym = match op {
+                    BinOpKind::Add => '+',
+                    BinOpKind::Sub => '-',
+                    BinOpKind::Mul => '*',
+                    _ => '/',
+                };
+                match result {
+                    Some(v) => Ok(Value::Int(v)),
+                    None => bail!(span, "integer overflow in {name} {a} {sym} {b}"),
+                }
+            }
+            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+                let a = as_float(&l);
+                let b = as_float(&r);
+                Ok(Value::Float(match op {
+                    BinOpKind::Add => a + b,
+                    BinOpKind::Sub => a - b,
+                    BinOpKind::Mul => a * b,
+                    _ => {
+                        if b == 0.0 {
+                            bail!(span, "division by zero");
+                        }
+                        a / b
+                    }
+                }))
+            }
+            (Value::Int(_) | Value::Float(_), other) => {
+                if op == BinOpKind::Add {
+                    bail!(span, "cannot add {} to {}", other.type_desc(), l.type_desc());
+                }
+                bail!(span, "value is {} while an integer was expected", other.type_desc())
+            }
+            (other, _) => bail!(span, "value is {} while an integer was expected", other.type_desc()),
+        }
+    }
+
+    /// Nix's `==`. `nested` enables the same-cell shortcut, which Nix applies to the
+    /// elements of lists and sets but not to the operands of `==` themselves.
+    pub fn eq_values(&mut self, a: &Value, b: &Value, nested: bool) -> EvalResult<bool> {
+        let fa = self.force(a)?;
+        let fb = self.force(b)?;
+        if nested && a.same_cell(b) {
+            return Ok(true);
+        }
+        Ok(match (&fa, &fb) {
+            (Value::Int(x), Value::Int(y)) => x == y,
+            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => as_float(&fa) == as_float(&fb),
+            (Value::String(x), Value::String(y)) => x.s == y.s,
+            (Value::Path(x), Value::Path(y)) => x == y,
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(x), Value::Bool(y)) => x == y,
+            (Value::List(x), Value::List(y)) => {
+                if Rc::ptr_eq(x, y) {
+                    // Same list: Nix still compares elements, but equal cells short-cut.
+                }
+                if x.len() != y.len() {
+                    return Ok(false);
+                }
+                for (p, q) in x.iter().zip(y.iter()) {
+                    if !self.eq_values(p, q, true)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            (Value::Attrs(x), Value::Attrs(y)) => {
+                if self.is_derivation(x)? && self.is_derivation(y)? {
+                    let out = self.sym.out_path;
+                    if let (Some(p), Some(q)) = (x.get(out), y.get(out)) {
+                        let (p, q) = (p.clone(), q.clone());
+                        return self.eq_values(&p, &q, true);
+                    }
+                }
+                if x.len() != y.len() {
+                    return Ok(false);
+                }
+                for (p, q) in x.entries.iter().zip(y.entries.iter()) {
+                    if p.name != q.name || !self.eq_values(&p.value, &q.value, true)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            _ => false,
+        })
+    }
+
+    pub fn is_derivation(&mut self, set: &crate::value::AttrSet) -> EvalResult<bool> {
+        match set.get(self.sym.type_) {
+            Some(t) => {
+                let t = t.clone();
+                Ok(matches!(self.force(&t)?, Value::String(s) if s.s == "derivation"))
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Nix's `<` ordering: numbers, strings, paths, and lists lexicographically.
+    pub fn compare(&mut self, a: &Value, b: &Value, span: Option<Span>) -> EvalResult<Ordering> {
+        let a = self.force(a)?;
+        let b = self.force(b)?;
+        Ok(match (&a, &b) {
+            (Value::Int(x), Value::Int(y)) => x.cmp(y),
+            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+                let (x, y) = (as_float(&a), as_float(&b));
+                if x < y {
+                    Ordering::Less
+                } else if y < x {
+                    Ordering::Greater
+                } else {
+                    Ordering::Equal
+                }
+            }
+            (Value::String(x), Value::String(y)) => x.s.as_bytes().cmp(y.s.as_bytes()),
+            (Value::Path(x), Value::Path(y)) => x.as_bytes().cmp(y.as_bytes()),
+            (Value::List(x), Value::List(y)) => {
+                for (p, q) in x.iter().zip(y.iter()) {
+                    if !self.eq_values(p, q, true)? {
+                        return self.compare(p, q, span);
+                    }
+                }
+                x.len().cmp(&y.len())
+            }
+            _ => bail!(span, "cannot compare {} with {}", a.type_desc(), b.type_desc()),
+        })
+    }
+
+    pub fn expect_attrs(&mut self, v: &Value, span: Option<Span>) -> EvalResult<Rc<crate::value::AttrSet>> {
+        match self.force(v)? {
+            Value::Attrs(a) => Ok(a),
+            other => bail!(span, "value is {} while a set was expected", other.type_desc()),
+        }
+    }
+
+    pub fn expect_list(&mut self, v: &Value, span: Option<Span>) -> EvalResult<Rc<Vec<Value>>> {
+        match self.force(v)? {
+            Value::List(l) => Ok(l),
+            other => bail!(span, "value is {} while a list was expected", other.type_desc()),
+        }
+    }
+
+    pub fn expect_int(&mut self, v: &Value, span: Option<Span>) -> EvalResult<i64> {
+        match self.force(v)? {
+            Value::Int(i) => Ok(i),
+            other => bail!(span, "value is {} while an integer was expected", other.type_desc()),
+        }
+    }
+
+    pub fn expect_function(&mut self, v: &Value, span: Option<Span>) -> EvalResult<Value> {
+        let f = self.force(v)?;
+        match &f {
+            Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) => Ok(f),
+            Value::Attrs(a) if a.get(self.sym.functor).is_some() => Ok(f),
+            other => bail!(span, "value is {} while a function was expected", other.type_desc()),
+        }
+    }
+
+    /// A string without coercion (`forceString`): only strings are accepted.
+    pub fn expect_string(&mut self, v: &Value, span: Option<Span>) -> EvalResult<Rc<NixString>> {
+        match self.force(v)? {
+            Value::String(s) => Ok(s),
+            other => bail!(span, "value is {} while a string was expected", other.type_desc()),
+        }
+    }
+}
+
+pub fn as_float(v: &Value) -> f64 {
+    match v {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        _ => f64::NAN,
+    }
+}

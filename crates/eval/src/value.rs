@@ -1,0 +1,242 @@
+//! Runtime values.
+//!
+//! A [`Value`] is 16 bytes: a tag and one word (an immediate or an `Rc`). Sets are sorted
+//! vectors keyed by interned [`Symbol`]s (binary search, linear merge for `//`), lists are
+//! shared vectors, and lazy values are [`Thunk`]s: shared cells that are overwritten with
+//! their result once forced, so every thunk is evaluated at most once.
+
+use crate::env::Env;
+use crate::primops::PrimOpDef;
+use rnix_eval_parser::ast;
+use rnix_eval_parser::Symbol;
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+#[derive(Clone)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(Rc<NixString>),
+    Path(Rc<String>),
+    Attrs(Rc<AttrSet>),
+    List(Rc<Vec<Value>>),
+    Lambda(Rc<Closure>),
+    PrimOp(&'static PrimOpDef),
+    PrimOpApp(Rc<PrimOpApp>),
+    Thunk(Thunk),
+}
+
+const _: () = assert!(std::mem::size_of::<Value>() == 16);
+
+/// A string with its context: the store paths it refers to (empty for most strings).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NixString {
+    pub s: String,
+    pub context: Option<Box<BTreeSet<String>>>,
+}
+
+impl NixString {
+    pub fn plain(s: impl Into<String>) -> Self {
+        NixString {
+            s: s.into(),
+            context: None,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.s
+    }
+}
+
+pub struct Closure {
+    pub lambda: &'static ast::Lambda,
+    pub env: Rc<Env>,
+}
+
+pub struct PrimOpApp {
+    pub op: &'static PrimOpDef,
+    pub args: Vec<Value>,
+}
+
+#[derive(Clone)]
+pub struct Attr {
+    pub name: Symbol,
+    pub value: Value,
+    /// Where the attribute was defined (for `unsafeGetAttrPos`), if known.
+    pub pos: Option<rnix_eval_parser::Span>,
+}
+
+/// An attribute set: entries sorted by symbol, no duplicates.
+#[derive(Clone, Default)]
+pub struct AttrSet {
+    pub entries: Vec<Attr>,
+}
+
+impl AttrSet {
+    pub fn get(&self, name: Symbol) -> Option<&Value> {
+        self.entries
+            .binary_search_by_key(&name, |a| a.name)
+            .ok()
+            .map(|i| &self.entries[i].value)
+    }
+
+    pub fn get_attr(&self, name: Symbol) -> Option<&Attr> {
+        self.entries
+            .binary_search_by_key(&name, |a| a.name)
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Build from unsorted entries; for duplicate names the first one wins.
+    pub fn from_unsorted(mut entries: Vec<Attr>) -> AttrSet {
+        entries.sort_by_key(|a| a.name);
+        entries.dedup_by_key(|a| a.name);
+        AttrSet { entries }
+    }
+
+    /// `self // other`: a linear merge, entries of `other` win.
+    pub fn update(&self, other: &AttrSet) -> AttrSet {
+        let (a, b) = (&self.entries, &other.entries);
+        let mut out = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].name.cmp(&b[j].name) {
+                std::cmp::Ordering::Less => {
+                    out.push(a[i].clone());
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    out.push(b[j].clone());
+                    j += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    out.push(b[j].clone());
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        out.extend_from_slice(&a[i..]);
+        out.extend_from_slice(&b[j..]);
+        AttrSet { entries: out }
+    }
+
+    /// Names in Nix's order: sorted by their bytes.
+    pub fn sorted_names(&self) -> Vec<Symbol> {
+        let mut names: Vec<Symbol> = self.entries.iter().map(|a| a.name).collect();
+        names.sort_by(|x, y| x.as_str().cmp(y.as_str()));
+        names
+    }
+
+    /// Entries in Nix's order (sorted by name bytes).
+    pub fn sorted_entries(&self) -> Vec<&Attr> {
+        let mut entries: Vec<&Attr> = self.entries.iter().collect();
+        entries.sort_by(|x, y| x.name.as_str().cmp(y.name.as_str()));
+        entries
+    }
+}
+
+/// A lazily evaluated value, shared by everything that refers to it.
+#[derive(Clone)]
+pub struct Thunk(pub Rc<RefCell<ThunkState>>);
+
+pub enum ThunkState {
+    /// An expression and the environment it closes over.
+    Pending(&'static ast::Expr, Rc<Env>),
+    /// `f x`, built by primops such as `map` and `genList`.
+    Apply(Value, Value),
+    /// Being evaluated: forcing it again is infinite recursion.
+    Blackhole,
+    Done(Value),
+}
+
+impl Thunk {
+    pub fn new(state: ThunkState) -> Thunk {
+        Thunk(Rc::new(RefCell::new(state)))
+    }
+}
+
+impl Value {
+    pub fn string(s: impl Into<String>) -> Value {
+        Value::String(Rc::new(NixString::plain(s)))
+    }
+
+    pub fn path(p: impl Into<String>) -> Value {
+        Value::Path(Rc::new(p.into()))
+    }
+
+    pub fn attrs(set: AttrSet) -> Value {
+        Value::Attrs(Rc::new(set))
+    }
+
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(items))
+    }
+
+    pub fn apply_thunk(f: Value, arg: Value) -> Value {
+        Value::Thunk(Thunk::new(ThunkState::Apply(f, arg)))
+    }
+
+    /// Nix's type names in messages ("an integer", "a set", ...), for a forced value.
+    pub fn type_desc(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a Boolean",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a float",
+            Value::String(_) => "a string",
+            Value::Path(_) => "a path",
+            Value::Attrs(_) => "a set",
+            Value::List(_) => "a list",
+            Value::Lambda(_) => "a function",
+            Value::PrimOp(_) => "a built-in function",
+            Value::PrimOpApp(_) => "a partially applied built-in function",
+            Value::Thunk(_) => "a thunk",
+        }
+    }
+
+    /// `builtins.typeOf` names.
+    pub fn type_of(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::String(_) => "string",
+            Value::Path(_) => "path",
+            Value::Attrs(_) => "set",
+            Value::List(_) => "list",
+            Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) => "lambda",
+            Value::Thunk(_) => "thunk",
+        }
+    }
+
+    pub fn is_function(&self) -> bool {
+        matches!(self, Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_))
+    }
+
+    /// Do `self` and `other` live in the same memory cell? Nix's `==` treats such
+    /// elements of lists and sets as equal without comparing them.
+    pub fn same_cell(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Thunk(a), Value::Thunk(b)) => Rc::ptr_eq(&a.0, &b.0),
+            (Value::Attrs(a), Value::Attrs(b)) => Rc::ptr_eq(a, b),
+            (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
+            (Value::Lambda(a), Value::Lambda(b)) => Rc::ptr_eq(a, b),
+            (Value::PrimOpApp(a), Value::PrimOpApp(b)) => Rc::ptr_eq(a, b),
+            (Value::PrimOp(a), Value::PrimOp(b)) => std::ptr::eq(*a, *b),
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! The lowered AST: what the evaluator walks.
+//!
+//! Unlike the lossless rowan tree it is made for speed: parentheses are gone, strings are
+//! unescaped, attribute paths are merged, and every statically bound variable is resolved
+//! to a `(depth, slot)` pair in the chain of runtime frames. A frame is created by `let`,
+//! `rec { }`, a lambda call, `with`, and by a non-rec set that has `inherit (e)` (to share
+//! `e`). Names are kept next to slots for `--parse` and for error messages.
+
+use crate::source::Span;
+use crate::symbol::Symbol;
+
+#[derive(Debug)]
+pub enum Expr {
+    Int(i64),
+    Float(f64),
+    /// A string without interpolation (also URIs).
+    Str(Box<str>),
+    /// A path literal, already made absolute and normalised.
+    Path(Box<str>),
+    Var(Var),
+    Select(Box<Select>),
+    HasAttr(Box<HasAttr>),
+    Apply(Box<Apply>),
+    Lambda(Box<Lambda>),
+    Let(Box<Let>),
+    Attrs(Box<Attrs>),
+    List(Box<[Expr]>),
+    With(Box<With>),
+    If(Box<If>),
+    Assert(Box<Assert>),
+    BinOp(Box<BinOp>),
+    Not(Box<Expr>, Span),
+    /// Unary minus: Nix evaluates `-e` as `0 - e` (`__sub 0 e`).
+    Neg(Box<Expr>, Span),
+    /// String interpolation / concatenation of parts. If the first part is a path the
+    /// result is a path (`./a/${x}`), otherwise a string.
+    Interpolate(Box<Interpolate>),
+    CurPos(Span),
+}
+
+#[derive(Debug, Clone)]
+pub struct Var {
+    pub name: Symbol,
+    pub kind: VarKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum VarKind {
+    /// `depth` frames up the chain, slot `slot`.
+    Local { depth: u32, slot: u32 },
+    /// A name of the global scope (`builtins`, `true`, `map`, ...).
+    Global(u32),
+    /// Not bound lexically: looked up in the enclosing `with` frames, innermost first.
+    /// Each entry is the depth of one `with` frame.
+    With(Box<[u32]>),
+}
+
+#[derive(Debug)]
+pub enum AttrName {
+    Static(Symbol),
+    /// `${e}` or `"..${e}.."`: evaluated to a string at runtime.
+    Dynamic(Expr),
+}
+
+#[derive(Debug)]
+pub struct Select {
+    pub expr: Expr,
+    pub path: Box<[AttrName]>,
+    pub default: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct HasAttr {
+    pub expr: Expr,
+    pub path: Box<[AttrName]>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Apply {
+    pub func: Expr,
+    pub arg: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Lambda {
+    /// For `x: ...` the argument name; for a pattern its `@` name (if any).
+    pub arg: Option<Symbol>,
+    pub formals: Option<Formals>,
+    pub body: Expr,
+    /// Number of slots of the frame a call creates.
+    pub frame_size: u32,
+    /// The attribute or `let` name it was bound to, for error messages.
+    pub name: Option<Symbol>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Formals {
+    /// In slot order: formal `i` lives in slot `i`; the `@` binding (if any) comes last.
+    pub entries: Box<[Formal]>,
+    pub ellipsis: bool,
+    /// Where `@name` was written before the braces (`a@{ }`), for `--parse`.
+    pub at_before: bool,
+}
+
+#[derive(Debug)]
+pub struct Formal {
+    pub name: Symbol,
+    pub default: Option<Expr>,
+    pub span: Span,
+}
+
+/// `let` bindings: every slot expression is evaluated lazily in the new frame.
+#[derive(Debug)]
+pub struct Let {
+    pub slots: Box<[Binding]>,
+    pub body: Expr,
+}
+
+#[derive(Debug)]
+pub struct Binding {
+    /// The bound name; `None` for hidden slots holding `inherit (e)` sources.
+    pub name: Option<Symbol>,
+    pub value: Expr,
+    pub kind: BindingKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BindingKind {
+    Plain,
+    /// `inherit x;` (value resolved in the enclosing scope).
+    Inherit,
+    /// `inherit (e) x;` (value selects from a hidden slot).
+    InheritFrom,
+    /// A hidden slot: the source expression of `inherit (e)`.
+    InheritSource,
+}
+
+#[derive(Debug)]
+pub struct Attrs {
+    pub rec: bool,
+    /// Frame slots. For `rec` sets: one per static attribute, in `attrs` order, followed
+    /// by hidden `inherit (e)` sources. For other sets: only the hidden sources (none
+    /// means no frame is created).
+    pub frame: Box<[Binding]>,
+    pub attrs: Box<[AttrDef]>,
+    pub dynamic: Box<[DynamicAttr]>,
+}
+
+#[derive(Debug)]
+pub struct AttrDef {
+    pub name: Symbol,
+    pub value: AttrValue,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub enum AttrValue {
+    /// The value is the thunk in frame slot `n` (rec sets).
+    Slot(u32),
+    /// Evaluated lazily in the set's own frame (`in_frame`) or the enclosing env.
+    Expr { expr: Expr, in_frame: bool, kind: BindingKind },
+}
+
+#[derive(Debug)]
+pub struct DynamicAttr {
+    pub name: Expr,
+    pub value: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct With {
+    pub namespace: Expr,
+    pub body: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct If {
+    pub cond: Expr,
+    pub then: Expr,
+    pub else_: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Assert {
+    pub cond: Expr,
+    pub body: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOpKind {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Concat,
+    Update,
+    Eq,
+    NotEq,
+    Less,
+    LessEq,
+    Greater,
+    GreaterEq,
+    And,
+    Or,
+    Implication,
+}
+
+#[derive(Debug)]
+pub struct BinOp {
+    pub op: BinOpKind,
+    pub lhs: Expr,
+    pub rhs: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Interpolate {
+    pub parts: Box<[Expr]>,
+    /// True for indented strings and strings (`"..."`): Nix's `forceString` semantics;
+    /// false for paths with interpolation.
+    pub is_string: bool,
+    pub span: Span,
+}
+
+impl Expr {
+    /// The span used when an error is reported "at" this expression.
+    pub fn span(&self) -> Option<Span> {
+        Some(match self {
+            Expr::Var(v) => v.span,
+            Expr::Select(s) => s.span,
+            Expr::HasAttr(h) => h.span,
+            Expr::Apply(a) => a.span,
+            Expr::Lambda(l) => l.span,
+            Expr::With(w) => w.span,
+            Expr::If(i) => i.span,
+            Expr::Assert(a) => a.span,
+            Expr::BinOp(b) => b.span,
+            Expr::Not(_, s) | Expr::Neg(_, s) | Expr::CurPos(s) => *s,
+            Expr::Interpolate(i) => i.span,
+            _ => return None,
+        })
+    }
+}

@@ -1,0 +1,48 @@
+//! Errors found while parsing or lowering, with a source span for miette.
+
+use crate::source::{self, Span};
+use std::fmt;
+
+#[derive(Debug, Clone)]
+pub struct ParseError {
+    pub message: String,
+    pub span: Span,
+}
+
+impl ParseError {
+    pub fn new(message: String, span: Span) -> Self {
+        ParseError { message, span }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+impl miette::Diagnostic for ParseError {
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        None
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let len = (self.span.end - self.span.start).max(1) as usize;
+        Some(Box::new(std::iter::once(miette::LabeledSpan::new(
+            Some(self.span.describe()),
+            self.span.start as usize,
+            len,
+        ))))
+    }
+}
+
+impl ParseError {
+    /// A self-contained miette report (with the file's text attached).
+    pub fn to_report(&self) -> miette::Report {
+        let file = source::file(self.span.file);
+        miette::Report::new(self.clone())
+            .with_source_code(miette::NamedSource::new(file.display_name(), file.text.to_string()))
+    }
+}

@@ -1,0 +1,103 @@
+//! Nix syntax for rnix-eval.
+//!
+//! Source text is parsed by rnix into a lossless rowan tree ([`parse`]), which tooling
+//! (formatters, an LSP) can use as is. [`lower`] turns that tree into the evaluator's
+//! [`ast::Expr`]: sugar removed, attribute paths merged, variables resolved to frame slots.
+//! [`show`] prints a lowered expression the way `nix-instantiate --parse` does.
+
+pub mod ast;
+mod attrs;
+pub mod error;
+mod lower;
+pub mod paths;
+pub mod show;
+pub mod source;
+mod strings;
+pub mod symbol;
+
+pub use error::ParseError;
+pub use lower::Globals;
+pub use source::{FileId, Origin, Span};
+pub use symbol::Symbol;
+
+use rowan::ast::AstNode;
+
+/// The lossless syntax tree of a file, with rnix's syntax errors.
+pub fn parse(text: &str) -> rnix::Parse<rnix::Root> {
+    rnix::Root::parse(text)
+}
+
+/// Register `text`, parse it and lower it. `base_dir` is the directory relative path
+/// literals resolve against.
+pub fn parse_and_lower(
+    origin: Origin,
+    base_dir: String,
+    text: &str,
+    globals: &dyn Globals,
+) -> Result<ast::Expr, ParseError> {
+    let file = source::add_file(origin, base_dir.clone(), text.into());
+    let parsed = parse(text);
+    if let Some(err) = parsed.errors().first() {
+        return Err(syntax_error(file, text, err));
+    }
+    lower(file, base_dir, &parsed.tree(), globals)
+}
+
+pub fn lower(
+    file: FileId,
+    base_dir: String,
+    root: &rnix::Root,
+    globals: &dyn Globals,
+) -> Result<ast::Expr, ParseError> {
+    let mut lowerer = lower::Lowerer::new(file, base_dir, globals);
+    // Deeply nested input must not overflow the stack while lowering either.
+    stacker_free_lower(&mut lowerer, root)
+}
+
+fn stacker_free_lower(l: &mut lower::Lowerer, root: &rnix::Root) -> Result<ast::Expr, ParseError> {
+    l.lower_root(root)
+}
+
+/// Map one of rnix's errors to Nix's wording (`syntax error, unexpected ...`).
+fn syntax_error(file: FileId, text: &str, err: &rnix::ParseError) -> ParseError {
+    use rnix::ParseError as E;
+    let end = text.len() as u32;
+    let at = |r: rowan::TextRange| Span { file, start: r.start().into(), end: r.end().into() };
+    let eof = Span { file, start: end, end };
+    let (msg, span) = match err {
+        E::Unexpected(r) => (format!("syntax error, unexpected '{}'", snippet(text, *r)), at(*r)),
+        E::UnexpectedExtra(r) => (format!("syntax error, unexpected '{}'", snippet(text, *r)), at(*r)),
+        E::UnexpectedWanted(_, r, wanted) => (
+            format!("syntax error, unexpected '{}', expecting {}", snippet(text, *r), describe_kinds(wanted)),
+            at(*r),
+        ),
+        E::UnexpectedDoubleBind(r) => ("syntax error, unexpected '@'".to_string(), at(*r)),
+        E::UnexpectedEOF => ("syntax error, unexpected end of file".to_string(), eof),
+        E::UnexpectedEOFWanted(wanted) => (
+            format!("syntax error, unexpected end of file, expecting {}", describe_kinds(wanted)),
+            eof,
+        ),
+        E::DuplicatedArgs(r, name) => (format!("duplicate formal function argument '{name}'"), at(*r)),
+        E::RecursionLimitExceeded => ("syntax error, expression nested too deeply".to_string(), eof),
+        other => (format!("syntax error, {other}"), eof),
+    };
+    ParseError::new(msg, span)
+}
+
+fn snippet(text: &str, r: rowan::TextRange) -> String {
+    let s = &text[usize::from(r.start())..usize::from(r.end())];
+    s.chars().take(20).collect()
+}
+
+fn describe_kinds(kinds: &[rnix::SyntaxKind]) -> String {
+    kinds
+        .iter()
+        .map(|k| format!("{k:?}").trim_start_matches("TOKEN_").trim_start_matches("NODE_").to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// Byte offset -> the root node's text range helper for tooling.
+pub fn root_range(root: &rnix::Root) -> rowan::TextRange {
+    root.syntax().text_range()
+}

@@ -1,0 +1,844 @@
+//! Lowering: rnix's lossless tree -> the evaluator's [`ast::Expr`].
+//!
+//! Three jobs happen in one walk: syntax sugar is removed (parentheses, `let { }`,
+//! `<path>`, operators Nix defines through `__sub`/`__mul`/...), attribute paths are
+//! merged into nested sets as Nix's `addAttr` does, and variables are resolved against
+//! the static scope chain. Nix reports an undefined variable at this point, before any
+//! evaluation, unless a `with` encloses it.
+
+use crate::ast::{self, AttrName, AttrValue, BinOpKind, Binding, BindingKind, Expr, Var, VarKind};
+use crate::attrs::{Collected, Entry, Pending};
+use crate::error::ParseError;
+use crate::paths;
+use crate::source::{FileId, Span};
+use crate::strings;
+use crate::symbol::Symbol;
+use rnix::ast::{self as rast, AstToken, HasEntry};
+use rowan::ast::AstNode;
+use rustc_hash::FxHashMap;
+
+/// Names of the global scope, each with its slot in the evaluator's global table.
+pub trait Globals {
+    fn lookup(&self, name: Symbol) -> Option<u32>;
+}
+
+impl Globals for FxHashMap<Symbol, u32> {
+    fn lookup(&self, name: Symbol) -> Option<u32> {
+        self.get(&name).copied()
+    }
+}
+
+enum Scope {
+    /// A frame with named slots (hidden slots have no name).
+    Frame(FxHashMap<Symbol, u32>),
+    With,
+}
+
+pub struct Lowerer<'g> {
+    pub(crate) file: FileId,
+    pub(crate) base_dir: String,
+    pub(crate) home: Option<String>,
+    globals: &'g dyn Globals,
+    scopes: Vec<Scope>,
+}
+
+pub(crate) type LResult<T> = Result<T, ParseError>;
+
+impl<'g> Lowerer<'g> {
+    pub fn new(file: FileId, base_dir: String, globals: &'g dyn Globals) -> Self {
+        Lowerer {
+            file,
+            base_dir,
+            home: std::env::var("HOME").ok(),
+            globals,
+            scopes: Vec::new(),
+        }
+    }
+
+    pub(crate) fn span(&self, node: &impl AstNode<Language = rnix::NixLanguage>) -> Span {
+        Span::new(self.file, node.syntax().text_range())
+    }
+
+    pub(crate) fn err(&self, span: Span, msg: impl Into<String>) -> ParseError {
+        ParseError::new(msg.into(), span)
+    }
+
+    fn missing(&self, node: &impl AstNode<Language = rnix::NixLanguage>) -> ParseError {
+        self.err(self.span(node), "syntax error, incomplete expression")
+    }
+
+    // ---------------------------------------------------------------- scopes
+
+    fn resolve(&self, name: Symbol, span: Span) -> LResult<Var> {
+        self.resolve_skipping(name, span, 0)
+    }
+
+    /// Resolve `name`, ignoring the innermost `skip` scopes (which still count for depth).
+    /// `inherit x;` inside `let`/`rec` looks past its own frame this way.
+    fn resolve_skipping(&self, name: Symbol, span: Span, skip: usize) -> LResult<Var> {
+        let mut withs = Vec::new();
+        for (depth, scope) in self.scopes.iter().rev().enumerate() {
+            match scope {
+                Scope::Frame(names) if depth >= skip => {
+                    if let Some(&slot) = names.get(&name) {
+                        let kind = VarKind::Local {
+                            depth: depth as u32,
+                            slot,
+                        };
+                        return Ok(Var { name, kind, span });
+                    }
+                }
+                Scope::With if depth >= skip => withs.push(depth as u32),
+                _ => {}
+            }
+        }
+        if let Some(slot) = self.globals.lookup(name) {
+            return Ok(Var {
+                name,
+                kind: VarKind::Global(slot),
+                span,
+            });
+        }
+        if withs.is_empty() {
+            return Err(self.err(span, format!("undefined variable '{name}'")));
+        }
+        Ok(Var {
+            name,
+            kind: VarKind::With(withs.into_boxed_slice()),
+            span,
+        })
+    }
+
+    fn with_scope<T>(&mut self, scope: Scope, f: impl FnOnce(&mut Self) -> LResult<T>) -> LResult<T> {
+        self.scopes.push(scope);
+        let result = f(self);
+        self.scopes.pop();
+        result
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    pub fn lower_root(&mut self, root: &rast::Root) -> LResult<Expr> {
+        match root.expr() {
+            Some(e) => self.lower(&e),
+            None => Err(ParseError::new(
+                "syntax error, unexpected end of file".into(),
+                Span::new(self.file, root.syntax().text_range()),
+            )),
+        }
+    }
+
+    pub(crate) fn lower_opt(&mut self, e: Option<rast::Expr>, parent: &impl AstNode<Language = rnix::NixLanguage>) -> LResult<Expr> {
+        match e {
+            Some(e) => self.lower(&e),
+            None => Err(self.missing(parent)),
+        }
+    }
+
+    pub fn lower(&mut self, e: &rast::Expr) -> LResult<Expr> {
+        let span = self.span(e);
+        Ok(match e {
+            rast::Expr::Paren(p) => return self.lower_opt(p.expr(), p),
+            rast::Expr::Root(r) => return self.lower_opt(r.expr(), r),
+            rast::Expr::Error(_) => return Err(self.err(span, "syntax error")),
+            rast::Expr::Literal(l) => self.lower_literal(l, span)?,
+            rast::Expr::Ident(id) => {
+                let name = ident_name(id).ok_or_else(|| self.missing(id))?;
+                Expr::Var(self.resolve(Symbol::intern(&name), span)?)
+            }
+            rast::Expr::Str(s) => strings::lower_str(self, s)?,
+            rast::Expr::PathAbs(_) | rast::Expr::PathRel(_) | rast::Expr::PathHome(_) => {
+                let path = rast::Path::cast(e.syntax().clone()).ok_or_else(|| self.missing(e))?;
+                paths::lower_path(self, &path, span)?
+            }
+            rast::Expr::PathSearch(p) => {
+                let text = p.content().map(|c| c.text().to_string()).unwrap_or_default();
+                let inner = text.trim_start_matches('<').trim_end_matches('>').to_string();
+                self.lower_search_path(inner, span)?
+            }
+            rast::Expr::Select(s) => {
+                let expr = self.lower_opt(s.expr(), s)?;
+                let path = self.lower_attrpath(s.attrpath(), s)?;
+                let default = match s.default_expr() {
+                    Some(d) => Some(self.lower(&d)?),
+                    None => None,
+                };
+                Expr::Select(Box::new(ast::Select {
+                    expr,
+                    path,
+                    default,
+                    span,
+                }))
+            }
+            rast::Expr::HasAttr(h) => {
+                let expr = self.lower_opt(h.expr(), h)?;
+                let path = self.lower_attrpath(h.attrpath(), h)?;
+                Expr::HasAttr(Box::new(ast::HasAttr { expr, path, span }))
+            }
+            rast::Expr::Apply(a) => {
+                let func = self.lower_opt(a.lambda(), a)?;
+                let arg = self.lower_opt(a.argument(), a)?;
+                Expr::Apply(Box::new(ast::Apply { func, arg, span }))
+            }
+            rast::Expr::Lambda(l) => self.lower_lambda(l, span)?,
+            rast::Expr::LetIn(l) => {
+                let mut collected = Collected::new(false);
+                self.collect_entries(&mut collected, l, true)?;
+                let body = l.body();
+                self.lower_let(collected, |this| this.lower_opt(body, l))?
+            }
+            rast::Expr::LegacyLet(l) => {
+                // `let { a = 1; body = a; }` is `(rec { a = 1; body = a; }).body`.
+                let mut collected = Collected::new(true);
+                self.collect_entries(&mut collected, l, false)?;
+                let set = self.lower_collected(collected)?;
+                Expr::Select(Box::new(ast::Select {
+                    expr: set,
+                    path: Box::new([AttrName::Static(Symbol::intern("body"))]),
+                    default: None,
+                    span,
+                }))
+            }
+            rast::Expr::AttrSet(a) => {
+                let mut collected = Collected::new(a.rec_token().is_some());
+                self.collect_entries(&mut collected, a, false)?;
+                self.lower_collected(collected)?
+            }
+            rast::Expr::List(l) => {
+                let items = l.items().map(|i| self.lower(&i)).collect::<LResult<Vec<_>>>()?;
+                Expr::List(items.into_boxed_slice())
+            }
+            rast::Expr::With(w) => {
+                let namespace = self.lower_opt(w.namespace(), w)?;
+                let body = w.body();
+                let body = self.with_scope(Scope::With, |this| this.lower_opt(body, w))?;
+                Expr::With(Box::new(ast::With {
+                    namespace,
+                    body,
+                    span,
+                }))
+            }
+            rast::Expr::IfElse(i) => Expr::If(Box::new(ast::If {
+                cond: self.lower_opt(i.condition(), i)?,
+                then: self.lower_opt(i.body(), i)?,
+                else_: self.lower_opt(i.else_body(), i)?,
+                span,
+            })),
+            rast::Expr::Assert(a) => Expr::Assert(Box::new(ast::Assert {
+                cond: self.lower_opt(a.condition(), a)?,
+                body: self.lower_opt(a.body(), a)?,
+                span,
+            })),
+            rast::Expr::UnaryOp(u) => {
+                let inner = self.lower_opt(u.expr(), u)?;
+                match u.operator() {
+                    Some(rast::UnaryOpKind::Invert) => Expr::Not(Box::new(inner), span),
+                    Some(rast::UnaryOpKind::Negate) => Expr::Neg(Box::new(inner), span),
+                    None => return Err(self.missing(u)),
+                }
+            }
+            rast::Expr::BinOp(b) => self.lower_binop(b, span)?,
+            rast::Expr::CurPos(_) => Expr::CurPos(span),
+        })
+    }
+
+    fn lower_literal(&mut self, l: &rast::Literal, span: Span) -> LResult<Expr> {
+        Ok(match l.kind() {
+            rast::LiteralKind::Integer(i) => match i.value() {
+                Ok(v) => Expr::Int(v),
+                Err(_) => {
+                    return Err(self.err(span, format!("invalid integer '{}'", i.syntax().text())))
+                }
+            },
+            rast::LiteralKind::Float(f) => {
+                let text = f.syntax().text();
+                if !is_nix_float(text) {
+                    return self.lower_bad_float(text, span);
+                }
+                Expr::Float(f.value().map_err(|_| self.err(span, format!("invalid float '{text}'")))?)
+            }
+            rast::LiteralKind::Uri(u) => Expr::Str(u.syntax().text().into()),
+        })
+    }
+
+    /// rnix lexes `1e6` as a float; Nix lexes it as the integer `1` applied to the
+    /// variable `e6`. Reproduce Nix's reading so the error is the same.
+    fn lower_bad_float(&mut self, text: &str, span: Span) -> LResult<Expr> {
+        let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && text[digits..].starts_with(['e', 'E']) {
+            let ident_span = Span {
+                start: span.start + digits as u32,
+                ..span
+            };
+            let var = self.resolve(Symbol::intern(&text[digits..]), ident_span)?;
+            let int = text[..digits]
+                .parse()
+                .map_err(|_| self.err(span, format!("invalid integer '{}'", &text[..digits])))?;
+            return Ok(Expr::Apply(Box::new(ast::Apply {
+                func: Expr::Int(int),
+                arg: Expr::Var(var),
+                span,
+            })));
+        }
+        Err(self.err(span, format!("syntax error, invalid float '{text}'")))
+    }
+
+    fn lower_search_path(&mut self, path: String, span: Span) -> LResult<Expr> {
+        // `<p>` is `__findFile __nixPath "p"`, with both names resolved as variables.
+        let find = Expr::Var(self.resolve(Symbol::intern("__findFile"), span)?);
+        let nix_path = Expr::Var(self.resolve(Symbol::intern("__nixPath"), span)?);
+        let partial = Expr::Apply(Box::new(ast::Apply {
+            func: find,
+            arg: nix_path,
+            span,
+        }));
+        Ok(Expr::Apply(Box::new(ast::Apply {
+            func: partial,
+            arg: Expr::Str(path.into()),
+            span,
+        })))
+    }
+
+    fn lower_binop(&mut self, b: &rast::BinOp, span: Span) -> LResult<Expr> {
+        use rast::BinOpKind as K;
+        let op = b.operator().ok_or_else(|| self.missing(b))?;
+        let lhs = self.lower_opt(b.lhs(), b)?;
+        let rhs = self.lower_opt(b.rhs(), b)?;
+        let op = match op {
+            K::Concat => BinOpKind::Concat,
+            K::Update => BinOpKind::Update,
+            K::Add => BinOpKind::Add,
+            K::Sub => BinOpKind::Sub,
+            K::Mul => BinOpKind::Mul,
+            K::Div => BinOpKind::Div,
+            K::And => BinOpKind::And,
+            K::Or => BinOpKind::Or,
+            K::Equal => BinOpKind::Eq,
+            K::NotEqual => BinOpKind::NotEq,
+            K::Implication => BinOpKind::Implication,
+            K::Less => BinOpKind::Less,
+            K::LessOrEq => BinOpKind::LessEq,
+            K::More => BinOpKind::Greater,
+            K::MoreOrEq => BinOpKind::GreaterEq,
+            K::PipeRight | K::PipeLeft => {
+                return Err(self.err(span, "syntax error, unexpected pipe operator"))
+            }
+        };
+        // Nix defines `-`, `*`, `/` and the comparisons as calls of `__sub`, `__mul`,
+        // `__div`, `__lessThan`: a local binding of that name takes over the operator.
+        if let Some(name) = builtin_operator_name(op) {
+            let var = self.resolve(Symbol::intern(name), span)?;
+            if !matches!(var.kind, VarKind::Global(_)) {
+                return Ok(desugar_operator(op, var, lhs, rhs, span));
+            }
+        }
+        Ok(Expr::BinOp(Box::new(ast::BinOp { op, lhs, rhs, span })))
+    }
+
+    fn lower_lambda(&mut self, l: &rast::Lambda, span: Span) -> LResult<Expr> {
+        let param = l.param().ok_or_else(|| self.missing(l))?;
+        match param {
+            rast::Param::IdentParam(p) => {
+                let name = p.ident().and_then(|i| ident_name(&i)).ok_or_else(|| self.missing(&p))?;
+                let sym = Symbol::intern(&name);
+                let mut names = FxHashMap::default();
+                names.insert(sym, 0);
+                let body = l.body();
+                let body = self.with_scope(Scope::Frame(names), |this| this.lower_opt(body, l))?;
+                Ok(Expr::Lambda(Box::new(ast::Lambda {
+                    arg: Some(sym),
+                    formals: None,
+                    body,
+                    frame_size: 1,
+                    name: None,
+                    span,
+                })))
+            }
+            rast::Param::Pattern(p) => {
+                let mut names = FxHashMap::default();
+                let mut order = Vec::new();
+                for entry in p.pat_entries() {
+                    let name = entry.ident().and_then(|i| ident_name(&i)).ok_or_else(|| self.missing(&entry))?;
+                    let sym = Symbol::intern(&name);
+                    if names.contains_key(&sym) {
+                        return Err(self.err(
+                            self.span(&entry),
+                            format!("duplicate formal function argument '{name}'"),
+                        ));
+                    }
+                    names.insert(sym, order.len() as u32);
+                    order.push((sym, entry));
+                }
+                let at = match p.pat_bind() {
+                    Some(b) => {
+                        let name = b.ident().and_then(|i| ident_name(&i)).ok_or_else(|| self.missing(&b))?;
+                        let sym = Symbol::intern(&name);
+                        if names.contains_key(&sym) {
+                            return Err(self.err(
+                                self.span(&b),
+                                format!("duplicate formal function argument '{name}'"),
+                            ));
+                        }
+                        names.insert(sym, order.len() as u32);
+                        Some((sym, b))
+                    }
+                    None => None,
+                };
+                let at_before = at
+                    .as_ref()
+                    .is_some_and(|(_, b)| b.syntax().text_range().start() < p.syntax().text_range().start() + rowan::TextSize::from(1));
+                let frame_size = order.len() as u32 + at.is_some() as u32;
+                let ellipsis = p.ellipsis_token().is_some();
+                let body = l.body();
+                self.with_scope(Scope::Frame(names), |this| {
+                    let mut entries = Vec::with_capacity(order.len());
+                    for (name, entry) in &order {
+                        let default = match entry.default() {
+                            Some(d) => Some(this.lower(&d)?),
+                            None => None,
+                        };
+                        entries.push(ast::Formal {
+                            name: *name,
+                            default,
+                            span: this.span(entry),
+                        });
+                    }
+                    let body = this.lower_opt(body, l)?;
+                    Ok(Expr::Lambda(Box::new(ast::Lambda {
+                        arg: at.map(|(s, _)| s),
+                        formals: Some(ast::Formals {
+                            entries: entries.into_boxed_slice(),
+                            ellipsis,
+                            at_before,
+                        }),
+                        body,
+                        frame_size,
+                        name: None,
+                        span,
+                    })))
+                })
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- attribute paths
+
+    fn lower_attrpath(&mut self, path: Option<rast::Attrpath>, parent: &impl AstNode<Language = rnix::NixLanguage>) -> LResult<Box<[AttrName]>> {
+        let path = path.ok_or_else(|| self.missing(parent))?;
+        path.attrs()
+            .map(|a| self.lower_attr_name(&a))
+            .collect::<LResult<Vec<_>>>()
+            .map(Vec::into_boxed_slice)
+    }
+
+    /// An attribute name: static when it is an identifier or a string without
+    /// interpolation (also `${"x"}`, which Nix makes static too), dynamic otherwise.
+    pub(crate) fn lower_attr_name(&mut self, attr: &rast::Attr) -> LResult<AttrName> {
+        match attr {
+            rast::Attr::Ident(id) => {
+                let name = ident_name(id).ok_or_else(|| self.missing(id))?;
+                Ok(AttrName::Static(Symbol::intern(&name)))
+            }
+            rast::Attr::Str(s) => {
+                let e = strings::lower_str(self, s)?;
+                Ok(static_or_dynamic(e))
+            }
+            rast::Attr::Dynamic(d) => {
+                let e = self.lower_opt(d.expr(), d)?;
+                Ok(static_or_dynamic(e))
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- sets and lets
+
+    fn collect_entries(&mut self, into: &mut Collected, node: &impl HasEntry, is_let: bool) -> LResult<()> {
+        for entry in node.entries() {
+            match entry {
+                rast::Entry::Inherit(inh) => self.collect_inherit(into, &inh, is_let)?,
+                rast::Entry::AttrpathValue(apv) => {
+                    let path = apv.attrpath().ok_or_else(|| self.missing(&apv))?;
+                    let value = apv.value().ok_or_else(|| self.missing(&apv))?;
+                    let span = self.span(&path);
+                    let mut names = Vec::new();
+                    for attr in path.attrs() {
+                        let name = self.lower_attr_name(&attr)?;
+                        if is_let && matches!(name, AttrName::Dynamic(_)) && names.is_empty() {
+                            return Err(self.err(self.span(&attr), "dynamic attributes not allowed in let"));
+                        }
+                        names.push(name);
+                    }
+                    self.add_attr(into, names, value, span)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn collect_inherit(&mut self, into: &mut Collected, inh: &rast::Inherit, _is_let: bool) -> LResult<()> {
+        let source = match inh.from() {
+            Some(from) => {
+                let e = from.expr().ok_or_else(|| self.missing(&from))?;
+                into.inherit_sources.push(e);
+                Some(into.inherit_sources.len() - 1)
+            }
+            None => None,
+        };
+        for attr in inh.attrs() {
+            let span = self.span(&attr);
+            let name = match self.lower_attr_name(&attr)? {
+                AttrName::Static(s) => s,
+                AttrName::Dynamic(_) => {
+                    return Err(self.err(span, "dynamic attributes not allowed in inherit"))
+                }
+            };
+            if let Some(prev) = into.statics.get(&name) {
+                return Err(self.err(
+                    span,
+                    format!("attribute '{name}' already defined at {}", prev.span.describe()),
+                ));
+            }
+            let value = match source {
+                Some(source) => Pending::InheritFrom { source, name },
+                None => Pending::Inherit { name },
+            };
+            into.statics.insert(name, Entry { value, span });
+        }
+        Ok(())
+    }
+
+    /// Nix's `addAttr`: insert `path = value`, creating or descending into nested sets,
+    /// merging two literal sets defined for the same name, and rejecting duplicates.
+    fn add_attr(&mut self, into: &mut Collected, path: Vec<AttrName>, value: rast::Expr, span: Span) -> LResult<()> {
+        let shown = show_attr_path(&path);
+        let mut current = into;
+        let last = path.len() - 1;
+        for (i, name) in path.into_iter().enumerate() {
+            let is_last = i == last;
+            match name {
+                AttrName::Static(sym) => {
+                    if !is_last {
+                        if !current.statics.contains_key(&sym) {
+                            current.statics.insert(sym, Entry { value: Pending::Nested(Box::new(Collected::new(false))), span });
+                        }
+                        let entry = current.statics.get_mut(&sym).unwrap();
+                        self.make_nested(entry, &shown, span)?;
+                        let Pending::Nested(next) = &mut entry.value else { unreachable!() };
+                        current = next;
+                        continue;
+                    }
+                    match current.statics.get_mut(&sym) {
+                        None => {
+                            current.statics.insert(sym, Entry { value: Pending::Named(sym, value), span });
+                        }
+                        Some(existing) => {
+                            let new_set = match &value {
+                                rast::Expr::AttrSet(s) => Some(s.clone()),
+                                _ => None,
+                            };
+                            let existing_is_set = matches!(existing.value, Pending::Nested(_))
+                                || matches!(&existing.value, Pending::Named(_, rast::Expr::AttrSet(_)));
+                            match new_set {
+                                Some(set) if existing_is_set => {
+                                    self.make_nested(existing, &shown, span)?;
+                                    let Pending::Nested(target) = &mut existing.value else { unreachable!() };
+                                    // Merge the new literal's definitions into the existing set.
+                                    let mut incoming = Collected::new(false);
+                                    self.collect_entries(&mut incoming, &set, false)?;
+                                    let offset = target.inherit_sources.len();
+                                    target.inherit_sources.extend(incoming.inherit_sources);
+                                    for (name, mut entry) in incoming.statics {
+                                        if let Some(prev) = target.statics.get(&name) {
+                                            return Err(self.err(
+                                                entry.span,
+                                                format!("attribute '{name}' already defined at {}", prev.span.describe()),
+                                            ));
+                                        }
+                                        if let Pending::InheritFrom { source, .. } = &mut entry.value {
+                                            *source += offset;
+                                        }
+                                        target.statics.insert(name, entry);
+                                    }
+                                    target.dynamics.extend(incoming.dynamics);
+                                }
+                                _ => {
+                                    return Err(self.err(
+                                        span,
+                                        format!("attribute '{shown}' already defined at {}", existing.span.describe()),
+                                    ))
+                                }
+                            }
+                        }
+                    }
+                    return Ok(());
+                }
+                AttrName::Dynamic(key) => {
+                    if is_last {
+                        current.dynamics.push((key, Pending::Syntax(value), span));
+                        return Ok(());
+                    }
+                    current.dynamics.push((key, Pending::Nested(Box::new(Collected::new(false))), span));
+                    let Some((_, Pending::Nested(next), _)) = current.dynamics.last_mut() else { unreachable!() };
+                    current = next;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Turn an entry that is a literal set into a [`Pending::Nested`] so more attributes
+    /// can be added to it; anything else is a duplicate definition.
+    fn make_nested(&mut self, entry: &mut Entry, shown: &str, span: Span) -> LResult<()> {
+        match &entry.value {
+            Pending::Nested(_) => Ok(()),
+            Pending::Named(_, rast::Expr::AttrSet(set)) => {
+                let set = set.clone();
+                let mut nested = Collected::new(set.rec_token().is_some());
+                self.collect_entries(&mut nested, &set, false)?;
+                entry.value = Pending::Nested(Box::new(nested));
+                Ok(())
+            }
+            _ => Err(self.err(
+                span,
+                format!("attribute '{shown}' already defined at {}", entry.span.describe()),
+            )),
+        }
+    }
+
+    fn lower_let(&mut self, collected: Collected, body: impl FnOnce(&mut Self) -> LResult<Expr>) -> LResult<Expr> {
+        let Collected { statics, inherit_sources, .. } = collected;
+        let names: FxHashMap<Symbol, u32> = statics.keys().enumerate().map(|(i, s)| (*s, i as u32)).collect();
+        let n_static = statics.len() as u32;
+        self.with_scope(Scope::Frame(names), |this| {
+            let mut slots = Vec::with_capacity(statics.len() + inherit_sources.len());
+            for (name, entry) in statics {
+                let (value, kind) = this.lower_pending(entry.value, n_static, true, entry.span)?;
+                slots.push(Binding { name: Some(name), value, kind, span: entry.span });
+            }
+            for src in inherit_sources {
+                let span = this.span(&src);
+                let value = this.lower(&src)?;
+                slots.push(Binding { name: None, value, kind: BindingKind::InheritSource, span });
+            }
+            let body = body(this)?;
+            Ok(Expr::Let(Box::new(ast::Let { slots: slots.into_boxed_slice(), body })))
+        })
+    }
+
+    fn lower_collected(&mut self, collected: Collected) -> LResult<Expr> {
+        let Collected { rec, statics, dynamics, inherit_sources } = collected;
+        if rec {
+            let names: FxHashMap<Symbol, u32> = statics.keys().enumerate().map(|(i, s)| (*s, i as u32)).collect();
+            let n_static = statics.len() as u32;
+            return self.with_scope(Scope::Frame(names), |this| {
+                let mut frame = Vec::new();
+                let mut attrs = Vec::new();
+                for (i, (name, entry)) in statics.into_iter().enumerate() {
+                    let (value, kind) = this.lower_pending(entry.value, n_static, true, entry.span)?;
+                    frame.push(Binding { name: Some(name), value, kind, span: entry.span });
+                    attrs.push(ast::AttrDef { name, value: AttrValue::Slot(i as u32), span: entry.span });
+                }
+                for src in inherit_sources {
+                    let span = this.span(&src);
+                    let value = this.lower(&src)?;
+                    frame.push(Binding { name: None, value, kind: BindingKind::InheritSource, span });
+                }
+                let dynamic = this.lower_dynamics(dynamics)?;
+                Ok(Expr::Attrs(Box::new(ast::Attrs {
+                    rec: true,
+                    frame: frame.into_boxed_slice(),
+                    attrs: attrs.into_boxed_slice(),
+                    dynamic,
+                })))
+            });
+        }
+        // Non-recursive: values live in the enclosing scope. `inherit (e)` sources get a
+        // small frame of their own so each `e` is evaluated once.
+        let mut frame = Vec::new();
+        if !inherit_sources.is_empty() {
+            for src in inherit_sources {
+                let span = self.span(&src);
+                let value = self.lower(&src)?;
+                frame.push(Binding { name: None, value, kind: BindingKind::InheritSource, span });
+            }
+        }
+        let has_frame = !frame.is_empty();
+        let mut attrs = Vec::with_capacity(statics.len());
+        for (name, entry) in statics {
+            let value = match entry.value {
+                Pending::InheritFrom { source, name } => {
+                    let expr = self.with_scope(Scope::Frame(FxHashMap::default()), |_| {
+                        Ok(select_from_slot(source as u32, name, entry.span))
+                    })?;
+                    AttrValue::Expr { expr, in_frame: true, kind: BindingKind::InheritFrom }
+                }
+                other => {
+                    let (expr, kind) = self.lower_pending(other, 0, false, entry.span)?;
+                    AttrValue::Expr { expr, in_frame: false, kind }
+                }
+            };
+            attrs.push(ast::AttrDef { name, value, span: entry.span });
+        }
+        let dynamic = self.lower_dynamics(dynamics)?;
+        debug_assert!(has_frame || attrs.iter().all(|a| !matches!(a.value, AttrValue::Expr { in_frame: true, .. })));
+        Ok(Expr::Attrs(Box::new(ast::Attrs {
+            rec: false,
+            frame: frame.into_boxed_slice(),
+            attrs: attrs.into_boxed_slice(),
+            dynamic,
+        })))
+    }
+
+    fn lower_dynamics(&mut self, dynamics: Vec<(Expr, Pending, Span)>) -> LResult<Box<[ast::DynamicAttr]>> {
+        let mut out = Vec::with_capacity(dynamics.len());
+        for (name, value, span) in dynamics {
+            let (value, _) = self.lower_pending(value, 0, false, span)?;
+            out.push(ast::DynamicAttr { name, value, span });
+        }
+        Ok(out.into_boxed_slice())
+    }
+
+    /// Lower one pending definition. `in_own_frame` is true for `let`/`rec` slots, where
+    /// `inherit x` must look past the frame and `inherit (e) x` reads hidden slot
+    /// `n_static + source`.
+    fn lower_pending(&mut self, p: Pending, n_static: u32, in_own_frame: bool, span: Span) -> LResult<(Expr, BindingKind)> {
+        Ok(match p {
+            Pending::Syntax(e) => (self.lower(&e)?, BindingKind::Plain),
+            Pending::Named(name, e) => {
+                let mut lowered = self.lower(&e)?;
+                if let Expr::Lambda(l) = &mut lowered {
+                    l.name = Some(name);
+                }
+                (lowered, BindingKind::Plain)
+            }
+            Pending::Nested(c) => (self.lower_collected(*c)?, BindingKind::Plain),
+            Pending::Inherit { name } => {
+                let skip = usize::from(in_own_frame);
+                (Expr::Var(self.resolve_skipping(name, span, skip)?), BindingKind::Inherit)
+            }
+            Pending::InheritFrom { source, name } => {
+                debug_assert!(in_own_frame);
+                (select_from_slot(n_static + source as u32, name, span), BindingKind::InheritFrom)
+            }
+        })
+    }
+}
+
+fn select_from_slot(slot: u32, name: Symbol, span: Span) -> Expr {
+    Expr::Select(Box::new(ast::Select {
+        expr: Expr::Var(Var {
+            name: Symbol::intern("<inherit-source>"),
+            kind: VarKind::Local { depth: 0, slot },
+            span,
+        }),
+        path: Box::new([AttrName::Static(name)]),
+        default: None,
+        span,
+    }))
+}
+
+fn static_or_dynamic(e: Expr) -> AttrName {
+    match e {
+        Expr::Str(s) => AttrName::Static(Symbol::intern(&s)),
+        other => AttrName::Dynamic(other),
+    }
+}
+
+pub(crate) fn show_attr_path(path: &[AttrName]) -> String {
+    path.iter()
+        .map(|a| match a {
+            AttrName::Static(s) => s.as_str().to_string(),
+            AttrName::Dynamic(_) => "\"${..}\"".to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+pub(crate) fn ident_name(id: &rast::Ident) -> Option<String> {
+    id.ident_token().map(|t| t.text().to_string()).or_else(|| {
+        // `or` used as an identifier is a TOKEN_OR inside NODE_IDENT.
+        id.syntax().first_token().map(|t| t.text().to_string())
+    })
+}
+
+/// Nix's FLOAT token: `(([1-9][0-9]*\.[0-9]*)|(0?\.[0-9]+))([Ee][+-]?[0-9]+)?`.
+fn is_nix_float(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    let digits = |i: &mut usize| {
+        let s = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - s
+    };
+    if i < b.len() && (b'1'..=b'9').contains(&b[i]) {
+        digits(&mut i);
+        if i >= b.len() || b[i] != b'.' {
+            return false;
+        }
+        i += 1;
+        digits(&mut i);
+    } else {
+        if i < b.len() && b[i] == b'0' {
+            i += 1;
+        }
+        if i >= b.len() || b[i] != b'.' {
+            return false;
+        }
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+fn builtin_operator_name(op: BinOpKind) -> Option<&'static str> {
+    Some(match op {
+        BinOpKind::Sub => "__sub",
+        BinOpKind::Mul => "__mul",
+        BinOpKind::Div => "__div",
+        BinOpKind::Less | BinOpKind::LessEq | BinOpKind::Greater | BinOpKind::GreaterEq => "__lessThan",
+        _ => return None,
+    })
+}
+
+/// `a - b` -> `__sub a b`; `a > b` -> `__lessThan b a`; `a <= b` -> `!(__lessThan b a)`;
+/// `a >= b` -> `!(__lessThan a b)`: used only when the name is rebound locally.
+fn desugar_operator(op: BinOpKind, var: Var, lhs: Expr, rhs: Expr, span: Span) -> Expr {
+    let call = |a: Expr, b: Expr| {
+        let partial = Expr::Apply(Box::new(ast::Apply { func: Expr::Var(var.clone()), arg: a, span }));
+        Expr::Apply(Box::new(ast::Apply { func: partial, arg: b, span }))
+    };
+    match op {
+        BinOpKind::Greater => call(rhs, lhs),
+        BinOpKind::LessEq => Expr::Not(Box::new(call(rhs, lhs)), span),
+        BinOpKind::GreaterEq => Expr::Not(Box::new(call(lhs, rhs)), span),
+        _ => call(lhs, rhs),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_nix_float;
+
+    #[test]
+    fn float_forms() {
+        for ok in ["1.5", "1.", ".5", "0.5", "1.5e3", "1.e-3", ".5E+2"] {
+            assert!(is_nix_float(ok), "{ok}");
+        }
+        for bad in ["1e6", "01.5", "00.5", "1.5e", "."] {
+            assert!(!is_nix_float(bad), "{bad}");
+        }
+    }
+}

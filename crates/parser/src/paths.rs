@@ -1,0 +1,93 @@
+//! Path literals: made absolute against the file's directory and normalised, as Nix's
+//! parser does (`absPath` + `canonPath`: `.` and `..` are removed lexically).
+
+use crate::ast::{self, Expr};
+use crate::lower::{LResult, Lowerer};
+use crate::source::Span;
+use rnix::ast::{self as rast, InterpolPart};
+
+pub(crate) fn lower_path(l: &mut Lowerer, path: &rast::Path, span: Span) -> LResult<Expr> {
+    let parts = path.parts();
+    let mut out = Vec::with_capacity(parts.len());
+    for (i, part) in parts.into_iter().enumerate() {
+        match part {
+            InterpolPart::Literal(lit) => {
+                let text = lit.text();
+                if i == 0 {
+                    let has_more = out.len() + 1 < path.parts().len();
+                    if !has_more && text.len() > 1 && text.ends_with('/') {
+                        return Err(l.err(span, format!("path '{text}' has a trailing slash")));
+                    }
+                    let mut abs = absolute(l, text);
+                    if text.ends_with('/') && text.len() > 1 && abs != "/" {
+                        abs.push('/');
+                    }
+                    out.push(Expr::Str(abs.into()));
+                } else {
+                    out.push(Expr::Str(text.into()));
+                }
+            }
+            InterpolPart::Interpolation(interp) => {
+                let e = interp.expr();
+                out.push(l.lower_opt(e, &interp)?);
+            }
+        }
+    }
+    if out.len() == 1 {
+        if let Some(Expr::Str(s)) = out.pop() {
+            return Ok(Expr::Path(s));
+        }
+        unreachable!("a path with one part is a literal");
+    }
+    Ok(Expr::Interpolate(Box::new(ast::Interpolate {
+        parts: out.into_boxed_slice(),
+        is_string: false,
+        span,
+    })))
+}
+
+fn absolute(l: &Lowerer, text: &str) -> String {
+    if let Some(rest) = text.strip_prefix('~') {
+        let home = l.home.clone().unwrap_or_default();
+        return canon_path(&format!("{home}{rest}"));
+    }
+    if text.starts_with('/') {
+        return canon_path(text);
+    }
+    canon_path(&format!("{}/{}", l.base_dir, text))
+}
+
+/// Nix's `canonPath` without symlink resolution: collapses `//`, drops `.`, applies `..`.
+pub fn canon_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for comp in path.split('/') {
+        match comp {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            c => parts.push(c),
+        }
+    }
+    if parts.is_empty() {
+        return "/".into();
+    }
+    let mut out = String::with_capacity(path.len());
+    for p in parts {
+        out.push('/');
+        out.push_str(p);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canon_path;
+
+    #[test]
+    fn canonical_paths() {
+        assert_eq!(canon_path("/a/./b//c/../d"), "/a/b/d");
+        assert_eq!(canon_path("/.."), "/");
+        assert_eq!(canon_path("/a/b/"), "/a/b");
+    }
+}

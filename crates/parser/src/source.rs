@@ -1,0 +1,111 @@
+//! Source files and positions.
+//!
+//! Every parsed text gets a [`FileId`]; spans are byte offsets into it. Line and column are
+//! computed only when an error or `__curPos` needs them. Files are kept for the process
+//! (they are small next to the values built from them, and error reports need the text).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// Where a file came from: a path on disk (its display name) or an expression given with
+/// `-E` / stdin (Nix shows those as `«string»` / `«stdin»`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Path(String),
+    String,
+    Stdin,
+}
+
+pub struct SourceFile {
+    pub origin: Origin,
+    /// Directory that relative paths in this file resolve against.
+    pub base_dir: String,
+    pub text: Rc<str>,
+    line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    pub fn display_name(&self) -> String {
+        match &self.origin {
+            Origin::Path(p) => p.clone(),
+            Origin::String => "«string»".into(),
+            Origin::Stdin => "«stdin»".into(),
+        }
+    }
+
+    /// 1-based line and column of a byte offset (columns count bytes, as Nix does).
+    pub fn line_col(&self, offset: u32) -> (u32, u32) {
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        (line as u32 + 1, offset - self.line_starts[line] + 1)
+    }
+
+    pub fn line_text(&self, line: u32) -> &str {
+        let start = self.line_starts[(line - 1) as usize] as usize;
+        let end = self
+            .line_starts
+            .get(line as usize)
+            .map(|&e| e as usize - 1)
+            .unwrap_or(self.text.len());
+        self.text[start..end.max(start)].trim_end_matches('\r')
+    }
+}
+
+thread_local! {
+    static FILES: RefCell<Vec<Rc<SourceFile>>> = const { RefCell::new(Vec::new()) };
+}
+
+pub fn add_file(origin: Origin, base_dir: String, text: Rc<str>) -> FileId {
+    let mut line_starts = vec![0u32];
+    line_starts.extend(
+        text.bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\n')
+            .map(|(i, _)| i as u32 + 1),
+    );
+    let file = SourceFile {
+        origin,
+        base_dir,
+        text,
+        line_starts,
+    };
+    FILES.with(|files| {
+        let mut files = files.borrow_mut();
+        files.push(Rc::new(file));
+        FileId(files.len() as u32 - 1)
+    })
+}
+
+pub fn file(id: FileId) -> Rc<SourceFile> {
+    FILES.with(|files| files.borrow()[id.0 as usize].clone())
+}
+
+impl Span {
+    pub fn new(file: FileId, range: rowan::TextRange) -> Span {
+        Span {
+            file,
+            start: range.start().into(),
+            end: range.end().into(),
+        }
+    }
+
+    /// `file:line:col` as Nix prints positions.
+    pub fn describe(&self) -> String {
+        let f = file(self.file);
+        let (line, col) = f.line_col(self.start);
+        format!("{}:{}:{}", f.display_name(), line, col)
+    }
+}

@@ -1,0 +1,1 @@
+let xs = [ ]; in assert builtins.length xs > 0 && true; xs

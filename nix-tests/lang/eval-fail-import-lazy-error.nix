@@ -1,0 +1,1 @@
+(import ./lib/lazy-error.nix).bad

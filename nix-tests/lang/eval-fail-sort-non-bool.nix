@@ -1,0 +1,1 @@
+builtins.sort (a: b: 1) [ 2 1 ]

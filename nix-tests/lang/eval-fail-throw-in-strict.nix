@@ -1,0 +1,2 @@
+# --strict forces nested values
+{ a = 1; b = [ (throw "nested error") ]; }

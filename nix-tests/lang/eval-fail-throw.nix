@@ -1,0 +1,1 @@
+throw "my custom message"

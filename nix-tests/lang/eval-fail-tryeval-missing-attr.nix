@@ -1,0 +1,2 @@
+# only throw and assert are caught by tryEval
+builtins.tryEval { }.missing

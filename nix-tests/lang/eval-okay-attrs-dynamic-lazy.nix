@@ -1,0 +1,2 @@
+# the value of a dynamic attribute is lazy
+({ ${"a"} = throw "lazy"; b = 1; }).b

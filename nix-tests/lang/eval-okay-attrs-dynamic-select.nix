@@ -1,0 +1,1 @@
+let s = { abc = 1; }; f = "a"; in s.${f + "bc"}

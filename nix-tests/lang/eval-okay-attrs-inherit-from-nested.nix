@@ -1,0 +1,1 @@
+let s = { t = { u = "deep"; }; }; in { inherit (s.t) u; }

@@ -1,0 +1,1 @@
+with { s = { p = "from-with"; }; }; { inherit (s) p; }

@@ -1,0 +1,1 @@
+let "x y" = 5; in { inherit "x y"; }

@@ -1,0 +1,1 @@
+let s = { a = 1; }; in s.a or (throw "not evaluated")

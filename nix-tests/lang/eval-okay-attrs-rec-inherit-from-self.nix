@@ -1,0 +1,1 @@
+rec { s = { v = 7; }; inherit (s) v; w = v + 1; }

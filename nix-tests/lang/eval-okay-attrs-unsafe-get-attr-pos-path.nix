@@ -1,0 +1,1 @@
+builtins.unsafeGetAttrPos "b" { a.b = 1; }.a

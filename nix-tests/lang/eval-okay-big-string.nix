@@ -1,0 +1,1 @@
+builtins.stringLength (builtins.concatStringsSep "" (builtins.genList (i: "abcdefghij") 10000))

@@ -1,0 +1,2 @@
+# block comments do not nest: the first */ ends the comment
+[ /* outer /* inner */ 1 ]

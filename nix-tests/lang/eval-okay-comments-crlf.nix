@@ -1,0 +1,4 @@
+# a comment ending in CRLF
+[ 1
+# another
+2 ]

@@ -1,0 +1,1 @@
+(x/*c*/:/*c*/x) /* between function and argument */ 5

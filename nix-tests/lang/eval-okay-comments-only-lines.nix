@@ -1,0 +1,5 @@
+# only
+# comments
+# before
+42
+# and after

@@ -1,0 +1,1 @@
+let f = x: __curPos; in (f 1).line

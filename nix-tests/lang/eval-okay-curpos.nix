@@ -1,0 +1,3 @@
+[ __curPos
+  (__curPos).line
+      __curPos.column ]

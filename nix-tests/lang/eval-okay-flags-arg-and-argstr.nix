@@ -1,0 +1,1 @@
+{ n, s }: { inherit n s; types = [ (builtins.typeOf n) (builtins.typeOf s) ]; }

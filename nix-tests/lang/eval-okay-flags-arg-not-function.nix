@@ -1,0 +1,2 @@
+# --arg is ignored when the expression is not a function
+"plain"

@@ -1,0 +1,1 @@
+{ a = { b = { c = "selected"; }; }; other = throw "not evaluated"; }

@@ -1,0 +1,2 @@
+# formals shadow with-bound names
+with { x = "with"; }; ({ x }: x) { x = "arg"; }

@@ -1,0 +1,1 @@
+let outer = 10; in ({ a ? outer * 2 }: a) { }

@@ -1,0 +1,1 @@
+[ true false null (builtins.true) (builtins.null) ]

@@ -1,0 +1,1 @@
+[ (builtins.typeOf builtins) (builtins.typeOf builtins.langVersion) (builtins.typeOf null) ]

@@ -1,0 +1,1 @@
+let f = x: x; in builtins.filter (x: true) [ f ] == [ f ]

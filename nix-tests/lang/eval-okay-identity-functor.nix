@@ -1,0 +1,1 @@
+let f = { __functor = self: x: x; }; in [ (f == f) ([ f ] == [ f ]) ]

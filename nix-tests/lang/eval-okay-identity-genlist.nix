@@ -1,0 +1,1 @@
+let f = x: x; in builtins.genList (i: f) 1 == [ f ]

@@ -1,0 +1,1 @@
+let f = x: x; g = f; in [ g ] == [ f ]

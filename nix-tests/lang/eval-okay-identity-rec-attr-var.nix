@@ -1,0 +1,1 @@
+let f = x: x; in rec { a = f; } == { a = f; }

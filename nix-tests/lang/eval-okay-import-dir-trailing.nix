@@ -1,0 +1,1 @@
+import ./lib/dir/default.nix

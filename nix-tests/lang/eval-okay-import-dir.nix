@@ -1,0 +1,2 @@
+# importing a directory imports its default.nix
+import ./lib/dir

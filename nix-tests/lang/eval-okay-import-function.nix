@@ -1,0 +1,1 @@
+import ./lib/double.nix 21

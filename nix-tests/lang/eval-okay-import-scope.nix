@@ -1,0 +1,1 @@
+let y = "importer"; in import ./lib/scope.nix

@@ -1,0 +1,1 @@
+let vals = [ 1 1.0 "s" ./p true null [ ] { } (x: x) ]; in map (p: map p vals) [ builtins.isInt builtins.isFloat builtins.isString builtins.isPath builtins.isBool builtins.isNull builtins.isList builtins.isAttrs builtins.isFunction ]

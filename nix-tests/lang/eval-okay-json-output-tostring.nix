@@ -1,0 +1,1 @@
+{ s = { __toString = self: "ts"; }; o = { outPath = "/op"; other = 1; }; }

@@ -1,0 +1,1 @@
+{ a = 1; b = [ "x" null true 2.5 ]; c = { d = "nested \"quote\"\n"; }; e = { }; f = [ ]; }

@@ -1,0 +1,1 @@
+let v = { list = [ 1 "two" { three = 3; } ]; n = null; }; in builtins.fromJSON (builtins.toJSON v) == v

@@ -1,0 +1,1 @@
+builtins.toJSON [ "quote\" backslash\\ newline\n tab\t cr\r" "\${" "/" "é" ]

@@ -1,0 +1,1 @@
+(({ a = throw "left"; } // { a = 1; b = throw "unused"; })).a

@@ -1,0 +1,2 @@
+# inherit (e) only evaluates e when the attribute is needed
+let inherit (throw "not evaluated") a; in 1

@@ -1,0 +1,1 @@
+let unused = abort "never"; in "fine"

@@ -1,0 +1,1 @@
+let unused = throw "never"; used = 3; in used

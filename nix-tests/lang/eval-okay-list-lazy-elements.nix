@@ -1,0 +1,1 @@
+[ (builtins.length [ (throw "a") (abort "b") ]) (builtins.elemAt [ (throw "a") "ok" ] 1) ]

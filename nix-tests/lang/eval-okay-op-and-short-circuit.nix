@@ -1,0 +1,1 @@
+[ (false && throw "not evaluated") (true || throw "not evaluated") (false -> throw "not evaluated") ]

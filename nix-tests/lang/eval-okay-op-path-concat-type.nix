@@ -1,0 +1,1 @@
+[ (builtins.typeOf (./a + "b")) (builtins.isPath (/x + "/y")) ]

@@ -1,0 +1,1 @@
+{ p = ./sub/file; q = /root; }

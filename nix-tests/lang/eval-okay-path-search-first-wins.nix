@@ -1,0 +1,1 @@
+import <sp.nix>

@@ -1,0 +1,1 @@
+[ <dir/sp.nix> (import <dir/sub>) ]

@@ -1,0 +1,2 @@
+# a search path expression evaluates to a path
+builtins.typeOf <lib>

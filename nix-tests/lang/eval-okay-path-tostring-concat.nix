@@ -1,0 +1,1 @@
+toString ./dir + "/file"

@@ -1,0 +1,1 @@
+[ (builtins.compareVersions "1.0" "2.0") (builtins.compareVersions "2.1" "2.1") (builtins.compareVersions "2.10" "2.9") (builtins.compareVersions "1.0pre" "1.0") (builtins.compareVersions "1.0" "1.0.1") (builtins.compareVersions "a" "1") ]

@@ -1,0 +1,4 @@
+# backslashes are not escapes in indented strings
+''
+  a\nb \t \\ \"
+''

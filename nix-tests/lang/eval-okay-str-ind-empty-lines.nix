@@ -1,0 +1,8 @@
+# empty lines do not count for the indentation
+''
+
+    a
+
+    b
+
+''

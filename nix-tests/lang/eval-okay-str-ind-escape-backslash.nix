@@ -1,0 +1,7 @@
+''
+  newline:''\nend
+  tab:''\tend
+  cr:''\rend
+  backslash:''\\end
+  other:''\qend
+''

@@ -1,0 +1,4 @@
+# whitespace-only first line is dropped
+''   
+  a
+  b''

@@ -1,0 +1,5 @@
+# interpolated text is not subject to indentation stripping
+let v = "  one\n    two"; in ''
+    [${v}]
+    end
+''

@@ -1,0 +1,4 @@
+''
+  a "double" quote and a single ' quote
+  and 'one' ''' two
+''

@@ -1,0 +1,1 @@
+[ ''single'' ''  leading spaces kept'' '' x '' ]

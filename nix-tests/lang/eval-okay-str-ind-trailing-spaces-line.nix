@@ -1,0 +1,5 @@
+# the final line containing only spaces is dropped
+''
+  a
+  b
+    ''

@@ -1,0 +1,2 @@
+# toString of a path does not copy it to the store
+"${toString ./some/file.txt}"

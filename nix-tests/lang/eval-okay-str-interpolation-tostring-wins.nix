@@ -1,0 +1,2 @@
+# __toString takes precedence over outPath
+"${{ __toString = self: "ts"; outPath = "/op"; }}"

@@ -1,0 +1,1 @@
+map builtins.stringLength [ "" "a" "hello" "a\nb" "${"xy"}z" ]

@@ -1,0 +1,2 @@
+# printing re-escapes quotes, backslashes, newlines, tabs, carriage returns and ${
+[ "\"" "\\" "\n" "\t" "\r" "\${" "$" "{" "\$\{" ]

@@ -1,0 +1,1 @@
+[ (builtins.replaceStrings [ "a" ] [ "A" ] "banana") (builtins.replaceStrings [ "an" "b" ] [ "AN" "B" ] "banana") (builtins.replaceStrings [ "" ] [ "-" ] "abc") (builtins.replaceStrings [ "x" ] [ "y" ] "") (builtins.replaceStrings [ "oo" "o" ] [ "0" "1" ] "foooo") ]

@@ -1,0 +1,3 @@
+[ "# not a comment" "/* not a comment */" ''
+  # also not
+'' ]

@@ -1,0 +1,2 @@
+# the result of __toString is itself coerced
+toString { __toString = self: { outPath = "inner"; }; }

@@ -1,0 +1,1 @@
+[ (toString ./foo) (toString /a/b) (toString ./.) (toString /.) ]

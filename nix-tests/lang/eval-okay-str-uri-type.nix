@@ -1,0 +1,1 @@
+[ (builtins.typeOf http://x.org/a) (builtins.isString urn:isbn:123) ]

@@ -1,0 +1,2 @@
+# strings compare by bytes
+[ ("é" > "z") ("Z" < "a") ("aé" < "b") ]

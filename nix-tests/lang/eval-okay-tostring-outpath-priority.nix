@@ -1,0 +1,1 @@
+[ (toString { outPath = "/a"; __toString = self: "b"; }) ("${{ outPath = "/c"; }}") ]

@@ -1,0 +1,1 @@
+let s = { v = 10; }; x = with s; v * 2; in x

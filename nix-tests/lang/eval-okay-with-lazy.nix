@@ -1,0 +1,2 @@
+# the with expression is only evaluated when a variable is looked up in it
+with (throw "not evaluated"); 1

@@ -1,0 +1,2 @@
+# lexical bindings always shadow `with`
+let a = "let"; in with { a = "with"; }; a

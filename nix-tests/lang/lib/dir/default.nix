@@ -1,0 +1,1 @@
+"from dir/default.nix"

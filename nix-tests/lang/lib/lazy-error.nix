@@ -1,0 +1,1 @@
+{ ok = "fine"; bad = throw "error inside imported file"; }

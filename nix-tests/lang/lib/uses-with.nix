@@ -1,0 +1,1 @@
+with { w = "with in imported file"; }; w

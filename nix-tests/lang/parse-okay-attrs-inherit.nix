@@ -1,0 +1,1 @@
+let s = { y = 2; }; x = 1; in { inherit x; inherit (s) y; }

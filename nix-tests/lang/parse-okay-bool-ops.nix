@@ -1,0 +1,1 @@
+[ (true && false || true) (true || false && true) (true -> false -> true) (!true && false) ]

@@ -1,0 +1,1 @@
+[ builtins.map map true false null builtins.true ]

@@ -1,0 +1,5 @@
+let x = 1; in ''
+    line one
+      indented ${toString x}
+    ''${not} '''quotes'''
+''

@@ -1,0 +1,1 @@
+{ aaa ? 1, bbb ? aaa }: bbb

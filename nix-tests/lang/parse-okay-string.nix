@@ -1,0 +1,1 @@
+[ "plain" "with \"quotes\"" "esc \n \t \r \\ \$" "$" "$${x}" ]
