@@ -175,7 +175,8 @@ fn select_attr_path(ev: &mut Evaluator, root: Value, path: &str, auto: &Option<A
         return Ok(v);
     }
     let empty = AttrSet::default();
-    for component in path.split('.') {
+    let components = parse_attr_path(path)?;
+    for component in components.iter().map(String::as_str) {
         v = ev.force(&v)?;
         v = auto_call(ev, v, auto.as_ref().unwrap_or(&empty))?;
         v = ev.force(&v)?;
@@ -206,13 +207,46 @@ fn select_attr_path(ev: &mut Evaluator, root: Value, path: &str, auto: &Option<A
         match set.get(Symbol::intern(component)) {
             Some(next) => v = next.clone(),
             None => {
-                return Err(EvalError::new(
+                let names = set.sorted_names();
+                let hints = rnix_eval_core::error::suggest(names.iter().map(|n| n.as_str()), component);
+                let err = EvalError::new(
                     ErrorKind::Eval,
                     format!("attribute '{component}' in selection path '{path}' not found"),
                     None,
-                ))
+                );
+                return Err(err.with_suggestions(hints));
             }
         }
     }
     Ok(v)
+}
+
+/// Nix's `parseAttrPath`: components separated by `.`, `"..."` quotes a component.
+fn parse_attr_path(path: &str) -> EvalResult<Vec<String>> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut chars = path.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '.' => out.push(std::mem::take(&mut cur)),
+            '"' => loop {
+                match chars.next() {
+                    Some('"') => break,
+                    Some(q) => cur.push(q),
+                    None => {
+                        return Err(EvalError::new(
+                            ErrorKind::Eval,
+                            format!("missing closing quote in selection path '{path}'"),
+                            None,
+                        ))
+                    }
+                }
+            },
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    Ok(out)
 }

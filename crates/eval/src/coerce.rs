@@ -21,6 +21,9 @@ impl Evaluator {
             Value::String(s) => Ok(s.clone()),
             Value::Path(p) => {
                 if copy_to_store {
+                    if std::fs::symlink_metadata(p.as_str()).is_err() {
+                        bail!(span, "getting status of '{p}': No such file or directory");
+                    }
                     bail!(
                         span,
                         "copying the path '{p}' to the store is not supported yet (no store: see the derivations issue)"

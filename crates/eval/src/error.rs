@@ -25,6 +25,8 @@ pub struct EvalError {
     pub message: String,
     pub span: Option<Span>,
     pub trace: Vec<TraceFrame>,
+    /// "Did you mean ...?" candidates, best first.
+    pub suggestions: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -42,7 +44,13 @@ impl EvalError {
             message: message.into(),
             span,
             trace: Vec::new(),
+            suggestions: Vec::new(),
         })
+    }
+
+    pub fn with_suggestions(mut self: Box<Self>, suggestions: Vec<String>) -> Box<Self> {
+        self.suggestions = suggestions;
+        self
     }
 
     pub fn is_catchable(&self) -> bool {
@@ -65,6 +73,9 @@ impl EvalError {
         if let Some(span) = self.span {
             out.push('\n');
             out.push_str(&render_position(span));
+        }
+        if !self.suggestions.is_empty() {
+            out.push_str(&format!("       Did you mean {}?\n", describe_suggestions(&self.suggestions)));
         }
         if !show_trace && !self.trace.is_empty() {
             out.push_str("(use '--show-trace' to show detailed location information)\n");
@@ -139,4 +150,38 @@ macro_rules! bail {
     ($span:expr, $($fmt:tt)*) => {
         return Err($crate::error::EvalError::new($crate::error::ErrorKind::Eval, format!($($fmt)*), $span))
     };
+}
+
+/// Nix's `Suggestions::bestMatches(..).trim()`: at most 5 names within edit distance 2,
+/// ordered by distance, then name.
+pub fn suggest<'a>(candidates: impl IntoIterator<Item = &'a str>, query: &str) -> Vec<String> {
+    let mut scored: Vec<(usize, &str)> = candidates.into_iter().map(|c| (levenshtein(query, c), c)).collect();
+    scored.sort();
+    scored.dedup();
+    scored.into_iter().take_while(|(d, _)| *d <= 2).take(5).map(|(_, c)| c.to_string()).collect()
+}
+
+fn describe_suggestions(s: &[String]) -> String {
+    match s {
+        [one] => one.clone(),
+        _ => {
+            let (last, init) = s.split_last().expect("non-empty");
+            format!("one of {} or {}", init.join(", "), last)
+        }
+    }
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut v0: Vec<usize> = (0..=b.len()).collect();
+    let mut v1 = vec![0; b.len() + 1];
+    for i in 0..a.len() {
+        v1[0] = i + 1;
+        for j in 0..b.len() {
+            let sub = if a[i] == b[j] { v0[j] } else { v0[j] + 1 };
+            v1[j + 1] = (v0[j + 1] + 1).min(v1[j] + 1).min(sub);
+        }
+        std::mem::swap(&mut v0, &mut v1);
+    }
+    v0[b.len()]
 }

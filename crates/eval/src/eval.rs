@@ -109,6 +109,14 @@ impl Evaluator {
                 lambda: l,
                 env: env.clone(),
             })),
+            Expr::Var(ast::Var {
+                kind: VarKind::With(depths),
+                name,
+                ..
+            }) => match lookup_with_evaluated(env, depths, *name) {
+                Some(v) => v,
+                None => Value::Thunk(Thunk::new(ThunkState::Pending(expr, env.clone()))),
+            },
             _ => Value::Thunk(Thunk::new(ThunkState::Pending(expr, env.clone()))),
         }
     }
@@ -262,8 +270,9 @@ impl Evaluator {
                 Value::String(s) => Symbol::intern(&s.s),
                 other => bail!(Some(d.span), "value is {} while a string was expected", other.type_desc()),
             };
-            if set.get(name).is_some() {
-                bail!(Some(d.span), "dynamic attribute '{}' already defined at {}", name, d.span.describe());
+            if let Some(existing) = set.get_attr(name) {
+                let at = existing.pos.unwrap_or(d.span).describe();
+                bail!(Some(d.span), "dynamic attribute '{}' already defined at {}", name, at);
             }
             let value = self.thunk(&d.value, &scope);
             let idx = set.entries.partition_point(|a| a.name < name);
@@ -279,10 +288,7 @@ impl Evaluator {
                 let v = self.eval(e, env)?;
                 match &v {
                     Value::String(s) => Ok(Symbol::intern(&s.s)),
-                    other => {
-                        let s = self.coerce_to_string(other, e.span(), false, false)?;
-                        Ok(Symbol::intern(&s.s))
-                    }
+                    other => bail!(e.span(), "value is {} while a string was expected", other.type_desc()),
                 }
             }
         }
@@ -303,7 +309,15 @@ impl Evaluator {
                 Some(n) => v = self.force(&n)?,
                 None => match &sel.default {
                     Some(d) => return self.eval(d, env),
-                    None => bail!(Some(sel.span), "attribute '{}' missing", sym),
+                    None => {
+                        let names = match &v {
+                            Value::Attrs(set) => set.sorted_names(),
+                            _ => Vec::new(),
+                        };
+                        let hints = crate::error::suggest(names.iter().map(|n| n.as_str()), sym.as_str());
+                        let err = EvalError::new(ErrorKind::Eval, format!("attribute '{sym}' missing"), Some(sel.span));
+                        return Err(err.with_suggestions(hints));
+                    }
                 },
             }
         }
@@ -312,12 +326,14 @@ impl Evaluator {
 
     fn eval_has_attr(&mut self, h: &'static ast::HasAttr, env: &Rc<Env>) -> EvalResult<Value> {
         let mut v = self.eval(&h.expr, env)?;
-        for name in h.path.iter() {
+        let last = h.path.len() - 1;
+        for (i, name) in h.path.iter().enumerate() {
             let sym = self.attr_name(name, env)?;
             let Value::Attrs(set) = &v else {
                 return Ok(Value::Bool(false));
             };
             match set.get(sym) {
+                Some(_) if i == last => return Ok(Value::Bool(true)),
                 Some(n) => {
                     let n = n.clone();
                     v = self.force(&n)?
@@ -433,7 +449,7 @@ impl Evaluator {
 
     fn describe_lambda(&self, lambda: &ast::Lambda) -> String {
         match lambda.name {
-            Some(name) => format!("function '{}' at {}", name, lambda.span.describe()),
+            Some(name) => format!("'{}' at {}", name, lambda.span.describe()),
             None => format!("anonymous function at {}", lambda.span.describe()),
         }
     }
@@ -502,4 +518,28 @@ pub(crate) fn merge_context(into: &mut Option<Box<std::collections::BTreeSet<Str
     if let Some(ctx) = &s.context {
         into.get_or_insert_with(Default::default).extend(ctx.iter().cloned());
     }
+}
+
+/// Nix's `lookupVar(noEval = true)`: find a `with` variable without forcing anything.
+/// `None` if a namespace that would be searched first is not evaluated yet.
+fn lookup_with_evaluated(env: &Rc<Env>, depths: &[u32], name: Symbol) -> Option<Value> {
+    for &depth in depths {
+        let ns = env.up(depth).slot(0);
+        let ns = match ns {
+            Value::Thunk(t) => match &*t.0.borrow() {
+                ThunkState::Done(v) => v.clone(),
+                _ => return None,
+            },
+            v => v,
+        };
+        match &ns {
+            Value::Attrs(set) => {
+                if let Some(v) = set.get(name) {
+                    return Some(v.clone());
+                }
+            }
+            _ => return None,
+        }
+    }
+    None
 }

@@ -4,7 +4,6 @@
 //! merged before anything is lowered, because whether a definition ends up in a `rec`
 //! frame depends on the merge.
 
-use crate::ast::Expr;
 use crate::source::Span;
 use crate::symbol::Symbol;
 use indexmap::IndexMap;
@@ -14,7 +13,9 @@ pub(crate) struct Collected {
     pub rec: bool,
     /// Static names in definition order (the order of frame slots).
     pub statics: IndexMap<Symbol, Entry>,
-    pub dynamics: Vec<(Expr, Pending, Span)>,
+    /// Dynamic names stay syntax until the set is lowered: in a `rec` set they are
+    /// evaluated inside its frame.
+    pub dynamics: Vec<(rast::Attr, Pending, Span)>,
     /// Source expressions of `inherit (e)`, one per `inherit (e)` clause.
     pub inherit_sources: Vec<rast::Expr>,
 }

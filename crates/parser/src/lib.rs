@@ -64,6 +64,13 @@ fn syntax_error(file: FileId, text: &str, err: &rnix::ParseError) -> ParseError 
     let end = text.len() as u32;
     let at = |r: rowan::TextRange| Span { file, start: r.start().into(), end: r.end().into() };
     let eof = Span { file, start: end, end };
+    // rnix rejects `./a/` as a syntax error; Nix has a message of its own for it.
+    if let E::UnexpectedWanted(_, r, _) | E::Unexpected(r) | E::UnexpectedExtra(r) = err {
+        let s = snippet(text, *r);
+        if s.len() > 1 && s.ends_with('/') && (s.contains('/') && !s.contains(' ')) {
+            return ParseError::new("path has a trailing slash".into(), at(*r));
+        }
+    }
     let (msg, span) = match err {
         E::Unexpected(r) => (format!("syntax error, unexpected '{}'", snippet(text, *r)), at(*r)),
         E::UnexpectedExtra(r) => (format!("syntax error, unexpected '{}'", snippet(text, *r)), at(*r)),

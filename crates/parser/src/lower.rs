@@ -452,6 +452,26 @@ impl<'g> Lowerer<'g> {
 
     // ---------------------------------------------------------------- sets and lets
 
+    /// A static name if `attr` is one (identifier, plain string, `${"constant"}`), else
+    /// `None`: dynamic names are lowered later, in the scope they are evaluated in.
+    fn static_name(&mut self, attr: &rast::Attr) -> LResult<Option<Symbol>> {
+        let constant = match attr {
+            rast::Attr::Ident(_) => true,
+            rast::Attr::Str(s) => s.parts().all(|p| matches!(p, rast::InterpolPart::Literal(_))),
+            rast::Attr::Dynamic(d) => match d.expr() {
+                Some(rast::Expr::Str(s)) => s.parts().all(|p| matches!(p, rast::InterpolPart::Literal(_))),
+                _ => false,
+            },
+        };
+        if !constant {
+            return Ok(None);
+        }
+        match self.lower_attr_name(attr)? {
+            AttrName::Static(s) => Ok(Some(s)),
+            AttrName::Dynamic(_) => Ok(None),
+        }
+    }
+
     fn collect_entries(&mut self, into: &mut Collected, node: &impl HasEntry, is_let: bool) -> LResult<()> {
         for entry in node.entries() {
             match entry {
@@ -462,8 +482,11 @@ impl<'g> Lowerer<'g> {
                     let span = self.span(&path);
                     let mut names = Vec::new();
                     for attr in path.attrs() {
-                        let name = self.lower_attr_name(&attr)?;
-                        if is_let && matches!(name, AttrName::Dynamic(_)) && names.is_empty() {
+                        let name = match self.static_name(&attr)? {
+                            Some(sym) => PathKey::Static(sym),
+                            None => PathKey::Dynamic(attr.clone()),
+                        };
+                        if is_let && matches!(name, PathKey::Dynamic(_)) && names.is_empty() {
                             return Err(self.err(self.span(&attr), "dynamic attributes not allowed in let"));
                         }
                         names.push(name);
@@ -476,6 +499,13 @@ impl<'g> Lowerer<'g> {
     }
 
     fn collect_inherit(&mut self, into: &mut Collected, inh: &rast::Inherit, _is_let: bool) -> LResult<()> {
+        // Nix gives every inherited name the position where its list starts: just after
+        // `inherit` or after `(e)`.
+        let list_start = match inh.from() {
+            Some(from) => from.syntax().text_range().end(),
+            None => inh.inherit_token().map(|t| t.text_range().end()).unwrap_or_else(|| inh.syntax().text_range().start()),
+        };
+        let pos = Span { file: self.file, start: list_start.into(), end: list_start.into() };
         let source = match inh.from() {
             Some(from) => {
                 let e = from.expr().ok_or_else(|| self.missing(&from))?;
@@ -485,12 +515,9 @@ impl<'g> Lowerer<'g> {
             None => None,
         };
         for attr in inh.attrs() {
-            let span = self.span(&attr);
-            let name = match self.lower_attr_name(&attr)? {
-                AttrName::Static(s) => s,
-                AttrName::Dynamic(_) => {
-                    return Err(self.err(span, "dynamic attributes not allowed in inherit"))
-                }
+            let span = pos;
+            let Some(name) = self.static_name(&attr)? else {
+                return Err(self.err(self.span(&attr), "dynamic attributes not allowed in inherit"));
             };
             if let Some(prev) = into.statics.get(&name) {
                 return Err(self.err(
@@ -509,14 +536,14 @@ impl<'g> Lowerer<'g> {
 
     /// Nix's `addAttr`: insert `path = value`, creating or descending into nested sets,
     /// merging two literal sets defined for the same name, and rejecting duplicates.
-    fn add_attr(&mut self, into: &mut Collected, path: Vec<AttrName>, value: rast::Expr, span: Span) -> LResult<()> {
+    fn add_attr(&mut self, into: &mut Collected, path: Vec<PathKey>, value: rast::Expr, span: Span) -> LResult<()> {
         let shown = show_attr_path(&path);
         let mut current = into;
         let last = path.len() - 1;
         for (i, name) in path.into_iter().enumerate() {
             let is_last = i == last;
             match name {
-                AttrName::Static(sym) => {
+                PathKey::Static(sym) => {
                     if !is_last {
                         if !current.statics.contains_key(&sym) {
                             current.statics.insert(sym, Entry { value: Pending::Nested(Box::new(Collected::new(false))), span });
@@ -572,7 +599,7 @@ impl<'g> Lowerer<'g> {
                     }
                     return Ok(());
                 }
-                AttrName::Dynamic(key) => {
+                PathKey::Dynamic(key) => {
                     if is_last {
                         current.dynamics.push((key, Pending::Syntax(value), span));
                         return Ok(());
@@ -689,9 +716,13 @@ impl<'g> Lowerer<'g> {
         })))
     }
 
-    fn lower_dynamics(&mut self, dynamics: Vec<(Expr, Pending, Span)>) -> LResult<Box<[ast::DynamicAttr]>> {
+    fn lower_dynamics(&mut self, dynamics: Vec<(rast::Attr, Pending, Span)>) -> LResult<Box<[ast::DynamicAttr]>> {
         let mut out = Vec::with_capacity(dynamics.len());
-        for (name, value, span) in dynamics {
+        for (key, value, span) in dynamics {
+            let name = match self.lower_attr_name(&key)? {
+                AttrName::Static(s) => Expr::Str(s.as_str().into()),
+                AttrName::Dynamic(e) => e,
+            };
             let (value, _) = self.lower_pending(value, 0, false, span)?;
             out.push(ast::DynamicAttr { name, value, span });
         }
@@ -744,11 +775,17 @@ fn static_or_dynamic(e: Expr) -> AttrName {
     }
 }
 
-pub(crate) fn show_attr_path(path: &[AttrName]) -> String {
+/// One component of an attribute path being defined.
+pub(crate) enum PathKey {
+    Static(Symbol),
+    Dynamic(rast::Attr),
+}
+
+pub(crate) fn show_attr_path(path: &[PathKey]) -> String {
     path.iter()
         .map(|a| match a {
-            AttrName::Static(s) => s.as_str().to_string(),
-            AttrName::Dynamic(_) => "\"${..}\"".to_string(),
+            PathKey::Static(s) => s.as_str().to_string(),
+            PathKey::Dynamic(_) => "\"${..}\"".to_string(),
         })
         .collect::<Vec<_>>()
         .join(".")

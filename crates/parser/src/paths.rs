@@ -16,7 +16,7 @@ pub(crate) fn lower_path(l: &mut Lowerer, path: &rast::Path, span: Span) -> LRes
                 if i == 0 {
                     let has_more = out.len() + 1 < path.parts().len();
                     if !has_more && text.len() > 1 && text.ends_with('/') {
-                        return Err(l.err(span, format!("path '{text}' has a trailing slash")));
+                        return Err(l.err(span, "path has a trailing slash"));
                     }
                     let mut abs = absolute(l, text);
                     if text.ends_with('/') && text.len() > 1 && abs != "/" {

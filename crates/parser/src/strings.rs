@@ -34,26 +34,31 @@ pub(crate) fn lower_str(l: &mut Lowerer, s: &rast::Str) -> LResult<Expr> {
             }
         }
     }
-    let mut parts = Vec::new();
+    // (expression, is literal text)
+    let mut parts: Vec<(Expr, bool)> = Vec::new();
     if indented {
         let tokens = indented_tokens(raw);
         for part in strip_indentation(tokens) {
-            parts.push(match part {
-                StrippedPart::Text(t) => Expr::Str(t.into()),
-                StrippedPart::Interp(e, node) => l.lower_opt(e, &node)?,
-            });
+            match part {
+                // Modern Nix drops the empty fragments stripping leaves behind.
+                StrippedPart::Text(t) if t.is_empty() => {}
+                StrippedPart::Text(t) => parts.push((Expr::Str(t.into()), true)),
+                StrippedPart::Interp(e, node) => parts.push((l.lower_opt(e, &node)?, false)),
+            }
         }
     } else {
         for r in raw {
             parts.push(match r {
-                Raw::Text(t) => Expr::Str(unescape(&t).into()),
-                Raw::Interp(e, node) => l.lower_opt(e, &node)?,
+                Raw::Text(t) => (Expr::Str(unescape(&t).into()), true),
+                Raw::Interp(e, node) => (l.lower_opt(e, &node)?, false),
             });
         }
     }
+    let only_literal = parts.len() == 1 && parts[0].1;
+    let mut parts: Vec<Expr> = parts.into_iter().map(|(e, _)| e).collect();
     Ok(match parts.len() {
         0 => Expr::Str("".into()),
-        1 if matches!(parts[0], Expr::Str(_)) => parts.pop().unwrap(),
+        1 if only_literal => parts.pop().unwrap(),
         _ => Expr::Interpolate(Box::new(ast::Interpolate {
             parts: parts.into_boxed_slice(),
             is_string: true,

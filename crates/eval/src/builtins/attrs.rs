@@ -21,7 +21,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         let set = ev.expect_attrs(&a[1], s)?;
         match set.get(Symbol::intern(&name.s)) {
             Some(v) => ev.force(&v.clone()),
-            None => bail!(s, "attribute '{}' missing", name.s),
+            None => bail!(s, "attribute '{}' missing for call to 'getAttr'", name.s),
         }
     }),
     prim!("hasAttr", 2, |ev, a, s| {
@@ -81,11 +81,11 @@ fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult
     for item in l.iter() {
         let pair = ev.expect_attrs(item, s)?;
         let Some(name) = pair.get(ev.sym.name).cloned() else {
-            bail!(s, "attribute 'name' missing");
+            bail!(s, "attribute 'name' missing for call to 'listToAttrs'");
         };
         let name = Symbol::intern(&ev.expect_string(&name, s)?.s);
         let Some(value) = pair.get_attr(ev.sym.value) else {
-            bail!(s, "attribute 'value' missing");
+            bail!(s, "attribute 'value' missing for call to 'listToAttrs'");
         };
         entries.push(Attr { name, value: value.value.clone(), pos: value.pos });
     }

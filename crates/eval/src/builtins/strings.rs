@@ -205,10 +205,15 @@ fn from_json(v: &serde_json::Value) -> Value {
     match v {
         serde_json::Value::Null => Value::Null,
         serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
+        // As nlohmann::json: a number without `.`/exponent is an integer (so `-0` is 0).
+        serde_json::Value::Number(n) => {
+            let text = n.to_string();
+            let integral = !text.contains(['.', 'e', 'E']);
+            match text.parse::<i64>() {
+                Ok(i) if integral => Value::Int(i),
+                _ => Value::Float(text.parse().unwrap_or(f64::NAN)),
+            }
+        }
         serde_json::Value::String(s) => Value::string(s.clone()),
         serde_json::Value::Array(items) => Value::list(items.iter().map(from_json).collect()),
         serde_json::Value::Object(map) => Value::attrs(AttrSet::from_unsorted(
