@@ -3,7 +3,11 @@
 use clap::Parser;
 
 #[derive(Parser, Debug)]
-#[command(name = "rnix-eval", version, about = "Evaluate Nix expressions (nix-instantiate compatible)")]
+#[command(
+    name = "rnix-eval",
+    version,
+    about = "Evaluate Nix expressions (nix-instantiate compatible)"
+)]
 pub struct Cli {
     /// Files to evaluate (default ./default.nix; `-` reads stdin), or expressions with -E.
     pub files: Vec<String>,

@@ -19,12 +19,22 @@ pub fn run(cli: Cli) -> i32 {
     if let Ok(nix_path) = std::env::var("NIX_PATH") {
         search_path.extend(nix_path.split(':').filter(|s| !s.is_empty()).map(String::from));
     }
-    let options = Options { search_path, max_call_depth: cli.max_call_depth, stack_budget: STACK_BUDGET };
+    let options = Options {
+        search_path,
+        max_call_depth: cli.max_call_depth,
+        stack_budget: STACK_BUDGET,
+    };
     let mut ev = Evaluator::new(options);
-    let cwd = std::env::current_dir().map(|d| d.to_string_lossy().into_owned()).unwrap_or_else(|_| "/".into());
+    let cwd = std::env::current_dir()
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| "/".into());
 
     let inputs: Vec<String> = if cli.files.is_empty() {
-        vec![if cli.expr { String::new() } else { "./default.nix".into() }]
+        vec![if cli.expr {
+            String::new()
+        } else {
+            "./default.nix".into()
+        }]
     } else {
         cli.files.clone()
     };
@@ -32,7 +42,11 @@ pub fn run(cli: Cli) -> i32 {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for input in &inputs {
-        let result = if cli.parse { parse_one(&ev, &cli, input, &cwd) } else { eval_one(&mut ev, &cli, input, &cwd) };
+        let result = if cli.parse {
+            parse_one(&ev, &cli, input, &cwd)
+        } else {
+            eval_one(&mut ev, &cli, input, &cwd)
+        };
         match result {
             Ok(text) => {
                 if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {
@@ -65,9 +79,16 @@ fn read_input(cli: &Cli, input: &str, cwd: &str) -> EvalResult<(Origin, String, 
         path = format!("{path}/default.nix");
     }
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        EvalError::new(ErrorKind::Eval, format!("getting status of '{path}': {}", io_reason(&e)), None)
+        EvalError::new(
+            ErrorKind::Eval,
+            format!("getting status of '{path}': {}", io_reason(&e)),
+            None,
+        )
     })?;
-    let dir = std::path::Path::new(&path).parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = std::path::Path::new(&path)
+        .parent()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default();
     Ok((Origin::Path(path), dir, text))
 }
 
@@ -98,7 +119,11 @@ fn eval_one(ev: &mut Evaluator, cli: &Cli, input: &str, cwd: &str) -> EvalResult
         _ => ev.eval_source(origin.clone(), &dir, &text)?,
     };
     let auto_args = auto_args(ev, cli, cwd)?;
-    let paths = if cli.attr.is_empty() { vec![String::new()] } else { cli.attr.clone() };
+    let paths = if cli.attr.is_empty() {
+        vec![String::new()]
+    } else {
+        cli.attr.clone()
+    };
     let mut out = String::new();
     for path in paths {
         let v = select_attr_path(ev, root.clone(), &path, &auto_args)?;
@@ -131,10 +156,18 @@ fn auto_args(ev: &mut Evaluator, cli: &Cli, cwd: &str) -> EvalResult<Option<Attr
         let expr = rnix_eval_parser::parse_and_lower(Origin::String, cwd.to_string(), &pair[1], &ev.global_names)?;
         let expr: &'static _ = Box::leak(Box::new(expr));
         let value = ev.thunk(expr, &Env::new(None, 0));
-        entries.push(Attr { name: Symbol::intern(&pair[0]), value, pos: None });
+        entries.push(Attr {
+            name: Symbol::intern(&pair[0]),
+            value,
+            pos: None,
+        });
     }
     for pair in cli.argstr.chunks(2) {
-        entries.push(Attr { name: Symbol::intern(&pair[0]), value: Value::string(pair[1].clone()), pos: None });
+        entries.push(Attr {
+            name: Symbol::intern(&pair[0]),
+            value: Value::string(pair[1].clone()),
+            pos: None,
+        });
     }
     entries.reverse();
     Ok(Some(AttrSet::from_unsorted(entries)))
@@ -143,7 +176,9 @@ fn auto_args(ev: &mut Evaluator, cli: &Cli, cwd: &str) -> EvalResult<Option<Attr
 /// Nix's `autoCallFunction`: call a function with formals using the `--arg`s.
 fn auto_call(ev: &mut Evaluator, f: Value, args: &AttrSet) -> EvalResult<Value> {
     let Value::Lambda(closure) = &f else { return Ok(f) };
-    let Some(formals) = &closure.lambda.formals else { return Ok(f) };
+    let Some(formals) = &closure.lambda.formals else {
+        return Ok(f);
+    };
     let mut entries = Vec::new();
     if formals.ellipsis {
         entries = args.entries.clone();
@@ -200,7 +235,10 @@ fn select_attr_path(ev: &mut Evaluator, root: Value, path: &str, auto: &Option<A
         let Value::Attrs(set) = &v else {
             return Err(EvalError::new(
                 ErrorKind::Eval,
-                format!("the expression selected by the selection path '{path}' should be a set but is {}", v.type_desc()),
+                format!(
+                    "the expression selected by the selection path '{path}' should be a set but is {}",
+                    v.type_desc()
+                ),
                 None,
             ));
         };

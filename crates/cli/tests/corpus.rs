@@ -53,7 +53,11 @@ fn main() {
             } else {
                 return None;
             };
-            Some(Case { name: stem, kind, dir: root.clone() })
+            Some(Case {
+                name: stem,
+                kind,
+                dir: root.clone(),
+            })
         })
         .filter(|c| c.name.contains(&filter))
         .collect();
@@ -220,7 +224,11 @@ fn check(case: &Case) -> Result<(), String> {
             let got = error_block(&out.stderr);
             // Bison's wording of syntax errors is not reproduced; the kind of error is.
             let syntax = want.starts_with("error: syntax error");
-            let ok = if syntax { got.starts_with("error: syntax error") } else { got == want };
+            let ok = if syntax {
+                got.starts_with("error: syntax error")
+            } else {
+                got == want
+            };
             if !ok {
                 return Err(format!("error differs\n want: {want}\n  got: {got}"));
             }

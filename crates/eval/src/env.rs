@@ -4,23 +4,30 @@
 //! A `with` frame has one slot, holding the (lazy) namespace.
 
 use crate::value::Value;
+use smallvec::SmallVec;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+/// Slots live inline for small frames (most are lambda calls with one argument), so a
+/// frame is a single allocation.
+pub type Slots = SmallVec<[Value; 2]>;
+
 pub struct Env {
     pub parent: Option<Rc<Env>>,
-    pub slots: RefCell<Vec<Value>>,
+    pub slots: RefCell<Slots>,
 }
 
 impl Env {
     pub fn new(parent: Option<Rc<Env>>, size: usize) -> Rc<Env> {
         Rc::new(Env {
             parent,
-            slots: RefCell::new(Vec::with_capacity(size)),
+            slots: RefCell::new(SmallVec::with_capacity(size)),
         })
     }
 
-    pub fn with_slots(parent: Option<Rc<Env>>, slots: Vec<Value>) -> Rc<Env> {
+    pub fn with_slot(parent: Option<Rc<Env>>, value: Value) -> Rc<Env> {
+        let mut slots = SmallVec::new();
+        slots.push(value);
         Rc::new(Env {
             parent,
             slots: RefCell::new(slots),

@@ -75,7 +75,10 @@ impl EvalError {
             out.push_str(&render_position(span));
         }
         if !self.suggestions.is_empty() {
-            out.push_str(&format!("       Did you mean {}?\n", describe_suggestions(&self.suggestions)));
+            out.push_str(&format!(
+                "       Did you mean {}?\n",
+                describe_suggestions(&self.suggestions)
+            ));
         }
         if !show_trace && !self.trace.is_empty() {
             out.push_str("(use '--show-trace' to show detailed location information)\n");
@@ -158,7 +161,12 @@ pub fn suggest<'a>(candidates: impl IntoIterator<Item = &'a str>, query: &str) -
     let mut scored: Vec<(usize, &str)> = candidates.into_iter().map(|c| (levenshtein(query, c), c)).collect();
     scored.sort();
     scored.dedup();
-    scored.into_iter().take_while(|(d, _)| *d <= 2).take(5).map(|(_, c)| c.to_string()).collect()
+    scored
+        .into_iter()
+        .take_while(|(d, _)| *d <= 2)
+        .take(5)
+        .map(|(_, c)| c.to_string())
+        .collect()
 }
 
 fn describe_suggestions(s: &[String]) -> String {
@@ -175,10 +183,10 @@ fn levenshtein(a: &str, b: &str) -> usize {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let mut v0: Vec<usize> = (0..=b.len()).collect();
     let mut v1 = vec![0; b.len() + 1];
-    for i in 0..a.len() {
+    for (i, ca) in a.iter().enumerate() {
         v1[0] = i + 1;
-        for j in 0..b.len() {
-            let sub = if a[i] == b[j] { v0[j] } else { v0[j] + 1 };
+        for (j, cb) in b.iter().enumerate() {
+            let sub = if ca == cb { v0[j] } else { v0[j] + 1 };
             v1[j + 1] = (v0[j + 1] + 1).min(v1[j] + 1).min(sub);
         }
         std::mem::swap(&mut v0, &mut v1);

@@ -19,10 +19,7 @@ impl Evaluator {
             Expr::Float(f) => Ok(Value::Float(*f)),
             Expr::Str(s) => Ok(Value::string(&**s)),
             Expr::Path(p) => Ok(Value::path(&**p)),
-            Expr::Var(var) => {
-                let v = self.lookup_var(var, env)?;
-                self.force(&v)
-            }
+            Expr::Var(var) => self.eval_var(var, env),
             Expr::Select(sel) => self.eval_select(sel, env),
             Expr::HasAttr(h) => self.eval_has_attr(h, env),
             Expr::Apply(app) => {
@@ -42,7 +39,7 @@ impl Evaluator {
             Expr::List(items) => Ok(Value::list(items.iter().map(|e| self.thunk(e, env)).collect())),
             Expr::With(w) => {
                 let namespace = self.thunk(&w.namespace, env);
-                let frame = Env::with_slots(Some(env.clone()), vec![namespace]);
+                let frame = Env::with_slot(Some(env.clone()), namespace);
                 self.eval(&w.body, &frame)
             }
             Expr::If(i) => {
@@ -202,6 +199,45 @@ impl Evaluator {
         Ok(())
     }
 
+    /// Read a variable and force it, cloning only the final value.
+    #[inline]
+    fn eval_var(&mut self, var: &'static ast::Var, env: &Rc<Env>) -> EvalResult<Value> {
+        let pending = match &var.kind {
+            VarKind::Local { depth, slot } => {
+                let frame = env.up(*depth);
+                let slots = frame.slots.borrow();
+                match &slots[*slot as usize] {
+                    Value::Thunk(t) => {
+                        if let ThunkState::Done(v) = &*t.0.borrow() {
+                            return Ok(v.clone());
+                        }
+                        t.clone()
+                    }
+                    v => return Ok(v.clone()),
+                }
+            }
+            VarKind::Global(slot) => return self.force(&self.globals[*slot as usize].clone()),
+            VarKind::With(_) => {
+                let v = self.lookup_var(var, env)?;
+                return self.force(&v);
+            }
+        };
+        self.force_thunk(&pending)
+    }
+
+    /// The namespace of the `with` frame `env`, if it is already an evaluated set.
+    #[inline]
+    fn evaluated_namespace(env: &Env) -> Option<Rc<AttrSet>> {
+        match &env.slots.borrow()[0] {
+            Value::Attrs(set) => Some(set.clone()),
+            Value::Thunk(t) => match &*t.0.borrow() {
+                ThunkState::Done(Value::Attrs(set)) => Some(set.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     #[inline]
     fn lookup_var(&mut self, var: &'static ast::Var, env: &Rc<Env>) -> EvalResult<Value> {
         match &var.kind {
@@ -209,7 +245,14 @@ impl Evaluator {
             VarKind::Global(slot) => Ok(self.globals[*slot as usize].clone()),
             VarKind::With(depths) => {
                 for &depth in depths.iter() {
-                    let ns = env.up(depth).slot(0);
+                    let frame = env.up(depth);
+                    if let Some(set) = Self::evaluated_namespace(frame) {
+                        if let Some(v) = set.get(var.name) {
+                            return Ok(v.clone());
+                        }
+                        continue;
+                    }
+                    let ns = frame.slot(0);
                     let ns = self.force(&ns)?;
                     let Value::Attrs(set) = &ns else {
                         bail!(Some(var.span), "value is {} while a set was expected", ns.type_desc());
@@ -241,8 +284,10 @@ impl Evaluator {
         } else {
             // Only the `inherit (e)` sources, evaluated in the enclosing env.
             let frame = Env::new(Some(env.clone()), a.frame.len());
-            let slots = a.frame.iter().map(|b| self.thunk(&b.value, env)).collect();
-            *frame.slots.borrow_mut() = slots;
+            for b in a.frame.iter() {
+                let v = self.thunk(&b.value, env);
+                frame.slots.borrow_mut().push(v);
+            }
             Some(frame)
         };
         let mut entries = Vec::with_capacity(a.attrs.len() + a.dynamic.len());
@@ -254,21 +299,33 @@ impl Evaluator {
                     self.thunk(expr, e)
                 }
             };
-            entries.push(Attr { name: def.name, value, pos: Some(def.span) });
+            entries.push(Attr {
+                name: def.name,
+                value,
+                pos: Some(def.span),
+            });
         }
         entries.sort_unstable_by_key(|a| a.name);
         if a.dynamic.is_empty() {
             return Ok(Value::attrs(AttrSet { entries }));
         }
         // Dynamic names are evaluated in the set's scope (the frame for `rec`).
-        let scope = if a.rec { frame.clone().expect("frame") } else { env.clone() };
+        let scope = if a.rec {
+            frame.clone().expect("frame")
+        } else {
+            env.clone()
+        };
         let mut set = AttrSet { entries };
         for d in a.dynamic.iter() {
             let name = self.eval(&d.name, &scope)?;
             let name = match name {
                 Value::Null => continue,
                 Value::String(s) => Symbol::intern(&s.s),
-                other => bail!(Some(d.span), "value is {} while a string was expected", other.type_desc()),
+                other => bail!(
+                    Some(d.span),
+                    "value is {} while a string was expected",
+                    other.type_desc()
+                ),
             };
             if let Some(existing) = set.get_attr(name) {
                 let at = existing.pos.unwrap_or(d.span).describe();
@@ -276,7 +333,14 @@ impl Evaluator {
             }
             let value = self.thunk(&d.value, &scope);
             let idx = set.entries.partition_point(|a| a.name < name);
-            set.entries.insert(idx, Attr { name, value, pos: Some(d.span) });
+            set.entries.insert(
+                idx,
+                Attr {
+                    name,
+                    value,
+                    pos: Some(d.span),
+                },
+            );
         }
         Ok(Value::attrs(set))
     }
@@ -301,7 +365,11 @@ impl Evaluator {
             let next = match &v {
                 Value::Attrs(set) => set.get(sym).cloned(),
                 other if sel.default.is_none() => {
-                    bail!(Some(sel.span), "value is {} while a set was expected", other.type_desc())
+                    bail!(
+                        Some(sel.span),
+                        "value is {} while a set was expected",
+                        other.type_desc()
+                    )
                 }
                 _ => None,
             };
@@ -382,7 +450,12 @@ impl Evaluator {
         }
     }
 
-    fn call_primop(&mut self, op: &'static crate::primops::PrimOpDef, args: Vec<Value>, span: Option<Span>) -> EvalResult<Value> {
+    fn call_primop(
+        &mut self,
+        op: &'static crate::primops::PrimOpDef,
+        args: Vec<Value>,
+        span: Option<Span>,
+    ) -> EvalResult<Value> {
         (op.func)(self, &args, span)
     }
 
@@ -398,9 +471,15 @@ impl Evaluator {
         result
     }
 
-    fn call_lambda_inner(&mut self, closure: &Closure, lambda: &'static ast::Lambda, arg: Value, span: Option<Span>) -> EvalResult<Value> {
+    fn call_lambda_inner(
+        &mut self,
+        closure: &Closure,
+        lambda: &'static ast::Lambda,
+        arg: Value,
+        span: Option<Span>,
+    ) -> EvalResult<Value> {
         let Some(formals) = &lambda.formals else {
-            let frame = Env::with_slots(Some(closure.env.clone()), vec![arg]);
+            let frame = Env::with_slot(Some(closure.env.clone()), arg);
             return self.eval(&lambda.body, &frame);
         };
         let forced = self.force(&arg)?;
@@ -472,7 +551,10 @@ impl Evaluator {
         }
         if first_is_path {
             if context.is_some() {
-                bail!(Some(i.span), "a string that refers to a store path cannot be appended to a path");
+                bail!(
+                    Some(i.span),
+                    "a string that refers to a store path cannot be appended to a path"
+                );
             }
             return Ok(Value::path(rnix_eval_parser::paths::canon_path(&out)));
         }
@@ -484,9 +566,21 @@ impl Evaluator {
         let file = source::file(span.file);
         let (line, col) = file.line_col(span.start);
         let entries = vec![
-            Attr { name: Symbol::intern("column"), value: Value::Int(col as i64), pos: None },
-            Attr { name: Symbol::intern("file"), value: Value::string(file.display_name()), pos: None },
-            Attr { name: Symbol::intern("line"), value: Value::Int(line as i64), pos: None },
+            Attr {
+                name: Symbol::intern("column"),
+                value: Value::Int(col as i64),
+                pos: None,
+            },
+            Attr {
+                name: Symbol::intern("file"),
+                value: Value::string(file.display_name()),
+                pos: None,
+            },
+            Attr {
+                name: Symbol::intern("line"),
+                value: Value::Int(line as i64),
+                pos: None,
+            },
         ];
         Value::attrs(AttrSet::from_unsorted(entries))
     }

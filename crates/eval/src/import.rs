@@ -31,7 +31,10 @@ impl Evaluator {
             };
             EvalError::new(ErrorKind::Eval, msg, span)
         })?;
-        let dir = Path::new(&path).parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|| "/".into());
+        let dir = Path::new(&path)
+            .parent()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "/".into());
         let value = self.eval_source(Origin::Path(path.clone()), &dir, &text)?;
         self.import_cache.insert(path, value.clone());
         Ok(value)
@@ -48,7 +51,11 @@ impl Evaluator {
                 lookup.strip_prefix(prefix.as_str()).and_then(|r| r.strip_prefix('/'))
             };
             let Some(rest) = rest else { continue };
-            let candidate = if rest.is_empty() { root.clone() } else { format!("{root}/{rest}") };
+            let candidate = if rest.is_empty() {
+                root.clone()
+            } else {
+                format!("{root}/{rest}")
+            };
             let candidate = absolute_from_cwd(&candidate);
             if Path::new(&candidate).exists() {
                 return Ok(canon_path(&candidate));
@@ -66,6 +73,8 @@ pub fn absolute_from_cwd(p: &str) -> String {
     if p.starts_with('/') {
         return p.to_string();
     }
-    let cwd = std::env::current_dir().map(|d| d.to_string_lossy().into_owned()).unwrap_or_else(|_| "/".into());
+    let cwd = std::env::current_dir()
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| "/".into());
     canon_path(&format!("{cwd}/{p}"))
 }

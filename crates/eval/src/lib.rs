@@ -5,6 +5,10 @@
 //! into `nix-instantiate --eval` output. Lowered ASTs are leaked: they live as long as the
 //! process, like the C++ evaluator's, so thunks can point at them without reference counts.
 
+// String contexts are boxed on purpose: most strings have none, and `Option<Box<_>>`
+// keeps `NixString` one word smaller than an inline set.
+#![allow(clippy::box_collection)]
+
 pub mod coerce;
 pub mod env;
 pub mod error;
@@ -76,7 +80,9 @@ impl Default for Options {
         Options {
             search_path: Vec::new(),
             max_call_depth: 10_000,
-            stack_budget: 64 << 20,
+            // Safe on an ordinary 8 MiB main thread; the CLI runs on a big stack and
+            // passes a larger budget.
+            stack_budget: 6 << 20,
         }
     }
 }
@@ -106,7 +112,11 @@ impl Evaluator {
             global_names: FxHashMap::default(),
             sym: KnownSymbols::new(),
             import_cache: FxHashMap::default(),
-            search_path: options.search_path.iter().map(|e| import::split_search_entry(e)).collect(),
+            search_path: options
+                .search_path
+                .iter()
+                .map(|e| import::split_search_entry(e))
+                .collect(),
             call_depth: 0,
             max_call_depth: options.max_call_depth,
             stack_limit: sp.saturating_sub(options.stack_budget),
@@ -158,4 +168,3 @@ pub fn with_eval_stack<T: Send + 'static>(stack_size: usize, f: impl FnOnce() ->
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
-

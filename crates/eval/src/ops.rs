@@ -42,6 +42,25 @@ impl Evaluator {
             op => {
                 let l = self.eval(&b.lhs, env)?;
                 let r = self.eval(&b.rhs, env)?;
+                // The hot path of most programs: integer arithmetic and comparison.
+                if let (Value::Int(x), Value::Int(y)) = (&l, &r) {
+                    let (x, y) = (*x, *y);
+                    let fast = match op {
+                        BinOpKind::Add => x.checked_add(y).map(Value::Int),
+                        BinOpKind::Sub => x.checked_sub(y).map(Value::Int),
+                        BinOpKind::Mul => x.checked_mul(y).map(Value::Int),
+                        BinOpKind::Eq => Some(Value::Bool(x == y)),
+                        BinOpKind::NotEq => Some(Value::Bool(x != y)),
+                        BinOpKind::Less => Some(Value::Bool(x < y)),
+                        BinOpKind::LessEq => Some(Value::Bool(x <= y)),
+                        BinOpKind::Greater => Some(Value::Bool(x > y)),
+                        BinOpKind::GreaterEq => Some(Value::Bool(x >= y)),
+                        _ => None,
+                    };
+                    if let Some(v) = fast {
+                        return Ok(v);
+                    }
+                }
                 self.binop_values(op, &l, &r, span)
             }
         }
@@ -96,7 +115,10 @@ impl Evaluator {
             (Value::Path(p), _) => {
                 let s = self.coerce_to_string(&r, span, false, false)?;
                 if s.context.is_some() {
-                    bail!(span, "a string that refers to a store path cannot be appended to a path");
+                    bail!(
+                        span,
+                        "a string that refers to a store path cannot be appended to a path"
+                    );
                 }
                 let joined = format!("{p}{}", s.s);
                 Ok(Value::path(rnix_eval_parser::paths::canon_path(&joined)))

@@ -21,9 +21,19 @@ pub struct PrimOpDef {
 #[macro_export]
 macro_rules! prim {
     (global $name:expr, $arity:expr, $func:expr) => {
-        $crate::primops::PrimOpDef { name: $name, arity: $arity, func: $func, global: true }
+        $crate::primops::PrimOpDef {
+            name: $name,
+            arity: $arity,
+            func: $func,
+            global: true,
+        }
     };
     ($name:expr, $arity:expr, $func:expr) => {
-        $crate::primops::PrimOpDef { name: $name, arity: $arity, func: $func, global: false }
+        $crate::primops::PrimOpDef {
+            name: $name,
+            arity: $arity,
+            func: $func,
+            global: false,
+        }
     };
 }

@@ -163,7 +163,11 @@ pub fn json_float(f: f64) -> String {
         return "null".into();
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     let sci = format!("{f:e}");
     let (mantissa, exp) = sci.split_once('e').expect("scientific");
@@ -182,7 +186,11 @@ pub fn json_float(f: f64) -> String {
     } else if -4 < n && n <= 0 {
         format!("0.{}{digits}", "0".repeat((-n) as usize))
     } else {
-        let m = if k == 1 { digits.clone() } else { format!("{}.{}", &digits[..1], &digits[1..]) };
+        let m = if k == 1 {
+            digits.clone()
+        } else {
+            format!("{}.{}", &digits[..1], &digits[1..])
+        };
         let e = n - 1;
         format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
     };
@@ -253,7 +261,11 @@ fn position_attrs(span: Option<Span>, location: bool) -> Vec<(&'static str, Stri
         Some(span) if location => {
             let file = source::file(span.file);
             let (line, col) = file.line_col(span.start);
-            vec![("column", col.to_string()), ("line", line.to_string()), ("path", file.display_name())]
+            vec![
+                ("column", col.to_string()),
+                ("line", line.to_string()),
+                ("path", file.display_name()),
+            ]
         }
         _ => Vec::new(),
     }
@@ -338,7 +350,12 @@ fn xml_into(
             let l = c.lambda;
             open_elem(out, depth, "function", &position_attrs(Some(l.span), location));
             match &l.formals {
-                None => empty_elem(out, depth + 1, "varpat", &[("name", l.arg.map(|a| a.as_str()).unwrap_or("").into())]),
+                None => empty_elem(
+                    out,
+                    depth + 1,
+                    "varpat",
+                    &[("name", l.arg.map(|a| a.as_str()).unwrap_or("").into())],
+                ),
                 Some(f) => {
                     let mut attrs = Vec::new();
                     if f.ellipsis {

@@ -164,7 +164,11 @@ pub enum AttrValue {
     /// The value is the thunk in frame slot `n` (rec sets).
     Slot(u32),
     /// Evaluated lazily in the set's own frame (`in_frame`) or the enclosing env.
-    Expr { expr: Expr, in_frame: bool, kind: BindingKind },
+    Expr {
+        expr: Expr,
+        in_frame: bool,
+        kind: BindingKind,
+    },
 }
 
 #[derive(Debug)]

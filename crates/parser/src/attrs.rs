@@ -30,8 +30,13 @@ pub(crate) enum Pending {
     /// A value bound to a static name (lambdas take the name for messages).
     Named(Symbol, rast::Expr),
     Nested(Box<Collected>),
-    Inherit { name: Symbol },
-    InheritFrom { source: usize, name: Symbol },
+    Inherit {
+        name: Symbol,
+    },
+    InheritFrom {
+        source: usize,
+        name: Symbol,
+    },
 }
 
 impl Collected {

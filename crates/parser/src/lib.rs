@@ -7,6 +7,7 @@
 
 pub mod ast;
 mod attrs;
+pub mod depth;
 pub mod error;
 mod lower;
 pub mod paths;
@@ -36,6 +37,14 @@ pub fn parse_and_lower(
     globals: &dyn Globals,
 ) -> Result<ast::Expr, ParseError> {
     let file = source::add_file(origin, base_dir.clone(), text.into());
+    if let Some(at) = depth::too_deep(text) {
+        let span = Span {
+            file,
+            start: at as u32,
+            end: at as u32 + 1,
+        };
+        return Err(ParseError::new("memory exhausted".into(), span));
+    }
     let parsed = parse(text);
     if let Some(err) = parsed.errors().first() {
         return Err(syntax_error(file, text, err));
@@ -50,19 +59,18 @@ pub fn lower(
     globals: &dyn Globals,
 ) -> Result<ast::Expr, ParseError> {
     let mut lowerer = lower::Lowerer::new(file, base_dir, globals);
-    // Deeply nested input must not overflow the stack while lowering either.
-    stacker_free_lower(&mut lowerer, root)
-}
-
-fn stacker_free_lower(l: &mut lower::Lowerer, root: &rnix::Root) -> Result<ast::Expr, ParseError> {
-    l.lower_root(root)
+    lowerer.lower_root(root)
 }
 
 /// Map one of rnix's errors to Nix's wording (`syntax error, unexpected ...`).
 fn syntax_error(file: FileId, text: &str, err: &rnix::ParseError) -> ParseError {
     use rnix::ParseError as E;
     let end = text.len() as u32;
-    let at = |r: rowan::TextRange| Span { file, start: r.start().into(), end: r.end().into() };
+    let at = |r: rowan::TextRange| Span {
+        file,
+        start: r.start().into(),
+        end: r.end().into(),
+    };
     let eof = Span { file, start: end, end };
     // rnix rejects `./a/` as a syntax error; Nix has a message of its own for it.
     if let E::UnexpectedWanted(_, r, _) | E::Unexpected(r) | E::UnexpectedExtra(r) = err {
@@ -75,13 +83,20 @@ fn syntax_error(file: FileId, text: &str, err: &rnix::ParseError) -> ParseError 
         E::Unexpected(r) => (format!("syntax error, unexpected '{}'", snippet(text, *r)), at(*r)),
         E::UnexpectedExtra(r) => (format!("syntax error, unexpected '{}'", snippet(text, *r)), at(*r)),
         E::UnexpectedWanted(_, r, wanted) => (
-            format!("syntax error, unexpected '{}', expecting {}", snippet(text, *r), describe_kinds(wanted)),
+            format!(
+                "syntax error, unexpected '{}', expecting {}",
+                snippet(text, *r),
+                describe_kinds(wanted)
+            ),
             at(*r),
         ),
         E::UnexpectedDoubleBind(r) => ("syntax error, unexpected '@'".to_string(), at(*r)),
         E::UnexpectedEOF => ("syntax error, unexpected end of file".to_string(), eof),
         E::UnexpectedEOFWanted(wanted) => (
-            format!("syntax error, unexpected end of file, expecting {}", describe_kinds(wanted)),
+            format!(
+                "syntax error, unexpected end of file, expecting {}",
+                describe_kinds(wanted)
+            ),
             eof,
         ),
         E::DuplicatedArgs(r, name) => (format!("duplicate formal function argument '{name}'"), at(*r)),
@@ -99,7 +114,12 @@ fn snippet(text: &str, r: rowan::TextRange) -> String {
 fn describe_kinds(kinds: &[rnix::SyntaxKind]) -> String {
     kinds
         .iter()
-        .map(|k| format!("{k:?}").trim_start_matches("TOKEN_").trim_start_matches("NODE_").to_lowercase())
+        .map(|k| {
+            format!("{k:?}")
+                .trim_start_matches("TOKEN_")
+                .trim_start_matches("NODE_")
+                .to_lowercase()
+        })
         .collect::<Vec<_>>()
         .join(" or ")
 }

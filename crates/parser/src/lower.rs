@@ -128,7 +128,11 @@ impl<'g> Lowerer<'g> {
         }
     }
 
-    pub(crate) fn lower_opt(&mut self, e: Option<rast::Expr>, parent: &impl AstNode<Language = rnix::NixLanguage>) -> LResult<Expr> {
+    pub(crate) fn lower_opt(
+        &mut self,
+        e: Option<rast::Expr>,
+        parent: &impl AstNode<Language = rnix::NixLanguage>,
+    ) -> LResult<Expr> {
         match e {
             Some(e) => self.lower(&e),
             None => Err(self.missing(parent)),
@@ -212,11 +216,7 @@ impl<'g> Lowerer<'g> {
                 let namespace = self.lower_opt(w.namespace(), w)?;
                 let body = w.body();
                 let body = self.with_scope(Scope::With, |this| this.lower_opt(body, w))?;
-                Expr::With(Box::new(ast::With {
-                    namespace,
-                    body,
-                    span,
-                }))
+                Expr::With(Box::new(ast::With { namespace, body, span }))
             }
             rast::Expr::IfElse(i) => Expr::If(Box::new(ast::If {
                 cond: self.lower_opt(i.condition(), i)?,
@@ -246,16 +246,17 @@ impl<'g> Lowerer<'g> {
         Ok(match l.kind() {
             rast::LiteralKind::Integer(i) => match i.value() {
                 Ok(v) => Expr::Int(v),
-                Err(_) => {
-                    return Err(self.err(span, format!("invalid integer '{}'", i.syntax().text())))
-                }
+                Err(_) => return Err(self.err(span, format!("invalid integer '{}'", i.syntax().text()))),
             },
             rast::LiteralKind::Float(f) => {
                 let text = f.syntax().text();
                 if !is_nix_float(text) {
                     return self.lower_bad_float(text, span);
                 }
-                Expr::Float(f.value().map_err(|_| self.err(span, format!("invalid float '{text}'")))?)
+                Expr::Float(
+                    f.value()
+                        .map_err(|_| self.err(span, format!("invalid float '{text}'")))?,
+                )
             }
             rast::LiteralKind::Uri(u) => Expr::Str(u.syntax().text().into()),
         })
@@ -320,9 +321,7 @@ impl<'g> Lowerer<'g> {
             K::LessOrEq => BinOpKind::LessEq,
             K::More => BinOpKind::Greater,
             K::MoreOrEq => BinOpKind::GreaterEq,
-            K::PipeRight | K::PipeLeft => {
-                return Err(self.err(span, "syntax error, unexpected pipe operator"))
-            }
+            K::PipeRight | K::PipeLeft => return Err(self.err(span, "syntax error, unexpected pipe operator")),
         };
         // Nix defines `-`, `*`, `/` and the comparisons as calls of `__sub`, `__mul`,
         // `__div`, `__lessThan`: a local binding of that name takes over the operator.
@@ -358,7 +357,10 @@ impl<'g> Lowerer<'g> {
                 let mut names = FxHashMap::default();
                 let mut order = Vec::new();
                 for entry in p.pat_entries() {
-                    let name = entry.ident().and_then(|i| ident_name(&i)).ok_or_else(|| self.missing(&entry))?;
+                    let name = entry
+                        .ident()
+                        .and_then(|i| ident_name(&i))
+                        .ok_or_else(|| self.missing(&entry))?;
                     let sym = Symbol::intern(&name);
                     if names.contains_key(&sym) {
                         return Err(self.err(
@@ -374,19 +376,16 @@ impl<'g> Lowerer<'g> {
                         let name = b.ident().and_then(|i| ident_name(&i)).ok_or_else(|| self.missing(&b))?;
                         let sym = Symbol::intern(&name);
                         if names.contains_key(&sym) {
-                            return Err(self.err(
-                                self.span(&b),
-                                format!("duplicate formal function argument '{name}'"),
-                            ));
+                            return Err(self.err(self.span(&b), format!("duplicate formal function argument '{name}'")));
                         }
                         names.insert(sym, order.len() as u32);
                         Some((sym, b))
                     }
                     None => None,
                 };
-                let at_before = at
-                    .as_ref()
-                    .is_some_and(|(_, b)| b.syntax().text_range().start() < p.syntax().text_range().start() + rowan::TextSize::from(1));
+                let at_before = at.as_ref().is_some_and(|(_, b)| {
+                    b.syntax().text_range().start() < p.syntax().text_range().start() + rowan::TextSize::from(1)
+                });
                 let frame_size = order.len() as u32 + at.is_some() as u32;
                 let ellipsis = p.ellipsis_token().is_some();
                 let body = l.body();
@@ -423,7 +422,11 @@ impl<'g> Lowerer<'g> {
 
     // ---------------------------------------------------------------- attribute paths
 
-    fn lower_attrpath(&mut self, path: Option<rast::Attrpath>, parent: &impl AstNode<Language = rnix::NixLanguage>) -> LResult<Box<[AttrName]>> {
+    fn lower_attrpath(
+        &mut self,
+        path: Option<rast::Attrpath>,
+        parent: &impl AstNode<Language = rnix::NixLanguage>,
+    ) -> LResult<Box<[AttrName]>> {
         let path = path.ok_or_else(|| self.missing(parent))?;
         path.attrs()
             .map(|a| self.lower_attr_name(&a))
@@ -503,9 +506,16 @@ impl<'g> Lowerer<'g> {
         // `inherit` or after `(e)`.
         let list_start = match inh.from() {
             Some(from) => from.syntax().text_range().end(),
-            None => inh.inherit_token().map(|t| t.text_range().end()).unwrap_or_else(|| inh.syntax().text_range().start()),
+            None => inh
+                .inherit_token()
+                .map(|t| t.text_range().end())
+                .unwrap_or_else(|| inh.syntax().text_range().start()),
         };
-        let pos = Span { file: self.file, start: list_start.into(), end: list_start.into() };
+        let pos = Span {
+            file: self.file,
+            start: list_start.into(),
+            end: list_start.into(),
+        };
         let source = match inh.from() {
             Some(from) => {
                 let e = from.expr().ok_or_else(|| self.missing(&from))?;
@@ -546,17 +556,31 @@ impl<'g> Lowerer<'g> {
                 PathKey::Static(sym) => {
                     if !is_last {
                         if !current.statics.contains_key(&sym) {
-                            current.statics.insert(sym, Entry { value: Pending::Nested(Box::new(Collected::new(false))), span });
+                            current.statics.insert(
+                                sym,
+                                Entry {
+                                    value: Pending::Nested(Box::new(Collected::new(false))),
+                                    span,
+                                },
+                            );
                         }
                         let entry = current.statics.get_mut(&sym).unwrap();
                         self.make_nested(entry, &shown, span)?;
-                        let Pending::Nested(next) = &mut entry.value else { unreachable!() };
+                        let Pending::Nested(next) = &mut entry.value else {
+                            unreachable!()
+                        };
                         current = next;
                         continue;
                     }
                     match current.statics.get_mut(&sym) {
                         None => {
-                            current.statics.insert(sym, Entry { value: Pending::Named(sym, value), span });
+                            current.statics.insert(
+                                sym,
+                                Entry {
+                                    value: Pending::Named(sym, value),
+                                    span,
+                                },
+                            );
                         }
                         Some(existing) => {
                             let new_set = match &value {
@@ -568,7 +592,9 @@ impl<'g> Lowerer<'g> {
                             match new_set {
                                 Some(set) if existing_is_set => {
                                     self.make_nested(existing, &shown, span)?;
-                                    let Pending::Nested(target) = &mut existing.value else { unreachable!() };
+                                    let Pending::Nested(target) = &mut existing.value else {
+                                        unreachable!()
+                                    };
                                     // Merge the new literal's definitions into the existing set.
                                     let mut incoming = Collected::new(false);
                                     self.collect_entries(&mut incoming, &set, false)?;
@@ -578,7 +604,10 @@ impl<'g> Lowerer<'g> {
                                         if let Some(prev) = target.statics.get(&name) {
                                             return Err(self.err(
                                                 entry.span,
-                                                format!("attribute '{name}' already defined at {}", prev.span.describe()),
+                                                format!(
+                                                    "attribute '{name}' already defined at {}",
+                                                    prev.span.describe()
+                                                ),
                                             ));
                                         }
                                         if let Pending::InheritFrom { source, .. } = &mut entry.value {
@@ -604,8 +633,12 @@ impl<'g> Lowerer<'g> {
                         current.dynamics.push((key, Pending::Syntax(value), span));
                         return Ok(());
                     }
-                    current.dynamics.push((key, Pending::Nested(Box::new(Collected::new(false))), span));
-                    let Some((_, Pending::Nested(next), _)) = current.dynamics.last_mut() else { unreachable!() };
+                    current
+                        .dynamics
+                        .push((key, Pending::Nested(Box::new(Collected::new(false))), span));
+                    let Some((_, Pending::Nested(next), _)) = current.dynamics.last_mut() else {
+                        unreachable!()
+                    };
                     current = next;
                 }
             }
@@ -633,27 +666,49 @@ impl<'g> Lowerer<'g> {
     }
 
     fn lower_let(&mut self, collected: Collected, body: impl FnOnce(&mut Self) -> LResult<Expr>) -> LResult<Expr> {
-        let Collected { statics, inherit_sources, .. } = collected;
+        let Collected {
+            statics,
+            inherit_sources,
+            ..
+        } = collected;
         let names: FxHashMap<Symbol, u32> = statics.keys().enumerate().map(|(i, s)| (*s, i as u32)).collect();
         let n_static = statics.len() as u32;
         self.with_scope(Scope::Frame(names), |this| {
             let mut slots = Vec::with_capacity(statics.len() + inherit_sources.len());
             for (name, entry) in statics {
                 let (value, kind) = this.lower_pending(entry.value, n_static, true, entry.span)?;
-                slots.push(Binding { name: Some(name), value, kind, span: entry.span });
+                slots.push(Binding {
+                    name: Some(name),
+                    value,
+                    kind,
+                    span: entry.span,
+                });
             }
             for src in inherit_sources {
                 let span = this.span(&src);
                 let value = this.lower(&src)?;
-                slots.push(Binding { name: None, value, kind: BindingKind::InheritSource, span });
+                slots.push(Binding {
+                    name: None,
+                    value,
+                    kind: BindingKind::InheritSource,
+                    span,
+                });
             }
             let body = body(this)?;
-            Ok(Expr::Let(Box::new(ast::Let { slots: slots.into_boxed_slice(), body })))
+            Ok(Expr::Let(Box::new(ast::Let {
+                slots: slots.into_boxed_slice(),
+                body,
+            })))
         })
     }
 
     fn lower_collected(&mut self, collected: Collected) -> LResult<Expr> {
-        let Collected { rec, statics, dynamics, inherit_sources } = collected;
+        let Collected {
+            rec,
+            statics,
+            dynamics,
+            inherit_sources,
+        } = collected;
         if rec {
             let names: FxHashMap<Symbol, u32> = statics.keys().enumerate().map(|(i, s)| (*s, i as u32)).collect();
             let n_static = statics.len() as u32;
@@ -662,13 +717,27 @@ impl<'g> Lowerer<'g> {
                 let mut attrs = Vec::new();
                 for (i, (name, entry)) in statics.into_iter().enumerate() {
                     let (value, kind) = this.lower_pending(entry.value, n_static, true, entry.span)?;
-                    frame.push(Binding { name: Some(name), value, kind, span: entry.span });
-                    attrs.push(ast::AttrDef { name, value: AttrValue::Slot(i as u32), span: entry.span });
+                    frame.push(Binding {
+                        name: Some(name),
+                        value,
+                        kind,
+                        span: entry.span,
+                    });
+                    attrs.push(ast::AttrDef {
+                        name,
+                        value: AttrValue::Slot(i as u32),
+                        span: entry.span,
+                    });
                 }
                 for src in inherit_sources {
                     let span = this.span(&src);
                     let value = this.lower(&src)?;
-                    frame.push(Binding { name: None, value, kind: BindingKind::InheritSource, span });
+                    frame.push(Binding {
+                        name: None,
+                        value,
+                        kind: BindingKind::InheritSource,
+                        span,
+                    });
                 }
                 let dynamic = this.lower_dynamics(dynamics)?;
                 Ok(Expr::Attrs(Box::new(ast::Attrs {
@@ -686,7 +755,12 @@ impl<'g> Lowerer<'g> {
             for src in inherit_sources {
                 let span = self.span(&src);
                 let value = self.lower(&src)?;
-                frame.push(Binding { name: None, value, kind: BindingKind::InheritSource, span });
+                frame.push(Binding {
+                    name: None,
+                    value,
+                    kind: BindingKind::InheritSource,
+                    span,
+                });
             }
         }
         let has_frame = !frame.is_empty();
@@ -697,17 +771,34 @@ impl<'g> Lowerer<'g> {
                     let expr = self.with_scope(Scope::Frame(FxHashMap::default()), |_| {
                         Ok(select_from_slot(source as u32, name, entry.span))
                     })?;
-                    AttrValue::Expr { expr, in_frame: true, kind: BindingKind::InheritFrom }
+                    AttrValue::Expr {
+                        expr,
+                        in_frame: true,
+                        kind: BindingKind::InheritFrom,
+                    }
                 }
                 other => {
                     let (expr, kind) = self.lower_pending(other, 0, false, entry.span)?;
-                    AttrValue::Expr { expr, in_frame: false, kind }
+                    AttrValue::Expr {
+                        expr,
+                        in_frame: false,
+                        kind,
+                    }
                 }
             };
-            attrs.push(ast::AttrDef { name, value, span: entry.span });
+            attrs.push(ast::AttrDef {
+                name,
+                value,
+                span: entry.span,
+            });
         }
         let dynamic = self.lower_dynamics(dynamics)?;
-        debug_assert!(has_frame || attrs.iter().all(|a| !matches!(a.value, AttrValue::Expr { in_frame: true, .. })));
+        debug_assert!(
+            has_frame
+                || attrs
+                    .iter()
+                    .all(|a| !matches!(a.value, AttrValue::Expr { in_frame: true, .. }))
+        );
         Ok(Expr::Attrs(Box::new(ast::Attrs {
             rec: false,
             frame: frame.into_boxed_slice(),
@@ -732,7 +823,13 @@ impl<'g> Lowerer<'g> {
     /// Lower one pending definition. `in_own_frame` is true for `let`/`rec` slots, where
     /// `inherit x` must look past the frame and `inherit (e) x` reads hidden slot
     /// `n_static + source`.
-    fn lower_pending(&mut self, p: Pending, n_static: u32, in_own_frame: bool, span: Span) -> LResult<(Expr, BindingKind)> {
+    fn lower_pending(
+        &mut self,
+        p: Pending,
+        n_static: u32,
+        in_own_frame: bool,
+        span: Span,
+    ) -> LResult<(Expr, BindingKind)> {
         Ok(match p {
             Pending::Syntax(e) => (self.lower(&e)?, BindingKind::Plain),
             Pending::Named(name, e) => {
@@ -745,11 +842,17 @@ impl<'g> Lowerer<'g> {
             Pending::Nested(c) => (self.lower_collected(*c)?, BindingKind::Plain),
             Pending::Inherit { name } => {
                 let skip = usize::from(in_own_frame);
-                (Expr::Var(self.resolve_skipping(name, span, skip)?), BindingKind::Inherit)
+                (
+                    Expr::Var(self.resolve_skipping(name, span, skip)?),
+                    BindingKind::Inherit,
+                )
             }
             Pending::InheritFrom { source, name } => {
                 debug_assert!(in_own_frame);
-                (select_from_slot(n_static + source as u32, name, span), BindingKind::InheritFrom)
+                (
+                    select_from_slot(n_static + source as u32, name, span),
+                    BindingKind::InheritFrom,
+                )
             }
         })
     }
@@ -854,8 +957,16 @@ fn builtin_operator_name(op: BinOpKind) -> Option<&'static str> {
 /// `a >= b` -> `!(__lessThan a b)`: used only when the name is rebound locally.
 fn desugar_operator(op: BinOpKind, var: Var, lhs: Expr, rhs: Expr, span: Span) -> Expr {
     let call = |a: Expr, b: Expr| {
-        let partial = Expr::Apply(Box::new(ast::Apply { func: Expr::Var(var.clone()), arg: a, span }));
-        Expr::Apply(Box::new(ast::Apply { func: partial, arg: b, span }))
+        let partial = Expr::Apply(Box::new(ast::Apply {
+            func: Expr::Var(var.clone()),
+            arg: a,
+            span,
+        }));
+        Expr::Apply(Box::new(ast::Apply {
+            func: partial,
+            arg: b,
+            span,
+        }))
     };
     match op {
         BinOpKind::Greater => call(rhs, lhs),

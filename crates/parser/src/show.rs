@@ -16,7 +16,11 @@ pub fn show(e: &Expr) -> String {
 /// `%g` with precision 6, as C++ streams print doubles.
 pub fn format_float(f: f64) -> String {
     if f.is_nan() {
-        return if f.is_sign_negative() { "-nan".into() } else { "nan".into() };
+        return if f.is_sign_negative() {
+            "-nan".into()
+        } else {
+            "nan".into()
+        };
     }
     if f.is_infinite() {
         return if f < 0.0 { "-inf".into() } else { "inf".into() };
@@ -73,7 +77,8 @@ pub fn identifier(s: &str) -> String {
     let b = s.as_bytes();
     let plain = !b.is_empty()
         && (b[0].is_ascii_alphabetic() || b[0] == b'_')
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'\'' | b'-'))
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'\'' | b'-'))
         && !RESERVED.contains(&s);
     if plain {
         s.to_string()
@@ -268,8 +273,12 @@ fn show_lambda(out: &mut String, l: &ast::Lambda) {
 fn inherit_from_parts<'a>(value: &'a Expr, sources: &'a [ast::Binding]) -> Option<(u32, Symbol)> {
     let Expr::Select(s) = value else { return None };
     let Expr::Var(v) = &s.expr else { return None };
-    let VarKind::Local { slot, .. } = v.kind else { return None };
-    let [AttrName::Static(name)] = &s.path[..] else { return None };
+    let VarKind::Local { slot, .. } = v.kind else {
+        return None;
+    };
+    let [AttrName::Static(name)] = &s.path[..] else {
+        return None;
+    };
     let _ = sources;
     Some((slot, *name))
 }
@@ -308,7 +317,10 @@ fn show_bindings_list(out: &mut String, items: Vec<Shown>, frame: &[ast::Binding
     let first_source = frame.len() - sources.len();
     for (slot, names) in groups {
         out.push_str("inherit (");
-        if let Some(src) = frame.get(slot as usize).or_else(|| sources.get(slot as usize - first_source).copied()) {
+        if let Some(src) = frame
+            .get(slot as usize)
+            .or_else(|| sources.get(slot as usize - first_source).copied())
+        {
             show_into(out, &src.value);
         }
         out.push(')');
@@ -336,7 +348,13 @@ fn show_bindings_list(out: &mut String, items: Vec<Shown>, frame: &[ast::Binding
 fn show_bindings(out: &mut String, slots: &[ast::Binding], _unused: Option<()>) {
     let items = slots
         .iter()
-        .filter_map(|b| b.name.map(|name| Shown { name, kind: b.kind, value: &b.value }))
+        .filter_map(|b| {
+            b.name.map(|name| Shown {
+                name,
+                kind: b.kind,
+                value: &b.value,
+            })
+        })
         .collect();
     show_bindings_list(out, items, slots, &[]);
 }
@@ -352,9 +370,17 @@ fn show_attrs(out: &mut String, a: &ast::Attrs) {
         .map(|def| match &def.value {
             AttrValue::Slot(i) => {
                 let b = &a.frame[*i as usize];
-                Shown { name: def.name, kind: b.kind, value: &b.value }
+                Shown {
+                    name: def.name,
+                    kind: b.kind,
+                    value: &b.value,
+                }
             }
-            AttrValue::Expr { expr, kind, .. } => Shown { name: def.name, kind: *kind, value: expr },
+            AttrValue::Expr { expr, kind, .. } => Shown {
+                name: def.name,
+                kind: *kind,
+                value: expr,
+            },
         })
         .collect();
     show_bindings_list(out, items, &a.frame, &a.dynamic);

@@ -95,7 +95,10 @@ pub fn unescape(s: &str) -> String {
 enum Part {
     /// Literal text; `indentation` is false for escapes and lone `$`/`'`, which Nix
     /// lexes as separate tokens that end a line's leading whitespace.
-    Token { text: String, indentation: bool },
+    Token {
+        text: String,
+        indentation: bool,
+    },
     Interp(Option<rast::Expr>, rast::Interpol),
 }
 
@@ -137,12 +140,8 @@ fn lex_indented(text: &str, out: &mut Vec<Part>) {
                 break;
             }
             match b[i] {
-                b'$' if i + 1 < b.len() && b[i + 1] != b'{' && b[i + 1] != b'\'' => {
-                    i += 1 + utf8_len(b[i + 1])
-                }
-                b'\'' if i + 1 < b.len() && b[i + 1] != b'\'' && b[i + 1] != b'$' => {
-                    i += 1 + utf8_len(b[i + 1])
-                }
+                b'$' if i + 1 < b.len() && b[i + 1] != b'{' && b[i + 1] != b'\'' => i += 1 + utf8_len(b[i + 1]),
+                b'\'' if i + 1 < b.len() && b[i + 1] != b'\'' && b[i + 1] != b'$' => i += 1 + utf8_len(b[i + 1]),
                 b'$' | b'\'' => break,
                 c => i += utf8_len(c),
             }
@@ -196,7 +195,10 @@ fn strip_indentation(parts: Vec<Part>) -> Vec<StrippedPart> {
     let mut cur_indent = 0usize;
     for p in &parts {
         match p {
-            Part::Token { text, indentation: true } => {
+            Part::Token {
+                text,
+                indentation: true,
+            } => {
                 for c in text.bytes() {
                     if at_start_of_line {
                         if c == b' ' {

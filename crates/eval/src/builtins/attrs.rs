@@ -10,11 +10,18 @@ use rustc_hash::FxHashSet;
 pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("attrNames", 1, |ev, a, s| {
         let set = ev.expect_attrs(&a[0], s)?;
-        Ok(Value::list(set.sorted_names().into_iter().map(|n| Value::string(n.as_str())).collect()))
+        Ok(Value::list(
+            set.sorted_names()
+                .into_iter()
+                .map(|n| Value::string(n.as_str()))
+                .collect(),
+        ))
     }),
     prim!("attrValues", 1, |ev, a, s| {
         let set = ev.expect_attrs(&a[0], s)?;
-        Ok(Value::list(set.sorted_entries().into_iter().map(|e| e.value.clone()).collect()))
+        Ok(Value::list(
+            set.sorted_entries().into_iter().map(|e| e.value.clone()).collect(),
+        ))
     }),
     prim!("getAttr", 2, |ev, a, s| {
         let name = ev.expect_string(&a[0], s)?;
@@ -43,7 +50,11 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
             .iter()
             .map(|e| {
                 let partial = Value::apply_thunk(a[0].clone(), Value::string(e.name.as_str()));
-                Attr { name: e.name, value: Value::apply_thunk(partial, e.value.clone()), pos: e.pos }
+                Attr {
+                    name: e.name,
+                    value: Value::apply_thunk(partial, e.value.clone()),
+                    pos: e.pos,
+                }
             })
             .collect();
         Ok(Value::attrs(AttrSet { entries }))
@@ -71,7 +82,12 @@ fn remove_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<
     for n in names.iter() {
         remove.insert(Symbol::intern(&ev.expect_string(n, s)?.s));
     }
-    let entries = set.entries.iter().filter(|e| !remove.contains(&e.name)).cloned().collect();
+    let entries = set
+        .entries
+        .iter()
+        .filter(|e| !remove.contains(&e.name))
+        .cloned()
+        .collect();
     Ok(Value::attrs(AttrSet { entries }))
 }
 
@@ -87,7 +103,11 @@ fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult
         let Some(value) = pair.get_attr(ev.sym.value) else {
             bail!(s, "attribute 'value' missing for call to 'listToAttrs'");
         };
-        entries.push(Attr { name, value: value.value.clone(), pos: value.pos });
+        entries.push(Attr {
+            name,
+            value: value.value.clone(),
+            pos: value.pos,
+        });
     }
     // The first definition of a name wins: a stable sort keeps it first for dedup.
     entries.sort_by_key(|a| a.name);
@@ -111,7 +131,11 @@ fn zip_attrs_with(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResul
         .into_iter()
         .map(|(name, values)| {
             let partial = Value::apply_thunk(a[0].clone(), Value::string(name.as_str()));
-            Attr { name, value: Value::apply_thunk(partial, Value::list(values)), pos: None }
+            Attr {
+                name,
+                value: Value::apply_thunk(partial, Value::list(values)),
+                pos: None,
+            }
         })
         .collect();
     Ok(Value::attrs(AttrSet { entries }))
@@ -129,6 +153,13 @@ fn group_by(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Valu
             Err(i) => grouped.insert(i, (key, vec![x.clone()])),
         }
     }
-    let entries = grouped.into_iter().map(|(name, v)| Attr { name, value: Value::list(v), pos: None }).collect();
+    let entries = grouped
+        .into_iter()
+        .map(|(name, v)| Attr {
+            name,
+            value: Value::list(v),
+            pos: None,
+        })
+        .collect();
     Ok(Value::attrs(AttrSet { entries }))
 }

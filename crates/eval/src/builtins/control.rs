@@ -19,14 +19,37 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!(global "dirOf", 1, dir_of),
     prim!(global "derivation", 1, derivation),
     prim!("typeOf", 1, |ev, a, _| Ok(Value::string(ev.force(&a[0])?.type_of()))),
-    prim!("isAttrs", 1, |ev, a, _| Ok(Value::Bool(matches!(ev.force(&a[0])?, Value::Attrs(_))))),
-    prim!("isBool", 1, |ev, a, _| Ok(Value::Bool(matches!(ev.force(&a[0])?, Value::Bool(_))))),
-    prim!("isFloat", 1, |ev, a, _| Ok(Value::Bool(matches!(ev.force(&a[0])?, Value::Float(_))))),
-    prim!("isInt", 1, |ev, a, _| Ok(Value::Bool(matches!(ev.force(&a[0])?, Value::Int(_))))),
-    prim!("isList", 1, |ev, a, _| Ok(Value::Bool(matches!(ev.force(&a[0])?, Value::List(_))))),
-    prim!("isString", 1, |ev, a, _| Ok(Value::Bool(matches!(ev.force(&a[0])?, Value::String(_))))),
-    prim!("isPath", 1, |ev, a, _| Ok(Value::Bool(matches!(ev.force(&a[0])?, Value::Path(_))))),
-    prim!("isFunction", 1, |ev, a, _| Ok(Value::Bool(ev.force(&a[0])?.is_function()))),
+    prim!("isAttrs", 1, |ev, a, _| Ok(Value::Bool(matches!(
+        ev.force(&a[0])?,
+        Value::Attrs(_)
+    )))),
+    prim!("isBool", 1, |ev, a, _| Ok(Value::Bool(matches!(
+        ev.force(&a[0])?,
+        Value::Bool(_)
+    )))),
+    prim!("isFloat", 1, |ev, a, _| Ok(Value::Bool(matches!(
+        ev.force(&a[0])?,
+        Value::Float(_)
+    )))),
+    prim!("isInt", 1, |ev, a, _| Ok(Value::Bool(matches!(
+        ev.force(&a[0])?,
+        Value::Int(_)
+    )))),
+    prim!("isList", 1, |ev, a, _| Ok(Value::Bool(matches!(
+        ev.force(&a[0])?,
+        Value::List(_)
+    )))),
+    prim!("isString", 1, |ev, a, _| Ok(Value::Bool(matches!(
+        ev.force(&a[0])?,
+        Value::String(_)
+    )))),
+    prim!("isPath", 1, |ev, a, _| Ok(Value::Bool(matches!(
+        ev.force(&a[0])?,
+        Value::Path(_)
+    )))),
+    prim!("isFunction", 1, |ev, a, _| Ok(Value::Bool(
+        ev.force(&a[0])?.is_function()
+    ))),
     prim!("seq", 2, |ev, a, _| {
         ev.force(&a[0])?;
         ev.force(&a[1])
@@ -43,12 +66,24 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("sub", 2, |ev, a, s| arith(ev, BinOpKind::Sub, a, s)),
     prim!("mul", 2, |ev, a, s| arith(ev, BinOpKind::Mul, a, s)),
     prim!("div", 2, |ev, a, s| arith(ev, BinOpKind::Div, a, s)),
-    prim!("lessThan", 2, |ev, a, s| Ok(Value::Bool(ev.compare(&a[0], &a[1], s)? == std::cmp::Ordering::Less))),
-    prim!("bitAnd", 2, |ev, a, s| Ok(Value::Int(ev.expect_int(&a[0], s)? & ev.expect_int(&a[1], s)?))),
-    prim!("bitOr", 2, |ev, a, s| Ok(Value::Int(ev.expect_int(&a[0], s)? | ev.expect_int(&a[1], s)?))),
-    prim!("bitXor", 2, |ev, a, s| Ok(Value::Int(ev.expect_int(&a[0], s)? ^ ev.expect_int(&a[1], s)?))),
-    prim!("ceil", 1, |ev, a, s| Ok(Value::Int(expect_number(ev, &a[0], s)?.ceil() as i64))),
-    prim!("floor", 1, |ev, a, s| Ok(Value::Int(expect_number(ev, &a[0], s)?.floor() as i64))),
+    prim!("lessThan", 2, |ev, a, s| Ok(Value::Bool(
+        ev.compare(&a[0], &a[1], s)? == std::cmp::Ordering::Less
+    ))),
+    prim!("bitAnd", 2, |ev, a, s| Ok(Value::Int(
+        ev.expect_int(&a[0], s)? & ev.expect_int(&a[1], s)?
+    ))),
+    prim!("bitOr", 2, |ev, a, s| Ok(Value::Int(
+        ev.expect_int(&a[0], s)? | ev.expect_int(&a[1], s)?
+    ))),
+    prim!("bitXor", 2, |ev, a, s| Ok(Value::Int(
+        ev.expect_int(&a[0], s)? ^ ev.expect_int(&a[1], s)?
+    ))),
+    prim!("ceil", 1, |ev, a, s| Ok(Value::Int(
+        expect_number(ev, &a[0], s)?.ceil() as i64
+    ))),
+    prim!("floor", 1, |ev, a, s| Ok(Value::Int(
+        expect_number(ev, &a[0], s)?.floor() as i64
+    ))),
     prim!("getEnv", 1, |ev, a, s| {
         let name = ev.expect_string(&a[0], s)?;
         Ok(Value::string(std::env::var(&name.s).unwrap_or_default()))
@@ -90,7 +125,10 @@ fn throw(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Valu
 }
 
 fn derivation(_: &mut Evaluator, _: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    bail!(span, "'derivation' is not implemented by rnix-eval yet (tracked by the derivations issue)")
+    bail!(
+        span,
+        "'derivation' is not implemented by rnix-eval yet (tracked by the derivations issue)"
+    )
 }
 
 fn to_string(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
@@ -125,7 +163,10 @@ fn base_name_of(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResu
         Some(i) => &p[i + 1..],
         None => p,
     };
-    Ok(Value::String(Rc::new(crate::value::NixString { s: base.to_string(), context: s.context.clone() })))
+    Ok(Value::String(Rc::new(crate::value::NixString {
+        s: base.to_string(),
+        context: s.context.clone(),
+    })))
 }
 
 fn dir_of_str(p: &str) -> &str {
@@ -159,8 +200,16 @@ fn try_eval(ev: &mut Evaluator, a: &[Value], _span: Option<Span>) -> EvalResult<
         Err(e) => return Err(e),
     };
     Ok(Value::attrs(AttrSet::from_unsorted(vec![
-        Attr { name: ev.sym.success, value: Value::Bool(success), pos: None },
-        Attr { name: ev.sym.value, value, pos: None },
+        Attr {
+            name: ev.sym.success,
+            value: Value::Bool(success),
+            pos: None,
+        },
+        Attr {
+            name: ev.sym.value,
+            value,
+            pos: None,
+        },
     ])))
 }
 
@@ -179,7 +228,10 @@ fn add_error_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Eva
         Ok(v) => Ok(v),
         Err(mut e) => {
             if let Ok(msg) = ev.coerce_to_string(&a[0], span, false, false) {
-                e.trace.push(TraceFrame { span: None, message: msg.s.clone() });
+                e.trace.push(TraceFrame {
+                    span: None,
+                    message: msg.s.clone(),
+                });
             }
             Err(e)
         }
@@ -193,7 +245,11 @@ fn function_args(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRes
                 Some(f) => f
                     .entries
                     .iter()
-                    .map(|f| Attr { name: f.name, value: Value::Bool(f.default.is_some()), pos: Some(f.span) })
+                    .map(|f| Attr {
+                        name: f.name,
+                        value: Value::Bool(f.default.is_some()),
+                        pos: Some(f.span),
+                    })
                     .collect(),
                 None => Vec::new(),
             };

@@ -12,7 +12,9 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("filter", 2, filter),
     prim!("foldl'", 3, foldl_strict),
     prim!("genList", 2, gen_list),
-    prim!("length", 1, |ev, a, s| Ok(Value::Int(ev.expect_list(&a[0], s)?.len() as i64))),
+    prim!("length", 1, |ev, a, s| Ok(Value::Int(
+        ev.expect_list(&a[0], s)?.len() as i64
+    ))),
     prim!("head", 1, |ev, a, s| {
         let l = ev.expect_list(&a[0], s)?;
         match l.first() {
@@ -55,7 +57,9 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
 
 fn map(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
     let l = ev.expect_list(&a[1], s)?;
-    Ok(Value::list(l.iter().map(|x| Value::apply_thunk(a[0].clone(), x.clone())).collect()))
+    Ok(Value::list(
+        l.iter().map(|x| Value::apply_thunk(a[0].clone(), x.clone())).collect(),
+    ))
 }
 
 fn filter(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
@@ -95,7 +99,9 @@ fn gen_list(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Valu
         bail!(s, "cannot create list of size {n}");
     }
     let f = ev.expect_function(&a[0], s)?;
-    Ok(Value::list((0..n).map(|i| Value::apply_thunk(f.clone(), Value::Int(i))).collect()))
+    Ok(Value::list(
+        (0..n).map(|i| Value::apply_thunk(f.clone(), Value::Int(i))).collect(),
+    ))
 }
 
 fn concat_lists(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
@@ -184,8 +190,16 @@ fn partition(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Val
         }
     }
     Ok(Value::attrs(AttrSet::from_unsorted(vec![
-        Attr { name: ev.sym.right, value: Value::list(right), pos: None },
-        Attr { name: ev.sym.wrong, value: Value::list(wrong), pos: None },
+        Attr {
+            name: ev.sym.right,
+            value: Value::list(right),
+            pos: None,
+        },
+        Attr {
+            name: ev.sym.wrong,
+            value: Value::list(wrong),
+            pos: None,
+        },
     ])))
 }
 
@@ -233,4 +247,3 @@ fn generic_closure(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResu
     }
     Ok(Value::list(result))
 }
-

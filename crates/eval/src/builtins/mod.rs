@@ -19,7 +19,11 @@ pub(crate) fn install(ev: &mut Evaluator) {
     for table in tables {
         for op in table {
             let value = Value::PrimOp(op);
-            entries.push(Attr { name: Symbol::intern(op.name), value: value.clone(), pos: None });
+            entries.push(Attr {
+                name: Symbol::intern(op.name),
+                value: value.clone(),
+                pos: None,
+            });
             if op.global {
                 ev.add_global(op.name, value.clone());
             }
@@ -31,8 +35,16 @@ pub(crate) fn install(ev: &mut Evaluator) {
         .iter()
         .map(|(prefix, path)| {
             Value::attrs(AttrSet::from_unsorted(vec![
-                Attr { name: ev.sym.path, value: Value::string(path.clone()), pos: None },
-                Attr { name: ev.sym.prefix, value: Value::string(prefix.clone()), pos: None },
+                Attr {
+                    name: ev.sym.path,
+                    value: Value::string(path.clone()),
+                    pos: None,
+                },
+                Attr {
+                    name: ev.sym.prefix,
+                    value: Value::string(prefix.clone()),
+                    pos: None,
+                },
             ]))
         })
         .collect();
@@ -47,7 +59,11 @@ pub(crate) fn install(ev: &mut Evaluator) {
         ("nixPath", Value::list(nix_path), false),
     ];
     for (name, value, global) in constants {
-        entries.push(Attr { name: Symbol::intern(name), value: value.clone(), pos: None });
+        entries.push(Attr {
+            name: Symbol::intern(name),
+            value: value.clone(),
+            pos: None,
+        });
         if global {
             ev.add_global(name, value.clone());
         }
@@ -55,7 +71,11 @@ pub(crate) fn install(ev: &mut Evaluator) {
     }
     // `builtins.builtins` is the set itself: a cell filled once the set exists.
     let cell = Thunk::new(ThunkState::Blackhole);
-    entries.push(Attr { name: Symbol::intern("builtins"), value: Value::Thunk(cell.clone()), pos: None });
+    entries.push(Attr {
+        name: Symbol::intern("builtins"),
+        value: Value::Thunk(cell.clone()),
+        pos: None,
+    });
     let set = Value::attrs(AttrSet::from_unsorted(entries));
     *cell.0.borrow_mut() = ThunkState::Done(set.clone());
     ev.add_global("builtins", set);

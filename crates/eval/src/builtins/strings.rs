@@ -22,14 +22,24 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     }),
     prim!("splitVersion", 1, |ev, a, s| {
         let v = ev.expect_string(&a[0], s)?;
-        Ok(Value::list(split_version(&v.s).into_iter().map(Value::string).collect()))
+        Ok(Value::list(
+            split_version(&v.s).into_iter().map(Value::string).collect(),
+        ))
     }),
     prim!("parseDrvName", 1, |ev, a, s| {
         let v = ev.expect_string(&a[0], s)?;
         let (name, version) = parse_drv_name(&v.s);
         Ok(Value::attrs(AttrSet::from_unsorted(vec![
-            Attr { name: ev.sym.name, value: Value::string(name), pos: None },
-            Attr { name: Symbol::intern("version"), value: Value::string(version), pos: None },
+            Attr {
+                name: ev.sym.name,
+                value: Value::string(name),
+                pos: None,
+            },
+            Attr {
+                name: Symbol::intern("version"),
+                value: Value::string(version),
+                pos: None,
+            },
         ])))
     }),
     prim!("toJSON", 1, |ev, a, s| {
@@ -57,9 +67,16 @@ fn substring(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Val
     }
     let bytes = str.s.as_bytes();
     let start = (start as usize).min(bytes.len());
-    let end = if len < 0 { bytes.len() } else { start.saturating_add(len as usize).min(bytes.len()) };
+    let end = if len < 0 {
+        bytes.len()
+    } else {
+        start.saturating_add(len as usize).min(bytes.len())
+    };
     let slice = String::from_utf8_lossy(&bytes[start..end]).into_owned();
-    Ok(Value::String(Rc::new(NixString { s: slice, context: str.context.clone() })))
+    Ok(Value::String(Rc::new(NixString {
+        s: slice,
+        context: str.context.clone(),
+    })))
 }
 
 fn concat_strings_sep(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
@@ -82,7 +99,10 @@ fn replace_strings(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResu
     let from = ev.expect_list(&a[0], s)?;
     let to = ev.expect_list(&a[1], s)?;
     if from.len() != to.len() {
-        bail!(s, "'from' and 'to' arguments to 'replaceStrings' have different lengths");
+        bail!(
+            s,
+            "'from' and 'to' arguments to 'replaceStrings' have different lengths"
+        );
     }
     let subject = ev.expect_string(&a[2], s)?;
     let mut patterns = Vec::with_capacity(from.len());
@@ -219,7 +239,11 @@ fn from_json(v: &serde_json::Value) -> Value {
         serde_json::Value::Object(map) => Value::attrs(AttrSet::from_unsorted(
             map.iter()
                 .rev()
-                .map(|(k, v)| Attr { name: Symbol::intern(k), value: from_json(v), pos: None })
+                .map(|(k, v)| Attr {
+                    name: Symbol::intern(k),
+                    value: from_json(v),
+                    pos: None,
+                })
                 .collect(),
         )),
     }
@@ -228,7 +252,11 @@ fn from_json(v: &serde_json::Value) -> Value {
 fn compile_regex(ev: &mut Evaluator, v: &Value, s: Option<Span>, anchored: bool) -> EvalResult<regex::Regex> {
     let re = ev.expect_string(v, s)?;
     // POSIX extended syntax is close to the regex crate's; `.` matches newlines in Nix.
-    let pattern = if anchored { format!("(?s)^(?:{})$", re.s) } else { format!("(?s){}", re.s) };
+    let pattern = if anchored {
+        format!("(?s)^(?:{})$", re.s)
+    } else {
+        format!("(?s){}", re.s)
+    };
     match regex::Regex::new(&pattern) {
         Ok(r) => Ok(r),
         Err(_) => bail!(s, "invalid regular expression '{}'", re.s),
