@@ -22,11 +22,7 @@ impl Evaluator {
             Expr::Var(var) => self.eval_var(var, env),
             Expr::Select(sel) => self.eval_select(sel, env),
             Expr::HasAttr(h) => self.eval_has_attr(h, env),
-            Expr::Apply(app) => {
-                let f = self.eval(&app.func, env)?;
-                let arg = self.thunk(&app.arg, env);
-                self.call(f, arg, Some(app.span))
-            }
+            Expr::Apply(app) => self.eval_apply(app, env),
             Expr::Lambda(l) => Ok(Value::Lambda(Rc::new(Closure {
                 lambda: l,
                 env: env.clone(),
@@ -359,6 +355,10 @@ impl Evaluator {
     }
 
     fn eval_select(&mut self, sel: &'static ast::Select, env: &Rc<Env>) -> EvalResult<Value> {
+        if let Some(slot) = sel.builtin {
+            let v = self.globals[slot as usize].clone();
+            return self.force(&v);
+        }
         let mut v = self.eval(&sel.expr, env)?;
         for name in sel.path.iter() {
             let sym = self.attr_name(name, env)?;
@@ -418,7 +418,7 @@ impl Evaluator {
             Value::Lambda(closure) => self.call_lambda(&closure, arg, span),
             Value::PrimOp(op) => {
                 if op.arity == 1 {
-                    self.call_primop(op, vec![arg], span)
+                    self.call_primop(op, &[arg], span)
                 } else {
                     Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op, args: vec![arg] })))
                 }
@@ -427,7 +427,7 @@ impl Evaluator {
                 let mut args = app.args.clone();
                 args.push(arg);
                 if args.len() == app.op.arity {
-                    self.call_primop(app.op, args, span)
+                    self.call_primop(app.op, &args, span)
                 } else {
                     Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op: app.op, args })))
                 }
@@ -453,10 +453,41 @@ impl Evaluator {
     fn call_primop(
         &mut self,
         op: &'static crate::primops::PrimOpDef,
-        args: Vec<Value>,
+        args: &[Value],
         span: Option<Span>,
     ) -> EvalResult<Value> {
-        (op.func)(self, &args, span)
+        (op.func)(self, args, span)
+    }
+
+    /// `f a b c`: evaluate the head once, then apply the arguments. A builtin that gets
+    /// all its arguments here is called directly, without partial-application values.
+    fn eval_apply(&mut self, app: &'static ast::Apply, env: &Rc<Env>) -> EvalResult<Value> {
+        let mut spine: smallvec::SmallVec<[&'static ast::Apply; 4]> = smallvec::SmallVec::new();
+        let mut head = app;
+        spine.push(app);
+        while let Expr::Apply(inner) = &head.func {
+            head = inner;
+            spine.push(inner);
+        }
+        let mut f = self.eval(&head.func, env)?;
+        let mut i = spine.len();
+        while i > 0 {
+            if let Value::PrimOp(op) = &f {
+                if op.arity > 1 && op.arity <= i {
+                    let op = *op;
+                    let args: smallvec::SmallVec<[Value; 4]> =
+                        (0..op.arity).map(|k| self.thunk(&spine[i - 1 - k].arg, env)).collect();
+                    i -= op.arity;
+                    f = self.call_primop(op, &args, Some(spine[i].span))?;
+                    continue;
+                }
+            }
+            let step = spine[i - 1];
+            let arg = self.thunk(&step.arg, env);
+            f = self.call(f, arg, Some(step.span))?;
+            i -= 1;
+        }
+        Ok(f)
     }
 
     fn call_lambda(&mut self, closure: &Closure, arg: Value, span: Option<Span>) -> EvalResult<Value> {

@@ -69,6 +69,9 @@ pub struct Select {
     pub path: Box<[AttrName]>,
     pub default: Option<Expr>,
     pub span: Span,
+    /// `builtins.NAME` with the global `builtins`: the global slot of `__NAME`, which is
+    /// the same value, read without a search of the `builtins` set.
+    pub builtin: Option<u32>,
 }
 
 #[derive(Debug)]

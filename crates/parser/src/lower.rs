@@ -167,11 +167,23 @@ impl<'g> Lowerer<'g> {
                     Some(d) => Some(self.lower(&d)?),
                     None => None,
                 };
+                let builtin = match (&expr, &path[..]) {
+                    (
+                        Expr::Var(Var {
+                            name,
+                            kind: VarKind::Global(_),
+                            ..
+                        }),
+                        [AttrName::Static(attr)],
+                    ) if name.as_str() == "builtins" => self.globals.lookup(Symbol::intern(&format!("__{attr}"))),
+                    _ => None,
+                };
                 Expr::Select(Box::new(ast::Select {
                     expr,
                     path,
                     default,
                     span,
+                    builtin,
                 }))
             }
             rast::Expr::HasAttr(h) => {
@@ -201,6 +213,7 @@ impl<'g> Lowerer<'g> {
                     path: Box::new([AttrName::Static(Symbol::intern("body"))]),
                     default: None,
                     span,
+                    builtin: None,
                 }))
             }
             rast::Expr::AttrSet(a) => {
@@ -868,6 +881,7 @@ fn select_from_slot(slot: u32, name: Symbol, span: Span) -> Expr {
         path: Box::new([AttrName::Static(name)]),
         default: None,
         span,
+        builtin: None,
     }))
 }
 
