@@ -51,12 +51,7 @@ impl Evaluator {
                 if self.expect_bool(&cond, a.cond.span().or(Some(a.span)))? {
                     self.eval(&a.body, env)
                 } else {
-                    let shown = rnix_eval_parser::show::show(&a.cond);
-                    Err(EvalError::new(
-                        ErrorKind::Assert,
-                        format!("assertion '{shown}' failed"),
-                        Some(a.span),
-                    ))
+                    Err(assertion_failed(a))
                 }
             }
             Expr::BinOp(b) => self.eval_binop(b, env),
@@ -102,6 +97,10 @@ impl Evaluator {
                 lambda: l,
                 env: env.clone(),
             })),
+            Expr::BinOp(b) => match cheap_int_binop(b, env) {
+                Some(v) => v,
+                None => Value::Thunk(Thunk::new(ThunkState::Pending(expr, env.clone()))),
+            },
             Expr::Var(ast::Var {
                 kind: VarKind::With(depths),
                 name,
@@ -263,6 +262,7 @@ impl Evaluator {
     }
 
     /// A new frame whose slots are lazy bindings evaluated in the frame itself.
+    #[inline(never)]
     fn new_frame(&mut self, bindings: &'static [ast::Binding], parent: &Rc<Env>) -> Rc<Env> {
         let frame = Env::new(Some(parent.clone()), bindings.len());
         for b in bindings {
@@ -272,6 +272,7 @@ impl Evaluator {
         frame
     }
 
+    #[inline(never)]
     fn eval_attrs(&mut self, a: &'static ast::Attrs, env: &Rc<Env>) -> EvalResult<Value> {
         let frame = if a.frame.is_empty() && !a.rec {
             None
@@ -354,6 +355,7 @@ impl Evaluator {
         }
     }
 
+    #[inline(never)]
     fn eval_select(&mut self, sel: &'static ast::Select, env: &Rc<Env>) -> EvalResult<Value> {
         if let Some(slot) = sel.builtin {
             let v = self.globals[slot as usize].clone();
@@ -392,6 +394,7 @@ impl Evaluator {
         Ok(v)
     }
 
+    #[inline(never)]
     fn eval_has_attr(&mut self, h: &'static ast::HasAttr, env: &Rc<Env>) -> EvalResult<Value> {
         let mut v = self.eval(&h.expr, env)?;
         let last = h.path.len() - 1;
@@ -461,6 +464,7 @@ impl Evaluator {
 
     /// `f a b c`: evaluate the head once, then apply the arguments. A builtin that gets
     /// all its arguments here is called directly, without partial-application values.
+    #[inline(never)]
     fn eval_apply(&mut self, app: &'static ast::Apply, env: &Rc<Env>) -> EvalResult<Value> {
         let mut spine: smallvec::SmallVec<[&'static ast::Apply; 4]> = smallvec::SmallVec::new();
         let mut head = app;
@@ -502,6 +506,7 @@ impl Evaluator {
         result
     }
 
+    #[inline(never)]
     fn call_lambda_inner(
         &mut self,
         closure: &Closure,
@@ -564,6 +569,7 @@ impl Evaluator {
         }
     }
 
+    #[inline(never)]
     fn eval_interpolate(&mut self, i: &'static ast::Interpolate, env: &Rc<Env>) -> EvalResult<Value> {
         let mut out = String::new();
         let mut context = None;
@@ -667,4 +673,52 @@ fn lookup_with_evaluated(env: &Rc<Env>, depths: &[u32], name: Symbol) -> Option<
         }
     }
     None
+}
+
+#[cold]
+#[inline(never)]
+fn assertion_failed(a: &ast::Assert) -> Box<EvalError> {
+    let shown = rnix_eval_parser::show::show(&a.cond);
+    EvalError::new(ErrorKind::Assert, format!("assertion '{shown}' failed"), Some(a.span))
+}
+
+/// An already-evaluated integer: a literal, or a local variable whose cell holds one.
+#[inline]
+fn known_int(e: &Expr, env: &Rc<Env>) -> Option<i64> {
+    match e {
+        Expr::Int(i) => Some(*i),
+        Expr::Var(ast::Var {
+            kind: VarKind::Local { depth, slot },
+            ..
+        }) => {
+            let slots = env.up(*depth).slots.borrow();
+            match slots.get(*slot as usize)? {
+                Value::Int(i) => Some(*i),
+                Value::Thunk(t) => match &*t.0.borrow() {
+                    ThunkState::Done(Value::Int(i)) => Some(*i),
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `a - 1` and friends on integers that are already known, computed at once instead of
+/// allocating a thunk. Only when the result cannot be an error, so laziness is not
+/// observable: overflow (an error) still gets a thunk.
+#[inline]
+fn cheap_int_binop(b: &ast::BinOp, env: &Rc<Env>) -> Option<Value> {
+    if !matches!(b.op, BinOpKind::Add | BinOpKind::Sub | BinOpKind::Mul) {
+        return None;
+    }
+    let x = known_int(&b.lhs, env)?;
+    let y = known_int(&b.rhs, env)?;
+    let r = match b.op {
+        BinOpKind::Add => x.checked_add(y),
+        BinOpKind::Sub => x.checked_sub(y),
+        _ => x.checked_mul(y),
+    }?;
+    Some(Value::Int(r))
 }

@@ -67,6 +67,7 @@ impl Evaluator {
     }
 
     /// A strict binary operator on two forced values.
+    #[inline(never)]
     pub fn binop_values(&mut self, op: BinOpKind, l: &Value, r: &Value, span: Option<Span>) -> EvalResult<Value> {
         match op {
             BinOpKind::Add => self.add(l, r, span),
