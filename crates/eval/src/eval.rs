@@ -220,19 +220,6 @@ impl Evaluator {
         self.force_thunk(&pending)
     }
 
-    /// The namespace of the `with` frame `env`, if it is already an evaluated set.
-    #[inline]
-    fn evaluated_namespace(env: &Env) -> Option<Rc<AttrSet>> {
-        match &env.slots.borrow()[0] {
-            Value::Attrs(set) => Some(set.clone()),
-            Value::Thunk(t) => match &*t.0.borrow() {
-                ThunkState::Done(Value::Attrs(set)) => Some(set.clone()),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
     #[inline]
     fn lookup_var(&mut self, var: &'static ast::Var, env: &Rc<Env>) -> EvalResult<Value> {
         match &var.kind {
@@ -241,11 +228,10 @@ impl Evaluator {
             VarKind::With(depths) => {
                 for &depth in depths.iter() {
                     let frame = env.up(depth);
-                    if let Some(set) = Self::evaluated_namespace(frame) {
-                        if let Some(v) = set.get(var.name) {
-                            return Ok(v.clone());
-                        }
-                        continue;
+                    match lookup_in_evaluated_namespace(frame, var.name) {
+                        Some(Some(v)) => return Ok(v),
+                        Some(None) => continue,
+                        None => {}
                     }
                     let ns = frame.slot(0);
                     let ns = self.force(&ns)?;
@@ -479,8 +465,15 @@ impl Evaluator {
             if let Value::PrimOp(op) = &f {
                 if op.arity > 1 && op.arity <= i {
                     let op = *op;
-                    let args: smallvec::SmallVec<[Value; 4]> =
-                        (0..op.arity).map(|k| self.thunk(&spine[i - 1 - k].arg, env)).collect();
+                    let mut args: smallvec::SmallVec<[Value; 4]> = smallvec::SmallVec::new();
+                    for k in 0..op.arity {
+                        let arg = &spine[i - 1 - k].arg;
+                        args.push(if op.strict {
+                            self.eval(arg, env)?
+                        } else {
+                            self.thunk(arg, env)
+                        });
+                    }
                     i -= op.arity;
                     f = self.call_primop(op, &args, Some(spine[i].span))?;
                     continue;
@@ -721,4 +714,19 @@ fn cheap_int_binop(b: &ast::BinOp, env: &Rc<Env>) -> Option<Value> {
         _ => x.checked_mul(y),
     }?;
     Some(Value::Int(r))
+}
+
+/// Look `name` up in the namespace of the `with` frame `env` without cloning the set:
+/// `None` if the namespace is not an evaluated set yet, `Some(found)` otherwise.
+#[inline]
+fn lookup_in_evaluated_namespace(env: &Env, name: Symbol) -> Option<Option<Value>> {
+    let slots = env.slots.borrow();
+    match &slots[0] {
+        Value::Attrs(set) => Some(set.get(name).cloned()),
+        Value::Thunk(t) => match &*t.0.borrow() {
+            ThunkState::Done(Value::Attrs(set)) => Some(set.get(name).cloned()),
+            _ => None,
+        },
+        _ => None,
+    }
 }

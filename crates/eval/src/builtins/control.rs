@@ -62,20 +62,20 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("trace", 2, trace),
     prim!("addErrorContext", 2, add_error_context),
     prim!("functionArgs", 1, function_args),
-    prim!("add", 2, |ev, a, s| arith(ev, BinOpKind::Add, a, s)),
-    prim!("sub", 2, |ev, a, s| arith(ev, BinOpKind::Sub, a, s)),
-    prim!("mul", 2, |ev, a, s| arith(ev, BinOpKind::Mul, a, s)),
-    prim!("div", 2, |ev, a, s| arith(ev, BinOpKind::Div, a, s)),
-    prim!("lessThan", 2, |ev, a, s| Ok(Value::Bool(
+    prim!(strict "add", 2, |ev, a, s| arith(ev, BinOpKind::Add, a, s)),
+    prim!(strict "sub", 2, |ev, a, s| arith(ev, BinOpKind::Sub, a, s)),
+    prim!(strict "mul", 2, |ev, a, s| arith(ev, BinOpKind::Mul, a, s)),
+    prim!(strict "div", 2, |ev, a, s| arith(ev, BinOpKind::Div, a, s)),
+    prim!(strict "lessThan", 2, |ev, a, s| Ok(Value::Bool(
         ev.compare(&a[0], &a[1], s)? == std::cmp::Ordering::Less
     ))),
-    prim!("bitAnd", 2, |ev, a, s| Ok(Value::Int(
+    prim!(strict "bitAnd", 2, |ev, a, s| Ok(Value::Int(
         ev.expect_int(&a[0], s)? & ev.expect_int(&a[1], s)?
     ))),
-    prim!("bitOr", 2, |ev, a, s| Ok(Value::Int(
+    prim!(strict "bitOr", 2, |ev, a, s| Ok(Value::Int(
         ev.expect_int(&a[0], s)? | ev.expect_int(&a[1], s)?
     ))),
-    prim!("bitXor", 2, |ev, a, s| Ok(Value::Int(
+    prim!(strict "bitXor", 2, |ev, a, s| Ok(Value::Int(
         ev.expect_int(&a[0], s)? ^ ev.expect_int(&a[1], s)?
     ))),
     prim!("ceil", 1, |ev, a, s| Ok(Value::Int(
