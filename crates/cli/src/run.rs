@@ -245,8 +245,7 @@ fn select_attr_path(ev: &mut Evaluator, root: Value, path: &str, auto: &Option<A
         match set.get(Symbol::intern(component)) {
             Some(next) => v = next.clone(),
             None => {
-                let names = set.sorted_names();
-                let hints = rnix_eval_core::error::suggest(names.iter().map(|n| n.as_str()), component);
+                let hints = rnix_eval_core::error::suggest(set.names(), component);
                 let err = EvalError::new(
                     ErrorKind::Eval,
                     format!("attribute '{component}' in selection path '{path}' not found"),

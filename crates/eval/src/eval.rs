@@ -366,11 +366,10 @@ impl Evaluator {
                 None => match &sel.default {
                     Some(d) => return self.eval(d, env),
                     None => {
-                        let names = match &v {
-                            Value::Attrs(set) => set.sorted_names(),
+                        let hints = match &v {
+                            Value::Attrs(set) => crate::error::suggest(set.names(), sym.as_str()),
                             _ => Vec::new(),
                         };
-                        let hints = crate::error::suggest(names.iter().map(|n| n.as_str()), sym.as_str());
                         let err = EvalError::new(ErrorKind::Eval, format!("attribute '{sym}' missing"), Some(sel.span));
                         return Err(err.with_suggestions(hints));
                     }
@@ -648,21 +647,8 @@ pub(crate) fn merge_context(into: &mut Option<Box<std::collections::BTreeSet<Str
 /// `None` if a namespace that would be searched first is not evaluated yet.
 fn lookup_with_evaluated(env: &Rc<Env>, depths: &[u32], name: Symbol) -> Option<Value> {
     for &depth in depths {
-        let ns = env.up(depth).slot(0);
-        let ns = match ns {
-            Value::Thunk(t) => match &*t.0.borrow() {
-                ThunkState::Done(v) => v.clone(),
-                _ => return None,
-            },
-            v => v,
-        };
-        match &ns {
-            Value::Attrs(set) => {
-                if let Some(v) = set.get(name) {
-                    return Some(v.clone());
-                }
-            }
-            _ => return None,
+        if let Some(found) = lookup_in_evaluated_namespace(env.up(depth), name)? {
+            return Some(found);
         }
     }
     None

@@ -132,6 +132,11 @@ impl AttrSet {
         AttrSet { entries: out }
     }
 
+    /// Names in storage (symbol) order.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.entries.iter().map(|a| a.name.as_str())
+    }
+
     /// Names in Nix's order: sorted by their bytes.
     pub fn sorted_names(&self) -> Vec<Symbol> {
         let mut names: Vec<Symbol> = self.entries.iter().map(|a| a.name).collect();

@@ -491,7 +491,7 @@ impl<'g> Lowerer<'g> {
     fn collect_entries(&mut self, into: &mut Collected, node: &impl HasEntry, is_let: bool) -> LResult<()> {
         for entry in node.entries() {
             match entry {
-                rast::Entry::Inherit(inh) => self.collect_inherit(into, &inh, is_let)?,
+                rast::Entry::Inherit(inh) => self.collect_inherit(into, &inh)?,
                 rast::Entry::AttrpathValue(apv) => {
                     let path = apv.attrpath().ok_or_else(|| self.missing(&apv))?;
                     let value = apv.value().ok_or_else(|| self.missing(&apv))?;
@@ -514,7 +514,7 @@ impl<'g> Lowerer<'g> {
         Ok(())
     }
 
-    fn collect_inherit(&mut self, into: &mut Collected, inh: &rast::Inherit, _is_let: bool) -> LResult<()> {
+    fn collect_inherit(&mut self, into: &mut Collected, inh: &rast::Inherit) -> LResult<()> {
         // Nix gives every inherited name the position where its list starts: just after
         // `inherit` or after `(e)`.
         let list_start = match inh.from() {

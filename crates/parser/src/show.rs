@@ -95,9 +95,6 @@ fn show_into(out: &mut String, e: &Expr) {
         Expr::Path(p) => out.push_str(p),
         Expr::Var(v) => out.push_str(v.name.as_str()),
         Expr::Select(s) => {
-            if is_inherit_source_ref(&s.expr) {
-                // Only reached for assertion messages; shown as the selected name.
-            }
             out.push('(');
             show_into(out, &s.expr);
             out.push(')');
@@ -133,7 +130,7 @@ fn show_into(out: &mut String, e: &Expr) {
         Expr::Lambda(l) => show_lambda(out, l),
         Expr::Let(l) => {
             out.push_str("(let ");
-            show_bindings(out, &l.slots, None);
+            show_bindings(out, &l.slots);
             out.push_str("in ");
             show_into(out, &l.body);
             out.push(')');
@@ -196,10 +193,6 @@ fn show_into(out: &mut String, e: &Expr) {
         }
         Expr::CurPos(_) => out.push_str("__curPos"),
     }
-}
-
-fn is_inherit_source_ref(e: &Expr) -> bool {
-    matches!(e, Expr::Var(v) if v.name.as_str() == "<inherit-source>")
 }
 
 fn show_attr_path(out: &mut String, path: &[AttrName]) {
@@ -270,7 +263,7 @@ fn show_lambda(out: &mut String, l: &ast::Lambda) {
 }
 
 /// The source expression and name of an `inherit (e) name` binding.
-fn inherit_from_parts<'a>(value: &'a Expr, sources: &'a [ast::Binding]) -> Option<(u32, Symbol)> {
+fn inherit_from_parts(value: &Expr) -> Option<(u32, Symbol)> {
     let Expr::Select(s) = value else { return None };
     let Expr::Var(v) = &s.expr else { return None };
     let VarKind::Local { slot, .. } = v.kind else {
@@ -279,7 +272,6 @@ fn inherit_from_parts<'a>(value: &'a Expr, sources: &'a [ast::Binding]) -> Optio
     let [AttrName::Static(name)] = &s.path[..] else {
         return None;
     };
-    let _ = sources;
     Some((slot, *name))
 }
 
@@ -305,7 +297,7 @@ fn show_bindings_list(out: &mut String, items: Vec<Shown>, frame: &[ast::Binding
     // inherit-from groups, in source order of their source expressions.
     let mut groups: Vec<(u32, Vec<Symbol>)> = Vec::new();
     for i in items.iter().filter(|i| i.kind == BindingKind::InheritFrom) {
-        if let Some((slot, name)) = inherit_from_parts(i.value, frame) {
+        if let Some((slot, name)) = inherit_from_parts(i.value) {
             match groups.iter_mut().find(|g| g.0 == slot) {
                 Some(g) => g.1.push(name),
                 None => groups.push((slot, vec![name])),
@@ -345,7 +337,7 @@ fn show_bindings_list(out: &mut String, items: Vec<Shown>, frame: &[ast::Binding
     }
 }
 
-fn show_bindings(out: &mut String, slots: &[ast::Binding], _unused: Option<()>) {
+fn show_bindings(out: &mut String, slots: &[ast::Binding]) {
     let items = slots
         .iter()
         .filter_map(|b| {

@@ -13,43 +13,23 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!(global "abort", 1, abort),
     prim!(global "throw", 1, throw),
     prim!(global "import", 1, import),
-    prim!(global "isNull", 1, |ev, a, _| Ok(Value::Bool(matches!(ev.force(&a[0])?, Value::Null)))),
+    prim!(global "isNull", 1, |ev, a, _| is(ev, &a[0], |v| matches!(v, Value::Null))),
     prim!(global "toString", 1, to_string),
     prim!(global "baseNameOf", 1, base_name_of),
     prim!(global "dirOf", 1, dir_of),
     prim!(global "derivation", 1, derivation),
     prim!("typeOf", 1, |ev, a, _| Ok(Value::string(ev.force(&a[0])?.type_of()))),
-    prim!("isAttrs", 1, |ev, a, _| Ok(Value::Bool(matches!(
-        ev.force(&a[0])?,
-        Value::Attrs(_)
-    )))),
-    prim!("isBool", 1, |ev, a, _| Ok(Value::Bool(matches!(
-        ev.force(&a[0])?,
-        Value::Bool(_)
-    )))),
-    prim!("isFloat", 1, |ev, a, _| Ok(Value::Bool(matches!(
-        ev.force(&a[0])?,
-        Value::Float(_)
-    )))),
-    prim!("isInt", 1, |ev, a, _| Ok(Value::Bool(matches!(
-        ev.force(&a[0])?,
-        Value::Int(_)
-    )))),
-    prim!("isList", 1, |ev, a, _| Ok(Value::Bool(matches!(
-        ev.force(&a[0])?,
-        Value::List(_)
-    )))),
-    prim!("isString", 1, |ev, a, _| Ok(Value::Bool(matches!(
-        ev.force(&a[0])?,
+    prim!("isAttrs", 1, |ev, a, _| is(ev, &a[0], |v| matches!(v, Value::Attrs(_)))),
+    prim!("isBool", 1, |ev, a, _| is(ev, &a[0], |v| matches!(v, Value::Bool(_)))),
+    prim!("isFloat", 1, |ev, a, _| is(ev, &a[0], |v| matches!(v, Value::Float(_)))),
+    prim!("isInt", 1, |ev, a, _| is(ev, &a[0], |v| matches!(v, Value::Int(_)))),
+    prim!("isList", 1, |ev, a, _| is(ev, &a[0], |v| matches!(v, Value::List(_)))),
+    prim!("isString", 1, |ev, a, _| is(ev, &a[0], |v| matches!(
+        v,
         Value::String(_)
-    )))),
-    prim!("isPath", 1, |ev, a, _| Ok(Value::Bool(matches!(
-        ev.force(&a[0])?,
-        Value::Path(_)
-    )))),
-    prim!("isFunction", 1, |ev, a, _| Ok(Value::Bool(
-        ev.force(&a[0])?.is_function()
     ))),
+    prim!("isPath", 1, |ev, a, _| is(ev, &a[0], |v| matches!(v, Value::Path(_)))),
+    prim!("isFunction", 1, |ev, a, _| is(ev, &a[0], Value::is_function)),
     prim!("seq", 2, |ev, a, _| {
         ev.force(&a[0])?;
         ev.force(&a[1])
@@ -91,6 +71,11 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("findFile", 2, find_file),
     prim!("unsafeGetAttrPos", 2, unsafe_get_attr_pos),
 ];
+
+/// The `is*` type predicates: force `v` and test it.
+fn is(ev: &mut Evaluator, v: &Value, test: fn(&Value) -> bool) -> EvalResult<Value> {
+    Ok(Value::Bool(test(&ev.force(v)?)))
+}
 
 fn arith(ev: &mut Evaluator, op: BinOpKind, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let x = ev.force(&a[0])?;
