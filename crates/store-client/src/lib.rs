@@ -1,0 +1,1 @@
+//! The Nix store model (work in progress).
