@@ -86,7 +86,8 @@ const MAX_SIZE: usize = 64;
 
 /// A digest together with its algorithm. The bytes live inline (no allocation); the bytes past
 /// `algo.size()` are always zero, so the derived comparisons are those of the digests.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// (Deliberately not `Copy`: 65 bytes is more than should be copied implicitly.)
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Hash {
     algo: HashAlgo,
     bytes: [u8; MAX_SIZE],
@@ -526,16 +527,16 @@ mod tests {
         for &(algo, input, b16, b32, b64) in VECTORS {
             let h = Hash::digest(algo, input);
             for form in [b16, b32, b64] {
-                assert_eq!(Hash::parse_any(form, Some(algo)), Ok(h));
-                assert_eq!(Hash::parse_non_sri_unprefixed(form, algo), Ok(h));
-                assert_eq!(Hash::parse_any(&format!("{algo}:{form}"), None), Ok(h));
-                assert_eq!(Hash::parse_any(&format!("{algo}:{form}"), Some(algo)), Ok(h));
-                assert_eq!(Hash::parse_any_prefixed(&format!("{algo}:{form}")), Ok(h));
+                assert_eq!(Hash::parse_any(form, Some(algo)), Ok(h.clone()));
+                assert_eq!(Hash::parse_non_sri_unprefixed(form, algo), Ok(h.clone()));
+                assert_eq!(Hash::parse_any(&format!("{algo}:{form}"), None), Ok(h.clone()));
+                assert_eq!(Hash::parse_any(&format!("{algo}:{form}"), Some(algo)), Ok(h.clone()));
+                assert_eq!(Hash::parse_any_prefixed(&format!("{algo}:{form}")), Ok(h.clone()));
             }
-            assert_eq!(Hash::parse_any(&h.to_sri(), None), Ok(h));
-            assert_eq!(Hash::parse_sri(&h.to_sri()), Ok(h));
-            assert_eq!(Hash::parse_any_prefixed(&h.to_sri()), Ok(h));
-            assert_eq!(Hash::parse_any(&b16.to_uppercase(), Some(algo)), Ok(h));
+            assert_eq!(Hash::parse_any(&h.to_sri(), None), Ok(h.clone()));
+            assert_eq!(Hash::parse_sri(&h.to_sri()), Ok(h.clone()));
+            assert_eq!(Hash::parse_any_prefixed(&h.to_sri()), Ok(h.clone()));
+            assert_eq!(Hash::parse_any(&b16.to_uppercase(), Some(algo)), Ok(h.clone()));
         }
     }
 
@@ -554,8 +555,14 @@ mod tests {
         let sha1 = Hash::digest(HashAlgo::Sha1, b"abc");
         // `nix hash to-base16 sha1-qZk+NkcGgWq6PiVxeFDCbJzQ2J0` (no padding) and
         // `… sha1-qZk+NkcGgWq6PiVxeFDCbJzQ2J0=junk` both print a9993e364706816aba3e25717850c26c9cd0d89d.
-        assert_eq!(Hash::parse_any("sha1-qZk+NkcGgWq6PiVxeFDCbJzQ2J0", None), Ok(sha1));
-        assert_eq!(Hash::parse_any("sha1-qZk+NkcGgWq6PiVxeFDCbJzQ2J0=junk", None), Ok(sha1));
+        assert_eq!(
+            Hash::parse_any("sha1-qZk+NkcGgWq6PiVxeFDCbJzQ2J0", None),
+            Ok(sha1.clone())
+        );
+        assert_eq!(
+            Hash::parse_any("sha1-qZk+NkcGgWq6PiVxeFDCbJzQ2J0=junk", None),
+            Ok(sha1.clone())
+        );
         // `nix-instantiate` of a derivation with outputHash = "sha256-" + 43 × 'A' gives a drvPath.
         let zero = Hash::zero(HashAlgo::Sha256);
         assert_eq!(

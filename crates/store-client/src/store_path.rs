@@ -84,10 +84,23 @@ pub fn check_name(base_name: &str, name: &str) -> Result<(), StorePathError> {
     }
 }
 
-/// [`check_name`] with the name standing for the whole base name in the message. Functions
-/// that build paths report the full `<hash>-<name>` as Nix does.
+/// [`check_name`] with the name standing for the whole base name in the message. To report
+/// the full `<hash>-<name>` as Nix does, check a path made by the `make_*` functions with
+/// [`check_store_path_name`].
 pub fn validate_name(name: &str) -> Result<(), String> {
     check_name(name, name).map_err(|e| e.to_string())
+}
+
+/// Checks the name of a path built by one of the `make_*` functions (which do not check, so
+/// that the caller decides when a bad name is an error), with Nix's message quoting the base
+/// name `<hash>-<name>`: the error `builtins.toFile "a b" …` gives. The name is everything after
+/// the hash part and its separator, so a name containing '/' is reported, not split.
+pub fn check_store_path_name(store_dir: &str, path: &str) -> Result<(), StorePathError> {
+    let base = path
+        .strip_prefix(store_dir)
+        .and_then(|p| p.strip_prefix('/'))
+        .unwrap_or(path);
+    check_name(base, base.get(HASH_PART_LEN + 1..).unwrap_or(""))
 }
 
 /// XOR-folds `bytes` into `size` bytes (Nix's `compressHash`).
@@ -103,13 +116,15 @@ pub fn compress_hash(bytes: &[u8], size: usize) -> Vec<u8> {
 }
 
 /// `<store_dir>/<hash part>-<name>` for a fingerprint of type `path_type` over `inner`
-/// (Nix's `Store::makeStorePath`). `inner` is normally a SHA-256.
-pub fn make_store_path(store_dir: &str, path_type: &str, inner: &Hash, name: &str) -> Result<String, StorePathError> {
+/// (Nix's `Store::makeStorePath`). `inner` is normally a SHA-256. The name is not checked:
+/// see [`check_store_path_name`].
+pub fn make_store_path(store_dir: &str, path_type: &str, inner: &Hash, name: &str) -> String {
     let fingerprint = format!("{path_type}:{}:{store_dir}:{name}", inner.to_base16_prefixed());
     let digest = Hash::digest(HashAlgo::Sha256, fingerprint.as_bytes());
-    let base_name = format!("{}-{name}", nix32::encode(&compress_hash(digest.as_bytes(), 20)));
-    check_name(&base_name, name)?;
-    Ok(format!("{store_dir}/{base_name}"))
+    format!(
+        "{store_dir}/{}-{name}",
+        nix32::encode(&compress_hash(digest.as_bytes(), 20))
+    )
 }
 
 /// `type:ref1:ref2…` with the references sorted and deduplicated (Nix's `makeType`).
@@ -128,7 +143,7 @@ pub fn make_text_path<'a>(
     name: &str,
     content_sha256: &Hash,
     references: impl IntoIterator<Item = &'a str>,
-) -> Result<String, StorePathError> {
+) -> String {
     make_store_path(
         store_dir,
         &make_type("text".to_owned(), references),
@@ -148,7 +163,7 @@ pub fn make_fixed_output_path<'a>(
     method: FileIngestionMethod,
     hash: &Hash,
     references: impl IntoIterator<Item = &'a str>,
-) -> Result<String, StorePathError> {
+) -> String {
     if hash.algo() == HashAlgo::Sha256 && method == FileIngestionMethod::Recursive {
         make_store_path(store_dir, &make_type("source".to_owned(), references), hash, name)
     } else {
@@ -173,12 +188,7 @@ pub fn output_path_name(drv_name: &str, output_name: &str) -> String {
 
 /// The path of an input-addressed derivation output: type `output:<id>` over the derivation's
 /// modulo hash (Nix's `makeOutputPath`).
-pub fn make_output_path(
-    store_dir: &str,
-    output_name: &str,
-    drv_hash: &Hash,
-    drv_name: &str,
-) -> Result<String, StorePathError> {
+pub fn make_output_path(store_dir: &str, output_name: &str, drv_hash: &Hash, drv_name: &str) -> String {
     make_store_path(
         store_dir,
         &format!("output:{output_name}"),
@@ -223,19 +233,19 @@ mod tests {
         // `nix-store --add /tmp/hx/abc.txt`.
         let nar = sha256("11a71b4754d812f4aea20161c533bdaa112ac5c853013e65d3aa9640b5735230");
         assert_eq!(
-            make_fixed_output_path(STORE, "abc.txt", FileIngestionMethod::Recursive, &nar, []).unwrap(),
+            make_fixed_output_path(STORE, "abc.txt", FileIngestionMethod::Recursive, &nar, []),
             "/nix/store/i39nnwzm6y4ghrdqjlpkmj5c8pnyfkg5-abc.txt"
         );
         // `nix-store --add-fixed sha256 /tmp/hx/abc.txt` over `nix-hash --flat --type sha256` of it.
         let flat = sha256("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         assert_eq!(
-            make_fixed_output_path(STORE, "abc.txt", FileIngestionMethod::Flat, &flat, []).unwrap(),
+            make_fixed_output_path(STORE, "abc.txt", FileIngestionMethod::Flat, &flat, []),
             "/nix/store/dim6ck98h1xpn4m1pa24kfxcd1vg9m22-abc.txt"
         );
         // `nix-store --add-fixed md5 /tmp/hx/abc.txt`, `nix-store --add-fixed sha512 /tmp/hx/abc.txt`.
         let md5 = Hash::parse_non_sri_unprefixed("900150983cd24fb0d6963f7d28e17f72", HashAlgo::Md5).unwrap();
         assert_eq!(
-            make_fixed_output_path(STORE, "abc.txt", FileIngestionMethod::Flat, &md5, []).unwrap(),
+            make_fixed_output_path(STORE, "abc.txt", FileIngestionMethod::Flat, &md5, []),
             "/nix/store/qyp41i3srx6pq2r9yishvslqsr0v9rnq-abc.txt"
         );
         let sha512 = Hash::parse_non_sri_unprefixed(
@@ -245,7 +255,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            make_fixed_output_path(STORE, "abc.txt", FileIngestionMethod::Flat, &sha512, []).unwrap(),
+            make_fixed_output_path(STORE, "abc.txt", FileIngestionMethod::Flat, &sha512, []),
             "/nix/store/b73x6pyqic57332qwrz8mf3bxzjhib2s-abc.txt"
         );
     }
@@ -256,13 +266,13 @@ mod tests {
         // `nix-hash --type sha256 d` and `nix-store --add-fixed --recursive sha256 d` (= `nix-store --add d`).
         let nar = sha256("4c02aa53fd0ecd3d8dc5e29501cb7cb418051096135325209e9808e9938d95e2");
         assert_eq!(
-            make_fixed_output_path(STORE, "d", FileIngestionMethod::Recursive, &nar, []).unwrap(),
+            make_fixed_output_path(STORE, "d", FileIngestionMethod::Recursive, &nar, []),
             "/nix/store/gbc6hy8r8ig82a4z4rnbxf6cq60amq7a-d"
         );
         // `nix-hash --type sha1 d` and `nix-store --add-fixed --recursive sha1 d`: "output:out" with "r:".
         let sha1 = Hash::parse_non_sri_unprefixed("40ce34fa77634071772a5be8902be53684f841c6", HashAlgo::Sha1).unwrap();
         assert_eq!(
-            make_fixed_output_path(STORE, "d", FileIngestionMethod::Recursive, &sha1, []).unwrap(),
+            make_fixed_output_path(STORE, "d", FileIngestionMethod::Recursive, &sha1, []),
             "/nix/store/a61zr5j7lk3dd130ajy0f9yg1zfp5n89-d"
         );
     }
@@ -273,12 +283,12 @@ mod tests {
         // `nix-instantiate --eval -E 'builtins.toFile "n" "text"'`.
         let text = sha256("982d9e3eb996f559e633f4d194def3761d909f5a3b647d1a851fead67c32c9d1");
         assert_eq!(
-            make_text_path(STORE, "n", &text, []).unwrap(),
+            make_text_path(STORE, "n", &text, []),
             "/nix/store/br60zpgm1d6r4gpamyp0x6yansv0pip2-n"
         );
         // `NIX_STORE_DIR=/foo/store nix-instantiate --eval -E 'builtins.toFile "n" "text"'`.
         assert_eq!(
-            make_text_path("/foo/store", "n", &text, []).unwrap(),
+            make_text_path("/foo/store", "n", &text, []),
             "/foo/store/5d2jpmpp3w747367cp7m68anz1npdlky-n"
         );
         // `nix-instantiate --read-write-mode --eval -E 'builtins.toFile "n2" "text ${builtins.toFile
@@ -291,7 +301,7 @@ mod tests {
             "/nix/store/i39nnwzm6y4ghrdqjlpkmj5c8pnyfkg5-abc.txt",
         ];
         assert_eq!(
-            make_text_path(STORE, "n2", &n2, refs).unwrap(),
+            make_text_path(STORE, "n2", &n2, refs),
             "/nix/store/fg5hnb4650v4850mjsx7683r3ngbv7gk-n2"
         );
     }
@@ -302,7 +312,7 @@ mod tests {
         // 7f52d465…; Nix printed /nix/store/rhjzim8d3y9dkbw282qfkb4ak41m1cbs-filtered.
         let nar = sha256("7f52d4655e0bb099deface314c767331f326cb5c12e546f46360a8078bda2815");
         assert_eq!(
-            make_fixed_output_path(STORE, "filtered", FileIngestionMethod::Recursive, &nar, []).unwrap(),
+            make_fixed_output_path(STORE, "filtered", FileIngestionMethod::Recursive, &nar, []),
             "/nix/store/rhjzim8d3y9dkbw282qfkb4ak41m1cbs-filtered"
         );
     }
@@ -318,7 +328,10 @@ mod tests {
     #[test]
     fn name_errors_match_nix() {
         let x = Hash::digest(HashAlgo::Sha256, b"x");
-        let err = |name: &str| make_text_path(STORE, name, &x, []).unwrap_err().to_string();
+        let err = |name: &str| {
+            let path = make_text_path(STORE, name, &x, []);
+            check_store_path_name(STORE, &path).unwrap_err().to_string()
+        };
         assert_eq!(
             err("a b"),
             "store path 'dm85kbl5cy82j2dzvy1874s14y3salv3-a b' contains illegal character ' '"
@@ -342,16 +355,19 @@ mod tests {
             format!("store path 'sk7z62nqxdj2sb8x397my8i4803lhvai-{long}' has a name longer than 211 characters")
         );
         // Accepted by Nix 2.8: a leading dot, every allowed punctuation, 211 characters.
+        let ok = |name: &str| check_store_path_name(STORE, &make_text_path(STORE, name, &x, []));
+        assert_eq!(ok(".a"), Ok(()));
+        assert_eq!(ok("a?=+-._"), Ok(()));
+        assert_eq!(ok(&"a".repeat(211)), Ok(()));
         assert_eq!(
-            make_text_path(STORE, ".a", &x, []).unwrap(),
+            make_text_path(STORE, ".a", &x, []),
             "/nix/store/asd5znqvqny47n2kaa06zr46k6b2hx9h-.a"
         );
         assert_eq!(
-            make_text_path(STORE, "a?=+-._", &x, []).unwrap(),
+            make_text_path(STORE, "a?=+-._", &x, []),
             "/nix/store/q8cq85skggibrzlfz4viqpw7x2cwsi18-a?=+-._"
         );
         assert!(make_text_path(STORE, &"a".repeat(211), &x, [])
-            .unwrap()
             .starts_with("/nix/store/yx91frwj9qkga75f8habg8q40arnqila-aaa"));
         assert_eq!(
             validate_name("a b"),
