@@ -2,7 +2,7 @@
 # Regenerate every expected output into a temporary directory with the
 # installed nix-instantiate and compare it with the checked-in files.
 # Cases with a `.modern` file are only checked for their `.exp` (their `.err`,
-# if any, is skipped). Ends with the line `N passed, M failed`; exits 1 if M > 0.
+# if any, is skipped). The derivation corpus (drv/) is re-checked the same way. Ends with the line `N passed, M failed`; exits 1 if M > 0.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -44,6 +44,23 @@ for f in eval-okay-*.nix eval-fail-*.nix parse-okay-*.nix parse-fail-*.nix; do
         passed=$((passed + 1))
     fi
 done
+# The derivation corpus: drv paths and .drv bytes (drv/regen.sh writes to the store).
+DRV_TMP="$TMP/drv"
+REGEN_OUT="$DRV_TMP" bash "$HERE/drv/regen.sh" >/dev/null 2>"$TMP/drv-regen.log" || cat "$TMP/drv-regen.log" >&2
+cd "$HERE/drv"
+for f in *.nix; do
+    name=${f%.nix}
+    for ext in exp drvs; do
+        if [ ! -e "$DRV_TMP/$name.$ext" ] || ! cmp -s "$name.$ext" "$DRV_TMP/$name.$ext"; then
+            echo "MISMATCH drv/$name.$ext"
+            diff -u "$name.$ext" "$DRV_TMP/$name.$ext" 2>&1 | head -n 20
+            failed=$((failed + 1))
+            continue 2
+        fi
+    done
+    passed=$((passed + 1))
+done
+
 if [ "$skipped" -gt 0 ]; then
     echo "($skipped case(s) with a .modern file skipped)"
 fi

@@ -68,7 +68,18 @@ pub struct Cli {
     #[arg(long = "read-write-mode")]
     pub read_write_mode: bool,
 
-    /// Accepted for compatibility.
-    #[arg(long = "readonly-mode")]
+    /// Compute every store path (derivations, sources, `toFile`) without writing anything.
+    #[arg(long = "read-only", alias = "readonly-mode")]
     pub readonly_mode: bool,
+
+    /// Also write the `.drv` files evaluation produced into DIR (named by store path), to
+    /// compare them with Nix's or inspect them without a store.
+    #[arg(long = "write-drvs-to", value_name = "DIR")]
+    pub write_drvs_to: Option<String>,
+}
+
+impl Cli {
+    pub fn read_only(&self) -> bool {
+        self.readonly_mode
+    }
 }

@@ -4,6 +4,7 @@
 //! Nix reports it (an `error:` line), never as a crash.
 
 mod args;
+mod instantiate;
 mod run;
 
 use clap::Parser;

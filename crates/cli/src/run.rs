@@ -59,6 +59,12 @@ pub fn run(cli: Cli) -> i32 {
                 return 1;
             }
         }
+        if let Some(dir) = &cli.write_drvs_to {
+            if let Err(e) = crate::instantiate::write_drvs_to(&ev, dir) {
+                eprintln!("error: writing .drv files to '{dir}': {e}");
+                return 1;
+            }
+        }
     }
     0
 }
@@ -106,10 +112,11 @@ fn parse_one(ev: &Evaluator, cli: &Cli, input: &str, cwd: &str) -> EvalResult<St
 }
 
 fn eval_one(ev: &mut Evaluator, cli: &Cli, input: &str, cwd: &str) -> EvalResult<String> {
-    if !cli.eval {
+    if !cli.eval && !cli.read_only() {
         return Err(EvalError::new(
             ErrorKind::Eval,
-            "instantiating derivations is not implemented yet; use --eval or --parse",
+            "writing derivations to the store needs the nix-daemon client, which is not implemented yet; \
+             pass --read-only to compute the .drv paths without writing them",
             None,
         ));
     }
@@ -132,6 +139,27 @@ fn eval_one(ev: &mut Evaluator, cli: &Cli, input: &str, cwd: &str) -> EvalResult
             Some(args) => auto_call(ev, v, args)?,
             None => v,
         };
+        if !cli.eval {
+            let mut found = Vec::new();
+            let no_args = AttrSet::default();
+            crate::instantiate::find_derivations(ev, &v, auto_args.as_ref().unwrap_or(&no_args), &mut found)?;
+            for drv in found {
+                if drv.output_name.is_empty() {
+                    return Err(EvalError::new(
+                        ErrorKind::Eval,
+                        format!("derivation '{}' lacks an 'outputName' attribute", drv.drv_path),
+                        None,
+                    ));
+                }
+                out.push_str(&drv.drv_path);
+                if drv.output_name != "out" {
+                    out.push('!');
+                    out.push_str(&drv.output_name);
+                }
+                out.push('\n');
+            }
+            continue;
+        }
         let v = if cli.strict { ev.force_deep(&v)? } else { ev.force(&v)? };
         if cli.json {
             out.push_str(&print::to_json(ev, &v, None)?);
@@ -174,7 +202,7 @@ fn auto_args(ev: &mut Evaluator, cli: &Cli, cwd: &str) -> EvalResult<Option<Attr
 }
 
 /// Nix's `autoCallFunction`: call a function with formals using the `--arg`s.
-fn auto_call(ev: &mut Evaluator, f: Value, args: &AttrSet) -> EvalResult<Value> {
+pub(crate) fn auto_call(ev: &mut Evaluator, f: Value, args: &AttrSet) -> EvalResult<Value> {
     let Value::Lambda(closure) = &f else { return Ok(f) };
     let Some(formals) = &closure.lambda.formals else {
         return Ok(f);

@@ -21,13 +21,11 @@ impl Evaluator {
             Value::String(s) => Ok(s.clone()),
             Value::Path(p) => {
                 if copy_to_store {
-                    if std::fs::symlink_metadata(p.as_str()).is_err() {
-                        bail!(span, "getting status of '{p}': No such file or directory");
-                    }
-                    bail!(
-                        span,
-                        "copying the path '{p}' to the store is not supported yet (no store: see the derivations issue)"
-                    );
+                    let store_path = self.copy_path_to_store(p, span)?;
+                    return Ok(Rc::new(NixString {
+                        context: Some(Box::new(std::collections::BTreeSet::from([store_path.clone()]))),
+                        s: store_path,
+                    }));
                 }
                 Ok(Rc::new(NixString::plain(&**p)))
             }

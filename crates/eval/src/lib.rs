@@ -17,6 +17,7 @@ pub mod import;
 pub mod ops;
 pub mod primops;
 pub mod print;
+pub mod store;
 pub mod value;
 
 mod builtins;
@@ -99,6 +100,8 @@ pub struct Evaluator {
     pub max_call_depth: usize,
     /// Lowest native stack address evaluation may reach.
     stack_limit: usize,
+    /// Store paths, `.drv` files and sources this evaluation produced.
+    pub store: store::StoreState,
 }
 
 impl Evaluator {
@@ -120,6 +123,7 @@ impl Evaluator {
             call_depth: 0,
             max_call_depth: options.max_call_depth,
             stack_limit: sp.saturating_sub(options.stack_budget),
+            store: store::StoreState::new(builtins::store_dir()),
         };
         builtins::install(&mut ev);
         ev

@@ -84,32 +84,54 @@ fn print_into(out: &mut String, v: &Value, cell: Option<usize>, seen: &mut FxHas
 
 /// `builtins.toJSON` / `--json`: forces as it goes.
 pub fn to_json(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<String> {
+    let mut context = None;
+    to_json_with_context(ev, v, span, &mut context)
+}
+
+/// JSON text plus the context of every string in it (paths are copied to the store and
+/// contribute theirs), as `toJSON` and `__structuredAttrs` need.
+pub fn to_json_with_context(
+    ev: &mut Evaluator,
+    v: &Value,
+    span: Option<Span>,
+    context: &mut Option<Box<std::collections::BTreeSet<String>>>,
+) -> EvalResult<String> {
     let mut out = String::new();
-    json_into(ev, &mut out, v, span)?;
+    json_into(ev, &mut out, v, span, context)?;
     Ok(out)
 }
 
-fn json_into(ev: &mut Evaluator, out: &mut String, v: &Value, span: Option<Span>) -> EvalResult<()> {
+fn json_into(
+    ev: &mut Evaluator,
+    out: &mut String,
+    v: &Value,
+    span: Option<Span>,
+    ctx: &mut Option<Box<std::collections::BTreeSet<String>>>,
+) -> EvalResult<()> {
     let v = ev.force(v)?;
     match &v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) => write!(out, "{i}").unwrap(),
         Value::Float(f) => out.push_str(&json_float(*f)),
-        Value::String(s) => json_string(out, &s.s),
+        Value::String(s) => {
+            crate::eval::merge_context(ctx, s);
+            json_string(out, &s.s)
+        }
         Value::Path(_) => {
             let s = ev.coerce_to_string(&v, span, false, true)?;
+            crate::eval::merge_context(ctx, &s);
             json_string(out, &s.s)
         }
         Value::Attrs(set) => {
-            if let Some(f) = set.get(ev.sym.to_string) {
-                let _ = f;
+            if set.get(ev.sym.to_string).is_some() {
                 let s = ev.coerce_to_string(&v, span, false, true)?;
+                crate::eval::merge_context(ctx, &s);
                 json_string(out, &s.s);
                 return Ok(());
             }
             if let Some(o) = set.get(ev.sym.out_path).cloned() {
-                return json_into(ev, out, &o, span);
+                return json_into(ev, out, &o, span, ctx);
             }
             out.push('{');
             for (i, attr) in set.sorted_entries().into_iter().enumerate() {
@@ -118,7 +140,7 @@ fn json_into(ev: &mut Evaluator, out: &mut String, v: &Value, span: Option<Span>
                 }
                 json_string(out, attr.name.as_str());
                 out.push(':');
-                json_into(ev, out, &attr.value.clone(), span)?;
+                json_into(ev, out, &attr.value.clone(), span, ctx)?;
             }
             out.push('}');
         }
@@ -128,7 +150,7 @@ fn json_into(ev: &mut Evaluator, out: &mut String, v: &Value, span: Option<Span>
                 if i > 0 {
                     out.push(',');
                 }
-                json_into(ev, out, item, span)?;
+                json_into(ev, out, item, span, ctx)?;
             }
             out.push(']');
         }

@@ -17,7 +17,6 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!(global "toString", 1, to_string),
     prim!(global "baseNameOf", 1, base_name_of),
     prim!(global "dirOf", 1, dir_of),
-    prim!(global "derivation", 1, derivation),
     prim!("typeOf", 1, |ev, a, _| Ok(Value::string(ev.force(&a[0])?.type_of()))),
     prim!("isAttrs", 1, |ev, a, _| is(ev, &a[0], |v| matches!(v, Value::Attrs(_)))),
     prim!("isBool", 1, |ev, a, _| is(ev, &a[0], |v| matches!(v, Value::Bool(_)))),
@@ -107,13 +106,6 @@ fn abort(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Valu
 fn throw(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let msg = ev.coerce_to_string(&a[0], span, false, false)?;
     Err(EvalError::new(ErrorKind::Throw, msg.s.clone(), span))
-}
-
-fn derivation(_: &mut Evaluator, _: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    bail!(
-        span,
-        "'derivation' is not implemented by rnix-eval yet (tracked by the derivations issue)"
-    )
 }
 
 fn to_string(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {

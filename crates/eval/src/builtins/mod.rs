@@ -4,8 +4,11 @@
 //! `__x`; a few (`map`, `toString`, `import`, ...) are also plain globals.
 
 mod attrs;
+mod context;
 mod control;
+mod derivation;
 mod lists;
+mod store;
 mod strings;
 
 use crate::primops::PrimOpDef;
@@ -14,7 +17,15 @@ use crate::Evaluator;
 use rnix_eval_parser::Symbol;
 
 pub(crate) fn install(ev: &mut Evaluator) {
-    let tables: [&'static [PrimOpDef]; 4] = [control::PRIMOPS, lists::PRIMOPS, attrs::PRIMOPS, strings::PRIMOPS];
+    let tables: [&'static [PrimOpDef]; 7] = [
+        control::PRIMOPS,
+        lists::PRIMOPS,
+        attrs::PRIMOPS,
+        strings::PRIMOPS,
+        context::PRIMOPS,
+        derivation::PRIMOPS,
+        store::PRIMOPS,
+    ];
     let mut entries = Vec::new();
     for table in tables {
         for op in table {
@@ -24,10 +35,12 @@ pub(crate) fn install(ev: &mut Evaluator) {
                 value: value.clone(),
                 pos: None,
             });
+            // As in Nix: a global builtin has no `__` alias.
             if op.global {
-                ev.add_global(op.name, value.clone());
+                ev.add_global(op.name, value);
+            } else {
+                ev.add_global(&format!("__{}", op.name), value);
             }
-            ev.add_global(&format!("__{}", op.name), value);
         }
     }
     let nix_path: Vec<Value> = ev
@@ -65,10 +78,18 @@ pub(crate) fn install(ev: &mut Evaluator) {
             pos: None,
         });
         if global {
-            ev.add_global(name, value.clone());
+            ev.add_global(name, value);
+        } else {
+            ev.add_global(&format!("__{name}"), value);
         }
-        ev.add_global(&format!("__{name}"), value);
     }
+    // `derivation` is Nix code that refers to `builtins`: evaluated once the set exists.
+    let derivation_cell = Thunk::new(ThunkState::Blackhole);
+    entries.push(Attr {
+        name: Symbol::intern("derivation"),
+        value: Value::Thunk(derivation_cell.clone()),
+        pos: None,
+    });
     // `builtins.builtins` is the set itself: a cell filled once the set exists.
     let cell = Thunk::new(ThunkState::Blackhole);
     entries.push(Attr {
@@ -79,6 +100,9 @@ pub(crate) fn install(ev: &mut Evaluator) {
     let set = Value::attrs(AttrSet::from_unsorted(entries));
     *cell.0.borrow_mut() = ThunkState::Done(set.clone());
     ev.add_global("builtins", set);
+    let derivation = derivation_function(ev);
+    *derivation_cell.0.borrow_mut() = ThunkState::Done(derivation.clone());
+    ev.add_global("derivation", derivation);
 }
 
 pub fn nix_version() -> String {
@@ -96,4 +120,11 @@ fn current_system() -> String {
         other => other,
     };
     format!("{arch}-{os}")
+}
+
+/// `derivation`, evaluated from its Nix source like Nix's `//builtin/derivation.nix`.
+fn derivation_function(ev: &mut Evaluator) -> Value {
+    let origin = rnix_eval_parser::Origin::Path("//builtin/derivation.nix".into());
+    ev.eval_source(origin, "/", derivation::DERIVATION_NIX)
+        .unwrap_or_else(|e| panic!("the built-in derivation.nix must evaluate: {}", e.message))
 }

@@ -43,8 +43,9 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         ])))
     }),
     prim!("toJSON", 1, |ev, a, s| {
-        let json = crate::print::to_json(ev, &a[0], s)?;
-        Ok(Value::string(json))
+        let mut context = None;
+        let json = crate::print::to_json_with_context(ev, &a[0], s, &mut context)?;
+        Ok(Value::String(Rc::new(NixString { s: json, context })))
     }),
     prim!("fromJSON", 1, |ev, a, s| {
         let text = ev.expect_string(&a[0], s)?;

@@ -1,0 +1,175 @@
+//! String context builtins. A context element is encoded as Nix encodes it: a plain store
+//! path (a source), `=DRV` (a derivation with its whole closure) or `!OUTPUT!DRV` (one
+//! output of a derivation). The set is ordered by those strings, as Nix's `PathSet`.
+
+use crate::error::EvalResult;
+use crate::primops::PrimOpDef;
+use crate::value::{Attr, AttrSet, NixString, Value};
+use crate::{bail, prim, Evaluator};
+use rnix_eval_parser::{Span, Symbol};
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+pub(super) static PRIMOPS: &[PrimOpDef] = &[
+    prim!("unsafeDiscardStringContext", 1, |ev, a, s| {
+        let v = ev.coerce_to_string(&a[0], s, false, false)?;
+        Ok(Value::string(v.s.clone()))
+    }),
+    prim!("hasContext", 1, |ev, a, s| {
+        let v = ev.expect_string(&a[0], s)?;
+        Ok(Value::Bool(v.context.as_ref().is_some_and(|c| !c.is_empty())))
+    }),
+    prim!("unsafeDiscardOutputDependency", 1, |ev, a, s| {
+        let v = ev.coerce_to_string(&a[0], s, false, false)?;
+        let context = v
+            .context
+            .iter()
+            .flat_map(|c| c.iter())
+            .map(|e| e.strip_prefix('=').unwrap_or(e).to_string())
+            .collect();
+        Ok(with_context(v.s.clone(), context))
+    }),
+    prim!("addDrvOutputDependencies", 1, add_drv_output_dependencies),
+    prim!("getContext", 1, get_context),
+    prim!("appendContext", 2, append_context),
+];
+
+fn with_context(s: String, context: BTreeSet<String>) -> Value {
+    Value::String(Rc::new(NixString {
+        s,
+        context: (!context.is_empty()).then(|| Box::new(context)),
+    }))
+}
+
+/// Modern Nix: turn the one plain `.drv` path in a string's context into `=DRV`.
+fn add_drv_output_dependencies(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let v = ev.coerce_to_string(&a[0], span, false, false)?;
+    let elements: Vec<&String> = v.context.iter().flat_map(|c| c.iter()).collect();
+    if elements.len() != 1 {
+        bail!(
+            span,
+            "context of string '{}' must have exactly one element, but has {}",
+            v.s,
+            elements.len()
+        );
+    }
+    let element = elements[0];
+    let deep = if element.starts_with('=') {
+        element.clone()
+    } else if let Some(rest) = element.strip_prefix('!') {
+        let output = rest.split('!').next().unwrap_or("");
+        bail!(
+            span,
+            "`addDrvOutputDependencies` can only act on derivations, not on a derivation output such as '{output}'"
+        );
+    } else if !element.ends_with(".drv") {
+        bail!(span, "path '{element}' is not a derivation");
+    } else {
+        format!("={element}")
+    };
+    Ok(with_context(v.s.clone(), BTreeSet::from([deep])))
+}
+
+#[derive(Default)]
+struct ContextInfo {
+    path: bool,
+    all_outputs: bool,
+    outputs: Vec<String>,
+}
+
+fn get_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let v = ev.expect_string(&a[0], span)?;
+    let mut infos: BTreeMap<String, ContextInfo> = BTreeMap::new();
+    for element in v.context.iter().flat_map(|c| c.iter()) {
+        if let Some(drv) = element.strip_prefix('=') {
+            infos.entry(drv.to_string()).or_default().all_outputs = true;
+        } else if let Some((output, drv)) = element.strip_prefix('!').and_then(|r| r.split_once('!')) {
+            infos
+                .entry(drv.to_string())
+                .or_default()
+                .outputs
+                .push(output.to_string());
+        } else {
+            infos.entry(element.clone()).or_default().path = true;
+        }
+    }
+    let entries = infos
+        .into_iter()
+        .map(|(path, info)| {
+            let mut fields = Vec::new();
+            if info.path {
+                fields.push(attr("path", Value::Bool(true)));
+            }
+            if info.all_outputs {
+                fields.push(attr("allOutputs", Value::Bool(true)));
+            }
+            if !info.outputs.is_empty() {
+                let list = info.outputs.into_iter().map(Value::string).collect();
+                fields.push(attr("outputs", Value::list(list)));
+            }
+            attr(&path, Value::attrs(AttrSet::from_unsorted(fields)))
+        })
+        .collect();
+    Ok(Value::attrs(AttrSet::from_unsorted(entries)))
+}
+
+fn append_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let orig = ev.expect_string(&a[0], span)?;
+    let mut context = orig.context.as_deref().cloned().unwrap_or_default();
+    let additions = ev.expect_attrs(&a[1], span)?;
+    let dir = ev.store.dir.clone();
+    for entry in additions.entries.iter() {
+        let key = entry.name.as_str();
+        let at = entry.pos.or(span);
+        if !is_store_path(&dir, key) {
+            bail!(at, "Context key '\"{key}\"' is not a store path");
+        }
+        let info = ev.expect_attrs(&entry.value, at)?;
+        if let Some(v) = info.get(Symbol::intern("path")).cloned() {
+            if ev.expect_bool(&v, at)? {
+                context.insert(key.to_string());
+            }
+        }
+        if let Some(v) = info.get(Symbol::intern("allOutputs")).cloned() {
+            if ev.expect_bool(&v, at)? {
+                if !key.ends_with(".drv") {
+                    bail!(
+                        at,
+                        "Tried to add all-outputs context of \"{key}\", which is not a derivation, to a string"
+                    );
+                }
+                context.insert(format!("={key}"));
+            }
+        }
+        if let Some(v) = info.get(Symbol::intern("outputs")).cloned() {
+            let outputs = ev.expect_list(&v, at)?;
+            if !outputs.is_empty() && !key.ends_with(".drv") {
+                bail!(
+                    at,
+                    "Tried to add derivation output context of \"{key}\", which is not a derivation, to a string"
+                );
+            }
+            for output in outputs.iter() {
+                let name = ev.expect_string_no_ctx(output, at)?;
+                context.insert(format!("!{name}!{key}"));
+            }
+        }
+    }
+    Ok(with_context(orig.s.clone(), context))
+}
+
+/// A path directly inside the store directory (`/nix/store/<hash>-<name>`).
+pub(crate) fn is_store_path(dir: &str, path: &str) -> bool {
+    match path.strip_prefix(dir).and_then(|r| r.strip_prefix('/')) {
+        Some(base) => base.len() > 33 && !base.contains('/') && base.as_bytes()[32] == b'-',
+        None => false,
+    }
+}
+
+fn attr(name: &str, value: Value) -> Attr {
+    Attr {
+        name: Symbol::intern(name),
+        value,
+        pos: None,
+    }
+}

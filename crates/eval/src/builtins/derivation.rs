@@ -1,0 +1,363 @@
+//! `derivationStrict`: turn a set of attributes into a `.drv` (Nix's `prim_derivationStrict`),
+//! and the `derivation` wrapper around it.
+//!
+//! Every string that goes into the derivation carries a context; the union of those
+//! contexts becomes the derivation's inputs: `=drv` (a `drvPath`) pulls in the whole
+//! closure of the `.drv`, `!out!drv` (an output path) one output, a plain path a source.
+
+use crate::error::{EvalResult, TraceFrame};
+use crate::primops::PrimOpDef;
+use crate::value::{Attr, AttrSet, NixString, Value};
+use crate::{bail, prim, Evaluator};
+use rnix_eval_parser::{Span, Symbol};
+use rnix_eval_store::derivation::{Derivation, DerivationOutput};
+use rnix_eval_store::hash::{Hash, HashAlgo};
+use rnix_eval_store::store_path::{self, FileIngestionMethod};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+pub(super) static PRIMOPS: &[PrimOpDef] = &[prim!(global "derivationStrict", 1, derivation_strict)];
+
+/// The `derivation` function: Nix implements it in Nix on top of `derivationStrict`, and so
+/// do we, so that laziness (`drvPath`/`outPath` are only computed when used), the
+/// attributes it adds and its printed form are Nix's.
+pub(super) const DERIVATION_NIX: &str = r#"
+drvAttrs @ { outputs ? [ "out" ], ... }:
+let
+  strict = derivationStrict drvAttrs;
+  commonAttrs = drvAttrs // (builtins.listToAttrs outputsList) //
+    { all = map (x: x.value) outputsList;
+      inherit drvAttrs;
+    };
+  outputToAttrListElement = outputName:
+    { name = outputName;
+      value = commonAttrs // {
+        outPath = builtins.getAttr outputName strict;
+        drvPath = strict.drvPath;
+        type = "derivation";
+        inherit outputName;
+      };
+    };
+  outputsList = map outputToAttrListElement outputs;
+in (builtins.head outputsList).value
+"#;
+
+/// What the attributes say about outputs, gathered while they are processed in order.
+struct OutputSpec {
+    names: BTreeSet<String>,
+    hash: Option<String>,
+    hash_algo: String,
+    recursive: Option<bool>,
+}
+
+fn derivation_strict(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let attrs = ev.expect_attrs(&a[0], span)?;
+    let Some(name_attr) = attrs.get_attr(ev.sym.name).cloned() else {
+        bail!(span, "attribute 'name' missing for call to 'derivationStrict'");
+    };
+    let name_span = name_attr.pos.or(span);
+    let drv_name = ev.expect_string_no_ctx(&name_attr.value, span).map_err(|mut e| {
+        e.trace.push(TraceFrame {
+            span: name_span,
+            message: "while evaluating the derivation attribute 'name'".into(),
+        });
+        e
+    })?;
+    let structured = match attrs.get(Symbol::intern("__structuredAttrs")) {
+        Some(v) => ev.expect_bool(&v.clone(), span)?,
+        None => false,
+    };
+    let ignore_nulls = match attrs.get(Symbol::intern("__ignoreNulls")) {
+        Some(v) => ev.expect_bool(&v.clone(), span)?,
+        None => false,
+    };
+
+    let mut drv = Derivation::default();
+    let mut context: Option<Box<BTreeSet<String>>> = None;
+    let mut json = String::from("{");
+    let mut spec = OutputSpec {
+        names: BTreeSet::from(["out".to_string()]),
+        hash: None,
+        hash_algo: String::new(),
+        recursive: None,
+    };
+    for attr in attrs.sorted_entries() {
+        let key = attr.name.as_str();
+        if key == "__ignoreNulls" {
+            continue;
+        }
+        let processed = process_attr(
+            ev,
+            attr,
+            name_span,
+            ignore_nulls,
+            structured,
+            &mut drv,
+            &mut context,
+            &mut json,
+            &mut spec,
+        );
+        processed.map_err(|mut e| {
+            e.trace.push(TraceFrame {
+                span: name_span,
+                message: format!("while evaluating the attribute '{key}' of the derivation '{drv_name}'"),
+            });
+            e
+        })?;
+    }
+    if structured {
+        json.push('}');
+        drv.env.insert("__json".into(), json);
+    }
+    add_inputs(ev, &mut drv, context.as_deref(), name_span)?;
+
+    if drv.builder.is_empty() {
+        bail!(name_span, "required attribute 'builder' missing");
+    }
+    if drv.platform.is_empty() {
+        bail!(name_span, "required attribute 'system' missing");
+    }
+    if drv_name.ends_with(".drv") {
+        bail!(name_span, "derivation names are not allowed to end in '.drv'");
+    }
+    let dir = ev.store.dir.clone();
+    if let Some(hash_text) = &spec.hash {
+        if spec.names.len() != 1 || !spec.names.contains("out") {
+            bail!(
+                name_span,
+                "multiple outputs are not supported in fixed-output derivations"
+            );
+        }
+        let hash = parse_output_hash(hash_text, &spec.hash_algo).map_err(|m| err(name_span, m))?;
+        let recursive = spec.recursive.unwrap_or(false);
+        let method = if recursive {
+            FileIngestionMethod::Recursive
+        } else {
+            FileIngestionMethod::Flat
+        };
+        let out = store_path::make_fixed_output_path(&dir, &drv_name, method, &hash, std::iter::empty::<&str>());
+        crate::store::check_path_name(&dir, &out).map_err(|m| err(name_span, m))?;
+        drv.env.insert("out".into(), out.clone());
+        let algo = format!("{}{}", if recursive { "r:" } else { "" }, hash.algo().name());
+        drv.outputs.insert(
+            "out".into(),
+            DerivationOutput {
+                path: out,
+                hash_algo: algo,
+                hash: hash.to_base16(),
+            },
+        );
+    } else {
+        // Hash the derivation with empty output paths, then fill them in.
+        for name in &spec.names {
+            drv.env.insert(name.clone(), String::new());
+            drv.outputs.insert(name.clone(), DerivationOutput::default());
+        }
+        let modulo = ev.store.modulo_hash(&drv, true).map_err(|m| err(name_span, m))?;
+        for name in &spec.names {
+            let path = store_path::make_output_path(&dir, name, &modulo, &drv_name);
+            crate::store::check_path_name(&dir, &path).map_err(|m| err(name_span, m))?;
+            drv.env.insert(name.clone(), path.clone());
+            drv.outputs.get_mut(name).expect("inserted above").path = path;
+        }
+    }
+
+    let outputs: Vec<(String, String)> = drv.outputs.iter().map(|(n, o)| (n.clone(), o.path.clone())).collect();
+    let drv_path = ev.store.add_derivation(&drv_name, drv).map_err(|m| err(name_span, m))?;
+    let mut entries = vec![Attr {
+        name: Symbol::intern("drvPath"),
+        value: string_with_context(&drv_path, format!("={drv_path}")),
+        pos: None,
+    }];
+    for (name, path) in outputs {
+        entries.push(Attr {
+            name: Symbol::intern(&name),
+            value: string_with_context(&path, format!("!{name}!{drv_path}")),
+            pos: None,
+        });
+    }
+    Ok(Value::attrs(AttrSet::from_unsorted(entries)))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn process_attr(
+    ev: &mut Evaluator,
+    attr: &Attr,
+    name_span: Option<Span>,
+    ignore_nulls: bool,
+    structured: bool,
+    drv: &mut Derivation,
+    context: &mut Option<Box<BTreeSet<String>>>,
+    json: &mut String,
+    spec: &mut OutputSpec,
+) -> EvalResult<()> {
+    let key = attr.name.as_str();
+    if ignore_nulls && matches!(ev.force(&attr.value)?, Value::Null) {
+        return Ok(());
+    }
+    match key {
+        "__contentAddressed" | "__impure" => {
+            if ev.expect_bool(&attr.value, name_span)? {
+                let feature = if key == "__impure" {
+                    "impure-derivations"
+                } else {
+                    "ca-derivations"
+                };
+                bail!(name_span, "experimental Nix feature '{feature}' is disabled; use '--extra-experimental-features {feature}' to override");
+            }
+            return Ok(());
+        }
+        "args" => {
+            let items = ev.expect_list(&attr.value, name_span)?;
+            for item in items.iter() {
+                let s = ev.coerce_to_string(item, name_span, true, true)?;
+                crate::eval::merge_context(context, &s);
+                drv.args.push(s.s.clone());
+            }
+            return Ok(());
+        }
+        _ => {}
+    }
+    if structured {
+        if key == "__structuredAttrs" {
+            return Ok(());
+        }
+        let value_json = crate::print::to_json_with_context(ev, &attr.value, name_span, context)?;
+        if json.len() > 1 {
+            json.push(',');
+        }
+        json.push_str(&serde_json::to_string(key).expect("strings serialise"));
+        json.push(':');
+        json.push_str(&value_json);
+        match key {
+            "builder" => {
+                let s = ev.expect_string(&attr.value, name_span)?;
+                crate::eval::merge_context(context, &s);
+                drv.builder = s.s.clone();
+            }
+            "system" => drv.platform = ev.expect_string_no_ctx(&attr.value, name_span)?,
+            "outputHash" => spec.hash = Some(ev.expect_string_no_ctx(&attr.value, name_span)?),
+            "outputHashAlgo" => spec.hash_algo = ev.expect_string_no_ctx(&attr.value, name_span)?,
+            "outputHashMode" => {
+                let mode = ev.expect_string_no_ctx(&attr.value, name_span)?;
+                spec.recursive = Some(hash_mode(&mode, name_span)?);
+            }
+            "outputs" => {
+                let items = ev.expect_list(&attr.value, name_span)?;
+                let mut names = Vec::new();
+                for item in items.iter() {
+                    names.push(ev.expect_string_no_ctx(item, name_span)?);
+                }
+                spec.names = output_names(names, name_span)?;
+            }
+            _ => {}
+        }
+        return Ok(());
+    }
+    let s = ev.coerce_to_string(&attr.value, attr.pos.or(name_span), true, true)?;
+    crate::eval::merge_context(context, &s);
+    let s = s.s.clone();
+    match key {
+        "builder" => drv.builder = s.clone(),
+        "system" => drv.platform = s.clone(),
+        "outputHash" => spec.hash = Some(s.clone()),
+        "outputHashAlgo" => spec.hash_algo = s.clone(),
+        "outputHashMode" => spec.recursive = Some(hash_mode(&s, name_span)?),
+        "outputs" => {
+            spec.names = output_names(
+                s.split([' ', '\t', '\n', '\r'])
+                    .filter(|t| !t.is_empty())
+                    .map(String::from)
+                    .collect(),
+                name_span,
+            )?
+        }
+        _ => {}
+    }
+    drv.env.insert(key.to_string(), s);
+    Ok(())
+}
+
+fn hash_mode(mode: &str, span: Option<Span>) -> EvalResult<bool> {
+    match mode {
+        "recursive" => Ok(true),
+        "flat" => Ok(false),
+        other => bail!(span, "invalid value '{other}' for 'outputHashMode' attribute"),
+    }
+}
+
+fn output_names(names: Vec<String>, span: Option<Span>) -> EvalResult<BTreeSet<String>> {
+    let mut set = BTreeSet::new();
+    for name in names {
+        if set.contains(&name) {
+            bail!(span, "duplicate derivation output '{name}'");
+        }
+        if name == "drv" {
+            bail!(span, "invalid derivation output name 'drv'");
+        }
+        set.insert(name);
+    }
+    if set.is_empty() {
+        bail!(span, "derivation cannot have an empty set of outputs");
+    }
+    Ok(set)
+}
+
+/// Turn the collected context into `inputDrvs` and `inputSrcs`.
+fn add_inputs(
+    ev: &mut Evaluator,
+    drv: &mut Derivation,
+    context: Option<&BTreeSet<String>>,
+    span: Option<Span>,
+) -> EvalResult<()> {
+    for entry in context.into_iter().flatten() {
+        if let Some(drv_path) = entry.strip_prefix('=') {
+            // The builder sees the `.drv` itself, so its whole closure is an input.
+            let closure = ev.store.closure(drv_path).map_err(|m| err(span, m))?;
+            for path in closure {
+                if path.ends_with(".drv") {
+                    let outputs = ev.store.output_names(&path).map_err(|m| err(span, m))?;
+                    drv.input_drvs.insert(path.clone(), outputs);
+                }
+                drv.input_srcs.insert(path);
+            }
+        } else if let Some(rest) = entry.strip_prefix('!') {
+            let Some((output, drv_path)) = rest.split_once('!') else {
+                bail!(span, "invalid string context element '{entry}'");
+            };
+            drv.input_drvs
+                .entry(drv_path.to_string())
+                .or_default()
+                .insert(output.to_string());
+        } else {
+            drv.input_srcs.insert(entry.clone());
+        }
+    }
+    Ok(())
+}
+
+/// `newHashAllowEmpty(outputHash, parseHashTypeOpt(outputHashAlgo))`.
+pub(super) fn parse_output_hash(text: &str, algo: &str) -> Result<Hash, String> {
+    // Nix's `parseHashTypeOpt`: an unknown name counts as no type at all.
+    let algo = HashAlgo::from_name(algo);
+    if text.is_empty() {
+        let Some(algo) = algo else {
+            return Err("empty hash requires explicit hash type".into());
+        };
+        let zero = Hash::from_bytes(algo, &vec![0u8; algo.size()]).expect("right size");
+        eprintln!("warning: found empty hash, assuming '{}'", zero.to_sri());
+        return Ok(zero);
+    }
+    Hash::parse_any(text, algo).map_err(|e| e.to_string())
+}
+
+fn err(span: Option<Span>, message: String) -> Box<crate::EvalError> {
+    crate::EvalError::new(crate::ErrorKind::Eval, message, span)
+}
+
+pub(super) fn string_with_context(s: &str, element: String) -> Value {
+    Value::String(Rc::new(NixString {
+        s: s.to_string(),
+        context: Some(Box::new(BTreeSet::from([element]))),
+    }))
+}

@@ -1,0 +1,283 @@
+//! Builtins that make store paths without a derivation: `toFile`, `path`, `filterSource`,
+//! `storePath`, `placeholder`; and the copy of a path literal into the store when it is
+//! interpolated into a string.
+
+use super::derivation::{parse_output_hash, string_with_context};
+use crate::error::{EvalResult, TraceFrame};
+use crate::primops::PrimOpDef;
+use crate::store::{check_path_name, StoredSource};
+use crate::value::Value;
+use crate::{bail, prim, Evaluator};
+use rnix_eval_parser::Span;
+use rnix_eval_store::hash::{Hash, HashAlgo};
+use rnix_eval_store::nar::{self, FileKind};
+use rnix_eval_store::store_path::{self, FileIngestionMethod};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+pub(super) static PRIMOPS: &[PrimOpDef] = &[
+    prim!("toFile", 2, to_file),
+    prim!(global "placeholder", 1, placeholder),
+    prim!("storePath", 1, store_path_builtin),
+    prim!("path", 1, path_builtin),
+    prim!("filterSource", 2, filter_source),
+];
+
+fn to_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let name = ev.expect_string_no_ctx(&a[0], span)?;
+    let contents = ev.expect_string(&a[1], span)?;
+    let mut refs = BTreeSet::new();
+    for path in contents.context.iter().flat_map(|c| c.iter()) {
+        if !path.starts_with('/') {
+            bail!(
+                span,
+                "in 'toFile': the file named '{name}' must not contain a reference to a derivation but contains ({path})"
+            );
+        }
+        refs.insert(path.clone());
+    }
+    let path = ev.store.add_text(&name, &contents.s, refs).map_err(|m| fail(span, m))?;
+    Ok(string_with_context(&path, path.clone()))
+}
+
+/// `placeholder "out"`: the string Nix substitutes with the output's path at build time.
+fn placeholder(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let output = ev.expect_string_no_ctx(&a[0], span)?;
+    let hash = Hash::digest(HashAlgo::Sha256, format!("nix-output:{output}").as_bytes());
+    Ok(Value::string(format!("/{}", hash.to_nix32())))
+}
+
+fn store_path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let (path, mut context) = coerce_to_path(ev, &a[0], span)?;
+    let dir = ev.store.dir.clone();
+    let in_store = path.strip_prefix(&dir).and_then(|rest| rest.strip_prefix('/'));
+    let path = if in_store.is_some_and(|rest| !rest.is_empty() && !rest.contains('/')) {
+        path
+    } else {
+        // Resolve symlinks unless the path is itself directly in the store.
+        std::fs::canonicalize(&path)
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or(path)
+    };
+    let Some(rest) = path.strip_prefix(&dir).and_then(|r| r.strip_prefix('/')) else {
+        bail!(span, "path '{path}' is not in the Nix store");
+    };
+    let base = rest.split('/').next().unwrap_or("");
+    if base.is_empty() {
+        bail!(span, "path '{path}' is not in the Nix store");
+    }
+    context.insert(format!("{dir}/{base}"));
+    Ok(Value::String(std::rc::Rc::new(crate::value::NixString {
+        s: path,
+        context: Some(Box::new(context)),
+    })))
+}
+
+fn path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let args = ev.expect_attrs(&a[0], span)?;
+    let mut path = None;
+    let mut name = String::new();
+    let mut filter = None;
+    let mut recursive = true;
+    let mut expected = None;
+    for attr in args.entries.iter() {
+        let at = attr.pos.or(span);
+        match attr.name.as_str() {
+            "path" => path = Some(coerce_to_path(ev, &attr.value, at)?.0),
+            "name" => name = ev.expect_string_no_ctx(&attr.value, at)?,
+            "filter" => filter = Some(ev.force(&attr.value)?),
+            "recursive" => recursive = ev.expect_bool(&attr.value, at)?,
+            "sha256" => {
+                let text = ev.expect_string_no_ctx(&attr.value, at)?;
+                expected = Some(parse_output_hash(&text, "sha256").map_err(|m| fail(at, m))?);
+            }
+            other => bail!(at, "unsupported argument '{other}' to 'addPath'"),
+        }
+    }
+    let Some(path) = path.filter(|p| !p.is_empty()) else {
+        bail!(span, "'path' required");
+    };
+    if name.is_empty() {
+        name = base_name(&path).to_string();
+    }
+    add_path(ev, span, &name, &path, filter, recursive, expected)
+}
+
+fn filter_source(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let (path, _) = coerce_to_path(ev, &a[1], span)?;
+    let filter = ev.force(&a[0])?;
+    if !filter.is_function() {
+        bail!(
+            span,
+            "first argument in call to 'filterSource' is not a function but {}",
+            filter.type_desc()
+        );
+    }
+    let name = base_name(&path).to_string();
+    add_path(ev, span, &name, &path, Some(filter), true, None)
+}
+
+/// Nix's `addPath`: hash `path` (through `filter`), and check the expected hash if any.
+fn add_path(
+    ev: &mut Evaluator,
+    span: Option<Span>,
+    name: &str,
+    path: &str,
+    filter: Option<Value>,
+    recursive: bool,
+    expected: Option<Hash>,
+) -> EvalResult<Value> {
+    let result = (|| {
+        let (store_path, excluded) = compute_source_path(ev, span, name, path, filter, recursive)?;
+        if let Some(expected) = &expected {
+            let method = if recursive {
+                FileIngestionMethod::Recursive
+            } else {
+                FileIngestionMethod::Flat
+            };
+            let dir = ev.store.dir.clone();
+            let want = store_path::make_fixed_output_path(&dir, name, method, expected, std::iter::empty::<&str>());
+            if want != store_path {
+                bail!(
+                    span,
+                    "store path mismatch in (possibly filtered) path added from '{path}'"
+                );
+            }
+        }
+        ev.store.sources.entry(store_path.clone()).or_insert(StoredSource {
+            name: name.to_string(),
+            local_path: path.to_string(),
+            recursive,
+            excluded,
+        });
+        Ok(string_with_context(&store_path, store_path.clone()))
+    })();
+    result.map_err(|mut e| {
+        e.trace.push(TraceFrame {
+            span,
+            message: format!("while adding path '{path}'"),
+        });
+        e
+    })
+}
+
+/// The store path of a local file or tree, and the entries a filter left out.
+fn compute_source_path(
+    ev: &mut Evaluator,
+    span: Option<Span>,
+    name: &str,
+    path: &str,
+    filter: Option<Value>,
+    recursive: bool,
+) -> EvalResult<(String, Vec<PathBuf>)> {
+    if std::fs::symlink_metadata(path).is_err() {
+        bail!(span, "getting status of '{path}': No such file or directory");
+    }
+    let mut excluded = Vec::new();
+    let hash = if recursive {
+        let result = match &filter {
+            None => nar::hash_path(Path::new(path), HashAlgo::Sha256, &mut |_: &Path, _: FileKind| {
+                Ok::<bool, Box<crate::EvalError>>(true)
+            }),
+            Some(f) => nar::hash_path(Path::new(path), HashAlgo::Sha256, &mut |p: &Path, kind: FileKind| {
+                let keep = call_filter(ev, f, p, kind, span)?;
+                if !keep {
+                    excluded.push(p.to_path_buf());
+                }
+                Ok(keep)
+            }),
+        };
+        match result {
+            Ok((hash, _size)) => hash,
+            Err(nar::NarError::Filter(e)) => return Err(e),
+            Err(nar::NarError::Io(e)) => bail!(span, "{e}"),
+        }
+    } else {
+        let data = std::fs::read(path).map_err(|e| fail(span, format!("reading file '{path}': {e}")))?;
+        Hash::digest(HashAlgo::Sha256, &data)
+    };
+    let method = if recursive {
+        FileIngestionMethod::Recursive
+    } else {
+        FileIngestionMethod::Flat
+    };
+    let dir = ev.store.dir.clone();
+    let store_path = store_path::make_fixed_output_path(&dir, name, method, &hash, std::iter::empty::<&str>());
+    check_path_name(&dir, &store_path).map_err(|m| fail(span, m))?;
+    Ok((store_path, excluded))
+}
+
+fn call_filter(
+    ev: &mut Evaluator,
+    filter: &Value,
+    path: &Path,
+    kind: FileKind,
+    span: Option<Span>,
+) -> EvalResult<bool> {
+    let kind = match kind {
+        FileKind::Regular => "regular",
+        FileKind::Directory => "directory",
+        FileKind::Symlink => "symlink",
+        FileKind::Unknown => "unknown",
+    };
+    let partial = ev.call(filter.clone(), Value::string(path.to_string_lossy()), span)?;
+    let partial = ev.force(&partial)?;
+    let result = ev.call(partial, Value::string(kind), span)?;
+    ev.expect_bool(&result, span)
+}
+
+impl Evaluator {
+    /// `copyPathToStore`: the store path a path literal becomes inside a string, computed
+    /// once per path.
+    pub fn copy_path_to_store(&mut self, path: &str, span: Option<Span>) -> EvalResult<String> {
+        if path.ends_with(".drv") {
+            bail!(span, "file names are not allowed to end in '.drv'");
+        }
+        if let Some(done) = self.store.copied_paths.get(path) {
+            return Ok(done.clone());
+        }
+        let name = base_name(path).to_string();
+        let (store_path, _) = compute_source_path(self, span, &name, path, None, true)?;
+        self.store.sources.entry(store_path.clone()).or_insert(StoredSource {
+            name,
+            local_path: path.to_string(),
+            recursive: true,
+            excluded: Vec::new(),
+        });
+        self.store.copied_paths.insert(path.to_string(), store_path.clone());
+        Ok(store_path)
+    }
+
+    /// `forceStringNoCtx`: a string that must not refer to store paths.
+    pub fn expect_string_no_ctx(&mut self, v: &Value, span: Option<Span>) -> EvalResult<String> {
+        let s = self.expect_string(v, span)?;
+        if let Some(first) = s.context.as_ref().and_then(|c| c.iter().next()) {
+            let shown = first;
+            bail!(
+                span,
+                "the string '{}' is not allowed to refer to a store path (such as '{}')",
+                s.s,
+                shown
+            );
+        }
+        Ok(s.s.clone())
+    }
+}
+
+/// `coerceToPath`: a path, or a string holding an absolute path (its context kept).
+fn coerce_to_path(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<(String, BTreeSet<String>)> {
+    let s = ev.coerce_to_string(v, span, false, false)?;
+    if !s.s.starts_with('/') {
+        bail!(span, "string '{}' doesn't represent an absolute path", s.s);
+    }
+    Ok((s.s.clone(), s.context.as_deref().cloned().unwrap_or_default()))
+}
+
+fn base_name(path: &str) -> &str {
+    let trimmed = path.strip_suffix('/').unwrap_or(path);
+    trimmed.rsplit('/').next().unwrap_or(trimmed)
+}
+
+fn fail(span: Option<Span>, message: String) -> Box<crate::EvalError> {
+    crate::EvalError::new(crate::ErrorKind::Eval, message, span)
+}

@@ -1,0 +1,176 @@
+//! What evaluation knows of the Nix store: every store path it computed, the `.drv` files
+//! it produced, the sources it would copy and the texts `toFile` would write.
+//!
+//! Paths are computed exactly as Nix computes them (crate `rnix-eval-store`); nothing here
+//! writes to a store. A store client reads [`StoreState`] after (or during) evaluation and
+//! writes what is missing, so `--read-only` and a daemon-backed run compute the same paths.
+
+use indexmap::IndexMap;
+use rnix_eval_store::derivation::{hash_derivation_modulo, parse_aterm, Derivation};
+use rnix_eval_store::hash::{Hash, HashAlgo};
+use rnix_eval_store::store_path;
+use rustc_hash::FxHashMap;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+/// A `.drv` file this evaluation produced.
+pub struct StoredDrv {
+    pub name: String,
+    pub drv: Derivation,
+    /// The exact bytes Nix writes to the `.drv` file.
+    pub aterm: String,
+}
+
+/// A text file from `builtins.toFile`.
+pub struct StoredText {
+    pub name: String,
+    pub contents: String,
+    pub references: BTreeSet<String>,
+}
+
+/// A local file or tree copied into the store (`"${./src}"`, `builtins.path`, `filterSource`).
+pub struct StoredSource {
+    pub name: String,
+    pub local_path: String,
+    pub recursive: bool,
+    /// Paths the filter rejected (their subtrees are left out as well).
+    pub excluded: Vec<PathBuf>,
+}
+
+#[derive(Default)]
+pub struct StoreState {
+    pub dir: String,
+    /// By store path, in creation order.
+    pub derivations: IndexMap<String, StoredDrv>,
+    pub texts: IndexMap<String, StoredText>,
+    pub sources: IndexMap<String, StoredSource>,
+    /// `hashDerivationModulo` (unmasked) by drv path, memoised as Nix's `drvHashes`.
+    modulo_hashes: FxHashMap<String, Hash>,
+    /// Local path -> store path of plain path copies (Nix's `srcToStore`).
+    pub copied_paths: FxHashMap<String, String>,
+}
+
+/// Errors from the store model, as text for `EvalError`s.
+pub type StoreResult<T> = Result<T, String>;
+
+impl StoreState {
+    pub fn new(dir: String) -> StoreState {
+        StoreState {
+            dir,
+            ..Default::default()
+        }
+    }
+
+    /// The unmasked `hashDerivationModulo` of a derivation we produced or that exists on
+    /// disk, memoised.
+    pub fn modulo_hash_of(&mut self, drv_path: &str) -> StoreResult<Hash> {
+        if let Some(h) = self.modulo_hashes.get(drv_path) {
+            return Ok(h.clone());
+        }
+        let drv = match self.derivations.get(drv_path) {
+            Some(stored) => stored.drv.clone(),
+            None => self.read_foreign_drv(drv_path)?,
+        };
+        let h = self.modulo_hash(&drv, false)?;
+        self.modulo_hashes.insert(drv_path.to_string(), h.clone());
+        Ok(h)
+    }
+
+    /// `hashDerivationModulo(drv, mask)` with inputs resolved through this state.
+    pub fn modulo_hash(&mut self, drv: &Derivation, mask_outputs: bool) -> StoreResult<Hash> {
+        hash_derivation_modulo(drv, mask_outputs, &mut |path: &str| self.modulo_hash_of(path))
+    }
+
+    fn read_foreign_drv(&self, drv_path: &str) -> StoreResult<Derivation> {
+        let text = std::fs::read_to_string(drv_path)
+            .map_err(|e| format!("path '{drv_path}' is not valid (reading it: {e})"))?;
+        parse_aterm(&text).map_err(|e| format!("parsing derivation '{drv_path}': {e}"))
+    }
+
+    /// Record a finished derivation; returns its store path (`writeDerivation`).
+    pub fn add_derivation(&mut self, name: &str, drv: Derivation) -> StoreResult<String> {
+        let aterm = drv.to_aterm();
+        let refs: BTreeSet<&str> = drv
+            .input_srcs
+            .iter()
+            .chain(drv.input_drvs.keys())
+            .map(String::as_str)
+            .collect();
+        let drv_name = format!("{name}.drv");
+        let content_hash = Hash::digest(HashAlgo::Sha256, aterm.as_bytes());
+        let path = store_path::make_text_path(&self.dir, &drv_name, &content_hash, refs.iter().copied());
+        check_path_name(&self.dir, &path)?;
+        // Nix memoises the unmasked hash right away ("required in read-only mode").
+        let h = self.modulo_hash(&drv, false)?;
+        self.modulo_hashes.insert(path.clone(), h);
+        self.derivations.entry(path.clone()).or_insert(StoredDrv {
+            name: drv_name,
+            drv,
+            aterm,
+        });
+        Ok(path)
+    }
+
+    pub fn add_text(&mut self, name: &str, contents: &str, references: BTreeSet<String>) -> StoreResult<String> {
+        let content_hash = Hash::digest(HashAlgo::Sha256, contents.as_bytes());
+        let path = store_path::make_text_path(&self.dir, name, &content_hash, references.iter().map(String::as_str));
+        check_path_name(&self.dir, &path)?;
+        self.texts.entry(path.clone()).or_insert(StoredText {
+            name: name.to_string(),
+            contents: contents.to_string(),
+            references,
+        });
+        Ok(path)
+    }
+
+    /// The store paths a path refers to, for the closure of `=drv` contexts
+    /// (`computeFSClosure`): inputs of derivations, references of texts.
+    pub fn references(&self, path: &str) -> StoreResult<BTreeSet<String>> {
+        if let Some(d) = self.derivations.get(path) {
+            return Ok(d
+                .drv
+                .input_srcs
+                .iter()
+                .chain(d.drv.input_drvs.keys())
+                .cloned()
+                .collect());
+        }
+        if let Some(t) = self.texts.get(path) {
+            return Ok(t.references.clone());
+        }
+        if self.sources.contains_key(path) {
+            return Ok(BTreeSet::new());
+        }
+        if path.ends_with(".drv") {
+            let drv = self.read_foreign_drv(path)?;
+            return Ok(drv.input_srcs.iter().chain(drv.input_drvs.keys()).cloned().collect());
+        }
+        Ok(BTreeSet::new())
+    }
+
+    /// The output names of a derivation we know.
+    pub fn output_names(&self, drv_path: &str) -> StoreResult<BTreeSet<String>> {
+        match self.derivations.get(drv_path) {
+            Some(d) => Ok(d.drv.outputs.keys().cloned().collect()),
+            None => Ok(self.read_foreign_drv(drv_path)?.outputs.keys().cloned().collect()),
+        }
+    }
+
+    /// `computeFSClosure`: `path` and everything it refers to, transitively.
+    pub fn closure(&self, path: &str) -> StoreResult<BTreeSet<String>> {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![path.to_string()];
+        while let Some(p) = todo.pop() {
+            if seen.insert(p.clone()) {
+                todo.extend(self.references(&p)?);
+            }
+        }
+        Ok(seen)
+    }
+}
+
+/// Nix checks the name of every store path it makes; its message quotes the whole base
+/// name (`<hash>-<name>`), so the check runs on the finished path.
+pub fn check_path_name(dir: &str, path: &str) -> StoreResult<()> {
+    store_path::check_store_path_name(dir, path).map_err(|e| e.to_string())
+}

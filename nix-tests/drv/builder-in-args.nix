@@ -1,0 +1,1 @@
+import ./lib/mk.nix "builder-in-args" { args = [ ./src/build.sh ]; }

@@ -1,0 +1,1 @@
+import ./lib/mk.nix "builder-path" { builder = ./src/build.sh; args = []; }

@@ -1,0 +1,1 @@
+import ./lib/mk.nix "env-attrs-outpath" { v = { outPath = "/some/where"; }; }

@@ -1,0 +1,1 @@
+import ./lib/mk.nix "env-bools" { yes = true; no = false; }

@@ -1,0 +1,1 @@
+import ./lib/mk.nix "env-ignore-nulls-off" { __ignoreNulls = false; kept = null; }

@@ -1,0 +1,1 @@
+import ./lib/mk.nix "env-int-overflowy" { min = -9223372036854775807 - 1; }

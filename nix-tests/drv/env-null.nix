@@ -1,0 +1,1 @@
+import ./lib/mk.nix "env-null" { nothing = null; }

@@ -1,0 +1,1 @@
+import ./lib/mk.nix "env-path-dir" { src = ./src/tree; }

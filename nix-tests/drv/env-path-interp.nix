@@ -1,0 +1,1 @@
+import ./lib/mk.nix "env-path-interp" { cmd = "cat ${./src/hello.txt} ${./src/tree}/a.txt"; }

@@ -1,0 +1,1 @@
+import ./lib/mk.nix "env-path-nested" { src = ./src/tree/sub; }

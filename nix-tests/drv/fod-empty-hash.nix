@@ -1,0 +1,1 @@
+import ./lib/mk.nix "fod-empty-hash" { outputHashAlgo = "sha256"; outputHash = ""; }

@@ -1,0 +1,2 @@
+let d = import ./lib/mk.nix "fod-tool" {};
+in import ./lib/mk.nix "fod-with-inputs" { tool = d; src = ./src/hello.txt; outputHashAlgo = "sha256"; outputHash = "0mdqa9w1p6cmli6976v4wi0sw9r4p5prkj7lzfd1877wk11c9c73"; }

@@ -1,0 +1,1 @@
+import ./lib/mk.nix "${builtins.concatStringsSep "" (builtins.genList (_: "x") 200)}" {}

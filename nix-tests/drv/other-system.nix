@@ -1,0 +1,1 @@
+derivation { name = "other-system"; system = "aarch64-darwin"; builder = "/bin/sh"; }

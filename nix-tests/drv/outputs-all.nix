@@ -1,0 +1,1 @@
+(import ./lib/mk.nix "outputs-all" { outputs = [ "out" "dev" "doc" ]; }).all

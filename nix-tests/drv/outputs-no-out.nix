@@ -1,0 +1,1 @@
+import ./lib/mk.nix "outputs-no-out" { outputs = [ "bin" "man" ]; }

@@ -1,0 +1,1 @@
+import ./lib/mk.nix "outputs-order" { outputs = [ "lib" "out" "bin" ]; }

@@ -1,0 +1,1 @@
+(import ./lib/mk.nix "outputs-select-dev" { outputs = [ "out" "dev" ]; }).dev

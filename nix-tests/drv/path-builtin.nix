@@ -1,0 +1,1 @@
+import ./lib/mk.nix "path-builtin" { src = builtins.path { path = ./src/tree; }; }

@@ -1,0 +1,1 @@
+{ name ? "from-default" }: import ./lib/mk.nix name {}

@@ -1,0 +1,1 @@
+[ (import ./lib/mk.nix "list-a" {}) (import ./lib/mk.nix "list-b" { outputs = [ "out" "bin" ]; }).bin ]

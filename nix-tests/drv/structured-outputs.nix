@@ -1,0 +1,1 @@
+import ./lib/mk.nix "structured-outputs" { __structuredAttrs = true; outputs = [ "out" "dev" ]; }

@@ -1,0 +1,1 @@
+import ./lib/mk.nix "tofile-empty" { f = builtins.toFile "empty" ""; }

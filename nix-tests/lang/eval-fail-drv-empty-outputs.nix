@@ -1,0 +1,1 @@
+derivationStrict { name = "a"; system = "x"; builder = "/bin/sh"; outputs = []; }

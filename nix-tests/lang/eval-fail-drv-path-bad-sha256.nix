@@ -1,0 +1,1 @@
+builtins.path { path = ./lib/store-src/a.nix; sha256 = "0mdqa9w1p6cmli6976v4wi0sw9r4p5prkj7lzfd1877wk11c9c73"; }

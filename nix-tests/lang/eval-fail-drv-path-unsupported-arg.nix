@@ -1,0 +1,1 @@
+builtins.path { path = ./lib/store-src; foo = 1; }

@@ -1,0 +1,1 @@
+derivationStrict "x"

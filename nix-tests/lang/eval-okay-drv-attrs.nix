@@ -1,0 +1,1 @@
+let mk = name: attrs: derivation ({ inherit name; system = "x86_64-linux"; builder = "/bin/sh"; } // attrs); in let d = mk "attrs" { extra = 1; }; in { inherit (d) drvPath outPath name type outputName system builder extra; names = builtins.attrNames d; allLen = builtins.length d.all; drvAttrNames = builtins.attrNames d.drvAttrs; outIsSelf = d.out.outPath == d.outPath; }

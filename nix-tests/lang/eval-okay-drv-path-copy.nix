@@ -1,0 +1,1 @@
+[ "${./lib/store-src/a.nix}" "${./lib/store-src}" (builtins.path { path = ./lib/store-src; name = "lib-copy"; }) (builtins.path { path = ./lib/store-src/a.nix; recursive = false; }) (builtins.filterSource (p: t: t == "directory" || builtins.match ".*\\.nix" p != null) ./lib/store-src) (./lib/store-src + "/a.nix") ("" + ./lib/store-src/a.nix) ]

@@ -1,0 +1,1 @@
+let mk = name: attrs: derivation ({ inherit name; system = "x86_64-linux"; builder = "/bin/sh"; } // attrs); in mk "print" { outputs = [ "out" "dev" ]; }

@@ -1,0 +1,1 @@
+let mk = name: attrs: derivation ({ inherit name; system = "x86_64-linux"; builder = "/bin/sh"; } // attrs); in let d = mk "structured" { __structuredAttrs = true; a = [ 1 2 ]; b = { c = null; }; }; in [ d.drvPath d.outPath ]
