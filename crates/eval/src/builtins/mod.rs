@@ -5,8 +5,14 @@
 
 mod attrs;
 mod control;
+mod debug;
+mod files;
+mod json;
 mod lists;
+mod regex;
+mod sort;
 mod strings;
+mod toml;
 
 use crate::primops::PrimOpDef;
 use crate::value::{Attr, AttrSet, Thunk, ThunkState, Value};
@@ -14,7 +20,15 @@ use crate::Evaluator;
 use rnix_eval_parser::Symbol;
 
 pub(crate) fn install(ev: &mut Evaluator) {
-    let tables: [&'static [PrimOpDef]; 4] = [control::PRIMOPS, lists::PRIMOPS, attrs::PRIMOPS, strings::PRIMOPS];
+    let tables: [&'static [PrimOpDef]; 7] = [
+        control::PRIMOPS,
+        lists::PRIMOPS,
+        attrs::PRIMOPS,
+        strings::PRIMOPS,
+        files::PRIMOPS,
+        toml::PRIMOPS,
+        debug::PRIMOPS,
+    ];
     let mut entries = Vec::new();
     for table in tables {
         for op in table {
@@ -57,6 +71,8 @@ pub(crate) fn install(ev: &mut Evaluator) {
         ("storeDir", Value::string(store_dir()), false),
         ("currentSystem", Value::string(current_system()), false),
         ("nixPath", Value::list(nix_path), false),
+        // Read once, like Nix: every use in one evaluation sees the same time.
+        ("currentTime", Value::Int(current_time()), false),
     ];
     for (name, value, global) in constants {
         entries.push(Attr {
@@ -96,4 +112,11 @@ fn current_system() -> String {
         other => other,
     };
     format!("{arch}-{os}")
+}
+
+fn current_time() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
