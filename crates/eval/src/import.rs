@@ -17,24 +17,11 @@ pub fn split_search_entry(entry: &str) -> (String, String) {
 impl Evaluator {
     /// Import a file: parse once, evaluate once, share the value.
     pub fn import_path(&mut self, path: &str, span: Option<Span>) -> EvalResult<Value> {
-        let mut path = canon_path(path);
-        if Path::new(&path).is_dir() {
-            path = format!("{path}/default.nix");
-        }
+        let path = resolve_import_path(path);
         if let Some(v) = self.import_cache.get(&path) {
             return Ok(v.clone());
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            let msg = match e.kind() {
-                std::io::ErrorKind::NotFound => format!("getting status of '{path}': No such file or directory"),
-                _ => format!("opening file '{path}': {e}"),
-            };
-            EvalError::new(ErrorKind::Eval, msg, span)
-        })?;
-        let dir = Path::new(&path)
-            .parent()
-            .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "/".into());
+        let (dir, text) = read_source(&path, span)?;
         let value = self.eval_source(Origin::Path(path.clone()), &dir, &text)?;
         self.import_cache.insert(path, value.clone());
         Ok(value)
@@ -77,4 +64,29 @@ pub fn absolute_from_cwd(p: &str) -> String {
         .map(|d| d.to_string_lossy().into_owned())
         .unwrap_or_else(|_| "/".into());
     canon_path(&format!("{cwd}/{p}"))
+}
+
+/// The file `import` reads for `path`: canonical, a directory's `default.nix`.
+pub fn resolve_import_path(path: &str) -> String {
+    let path = canon_path(path);
+    if Path::new(&path).is_dir() {
+        return format!("{path}/default.nix");
+    }
+    path
+}
+
+/// Read a Nix source file: its directory (for relative paths) and its text.
+pub fn read_source(path: &str, span: Option<Span>) -> EvalResult<(String, String)> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        let msg = match e.kind() {
+            std::io::ErrorKind::NotFound => format!("getting status of '{path}': No such file or directory"),
+            _ => format!("opening file '{path}': {e}"),
+        };
+        EvalError::new(ErrorKind::Eval, msg, span)
+    })?;
+    let dir = Path::new(path)
+        .parent()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "/".into());
+    Ok((dir, text))
 }

@@ -19,6 +19,7 @@ pub mod primops;
 pub mod print;
 pub mod store;
 pub mod value;
+pub mod xml;
 
 mod builtins;
 

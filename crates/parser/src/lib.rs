@@ -36,6 +36,18 @@ pub fn parse_and_lower(
     text: &str,
     globals: &dyn Globals,
 ) -> Result<ast::Expr, ParseError> {
+    parse_and_lower_scoped(origin, base_dir, text, globals, &[])
+}
+
+/// As [`parse_and_lower`], with an outermost frame binding `scope` (slot `i` is
+/// `scope[i]`) in front of the globals: `scopedImport`'s static environment.
+pub fn parse_and_lower_scoped(
+    origin: Origin,
+    base_dir: String,
+    text: &str,
+    globals: &dyn Globals,
+    scope: &[Symbol],
+) -> Result<ast::Expr, ParseError> {
     let file = source::add_file(origin, base_dir.clone(), text.into());
     if let Some(at) = depth::too_deep(text) {
         let span = Span {
@@ -49,7 +61,8 @@ pub fn parse_and_lower(
     if let Some(err) = parsed.errors().first() {
         return Err(syntax_error(file, text, err));
     }
-    lower(file, base_dir, &parsed.tree(), globals)
+    let mut lowerer = lower::Lowerer::new(file, base_dir, globals).with_outer_frame(scope);
+    lowerer.lower_root(&parsed.tree())
 }
 
 pub fn lower(

@@ -55,6 +55,16 @@ impl<'g> Lowerer<'g> {
         }
     }
 
+    /// Start with an outermost frame binding `names` to slots `0..n`: the scope of
+    /// `scopedImport`, which sits between the file and the global scope.
+    pub fn with_outer_frame(mut self, names: &[Symbol]) -> Self {
+        if !names.is_empty() {
+            let frame = names.iter().enumerate().map(|(i, n)| (*n, i as u32)).collect();
+            self.scopes.push(Scope::Frame(frame));
+        }
+        self
+    }
+
     pub(crate) fn span(&self, node: &impl AstNode<Language = rnix::NixLanguage>) -> Span {
         Span::new(self.file, node.syntax().text_range())
     }

@@ -50,7 +50,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("concatMap", 2, concat_map),
     prim!("all", 2, |ev, a, s| any_all(ev, a, s, false)),
     prim!("any", 2, |ev, a, s| any_all(ev, a, s, true)),
-    prim!("sort", 2, sort),
+    prim!("sort", 2, super::sort::sort),
     prim!("partition", 2, partition),
     prim!("genericClosure", 1, generic_closure),
 ];
@@ -134,47 +134,6 @@ fn any_all(ev: &mut Evaluator, a: &[Value], s: Option<Span>, any: bool) -> EvalR
         }
     }
     Ok(Value::Bool(!any))
-}
-
-/// A stable merge sort driven by a fallible `less` predicate. It never assumes the
-/// predicate is a strict weak order, so a bad comparator gives some order, not a crash,
-/// and it makes O(n log n) calls.
-pub(crate) fn merge_sort(
-    items: Vec<Value>,
-    less: &mut dyn FnMut(&Value, &Value) -> EvalResult<bool>,
-) -> EvalResult<Vec<Value>> {
-    if items.len() <= 1 {
-        return Ok(items);
-    }
-    let mut items = items;
-    let right = items.split_off(items.len() / 2);
-    let left = merge_sort(items, less)?;
-    let right = merge_sort(right, less)?;
-    let mut out = Vec::with_capacity(left.len() + right.len());
-    let mut r = right.into_iter().peekable();
-    for x in left {
-        while let Some(y) = r.peek() {
-            if less(y, &x)? {
-                out.push(r.next().unwrap());
-            } else {
-                break;
-            }
-        }
-        out.push(x);
-    }
-    out.extend(r);
-    Ok(out)
-}
-
-fn sort(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
-    let f = ev.expect_function(&a[0], s)?;
-    let l = ev.expect_list(&a[1], s)?;
-    let sorted = merge_sort(l.to_vec(), &mut |x, y| {
-        let partial = ev.call(f.clone(), x.clone(), s)?;
-        let r = ev.call(partial, y.clone(), s)?;
-        ev.expect_bool(&r, s)
-    })?;
-    Ok(Value::list(sorted))
 }
 
 fn partition(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {

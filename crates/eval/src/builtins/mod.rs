@@ -6,10 +6,16 @@
 mod attrs;
 mod context;
 mod control;
+mod debug;
 mod derivation;
+mod files;
+mod json;
 mod lists;
+mod regex;
+mod sort;
 mod store;
 mod strings;
+mod toml;
 
 use crate::primops::PrimOpDef;
 use crate::value::{Attr, AttrSet, Thunk, ThunkState, Value};
@@ -17,7 +23,7 @@ use crate::Evaluator;
 use rnix_eval_parser::Symbol;
 
 pub(crate) fn install(ev: &mut Evaluator) {
-    let tables: [&'static [PrimOpDef]; 7] = [
+    let tables: [&'static [PrimOpDef]; 10] = [
         control::PRIMOPS,
         lists::PRIMOPS,
         attrs::PRIMOPS,
@@ -25,6 +31,9 @@ pub(crate) fn install(ev: &mut Evaluator) {
         context::PRIMOPS,
         derivation::PRIMOPS,
         store::PRIMOPS,
+        files::PRIMOPS,
+        toml::PRIMOPS,
+        debug::PRIMOPS,
     ];
     let mut entries = Vec::new();
     for table in tables {
@@ -70,6 +79,8 @@ pub(crate) fn install(ev: &mut Evaluator) {
         ("storeDir", Value::string(store_dir()), false),
         ("currentSystem", Value::string(current_system()), false),
         ("nixPath", Value::list(nix_path), false),
+        // Read once, like Nix: every use in one evaluation sees the same time.
+        ("currentTime", Value::Int(current_time()), false),
     ];
     for (name, value, global) in constants {
         entries.push(Attr {
@@ -127,4 +138,11 @@ fn derivation_function(ev: &mut Evaluator) -> Value {
     let origin = rnix_eval_parser::Origin::Path("//builtin/derivation.nix".into());
     ev.eval_source(origin, "/", derivation::DERIVATION_NIX)
         .unwrap_or_else(|e| panic!("the built-in derivation.nix must evaluate: {}", e.message))
+}
+
+fn current_time() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }

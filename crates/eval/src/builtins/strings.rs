@@ -1,5 +1,5 @@
-//! String builtins: lengths and slices in bytes, versions as Nix compares them, JSON,
-//! regular expressions.
+//! String builtins: lengths and slices in bytes, versions as Nix compares them, and the
+//! JSON/XML/regex entry points (their machinery lives in `json.rs`, `regex.rs`, `xml.rs`).
 
 use crate::error::EvalResult;
 use crate::primops::PrimOpDef;
@@ -47,16 +47,10 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         let json = crate::print::to_json_with_context(ev, &a[0], s, &mut context)?;
         Ok(Value::String(Rc::new(NixString { s: json, context })))
     }),
-    prim!("fromJSON", 1, |ev, a, s| {
-        let text = ev.expect_string(&a[0], s)?;
-        let parsed: serde_json::Value = match serde_json::from_str(&text.s) {
-            Ok(v) => v,
-            Err(e) => bail!(s, "{e}"),
-        };
-        Ok(from_json(&parsed))
-    }),
-    prim!("match", 2, regex_match),
-    prim!("split", 2, regex_split),
+    prim!("fromJSON", 1, super::json::from_json),
+    prim!("toXML", 1, to_xml),
+    prim!("match", 2, super::regex::regex_match),
+    prim!("split", 2, super::regex::regex_split),
 ];
 
 fn substring(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
@@ -222,82 +216,11 @@ pub fn parse_drv_name(s: &str) -> (String, String) {
     (s.to_string(), String::new())
 }
 
-fn from_json(v: &serde_json::Value) -> Value {
-    match v {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        // As nlohmann::json: a number without `.`/exponent is an integer (so `-0` is 0).
-        serde_json::Value::Number(n) => {
-            let text = n.to_string();
-            let integral = !text.contains(['.', 'e', 'E']);
-            match text.parse::<i64>() {
-                Ok(i) if integral => Value::Int(i),
-                _ => Value::Float(text.parse().unwrap_or(f64::NAN)),
-            }
-        }
-        serde_json::Value::String(s) => Value::string(s.clone()),
-        serde_json::Value::Array(items) => Value::list(items.iter().map(from_json).collect()),
-        serde_json::Value::Object(map) => Value::attrs(AttrSet::from_unsorted(
-            map.iter()
-                .rev()
-                .map(|(k, v)| Attr {
-                    name: Symbol::intern(k),
-                    value: from_json(v),
-                    pos: None,
-                })
-                .collect(),
-        )),
-    }
-}
-
-fn compile_regex(ev: &mut Evaluator, v: &Value, s: Option<Span>, anchored: bool) -> EvalResult<regex::Regex> {
-    let re = ev.expect_string(v, s)?;
-    // POSIX extended syntax is close to the regex crate's; `.` matches newlines in Nix.
-    let pattern = if anchored {
-        format!("(?s)^(?:{})$", re.s)
-    } else {
-        format!("(?s){}", re.s)
-    };
-    match regex::Regex::new(&pattern) {
-        Ok(r) => Ok(r),
-        Err(_) => bail!(s, "invalid regular expression '{}'", re.s),
-    }
-}
-
-fn captures_list(caps: &regex::Captures) -> Value {
-    Value::list(
-        caps.iter()
-            .skip(1)
-            .map(|m| match m {
-                Some(m) => Value::string(m.as_str()),
-                None => Value::Null,
-            })
-            .collect(),
-    )
-}
-
-fn regex_match(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
-    let re = compile_regex(ev, &a[0], s, true)?;
-    let subject = ev.expect_string(&a[1], s)?;
-    Ok(match re.captures(&subject.s) {
-        Some(caps) => captures_list(&caps),
-        None => Value::Null,
-    })
-}
-
-fn regex_split(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
-    let re = compile_regex(ev, &a[0], s, false)?;
-    let subject = ev.expect_string(&a[1], s)?;
-    let mut out = Vec::new();
-    let mut last = 0;
-    for caps in re.captures_iter(&subject.s) {
-        let m = caps.get(0).unwrap();
-        out.push(Value::string(&subject.s[last..m.start()]));
-        out.push(captures_list(&caps));
-        last = m.end();
-    }
-    out.push(Value::string(&subject.s[last..]));
-    Ok(Value::list(out))
+/// `toXML`: the value forced as it is printed, without positions; the result keeps
+/// the context of the strings in it.
+fn to_xml(ev: &mut Evaluator, a: &[Value], _s: Option<Span>) -> EvalResult<Value> {
+    let (s, context) = crate::xml::to_xml(ev, &a[0], true, false)?;
+    Ok(Value::String(Rc::new(NixString { s, context })))
 }
 
 #[cfg(test)]

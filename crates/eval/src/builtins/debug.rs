@@ -1,0 +1,25 @@
+//! Debugging builtins of modern Nix: `traceVerbose`, `warn` and `break`.
+//!
+//! rnix-eval has no `--trace-verbose` and no debugger, so `traceVerbose` and `break`
+//! only return their value, as modern Nix does without those flags.
+
+use crate::error::EvalResult;
+use crate::primops::PrimOpDef;
+use crate::value::Value;
+use crate::{prim, Evaluator};
+use rnix_eval_parser::Span;
+
+pub(super) static PRIMOPS: &[PrimOpDef] = &[
+    prim!("traceVerbose", 2, |ev, a, _| ev.force(&a[1])),
+    prim!("warn", 2, warn),
+    // Registered without `__` in Nix, so it is a plain global like `abort`.
+    prim!(global "break", 1, |ev, a, _| ev.force(&a[0])),
+];
+
+/// Modern Nix: the message must be a string (so later versions can print other values
+/// differently); it goes to stderr as `evaluation warning: MSG`.
+fn warn(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let msg = ev.expect_string(&a[0], span)?;
+    eprintln!("evaluation warning: {}", msg.s);
+    ev.force(&a[1])
+}

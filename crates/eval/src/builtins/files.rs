@@ -1,0 +1,158 @@
+//! Filesystem builtins: `readFile`, `pathExists`, `readDir`, `readFileType`, `toPath`,
+//! and `scopedImport`.
+//!
+//! Nix 2.8 reports I/O failures as plain system errors, without a source position:
+//! `opening file '/x': No such file or directory`. The reason text is the C library's
+//! `strerror`, which is Rust's `io::Error` text without its ` (os error N)` suffix.
+
+use crate::env::Env;
+use crate::error::{ErrorKind, EvalError, EvalResult};
+use crate::primops::PrimOpDef;
+use crate::value::{NixString, Value};
+use crate::{bail, prim, Evaluator};
+use rnix_eval_parser::paths::canon_path;
+use rnix_eval_parser::{Origin, Span};
+use std::fs::FileType;
+use std::rc::Rc;
+
+pub(super) static PRIMOPS: &[PrimOpDef] = &[
+    prim!("readFile", 1, read_file),
+    prim!("pathExists", 1, path_exists),
+    prim!("readDir", 1, read_dir),
+    prim!("readFileType", 1, read_file_type),
+    prim!("toPath", 1, to_path),
+    prim!("scopedImport", 2, scoped_import),
+];
+
+/// `strerror(errno)` for an I/O error, as Nix prints it.
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+/// A system error: Nix attaches no position to these.
+fn sys_error(msg: String) -> Box<EvalError> {
+    EvalError::new(ErrorKind::Eval, msg, None)
+}
+
+/// Nix's `coerceToPath`: a path, or a string (or set with `outPath`/`__toString`) that
+/// holds an absolute path. The context of a string is kept.
+fn coerce_to_path(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<Rc<NixString>> {
+    let forced = ev.force(v)?;
+    if let Value::Path(p) = &forced {
+        return Ok(Rc::new(NixString::plain(p.as_str())));
+    }
+    let s = ev.coerce_to_string(&forced, span, false, false)?;
+    if !s.s.starts_with('/') {
+        bail!(span, "string '{}' doesn't represent an absolute path", s.s);
+    }
+    Ok(s)
+}
+
+fn read_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let path = coerce_to_path(ev, &a[0], span)?;
+    let mut file =
+        std::fs::File::open(&path.s).map_err(|e| sys_error(format!("opening file '{}': {}", path.s, io_reason(&e))))?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut bytes)
+        .map_err(|e| sys_error(format!("reading from file: {}", io_reason(&e))))?;
+    // Nix strings are C strings: a NUL byte would silently cut the contents.
+    if bytes.contains(&0) {
+        return Err(sys_error(format!(
+            "the contents of the file '{}' cannot be represented as a Nix string",
+            path.s
+        )));
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    Ok(Value::String(Rc::new(NixString {
+        s: text,
+        context: path.context.clone(),
+    })))
+}
+
+/// `lstat` succeeds: a dangling symlink exists. The path is not canonicalised, so
+/// `"/file/"` does not exist (`ENOTDIR`), as in Nix 2.8. Every error means "no".
+fn path_exists(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let path = coerce_to_path(ev, &a[0], span)?;
+    Ok(Value::Bool(std::fs::symlink_metadata(&path.s).is_ok()))
+}
+
+fn type_name(t: FileType) -> &'static str {
+    if t.is_symlink() {
+        "symlink"
+    } else if t.is_dir() {
+        "directory"
+    } else if t.is_file() {
+        "regular"
+    } else {
+        "unknown"
+    }
+}
+
+/// Entries (without `.` and `..`) mapped to their type, from the directory entry
+/// itself: symlinks are not followed.
+fn read_dir(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let path = coerce_to_path(ev, &a[0], span)?;
+    let open_err = |e: std::io::Error| sys_error(format!("opening directory '{}': {}", path.s, io_reason(&e)));
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(&path.s).map_err(open_err)? {
+        let entry = entry.map_err(|e| sys_error(format!("reading directory '{}': {}", path.s, io_reason(&e))))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let kind = match entry.file_type() {
+            Ok(t) => type_name(t),
+            Err(e) => {
+                let full = format!("{}/{}", path.s, name);
+                return Err(sys_error(format!("getting status of '{full}': {}", io_reason(&e))));
+            }
+        };
+        entries.push(crate::value::Attr {
+            name: rnix_eval_parser::Symbol::intern(&name),
+            value: Value::string(kind),
+            pos: None,
+        });
+    }
+    Ok(Value::attrs(crate::value::AttrSet::from_unsorted(entries)))
+}
+
+/// Modern Nix (2.14+): the type of the path itself (`lstat`).
+fn read_file_type(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let path = coerce_to_path(ev, &a[0], span)?;
+    match std::fs::symlink_metadata(&path.s) {
+        Ok(m) => Ok(Value::string(type_name(m.file_type()))),
+        Err(e) => Err(sys_error(format!("getting status of '{}': {}", path.s, io_reason(&e)))),
+    }
+}
+
+/// A string (not a path) holding the canonical absolute path; context is kept.
+fn to_path(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let path = coerce_to_path(ev, &a[0], span)?;
+    Ok(Value::String(Rc::new(NixString {
+        s: canon_path(&path.s),
+        context: path.context.clone(),
+    })))
+}
+
+/// `scopedImport scope path`: the file is parsed with the names of `scope` bound in a
+/// frame between it and the global scope (so they shadow builtins), and evaluated
+/// afresh on every call: unlike `import`, nothing is cached.
+fn scoped_import(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let scope = ev.expect_attrs(&a[0], span)?;
+    let path = super::control::expect_path_string(ev, &a[1], span)?;
+    let path = crate::import::resolve_import_path(&path);
+    let (dir, text) = crate::import::read_source(&path, span)?;
+    let names: Vec<_> = scope.entries.iter().map(|e| e.name).collect();
+    let expr =
+        rnix_eval_parser::parse_and_lower_scoped(Origin::Path(path.clone()), dir, &text, &ev.global_names, &names)?;
+    let expr: &'static _ = Box::leak(Box::new(expr));
+    let env = Env::new(None, names.len());
+    env.slots
+        .borrow_mut()
+        .extend(scope.entries.iter().map(|e| e.value.clone()));
+    ev.eval(expr, &env)
+}

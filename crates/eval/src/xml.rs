@@ -1,0 +1,224 @@
+//! Nix's XML form of values (`printValueAsXML`): `--xml` output and `builtins.toXML`.
+//!
+//! Layout follows Nix's `XMLWriter`: two-space indentation, attributes of an element
+//! sorted by name (they are a `std::map` there), and only `"`, `<`, `>`, `&` and newline
+//! escaped in attribute values. A derivation (a set with `type = "derivation"`) is shown
+//! once per `drvPath`; later occurrences, and every derivation without a string
+//! `drvPath`, print `<repeated />`.
+
+use crate::error::EvalResult;
+use crate::eval::merge_context;
+use crate::value::{AttrSet, ThunkState, Value};
+use crate::Evaluator;
+use rnix_eval_parser::show::format_float;
+use rnix_eval_parser::{source, Span, Symbol};
+use rustc_hash::FxHashSet;
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+/// The context gathered from the strings printed, for `toXML`'s result.
+pub type Context = Option<Box<BTreeSet<String>>>;
+
+/// The whole document. `strict` forces values as they are printed (`toXML`, and
+/// `--xml --strict` in Nix); otherwise unevaluated values print as `<unevaluated />`.
+/// `location` adds `line`/`column`/`path` to attributes and functions.
+pub fn to_xml(ev: &mut Evaluator, v: &Value, strict: bool, location: bool) -> EvalResult<(String, Context)> {
+    let mut w = Writer {
+        out: String::from("<?xml version='1.0' encoding='utf-8'?>\n<expr>\n"),
+        strict,
+        location,
+        drvs_seen: FxHashSet::default(),
+        context: None,
+    };
+    w.value(ev, v, 1)?;
+    w.out.push_str("</expr>\n");
+    Ok((w.out, w.context))
+}
+
+struct Writer {
+    out: String,
+    strict: bool,
+    location: bool,
+    drvs_seen: FxHashSet<String>,
+    context: Context,
+}
+
+type XmlAttrs = Vec<(&'static str, String)>;
+
+fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            // Newlines would be normalised away in attribute values (XML 1.0, 3.3.3).
+            '\n' => out.push_str("&#xA;"),
+            c => out.push(c),
+        }
+    }
+}
+
+impl Writer {
+    fn indent(&mut self, depth: usize) {
+        for _ in 0..depth {
+            self.out.push_str("  ");
+        }
+    }
+
+    fn tag(&mut self, depth: usize, name: &str, attrs: &XmlAttrs, end: &str) {
+        self.indent(depth);
+        self.out.push('<');
+        self.out.push_str(name);
+        let mut sorted: Vec<&(&str, String)> = attrs.iter().collect();
+        sorted.sort_by_key(|(k, _)| *k);
+        for (k, v) in sorted {
+            write!(self.out, " {k}=\"").unwrap();
+            escape_into(&mut self.out, v);
+            self.out.push('"');
+        }
+        self.out.push_str(end);
+    }
+
+    fn empty(&mut self, depth: usize, name: &str, attrs: &XmlAttrs) {
+        self.tag(depth, name, attrs, " />\n");
+    }
+
+    fn open(&mut self, depth: usize, name: &str, attrs: &XmlAttrs) {
+        self.tag(depth, name, attrs, ">\n");
+    }
+
+    fn close(&mut self, depth: usize, name: &str) {
+        self.indent(depth);
+        writeln!(self.out, "</{name}>").unwrap();
+    }
+
+    fn position(&self, span: Option<Span>) -> XmlAttrs {
+        match span {
+            Some(span) if self.location => {
+                let file = source::file(span.file);
+                let (line, col) = file.line_col(span.start);
+                vec![
+                    ("column", col.to_string()),
+                    ("line", line.to_string()),
+                    ("path", file.display_name()),
+                ]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Forced when strict; otherwise the value as it stands (`None`: not evaluated).
+    fn resolve(&mut self, ev: &mut Evaluator, v: &Value) -> EvalResult<Option<Value>> {
+        if self.strict {
+            return ev.force(v).map(Some);
+        }
+        Ok(match v {
+            Value::Thunk(t) => match &*t.0.borrow() {
+                ThunkState::Done(inner) => Some(inner.clone()),
+                _ => None,
+            },
+            other => Some(other.clone()),
+        })
+    }
+
+    fn attrs(&mut self, ev: &mut Evaluator, set: &AttrSet, depth: usize) -> EvalResult<()> {
+        for attr in set.sorted_entries() {
+            let mut attrs = self.position(attr.pos);
+            attrs.push(("name", attr.name.as_str().to_string()));
+            self.open(depth, "attr", &attrs);
+            self.value(ev, &attr.value.clone(), depth + 1)?;
+            self.close(depth, "attr");
+        }
+        Ok(())
+    }
+
+    /// `drvPath`/`outPath` of a derivation when they are strings (forced when strict).
+    fn drv_attr(&mut self, ev: &mut Evaluator, set: &AttrSet, name: &str) -> EvalResult<Option<String>> {
+        let Some(v) = set.get(Symbol::intern(name)).cloned() else {
+            return Ok(None);
+        };
+        Ok(match self.resolve(ev, &v)? {
+            Some(Value::String(s)) => Some(s.s.clone()),
+            _ => None,
+        })
+    }
+
+    fn value(&mut self, ev: &mut Evaluator, v: &Value, depth: usize) -> EvalResult<()> {
+        let Some(v) = self.resolve(ev, v)? else {
+            self.empty(depth, "unevaluated", &Vec::new());
+            return Ok(());
+        };
+        let one = |k: &'static str, v: String| vec![(k, v)];
+        match &v {
+            Value::Null => self.empty(depth, "null", &Vec::new()),
+            Value::Bool(b) => self.empty(depth, "bool", &one("value", b.to_string())),
+            Value::Int(i) => self.empty(depth, "int", &one("value", i.to_string())),
+            Value::Float(f) => self.empty(depth, "float", &one("value", format_float(*f))),
+            Value::String(s) => {
+                merge_context(&mut self.context, s);
+                self.empty(depth, "string", &one("value", s.s.clone()))
+            }
+            Value::Path(p) => self.empty(depth, "path", &one("value", p.to_string())),
+            Value::Attrs(set) if ev.is_derivation(set)? => {
+                let mut attrs = Vec::new();
+                let drv_path = self.drv_attr(ev, set, "drvPath")?;
+                if let Some(p) = &drv_path {
+                    attrs.push(("drvPath", p.clone()));
+                }
+                if let Some(p) = self.drv_attr(ev, set, "outPath")? {
+                    attrs.push(("outPath", p));
+                }
+                self.open(depth, "derivation", &attrs);
+                match drv_path {
+                    Some(p) if !p.is_empty() && self.drvs_seen.insert(p.clone()) => self.attrs(ev, set, depth + 1)?,
+                    _ => self.empty(depth + 1, "repeated", &Vec::new()),
+                }
+                self.close(depth, "derivation");
+            }
+            Value::Attrs(set) => {
+                self.open(depth, "attrs", &Vec::new());
+                self.attrs(ev, set, depth + 1)?;
+                self.close(depth, "attrs");
+            }
+            Value::List(items) => {
+                self.open(depth, "list", &Vec::new());
+                for item in items.iter() {
+                    self.value(ev, item, depth + 1)?;
+                }
+                self.close(depth, "list");
+            }
+            Value::Lambda(c) => {
+                let l = c.lambda;
+                let pos = self.position(Some(l.span));
+                self.open(depth, "function", &pos);
+                match &l.formals {
+                    None => {
+                        let name = l.arg.map(|a| a.as_str()).unwrap_or("").to_string();
+                        self.empty(depth + 1, "varpat", &one("name", name))
+                    }
+                    Some(f) => {
+                        let mut attrs = Vec::new();
+                        if f.ellipsis {
+                            attrs.push(("ellipsis", "1".to_string()));
+                        }
+                        if let Some(a) = l.arg {
+                            attrs.push(("name", a.as_str().to_string()));
+                        }
+                        self.open(depth + 1, "attrspat", &attrs);
+                        let mut names: Vec<&str> = f.entries.iter().map(|e| e.name.as_str()).collect();
+                        names.sort();
+                        for n in names {
+                            self.empty(depth + 2, "attr", &one("name", n.to_string()));
+                        }
+                        self.close(depth + 1, "attrspat");
+                    }
+                }
+                self.close(depth, "function");
+            }
+            // Nix does not serialise primops either.
+            Value::PrimOp(_) | Value::PrimOpApp(_) | Value::Thunk(_) => self.empty(depth, "unevaluated", &Vec::new()),
+        }
+        Ok(())
+    }
+}
