@@ -120,6 +120,16 @@ fn eval_one(ev: &mut Evaluator, cli: &Cli, input: &str, cwd: &str) -> EvalResult
             None,
         ));
     }
+    // `rnix-eval '<nixpkgs>'`: a search path lookup, as nix-instantiate allows.
+    let resolved;
+    let input = match input.strip_prefix('<').and_then(|r| r.strip_suffix('>')) {
+        Some(name) if !cli.expr => {
+            let entries = ev.search_path.clone();
+            resolved = ev.find_file(&entries, name, None)?;
+            resolved.as_str()
+        }
+        _ => input,
+    };
     let (origin, dir, text) = read_input(cli, input, cwd)?;
     let root = match &origin {
         Origin::Path(p) => ev.eval_file(p)?,

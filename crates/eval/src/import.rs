@@ -6,6 +6,38 @@ use crate::Evaluator;
 use rnix_eval_parser::{paths::canon_path, Origin, Span};
 use std::path::Path;
 
+/// Where Nix places its built-in Nix files (`<nix/fetchurl.nix>`).
+const COREPKGS_PREFIX: &str = "/__corepkgs__/";
+const COREPKGS_FETCHURL: &str = "/__corepkgs__/fetchurl.nix";
+
+/// `<nix/fetchurl.nix>`: a fixed-output derivation built by Nix itself
+/// (`builtin:fetchurl`); nixpkgs' bootstrap tools are fetched with it. Same attributes and
+/// defaults as Nix's own, so the `.drv` is the same.
+const FETCHURL_NIX: &str = r#"
+{ system ? ""
+, url
+, hash ? ""
+, md5 ? "", sha1 ? "", sha256 ? "", sha512 ? ""
+, outputHash ?
+    if hash != "" then hash else if sha512 != "" then sha512 else if sha1 != "" then sha1 else if md5 != "" then md5 else sha256
+, outputHashAlgo ?
+    if hash != "" then "" else if sha512 != "" then "sha512" else if sha1 != "" then "sha1" else if md5 != "" then "md5" else "sha256"
+, executable ? false
+, unpack ? false
+, name ? baseNameOf (toString url)
+}:
+derivation {
+  builder = "builtin:fetchurl";
+  inherit outputHashAlgo outputHash;
+  outputHashMode = if unpack || executable then "recursive" else "flat";
+  inherit name url executable unpack;
+  system = "builtin";
+  preferLocalBuild = true;
+  impureEnvVars = [ "http_proxy" "https_proxy" "ftp_proxy" "all_proxy" "no_proxy" ];
+  urls = [ url ];
+}
+"#;
+
 /// `prefix=path` -> (prefix, path); a bare path has an empty prefix.
 pub fn split_search_entry(entry: &str) -> (String, String) {
     match entry.split_once('=') {
@@ -20,6 +52,11 @@ impl Evaluator {
         let path = resolve_import_path(path);
         if let Some(v) = self.import_cache.get(&path) {
             return Ok(v.clone());
+        }
+        if path == COREPKGS_FETCHURL {
+            let value = self.eval_source(Origin::Path(path.clone()), "/", FETCHURL_NIX)?;
+            self.import_cache.insert(path, value.clone());
+            return Ok(value);
         }
         let (dir, text) = read_source(&path, span)?;
         let value = self.eval_source(Origin::Path(path.clone()), &dir, &text)?;
@@ -47,6 +84,10 @@ impl Evaluator {
             if Path::new(&candidate).exists() {
                 return Ok(canon_path(&candidate));
             }
+        }
+        // Nix's built-in files answer `<nix/...>` when no search path entry does.
+        if let Some(rest) = lookup.strip_prefix("nix/") {
+            return Ok(format!("{COREPKGS_PREFIX}{rest}"));
         }
         Err(EvalError::new(
             ErrorKind::Throw,
