@@ -132,9 +132,9 @@ impl Evaluator {
         };
         let result = match &state {
             ThunkState::Pending(expr, env) => self.eval(expr, env),
-            ThunkState::Apply(f, x) => {
-                let f = self.force(f)?;
-                self.call(f, x.clone(), None)
+            ThunkState::Apply(app) => {
+                let f = self.force(&app.0)?;
+                self.call(f, app.1.clone(), None)
             }
             ThunkState::Blackhole => {
                 return Err(EvalError::new(ErrorKind::Eval, "infinite recursion encountered", None))

@@ -159,12 +159,15 @@ pub struct Thunk(pub Rc<RefCell<ThunkState>>);
 pub enum ThunkState {
     /// An expression and the environment it closes over.
     Pending(&'static ast::Expr, Rc<Env>),
-    /// `f x`, built by primops such as `map` and `genList`.
-    Apply(Value, Value),
+    /// `f x`, built by primops such as `map` and `genList`. Boxed: it is the largest
+    /// state, and keeping every thunk small matters more than this extra allocation.
+    Apply(Box<(Value, Value)>),
     /// Being evaluated: forcing it again is infinite recursion.
     Blackhole,
     Done(Value),
 }
+
+const _: () = assert!(std::mem::size_of::<ThunkState>() == 24);
 
 impl Thunk {
     pub fn new(state: ThunkState) -> Thunk {
@@ -190,7 +193,7 @@ impl Value {
     }
 
     pub fn apply_thunk(f: Value, arg: Value) -> Value {
-        Value::Thunk(Thunk::new(ThunkState::Apply(f, arg)))
+        Value::Thunk(Thunk::new(ThunkState::Apply(Box::new((f, arg)))))
     }
 
     /// Nix's type names in messages ("an integer", "a set", ...), for a forced value.
