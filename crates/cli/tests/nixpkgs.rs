@@ -1,21 +1,39 @@
-//! With `RNIX_NIXPKGS` pointing at a nixpkgs checkout: instantiate `hello` with Nix (which
-//! writes its `.drv` closure to the store) and with `rnix-eval --read-only`, and compare
-//! every `.drv` in the closure byte for byte. Skipped, with a message, when
-//! `RNIX_NIXPKGS` is unset or Nix is not installed.
+//! With `RNIX_NIXPKGS` pointing at a nixpkgs checkout: instantiate nixpkgs' `hello` and a
+//! small NixOS system with Nix (which writes the `.drv` closure to the store) and with
+//! `rnix-eval --read-only`, and compare every `.drv` in the closure byte for byte.
+//! Skipped, with a message, when `RNIX_NIXPKGS` is unset or Nix is not installed.
 
 use std::path::Path;
 use std::process::Command;
 
 #[test]
 fn hello_closure_matches_nix() {
+    compare_closure("hello", &["-E", "import <nixpkgs> {}", "-A", "hello"]);
+}
+
+/// A NixOS system with a boot loader, a root file system and one service.
+const NIXOS_SYSTEM: &str = r#"(import <nixpkgs/nixos> {
+  configuration = { ... }: {
+    boot.loader.grub.device = "/dev/sda";
+    fileSystems."/" = { device = "/dev/sda1"; fsType = "ext4"; };
+    services.openssh.enable = true;
+  };
+}).system"#;
+
+#[test]
+fn nixos_system_closure_matches_nix() {
+    compare_closure("nixos system", &["-E", NIXOS_SYSTEM]);
+}
+
+fn compare_closure(what: &str, args: &[&str]) {
     let Some(nixpkgs) = std::env::var_os("RNIX_NIXPKGS") else {
-        eprintln!("skipped: set RNIX_NIXPKGS to a nixpkgs checkout to compare hello's .drv closure with Nix");
+        eprintln!("skipped: set RNIX_NIXPKGS to a nixpkgs checkout to compare the {what} .drv closure with Nix");
         return;
     };
     let nix_path = format!("nixpkgs={}", Path::new(&nixpkgs).display());
     let nix = Command::new("nix-instantiate")
         .env("NIX_PATH", &nix_path)
-        .args(["-E", "import <nixpkgs> {}", "-A", "hello"])
+        .args(args)
         .output();
     let nix = match nix {
         Ok(out) if out.status.success() => out,
@@ -25,13 +43,14 @@ fn hello_closure_matches_nix() {
             return;
         }
     };
-    let scratch = std::env::temp_dir().join(format!("rnix-nixpkgs-hello-{}", std::process::id()));
+    let tag = what.replace(' ', "-");
+    let scratch = std::env::temp_dir().join(format!("rnix-nixpkgs-{tag}-{}", std::process::id()));
     let ours = Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
         .env("NIX_PATH", &nix_path)
         .arg("--read-only")
         .arg("--write-drvs-to")
         .arg(&scratch)
-        .args(["-E", "import <nixpkgs> {}", "-A", "hello"])
+        .args(args)
         .output()
         .expect("run rnix-eval");
     assert!(
