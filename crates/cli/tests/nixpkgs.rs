@@ -83,7 +83,7 @@ fn compare_closure(what: &str, args: &[&str]) {
     }
     let _ = std::fs::remove_dir_all(&scratch);
     eprintln!(
-        "hello: {} .drv files in the closure, {} differ",
+        "{what}: {} .drv files in the closure, {} differ",
         drvs.len(),
         differing.len()
     );
