@@ -37,6 +37,15 @@ pub struct StoredSource {
     pub excluded: Vec<PathBuf>,
 }
 
+/// Where store objects go as soon as evaluation makes them (a nix-daemon, say). Each
+/// method gets the computed path and must make it valid (or fail with a message); it is
+/// called once per path, inputs before the objects that refer to them.
+pub trait StoreSink {
+    fn write_source(&mut self, path: &str, source: &StoredSource) -> StoreResult<()>;
+    fn write_text(&mut self, path: &str, text: &StoredText) -> StoreResult<()>;
+    fn write_drv(&mut self, path: &str, drv: &StoredDrv) -> StoreResult<()>;
+}
+
 #[derive(Default)]
 pub struct StoreState {
     pub dir: String,
@@ -48,6 +57,8 @@ pub struct StoreState {
     modulo_hashes: FxHashMap<String, Hash>,
     /// Local path -> store path of plain path copies (Nix's `srcToStore`).
     pub copied_paths: FxHashMap<String, String>,
+    /// Writes what is computed through to a store; `None` computes only (`--read-only`).
+    pub sink: Option<Box<dyn StoreSink>>,
 }
 
 /// Errors from the store model, as text for `EvalError`s.
@@ -103,11 +114,17 @@ impl StoreState {
         // Nix memoises the unmasked hash right away ("required in read-only mode").
         let h = self.modulo_hash(&drv, false)?;
         self.modulo_hashes.insert(path.clone(), h);
-        self.derivations.entry(path.clone()).or_insert(StoredDrv {
-            name: drv_name,
-            drv,
-            aterm,
-        });
+        if !self.derivations.contains_key(&path) {
+            let stored = StoredDrv {
+                name: drv_name,
+                drv,
+                aterm,
+            };
+            if let Some(sink) = &mut self.sink {
+                sink.write_drv(&path, &stored)?;
+            }
+            self.derivations.insert(path.clone(), stored);
+        }
         Ok(path)
     }
 
@@ -115,12 +132,29 @@ impl StoreState {
         let content_hash = Hash::digest(HashAlgo::Sha256, contents.as_bytes());
         let path = store_path::make_text_path(&self.dir, name, &content_hash, references.iter().map(String::as_str));
         check_path_name(&self.dir, &path)?;
-        self.texts.entry(path.clone()).or_insert(StoredText {
-            name: name.to_string(),
-            contents: contents.to_string(),
-            references,
-        });
+        if !self.texts.contains_key(&path) {
+            let text = StoredText {
+                name: name.to_string(),
+                contents: contents.to_string(),
+                references,
+            };
+            if let Some(sink) = &mut self.sink {
+                sink.write_text(&path, &text)?;
+            }
+            self.texts.insert(path.clone(), text);
+        }
         Ok(path)
+    }
+
+    /// Record a source copied into the store (once per store path).
+    pub fn add_source(&mut self, path: &str, source: StoredSource) -> StoreResult<()> {
+        if !self.sources.contains_key(path) {
+            if let Some(sink) = &mut self.sink {
+                sink.write_source(path, &source)?;
+            }
+            self.sources.insert(path.to_string(), source);
+        }
+        Ok(())
     }
 
     /// The store paths a path refers to, for the closure of `=drv` contexts

@@ -144,12 +144,13 @@ fn add_path(
                 );
             }
         }
-        ev.store.sources.entry(store_path.clone()).or_insert(StoredSource {
+        let source = StoredSource {
             name: name.to_string(),
             local_path: path.to_string(),
             recursive,
             excluded,
-        });
+        };
+        ev.store.add_source(&store_path, source).map_err(|m| fail(span, m))?;
         Ok(string_with_context(&store_path, store_path.clone()))
     })();
     result.map_err(|mut e| {
@@ -238,12 +239,13 @@ impl Evaluator {
         }
         let name = base_name(path).to_string();
         let (store_path, _) = compute_source_path(self, span, &name, path, None, true)?;
-        self.store.sources.entry(store_path.clone()).or_insert(StoredSource {
+        let source = StoredSource {
             name,
             local_path: path.to_string(),
             recursive: true,
             excluded: Vec::new(),
-        });
+        };
+        self.store.add_source(&store_path, source).map_err(|m| fail(span, m))?;
         self.store.copied_paths.insert(path.to_string(), store_path.clone());
         Ok(store_path)
     }
