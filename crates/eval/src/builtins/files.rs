@@ -151,6 +151,8 @@ fn scoped_import(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRes
         rnix_eval_parser::parse_and_lower_scoped(Origin::Path(path.clone()), dir, &text, &ev.global_names, &names)?;
     let expr: &'static _ = Box::leak(Box::new(expr));
     let env = Env::new(None, names.len());
-    env.slots.borrow_mut().extend(scope.entries.iter().map(|e| e.value.clone()));
+    env.slots
+        .borrow_mut()
+        .extend(scope.entries.iter().map(|e| e.value.clone()));
     ev.eval(expr, &env)
 }

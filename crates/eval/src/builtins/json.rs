@@ -457,7 +457,9 @@ pub(crate) fn parse(text: &str) -> Result<Value, String> {
                             break;
                         }
                         Tok::EndArray => {
-                            let Some(Frame::List(items)) = stack.pop() else { unreachable!() };
+                            let Some(Frame::List(items)) = stack.pop() else {
+                                unreachable!()
+                            };
                             value = Value::list(items);
                         }
                         _ => return Err(lx.syntax_error(tok, Tok::EndArray, "array")),
@@ -474,7 +476,9 @@ pub(crate) fn parse(text: &str) -> Result<Value, String> {
                             break;
                         }
                         Tok::EndObject => {
-                            let Some(Frame::Object(entries, _)) = stack.pop() else { unreachable!() };
+                            let Some(Frame::Object(entries, _)) = stack.pop() else {
+                                unreachable!()
+                            };
                             value = finish_object(entries);
                         }
                         _ => return Err(lx.syntax_error(tok, Tok::EndObject, "object")),
@@ -508,9 +512,16 @@ mod tests {
 
     #[test]
     fn errors_read_like_nlohmann() {
-        assert!(err("[1] x").ends_with("column 5: syntax error while parsing value - invalid literal; last read: '1] x'; expected end of input"));
+        assert!(err("[1] x").ends_with(
+            "column 5: syntax error while parsing value - invalid literal; last read: '1] x'; expected end of input"
+        ));
         assert!(err("tru").contains("column 4: syntax error while parsing value - invalid literal; last read: 'tru'"));
-        assert!(err("{\"a\" 1}").contains("column 6: syntax error while parsing object separator - unexpected number literal; expected ':'"));
-        assert_eq!(err("1e400"), "[json.exception.out_of_range.406] number overflow parsing '1e400'");
+        assert!(err("{\"a\" 1}").contains(
+            "column 6: syntax error while parsing object separator - unexpected number literal; expected ':'"
+        ));
+        assert_eq!(
+            err("1e400"),
+            "[json.exception.out_of_range.406] number overflow parsing '1e400'"
+        );
     }
 }

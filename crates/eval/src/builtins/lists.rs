@@ -37,15 +37,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
             None => bail!(s, "list index {n} is out of bounds"),
         }
     }),
-    prim!("elem", 2, |ev, a, s| {
-        let l = ev.expect_list(&a[1], s)?;
-        for item in l.iter() {
-            if ev.eq_values(&a[0], item, true)? {
-                return Ok(Value::Bool(true));
-            }
-        }
-        Ok(Value::Bool(false))
-    }),
+    prim!("elem", 2, elem),
     prim!("concatLists", 1, concat_lists),
     prim!("concatMap", 2, concat_map),
     prim!("all", 2, |ev, a, s| any_all(ev, a, s, false)),
@@ -100,8 +92,43 @@ fn gen_list(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Valu
     }
     // The function is only called (and checked) when an element is forced.
     Ok(Value::list(
-        (0..n).map(|i| Value::apply_thunk(a[0].clone(), Value::Int(i))).collect(),
+        (0..n)
+            .map(|i| Value::apply_thunk(a[0].clone(), Value::Int(i)))
+            .collect(),
     ))
+}
+
+/// `elem` is hot in nixpkgs (membership in lists of names): evaluated strings and
+/// integers are compared in place, without cloning them out of their cells.
+fn elem(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
+    let l = ev.expect_list(&a[1], s)?;
+    let needle = ev.force(&a[0])?;
+    for item in l.iter() {
+        let quick = match item {
+            Value::Thunk(t) => match &*t.0.borrow() {
+                crate::value::ThunkState::Done(v) => scalar_eq(&needle, v),
+                _ => None,
+            },
+            v => scalar_eq(&needle, v),
+        };
+        let equal = match quick {
+            Some(eq) => eq,
+            None => ev.eq_values(&a[0], item, true)?,
+        };
+        if equal {
+            return Ok(Value::Bool(true));
+        }
+    }
+    Ok(Value::Bool(false))
+}
+
+/// `==` on two strings or two integers; `None` for anything else.
+fn scalar_eq(x: &Value, y: &Value) -> Option<bool> {
+    match (x, y) {
+        (Value::String(p), Value::String(q)) => Some(p.s == q.s),
+        (Value::Int(p), Value::Int(q)) => Some(p == q),
+        _ => None,
+    }
 }
 
 fn concat_lists(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
