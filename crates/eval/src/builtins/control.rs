@@ -248,7 +248,7 @@ fn find_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
             None => String::new(),
         };
         let Some(path) = set.get(ev.sym.path).cloned() else {
-            bail!(span, "attribute 'path' missing");
+            bail!(span, "attribute 'path' missing for call to 'findFile'");
         };
         let path = ev.coerce_to_string(&path, span, false, false)?.s.clone();
         entries.push((prefix, path));

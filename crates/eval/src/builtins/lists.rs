@@ -37,15 +37,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
             None => bail!(s, "list index {n} is out of bounds"),
         }
     }),
-    prim!("elem", 2, |ev, a, s| {
-        let l = ev.expect_list(&a[1], s)?;
-        for item in l.iter() {
-            if ev.eq_values(&a[0], item, true)? {
-                return Ok(Value::Bool(true));
-            }
-        }
-        Ok(Value::Bool(false))
-    }),
+    prim!("elem", 2, elem),
     prim!("concatLists", 1, concat_lists),
     prim!("concatMap", 2, concat_map),
     prim!("all", 2, |ev, a, s| any_all(ev, a, s, false)),
@@ -98,10 +90,45 @@ fn gen_list(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Valu
     if n < 0 {
         bail!(s, "cannot create list of size {n}");
     }
-    let f = ev.expect_function(&a[0], s)?;
+    // The function is only called (and checked) when an element is forced.
     Ok(Value::list(
-        (0..n).map(|i| Value::apply_thunk(f.clone(), Value::Int(i))).collect(),
+        (0..n)
+            .map(|i| Value::apply_thunk(a[0].clone(), Value::Int(i)))
+            .collect(),
     ))
+}
+
+/// `elem` is hot in nixpkgs (membership in lists of names): evaluated strings and
+/// integers are compared in place, without cloning them out of their cells.
+fn elem(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
+    let l = ev.expect_list(&a[1], s)?;
+    let needle = ev.force(&a[0])?;
+    for item in l.iter() {
+        let quick = match item {
+            Value::Thunk(t) => match &*t.0.borrow() {
+                crate::value::ThunkState::Done(v) => scalar_eq(&needle, v),
+                _ => None,
+            },
+            v => scalar_eq(&needle, v),
+        };
+        let equal = match quick {
+            Some(eq) => eq,
+            None => ev.eq_values(&a[0], item, true)?,
+        };
+        if equal {
+            return Ok(Value::Bool(true));
+        }
+    }
+    Ok(Value::Bool(false))
+}
+
+/// `==` on two strings or two integers; `None` for anything else.
+fn scalar_eq(x: &Value, y: &Value) -> Option<bool> {
+    match (x, y) {
+        (Value::String(p), Value::String(q)) => Some(p.s == q.s),
+        (Value::Int(p), Value::Int(q)) => Some(p == q),
+        _ => None,
+    }
 }
 
 fn concat_lists(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
@@ -165,13 +192,15 @@ fn partition(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Val
 fn generic_closure(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
     let args = ev.expect_attrs(&a[0], s)?;
     let Some(start) = args.get(ev.sym.start_set).cloned() else {
-        bail!(s, "attribute 'startSet' required");
+        bail!(s, "attribute 'startSet' missing for call to 'genericClosure'");
     };
-    let Some(op) = args.get(ev.sym.operator).cloned() else {
-        bail!(s, "attribute 'operator' required");
-    };
-    let op = ev.expect_function(&op, s)?;
+    // Nix's order: the start set is forced before the operator is looked up; the
+    // operator is forced but only checked to be a function when called.
     let mut work: std::collections::VecDeque<Value> = ev.expect_list(&start, s)?.iter().cloned().collect();
+    let Some(op) = args.get(ev.sym.operator).cloned() else {
+        bail!(s, "attribute 'operator' missing for call to 'genericClosure'");
+    };
+    let op = ev.force(&op)?;
     // Keys seen so far, kept sorted with Nix's `<` (keys are compared, not hashed).
     let mut seen: Vec<Value> = Vec::new();
     let mut result = Vec::new();
@@ -187,9 +216,11 @@ fn generic_closure(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResu
         let mut found = false;
         while lo < hi {
             let mid = (lo + hi) / 2;
-            match ev.compare(&seen[mid], &key, s)? {
-                Ordering::Less => lo = mid + 1,
-                Ordering::Greater => hi = mid,
+            // New key first, as `std::set::insert` compares in Nix (this decides
+            // which message a key of another type gets).
+            match ev.compare(&key, &seen[mid], s)? {
+                Ordering::Greater => lo = mid + 1,
+                Ordering::Less => hi = mid,
                 Ordering::Equal => {
                     found = true;
                     break;

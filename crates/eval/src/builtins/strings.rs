@@ -104,7 +104,11 @@ fn replace_strings(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResu
     for p in from.iter() {
         patterns.push(ev.expect_string(p, s)?);
     }
-    let mut replacements: Vec<Option<Rc<NixString>>> = vec![None; to.len()];
+    // Nix 2.8 forces every replacement up front, used or not.
+    let mut replacements: Vec<Option<Rc<NixString>>> = Vec::with_capacity(to.len());
+    for t in to.iter() {
+        replacements.push(Some(ev.expect_string(t, s)?));
+    }
     let input = subject.s.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(input.len());
     let mut context = subject.context.clone();

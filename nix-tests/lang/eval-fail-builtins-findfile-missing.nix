@@ -1,0 +1,1 @@
+builtins.findFile [ { prefix = "x"; path = "/does/not/exist"; } ] "x/y"

@@ -1,0 +1,1 @@
+builtins.fromJSON "\"\\ud83d\""

@@ -1,0 +1,1 @@
+builtins.fromTOML "[t]\nx = [ 1, { d = 07:32:00 } ]"

@@ -1,0 +1,1 @@
+builtins.genericClosure { startSet = [ ]; operator = throw "operator is forced first"; }

@@ -1,0 +1,1 @@
+builtins.isAttrs (throw "forced")

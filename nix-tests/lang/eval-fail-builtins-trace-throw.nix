@@ -1,0 +1,1 @@
+builtins.trace (throw "trace arg") 1

@@ -1,0 +1,1 @@
+builtins.tryEval { a = builtins.deepSeq (abort "deep abort") 1; }.a

@@ -1,0 +1,1 @@
+[ (builtins.addErrorContext "ctx" 42) (builtins.addErrorContext (throw "unused") "ok") ]

@@ -1,0 +1,1 @@
+[ (builtins.attrValues { z = 1; a = "x"; "A" = [ ]; }) (builtins.attrValues { }) ]

@@ -1,0 +1,1 @@
+[ (builtins.isAttrs { }) (builtins.isAttrs [ ]) (builtins.isAttrs null) ]

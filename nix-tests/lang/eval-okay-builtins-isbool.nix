@@ -1,0 +1,1 @@
+[ (builtins.isBool true) (builtins.isBool 0) (builtins.isBool null) ]

@@ -1,0 +1,1 @@
+[ (builtins.isList [ ]) (builtins.isList { }) ]

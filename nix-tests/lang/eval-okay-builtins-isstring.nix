@@ -1,0 +1,1 @@
+[ (builtins.isString "") (builtins.isString ./.) (builtins.isString 1) ]

@@ -1,0 +1,1 @@
+[ (builtins.genericClosure { startSet = [ ]; operator = 1; }) (builtins.genList 1 0) ]

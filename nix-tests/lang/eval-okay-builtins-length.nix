@@ -1,0 +1,1 @@
+[ (builtins.length [ ]) (builtins.length [ (throw "lazy") 2 ]) ]

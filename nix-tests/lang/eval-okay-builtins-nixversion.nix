@@ -1,0 +1,1 @@
+[ (builtins.typeOf builtins.nixVersion) (builtins.compareVersions builtins.nixVersion "2.0" > 0) ]
