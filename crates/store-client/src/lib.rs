@@ -10,15 +10,20 @@
 //!   the NAR hash that `source` paths and `nix-hash` use.
 //! - [`derivation`]: the .drv ATerm printer and parser, `hashDerivationModulo`, and the
 //!   derivation's own path and its input-addressed output paths.
+//! - [`daemon`]: a client for the nix-daemon's worker protocol (Nix 2.3 to the newest).
+//! - [`store`]: the [`Store`] the evaluator writes through: [`DaemonStore`] or
+//!   [`ReadOnlyStore`] (which only computes paths).
 //!
 //! Everything is checked against values printed by a real Nix 2.8 (each test says which
 //! command), and tests/data holds .drv files Nix wrote (tests/data/regen.sh remakes them).
 //! Unix only: NAR serialisation needs file modes and byte file names.
 
+pub mod daemon;
 pub mod derivation;
 pub mod hash;
 pub mod nar;
 pub mod nix32;
+pub mod store;
 pub mod store_path;
 
 pub use derivation::{
@@ -26,6 +31,7 @@ pub use derivation::{
 };
 pub use hash::{Hash, HashAlgo, HashError, Hasher};
 pub use nar::{accept_all, dump_path, dump_path_filtered, dump_to_vec, hash_path, FileKind, NarError, NarIoError};
+pub use store::{open_store, DaemonStore, ReadOnlyStore, Store};
 pub use store_path::{
     check_name, check_store_path_name, compress_hash, is_store_path, make_fixed_output_path, make_output_path,
     make_store_path, make_text_path, output_path_name, parse_store_path, validate_name, FileIngestionMethod,

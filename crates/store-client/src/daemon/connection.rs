@@ -67,6 +67,8 @@ pub struct Connection {
 pub(crate) enum OpError {
     Io(io::Error),
     Daemon(DaemonError),
+    /// A daemon error after which the daemon hangs up.
+    DaemonFatal(DaemonError),
     Store(StoreError),
 }
 
@@ -201,7 +203,12 @@ impl Connection {
                 s.max_build_jobs,
                 s.max_silent_time,
                 1, // obsolete useBuildHook
-                if s.verbose_build { Verbosity::Error } else { Verbosity::Vomit }.to_u64(),
+                if s.verbose_build {
+                    Verbosity::Error
+                } else {
+                    Verbosity::Vomit
+                }
+                .to_u64(),
                 0, // obsolete logType
                 0, // obsolete printBuildTrace
                 s.build_cores,
@@ -241,7 +248,8 @@ impl Connection {
         self.trusted
     }
 
-    /// Protocol features both sides agreed on (protocol >= 1.38; we ask for none).
+    /// The protocol features the daemon offered (protocol >= 1.38); this client asks for
+    /// none, so none is in use.
     pub fn daemon_features(&self) -> &BTreeSet<String> {
         &self.daemon_features
     }
@@ -266,23 +274,30 @@ impl Connection {
         if let Some(cause) = &self.broken {
             return Err(StoreError::Broken { cause: cause.clone() });
         }
-        let timeout = if timed { self.timeout.filter(|t| !t.is_zero()) } else { None };
+        let timeout = if timed {
+            self.timeout.filter(|t| !t.is_zero())
+        } else {
+            None
+        };
         if let Err(source) = self.reader.get_ref().set_read_timeout(timeout) {
             return Err(StoreError::Io {
                 during: during.to_string(),
                 source,
             });
         }
-        let secs = timeout.map_or(0, |t| t.as_secs());
         let err = match f(self) {
             Ok(v) => return Ok(v),
-            Err(OpError::Io(e)) => StoreError::from_io(during, e, secs),
+            Err(OpError::Io(e)) => StoreError::from_io(during, e, timeout),
             Err(OpError::Daemon(e)) => {
                 // A daemon that fails before it starts an operation's work sends the error
                 // twice and hangs up; anything already waiting means we are out of step.
                 if !self.reader.buffer().is_empty() {
                     self.broken = Some(format!("{e} (and the nix-daemon then sent more than expected)"));
                 }
+                return Err(StoreError::Daemon(e));
+            }
+            Err(OpError::DaemonFatal(e)) => {
+                self.broken = Some(format!("{e} (after which the nix-daemon hangs up)"));
                 return Err(StoreError::Daemon(e));
             }
             Err(OpError::Store(e)) => e,
@@ -313,6 +328,8 @@ impl Connection {
         self.reader.get_ref().set_read_timeout(None)?;
         let version = self.version;
         let done = AtomicBool::new(false);
+        let sent = AtomicBool::new(false);
+        let hung_up = AtomicBool::new(false);
         let Connection {
             reader, writer, logger, ..
         } = self;
@@ -320,9 +337,16 @@ impl Connection {
             let reader_thread = s.spawn(|| {
                 let r = process_stderr(reader, logger, version);
                 done.store(true, Ordering::SeqCst);
+                if r.is_err() && !sent.load(Ordering::SeqCst) {
+                    // The daemon gave up before it had everything: a write blocked on a
+                    // daemon that no longer reads must fail rather than hang.
+                    hung_up.store(true, Ordering::SeqCst);
+                    let _ = reader.get_ref().shutdown(Shutdown::Write);
+                }
                 r
             });
             let written = write_payload(writer, framed, &done, payload);
+            sent.store(true, Ordering::SeqCst);
             if written.is_err() {
                 // Whatever follows a partial payload is meaningless: hang up, which also
                 // wakes the reader thread.
@@ -333,6 +357,9 @@ impl Connection {
                 .unwrap_or_else(|_| Err(OpError::Io(io::Error::other("the log reader thread panicked"))));
             (written, answered)
         });
+        if hung_up.load(Ordering::SeqCst) {
+            self.broken = Some("the nix-daemon answered before it had all the data".into());
+        }
         match (written, answered) {
             (Ok(()), answered) => answered,
             (Err(NarIoError::Write(_)), Err(OpError::Daemon(e))) => {
@@ -344,7 +371,11 @@ impl Connection {
             )))),
             (Err(NarIoError::Write(e)), Err(OpError::Io(re))) => {
                 // Prefer the reader's view (usually: the daemon hung up).
-                Err(OpError::Io(if re.kind() == io::ErrorKind::UnexpectedEof { re } else { e }))
+                Err(OpError::Io(if re.kind() == io::ErrorKind::UnexpectedEof {
+                    re
+                } else {
+                    e
+                }))
             }
             (Err(NarIoError::Write(_)), Err(other)) => Err(other),
             (Err(local), _) => Err(OpError::Store(StoreError::Source(local))),
@@ -387,7 +418,7 @@ fn read_fields<R: Read + ?Sized>(r: &mut R) -> io::Result<Vec<Field>> {
 }
 
 /// Reads an error in the form of protocol >= 1.26.
-fn read_error<R: Read + ?Sized>(r: &mut R) -> io::Result<DaemonError> {
+fn read_error_26<R: Read + ?Sized>(r: &mut R) -> io::Result<DaemonError> {
     let kind = read_string(r)?;
     if kind != "Error" {
         return Err(invalid_data(format!("unknown error type '{kind}' from the nix-daemon")));
@@ -417,6 +448,21 @@ fn read_error<R: Read + ?Sized>(r: &mut R) -> io::Result<DaemonError> {
     })
 }
 
+/// Reads the error that follows `STDERR_ERROR`, in the form of the protocol version.
+pub(crate) fn read_error<R: Read + ?Sized>(r: &mut R, version: ProtocolVersion) -> io::Result<DaemonError> {
+    if version.at_least(26) {
+        return read_error_26(r);
+    }
+    let raw_message = read_string(r)?;
+    let status = read_u64(r)?;
+    Ok(DaemonError {
+        raw_message,
+        level: Verbosity::Error,
+        status: Some(status),
+        traces: Vec::new(),
+    })
+}
+
 /// Processes the stderr channel until `STDERR_LAST` (`Ok`) or `STDERR_ERROR`
 /// (`OpError::Daemon`), handing everything else to `logger`.
 pub(crate) fn process_stderr<R: Read + ?Sized>(
@@ -427,21 +473,7 @@ pub(crate) fn process_stderr<R: Read + ?Sized>(
     loop {
         let event = match read_u64(r)? {
             stderr::LAST => return Ok(()),
-            stderr::ERROR => {
-                let e = if version.at_least(26) {
-                    read_error(r)?
-                } else {
-                    let raw_message = read_string(r)?;
-                    let status = read_u64(r)?;
-                    DaemonError {
-                        raw_message,
-                        level: Verbosity::Error,
-                        status: Some(status),
-                        traces: Vec::new(),
-                    }
-                };
-                return Err(OpError::Daemon(e));
-            }
+            stderr::ERROR => return Err(OpError::Daemon(read_error(r, version)?)),
             stderr::NEXT => {
                 let mut s = read_string(r)?;
                 while s.ends_with('\n') {
@@ -464,10 +496,16 @@ pub(crate) fn process_stderr<R: Read + ?Sized>(
                 fields: read_fields(r)?,
             },
             stderr::READ => {
-                return Err(invalid_data("the nix-daemon asked for data (STDERR_READ), which no operation of this client provides").into())
+                return Err(invalid_data(
+                    "the nix-daemon asked for data (STDERR_READ), which no operation of this client provides",
+                )
+                .into())
             }
             stderr::WRITE => {
-                return Err(invalid_data("the nix-daemon sent data (STDERR_WRITE), which no operation of this client expects").into())
+                return Err(invalid_data(
+                    "the nix-daemon sent data (STDERR_WRITE), which no operation of this client expects",
+                )
+                .into())
             }
             other => return Err(invalid_data(format!("unknown message type {other:#x} from the nix-daemon")).into()),
         };

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::io;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use super::log::{strip_ansi, Verbosity};
 use super::types::BuildStatus;
@@ -23,9 +24,27 @@ pub struct DaemonError {
 }
 
 impl DaemonError {
-    /// The message without ANSI escapes.
+    /// The message without ANSI escapes (and without the `error: ` that daemons before
+    /// protocol 1.26 put in front of it).
     pub fn message(&self) -> String {
-        strip_ansi(&self.raw_message)
+        let plain = strip_ansi(&self.raw_message);
+        match plain.strip_prefix("error: ") {
+            // Old daemons send the error as Nix prints it: continuation lines are indented
+            // to align with the text after the prefix.
+            Some(rest) if self.status.is_some() => rest
+                .split('\n')
+                .enumerate()
+                .map(|(i, line)| {
+                    if i == 0 {
+                        line
+                    } else {
+                        line.strip_prefix("       ").unwrap_or(line)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            _ => plain,
+        }
     }
 }
 
@@ -45,7 +64,7 @@ pub enum StoreError {
     /// The daemon closed the connection (or died) in the middle of `during`.
     Closed { during: String },
     /// The daemon did not answer within the timeout while `during`.
-    Timeout { during: String, seconds: u64 },
+    Timeout { during: String, timeout: Duration },
     /// Another I/O failure on the connection.
     Io { during: String, source: io::Error },
     /// The daemon sent something this client cannot make sense of.
@@ -74,11 +93,16 @@ impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StoreError::Connect { socket, source } => {
-                write!(f, "cannot connect to the nix-daemon at '{}': {source}", socket.display())
+                write!(
+                    f,
+                    "cannot connect to the nix-daemon at '{}': {source}",
+                    socket.display()
+                )
             }
             StoreError::Closed { during } => write!(f, "the nix-daemon closed the connection while {during}"),
-            StoreError::Timeout { during, seconds } => {
-                write!(f, "the nix-daemon did not answer for {seconds} seconds while {during}")
+            StoreError::Timeout { during, timeout } => {
+                let secs = timeout.as_secs_f64();
+                write!(f, "the nix-daemon did not answer for {secs} seconds while {during}")
             }
             StoreError::Io { during, source } => {
                 write!(f, "talking to the nix-daemon failed while {during}: {source}")
@@ -89,7 +113,10 @@ impl fmt::Display for StoreError {
             StoreError::Daemon(e) => e.fmt(f),
             StoreError::BuildFailed { message, .. } => f.write_str(&strip_ansi(message)),
             StoreError::Broken { cause } => {
-                write!(f, "the connection to the nix-daemon is unusable after an earlier error: {cause}")
+                write!(
+                    f,
+                    "the connection to the nix-daemon is unusable after an earlier error: {cause}"
+                )
             }
             StoreError::Unsupported(m) | StoreError::Invalid(m) | StoreError::ReadOnly(m) => f.write_str(m),
             StoreError::Source(e) => e.fmt(f),
@@ -110,7 +137,7 @@ impl std::error::Error for StoreError {
 
 impl StoreError {
     /// Classifies an I/O error on the daemon connection while `during`.
-    pub(crate) fn from_io(during: &str, e: io::Error, timeout_secs: u64) -> StoreError {
+    pub(crate) fn from_io(during: &str, e: io::Error, timeout: Option<Duration>) -> StoreError {
         use io::ErrorKind::*;
         let during = during.to_string();
         match e.kind() {
@@ -119,7 +146,7 @@ impl StoreError {
             }
             WouldBlock | TimedOut => StoreError::Timeout {
                 during,
-                seconds: timeout_secs,
+                timeout: timeout.unwrap_or_default(),
             },
             InvalidData => StoreError::Protocol {
                 during,

@@ -19,6 +19,9 @@ const CHUNK: usize = 64 * 1024;
 pub enum CopyNarError {
     Read(io::Error),
     Write(io::Error),
+    /// Where a length was due came `STDERR_ERROR`: the daemon failed while dumping (it had
+    /// already ended the stderr channel) and its error follows.
+    DaemonError,
 }
 
 struct Tee<'a, R: Read + ?Sized, W: Write + ?Sized> {
@@ -41,8 +44,16 @@ impl<R: Read + ?Sized, W: Write + ?Sized> Tee<'_, R, W> {
         Ok(u64::from_le_bytes(b))
     }
 
+    /// A length, which may instead be the daemon's error marker.
+    fn len(&mut self) -> Result<u64, CopyNarError> {
+        match self.u64()? {
+            super::stderr::ERROR => Err(CopyNarError::DaemonError),
+            n => Ok(n),
+        }
+    }
+
     fn token(&mut self) -> Result<Vec<u8>, CopyNarError> {
-        let len = self.u64()?;
+        let len = self.len()?;
         if len > MAX_TOKEN {
             return Err(CopyNarError::Read(invalid_data(format!(
                 "NAR from the nix-daemon has a {len}-byte token"
@@ -69,7 +80,7 @@ impl<R: Read + ?Sized, W: Write + ?Sized> Tee<'_, R, W> {
     }
 
     fn contents(&mut self) -> Result<(), CopyNarError> {
-        let len = self.u64()?;
+        let len = self.len()?;
         let mut buf = vec![0u8; CHUNK.min(len as usize).max(8)];
         let mut left = len;
         while left > 0 {
@@ -88,7 +99,9 @@ impl<R: Read + ?Sized, W: Write + ?Sized> Tee<'_, R, W> {
 
     fn node(&mut self, depth: usize) -> Result<(), CopyNarError> {
         if depth > MAX_DEPTH {
-            return Err(CopyNarError::Read(invalid_data("NAR from the nix-daemon is nested too deeply")));
+            return Err(CopyNarError::Read(invalid_data(
+                "NAR from the nix-daemon is nested too deeply",
+            )));
         }
         self.expect("(")?;
         self.expect("type")?;
@@ -216,7 +229,10 @@ mod tests {
             other => panic!("{other:?}"),
         }
         // Garbage.
-        match copy_nar(&mut Cursor::new(b"\x05\0\0\0\0\0\0\0hello\0\0\0".to_vec()), &mut Vec::new()) {
+        match copy_nar(
+            &mut Cursor::new(b"\x05\0\0\0\0\0\0\0hello\0\0\0".to_vec()),
+            &mut Vec::new(),
+        ) {
             Err(CopyNarError::Read(e)) => assert_eq!(e.kind(), io::ErrorKind::InvalidData),
             other => panic!("{other:?}"),
         }

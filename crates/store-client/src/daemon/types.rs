@@ -194,7 +194,10 @@ impl BuildStatus {
     pub fn is_success(self) -> bool {
         matches!(
             self,
-            BuildStatus::Built | BuildStatus::Substituted | BuildStatus::AlreadyValid | BuildStatus::ResolvesToAlreadyValid
+            BuildStatus::Built
+                | BuildStatus::Substituted
+                | BuildStatus::AlreadyValid
+                | BuildStatus::ResolvesToAlreadyValid
         )
     }
 }

@@ -96,7 +96,7 @@ pub fn read_bytes_max<R: Read + ?Sized>(r: &mut R, max: u64) -> io::Result<Vec<u
         )));
     }
     let mut out = Vec::with_capacity(len.min(64 * 1024) as usize);
-    let got = r.by_ref().take(len).read_to_end(&mut out)?;
+    let got = Read::take(&mut *r, len).read_to_end(&mut out)?;
     if (got as u64) < len {
         return Err(io::ErrorKind::UnexpectedEof.into());
     }
@@ -165,7 +165,9 @@ fn check_store_path(store_dir: &str, p: &str) -> io::Result<()> {
     if crate::store_path::is_store_path(store_dir, p) {
         Ok(())
     } else {
-        Err(invalid_data(format!("the nix-daemon sent '{p}', which is not a store path")))
+        Err(invalid_data(format!(
+            "the nix-daemon sent '{p}', which is not a store path"
+        )))
     }
 }
 
@@ -229,7 +231,7 @@ pub fn read_framed<R: Read + ?Sized>(r: &mut R) -> io::Result<Vec<u8>> {
         if len > MAX_STRING_LEN {
             return Err(invalid_data(format!("frame of {len} bytes")));
         }
-        let got = r.by_ref().take(len).read_to_end(&mut out)?;
+        let got = Read::take(&mut *r, len).read_to_end(&mut out)?;
         if (got as u64) < len {
             return Err(io::ErrorKind::UnexpectedEof.into());
         }
@@ -257,10 +259,7 @@ mod tests {
         assert_eq!(read_string(&mut r).unwrap(), "abc");
         assert_eq!(read_string(&mut r).unwrap(), "");
         assert_eq!(read_bytes(&mut r).unwrap(), b"12345678");
-        assert_eq!(
-            read_u64(&mut r).unwrap_err().kind(),
-            io::ErrorKind::UnexpectedEof
-        );
+        assert_eq!(read_u64(&mut r).unwrap_err().kind(), io::ErrorKind::UnexpectedEof);
     }
 
     #[test]
@@ -278,22 +277,13 @@ mod tests {
     fn bad_input_is_invalid_data() {
         // Non-zero padding.
         let mut r = Cursor::new(b"\x01\0\0\0\0\0\0\0a\0\0\x01\0\0\0\0".to_vec());
-        assert_eq!(
-            read_string(&mut r).unwrap_err().kind(),
-            io::ErrorKind::InvalidData
-        );
+        assert_eq!(read_string(&mut r).unwrap_err().kind(), io::ErrorKind::InvalidData);
         // An absurd length.
         let mut r = Cursor::new(u64::MAX.to_le_bytes().to_vec());
-        assert_eq!(
-            read_string(&mut r).unwrap_err().kind(),
-            io::ErrorKind::InvalidData
-        );
+        assert_eq!(read_string(&mut r).unwrap_err().kind(), io::ErrorKind::InvalidData);
         // A length longer than what follows.
         let mut r = Cursor::new(b"\x10\0\0\0\0\0\0\0abc".to_vec());
-        assert_eq!(
-            read_string(&mut r).unwrap_err().kind(),
-            io::ErrorKind::UnexpectedEof
-        );
+        assert_eq!(read_string(&mut r).unwrap_err().kind(), io::ErrorKind::UnexpectedEof);
         // Not a store path.
         let mut out = Vec::new();
         write_strings(&mut out, &["/tmp/x"]).unwrap();
