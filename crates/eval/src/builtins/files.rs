@@ -34,13 +34,13 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
 }
 
 /// A system error: Nix attaches no position to these.
-fn sys_error(msg: String) -> Box<EvalError> {
+pub(super) fn sys_error(msg: String) -> Box<EvalError> {
     EvalError::new(ErrorKind::Eval, msg, None)
 }
 
 /// Nix's `coerceToPath`: a path, or a string (or set with `outPath`/`__toString`) that
 /// holds an absolute path. The context of a string is kept.
-fn coerce_to_path(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<Rc<NixString>> {
+pub(super) fn coerce_to_path(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<Rc<NixString>> {
     let forced = ev.force(v)?;
     if let Value::Path(p) = &forced {
         return Ok(Rc::new(NixString::plain(p.as_str())));

@@ -9,6 +9,7 @@ mod control;
 mod debug;
 mod derivation;
 mod files;
+mod hashes;
 mod json;
 mod lists;
 mod regex;
@@ -23,7 +24,7 @@ use crate::Evaluator;
 use rnix_eval_parser::Symbol;
 
 pub(crate) fn install(ev: &mut Evaluator) {
-    let tables: [&'static [PrimOpDef]; 10] = [
+    let tables: [&'static [PrimOpDef]; 11] = [
         control::PRIMOPS,
         lists::PRIMOPS,
         attrs::PRIMOPS,
@@ -34,6 +35,7 @@ pub(crate) fn install(ev: &mut Evaluator) {
         files::PRIMOPS,
         toml::PRIMOPS,
         debug::PRIMOPS,
+        hashes::PRIMOPS,
     ];
     let mut entries = Vec::new();
     for table in tables {

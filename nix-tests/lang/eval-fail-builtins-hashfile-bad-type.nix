@@ -1,0 +1,1 @@
+builtins.hashFile "whirlpool" ./lib/store-src/b.txt
