@@ -76,9 +76,28 @@ pub struct Cli {
     /// compare them with Nix's or inspect them without a store.
     #[arg(long = "write-drvs-to", value_name = "DIR")]
     pub write_drvs_to: Option<String>,
+
+    /// Build the derivations (through the nix-daemon) and print their output paths.
+    #[arg(short = 'r', long = "realise")]
+    pub realise: bool,
+
+    /// The store to write to: `daemon` or `unix:///path/to/socket` (default: `$NIX_REMOTE`,
+    /// then `$NIX_DAEMON_SOCKET_PATH`, then /nix/var/nix/daemon-socket/socket).
+    #[arg(long = "store", value_name = "URI")]
+    pub store: Option<String>,
+
+    /// With --realise: make PATH a symlink to the (first) output, as nix-build's `result`;
+    /// further outputs get PATH-2, PATH-3, ...
+    #[arg(short = 'o', long = "out-link", value_name = "PATH")]
+    pub out_link: Option<String>,
 }
 
 impl Cli {
+    /// Instantiate mode: derivations are looked for, written and maybe built.
+    pub fn instantiates(&self) -> bool {
+        !self.eval && !self.parse
+    }
+
     pub fn read_only(&self) -> bool {
         self.readonly_mode
     }

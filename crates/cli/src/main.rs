@@ -6,6 +6,7 @@
 mod args;
 mod instantiate;
 mod run;
+mod store_writer;
 
 use clap::Parser;
 

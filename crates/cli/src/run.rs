@@ -25,6 +25,26 @@ pub fn run(cli: Cli) -> i32 {
         stack_budget: STACK_BUDGET,
     };
     let mut ev = Evaluator::new(options);
+    let store = if cli.instantiates() && !cli.read_only() {
+        match crate::store_writer::connect(cli.store.as_deref()) {
+            Ok(store) => {
+                ev.store.sink = Some(Box::new(crate::store_writer::DaemonSink(store.clone())));
+                Some(store)
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 1;
+            }
+        }
+    } else {
+        None
+    };
+    if cli.realise && (store.is_none() || !cli.instantiates()) {
+        eprintln!(
+            "error: --realise builds through the nix-daemon: it cannot be combined with --read-only, --eval or --parse"
+        );
+        return 1;
+    }
     let cwd = std::env::current_dir()
         .map(|d| d.to_string_lossy().into_owned())
         .unwrap_or_else(|_| "/".into());
@@ -45,7 +65,7 @@ pub fn run(cli: Cli) -> i32 {
         let result = if cli.parse {
             parse_one(&ev, &cli, input, &cwd)
         } else {
-            eval_one(&mut ev, &cli, input, &cwd)
+            eval_one(&mut ev, &cli, input, &cwd, store.as_ref())
         };
         match result {
             Ok(text) => {
@@ -111,15 +131,13 @@ fn parse_one(ev: &Evaluator, cli: &Cli, input: &str, cwd: &str) -> EvalResult<St
     Ok(format!("{}\n", rnix_eval_parser::show::show(&expr)))
 }
 
-fn eval_one(ev: &mut Evaluator, cli: &Cli, input: &str, cwd: &str) -> EvalResult<String> {
-    if !cli.eval && !cli.read_only() {
-        return Err(EvalError::new(
-            ErrorKind::Eval,
-            "writing derivations to the store needs the nix-daemon client, which is not implemented yet; \
-             pass --read-only to compute the .drv paths without writing them",
-            None,
-        ));
-    }
+fn eval_one(
+    ev: &mut Evaluator,
+    cli: &Cli,
+    input: &str,
+    cwd: &str,
+    store: Option<&crate::store_writer::SharedStore>,
+) -> EvalResult<String> {
     // `rnix-eval '<nixpkgs>'`: a search path lookup, as nix-instantiate allows.
     let resolved;
     let input = match input.strip_prefix('<').and_then(|r| r.strip_suffix('>')) {
@@ -153,6 +171,26 @@ fn eval_one(ev: &mut Evaluator, cli: &Cli, input: &str, cwd: &str) -> EvalResult
             let mut found = Vec::new();
             let no_args = AttrSet::default();
             crate::instantiate::find_derivations(ev, &v, auto_args.as_ref().unwrap_or(&no_args), &mut found)?;
+            if cli.realise {
+                let targets: Vec<(String, String)> = found.into_iter().map(|d| (d.drv_path, d.output_name)).collect();
+                let store = store.expect("checked when starting");
+                let outputs = crate::store_writer::realise(store, &targets)
+                    .map_err(|e| EvalError::new(ErrorKind::Eval, e, None))?;
+                for (i, path) in outputs.iter().enumerate() {
+                    if let Some(link) = &cli.out_link {
+                        let link = if i == 0 {
+                            link.clone()
+                        } else {
+                            format!("{link}-{}", i + 1)
+                        };
+                        crate::store_writer::make_out_link(&link, path)
+                            .map_err(|e| EvalError::new(ErrorKind::Eval, e, None))?;
+                    }
+                    out.push_str(path);
+                    out.push('\n');
+                }
+                continue;
+            }
             for drv in found {
                 if drv.output_name.is_empty() {
                     return Err(EvalError::new(

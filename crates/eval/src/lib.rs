@@ -23,6 +23,7 @@ pub mod xml;
 
 mod builtins;
 
+pub use builtins::store_dir;
 pub use error::{ErrorKind, EvalError, EvalResult};
 pub use value::Value;
 

@@ -1,0 +1,152 @@
+//! Writing what evaluation computed into a real store through the nix-daemon, and
+//! building: the `StoreSink` the evaluator writes through, `--realise`, `--out-link`.
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rnix_eval_core::store::{StoreResult, StoreSink, StoredDrv, StoredSource, StoredText};
+use rnix_eval_store::daemon::ConnectOptions;
+use rnix_eval_store::daemon::{ActivityType, LogEvent};
+use rnix_eval_store::{DaemonStore, Store};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::rc::Rc;
+
+/// The daemon connection, shared by the evaluator's sink and the CLI (which builds).
+pub type SharedStore = Rc<RefCell<DaemonStore>>;
+
+/// Connect to the daemon for `--store URI` (or `NIX_REMOTE`, `NIX_DAEMON_SOCKET_PATH`, the
+/// default socket). Log lines and build progress go to stderr.
+pub fn connect(store_uri: Option<&str>) -> Result<SharedStore, String> {
+    let options = ConnectOptions {
+        store_dir: rnix_eval_core::store_dir(),
+        ..ConnectOptions::default()
+    };
+    let mut store = DaemonStore::open(store_uri, options).map_err(|e| e.to_string())?;
+    store.set_logger(progress_logger());
+    Ok(Rc::new(RefCell::new(store)))
+}
+
+/// Writes each object unless the store already has it, checks that the daemon made the
+/// path we computed, and holds a temporary root on it until we exit.
+pub struct DaemonSink(pub SharedStore);
+
+impl DaemonSink {
+    fn ensure(&self, path: &str, add: impl FnOnce(&mut DaemonStore) -> Result<String, String>) -> StoreResult<()> {
+        let mut store = self.0.borrow_mut();
+        let fail = |e: String| format!("writing '{path}' to the store: {e}");
+        store.add_temp_root(path).map_err(|e| fail(e.to_string()))?;
+        if store.is_valid_path(path).map_err(|e| fail(e.to_string()))? {
+            return Ok(());
+        }
+        let made = add(&mut store).map_err(fail)?;
+        if made != path {
+            return Err(fail(format!("the daemon made '{made}' instead")));
+        }
+        Ok(())
+    }
+}
+
+impl StoreSink for DaemonSink {
+    fn write_source(&mut self, path: &str, source: &StoredSource) -> StoreResult<()> {
+        self.ensure(path, |s| {
+            s.add_source(
+                &source.name,
+                Path::new(&source.local_path),
+                source.recursive,
+                &source.excluded,
+            )
+            .map_err(|e| e.to_string())
+        })
+    }
+
+    fn write_text(&mut self, path: &str, text: &StoredText) -> StoreResult<()> {
+        self.ensure(path, |s| {
+            s.add_text(&text.name, &text.contents, &text.references)
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    fn write_drv(&mut self, path: &str, drv: &StoredDrv) -> StoreResult<()> {
+        let references: BTreeSet<String> = drv
+            .drv
+            .input_srcs
+            .iter()
+            .chain(drv.drv.input_drvs.keys())
+            .cloned()
+            .collect();
+        self.ensure(path, |s| {
+            s.add_text(&drv.name, &drv.aterm, &references)
+                .map_err(|e| e.to_string())
+        })
+    }
+}
+
+/// Build `(drv, output)` targets; returns each target's output path.
+pub fn realise(store: &SharedStore, targets: &[(String, String)]) -> Result<Vec<String>, String> {
+    let mut grouped: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (drv, output) in targets {
+        grouped.entry(drv).or_default().push(output.clone());
+    }
+    let build: Vec<(String, Vec<String>)> = grouped.into_iter().map(|(d, o)| (d.to_string(), o)).collect();
+    let results = store.borrow_mut().build(&build).map_err(|e| e.to_string())?;
+    let mut outputs = Vec::new();
+    for (drv, output) in targets {
+        let built = results
+            .iter()
+            .find(|r| r.target.path() == drv)
+            .and_then(|r| r.built_outputs.get(output))
+            .cloned();
+        match built {
+            Some(path) => outputs.push(path),
+            None => return Err(format!("the nix-daemon did not report output '{output}' of '{drv}'")),
+        }
+    }
+    Ok(outputs)
+}
+
+/// `--out-link`: a symlink to `target` (replacing an older link), as `nix-build` makes.
+pub fn make_out_link(link: &str, target: &str) -> Result<(), String> {
+    let tmp = format!("{link}.tmp-{}", std::process::id());
+    std::os::unix::fs::symlink(target, &tmp).map_err(|e| format!("creating symlink '{link}': {e}"))?;
+    std::fs::rename(&tmp, link).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("creating symlink '{link}': {e}")
+    })
+}
+
+/// Build logs to stderr, with a spinner naming the running builds when stderr is a terminal.
+fn progress_logger() -> Box<dyn FnMut(&LogEvent) + Send> {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("valid template"));
+    let mut running: BTreeMap<u64, String> = BTreeMap::new();
+    Box::new(move |event: &LogEvent| match event {
+        LogEvent::Message(text) => bar.suspend(|| eprintln!("{text}")),
+        LogEvent::StartActivity { id, kind, text, .. } => {
+            if matches!(
+                kind,
+                ActivityType::Build | ActivityType::Substitute | ActivityType::CopyPath
+            ) {
+                if !text.is_empty() {
+                    bar.suspend(|| eprintln!("{text}"));
+                }
+                running.insert(*id, text.clone());
+                bar.set_message(running.values().cloned().collect::<Vec<_>>().join(", "));
+                bar.tick();
+            }
+        }
+        LogEvent::StopActivity { id } => {
+            if running.remove(id).is_some() {
+                if running.is_empty() {
+                    bar.finish_and_clear();
+                } else {
+                    bar.set_message(running.values().cloned().collect::<Vec<_>>().join(", "));
+                }
+            }
+        }
+        LogEvent::Result { .. } => {
+            if let Some(line) = event.build_log_line() {
+                bar.suspend(|| eprintln!("{line}"));
+            }
+        }
+    })
+}

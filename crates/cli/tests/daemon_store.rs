@@ -1,0 +1,314 @@
+//! `rnix-eval` writing through a real nix-daemon (Nix 2.8, started here on a private
+//! socket) and building. Skipped, with a message, when Nix is not installed; `.ci/run`
+//! installs it.
+//!
+//! - the `.drv` closure rnix-eval writes equals the one `nix-instantiate` writes into a
+//!   separate store (`--store DIR`, a chroot store): same paths, same `.drv` bytes, same
+//!   NAR hashes for sources;
+//! - `--realise` builds a chain and `--out-link` points at an output with the expected
+//!   contents; `nix-store --verify --check-contents` is clean afterwards;
+//! - faults: no daemon, a failing build, a daemon killed mid-build: one `error:` line,
+//!   a non-zero exit, no hang.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+struct Daemon {
+    child: Child,
+    socket: PathBuf,
+}
+
+impl Daemon {
+    fn start(dir: &Path) -> Option<Daemon> {
+        let socket = dir.join("socket");
+        let child = Command::new("nix-daemon")
+            .env("NIX_DAEMON_SOCKET_PATH", &socket)
+            // No network here: do not ask binary caches for anything.
+            .env("NIX_CONFIG", "substituters =\n")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !socket.exists() {
+            assert!(Instant::now() < deadline, "nix-daemon did not create its socket");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Some(Daemon { child, socket })
+    }
+
+    fn uri(&self) -> String {
+        format!("unix://{}", self.socket.display())
+    }
+
+    /// Kill the daemon and the workers it forked for connections.
+    fn kill(&mut self) {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("pkill").args(["-9", "-P", &pid]).status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn nix_installed() -> bool {
+    let ok = |c: &str| {
+        Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    ok("nix-daemon") && ok("nix-instantiate") && ok("nix-store")
+}
+
+/// A fresh directory, and a nonce so every run makes new store paths (nothing is valid yet).
+fn scratch(tag: &str) -> (PathBuf, String) {
+    let nonce = format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    let dir = std::env::temp_dir().join(format!("rnix-daemon-{tag}-{nonce}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    (dir, nonce)
+}
+
+fn rnix(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
+        .current_dir(dir)
+        .env("NIX_PATH", "")
+        .env_remove("NIX_REMOTE")
+        .args(args)
+        .output()
+        .expect("run rnix-eval")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+fn write_case(dir: &Path, nonce: &str, body: &str) -> PathBuf {
+    let src = dir.join("src");
+    std::fs::create_dir_all(src.join("sub")).unwrap();
+    std::fs::write(src.join("data.txt"), format!("data {nonce}\n")).unwrap();
+    std::fs::write(src.join("sub/more.txt"), "more\n").unwrap();
+    std::os::unix::fs::symlink("data.txt", src.join("link")).unwrap();
+    let file = dir.join("case.nix");
+    let mk = format!(
+        r#"let mk = name: attrs: derivation ({{ inherit name; system = "x86_64-linux"; builder = "/bin/sh"; nonce = "{nonce}"; }} // attrs); in "#
+    );
+    std::fs::write(&file, format!("{mk}{body}\n")).unwrap();
+    file
+}
+
+#[test]
+fn written_closure_equals_nix_instantiate() {
+    if !nix_installed() {
+        eprintln!("skipped: Nix (nix-daemon, nix-instantiate, nix-store) is not installed");
+        return;
+    }
+    let (dir, nonce) = scratch("closure");
+    let daemon = Daemon::start(&dir).expect("start nix-daemon");
+    write_case(
+        &dir,
+        &nonce,
+        r#"let
+  a = mk "a" { src = ./src; args = [ "-c" "echo a > $out" ]; };
+  note = builtins.toFile "note" "see ${./src/data.txt}";
+  b = mk "b" { inherit a note; args = [ "-c" "echo b > $out" ]; };
+  c = mk "c" { inherit b; drv = a.drvPath; filtered = builtins.path { path = ./src; filter = p: t: baseNameOf p != "sub"; }; args = [ "-c" "echo c > $out" ]; };
+in c"#,
+    );
+    let ours = rnix(&["--store", &daemon.uri(), "case.nix"], &dir);
+    assert!(ours.status.success(), "rnix-eval failed: {}", stderr(&ours));
+    let drv = stdout(&ours);
+
+    // Nix writes the same expression into a store of its own.
+    let nix_root = dir.join("nix-root");
+    let root_arg = nix_root.to_string_lossy().into_owned();
+    let nix = Command::new("nix-instantiate")
+        .current_dir(&dir)
+        .args(["--store", &root_arg, "case.nix"])
+        .output()
+        .unwrap();
+    assert!(nix.status.success(), "nix-instantiate failed: {}", stderr(&nix));
+    assert_eq!(drv, stdout(&nix), "drv paths differ");
+
+    let requisites = |store: Option<&str>| -> BTreeSet<String> {
+        let mut cmd = Command::new("nix-store");
+        if let Some(s) = store {
+            cmd.args(["--store", s]);
+        }
+        let out = cmd.args(["--query", "--requisites", &drv]).output().unwrap();
+        assert!(out.status.success(), "nix-store -qR: {}", stderr(&out));
+        stdout(&out).lines().map(String::from).collect()
+    };
+    let ours_closure = requisites(None);
+    let nix_closure = requisites(Some(&root_arg));
+    assert_eq!(ours_closure, nix_closure, "closures differ");
+    assert!(
+        ours_closure.len() >= 7,
+        "expected 3 drvs, 3 sources and a text: {ours_closure:#?}"
+    );
+    for path in &ours_closure {
+        let hash = |store: Option<&str>| {
+            let mut cmd = Command::new("nix-store");
+            if let Some(s) = store {
+                cmd.args(["--store", s]);
+            }
+            stdout(&cmd.args(["--query", "--hash", path]).output().unwrap())
+        };
+        assert_eq!(hash(None), hash(Some(&root_arg)), "NAR hash of {path} differs");
+        if path.ends_with(".drv") {
+            let in_root = nix_root.join(path.trim_start_matches('/'));
+            assert_eq!(
+                std::fs::read(path).unwrap(),
+                std::fs::read(in_root).unwrap(),
+                "{path} differs"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn realise_builds_a_chain() {
+    if !nix_installed() {
+        eprintln!("skipped: Nix (nix-daemon, nix-instantiate, nix-store) is not installed");
+        return;
+    }
+    let (dir, nonce) = scratch("realise");
+    let daemon = Daemon::start(&dir).expect("start nix-daemon");
+    write_case(
+        &dir,
+        &nonce,
+        r#"let
+  a = mk "first" { args = [ "-c" "echo hello > $out" ]; };
+  b = mk "second" { inherit a; args = [ "-c" "read x < $a; echo \"$x world\" > $out" ]; };
+in mk "third" { inherit b; src = ./src/data.txt; args = [ "-c" "read x < $b; read y < $src; echo \"$x, $y\" > $out" ]; }"#,
+    );
+    let link = dir.join("result");
+    let link_arg = link.to_string_lossy().into_owned();
+    let out = rnix(
+        &[
+            "--store",
+            &daemon.uri(),
+            "--realise",
+            "--out-link",
+            &link_arg,
+            "case.nix",
+        ],
+        &dir,
+    );
+    assert!(out.status.success(), "rnix-eval --realise failed: {}", stderr(&out));
+    let output = stdout(&out);
+    assert!(
+        output.starts_with("/nix/store/") && output.ends_with("-third"),
+        "{output}"
+    );
+    assert_eq!(std::fs::read_link(&link).unwrap(), PathBuf::from(&output));
+    assert_eq!(
+        std::fs::read_to_string(&link).unwrap(),
+        format!("hello world, data {nonce}\n")
+    );
+    let verify = Command::new("nix-store")
+        .args(["--verify", "--check-contents"])
+        .output()
+        .unwrap();
+    assert!(verify.status.success(), "nix-store --verify: {}", stderr(&verify));
+    assert!(
+        !stderr(&verify).contains("was modified") && !stderr(&verify).contains("invalid"),
+        "nix-store --verify reported problems: {}",
+        stderr(&verify)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// One `error:` line, a non-zero exit.
+fn assert_clean_failure(out: &Output, expect: &str) {
+    assert!(!out.status.success(), "expected a failure");
+    let err = stderr(out);
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "want one error line, got: {err}");
+    assert!(errors[0].contains(expect), "error should mention '{expect}': {err}");
+}
+
+#[test]
+fn no_daemon_is_one_clear_error() {
+    let (dir, nonce) = scratch("absent");
+    write_case(&dir, &nonce, r#"mk "x" {}"#);
+    let out = rnix(&["--store", "unix:///nonexistent/rnix/socket", "case.nix"], &dir);
+    assert_clean_failure(&out, "cannot connect to the nix-daemon at '/nonexistent/rnix/socket'");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn failing_build_is_one_clear_error() {
+    if !nix_installed() {
+        eprintln!("skipped: Nix (nix-daemon, nix-instantiate, nix-store) is not installed");
+        return;
+    }
+    let (dir, nonce) = scratch("buildfail");
+    let daemon = Daemon::start(&dir).expect("start nix-daemon");
+    write_case(
+        &dir,
+        &nonce,
+        r#"mk "fails" { args = [ "-c" "echo oops >&2; exit 3" ]; }"#,
+    );
+    let out = rnix(&["--store", &daemon.uri(), "--realise", "case.nix"], &dir);
+    assert_clean_failure(&out, "fails");
+    assert!(
+        stderr(&out).contains("oops"),
+        "the build log is shown: {}",
+        stderr(&out)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn daemon_killed_mid_build_is_one_clear_error() {
+    if !nix_installed() {
+        eprintln!("skipped: Nix (nix-daemon, nix-instantiate, nix-store) is not installed");
+        return;
+    }
+    let (dir, nonce) = scratch("killed");
+    let mut daemon = Daemon::start(&dir).expect("start nix-daemon");
+    // The sandbox has no `sleep`: a counting loop keeps the builder busy for some seconds
+    // and then ends by itself (the builder may outlive the killed daemon).
+    write_case(
+        &dir,
+        &nonce,
+        r#"mk "slow" { args = [ "-c" "i=0; while [ $i -lt 3000000 ]; do i=$((i+1)); done; echo done > $out" ]; }"#,
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
+        .current_dir(&dir)
+        .args(["--store", &daemon.uri(), "--realise", "case.nix"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    daemon.kill();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "rnix-eval hangs after the daemon died");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_clean_failure(&out, "nix-daemon");
+    let _ = std::fs::remove_dir_all(&dir);
+}
