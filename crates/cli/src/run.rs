@@ -183,7 +183,7 @@ fn eval_one(
                         } else {
                             format!("{link}-{}", i + 1)
                         };
-                        crate::store_writer::make_out_link(&link, path)
+                        crate::store_writer::make_out_link(store, &link, path)
                             .map_err(|e| EvalError::new(ErrorKind::Eval, e, None))?;
                     }
                     out.push_str(path);

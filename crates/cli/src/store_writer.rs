@@ -104,14 +104,19 @@ pub fn realise(store: &SharedStore, targets: &[(String, String)]) -> Result<Vec<
     Ok(outputs)
 }
 
-/// `--out-link`: a symlink to `target` (replacing an older link), as `nix-build` makes.
-pub fn make_out_link(link: &str, target: &str) -> Result<(), String> {
+/// `--out-link`: a symlink to `target` (replacing an older link) registered with the daemon
+/// as an indirect garbage collector root, as `nix-build` makes `result`.
+pub fn make_out_link(store: &SharedStore, link: &str, target: &str) -> Result<(), String> {
+    let link = rnix_eval_core::import::absolute_from_cwd(link);
     let tmp = format!("{link}.tmp-{}", std::process::id());
     std::os::unix::fs::symlink(target, &tmp).map_err(|e| format!("creating symlink '{link}': {e}"))?;
-    std::fs::rename(&tmp, link).map_err(|e| {
+    std::fs::rename(&tmp, &link).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         format!("creating symlink '{link}': {e}")
-    })
+    })?;
+    let mut store = store.borrow_mut();
+    let conn = store.connection().map_err(|e| e.to_string())?;
+    conn.add_indirect_root(&link).map_err(|e| e.to_string())
 }
 
 /// Build logs to stderr, with a spinner naming the running builds when stderr is a terminal.

@@ -221,6 +221,19 @@ in mk "third" { inherit b; src = ./src/data.txt; args = [ "-c" "read x < $b; rea
         "{output}"
     );
     assert_eq!(std::fs::read_link(&link).unwrap(), PathBuf::from(&output));
+    // `result` is a garbage collector root, as nix-build's.
+    let roots = Command::new("nix-store")
+        .args(["--gc", "--print-roots"])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&roots)
+            .lines()
+            .any(|l| l.starts_with(&format!("{} -> ", link.display()))),
+        "{} is not a GC root: {}",
+        link.display(),
+        stdout(&roots)
+    );
     assert_eq!(
         std::fs::read_to_string(&link).unwrap(),
         format!("hello world, data {nonce}\n")

@@ -46,6 +46,7 @@ pub mod op {
     pub const BUILD_PATHS: u64 = 9;
     pub const ENSURE_PATH: u64 = 10;
     pub const ADD_TEMP_ROOT: u64 = 11;
+    pub const ADD_INDIRECT_ROOT: u64 = 12;
     pub const SET_OPTIONS: u64 = 19;
     pub const QUERY_PATH_INFO: u64 = 26;
     pub const QUERY_VALID_PATHS: u64 = 31;

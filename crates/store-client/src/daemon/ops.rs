@@ -325,6 +325,21 @@ impl Connection {
         })
     }
 
+    /// `AddIndirectRoot`: `link` (an absolute path outside the store, a symlink into it)
+    /// becomes a garbage collector root for as long as it exists, as `nix-build`'s `result`.
+    pub fn add_indirect_root(&mut self, link: &str) -> Result<()> {
+        if !link.starts_with('/') {
+            return Err(StoreError::Invalid(format!("GC root '{link}' is not an absolute path")));
+        }
+        self.run(&format!("adding the garbage collector root '{link}'"), false, |c| {
+            c.begin(op::ADD_INDIRECT_ROOT)?;
+            write_str(&mut c.writer, link)?;
+            c.stderr()?;
+            read_u64(&mut c.reader)?;
+            Ok(())
+        })
+    }
+
     /// `EnsurePath`: makes `path` valid, substituting it if needed.
     pub fn ensure_path(&mut self, path: &str) -> Result<()> {
         self.check_path(path)?;
