@@ -208,6 +208,9 @@ pub struct DaemonStore {
     options: ConnectOptions,
     logger: Arc<Mutex<LogCallback>>,
     conn: Option<Connection>,
+    /// Paths this store added, built or rooted: the daemon keeps them as temporary roots
+    /// of the connection, so a new connection roots them again.
+    temp_roots: BTreeSet<String>,
 }
 
 impl DaemonStore {
@@ -218,6 +221,7 @@ impl DaemonStore {
             options,
             logger: Arc::new(Mutex::new(Box::new(|_: &LogEvent| {}))),
             conn: None,
+            temp_roots: BTreeSet::new(),
         };
         store.connection()?;
         Ok(store)
@@ -239,7 +243,8 @@ impl DaemonStore {
         &self.socket
     }
 
-    /// The connection, reopened if the last one broke.
+    /// The connection, reopened if the last one broke (re-adding the temporary roots the
+    /// old one held).
     pub fn connection(&mut self) -> Result<&mut Connection> {
         if self.conn.as_ref().is_some_and(|c| c.broken().is_some()) {
             self.conn = None;
@@ -251,9 +256,18 @@ impl DaemonStore {
                     l(e)
                 }
             });
-            self.conn = Some(Connection::connect_with_logger(&self.socket, &self.options, forward)?);
+            let mut conn = Connection::connect_with_logger(&self.socket, &self.options, forward)?;
+            for path in &self.temp_roots {
+                conn.add_temp_root(path)?;
+            }
+            self.conn = Some(conn);
         }
-        Ok(self.conn.as_mut().expect("just connected"))
+        Ok(self.conn.as_mut().expect("connected above"))
+    }
+
+    fn rooted(&mut self, path: String) -> String {
+        self.temp_roots.insert(path.clone());
+        path
     }
 }
 
@@ -268,14 +282,16 @@ impl Store for DaemonStore {
 
     fn add_text(&mut self, name: &str, contents: &str, references: &BTreeSet<String>) -> Result<String> {
         check_name(name)?;
-        self.connection()?
-            .add_text_to_store(name, contents.as_bytes(), references)
+        let path = self
+            .connection()?
+            .add_text_to_store(name, contents.as_bytes(), references)?;
+        Ok(self.rooted(path))
     }
 
     fn add_source(&mut self, name: &str, local_path: &Path, recursive: bool, excluded: &[PathBuf]) -> Result<String> {
         check_name(name)?;
         let none = BTreeSet::new();
-        if recursive {
+        let path = if recursive {
             stat(local_path, false)?;
             let mut filter = excluded_filter(excluded);
             let mut write =
@@ -293,11 +309,14 @@ impl Store for DaemonStore {
                 false,
                 AddPayload::Flat { len, write: &mut write },
             )
-        }
+        }?;
+        Ok(self.rooted(path))
     }
 
     fn add_temp_root(&mut self, path: &str) -> Result<()> {
-        self.connection()?.add_temp_root(path)
+        self.connection()?.add_temp_root(path)?;
+        self.rooted(path.to_string());
+        Ok(())
     }
 
     fn build(&mut self, targets: &[BuildTarget]) -> Result<Vec<BuildResult>> {
@@ -319,6 +338,9 @@ impl Store for DaemonStore {
                 status: failed.status,
                 message,
             });
+        }
+        for r in &results {
+            self.temp_roots.extend(r.built_outputs.values().cloned());
         }
         Ok(results)
     }

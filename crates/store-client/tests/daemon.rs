@@ -599,8 +599,14 @@ fn absent_socket_and_killed_daemon() {
             format!("the nix-daemon closed the connection while building '{drv_path}'")
         );
         assert!(!before.is_empty());
-        // The next operation opens a new connection: the daemon itself is still there.
+        // The next operation opens a new connection (the daemon itself is still there),
+        // which roots again what the store added through the old one.
         assert!(store.is_valid_path(&drv_path).unwrap());
+        let rooted = d.workers().iter().any(|w| {
+            let roots = fs::read(format!("/nix/var/nix/temproots/{w}")).unwrap_or_default();
+            roots.split(|&b| b == 0).any(|p| p == drv_path.as_bytes())
+        });
+        assert!(rooted, "no worker holds a temporary root for {drv_path}");
     }
 
     // The whole daemon goes away.

@@ -3,7 +3,7 @@
 //! a payload while the daemon talks back). The operations themselves are in `ops.rs`.
 
 use std::collections::BTreeSet;
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::net::Shutdown;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
@@ -291,7 +291,7 @@ impl Connection {
             Err(OpError::Daemon(e)) => {
                 // A daemon that fails before it starts an operation's work sends the error
                 // twice and hangs up; anything already waiting means we are out of step.
-                if !self.reader.buffer().is_empty() {
+                if self.has_pending_data() {
                     self.broken = Some(format!("{e} (and the nix-daemon then sent more than expected)"));
                 }
                 return Err(StoreError::Daemon(e));
@@ -307,6 +307,21 @@ impl Connection {
             let _ = self.writer.get_ref().shutdown(Shutdown::Both);
         }
         Err(err)
+    }
+
+    /// Whether the daemon sent more than the reply just read, or hung up (checked without
+    /// blocking).
+    fn has_pending_data(&mut self) -> bool {
+        if !self.reader.buffer().is_empty() {
+            return true;
+        }
+        if self.reader.get_ref().set_nonblocking(true).is_err() {
+            return false;
+        }
+        // More data, or end of file (the daemon hung up); `WouldBlock` if nothing.
+        let pending = self.reader.fill_buf().is_ok();
+        let _ = self.reader.get_ref().set_nonblocking(false);
+        pending
     }
 
     /// Flushes the request and processes the stderr channel up to `STDERR_LAST`.

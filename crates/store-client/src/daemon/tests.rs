@@ -216,11 +216,41 @@ fn daemon_errors_both_forms() {
     });
     let mut c = connect(client).unwrap();
     assert_eq!(c.protocol_version(), ProtocolVersion::new(1, 21));
+    assert!(c.daemon_nix_version().is_none() && c.trusted().is_none());
     let e = c.is_valid_path(P).unwrap_err();
     assert_eq!(e.to_string(), "boom\nsecond line");
     let StoreError::Daemon(d) = &e else { panic!("{e:?}") };
     assert_eq!(d.status, Some(100));
     daemon.join().unwrap();
+}
+
+#[test]
+fn an_error_sent_twice_breaks_the_connection() {
+    // A daemon that fails before it starts the work sends the error twice and hangs up.
+    let (client, daemon) = fake(|f| {
+        f.handshake(ProtocolVersion::new(1, 34), "2.8.0", 0, &[]);
+        f.u64();
+        f.string();
+        let mut reply = Vec::new();
+        for _ in 0..2 {
+            write_u64(&mut reply, stderr::ERROR).unwrap();
+            write_str(&mut reply, "Error").unwrap();
+            write_u64(&mut reply, 0).unwrap();
+            write_str(&mut reply, "Error").unwrap();
+            write_str(&mut reply, "bad request").unwrap();
+            write_u64(&mut reply, 0).unwrap();
+            write_u64(&mut reply, 0).unwrap();
+        }
+        // In one write, as the daemon flushes both at once.
+        f.w.write_all(&reply).unwrap();
+    });
+    let mut c = connect(client).unwrap();
+    let e = c.is_valid_path(P).unwrap_err();
+    daemon.join().unwrap();
+    assert_eq!(e.to_string(), "bad request");
+    let e = c.is_valid_path(P).unwrap_err();
+    assert!(matches!(e, StoreError::Broken { .. }), "{e:?}");
+    assert!(e.to_string().contains("bad request"), "{e}");
 }
 
 #[test]
