@@ -3,7 +3,7 @@
 //! only computes the paths (`--read-only`, `nix-instantiate --readonly-mode`).
 //!
 //! Both compute the same paths: the daemon's answers are checked against Nix's, and the
-//! read-only store uses the same functions ([`store_path`](crate::store_path), [`nar`]).
+//! read-only store uses the same functions ([`crate::store_path`], [`nar`]).
 
 use std::collections::{BTreeSet, HashSet};
 use std::convert::Infallible;
