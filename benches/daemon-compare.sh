@@ -13,7 +13,7 @@ PROGRAM="$ROOT/benches/programs-store/many-drvs.nix"
 command -v nix-daemon >/dev/null || { echo "nix-daemon not found" >&2; exit 1; }
 
 WORK=$(mktemp -d)
-NIX_DAEMON_SOCKET_PATH="$WORK/socket" NIX_CONFIG='substituters =' nix-daemon >"$WORK/daemon.log" 2>&1 &
+NIX_DAEMON_SOCKET_PATH="$WORK/socket" NIX_CONFIG=$'sandbox = false\nsubstituters =' nix-daemon >"$WORK/daemon.log" 2>&1 &
 DAEMON=$!
 trap 'pkill -P $DAEMON 2>/dev/null || true; kill $DAEMON 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 100); do [ -S "$WORK/socket" ] && break; sleep 0.1; done

@@ -25,8 +25,8 @@ impl Daemon {
         let socket = dir.join("socket");
         let child = Command::new("nix-daemon")
             .env("NIX_DAEMON_SOCKET_PATH", &socket)
-            // No network here: do not ask binary caches for anything.
-            .env("NIX_CONFIG", "substituters =\n")
+            // No network here: do not ask binary caches for anything; no sandbox in containers.
+            .env("NIX_CONFIG", "sandbox = false\nsubstituters =\n")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
