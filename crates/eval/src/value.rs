@@ -69,6 +69,9 @@ pub struct Attr {
     pub pos: Option<rnix_eval_parser::Span>,
 }
 
+// Sets are vectors of these: keep them at half a cache line.
+const _: () = assert!(std::mem::size_of::<Attr>() == 32);
+
 /// An attribute set: entries sorted by symbol, no duplicates.
 #[derive(Clone, Default)]
 pub struct AttrSet {
