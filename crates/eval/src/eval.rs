@@ -123,13 +123,12 @@ impl Evaluator {
     }
 
     fn force_thunk(&mut self, t: &Thunk) -> EvalResult<Value> {
-        let state = {
-            let mut cell = t.0.borrow_mut();
-            if let ThunkState::Done(v) = &*cell {
-                return Ok(v.clone());
-            }
-            std::mem::replace(&mut *cell, ThunkState::Blackhole)
-        };
+        let state = t.replace(ThunkState::Blackhole);
+        if let ThunkState::Done(v) = &state {
+            let v = v.clone();
+            t.set(state);
+            return Ok(v);
+        }
         let result = match &state {
             ThunkState::Pending(expr, env) => self.eval(expr, env),
             ThunkState::Apply(app) => {
@@ -144,12 +143,12 @@ impl Evaluator {
         match result {
             Ok(v) => {
                 // A thunk that evaluated to another thunk's value stores the final value.
-                *t.0.borrow_mut() = ThunkState::Done(v.clone());
+                t.set(ThunkState::Done(v.clone()));
                 Ok(v)
             }
             Err(e) => {
                 // Restore so a later force (e.g. after `tryEval`) re-evaluates.
-                *t.0.borrow_mut() = state;
+                t.set(state);
                 Err(e)
             }
         }
@@ -203,8 +202,8 @@ impl Evaluator {
                 let slots = frame.slots.borrow();
                 match &slots[*slot as usize] {
                     Value::Thunk(t) => {
-                        if let ThunkState::Done(v) = &*t.0.borrow() {
-                            return Ok(v.clone());
+                        if let Some(v) = t.done() {
+                            return Ok(v);
                         }
                         t.clone()
                     }
@@ -673,10 +672,10 @@ fn known_int(e: &Expr, env: &Rc<Env>) -> Option<i64> {
             let slots = env.up(*depth).slots.borrow();
             match slots.get(*slot as usize)? {
                 Value::Int(i) => Some(*i),
-                Value::Thunk(t) => match &*t.0.borrow() {
+                Value::Thunk(t) => t.with_state(|s| match s {
                     ThunkState::Done(Value::Int(i)) => Some(*i),
                     _ => None,
-                },
+                }),
                 _ => None,
             }
         }
@@ -709,10 +708,10 @@ fn lookup_in_evaluated_namespace(env: &Env, name: Symbol) -> Option<Option<Value
     let slots = env.slots.borrow();
     match &slots[0] {
         Value::Attrs(set) => Some(set.get(name).cloned()),
-        Value::Thunk(t) => match &*t.0.borrow() {
+        Value::Thunk(t) => t.with_state(|s| match s {
             ThunkState::Done(Value::Attrs(set)) => Some(set.get(name).cloned()),
             _ => None,
-        },
+        }),
         _ => None,
     }
 }

@@ -26,15 +26,14 @@ pub fn print_value(_ev: &mut Evaluator, v: &Value, _strict: bool) -> EvalResult<
 fn print_into(out: &mut String, v: &Value, cell: Option<usize>, seen: &mut FxHashSet<usize>) {
     match v {
         Value::Thunk(t) => {
-            let state = t.0.borrow();
-            match &*state {
-                ThunkState::Done(inner) => {
-                    let inner = inner.clone();
-                    drop(state);
-                    print_into(out, &inner, Some(Rc::as_ptr(&t.0) as usize), seen)
-                }
-                ThunkState::Blackhole => out.push_str("«potential infinite recursion»"),
-                _ => out.push_str("<CODE>"),
+            let state = t.with_state(|s| match s {
+                ThunkState::Done(inner) => Ok(inner.clone()),
+                ThunkState::Blackhole => Err("«potential infinite recursion»"),
+                _ => Err("<CODE>"),
+            });
+            match state {
+                Ok(inner) => print_into(out, &inner, Some(Rc::as_ptr(&t.0) as usize), seen),
+                Err(shown) => out.push_str(shown),
             }
         }
         Value::Null => out.push_str("null"),

@@ -9,7 +9,7 @@ use crate::env::Env;
 use crate::primops::PrimOpDef;
 use rnix_eval_parser::ast;
 use rnix_eval_parser::Symbol;
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
@@ -68,6 +68,9 @@ pub struct Attr {
     /// Where the attribute was defined (for `unsafeGetAttrPos`), if known.
     pub pos: Option<rnix_eval_parser::Span>,
 }
+
+// Sets are vectors of these: keep them at half a cache line.
+const _: () = assert!(std::mem::size_of::<Attr>() == 32);
 
 /// An attribute set: entries sorted by symbol, no duplicates.
 #[derive(Clone, Default)]
@@ -153,8 +156,12 @@ impl AttrSet {
 }
 
 /// A lazily evaluated value, shared by everything that refers to it.
+///
+/// A `Cell`, not a `RefCell`: the state is only ever moved in and out (never borrowed
+/// across evaluation), so it needs no borrow flag, and a thunk is 40 bytes with its
+/// reference counts instead of 48.
 #[derive(Clone)]
-pub struct Thunk(pub Rc<RefCell<ThunkState>>);
+pub struct Thunk(pub Rc<Cell<ThunkState>>);
 
 pub enum ThunkState {
     /// An expression and the environment it closes over.
@@ -171,7 +178,36 @@ const _: () = assert!(std::mem::size_of::<ThunkState>() == 24);
 
 impl Thunk {
     pub fn new(state: ThunkState) -> Thunk {
-        Thunk(Rc::new(RefCell::new(state)))
+        Thunk(Rc::new(Cell::new(state)))
+    }
+
+    /// Replace the state, returning the old one.
+    #[inline]
+    pub fn replace(&self, state: ThunkState) -> ThunkState {
+        self.0.replace(state)
+    }
+
+    #[inline]
+    pub fn set(&self, state: ThunkState) {
+        self.0.set(state)
+    }
+
+    /// Look at the state without changing it.
+    #[inline]
+    pub fn with_state<R>(&self, f: impl FnOnce(&ThunkState) -> R) -> R {
+        let state = self.0.replace(ThunkState::Blackhole);
+        let r = f(&state);
+        self.0.set(state);
+        r
+    }
+
+    /// The value, if the thunk has been forced.
+    #[inline]
+    pub fn done(&self) -> Option<Value> {
+        self.with_state(|s| match s {
+            ThunkState::Done(v) => Some(v.clone()),
+            _ => None,
+        })
     }
 }
 

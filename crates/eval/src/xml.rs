@@ -8,7 +8,7 @@
 
 use crate::error::EvalResult;
 use crate::eval::merge_context;
-use crate::value::{AttrSet, ThunkState, Value};
+use crate::value::{AttrSet, Value};
 use crate::Evaluator;
 use rnix_eval_parser::show::format_float;
 use rnix_eval_parser::{source, Span, Symbol};
@@ -114,10 +114,7 @@ impl Writer {
             return ev.force(v).map(Some);
         }
         Ok(match v {
-            Value::Thunk(t) => match &*t.0.borrow() {
-                ThunkState::Done(inner) => Some(inner.clone()),
-                _ => None,
-            },
+            Value::Thunk(t) => t.done(),
             other => Some(other.clone()),
         })
     }

@@ -5,10 +5,21 @@
 //! (they are small next to the values built from them, and error reports need the text).
 
 use std::cell::RefCell;
+use std::num::NonZeroU32;
 use std::rc::Rc;
 
+/// A file's index, stored plus one: the zero niche makes `Option<Span>` 12 bytes, and with
+/// it every attribute of every set (`Attr` is 32 bytes instead of 40).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FileId(pub u32);
+pub struct FileId(NonZeroU32);
+
+const _: () = assert!(std::mem::size_of::<Option<Span>>() == 12);
+
+impl FileId {
+    pub fn index(self) -> usize {
+        self.0.get() as usize - 1
+    }
+}
 
 /// A byte range in one source file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -85,12 +96,12 @@ pub fn add_file(origin: Origin, base_dir: String, text: Rc<str>) -> FileId {
     FILES.with(|files| {
         let mut files = files.borrow_mut();
         files.push(Rc::new(file));
-        FileId(files.len() as u32 - 1)
+        FileId(NonZeroU32::new(files.len() as u32).expect("a file was just added"))
     })
 }
 
 pub fn file(id: FileId) -> Rc<SourceFile> {
-    FILES.with(|files| files.borrow()[id.0 as usize].clone())
+    FILES.with(|files| files.borrow()[id.index()].clone())
 }
 
 impl Span {

@@ -111,10 +111,10 @@ pub(crate) fn install(ev: &mut Evaluator) {
         pos: None,
     });
     let set = Value::attrs(AttrSet::from_unsorted(entries));
-    *cell.0.borrow_mut() = ThunkState::Done(set.clone());
+    cell.set(ThunkState::Done(set.clone()));
     ev.add_global("builtins", set);
     let derivation = derivation_function(ev);
-    *derivation_cell.0.borrow_mut() = ThunkState::Done(derivation.clone());
+    derivation_cell.set(ThunkState::Done(derivation.clone()));
     ev.add_global("derivation", derivation);
 }
 
