@@ -83,8 +83,7 @@ impl Evaluator {
             }) => {
                 // A frame under construction may not have this slot yet (`rec { a = b;
                 // b = 1; }`): then, as in Nix, the reference gets a thunk of its own.
-                let slots = env.up(*depth).slots.borrow();
-                match slots.get(*slot as usize) {
+                match env.up(*depth).get(*slot) {
                     Some(v) => v.clone(),
                     None => Value::Thunk(Thunk::new(ThunkState::Pending(expr, env.clone()))),
                 }
@@ -199,8 +198,7 @@ impl Evaluator {
         let pending = match &var.kind {
             VarKind::Local { depth, slot } => {
                 let frame = env.up(*depth);
-                let slots = frame.slots.borrow();
-                match &slots[*slot as usize] {
+                match frame.get(*slot).expect("a slot of a built frame") {
                     Value::Thunk(t) => {
                         if let Some(v) = t.done() {
                             return Ok(v);
@@ -250,9 +248,9 @@ impl Evaluator {
     #[inline(never)]
     fn new_frame(&mut self, bindings: &'static [ast::Binding], parent: &Rc<Env>) -> Rc<Env> {
         let frame = Env::new(Some(parent.clone()), bindings.len());
-        for b in bindings {
+        for (i, b) in bindings.iter().enumerate() {
             let v = self.thunk(&b.value, &frame);
-            frame.slots.borrow_mut().push(v);
+            frame.set(i, v);
         }
         frame
     }
@@ -266,9 +264,9 @@ impl Evaluator {
         } else {
             // Only the `inherit (e)` sources, evaluated in the enclosing env.
             let frame = Env::new(Some(env.clone()), a.frame.len());
-            for b in a.frame.iter() {
+            for (i, b) in a.frame.iter().enumerate() {
                 let v = self.thunk(&b.value, env);
-                frame.slots.borrow_mut().push(v);
+                frame.set(i, v);
             }
             Some(frame)
         };
@@ -515,16 +513,16 @@ impl Evaluator {
         };
         let frame = Env::new(Some(closure.env.clone()), lambda.frame_size as usize);
         let mut used = 0usize;
-        for formal in formals.entries.iter() {
+        for (i, formal) in formals.entries.iter().enumerate() {
             match args.get(formal.name) {
                 Some(v) => {
                     used += 1;
-                    frame.slots.borrow_mut().push(v.clone());
+                    frame.set(i, v.clone());
                 }
                 None => match &formal.default {
                     Some(d) => {
                         let v = self.thunk(d, &frame);
-                        frame.slots.borrow_mut().push(v)
+                        frame.set(i, v)
                     }
                     None => bail!(
                         span,
@@ -548,7 +546,7 @@ impl Evaluator {
             }
         }
         if lambda.arg.is_some() {
-            frame.slots.borrow_mut().push(arg);
+            frame.set(formals.entries.len(), arg);
         }
         self.eval(&lambda.body, &frame)
     }
@@ -668,17 +666,14 @@ fn known_int(e: &Expr, env: &Rc<Env>) -> Option<i64> {
         Expr::Var(ast::Var {
             kind: VarKind::Local { depth, slot },
             ..
-        }) => {
-            let slots = env.up(*depth).slots.borrow();
-            match slots.get(*slot as usize)? {
-                Value::Int(i) => Some(*i),
-                Value::Thunk(t) => t.with_state(|s| match s {
-                    ThunkState::Done(Value::Int(i)) => Some(*i),
-                    _ => None,
-                }),
+        }) => match env.up(*depth).get(*slot)? {
+            Value::Int(i) => Some(*i),
+            Value::Thunk(t) => t.with_state(|s| match s {
+                ThunkState::Done(Value::Int(i)) => Some(*i),
                 _ => None,
-            }
-        }
+            }),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -705,8 +700,7 @@ fn cheap_int_binop(b: &ast::BinOp, env: &Rc<Env>) -> Option<Value> {
 /// `None` if the namespace is not an evaluated set yet, `Some(found)` otherwise.
 #[inline]
 fn lookup_in_evaluated_namespace(env: &Env, name: Symbol) -> Option<Option<Value>> {
-    let slots = env.slots.borrow();
-    match &slots[0] {
+    match env.get(0)? {
         Value::Attrs(set) => Some(set.get(name).cloned()),
         Value::Thunk(t) => t.with_state(|s| match s {
             ThunkState::Done(Value::Attrs(set)) => Some(set.get(name).cloned()),

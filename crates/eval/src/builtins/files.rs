@@ -150,9 +150,6 @@ fn scoped_import(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRes
     let expr =
         rnix_eval_parser::parse_and_lower_scoped(Origin::Path(path.clone()), dir, &text, &ev.global_names, &names)?;
     let expr: &'static _ = Box::leak(Box::new(expr));
-    let env = Env::new(None, names.len());
-    env.slots
-        .borrow_mut()
-        .extend(scope.entries.iter().map(|e| e.value.clone()));
+    let env = Env::from_values(None, scope.entries.iter().map(|e| e.value.clone()));
     ev.eval(expr, &env)
 }
