@@ -125,7 +125,7 @@ impl Evaluator {
         let state = t.replace(ThunkState::Blackhole);
         if let ThunkState::Done(v) = &state {
             let v = v.clone();
-            t.set(state);
+            t.restore(state);
             return Ok(v);
         }
         let result = match &state {
@@ -142,12 +142,12 @@ impl Evaluator {
         match result {
             Ok(v) => {
                 // A thunk that evaluated to another thunk's value stores the final value.
-                t.set(ThunkState::Done(v.clone()));
+                t.restore(ThunkState::Done(v.clone()));
                 Ok(v)
             }
             Err(e) => {
                 // Restore so a later force (e.g. after `tryEval`) re-evaluates.
-                t.set(state);
+                t.restore(state);
                 Err(e)
             }
         }

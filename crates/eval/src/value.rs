@@ -197,8 +197,17 @@ impl Thunk {
     pub fn with_state<R>(&self, f: impl FnOnce(&ThunkState) -> R) -> R {
         let state = self.0.replace(ThunkState::Blackhole);
         let r = f(&state);
-        self.0.set(state);
+        self.restore(state);
         r
+    }
+
+    /// Put back a state taken out with `replace(ThunkState::Blackhole)`. The placeholder
+    /// owns nothing, so it is forgotten rather than dropped (no drop code on hot paths).
+    #[inline]
+    pub fn restore(&self, state: ThunkState) {
+        let placeholder = self.0.replace(state);
+        debug_assert!(matches!(placeholder, ThunkState::Blackhole));
+        std::mem::forget(placeholder);
     }
 
     /// The value, if the thunk has been forced.
