@@ -7,7 +7,7 @@ use rnix_eval_store::daemon::ConnectOptions;
 use rnix_eval_store::daemon::{ActivityType, LogEvent};
 use rnix_eval_store::{DaemonStore, Store};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::rc::Rc;
 
@@ -67,13 +67,7 @@ impl StoreSink for DaemonSink {
     }
 
     fn write_drv(&mut self, path: &str, drv: &StoredDrv) -> StoreResult<()> {
-        let references: BTreeSet<String> = drv
-            .drv
-            .input_srcs
-            .iter()
-            .chain(drv.drv.input_drvs.keys())
-            .cloned()
-            .collect();
+        let references = drv.references();
         self.ensure(path, |s| {
             s.add_text(&drv.name, &drv.aterm, &references)
                 .map_err(|e| e.to_string())

@@ -7,7 +7,8 @@
 
 use indexmap::IndexMap;
 use rnix_eval_store::derivation::{hash_derivation_modulo, parse_aterm, Derivation};
-use rnix_eval_store::hash::{Hash, HashAlgo};
+use rnix_eval_store::hash::Hash;
+use rnix_eval_store::store::text_path;
 use rnix_eval_store::store_path;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
@@ -19,6 +20,17 @@ pub struct StoredDrv {
     pub drv: Derivation,
     /// The exact bytes Nix writes to the `.drv` file.
     pub aterm: String,
+}
+
+impl StoredDrv {
+    /// The store paths the `.drv` file refers to: its input sources and derivations.
+    pub fn references(&self) -> BTreeSet<String> {
+        owned(self.drv.references())
+    }
+}
+
+fn owned(paths: BTreeSet<&str>) -> BTreeSet<String> {
+    paths.into_iter().map(String::from).collect()
 }
 
 /// A text file from `builtins.toFile`.
@@ -101,37 +113,29 @@ impl StoreState {
     /// Record a finished derivation; returns its store path (`writeDerivation`).
     pub fn add_derivation(&mut self, name: &str, drv: Derivation) -> StoreResult<String> {
         let aterm = drv.to_aterm();
-        let refs: BTreeSet<&str> = drv
-            .input_srcs
-            .iter()
-            .chain(drv.input_drvs.keys())
-            .map(String::as_str)
-            .collect();
         let drv_name = format!("{name}.drv");
-        let content_hash = Hash::digest(HashAlgo::Sha256, aterm.as_bytes());
-        let path = store_path::make_text_path(&self.dir, &drv_name, &content_hash, refs.iter().copied());
-        check_path_name(&self.dir, &path)?;
+        let references = owned(drv.references());
+        let path = text_path(&self.dir, &drv_name, &aterm, &references).map_err(|e| e.to_string())?;
+        if self.derivations.contains_key(&path) {
+            return Ok(path);
+        }
         // Nix memoises the unmasked hash right away ("required in read-only mode").
         let h = self.modulo_hash(&drv, false)?;
         self.modulo_hashes.insert(path.clone(), h);
-        if !self.derivations.contains_key(&path) {
-            let stored = StoredDrv {
-                name: drv_name,
-                drv,
-                aterm,
-            };
-            if let Some(sink) = &mut self.sink {
-                sink.write_drv(&path, &stored)?;
-            }
-            self.derivations.insert(path.clone(), stored);
+        let stored = StoredDrv {
+            name: drv_name,
+            drv,
+            aterm,
+        };
+        if let Some(sink) = &mut self.sink {
+            sink.write_drv(&path, &stored)?;
         }
+        self.derivations.insert(path.clone(), stored);
         Ok(path)
     }
 
     pub fn add_text(&mut self, name: &str, contents: &str, references: BTreeSet<String>) -> StoreResult<String> {
-        let content_hash = Hash::digest(HashAlgo::Sha256, contents.as_bytes());
-        let path = store_path::make_text_path(&self.dir, name, &content_hash, references.iter().map(String::as_str));
-        check_path_name(&self.dir, &path)?;
+        let path = text_path(&self.dir, name, contents, &references).map_err(|e| e.to_string())?;
         if !self.texts.contains_key(&path) {
             let text = StoredText {
                 name: name.to_string(),
@@ -176,8 +180,7 @@ impl StoreState {
             return Ok(BTreeSet::new());
         }
         if path.ends_with(".drv") {
-            let drv = self.read_foreign_drv(path)?;
-            return Ok(drv.input_srcs.iter().chain(drv.input_drvs.keys()).cloned().collect());
+            return Ok(owned(self.read_foreign_drv(path)?.references()));
         }
         Ok(BTreeSet::new())
     }

@@ -28,6 +28,15 @@ pub enum FileIngestionMethod {
 }
 
 impl FileIngestionMethod {
+    /// `Recursive` for `true` (Nix's `recursive = true`, `outputHashMode = "recursive"`).
+    pub fn from_recursive(recursive: bool) -> FileIngestionMethod {
+        if recursive {
+            FileIngestionMethod::Recursive
+        } else {
+            FileIngestionMethod::Flat
+        }
+    }
+
     /// `""` or `"r:"`, as written before the algorithm in .drv files and fingerprints
     /// (`makeFileIngestionPrefix`).
     pub fn prefix(self) -> &'static str {

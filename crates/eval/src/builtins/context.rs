@@ -121,7 +121,7 @@ fn append_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRe
     for entry in additions.entries.iter() {
         let key = entry.name.as_str();
         let at = entry.pos.or(span);
-        if !is_store_path(&dir, key) {
+        if !rnix_eval_store::store_path::is_store_path(&dir, key) {
             bail!(at, "Context key '\"{key}\"' is not a store path");
         }
         let info = ev.expect_attrs(&entry.value, at)?;
@@ -156,14 +156,6 @@ fn append_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRe
         }
     }
     Ok(with_context(orig.s.clone(), context))
-}
-
-/// A path directly inside the store directory (`/nix/store/<hash>-<name>`).
-pub(crate) fn is_store_path(dir: &str, path: &str) -> bool {
-    match path.strip_prefix(dir).and_then(|r| r.strip_prefix('/')) {
-        Some(base) => base.len() > 33 && !base.contains('/') && base.as_bytes()[32] == b'-',
-        None => false,
-    }
 }
 
 fn attr(name: &str, value: Value) -> Attr {

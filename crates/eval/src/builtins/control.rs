@@ -114,15 +114,7 @@ fn to_string(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
 
 /// The path or string argument of `import`, `baseNameOf`, ... as a path string.
 pub(crate) fn expect_path_string(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<String> {
-    let forced = ev.force(v)?;
-    let s = match &forced {
-        Value::Path(p) => return Ok(p.to_string()),
-        _ => ev.coerce_to_string(&forced, span, false, false)?,
-    };
-    if !s.s.starts_with('/') {
-        bail!(span, "string '{}' doesn't represent an absolute path", s.s);
-    }
-    Ok(s.s.clone())
+    Ok(super::files::coerce_to_path(ev, v, span)?.s.clone())
 }
 
 fn import(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {

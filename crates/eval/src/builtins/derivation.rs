@@ -129,16 +129,11 @@ fn derivation_strict(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Eva
             );
         }
         let hash = parse_output_hash(hash_text, &spec.hash_algo).map_err(|m| err(name_span, m))?;
-        let recursive = spec.recursive.unwrap_or(false);
-        let method = if recursive {
-            FileIngestionMethod::Recursive
-        } else {
-            FileIngestionMethod::Flat
-        };
+        let method = FileIngestionMethod::from_recursive(spec.recursive.unwrap_or(false));
         let out = store_path::make_fixed_output_path(&dir, &drv_name, method, &hash, std::iter::empty::<&str>());
         crate::store::check_path_name(&dir, &out).map_err(|m| err(name_span, m))?;
         drv.env.insert("out".into(), out.clone());
-        let algo = format!("{}{}", if recursive { "r:" } else { "" }, hash.algo().name());
+        let algo = format!("{}{}", method.prefix(), hash.algo().name());
         drv.outputs.insert(
             "out".into(),
             DerivationOutput {

@@ -3,6 +3,7 @@
 //! interpolated into a string.
 
 use super::derivation::{parse_output_hash, string_with_context};
+use super::files::coerce_to_path;
 use crate::error::{EvalResult, TraceFrame};
 use crate::primops::PrimOpDef;
 use crate::store::{check_path_name, StoredSource};
@@ -48,7 +49,9 @@ fn placeholder(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResul
 }
 
 fn store_path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let (path, mut context) = coerce_to_path(ev, &a[0], span)?;
+    let path = coerce_to_path(ev, &a[0], span)?;
+    let mut context = path.context.as_deref().cloned().unwrap_or_default();
+    let path = path.s.clone();
     let dir = ev.store.dir.clone();
     let in_store = path.strip_prefix(&dir).and_then(|rest| rest.strip_prefix('/'));
     let path = if in_store.is_some_and(|rest| !rest.is_empty() && !rest.contains('/')) {
@@ -83,7 +86,7 @@ fn path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResu
     for attr in args.entries.iter() {
         let at = attr.pos.or(span);
         match attr.name.as_str() {
-            "path" => path = Some(coerce_to_path(ev, &attr.value, at)?.0),
+            "path" => path = Some(coerce_to_path(ev, &attr.value, at)?.s.clone()),
             "name" => name = ev.expect_string_no_ctx(&attr.value, at)?,
             "filter" => filter = Some(ev.force(&attr.value)?),
             "recursive" => recursive = ev.expect_bool(&attr.value, at)?,
@@ -104,7 +107,7 @@ fn path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResu
 }
 
 fn filter_source(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let (path, _) = coerce_to_path(ev, &a[1], span)?;
+    let path = coerce_to_path(ev, &a[1], span)?.s.clone();
     let filter = ev.force(&a[0])?;
     if !filter.is_function() {
         bail!(
@@ -130,11 +133,7 @@ fn add_path(
     let result = (|| {
         let (store_path, excluded) = compute_source_path(ev, span, name, path, filter, recursive)?;
         if let Some(expected) = &expected {
-            let method = if recursive {
-                FileIngestionMethod::Recursive
-            } else {
-                FileIngestionMethod::Flat
-            };
+            let method = FileIngestionMethod::from_recursive(recursive);
             let dir = ev.store.dir.clone();
             let want = store_path::make_fixed_output_path(&dir, name, method, expected, std::iter::empty::<&str>());
             if want != store_path {
@@ -197,11 +196,7 @@ fn compute_source_path(
         let data = std::fs::read(path).map_err(|e| fail(span, format!("reading file '{path}': {e}")))?;
         Hash::digest(HashAlgo::Sha256, &data)
     };
-    let method = if recursive {
-        FileIngestionMethod::Recursive
-    } else {
-        FileIngestionMethod::Flat
-    };
+    let method = FileIngestionMethod::from_recursive(recursive);
     let dir = ev.store.dir.clone();
     let store_path = store_path::make_fixed_output_path(&dir, name, method, &hash, std::iter::empty::<&str>());
     check_path_name(&dir, &store_path).map_err(|m| fail(span, m))?;
@@ -264,15 +259,6 @@ impl Evaluator {
         }
         Ok(s.s.clone())
     }
-}
-
-/// `coerceToPath`: a path, or a string holding an absolute path (its context kept).
-fn coerce_to_path(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<(String, BTreeSet<String>)> {
-    let s = ev.coerce_to_string(v, span, false, false)?;
-    if !s.s.starts_with('/') {
-        bail!(span, "string '{}' doesn't represent an absolute path", s.s);
-    }
-    Ok((s.s.clone(), s.context.as_deref().cloned().unwrap_or_default()))
 }
 
 fn base_name(path: &str) -> &str {
