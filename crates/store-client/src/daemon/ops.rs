@@ -316,13 +316,11 @@ impl Connection {
     /// `AddTempRoot`: keeps `path` from the garbage collector while this connection lives.
     pub fn add_temp_root(&mut self, path: &str) -> Result<()> {
         self.check_path(path)?;
-        self.run(&format!("adding a temporary root for '{path}'"), false, |c| {
-            c.begin(op::ADD_TEMP_ROOT)?;
-            write_str(&mut c.writer, path)?;
-            c.stderr()?;
-            read_u64(&mut c.reader)?;
-            Ok(())
-        })
+        self.path_op(
+            &format!("adding a temporary root for '{path}'"),
+            op::ADD_TEMP_ROOT,
+            path,
+        )
     }
 
     /// `AddIndirectRoot`: `link` (an absolute path outside the store, a symlink into it)
@@ -331,20 +329,23 @@ impl Connection {
         if !link.starts_with('/') {
             return Err(StoreError::Invalid(format!("GC root '{link}' is not an absolute path")));
         }
-        self.run(&format!("adding the garbage collector root '{link}'"), false, |c| {
-            c.begin(op::ADD_INDIRECT_ROOT)?;
-            write_str(&mut c.writer, link)?;
-            c.stderr()?;
-            read_u64(&mut c.reader)?;
-            Ok(())
-        })
+        self.path_op(
+            &format!("adding the garbage collector root '{link}'"),
+            op::ADD_INDIRECT_ROOT,
+            link,
+        )
     }
 
     /// `EnsurePath`: makes `path` valid, substituting it if needed.
     pub fn ensure_path(&mut self, path: &str) -> Result<()> {
         self.check_path(path)?;
-        self.run(&format!("ensuring '{path}' is valid"), false, |c| {
-            c.begin(op::ENSURE_PATH)?;
+        self.path_op(&format!("ensuring '{path}' is valid"), op::ENSURE_PATH, path)
+    }
+
+    /// An operation that sends one path and gets back the daemon's `1`.
+    fn path_op(&mut self, during: &str, code: u64, path: &str) -> Result<()> {
+        self.run(during, false, |c| {
+            c.begin(code)?;
             write_str(&mut c.writer, path)?;
             c.stderr()?;
             read_u64(&mut c.reader)?;
