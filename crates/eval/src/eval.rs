@@ -122,12 +122,10 @@ impl Evaluator {
     }
 
     fn force_thunk(&mut self, t: &Thunk) -> EvalResult<Value> {
-        let state = t.replace(ThunkState::Blackhole);
-        if let ThunkState::Done(v) = &state {
-            let v = v.clone();
-            t.restore(state);
+        if let Some(v) = t.done() {
             return Ok(v);
         }
+        let state = t.replace(ThunkState::Blackhole);
         let result = match &state {
             ThunkState::Pending(expr, env) => self.eval(expr, env),
             ThunkState::Apply(app) => {
@@ -137,7 +135,7 @@ impl Evaluator {
             ThunkState::Blackhole => {
                 return Err(EvalError::new(ErrorKind::Eval, "infinite recursion encountered", None))
             }
-            ThunkState::Done(_) => unreachable!(),
+            ThunkState::Done(_) => unreachable!("checked above"),
         };
         match result {
             Ok(v) => {
@@ -223,8 +221,11 @@ impl Evaluator {
             VarKind::Local { depth, slot } => Ok(env.up(*depth).slot(*slot)),
             VarKind::Global(slot) => Ok(self.globals[*slot as usize].clone()),
             VarKind::With(depths) => {
+                let (mut frame, mut at) = (env, 0);
                 for &depth in depths.iter() {
-                    let frame = env.up(depth);
+                    // Depths grow outwards: walk on from the previous `with` frame.
+                    frame = frame.up(depth - at);
+                    at = depth;
                     match lookup_in_evaluated_namespace(frame, var.name) {
                         Some(Some(v)) => return Ok(v),
                         Some(None) => continue,
@@ -643,8 +644,11 @@ pub(crate) fn merge_context(into: &mut Option<Box<std::collections::BTreeSet<Str
 /// Nix's `lookupVar(noEval = true)`: find a `with` variable without forcing anything.
 /// `None` if a namespace that would be searched first is not evaluated yet.
 fn lookup_with_evaluated(env: &Rc<Env>, depths: &[u32], name: Symbol) -> Option<Value> {
+    let (mut frame, mut at) = (env, 0);
     for &depth in depths {
-        if let Some(found) = lookup_in_evaluated_namespace(env.up(depth), name)? {
+        frame = frame.up(depth - at);
+        at = depth;
+        if let Some(found) = lookup_in_evaluated_namespace(frame, name)? {
             return Some(found);
         }
     }
