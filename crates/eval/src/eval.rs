@@ -13,7 +13,7 @@ use std::rc::Rc;
 impl Evaluator {
     /// Evaluate `expr` in `env` to weak head normal form.
     pub fn eval(&mut self, expr: &'static Expr, env: &Rc<Env>) -> EvalResult<Value> {
-        self.check_stack(expr.span())?;
+        self.check_stack(expr)?;
         match expr {
             Expr::Int(i) => Ok(Value::Int(*i)),
             Expr::Float(f) => Ok(Value::Float(*f)),
@@ -612,17 +612,14 @@ impl Evaluator {
         Value::attrs(AttrSet::from_unsorted(entries))
     }
 
-    /// Fail cleanly instead of overflowing the native stack.
+    /// Fail cleanly instead of overflowing the native stack. The span is read only on
+    /// failure: loading it up front was a cache miss on every `eval` (7% of its samples).
     #[inline]
-    fn check_stack(&self, span: Option<Span>) -> EvalResult<()> {
+    fn check_stack(&self, expr: &Expr) -> EvalResult<()> {
         let marker = 0u8;
         let sp = &marker as *const u8 as usize;
         if sp < self.stack_limit {
-            return Err(EvalError::new(
-                ErrorKind::Eval,
-                "stack overflow (possible infinite recursion)",
-                span,
-            ));
+            return Err(stack_overflow(expr));
         }
         Ok(())
     }
@@ -653,6 +650,16 @@ fn lookup_with_evaluated(env: &Rc<Env>, depths: &[u32], name: Symbol) -> Option<
         }
     }
     None
+}
+
+#[cold]
+#[inline(never)]
+fn stack_overflow(expr: &Expr) -> Box<EvalError> {
+    EvalError::new(
+        ErrorKind::Eval,
+        "stack overflow (possible infinite recursion)",
+        expr.span(),
+    )
 }
 
 #[cold]
