@@ -38,7 +38,7 @@ impl Evaluator {
                 }
                 bail!(span, "cannot coerce a set to a string")
             }
-            Value::Int(i) if coerce_more => Ok(Rc::new(NixString::plain(i.to_string()))),
+            Value::Int(i) if coerce_more => Ok(Rc::new(NixString::from_int(*i))),
             Value::Float(f) if coerce_more => Ok(Rc::new(NixString::plain(format!("{f:.6}")))),
             Value::Bool(true) if coerce_more => Ok(Rc::new(NixString::plain("1"))),
             Value::Bool(false) | Value::Null if coerce_more => Ok(Rc::new(NixString::plain(""))),

