@@ -1,6 +1,6 @@
 # `--json` writes strings' bytes as they are, valid UTF-8 or not.
 let
-  s = builtins.readFile ./lib/files/latin1.txt;
+  s = builtins.readFile ./lib/bytes/latin1.txt;
 in
 {
   inherit s;

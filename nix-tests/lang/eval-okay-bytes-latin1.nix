@@ -1,7 +1,7 @@
 # A Latin-1 file read with readFile keeps its bytes (0xE9, 0xEF): printing, comparison,
 # hashing, JSON, regexes and replacements all work on those bytes.
 let
-  s = builtins.readFile ./lib/files/latin1.txt;
+  s = builtins.readFile ./lib/bytes/latin1.txt;
   e = builtins.substring 3 1 s;
   firstOfE = builtins.substring 0 1 "é";
 in
@@ -11,7 +11,7 @@ in
   concat = s + s;
   concatLen = builtins.stringLength (s + e);
   interp = "<${e}>";
-  eqSelf = s == builtins.readFile ./lib/files/latin1.txt;
+  eqSelf = s == builtins.readFile ./lib/bytes/latin1.txt;
   neq = e == builtins.substring 1 1 "é";
   lt = [ (e < "z") (e > "z") (e < firstOfE) ("caf" < s) (s < "cafe") (firstOfE < e) ];
   sorted = builtins.sort (a: b: a < b) [ e "z" "é" "a" firstOfE ];
