@@ -10,7 +10,8 @@ pub fn eval_strict(src: &str) -> String {
         .eval_source(Origin::String, "/", src)
         .expect("benchmark program evaluates");
     let v = ev.force_deep(&v).expect("benchmark program evaluates deeply");
-    rnix_eval_core::print::print_value(&mut ev, &v, true).expect("printable")
+    let out = rnix_eval_core::print::print_value(&mut ev, &v, true).expect("printable");
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A nixpkgs-like source file of about `bytes` bytes: package sets, functions with

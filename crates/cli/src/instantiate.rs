@@ -97,7 +97,7 @@ fn take_if_derivation(
 
 fn string_attr(ev: &mut Evaluator, set: &AttrSet, name: &str) -> EvalResult<String> {
     match set.get(Symbol::intern(name)).cloned() {
-        Some(v) => Ok(ev.coerce_to_string(&v, None, false, false)?.s.clone()),
+        Some(v) => Ok(ev.coerce_to_string(&v, None, false, false)?.to_str_lossy().into_owned()),
         None if name == "outputName" => Ok(String::new()),
         None => Err(EvalError::new(
             ErrorKind::Eval,

@@ -63,13 +63,13 @@ pub fn run(cli: Cli) -> i32 {
     let mut out = stdout.lock();
     for input in &inputs {
         let result = if cli.parse {
-            parse_one(&ev, &cli, input, &cwd)
+            parse_one(&ev, &cli, input, &cwd).map(String::into_bytes)
         } else {
             eval_one(&mut ev, &cli, input, &cwd, store.as_ref())
         };
         match result {
             Ok(text) => {
-                if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {
+                if out.write_all(&text).and_then(|_| out.flush()).is_err() {
                     return 1;
                 }
             }
@@ -137,7 +137,7 @@ fn eval_one(
     input: &str,
     cwd: &str,
     store: Option<&crate::store_writer::SharedStore>,
-) -> EvalResult<String> {
+) -> EvalResult<Vec<u8>> {
     // `rnix-eval '<nixpkgs>'`: a search path lookup, as nix-instantiate allows.
     let resolved;
     let input = match input.strip_prefix('<').and_then(|r| r.strip_suffix('>')) {
@@ -159,7 +159,8 @@ fn eval_one(
     } else {
         cli.attr.clone()
     };
-    let mut out = String::new();
+    // Bytes: strings are printed as they are, as Nix does, even if not UTF-8.
+    let mut out = Vec::new();
     for path in paths {
         let v = select_attr_path(ev, root.clone(), &path, &auto_args)?;
         let v = ev.force(&v)?;
@@ -186,8 +187,8 @@ fn eval_one(
                         crate::store_writer::make_out_link(store, &link, path)
                             .map_err(|e| EvalError::new(ErrorKind::Eval, e, None))?;
                     }
-                    out.push_str(path);
-                    out.push('\n');
+                    out.extend_from_slice(path.as_bytes());
+                    out.push(b'\n');
                 }
                 continue;
             }
@@ -199,24 +200,24 @@ fn eval_one(
                         None,
                     ));
                 }
-                out.push_str(&drv.drv_path);
+                out.extend_from_slice(drv.drv_path.as_bytes());
                 if drv.output_name != "out" {
-                    out.push('!');
-                    out.push_str(&drv.output_name);
+                    out.push(b'!');
+                    out.extend_from_slice(drv.output_name.as_bytes());
                 }
-                out.push('\n');
+                out.push(b'\n');
             }
             continue;
         }
         let v = if cli.strict { ev.force_deep(&v)? } else { ev.force(&v)? };
         if cli.json {
-            out.push_str(&print::to_json(ev, &v, None)?);
-            out.push('\n');
+            out.extend(print::to_json(ev, &v, None)?);
+            out.push(b'\n');
         } else if cli.xml {
-            out.push_str(&print::to_xml(ev, &v, !cli.no_location)?);
+            out.extend(print::to_xml(ev, &v, !cli.no_location)?);
         } else {
-            out.push_str(&print::print_value(ev, &v, cli.strict)?);
-            out.push('\n');
+            out.extend(print::print_value(ev, &v, cli.strict)?);
+            out.push(b'\n');
         }
     }
     Ok(out)

@@ -22,12 +22,10 @@ impl Evaluator {
             Value::Path(p) => {
                 if copy_to_store {
                     let store_path = self.copy_path_to_store(p, span)?;
-                    return Ok(Rc::new(NixString {
-                        context: Some(Box::new(std::collections::BTreeSet::from([store_path.clone()]))),
-                        s: store_path,
-                    }));
+                    let context = Some(Box::new(std::collections::BTreeSet::from([store_path.clone()])));
+                    return Ok(Rc::new(NixString::new(store_path, context)));
                 }
-                Ok(Rc::new(NixString::plain(&**p)))
+                Ok(Rc::new(NixString::copy_from(p.as_bytes())))
             }
             Value::Attrs(set) => {
                 if let Some(f) = set.get(self.sym.to_string).cloned() {
@@ -40,26 +38,26 @@ impl Evaluator {
                 }
                 bail!(span, "cannot coerce a set to a string")
             }
-            Value::Int(i) if coerce_more => Ok(Rc::new(NixString::plain(i.to_string()))),
+            Value::Int(i) if coerce_more => Ok(Rc::new(NixString::from_int(*i))),
             Value::Float(f) if coerce_more => Ok(Rc::new(NixString::plain(format!("{f:.6}")))),
             Value::Bool(true) if coerce_more => Ok(Rc::new(NixString::plain("1"))),
             Value::Bool(false) | Value::Null if coerce_more => Ok(Rc::new(NixString::plain(""))),
             Value::List(items) if coerce_more => {
-                let mut out = String::new();
+                let mut out = Vec::new();
                 let mut context = None;
                 for (i, item) in items.iter().enumerate() {
                     let s = self.coerce_to_string(item, span, coerce_more, copy_to_store)?;
-                    out.push_str(&s.s);
+                    out.extend_from_slice(s.as_bytes());
                     crate::eval::merge_context(&mut context, &s);
                     // Nix separates elements with a space, except after an empty list.
                     if i + 1 < items.len() {
                         let forced = self.force(item)?;
                         if !matches!(&forced, Value::List(l) if l.is_empty()) {
-                            out.push(' ');
+                            out.push(b' ');
                         }
                     }
                 }
-                Ok(Rc::new(NixString { s: out, context }))
+                Ok(Rc::new(NixString::new(out, context)))
             }
             other => bail!(span, "cannot coerce {} to a string", other.type_desc()),
         }

@@ -17,7 +17,7 @@ impl Evaluator {
         match expr {
             Expr::Int(i) => Ok(Value::Int(*i)),
             Expr::Float(f) => Ok(Value::Float(*f)),
-            Expr::Str(s) => Ok(Value::string(&**s)),
+            Expr::Str(s) => Ok(Value::string(s.as_bytes())),
             Expr::Path(p) => Ok(Value::path(&**p)),
             Expr::Var(var) => self.eval_var(var, env),
             Expr::Select(sel) => self.eval_select(sel, env),
@@ -75,7 +75,7 @@ impl Evaluator {
         match expr {
             Expr::Int(i) => Value::Int(*i),
             Expr::Float(f) => Value::Float(*f),
-            Expr::Str(s) => Value::string(&**s),
+            Expr::Str(s) => Value::string(s.as_bytes()),
             Expr::Path(p) => Value::path(&**p),
             Expr::Var(ast::Var {
                 kind: VarKind::Local { depth, slot },
@@ -301,7 +301,7 @@ impl Evaluator {
             let name = self.eval(&d.name, &scope)?;
             let name = match name {
                 Value::Null => continue,
-                Value::String(s) => Symbol::intern(&s.s),
+                Value::String(s) => Symbol::intern(&s.to_str_lossy()),
                 other => bail!(
                     Some(d.span),
                     "value is {} while a string was expected",
@@ -332,7 +332,7 @@ impl Evaluator {
             AttrName::Dynamic(e) => {
                 let v = self.eval(e, env)?;
                 match &v {
-                    Value::String(s) => Ok(Symbol::intern(&s.s)),
+                    Value::String(s) => Ok(Symbol::intern(&s.to_str_lossy())),
                     other => bail!(e.span(), "value is {} while a string was expected", other.type_desc()),
                 }
             }
@@ -561,7 +561,8 @@ impl Evaluator {
 
     #[inline(never)]
     fn eval_interpolate(&mut self, i: &'static ast::Interpolate, env: &Rc<Env>) -> EvalResult<Value> {
-        let mut out = String::new();
+        // Coerce every part first, then copy them into one buffer of the exact size.
+        let mut parts: smallvec::SmallVec<[Rc<NixString>; 8]> = smallvec::SmallVec::new();
         let mut context = None;
         let mut first_is_path = false;
         for (n, part) in i.parts.iter().enumerate() {
@@ -573,9 +574,10 @@ impl Evaluator {
                 first_is_path = true;
             }
             let s = self.coerce_to_string(&v, part.span().or(Some(i.span)), false, !first_is_path)?;
-            out.push_str(&s.s);
             merge_context(&mut context, &s);
+            parts.push(s);
         }
+        let out = NixString::concat(parts.iter().map(|s| s.as_bytes()));
         if first_is_path {
             if context.is_some() {
                 bail!(
@@ -583,9 +585,12 @@ impl Evaluator {
                     "a string that refers to a store path cannot be appended to a path"
                 );
             }
-            return Ok(Value::path(rnix_eval_parser::paths::canon_path(&out)));
+            // Paths are text here: non-UTF-8 parts are made lossy.
+            return Ok(Value::path(rnix_eval_parser::paths::canon_path(
+                &String::from_utf8_lossy(&out),
+            )));
         }
-        Ok(Value::String(Rc::new(NixString { s: out, context })))
+        Ok(Value::String(Rc::new(NixString::new(out, context))))
     }
 
     /// `{ file, line, column }` for `__curPos` and `unsafeGetAttrPos`.

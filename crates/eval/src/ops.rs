@@ -121,18 +121,26 @@ impl Evaluator {
                         "a string that refers to a store path cannot be appended to a path"
                     );
                 }
-                let joined = format!("{p}{}", s.s);
+                // Paths are text here: a non-UTF-8 suffix is made lossy.
+                let joined = format!("{p}{}", s.to_str_lossy());
                 Ok(Value::path(rnix_eval_parser::paths::canon_path(&joined)))
             }
             _ => {
                 let a = self.coerce_to_string(&l, span, false, true)?;
                 let b = self.coerce_to_string(&r, span, false, true)?;
-                let mut s = String::with_capacity(a.s.len() + b.s.len());
-                s.push_str(&a.s);
-                s.push_str(&b.s);
+                // Adding an empty string without context changes nothing: share the other.
+                if b.is_empty() && b.context.is_none() {
+                    return Ok(Value::String(a));
+                }
+                if a.is_empty() && a.context.is_none() {
+                    return Ok(Value::String(b));
+                }
+                let mut s = Vec::with_capacity(a.len() + b.len());
+                s.extend_from_slice(a.as_bytes());
+                s.extend_from_slice(b.as_bytes());
                 let mut context = a.context.clone();
                 merge_context(&mut context, &b);
-                Ok(Value::String(Rc::new(NixString { s, context })))
+                Ok(Value::String(Rc::new(NixString::new(s, context))))
             }
         }
     }
@@ -207,7 +215,7 @@ impl Evaluator {
         Ok(match (&fa, &fb) {
             (Value::Int(x), Value::Int(y)) => x == y,
             (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => as_float(&fa) == as_float(&fb),
-            (Value::String(x), Value::String(y)) => x.s == y.s,
+            (Value::String(x), Value::String(y)) => x.as_bytes() == y.as_bytes(),
             (Value::Path(x), Value::Path(y)) => x == y,
             (Value::Null, Value::Null) => true,
             (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -251,7 +259,7 @@ impl Evaluator {
         match set.get(self.sym.type_) {
             Some(t) => {
                 let t = t.clone();
-                Ok(matches!(self.force(&t)?, Value::String(s) if s.s == "derivation"))
+                Ok(matches!(self.force(&t)?, Value::String(s) if s.as_bytes() == b"derivation"))
             }
             None => Ok(false),
         }
@@ -273,7 +281,7 @@ impl Evaluator {
                     Ordering::Equal
                 }
             }
-            (Value::String(x), Value::String(y)) => x.s.as_bytes().cmp(y.s.as_bytes()),
+            (Value::String(x), Value::String(y)) => x.as_bytes().cmp(y.as_bytes()),
             (Value::Path(x), Value::Path(y)) => x.as_bytes().cmp(y.as_bytes()),
             (Value::List(x), Value::List(y)) => {
                 for (p, q) in x.iter().zip(y.iter()) {

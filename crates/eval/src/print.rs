@@ -7,15 +7,15 @@
 use crate::error::EvalResult;
 use crate::value::{ThunkState, Value};
 use crate::{bail, Evaluator};
-use rnix_eval_parser::show::{format_float, identifier, quote_string};
+use rnix_eval_parser::show::{format_float, identifier};
 use rnix_eval_parser::Span;
 use rustc_hash::FxHashSet;
-use std::fmt::Write;
+use std::io::Write;
 use std::rc::Rc;
 
 /// Print as `nix-instantiate --eval` does.
-pub fn print_value(_ev: &mut Evaluator, v: &Value, _strict: bool) -> EvalResult<String> {
-    let mut out = String::new();
+pub fn print_value(_ev: &mut Evaluator, v: &Value, _strict: bool) -> EvalResult<Vec<u8>> {
+    let mut out = Vec::new();
     let mut seen = FxHashSet::default();
     print_into(&mut out, v, None, &mut seen);
     Ok(out)
@@ -23,7 +23,7 @@ pub fn print_value(_ev: &mut Evaluator, v: &Value, _strict: bool) -> EvalResult<
 
 /// `cell` is the thunk the value was found in, if any: Nix keys short lists (inline in
 /// their value cell) by the cell, everything else by its shared storage.
-fn print_into(out: &mut String, v: &Value, cell: Option<usize>, seen: &mut FxHashSet<usize>) {
+fn print_into(out: &mut Vec<u8>, v: &Value, cell: Option<usize>, seen: &mut FxHashSet<usize>) {
     match v {
         Value::Thunk(t) => {
             let state = t.with_state(|s| match s {
@@ -33,28 +33,28 @@ fn print_into(out: &mut String, v: &Value, cell: Option<usize>, seen: &mut FxHas
             });
             match state {
                 Ok(inner) => print_into(out, &inner, Some(Rc::as_ptr(&t.0) as usize), seen),
-                Err(shown) => out.push_str(shown),
+                Err(shown) => out.extend_from_slice(shown.as_bytes()),
             }
         }
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
         Value::Int(i) => write!(out, "{i}").unwrap(),
-        Value::Float(f) => out.push_str(&format_float(*f)),
-        Value::String(s) => out.push_str(&quote_string(&s.s)),
-        Value::Path(p) => out.push_str(p),
+        Value::Float(f) => out.extend_from_slice(format_float(*f).as_bytes()),
+        Value::String(s) => quote_bytes(out, s.as_bytes()),
+        Value::Path(p) => out.extend_from_slice(p.as_bytes()),
         Value::Attrs(set) => {
             if !set.is_empty() && !seen.insert(Rc::as_ptr(set) as usize) {
-                out.push_str("«repeated»");
+                out.extend_from_slice("«repeated»".as_bytes());
                 return;
             }
-            out.push_str("{ ");
+            out.extend_from_slice(b"{ ");
             for attr in set.sorted_entries() {
-                out.push_str(&identifier(attr.name.as_str()));
-                out.push_str(" = ");
+                out.extend_from_slice(identifier(attr.name.as_str()).as_bytes());
+                out.extend_from_slice(b" = ");
                 print_into(out, &attr.value, None, seen);
-                out.push_str("; ");
+                out.extend_from_slice(b"; ");
             }
-            out.push('}');
+            out.push(b'}');
         }
         Value::List(items) => {
             let key = if items.len() <= 2 {
@@ -63,26 +63,26 @@ fn print_into(out: &mut String, v: &Value, cell: Option<usize>, seen: &mut FxHas
                 Rc::as_ptr(items) as usize
             };
             if !items.is_empty() && !seen.insert(key) {
-                out.push_str("«repeated»");
+                out.extend_from_slice("«repeated»".as_bytes());
                 return;
             }
-            out.push_str("[ ");
+            out.extend_from_slice(b"[ ");
             for item in items.iter() {
                 print_into(out, item, None, seen);
-                out.push(' ');
+                out.push(b' ');
             }
-            out.push(']');
+            out.push(b']');
         }
-        Value::Lambda(_) => out.push_str("<LAMBDA>"),
-        Value::PrimOp(_) => out.push_str("<PRIMOP>"),
-        Value::PrimOpApp(_) => out.push_str("<PRIMOP-APP>"),
+        Value::Lambda(_) => out.extend_from_slice(b"<LAMBDA>"),
+        Value::PrimOp(_) => out.extend_from_slice(b"<PRIMOP>"),
+        Value::PrimOpApp(_) => out.extend_from_slice(b"<PRIMOP-APP>"),
     }
 }
 
 // ------------------------------------------------------------------------- JSON
 
 /// `builtins.toJSON` / `--json`: forces as it goes.
-pub fn to_json(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<String> {
+pub fn to_json(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<Vec<u8>> {
     let mut context = None;
     to_json_with_context(ev, v, span, &mut context)
 }
@@ -94,64 +94,64 @@ pub fn to_json_with_context(
     v: &Value,
     span: Option<Span>,
     context: &mut Option<Box<std::collections::BTreeSet<String>>>,
-) -> EvalResult<String> {
-    let mut out = String::new();
+) -> EvalResult<Vec<u8>> {
+    let mut out = Vec::new();
     json_into(ev, &mut out, v, span, context)?;
     Ok(out)
 }
 
 fn json_into(
     ev: &mut Evaluator,
-    out: &mut String,
+    out: &mut Vec<u8>,
     v: &Value,
     span: Option<Span>,
     ctx: &mut Option<Box<std::collections::BTreeSet<String>>>,
 ) -> EvalResult<()> {
     let v = ev.force(v)?;
     match &v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
         Value::Int(i) => write!(out, "{i}").unwrap(),
-        Value::Float(f) => out.push_str(&json_float(*f)),
+        Value::Float(f) => out.extend_from_slice(json_float(*f).as_bytes()),
         Value::String(s) => {
             crate::eval::merge_context(ctx, s);
-            json_string(out, &s.s)
+            json_string(out, s.as_bytes())
         }
         Value::Path(_) => {
             let s = ev.coerce_to_string(&v, span, false, true)?;
             crate::eval::merge_context(ctx, &s);
-            json_string(out, &s.s)
+            json_string(out, s.as_bytes())
         }
         Value::Attrs(set) => {
             if set.get(ev.sym.to_string).is_some() {
                 let s = ev.coerce_to_string(&v, span, false, true)?;
                 crate::eval::merge_context(ctx, &s);
-                json_string(out, &s.s);
+                json_string(out, s.as_bytes());
                 return Ok(());
             }
             if let Some(o) = set.get(ev.sym.out_path).cloned() {
                 return json_into(ev, out, &o, span, ctx);
             }
-            out.push('{');
+            out.push(b'{');
             for (i, attr) in set.sorted_entries().into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                json_string(out, attr.name.as_str());
-                out.push(':');
+                json_string(out, attr.name.as_str().as_bytes());
+                out.push(b':');
                 json_into(ev, out, &attr.value.clone(), span, ctx)?;
             }
-            out.push('}');
+            out.push(b'}');
         }
         Value::List(items) => {
-            out.push('[');
+            out.push(b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 json_into(ev, out, item, span, ctx)?;
             }
-            out.push(']');
+            out.push(b']');
         }
         Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) => {
             bail!(span, "cannot convert {} to JSON", v.type_desc())
@@ -161,20 +161,42 @@ fn json_into(
     Ok(())
 }
 
-fn json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
+/// A JSON string as Nix 2.8 writes it: `"`, `\\` and control characters escaped, every
+/// other byte (also invalid UTF-8) copied as it is.
+fn json_string(out: &mut Vec<u8>, s: &[u8]) {
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    for &c in s {
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => write!(out, "\\u{:04x}", c as u32).unwrap(),
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            c if c < 0x20 => write!(out, "\\u{:04x}", c).unwrap(),
             c => out.push(c),
         }
     }
-    out.push('"');
+    out.push(b'"');
+}
+
+/// A string literal as `nix-instantiate --eval` prints it (`printLiteralString`): the
+/// bytes as they are, with `"`, `\\`, newline, return, tab and `${` escaped.
+pub fn quote_bytes(out: &mut Vec<u8>, s: &[u8]) {
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    for (i, &c) in s.iter().enumerate() {
+        match c {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'$' if s.get(i + 1) == Some(&b'{') => out.extend_from_slice(b"\\$"),
+            c => out.push(c),
+        }
+    }
+    out.push(b'"');
 }
 
 /// Modern Nix (nlohmann::json) float output: the shortest round-trip digits, decimal
@@ -221,7 +243,7 @@ pub fn json_float(f: f64) -> String {
 // ------------------------------------------------------------------------- XML
 
 /// `--xml` output (`printValueAsXML`), for a value already forced as far as wanted.
-pub fn to_xml(ev: &mut Evaluator, v: &Value, location: bool) -> EvalResult<String> {
+pub fn to_xml(ev: &mut Evaluator, v: &Value, location: bool) -> EvalResult<Vec<u8>> {
     Ok(crate::xml::to_xml(ev, v, false, location)?.0)
 }
 

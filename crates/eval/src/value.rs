@@ -7,8 +7,10 @@
 
 use crate::env::Env;
 use crate::primops::PrimOpDef;
+use bytes::Bytes;
 use rnix_eval_parser::ast;
 use rnix_eval_parser::Symbol;
+use std::borrow::Cow;
 use std::cell::UnsafeCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -60,22 +62,140 @@ impl Clone for Value {
 }
 
 /// A string with its context: the store paths it refers to (empty for most strings).
+///
+/// Nix strings are byte strings: the content need not be UTF-8 (`readFile` of a Latin-1
+/// file, `substring` through a multi-byte character). The bytes are a shared [`Bytes`]
+/// buffer, so `substring` is a zero-copy slice and literals point into the (leaked) AST.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NixString {
-    pub s: String,
+    pub bytes: Bytes,
     pub context: Option<Box<BTreeSet<String>>>,
 }
 
+/// What a [`NixString`] can be made of without copying the content.
+pub trait IntoNixBytes {
+    fn into_nix_bytes(self) -> Bytes;
+}
+
+impl IntoNixBytes for Bytes {
+    fn into_nix_bytes(self) -> Bytes {
+        self
+    }
+}
+
+/// Referenced in place (literals of the leaked AST, constant texts).
+impl IntoNixBytes for &'static [u8] {
+    fn into_nix_bytes(self) -> Bytes {
+        Bytes::from_static(self)
+    }
+}
+
+impl IntoNixBytes for &'static str {
+    fn into_nix_bytes(self) -> Bytes {
+        Bytes::from_static(self.as_bytes())
+    }
+}
+
+/// The buffer is taken over, shrunk to its length first: `Bytes` adopts an exact buffer
+/// as it is, but wraps one with spare capacity in a second allocation. Shrinking is
+/// usually done in place by the allocator (`i64::to_string` has capacity 19, say).
+impl IntoNixBytes for Vec<u8> {
+    fn into_nix_bytes(self) -> Bytes {
+        Bytes::from(self.into_boxed_slice())
+    }
+}
+
+impl IntoNixBytes for String {
+    fn into_nix_bytes(self) -> Bytes {
+        self.into_bytes().into_nix_bytes()
+    }
+}
+
 impl NixString {
-    pub fn plain(s: impl Into<String>) -> Self {
+    /// A string without context. `String`, `Vec<u8>` and `Bytes` are taken over without
+    /// copying; `&'static str` is referenced in place.
+    pub fn plain(bytes: impl IntoNixBytes) -> Self {
         NixString {
-            s: s.into(),
+            bytes: bytes.into_nix_bytes(),
             context: None,
         }
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.s
+    /// A string without context, copying `bytes`.
+    pub fn copy_from(bytes: &[u8]) -> Self {
+        NixString::plain(Bytes::copy_from_slice(bytes))
+    }
+
+    pub fn new(bytes: impl IntoNixBytes, context: Option<Box<BTreeSet<String>>>) -> Self {
+        NixString {
+            bytes: bytes.into_nix_bytes(),
+            context,
+        }
+    }
+
+    /// An integer's decimal text, formatted on the stack: one exact allocation.
+    pub fn from_int(i: i64) -> Self {
+        let mut buf = [0u8; 20];
+        let mut cursor = std::io::Cursor::new(&mut buf[..]);
+        // 20 bytes hold every i64 ("-9223372036854775808"), so the write cannot fail.
+        let _ = std::io::Write::write_fmt(&mut cursor, format_args!("{i}"));
+        let n = cursor.position() as usize;
+        NixString::copy_from(&buf[..n])
+    }
+
+    #[inline]
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The content as text, with invalid UTF-8 replaced by U+FFFD (messages, symbols,
+    /// file names). Borrowed, without copying, when the bytes are valid UTF-8.
+    pub fn to_str_lossy(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.bytes)
+    }
+
+    /// The content if it is valid UTF-8.
+    pub fn as_utf8(&self) -> Option<&str> {
+        std::str::from_utf8(&self.bytes).ok()
+    }
+
+    /// Length in bytes, as Nix counts it.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// The bytes as a file system path (on Unix any bytes but NUL are allowed).
+    pub fn as_path(&self) -> &std::path::Path {
+        use std::os::unix::ffi::OsStrExt;
+        std::path::Path::new(std::ffi::OsStr::from_bytes(&self.bytes))
+    }
+
+    /// Bytes `start..end` of the string, sharing its buffer (no copy).
+    pub fn slice(&self, start: usize, end: usize) -> Bytes {
+        self.bytes.slice(start..end)
+    }
+
+    /// Concatenate `parts` into one buffer allocated at its exact size.
+    pub fn concat<'a>(parts: impl Iterator<Item = &'a [u8]> + Clone) -> Vec<u8> {
+        let len = parts.clone().map(<[u8]>::len).sum();
+        let mut out = Vec::with_capacity(len);
+        for p in parts {
+            out.extend_from_slice(p);
+        }
+        out
+    }
+}
+
+/// For messages: the text, with invalid UTF-8 replaced by U+FFFD.
+impl std::fmt::Display for NixString {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_str_lossy())
     }
 }
 
@@ -253,8 +373,14 @@ impl Thunk {
 }
 
 impl Value {
-    pub fn string(s: impl Into<String>) -> Value {
+    /// A string value without context: `String`, `Vec<u8>`, `Bytes` or `&'static str`.
+    pub fn string(s: impl IntoNixBytes) -> Value {
         Value::String(Rc::new(NixString::plain(s)))
+    }
+
+    /// A string value copied from borrowed bytes or text.
+    pub fn string_copy(s: impl AsRef<[u8]>) -> Value {
+        Value::String(Rc::new(NixString::copy_from(s.as_ref())))
     }
 
     pub fn path(p: impl Into<String>) -> Value {
@@ -323,5 +449,62 @@ impl Value {
             (Value::PrimOp(a), Value::PrimOp(b)) => std::ptr::eq(*a, *b),
             _ => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nix_strings_are_bytes() {
+        let s = NixString::copy_from(b"caf\xe9");
+        assert_eq!(s.len(), 4);
+        assert_eq!(s.as_bytes(), b"caf\xe9");
+        assert_eq!(s.as_utf8(), None);
+        assert_eq!(s.to_str_lossy(), "caf\u{fffd}");
+        assert_eq!(s.to_string(), "caf\u{fffd}");
+        let ok = NixString::plain("é");
+        assert_eq!(ok.len(), 2);
+        assert_eq!(ok.as_utf8(), Some("é"));
+        assert!(matches!(ok.to_str_lossy(), Cow::Borrowed("é")));
+        assert!(NixString::plain("").is_empty());
+        for i in [0, -1, 42, i64::MAX, i64::MIN] {
+            assert_eq!(NixString::from_int(i).as_bytes(), i.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn slices_share_the_buffer() {
+        let s = NixString::plain(vec![b'x'; 1 << 20]);
+        let part = s.slice(10, 1 << 19);
+        assert_eq!(part.len(), (1 << 19) - 10);
+        assert_eq!(part.as_ptr(), s.as_bytes()[10..].as_ptr());
+        // Through a multi-byte character: the bytes, not a replacement character.
+        let e = NixString::plain("é");
+        assert_eq!(&e.slice(0, 1)[..], b"\xc3");
+    }
+
+    #[test]
+    fn literals_and_owned_strings_are_not_copied() {
+        static TEXT: &str = "literal";
+        let lit = NixString::plain(TEXT);
+        assert_eq!(lit.as_bytes().as_ptr(), TEXT.as_ptr());
+        let owned = String::from("owned");
+        let ptr = owned.as_ptr();
+        assert_eq!(NixString::plain(owned).as_bytes().as_ptr(), ptr);
+    }
+
+    #[test]
+    fn concat_is_exact() {
+        let parts: [&[u8]; 3] = [b"ab", b"\xe9", b""];
+        let out = NixString::concat(parts.iter().copied());
+        assert_eq!(out, b"ab\xe9");
+        assert_eq!(out.capacity(), 3);
+    }
+
+    #[test]
+    fn values_stay_small() {
+        assert_eq!(std::mem::size_of::<Value>(), 16);
     }
 }

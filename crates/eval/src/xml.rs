@@ -14,7 +14,7 @@ use rnix_eval_parser::show::format_float;
 use rnix_eval_parser::{source, Span, Symbol};
 use rustc_hash::FxHashSet;
 use std::collections::BTreeSet;
-use std::fmt::Write;
+use std::io::Write;
 
 /// The context gathered from the strings printed, for `toXML`'s result.
 pub type Context = Option<Box<BTreeSet<String>>>;
@@ -22,38 +22,39 @@ pub type Context = Option<Box<BTreeSet<String>>>;
 /// The whole document. `strict` forces values as they are printed (`toXML`, and
 /// `--xml --strict` in Nix); otherwise unevaluated values print as `<unevaluated />`.
 /// `location` adds `line`/`column`/`path` to attributes and functions.
-pub fn to_xml(ev: &mut Evaluator, v: &Value, strict: bool, location: bool) -> EvalResult<(String, Context)> {
+pub fn to_xml(ev: &mut Evaluator, v: &Value, strict: bool, location: bool) -> EvalResult<(Vec<u8>, Context)> {
     let mut w = Writer {
-        out: String::from("<?xml version='1.0' encoding='utf-8'?>\n<expr>\n"),
+        out: b"<?xml version='1.0' encoding='utf-8'?>\n<expr>\n".to_vec(),
         strict,
         location,
         drvs_seen: FxHashSet::default(),
         context: None,
     };
     w.value(ev, v, 1)?;
-    w.out.push_str("</expr>\n");
+    w.out.extend_from_slice(b"</expr>\n");
     Ok((w.out, w.context))
 }
 
 struct Writer {
-    out: String,
+    /// Bytes: string values are written as they are, as Nix does, even if not UTF-8.
+    out: Vec<u8>,
     strict: bool,
     location: bool,
-    drvs_seen: FxHashSet<String>,
+    drvs_seen: FxHashSet<Vec<u8>>,
     context: Context,
 }
 
-type XmlAttrs = Vec<(&'static str, String)>;
+type XmlAttrs = Vec<(&'static str, Vec<u8>)>;
 
-fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
+fn escape_into(out: &mut Vec<u8>, s: &[u8]) {
+    for &c in s {
         match c {
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
+            b'"' => out.extend_from_slice(b"&quot;"),
+            b'<' => out.extend_from_slice(b"&lt;"),
+            b'>' => out.extend_from_slice(b"&gt;"),
+            b'&' => out.extend_from_slice(b"&amp;"),
             // Newlines would be normalised away in attribute values (XML 1.0, 3.3.3).
-            '\n' => out.push_str("&#xA;"),
+            b'\n' => out.extend_from_slice(b"&#xA;"),
             c => out.push(c),
         }
     }
@@ -62,22 +63,22 @@ fn escape_into(out: &mut String, s: &str) {
 impl Writer {
     fn indent(&mut self, depth: usize) {
         for _ in 0..depth {
-            self.out.push_str("  ");
+            self.out.extend_from_slice(b"  ");
         }
     }
 
     fn tag(&mut self, depth: usize, name: &str, attrs: &XmlAttrs, end: &str) {
         self.indent(depth);
-        self.out.push('<');
-        self.out.push_str(name);
-        let mut sorted: Vec<&(&str, String)> = attrs.iter().collect();
+        self.out.push(b'<');
+        self.out.extend_from_slice(name.as_bytes());
+        let mut sorted: Vec<&(&str, Vec<u8>)> = attrs.iter().collect();
         sorted.sort_by_key(|(k, _)| *k);
         for (k, v) in sorted {
             write!(self.out, " {k}=\"").unwrap();
             escape_into(&mut self.out, v);
-            self.out.push('"');
+            self.out.push(b'"');
         }
-        self.out.push_str(end);
+        self.out.extend_from_slice(end.as_bytes());
     }
 
     fn empty(&mut self, depth: usize, name: &str, attrs: &XmlAttrs) {
@@ -99,9 +100,9 @@ impl Writer {
                 let file = source::file(span.file);
                 let (line, col) = file.line_col(span.start);
                 vec![
-                    ("column", col.to_string()),
-                    ("line", line.to_string()),
-                    ("path", file.display_name()),
+                    ("column", col.to_string().into_bytes()),
+                    ("line", line.to_string().into_bytes()),
+                    ("path", file.display_name().into_bytes()),
                 ]
             }
             _ => Vec::new(),
@@ -122,7 +123,7 @@ impl Writer {
     fn attrs(&mut self, ev: &mut Evaluator, set: &AttrSet, depth: usize) -> EvalResult<()> {
         for attr in set.sorted_entries() {
             let mut attrs = self.position(attr.pos);
-            attrs.push(("name", attr.name.as_str().to_string()));
+            attrs.push(("name", attr.name.as_str().as_bytes().to_vec()));
             self.open(depth, "attr", &attrs);
             self.value(ev, &attr.value.clone(), depth + 1)?;
             self.close(depth, "attr");
@@ -131,12 +132,12 @@ impl Writer {
     }
 
     /// `drvPath`/`outPath` of a derivation when they are strings (forced when strict).
-    fn drv_attr(&mut self, ev: &mut Evaluator, set: &AttrSet, name: &str) -> EvalResult<Option<String>> {
+    fn drv_attr(&mut self, ev: &mut Evaluator, set: &AttrSet, name: &str) -> EvalResult<Option<Vec<u8>>> {
         let Some(v) = set.get(Symbol::intern(name)).cloned() else {
             return Ok(None);
         };
         Ok(match self.resolve(ev, &v)? {
-            Some(Value::String(s)) => Some(s.s.clone()),
+            Some(Value::String(s)) => Some(s.as_bytes().to_vec()),
             _ => None,
         })
     }
@@ -146,7 +147,7 @@ impl Writer {
             self.empty(depth, "unevaluated", &Vec::new());
             return Ok(());
         };
-        let one = |k: &'static str, v: String| vec![(k, v)];
+        let one = |k: &'static str, v: String| vec![(k, v.into_bytes())];
         match &v {
             Value::Null => self.empty(depth, "null", &Vec::new()),
             Value::Bool(b) => self.empty(depth, "bool", &one("value", b.to_string())),
@@ -154,7 +155,7 @@ impl Writer {
             Value::Float(f) => self.empty(depth, "float", &one("value", format_float(*f))),
             Value::String(s) => {
                 merge_context(&mut self.context, s);
-                self.empty(depth, "string", &one("value", s.s.clone()))
+                self.empty(depth, "string", &vec![("value", s.as_bytes().to_vec())])
             }
             Value::Path(p) => self.empty(depth, "path", &one("value", p.to_string())),
             Value::Attrs(set) if ev.is_derivation(set)? => {
@@ -197,10 +198,10 @@ impl Writer {
                     Some(f) => {
                         let mut attrs = Vec::new();
                         if f.ellipsis {
-                            attrs.push(("ellipsis", "1".to_string()));
+                            attrs.push(("ellipsis", b"1".to_vec()));
                         }
                         if let Some(a) = l.arg {
-                            attrs.push(("name", a.as_str().to_string()));
+                            attrs.push(("name", a.as_str().as_bytes().to_vec()));
                         }
                         self.open(depth + 1, "attrspat", &attrs);
                         let mut names: Vec<&str> = f.entries.iter().map(|e| e.name.as_str()).collect();

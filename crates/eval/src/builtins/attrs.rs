@@ -26,15 +26,15 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("getAttr", 2, |ev, a, s| {
         let name = ev.expect_string(&a[0], s)?;
         let set = ev.expect_attrs(&a[1], s)?;
-        match set.get(Symbol::intern(&name.s)) {
+        match set.get(Symbol::intern(&name.to_str_lossy())) {
             Some(v) => ev.force(&v.clone()),
-            None => bail!(s, "attribute '{}' missing for call to 'getAttr'", name.s),
+            None => bail!(s, "attribute '{}' missing for call to 'getAttr'", name.to_str_lossy()),
         }
     }),
     prim!("hasAttr", 2, |ev, a, s| {
         let name = ev.expect_string(&a[0], s)?;
         let set = ev.expect_attrs(&a[1], s)?;
-        Ok(Value::Bool(set.get(Symbol::intern(&name.s)).is_some()))
+        Ok(Value::Bool(set.get(Symbol::intern(&name.to_str_lossy())).is_some()))
     }),
     prim!(global "removeAttrs", 2, remove_attrs),
     prim!("intersectAttrs", 2, |ev, a, s| {
@@ -60,7 +60,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         Ok(Value::attrs(AttrSet { entries }))
     }),
     prim!("catAttrs", 2, |ev, a, s| {
-        let name = Symbol::intern(&ev.expect_string(&a[0], s)?.s);
+        let name = Symbol::intern(&ev.expect_string(&a[0], s)?.to_str_lossy());
         let l = ev.expect_list(&a[1], s)?;
         let mut out = Vec::new();
         for item in l.iter() {
@@ -80,7 +80,7 @@ fn remove_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<
     let names = ev.expect_list(&a[1], s)?;
     let mut remove = FxHashSet::default();
     for n in names.iter() {
-        remove.insert(Symbol::intern(&ev.expect_string(n, s)?.s));
+        remove.insert(Symbol::intern(&ev.expect_string(n, s)?.to_str_lossy()));
     }
     let entries = set
         .entries
@@ -99,7 +99,7 @@ fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult
         let Some(name) = pair.get(ev.sym.name).cloned() else {
             bail!(s, "attribute 'name' missing for call to 'listToAttrs'");
         };
-        let name = Symbol::intern(&ev.expect_string(&name, s)?.s);
+        let name = Symbol::intern(&ev.expect_string(&name, s)?.to_str_lossy());
         let Some(value) = pair.get_attr(ev.sym.value) else {
             bail!(s, "attribute 'value' missing for call to 'listToAttrs'");
         };
@@ -147,7 +147,7 @@ fn group_by(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Valu
     let mut grouped: Vec<(Symbol, Vec<Value>)> = Vec::new();
     for x in l.iter() {
         let key = ev.call(f.clone(), x.clone(), s)?;
-        let key = Symbol::intern(&ev.expect_string(&key, s)?.s);
+        let key = Symbol::intern(&ev.expect_string(&key, s)?.to_str_lossy());
         match grouped.binary_search_by_key(&key, |g| g.0) {
             Ok(i) => grouped[i].1.push(x.clone()),
             Err(i) => grouped.insert(i, (key, vec![x.clone()])),

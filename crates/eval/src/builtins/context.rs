@@ -13,7 +13,10 @@ use std::rc::Rc;
 pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("unsafeDiscardStringContext", 1, |ev, a, s| {
         let v = ev.coerce_to_string(&a[0], s, false, false)?;
-        Ok(Value::string(v.s.clone()))
+        if v.context.is_none() {
+            return Ok(Value::String(v));
+        }
+        Ok(Value::string(v.bytes.clone()))
     }),
     prim!("hasContext", 1, |ev, a, s| {
         let v = ev.expect_string(&a[0], s)?;
@@ -27,18 +30,18 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
             .flat_map(|c| c.iter())
             .map(|e| e.strip_prefix('=').unwrap_or(e).to_string())
             .collect();
-        Ok(with_context(v.s.clone(), context))
+        Ok(with_context(v.bytes.clone(), context))
     }),
     prim!("addDrvOutputDependencies", 1, add_drv_output_dependencies),
     prim!("getContext", 1, get_context),
     prim!("appendContext", 2, append_context),
 ];
 
-fn with_context(s: String, context: BTreeSet<String>) -> Value {
-    Value::String(Rc::new(NixString {
+fn with_context(s: bytes::Bytes, context: BTreeSet<String>) -> Value {
+    Value::String(Rc::new(NixString::new(
         s,
-        context: (!context.is_empty()).then(|| Box::new(context)),
-    }))
+        (!context.is_empty()).then(|| Box::new(context)),
+    )))
 }
 
 /// Modern Nix: turn the one plain `.drv` path in a string's context into `=DRV`.
@@ -49,7 +52,7 @@ fn add_drv_output_dependencies(ev: &mut Evaluator, a: &[Value], span: Option<Spa
         bail!(
             span,
             "context of string '{}' must have exactly one element, but has {}",
-            v.s,
+            v,
             elements.len()
         );
     }
@@ -67,7 +70,7 @@ fn add_drv_output_dependencies(ev: &mut Evaluator, a: &[Value], span: Option<Spa
     } else {
         format!("={element}")
     };
-    Ok(with_context(v.s.clone(), BTreeSet::from([deep])))
+    Ok(with_context(v.bytes.clone(), BTreeSet::from([deep])))
 }
 
 #[derive(Default)]
@@ -155,7 +158,7 @@ fn append_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRe
             }
         }
     }
-    Ok(with_context(orig.s.clone(), context))
+    Ok(with_context(orig.bytes.clone(), context))
 }
 
 fn attr(name: &str, value: Value) -> Attr {

@@ -65,7 +65,9 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     ))),
     prim!("getEnv", 1, |ev, a, s| {
         let name = ev.expect_string(&a[0], s)?;
-        Ok(Value::string(std::env::var(&name.s).unwrap_or_default()))
+        use std::os::unix::ffi::{OsStrExt, OsStringExt};
+        let value = std::env::var_os(std::ffi::OsStr::from_bytes(name.as_bytes())).unwrap_or_default();
+        Ok(Value::string(value.into_vec()))
     }),
     prim!("findFile", 2, find_file),
     prim!("unsafeGetAttrPos", 2, unsafe_get_attr_pos),
@@ -98,14 +100,14 @@ fn abort(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Valu
     let msg = ev.coerce_to_string(&a[0], span, false, false)?;
     Err(EvalError::new(
         ErrorKind::Abort,
-        format!("evaluation aborted with the following error message: '{}'", msg.s),
+        format!("evaluation aborted with the following error message: '{}'", msg),
         span,
     ))
 }
 
 fn throw(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let msg = ev.coerce_to_string(&a[0], span, false, false)?;
-    Err(EvalError::new(ErrorKind::Throw, msg.s.clone(), span))
+    Err(EvalError::new(ErrorKind::Throw, msg.to_str_lossy().into_owned(), span))
 }
 
 fn to_string(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
@@ -114,7 +116,8 @@ fn to_string(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
 
 /// The path or string argument of `import`, `baseNameOf`, ... as a path string.
 pub(crate) fn expect_path_string(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<String> {
-    Ok(super::files::coerce_to_path(ev, v, span)?.s.clone())
+    // Imports go through the text-based path code: a non-UTF-8 path is made lossy.
+    Ok(super::files::coerce_to_path(ev, v, span)?.to_str_lossy().into_owned())
 }
 
 fn import(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
@@ -124,18 +127,19 @@ fn import(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Val
 
 fn base_name_of(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let s = ev.coerce_to_string(&a[0], span, false, false)?;
-    let mut p = s.s.as_str();
-    if p.ends_with('/') && p.len() > 1 {
+    let mut p = s.as_bytes();
+    if p.ends_with(b"/") && p.len() > 1 {
         p = &p[..p.len() - 1];
     }
-    let base = match p.rfind('/') {
+    let base = match p.iter().rposition(|&c| c == b'/') {
         Some(i) => &p[i + 1..],
         None => p,
     };
-    Ok(Value::String(Rc::new(crate::value::NixString {
-        s: base.to_string(),
-        context: s.context.clone(),
-    })))
+    let base = s.bytes.slice_ref(base);
+    Ok(Value::String(Rc::new(crate::value::NixString::new(
+        base,
+        s.context.clone(),
+    ))))
 }
 
 fn dir_of_str(p: &str) -> &str {
@@ -146,16 +150,24 @@ fn dir_of_str(p: &str) -> &str {
     }
 }
 
+fn dir_of_bytes(p: &bytes::Bytes) -> bytes::Bytes {
+    match p.iter().rposition(|&c| c == b'/') {
+        None => bytes::Bytes::from_static(b"."),
+        Some(0) => bytes::Bytes::from_static(b"/"),
+        Some(i) => p.slice(..i),
+    }
+}
+
 fn dir_of(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let v = ev.force(&a[0])?;
     if let Value::Path(p) = &v {
         return Ok(Value::path(dir_of_str(p)));
     }
     let s = ev.coerce_to_string(&v, span, false, false)?;
-    Ok(Value::String(Rc::new(crate::value::NixString {
-        s: dir_of_str(&s.s).to_string(),
-        context: s.context.clone(),
-    })))
+    Ok(Value::String(Rc::new(crate::value::NixString::new(
+        dir_of_bytes(&s.bytes),
+        s.context.clone(),
+    ))))
 }
 
 fn try_eval(ev: &mut Evaluator, a: &[Value], _span: Option<Span>) -> EvalResult<Value> {
@@ -184,11 +196,14 @@ fn try_eval(ev: &mut Evaluator, a: &[Value], _span: Option<Span>) -> EvalResult<
 
 fn trace(ev: &mut Evaluator, a: &[Value], _span: Option<Span>) -> EvalResult<Value> {
     let v = ev.force(&a[0])?;
-    let shown = match &v {
-        Value::String(s) => s.s.clone(),
-        other => crate::print::print_value(ev, other, false)?,
+    // The bytes as they are, as Nix writes them.
+    let mut line = b"trace: ".to_vec();
+    match &v {
+        Value::String(s) => line.extend_from_slice(s.as_bytes()),
+        other => line.extend(crate::print::print_value(ev, other, false)?),
     };
-    eprintln!("trace: {shown}");
+    line.push(b'\n');
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), &line);
     ev.force(&a[1])
 }
 
@@ -199,7 +214,7 @@ fn add_error_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Eva
             if let Ok(msg) = ev.coerce_to_string(&a[0], span, false, false) {
                 e.trace.push(TraceFrame {
                     span: None,
-                    message: msg.s.clone(),
+                    message: msg.to_str_lossy().into_owned(),
                 });
             }
             Err(e)
@@ -236,23 +251,29 @@ fn find_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
     for item in list.iter() {
         let set = ev.expect_attrs(item, span)?;
         let prefix = match set.get(ev.sym.prefix) {
-            Some(p) => ev.expect_string(&p.clone(), span)?.s.clone(),
+            Some(p) => ev.expect_string(&p.clone(), span)?.to_str_lossy().into_owned(),
             None => String::new(),
         };
         let Some(path) = set.get(ev.sym.path).cloned() else {
             bail!(span, "attribute 'path' missing for call to 'findFile'");
         };
-        let path = ev.coerce_to_string(&path, span, false, false)?.s.clone();
+        let path = ev
+            .coerce_to_string(&path, span, false, false)?
+            .to_str_lossy()
+            .into_owned();
         entries.push((prefix, path));
     }
-    let found = ev.find_file(&entries, &lookup.s, span)?;
+    let found = ev.find_file(&entries, &lookup.to_str_lossy(), span)?;
     Ok(Value::path(found.as_str()))
 }
 
 fn unsafe_get_attr_pos(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let name = ev.expect_string(&a[0], span)?;
     let set = ev.expect_attrs(&a[1], span)?;
-    match set.get_attr(Symbol::intern(&name.s)).and_then(|attr| attr.pos) {
+    match set
+        .get_attr(Symbol::intern(&name.to_str_lossy()))
+        .and_then(|attr| attr.pos)
+    {
         Some(pos) => Ok(ev.pos_attrs(pos)),
         None => Ok(Value::Null),
     }

@@ -20,6 +20,10 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
 /// differently); it goes to stderr as `evaluation warning: MSG`.
 fn warn(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let msg = ev.expect_string(&a[0], span)?;
-    eprintln!("evaluation warning: {}", msg.s);
+    // The message's bytes as they are, as Nix writes them.
+    let mut line = b"evaluation warning: ".to_vec();
+    line.extend_from_slice(msg.as_bytes());
+    line.push(b'\n');
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), &line);
     ev.force(&a[1])
 }

@@ -207,7 +207,7 @@ fn process_attr(
             for item in items.iter() {
                 let s = ev.coerce_to_string(item, name_span, true, true)?;
                 crate::eval::merge_context(context, &s);
-                drv.args.push(s.s.clone());
+                drv.args.push(drv_text(&s));
             }
             return Ok(());
         }
@@ -223,12 +223,12 @@ fn process_attr(
         }
         json.push_str(&serde_json::to_string(key).expect("strings serialise"));
         json.push(':');
-        json.push_str(&value_json);
+        json.push_str(&String::from_utf8_lossy(&value_json));
         match key {
             "builder" => {
                 let s = ev.expect_string(&attr.value, name_span)?;
                 crate::eval::merge_context(context, &s);
-                drv.builder = s.s.clone();
+                drv.builder = drv_text(&s);
             }
             "system" => drv.platform = ev.expect_string_no_ctx(&attr.value, name_span)?,
             "outputHash" => spec.hash = Some(ev.expect_string_no_ctx(&attr.value, name_span)?),
@@ -251,7 +251,7 @@ fn process_attr(
     }
     let s = ev.coerce_to_string(&attr.value, attr.pos.or(name_span), true, true)?;
     crate::eval::merge_context(context, &s);
-    let s = s.s.clone();
+    let s = drv_text(&s);
     match key {
         "builder" => drv.builder = s.clone(),
         "system" => drv.platform = s.clone(),
@@ -351,8 +351,14 @@ fn err(span: Option<Span>, message: String) -> Box<crate::EvalError> {
 }
 
 pub(super) fn string_with_context(s: &str, element: String) -> Value {
-    Value::String(Rc::new(NixString {
-        s: s.to_string(),
-        context: Some(Box::new(BTreeSet::from([element]))),
-    }))
+    Value::String(Rc::new(NixString::new(
+        s.to_string(),
+        Some(Box::new(BTreeSet::from([element]))),
+    )))
+}
+
+/// A string as it goes into a `.drv`. The ATerm writer works on text, so invalid UTF-8
+/// is replaced by U+FFFD (Nix writes the bytes; see KNOWN-DIFFERENCES.md).
+fn drv_text(s: &NixString) -> String {
+    s.to_str_lossy().into_owned()
 }

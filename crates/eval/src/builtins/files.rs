@@ -43,19 +43,19 @@ pub(super) fn sys_error(msg: String) -> Box<EvalError> {
 pub(super) fn coerce_to_path(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<Rc<NixString>> {
     let forced = ev.force(v)?;
     if let Value::Path(p) = &forced {
-        return Ok(Rc::new(NixString::plain(p.as_str())));
+        return Ok(Rc::new(NixString::copy_from(p.as_bytes())));
     }
     let s = ev.coerce_to_string(&forced, span, false, false)?;
-    if !s.s.starts_with('/') {
-        bail!(span, "string '{}' doesn't represent an absolute path", s.s);
+    if !s.as_bytes().starts_with(b"/") {
+        bail!(span, "string '{}' doesn't represent an absolute path", s);
     }
     Ok(s)
 }
 
 fn read_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let path = coerce_to_path(ev, &a[0], span)?;
-    let mut file =
-        std::fs::File::open(&path.s).map_err(|e| sys_error(format!("opening file '{}': {}", path.s, io_reason(&e))))?;
+    let mut file = std::fs::File::open(path.as_path())
+        .map_err(|e| sys_error(format!("opening file '{}': {}", path, io_reason(&e))))?;
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut file, &mut bytes)
         .map_err(|e| sys_error(format!("reading from file: {}", io_reason(&e))))?;
@@ -63,24 +63,18 @@ fn read_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
     if bytes.contains(&0) {
         return Err(sys_error(format!(
             "the contents of the file '{}' cannot be represented as a Nix string",
-            path.s
+            path
         )));
     }
-    let text = match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    };
-    Ok(Value::String(Rc::new(NixString {
-        s: text,
-        context: path.context.clone(),
-    })))
+    // The bytes as they are: Nix strings need not be UTF-8.
+    Ok(Value::String(Rc::new(NixString::new(bytes, path.context.clone()))))
 }
 
 /// `lstat` succeeds: a dangling symlink exists. The path is not canonicalised, so
 /// `"/file/"` does not exist (`ENOTDIR`), as in Nix 2.8. Every error means "no".
 fn path_exists(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let path = coerce_to_path(ev, &a[0], span)?;
-    Ok(Value::Bool(std::fs::symlink_metadata(&path.s).is_ok()))
+    Ok(Value::Bool(std::fs::symlink_metadata(path.as_path()).is_ok()))
 }
 
 fn type_name(t: FileType) -> &'static str {
@@ -99,15 +93,15 @@ fn type_name(t: FileType) -> &'static str {
 /// itself: symlinks are not followed.
 fn read_dir(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let path = coerce_to_path(ev, &a[0], span)?;
-    let open_err = |e: std::io::Error| sys_error(format!("opening directory '{}': {}", path.s, io_reason(&e)));
+    let open_err = |e: std::io::Error| sys_error(format!("opening directory '{}': {}", path, io_reason(&e)));
     let mut entries = Vec::new();
-    for entry in std::fs::read_dir(&path.s).map_err(open_err)? {
-        let entry = entry.map_err(|e| sys_error(format!("reading directory '{}': {}", path.s, io_reason(&e))))?;
+    for entry in std::fs::read_dir(path.as_path()).map_err(open_err)? {
+        let entry = entry.map_err(|e| sys_error(format!("reading directory '{}': {}", path, io_reason(&e))))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let kind = match entry.file_type() {
             Ok(t) => type_name(t),
             Err(e) => {
-                let full = format!("{}/{}", path.s, name);
+                let full = format!("{}/{}", path, name);
                 return Err(sys_error(format!("getting status of '{full}': {}", io_reason(&e))));
             }
         };
@@ -123,19 +117,20 @@ fn read_dir(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<V
 /// Modern Nix (2.14+): the type of the path itself (`lstat`).
 fn read_file_type(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let path = coerce_to_path(ev, &a[0], span)?;
-    match std::fs::symlink_metadata(&path.s) {
+    match std::fs::symlink_metadata(path.as_path()) {
         Ok(m) => Ok(Value::string(type_name(m.file_type()))),
-        Err(e) => Err(sys_error(format!("getting status of '{}': {}", path.s, io_reason(&e)))),
+        Err(e) => Err(sys_error(format!("getting status of '{}': {}", path, io_reason(&e)))),
     }
 }
 
 /// A string (not a path) holding the canonical absolute path; context is kept.
 fn to_path(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let path = coerce_to_path(ev, &a[0], span)?;
-    Ok(Value::String(Rc::new(NixString {
-        s: canon_path(&path.s),
-        context: path.context.clone(),
-    })))
+    // Canonicalisation works on text: a non-UTF-8 path is made lossy.
+    Ok(Value::String(Rc::new(NixString::new(
+        canon_path(&path.to_str_lossy()),
+        path.context.clone(),
+    ))))
 }
 
 /// `scopedImport scope path`: the file is parsed with the names of `scope` bound in a

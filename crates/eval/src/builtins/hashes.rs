@@ -30,17 +30,17 @@ fn algo_arg(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<Has
 fn hash_string(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let algo = algo_arg(ev, &a[0], span)?;
     let s = ev.expect_string(&a[1], span)?;
-    Ok(Value::string(Hash::digest(algo, s.s.as_bytes()).to_base16()))
+    Ok(Value::string(Hash::digest(algo, s.as_bytes()).to_base16()))
 }
 
 fn hash_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let algo = algo_arg(ev, &a[0], span)?;
     let path = coerce_to_path(ev, &a[1], span)?;
-    let mut file =
-        std::fs::File::open(&path.s).map_err(|e| sys_error(format!("opening file '{}': {}", path.s, io_reason(&e))))?;
+    let mut file = std::fs::File::open(path.as_path())
+        .map_err(|e| sys_error(format!("opening file '{}': {}", path, io_reason(&e))))?;
     let mut hasher = rnix_eval_store::hash::Hasher::new(algo);
     std::io::copy(&mut file, &mut hasher)
-        .map_err(|e| sys_error(format!("reading file '{}': {}", path.s, io_reason(&e))))?;
+        .map_err(|e| sys_error(format!("reading file '{}': {}", path, io_reason(&e))))?;
     Ok(Value::string(hasher.finish().to_base16()))
 }
 

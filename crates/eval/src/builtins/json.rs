@@ -14,7 +14,7 @@ use rnix_eval_parser::{Span, Symbol};
 
 pub(super) fn from_json(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let text = ev.expect_string(&a[0], span)?;
-    parse(&text.s).map_err(|msg| {
+    parse(text.as_bytes()).map_err(|msg| {
         let mut e = EvalError::new(crate::error::ErrorKind::Eval, msg, None);
         e.trace.push(TraceFrame {
             span,
@@ -222,7 +222,28 @@ impl<'a> Lexer<'a> {
                     );
                     return Tok::Error;
                 }
-                _ => self.buffer.push(c),
+                0x20..=0x7f => self.buffer.push(c),
+                // nlohmann accepts only well-formed UTF-8 (Unicode 3.9, table 3-7).
+                _ => {
+                    const CONT: (u8, u8) = (0x80, 0xBF);
+                    let rest: &[(u8, u8)] = match c {
+                        0xC2..=0xDF => &[CONT],
+                        0xE0 => &[(0xA0, 0xBF), CONT],
+                        0xE1..=0xEC | 0xEE..=0xEF => &[CONT, CONT],
+                        0xED => &[(0x80, 0x9F), CONT],
+                        0xF0 => &[(0x90, 0xBF), CONT, CONT],
+                        0xF1..=0xF3 => &[CONT, CONT, CONT],
+                        0xF4 => &[(0x80, 0x8F), CONT, CONT],
+                        _ => return self.fail("invalid string: ill-formed UTF-8 byte"),
+                    };
+                    self.buffer.push(c);
+                    for &(lo, hi) in rest {
+                        match self.get() {
+                            Some(b) if (lo..=hi).contains(&b) => self.buffer.push(b),
+                            _ => return self.fail("invalid string: ill-formed UTF-8 byte"),
+                        }
+                    }
+                }
             }
         }
     }
@@ -309,7 +330,8 @@ impl<'a> Lexer<'a> {
         Tok::Float(text.parse().unwrap_or(f64::INFINITY))
     }
 
-    /// nlohmann's `get_token_string`: control characters as `<U+XXXX>`.
+    /// nlohmann's `get_token_string`: control characters as `<U+XXXX>`. Nix prints other
+    /// bytes as they are; messages here are text, so invalid UTF-8 shows as U+FFFD.
     fn token_string(&self) -> String {
         let mut out = String::new();
         for chunk in self.token_string.utf8_chunks() {
@@ -319,6 +341,9 @@ impl<'a> Lexer<'a> {
                 } else {
                     out.push(ch);
                 }
+            }
+            if !chunk.invalid().is_empty() {
+                out.push(char::REPLACEMENT_CHARACTER);
             }
         }
         out
@@ -361,9 +386,9 @@ enum Frame {
 }
 
 /// The decoded string up to the first NUL.
-fn c_string(bytes: &[u8]) -> String {
+fn c_string(bytes: &[u8]) -> Vec<u8> {
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    String::from_utf8_lossy(&bytes[..end]).into_owned()
+    bytes[..end].to_vec()
 }
 
 fn finish_object(entries: Vec<(Symbol, Value)>) -> Value {
@@ -379,8 +404,8 @@ fn finish_object(entries: Vec<(Symbol, Value)>) -> Value {
 }
 
 /// Parse a whole JSON text; the error is Nix's message.
-pub(crate) fn parse(text: &str) -> Result<Value, String> {
-    let mut input = text.as_bytes();
+pub(crate) fn parse(text: &[u8]) -> Result<Value, String> {
+    let mut input = text;
     if let Some(rest) = input.strip_prefix(b"\xEF\xBB\xBF") {
         input = rest;
     }
@@ -507,7 +532,7 @@ mod tests {
     use super::parse;
 
     fn err(s: &str) -> String {
-        parse(s).err().unwrap_or_default()
+        parse(s.as_bytes()).err().unwrap_or_default()
     }
 
     #[test]
@@ -523,5 +548,27 @@ mod tests {
             err("1e400"),
             "[json.exception.out_of_range.406] number overflow parsing '1e400'"
         );
+    }
+
+    #[test]
+    fn strings_must_be_well_formed_utf8() {
+        let ill = |b: &[u8]| parse(b).err().unwrap_or_default();
+        // As Nix 2.8 reports `builtins.fromJSON` of a Latin-1 string.
+        assert!(ill(b"\"caf\xe9 x\"").starts_with(
+            "[json.exception.parse_error.101] parse error at line 1, column 6: syntax error while parsing value - invalid string: ill-formed UTF-8 byte; last read: '\"caf"
+        ));
+        for bad in [
+            &b"\"\xc3\""[..],
+            b"\"\xc0\x80\"",
+            b"\"\xed\xa0\x80\"",
+            b"\"\xf4\x90\x80\x80\"",
+            b"\"\xff\"",
+        ] {
+            assert!(ill(bad).contains("ill-formed UTF-8 byte"), "{bad:?}");
+        }
+        match parse("\"é€😀\"".as_bytes()) {
+            Ok(crate::value::Value::String(s)) => assert_eq!(s.as_bytes(), "é€😀".as_bytes()),
+            _ => panic!("valid UTF-8 parses"),
+        }
     }
 }

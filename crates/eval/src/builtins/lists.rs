@@ -125,7 +125,7 @@ fn elem(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
 /// `==` on two strings or two integers; `None` for anything else.
 fn scalar_eq(x: &Value, y: &Value) -> Option<bool> {
     match (x, y) {
-        (Value::String(p), Value::String(q)) => Some(p.s == q.s),
+        (Value::String(p), Value::String(q)) => Some(p.as_bytes() == q.as_bytes()),
         (Value::Int(p), Value::Int(q)) => Some(p == q),
         _ => None,
     }

@@ -40,7 +40,7 @@ struct Compiled {
 }
 
 thread_local! {
-    static CACHE: RefCell<FxHashMap<String, Rc<Compiled>>> = RefCell::new(FxHashMap::default());
+    static CACHE: RefCell<FxHashMap<Vec<u8>, Rc<Compiled>>> = RefCell::new(FxHashMap::default());
 }
 
 enum Invalid {
@@ -50,7 +50,7 @@ enum Invalid {
 
 fn compile(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<Rc<Compiled>> {
     let re = ev.expect_string(v, span)?;
-    if let Some(c) = CACHE.with(|c| c.borrow().get(&re.s).cloned()) {
+    if let Some(c) = CACHE.with(|c| c.borrow().get(re.as_bytes()).cloned()) {
         return Ok(c);
     }
     let build = |pattern: String| {
@@ -62,7 +62,7 @@ fn compile(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<Rc<C
                 _ => Invalid::Syntax,
             })
     };
-    let compiled = translate(re.s.as_bytes()).and_then(|t| {
+    let compiled = translate(re.as_bytes()).and_then(|t| {
         Ok(Compiled {
             search: build(format!("(?s-u){t}"))?,
             whole: build(format!("(?s-u)^(?:{t})$"))?,
@@ -71,16 +71,16 @@ fn compile(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<Rc<C
     match compiled {
         Ok(c) => {
             let c = Rc::new(c);
-            CACHE.with(|cache| cache.borrow_mut().insert(re.s.clone(), c.clone()));
+            CACHE.with(|cache| cache.borrow_mut().insert(re.as_bytes().to_vec(), c.clone()));
             Ok(c)
         }
-        Err(Invalid::Syntax) => bail!(span, "invalid regular expression '{}'", re.s),
-        Err(Invalid::TooBig) => bail!(span, "memory limit exceeded by regular expression '{}'", re.s),
+        Err(Invalid::Syntax) => bail!(span, "invalid regular expression '{}'", re),
+        Err(Invalid::TooBig) => bail!(span, "memory limit exceeded by regular expression '{}'", re),
     }
 }
 
 fn bytes_to_value(b: &[u8]) -> Value {
-    Value::string(String::from_utf8_lossy(b).into_owned())
+    Value::string_copy(b)
 }
 
 fn groups(caps: &Captures) -> Value {
@@ -98,7 +98,7 @@ fn groups(caps: &Captures) -> Value {
 pub(super) fn regex_match(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
     let re = compile(ev, &a[0], s)?;
     let subject = ev.expect_string(&a[1], s)?;
-    Ok(match re.whole.captures(subject.s.as_bytes()) {
+    Ok(match re.whole.captures(subject.as_bytes()) {
         Some(caps) => groups(&caps),
         None => Value::Null,
     })
@@ -110,7 +110,7 @@ pub(super) fn regex_match(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> E
 pub(super) fn regex_split(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
     let re = compile(ev, &a[0], s)?;
     let subject = ev.expect_string(&a[1], s)?;
-    let hay = subject.s.as_bytes();
+    let hay = subject.as_bytes();
     let mut out = Vec::new();
     let (mut last, mut from) = (0, 0);
     while from <= hay.len() {

@@ -37,7 +37,11 @@ fn to_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Va
         }
         refs.insert(path.clone());
     }
-    let path = ev.store.add_text(&name, &contents.s, refs).map_err(|m| fail(span, m))?;
+    // The store's text interface is `&str`: invalid UTF-8 is replaced (KNOWN-DIFFERENCES.md).
+    let path = ev
+        .store
+        .add_text(&name, &contents.to_str_lossy(), refs)
+        .map_err(|m| fail(span, m))?;
     Ok(string_with_context(&path, path.clone()))
 }
 
@@ -51,7 +55,7 @@ fn placeholder(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResul
 fn store_path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let path = coerce_to_path(ev, &a[0], span)?;
     let mut context = path.context.as_deref().cloned().unwrap_or_default();
-    let path = path.s.clone();
+    let path = path.to_str_lossy().into_owned();
     let dir = ev.store.dir.clone();
     let in_store = path.strip_prefix(&dir).and_then(|rest| rest.strip_prefix('/'));
     let path = if in_store.is_some_and(|rest| !rest.is_empty() && !rest.contains('/')) {
@@ -70,10 +74,10 @@ fn store_path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Ev
         bail!(span, "path '{path}' is not in the Nix store");
     }
     context.insert(format!("{dir}/{base}"));
-    Ok(Value::String(std::rc::Rc::new(crate::value::NixString {
-        s: path,
-        context: Some(Box::new(context)),
-    })))
+    Ok(Value::String(std::rc::Rc::new(crate::value::NixString::new(
+        path,
+        Some(Box::new(context)),
+    ))))
 }
 
 fn path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
@@ -86,7 +90,7 @@ fn path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResu
     for attr in args.entries.iter() {
         let at = attr.pos.or(span);
         match attr.name.as_str() {
-            "path" => path = Some(coerce_to_path(ev, &attr.value, at)?.s.clone()),
+            "path" => path = Some(coerce_to_path(ev, &attr.value, at)?.to_str_lossy().into_owned()),
             "name" => name = ev.expect_string_no_ctx(&attr.value, at)?,
             "filter" => filter = Some(ev.force(&attr.value)?),
             "recursive" => recursive = ev.expect_bool(&attr.value, at)?,
@@ -107,7 +111,7 @@ fn path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResu
 }
 
 fn filter_source(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let path = coerce_to_path(ev, &a[1], span)?.s.clone();
+    let path = coerce_to_path(ev, &a[1], span)?.to_str_lossy().into_owned();
     let filter = ev.force(&a[0])?;
     if !filter.is_function() {
         bail!(
@@ -216,7 +220,7 @@ fn call_filter(
         FileKind::Symlink => "symlink",
         FileKind::Unknown => "unknown",
     };
-    let partial = ev.call(filter.clone(), Value::string(path.to_string_lossy()), span)?;
+    let partial = ev.call(filter.clone(), Value::string(path.to_string_lossy().into_owned()), span)?;
     let partial = ev.force(&partial)?;
     let result = ev.call(partial, Value::string(kind), span)?;
     ev.expect_bool(&result, span)
@@ -253,11 +257,12 @@ impl Evaluator {
             bail!(
                 span,
                 "the string '{}' is not allowed to refer to a store path (such as '{}')",
-                s.s,
+                s,
                 shown
             );
         }
-        Ok(s.s.clone())
+        // Callers want names, hashes, systems: text (invalid UTF-8 is replaced).
+        Ok(s.to_str_lossy().into_owned())
     }
 }
 

@@ -15,7 +15,8 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[prim!("fromTOML", 1, from_toml)];
 
 fn from_toml(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let text = ev.expect_string(&a[0], span)?;
-    let table: toml::Table = match toml::from_str(&text.s) {
+    // TOML documents are UTF-8; invalid bytes become U+FFFD and fail to parse.
+    let table: toml::Table = match toml::from_str(&text.to_str_lossy()) {
         Ok(t) => t,
         Err(e) => bail!(span, "while parsing a TOML string: {}", e.message().trim_end()),
     };
