@@ -6,6 +6,9 @@
 #                 serialisation must stream, so peak memory stays far below the tree size.
 #   hello         `(import <nixpkgs> {}).hello` instantiated (its 192-.drv stdenv closure);
 #                 only when RNIX_NIXPKGS points at a nixpkgs checkout.
+#   nixos-system  a NixOS system (grub, ext4 root, openssh) from the same checkout: the
+#                 module system plus its 1,551-.drv closure (the test in
+#                 crates/cli/tests/nixpkgs.rs checks the .drv bytes).
 #
 # Environment: RNIX_EVAL (default target/release/rnix-eval), RUNS (default 3),
 # TREE_MB (default 100), RNIX_NIXPKGS.
@@ -74,6 +77,13 @@ if [ -n "${RNIX_NIXPKGS:-}" ]; then
     compare hello \
         nix-instantiate --readonly-mode -E 'import <nixpkgs> {}' -A hello -- \
         "$RNIX" --read-only -E 'import <nixpkgs> {}' -A hello
+    NIXOS='(import <nixpkgs/nixos> { configuration = { ... }: {
+      boot.loader.grub.device = "/dev/sda";
+      fileSystems."/" = { device = "/dev/sda1"; fsType = "ext4"; };
+      services.openssh.enable = true; }; }).system'
+    compare nixos-system \
+        nix-instantiate --readonly-mode -E "$NIXOS" -- \
+        "$RNIX" --read-only -E "$NIXOS"
 else
     echo "hello          skipped: set RNIX_NIXPKGS to a nixpkgs checkout"
 fi
