@@ -93,7 +93,7 @@ impl Default for Options {
 pub struct Evaluator {
     /// Values of the global scope, indexed by the slots the lowerer resolved.
     pub globals: Vec<Value>,
-    pub global_names: FxHashMap<Symbol, u32>,
+    pub global_names: rnix_eval_parser::GlobalNames,
     pub sym: KnownSymbols,
     /// `import` results by canonical path: each file is parsed and evaluated once.
     import_cache: FxHashMap<String, Value>,
@@ -114,7 +114,7 @@ impl Evaluator {
         let sp = &marker as *const u8 as usize;
         let mut ev = Evaluator {
             globals: Vec::new(),
-            global_names: FxHashMap::default(),
+            global_names: Default::default(),
             sym: KnownSymbols::new(),
             import_cache: FxHashMap::default(),
             search_path: options
