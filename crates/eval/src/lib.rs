@@ -134,6 +134,17 @@ impl Evaluator {
     /// Parse, lower and evaluate (to WHNF) an expression given as text.
     pub fn eval_source(&mut self, origin: rnix_eval_parser::Origin, base_dir: &str, text: &str) -> EvalResult<Value> {
         let expr = rnix_eval_parser::parse_and_lower(origin, base_dir.to_string(), text, &self.global_names)?;
+        self.eval_lowered(expr)
+    }
+
+    /// As [`Evaluator::eval_source`] for a source built into the binary: never through
+    /// the parse cache (creating an evaluator must not touch the user's cache).
+    pub(crate) fn eval_embedded(&mut self, origin: rnix_eval_parser::Origin, text: &str) -> EvalResult<Value> {
+        let expr = rnix_eval_parser::parse_and_lower_embedded(origin, "/".to_string(), text, &self.global_names)?;
+        self.eval_lowered(expr)
+    }
+
+    fn eval_lowered(&mut self, expr: rnix_eval_parser::ast::Expr) -> EvalResult<Value> {
         let expr: &'static _ = Box::leak(Box::new(expr));
         let env = env::Env::new(None, 0);
         self.eval(expr, &env)

@@ -41,6 +41,18 @@ pub fn parse_and_lower(
     parse_and_lower_scoped(origin, base_dir, text, globals, &[])
 }
 
+/// As [`parse_and_lower`], never through the parse cache: for sources built into the
+/// binary (`derivation.nix`, `fetchurl.nix`), which are not files on disk.
+pub fn parse_and_lower_embedded(
+    origin: Origin,
+    base_dir: String,
+    text: &str,
+    globals: &dyn Globals,
+) -> Result<ast::Expr, ParseError> {
+    let file = source::add_file(origin, base_dir.clone(), text.into());
+    parse_and_lower_uncached(file, base_dir, text, globals, &[])
+}
+
 /// As [`parse_and_lower`], with an outermost frame binding `scope` (slot `i` is
 /// `scope[i]`) in front of the globals: `scopedImport`'s static environment.
 pub fn parse_and_lower_scoped(
