@@ -3,11 +3,18 @@
 //!
 //! `RNIX_CORPUS_FILTER=substring` runs only matching cases; `RNIX_CORPUS_VERBOSE=1` prints
 //! every failure in full.
+//!
+//! The corpus runs twice against one fresh parse cache (`RNIX_EVAL_CACHE_DIR`): a cold
+//! pass that fills it and a warm pass that reads it, which must give the same results.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+/// The parse cache of this run: a temporary directory, never the user's cache.
+static CACHE_DIR: OnceLock<PathBuf> = OnceLock::new();
 
 const CASE_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -64,17 +71,23 @@ fn main() {
         .collect();
     cases.sort_by(|a, b| a.name.cmp(&b.name));
 
+    let cache = std::env::temp_dir().join(format!("rnix-eval-corpus-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&cache);
+    CACHE_DIR.set(cache.clone()).expect("set once");
     let (mut passed, mut failed) = (0, 0);
     let mut failures = Vec::new();
-    for case in &cases {
-        match check(case) {
-            Ok(()) => passed += 1,
-            Err(why) => {
-                failed += 1;
-                failures.push((case.name.clone(), why));
+    for pass in ["cold", "warm"] {
+        for case in &cases {
+            match check(case) {
+                Ok(()) => passed += 1,
+                Err(why) => {
+                    failed += 1;
+                    failures.push((format!("{} ({pass} parse cache)", case.name), why));
+                }
             }
         }
     }
+    let _ = std::fs::remove_dir_all(&cache);
     for (name, why) in &failures {
         if verbose {
             println!("FAIL {name}\n{why}\n");
@@ -136,6 +149,7 @@ fn run(case: &Case, args: &[String]) -> Outcome {
         .args(args)
         .current_dir(&case.dir)
         .env("NIX_PATH", "")
+        .env("RNIX_EVAL_CACHE_DIR", CACHE_DIR.get().expect("set in main"))
         .env("NO_COLOR", "1")
         .env("LC_ALL", "C")
         .stdin(Stdio::null())

@@ -85,6 +85,8 @@ fn scratch(tag: &str) -> (PathBuf, String) {
 
 fn rnix(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
+        // Never the user's parse cache (tests/parse_cache.rs covers the cache).
+        .env("RNIX_EVAL_PARSE_CACHE", "0")
         .current_dir(dir)
         .env("NIX_PATH", "")
         .env_remove("NIX_REMOTE")
@@ -308,6 +310,8 @@ fn daemon_killed_mid_build_is_one_clear_error() {
         r#"mk "slow" { args = [ "-c" "i=0; while [ $i -lt 3000000 ]; do i=$((i+1)); done; echo done > $out" ]; }"#,
     );
     let mut child = Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
+        // Never the user's parse cache (tests/parse_cache.rs covers the cache).
+        .env("RNIX_EVAL_PARSE_CACHE", "0")
         .current_dir(&dir)
         .args(["--store", &daemon.uri(), "--realise", "case.nix"])
         .stdout(Stdio::piped())

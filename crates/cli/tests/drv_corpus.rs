@@ -52,6 +52,8 @@ fn run_case(root: &Path, scratch: &PathBuf, case: &str) -> Result<(), String> {
         .map_err(|e| format!("no expected output ({e}); run nix-tests/drv/regen.sh {case}"))?;
     let expected_drvs = parse_drvs(&std::fs::read_to_string(root.join(format!("{case}.drvs"))).unwrap_or_default());
     let output = Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
+        // Never the user's parse cache (tests/parse_cache.rs covers the cache).
+        .env("RNIX_EVAL_PARSE_CACHE", "0")
         .current_dir(root)
         .env("NIX_PATH", "")
         .env_remove("NIX_STORE_DIR")

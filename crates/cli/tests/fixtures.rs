@@ -7,6 +7,8 @@ use std::process::Command;
 fn hosts_fixture_matches_nix() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let out = Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
+        // Never the user's parse cache (tests/parse_cache.rs covers the cache).
+        .env("RNIX_EVAL_PARSE_CACHE", "0")
         .args(["--eval", "--strict", "fixtures/hosts/default.nix"])
         .current_dir(&root)
         .output()
@@ -19,6 +21,8 @@ fn hosts_fixture_matches_nix() {
 #[test]
 fn missing_file_is_a_clean_error() {
     let out = Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
+        // Never the user's parse cache (tests/parse_cache.rs covers the cache).
+        .env("RNIX_EVAL_PARSE_CACHE", "0")
         .args(["--eval", "/nonexistent/file.nix"])
         .output()
         .expect("run rnix-eval");

@@ -46,6 +46,8 @@ fn compare_closure(what: &str, args: &[&str]) {
     let tag = what.replace(' ', "-");
     let scratch = std::env::temp_dir().join(format!("rnix-nixpkgs-{tag}-{}", std::process::id()));
     let ours = Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
+        // Never the user's parse cache (tests/parse_cache.rs covers the cache).
+        .env("RNIX_EVAL_PARSE_CACHE", "0")
         .env("NIX_PATH", &nix_path)
         .arg("--read-only")
         .arg("--write-drvs-to")

@@ -54,7 +54,7 @@ impl Evaluator {
             return Ok(v.clone());
         }
         if path == COREPKGS_FETCHURL {
-            let value = self.eval_source(Origin::Path(path.clone()), "/", FETCHURL_NIX)?;
+            let value = self.eval_embedded(Origin::Path(path.clone()), FETCHURL_NIX)?;
             self.import_cache.insert(path, value.clone());
             return Ok(value);
         }

@@ -93,7 +93,7 @@ impl Default for Options {
 pub struct Evaluator {
     /// Values of the global scope, indexed by the slots the lowerer resolved.
     pub globals: Vec<Value>,
-    pub global_names: FxHashMap<Symbol, u32>,
+    pub global_names: rnix_eval_parser::GlobalNames,
     pub sym: KnownSymbols,
     /// `import` results by canonical path: each file is parsed and evaluated once.
     import_cache: FxHashMap<String, Value>,
@@ -114,7 +114,7 @@ impl Evaluator {
         let sp = &marker as *const u8 as usize;
         let mut ev = Evaluator {
             globals: Vec::new(),
-            global_names: FxHashMap::default(),
+            global_names: Default::default(),
             sym: KnownSymbols::new(),
             import_cache: FxHashMap::default(),
             search_path: options
@@ -134,6 +134,17 @@ impl Evaluator {
     /// Parse, lower and evaluate (to WHNF) an expression given as text.
     pub fn eval_source(&mut self, origin: rnix_eval_parser::Origin, base_dir: &str, text: &str) -> EvalResult<Value> {
         let expr = rnix_eval_parser::parse_and_lower(origin, base_dir.to_string(), text, &self.global_names)?;
+        self.eval_lowered(expr)
+    }
+
+    /// As [`Evaluator::eval_source`] for a source built into the binary: never through
+    /// the parse cache (creating an evaluator must not touch the user's cache).
+    pub(crate) fn eval_embedded(&mut self, origin: rnix_eval_parser::Origin, text: &str) -> EvalResult<Value> {
+        let expr = rnix_eval_parser::parse_and_lower_embedded(origin, "/".to_string(), text, &self.global_names)?;
+        self.eval_lowered(expr)
+    }
+
+    fn eval_lowered(&mut self, expr: rnix_eval_parser::ast::Expr) -> EvalResult<Value> {
         let expr: &'static _ = Box::leak(Box::new(expr));
         let env = env::Env::new(None, 0);
         self.eval(expr, &env)

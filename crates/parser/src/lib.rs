@@ -6,7 +6,9 @@
 //! [`show`] prints a lowered expression the way `nix-instantiate --parse` does.
 
 pub mod ast;
+pub mod ast_codec;
 mod attrs;
+pub mod cache;
 pub mod depth;
 pub mod error;
 mod lower;
@@ -17,7 +19,7 @@ mod strings;
 pub mod symbol;
 
 pub use error::ParseError;
-pub use lower::Globals;
+pub use lower::{GlobalNames, Globals};
 pub use source::{FileId, Origin, Span};
 pub use symbol::Symbol;
 
@@ -39,6 +41,18 @@ pub fn parse_and_lower(
     parse_and_lower_scoped(origin, base_dir, text, globals, &[])
 }
 
+/// As [`parse_and_lower`], never through the parse cache: for sources built into the
+/// binary (`derivation.nix`, `fetchurl.nix`), which are not files on disk.
+pub fn parse_and_lower_embedded(
+    origin: Origin,
+    base_dir: String,
+    text: &str,
+    globals: &dyn Globals,
+) -> Result<ast::Expr, ParseError> {
+    let file = source::add_file(origin, base_dir.clone(), text.into());
+    parse_and_lower_uncached(file, base_dir, text, globals, &[])
+}
+
 /// As [`parse_and_lower`], with an outermost frame binding `scope` (slot `i` is
 /// `scope[i]`) in front of the globals: `scopedImport`'s static environment.
 pub fn parse_and_lower_scoped(
@@ -48,7 +62,42 @@ pub fn parse_and_lower_scoped(
     globals: &dyn Globals,
     scope: &[Symbol],
 ) -> Result<ast::Expr, ParseError> {
+    // Only plain files are cached: `-E`/stdin text is typed once, and `scopedImport`'s
+    // outer frame would have to be part of the key.
+    let cached = match &origin {
+        Origin::Path(path) if scope.is_empty() => cache::dir().map(|dir| {
+            let home = std::env::var("HOME").ok();
+            let key = cache::key(&cache::KeyInput {
+                globals: globals.fingerprint(),
+                path,
+                base_dir: &base_dir,
+                home: home.as_deref(),
+                text,
+            });
+            (dir, key)
+        }),
+        _ => None,
+    };
     let file = source::add_file(origin, base_dir.clone(), text.into());
+    if let Some((dir, key)) = &cached {
+        if let Some(expr) = cache::load(dir, key, file) {
+            return Ok(expr);
+        }
+    }
+    let expr = parse_and_lower_uncached(file, base_dir, text, globals, scope)?;
+    if let Some((dir, key)) = &cached {
+        cache::store(dir, key, &expr);
+    }
+    Ok(expr)
+}
+
+fn parse_and_lower_uncached(
+    file: FileId,
+    base_dir: String,
+    text: &str,
+    globals: &dyn Globals,
+    scope: &[Symbol],
+) -> Result<ast::Expr, ParseError> {
     if let Some(at) = depth::too_deep(text) {
         let span = Span {
             file,

@@ -20,11 +20,71 @@ use rustc_hash::FxHashMap;
 /// Names of the global scope, each with its slot in the evaluator's global table.
 pub trait Globals {
     fn lookup(&self, name: Symbol) -> Option<u32>;
+
+    /// A hash of every name with its slot: lowering's result depends on nothing else
+    /// of the globals (`builtins.NAME` resolves through `lookup("__NAME")`), so it keys
+    /// the parse cache. Equal tables must give equal fingerprints.
+    fn fingerprint(&self) -> [u8; 32];
+}
+
+/// Hash the names in slot order (ties, which a table should not have, by name).
+fn fingerprint_of<'a>(names: impl Iterator<Item = (&'a Symbol, &'a u32)>) -> [u8; 32] {
+    let mut entries: Vec<(u32, &str)> = names.map(|(sym, slot)| (*slot, sym.as_str())).collect();
+    entries.sort_unstable();
+    let mut h = blake3::Hasher::new();
+    for (slot, name) in entries {
+        h.update(&slot.to_le_bytes());
+        h.update(&(name.len() as u64).to_le_bytes());
+        h.update(name.as_bytes());
+    }
+    *h.finalize().as_bytes()
 }
 
 impl Globals for FxHashMap<Symbol, u32> {
     fn lookup(&self, name: Symbol) -> Option<u32> {
         self.get(&name).copied()
+    }
+
+    fn fingerprint(&self) -> [u8; 32] {
+        fingerprint_of(self.iter())
+    }
+}
+
+/// The evaluator's table of global names, with its fingerprint computed once (and again
+/// only after a change).
+#[derive(Default)]
+pub struct GlobalNames {
+    names: FxHashMap<Symbol, u32>,
+    fingerprint: std::cell::Cell<Option<[u8; 32]>>,
+}
+
+impl GlobalNames {
+    pub fn get(&self, name: &Symbol) -> Option<&u32> {
+        self.names.get(name)
+    }
+
+    pub fn insert(&mut self, name: Symbol, slot: u32) -> Option<u32> {
+        self.fingerprint.set(None);
+        self.names.insert(name, slot)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&Symbol, &u32)> {
+        self.names.iter()
+    }
+}
+
+impl Globals for GlobalNames {
+    fn lookup(&self, name: Symbol) -> Option<u32> {
+        self.names.get(&name).copied()
+    }
+
+    fn fingerprint(&self) -> [u8; 32] {
+        if let Some(fp) = self.fingerprint.get() {
+            return fp;
+        }
+        let fp = fingerprint_of(self.names.iter());
+        self.fingerprint.set(Some(fp));
+        fp
     }
 }
 

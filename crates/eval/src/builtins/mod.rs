@@ -138,7 +138,7 @@ fn current_system() -> String {
 /// `derivation`, evaluated from its Nix source like Nix's `//builtin/derivation.nix`.
 fn derivation_function(ev: &mut Evaluator) -> Value {
     let origin = rnix_eval_parser::Origin::Path("//builtin/derivation.nix".into());
-    ev.eval_source(origin, "/", derivation::DERIVATION_NIX)
+    ev.eval_embedded(origin, derivation::DERIVATION_NIX)
         .unwrap_or_else(|e| panic!("the built-in derivation.nix must evaluate: {}", e.message))
 }
 

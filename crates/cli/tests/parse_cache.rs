@@ -1,0 +1,157 @@
+//! The on-disk parse cache seen from the command line: a warm run reads what a cold run
+//! wrote and prints the same; corrupt entries and edited files still give the right
+//! answer; `RNIX_EVAL_PARSE_CACHE=0` writes nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(tag: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("rnix-parse-cache-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn rnix(cache: &Path, extra_env: &[(&str, &str)], args: &[&str]) -> Output {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rnix-eval"));
+    cmd.current_dir(root)
+        .env("NIX_PATH", "")
+        .env_remove("RNIX_EVAL_PARSE_CACHE")
+        .env("RNIX_EVAL_CACHE_DIR", cache);
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    cmd.args(args).output().expect("run rnix-eval")
+}
+
+fn ok_stdout(out: &Output) -> String {
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+/// Every cache entry (temporary files excluded).
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(subdirs) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for sub in subdirs.flatten() {
+        for entry in std::fs::read_dir(sub.path()).into_iter().flatten().flatten() {
+            if !entry.file_name().to_string_lossy().starts_with('.') {
+                out.push(entry.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+const HOSTS: &[&str] = &["--eval", "--strict", "fixtures/hosts/default.nix"];
+
+#[test]
+fn warm_run_reads_the_cache_and_prints_the_same() {
+    let scratch = Scratch::new("warm");
+    let cache = scratch.0.join("cache");
+    let cold = ok_stdout(&rnix(&cache, &[], HOSTS));
+    let written = entries(&cache);
+    // default.nix imports lib.nix, base.nix and web.nix.
+    assert!(written.len() >= 4, "cache entries: {written:?}");
+    let mtimes: Vec<_> = written
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().modified().unwrap())
+        .collect();
+    let warm = ok_stdout(&rnix(&cache, &[], HOSTS));
+    assert_eq!(warm, cold);
+    let want = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/hosts/default.exp"))
+        .unwrap();
+    assert_eq!(warm, want);
+    // Hits are not rewritten.
+    assert_eq!(entries(&cache), written);
+    let again: Vec<_> = written
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().modified().unwrap())
+        .collect();
+    assert_eq!(again, mtimes);
+}
+
+#[test]
+fn corrupt_entries_fall_back_to_parsing() {
+    let scratch = Scratch::new("corrupt");
+    let cache = scratch.0.join("cache");
+    let want = ok_stdout(&rnix(&cache, &[], HOSTS));
+    let written = entries(&cache);
+    assert!(!written.is_empty());
+    for (i, entry) in written.iter().enumerate() {
+        let mut bytes = std::fs::read(entry).unwrap();
+        match i % 3 {
+            0 => bytes = b"garbage".repeat(100),
+            1 => bytes.truncate(bytes.len() / 2),
+            _ => {
+                // Keep the header, scramble the tree.
+                for b in bytes.iter_mut().skip(40).step_by(7) {
+                    *b ^= 0x5a;
+                }
+            }
+        }
+        std::fs::write(entry, bytes).unwrap();
+    }
+    assert_eq!(ok_stdout(&rnix(&cache, &[], HOSTS)), want);
+}
+
+#[test]
+fn an_edited_file_gives_the_new_answer() {
+    let scratch = Scratch::new("edit");
+    let cache = scratch.0.join("cache");
+    let file = scratch.0.join("a.nix");
+    let file = file.to_str().unwrap();
+    std::fs::write(file, "let x = 1; in x + 1").unwrap();
+    assert_eq!(ok_stdout(&rnix(&cache, &[], &["--eval", file])), "2\n");
+    let before = entries(&cache).len();
+    assert_eq!(before, 1);
+    assert_eq!(ok_stdout(&rnix(&cache, &[], &["--eval", file])), "2\n");
+    std::fs::write(file, "let x = 1; in x + 41").unwrap();
+    assert_eq!(ok_stdout(&rnix(&cache, &[], &["--eval", file])), "42\n");
+    assert_eq!(entries(&cache).len(), before + 1);
+    // Parse errors are not cached.
+    std::fs::write(file, "let x = 1; in x +").unwrap();
+    assert!(!rnix(&cache, &[], &["--eval", file]).status.success());
+    assert_eq!(entries(&cache).len(), before + 1);
+    // `~/` paths are expanded while lowering: `HOME` is part of the key.
+    std::fs::write(file, "~/x").unwrap();
+    let a = ok_stdout(&rnix(&cache, &[("HOME", "/home/a")], &["--eval", file]));
+    let b = ok_stdout(&rnix(&cache, &[("HOME", "/home/b")], &["--eval", file]));
+    assert_eq!((a.as_str(), b.as_str()), ("/home/a/x\n", "/home/b/x\n"));
+}
+
+#[test]
+fn disabled_cache_writes_nothing() {
+    let scratch = Scratch::new("off");
+    let cache = scratch.0.join("cache");
+    let out = rnix(&cache, &[("RNIX_EVAL_PARSE_CACHE", "0")], HOSTS);
+    ok_stdout(&out);
+    assert!(!cache.exists());
+    // `-E` expressions are never cached, nor the evaluator's built-in `derivation.nix`.
+    ok_stdout(&rnix(&cache, &[], &["--eval", "-E", "1 + 1"]));
+    assert!(entries(&cache).is_empty());
+}
+
+#[test]
+fn unwritable_cache_dir_is_not_an_error() {
+    let scratch = Scratch::new("unwritable");
+    let blocker = scratch.0.join("file");
+    std::fs::write(&blocker, "not a directory").unwrap();
+    let want = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/hosts/default.exp"))
+        .unwrap();
+    assert_eq!(ok_stdout(&rnix(&blocker.join("cache"), &[], HOSTS)), want);
+}

@@ -1,0 +1,887 @@
+//! A compact binary encoding of the lowered AST, for the on-disk parse cache.
+//!
+//! Hand-written for decoding speed: a byte cursor, LEB128 varints, one tag byte per node.
+//! Symbols go through a per-file string table: a symbol's first occurrence writes `0`
+//! and the string, later ones write `index + 1`; the decoder interns each table entry
+//! once. Spans store `start` and `end - start`; the file id is the decoder's argument (it
+//! is assigned when the file is registered, so it differs between runs).
+//!
+//! Cache files are untrusted input: [`decode`] bounds-checks every length against the
+//! remaining bytes, caps the nesting depth at [`MAX_DEPTH`], validates UTF-8 and returns
+//! `None` on any inconsistency. It never panics.
+
+use crate::ast::*;
+use crate::source::{FileId, Span};
+use crate::symbol::Symbol;
+use rustc_hash::FxHashMap;
+
+/// Deepest expression nesting encoded or decoded: half the parser's bracket limit
+/// ([`crate::depth::MAX_DEPTH`]), far beyond real code (nixpkgs stays under a few
+/// hundred). Deeper trees are not cached; the decoder rejects anything deeper, so a
+/// corrupt file cannot exhaust the stack.
+pub const MAX_DEPTH: u32 = 2_500;
+
+// Expression tags.
+const T_INT: u8 = 0;
+const T_FLOAT: u8 = 1;
+const T_STR: u8 = 2;
+const T_PATH: u8 = 3;
+const T_VAR: u8 = 4;
+const T_SELECT: u8 = 5;
+const T_HAS_ATTR: u8 = 6;
+const T_APPLY: u8 = 7;
+const T_LAMBDA: u8 = 8;
+const T_LET: u8 = 9;
+const T_ATTRS: u8 = 10;
+const T_LIST: u8 = 11;
+const T_WITH: u8 = 12;
+const T_IF: u8 = 13;
+const T_ASSERT: u8 = 14;
+const T_BINOP: u8 = 15;
+const T_NOT: u8 = 16;
+const T_NEG: u8 = 17;
+const T_INTERPOLATE: u8 = 18;
+const T_CUR_POS: u8 = 19;
+
+const BIN_OPS: [BinOpKind; 15] = [
+    BinOpKind::Add,
+    BinOpKind::Sub,
+    BinOpKind::Mul,
+    BinOpKind::Div,
+    BinOpKind::Concat,
+    BinOpKind::Update,
+    BinOpKind::Eq,
+    BinOpKind::NotEq,
+    BinOpKind::Less,
+    BinOpKind::LessEq,
+    BinOpKind::Greater,
+    BinOpKind::GreaterEq,
+    BinOpKind::And,
+    BinOpKind::Or,
+    BinOpKind::Implication,
+];
+
+const BINDING_KINDS: [BindingKind; 4] = [
+    BindingKind::Plain,
+    BindingKind::Inherit,
+    BindingKind::InheritFrom,
+    BindingKind::InheritSource,
+];
+
+/// Append the encoding of `expr` to `out`. `None` (with `out` in an unspecified state)
+/// if the tree is deeper than [`MAX_DEPTH`].
+pub fn encode(expr: &Expr, out: &mut Vec<u8>) -> Option<()> {
+    let mut enc = Encoder {
+        out,
+        symbols: FxHashMap::default(),
+        depth: 0,
+    };
+    enc.expr(expr)
+}
+
+/// Decode one expression from the whole of `bytes`, with spans in `file`. `None` if the
+/// bytes are not exactly one well-formed encoding.
+pub fn decode(bytes: &[u8], file: FileId) -> Option<Expr> {
+    let mut dec = Decoder {
+        bytes,
+        pos: 0,
+        file,
+        symbols: Vec::new(),
+        depth: 0,
+        budget: bytes.len(),
+    };
+    let expr = dec.expr()?;
+    (dec.pos == bytes.len()).then_some(expr)
+}
+
+// ------------------------------------------------------------------ encoder
+
+struct Encoder<'a> {
+    out: &'a mut Vec<u8>,
+    symbols: FxHashMap<Symbol, u32>,
+    depth: u32,
+}
+
+impl Encoder<'_> {
+    fn byte(&mut self, b: u8) {
+        self.out.push(b);
+    }
+
+    fn uint(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.out.push(v as u8 | 0x80);
+            v >>= 7;
+        }
+        self.out.push(v as u8);
+    }
+
+    fn u32(&mut self, v: u32) {
+        self.uint(v as u64)
+    }
+
+    fn bool(&mut self, b: bool) {
+        self.byte(b as u8)
+    }
+
+    fn str(&mut self, s: &str) {
+        self.uint(s.len() as u64);
+        self.out.extend_from_slice(s.as_bytes());
+    }
+
+    fn symbol(&mut self, sym: Symbol) {
+        if let Some(&i) = self.symbols.get(&sym) {
+            self.u32(i + 1);
+        } else {
+            let i = self.symbols.len() as u32;
+            self.symbols.insert(sym, i);
+            self.byte(0);
+            self.str(sym.as_str());
+        }
+    }
+
+    fn opt_symbol(&mut self, sym: Option<Symbol>) {
+        match sym {
+            None => self.byte(0),
+            Some(s) => {
+                self.byte(1);
+                self.symbol(s);
+            }
+        }
+    }
+
+    fn span(&mut self, span: Span) {
+        self.u32(span.start);
+        self.u32(span.end.wrapping_sub(span.start));
+    }
+
+    fn opt_expr(&mut self, e: &Option<Expr>) -> Option<()> {
+        match e {
+            None => {
+                self.byte(0);
+                Some(())
+            }
+            Some(e) => {
+                self.byte(1);
+                self.expr(e)
+            }
+        }
+    }
+
+    fn exprs(&mut self, es: &[Expr]) -> Option<()> {
+        self.uint(es.len() as u64);
+        es.iter().try_for_each(|e| self.expr(e))
+    }
+
+    fn expr(&mut self, e: &Expr) -> Option<()> {
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let r = self.expr_inner(e);
+        self.depth -= 1;
+        r
+    }
+
+    fn expr_inner(&mut self, e: &Expr) -> Option<()> {
+        match e {
+            Expr::Int(i) => {
+                self.byte(T_INT);
+                self.uint(((*i << 1) ^ (*i >> 63)) as u64);
+            }
+            Expr::Float(f) => {
+                self.byte(T_FLOAT);
+                self.out.extend_from_slice(&f.to_bits().to_le_bytes());
+            }
+            Expr::Str(s) => {
+                self.byte(T_STR);
+                self.str(s);
+            }
+            Expr::Path(s) => {
+                self.byte(T_PATH);
+                self.str(s);
+            }
+            Expr::Var(v) => {
+                self.byte(T_VAR);
+                self.var(v);
+            }
+            Expr::Select(s) => {
+                self.byte(T_SELECT);
+                self.expr(&s.expr)?;
+                self.attr_path(&s.path)?;
+                self.opt_expr(&s.default)?;
+                self.span(s.span);
+                match s.builtin {
+                    None => self.byte(0),
+                    Some(slot) => self.u32(slot + 1),
+                }
+            }
+            Expr::HasAttr(h) => {
+                self.byte(T_HAS_ATTR);
+                self.expr(&h.expr)?;
+                self.attr_path(&h.path)?;
+                self.span(h.span);
+            }
+            Expr::Apply(a) => {
+                self.byte(T_APPLY);
+                self.expr(&a.func)?;
+                self.expr(&a.arg)?;
+                self.span(a.span);
+            }
+            Expr::Lambda(l) => {
+                self.byte(T_LAMBDA);
+                self.opt_symbol(l.arg);
+                match &l.formals {
+                    None => self.byte(0),
+                    Some(f) => {
+                        self.byte(1 | (f.ellipsis as u8) << 1 | (f.at_before as u8) << 2);
+                        self.uint(f.entries.len() as u64);
+                        for formal in f.entries.iter() {
+                            self.symbol(formal.name);
+                            self.opt_expr(&formal.default)?;
+                            self.span(formal.span);
+                        }
+                    }
+                }
+                self.expr(&l.body)?;
+                self.u32(l.frame_size);
+                self.opt_symbol(l.name);
+                self.span(l.span);
+            }
+            Expr::Let(l) => {
+                self.byte(T_LET);
+                self.bindings(&l.slots)?;
+                self.expr(&l.body)?;
+            }
+            Expr::Attrs(a) => {
+                self.byte(T_ATTRS);
+                self.bool(a.rec);
+                self.bindings(&a.frame)?;
+                self.uint(a.attrs.len() as u64);
+                for def in a.attrs.iter() {
+                    self.symbol(def.name);
+                    match &def.value {
+                        AttrValue::Slot(n) => {
+                            self.byte(0);
+                            self.u32(*n);
+                        }
+                        AttrValue::Expr { expr, in_frame, kind } => {
+                            self.byte(1 | (*in_frame as u8) << 1 | (*kind as u8) << 2);
+                            self.expr(expr)?;
+                        }
+                    }
+                    self.span(def.span);
+                }
+                self.uint(a.dynamic.len() as u64);
+                for d in a.dynamic.iter() {
+                    self.expr(&d.name)?;
+                    self.expr(&d.value)?;
+                    self.span(d.span);
+                }
+            }
+            Expr::List(items) => {
+                self.byte(T_LIST);
+                self.exprs(items)?;
+            }
+            Expr::With(w) => {
+                self.byte(T_WITH);
+                self.expr(&w.namespace)?;
+                self.expr(&w.body)?;
+                self.span(w.span);
+            }
+            Expr::If(i) => {
+                self.byte(T_IF);
+                self.expr(&i.cond)?;
+                self.expr(&i.then)?;
+                self.expr(&i.else_)?;
+                self.span(i.span);
+            }
+            Expr::Assert(a) => {
+                self.byte(T_ASSERT);
+                self.expr(&a.cond)?;
+                self.expr(&a.body)?;
+                self.span(a.span);
+            }
+            Expr::BinOp(b) => {
+                self.byte(T_BINOP);
+                self.byte(b.op as u8);
+                self.expr(&b.lhs)?;
+                self.expr(&b.rhs)?;
+                self.span(b.span);
+            }
+            Expr::Not(e, span) => {
+                self.byte(T_NOT);
+                self.expr(e)?;
+                self.span(*span);
+            }
+            Expr::Neg(e, span) => {
+                self.byte(T_NEG);
+                self.expr(e)?;
+                self.span(*span);
+            }
+            Expr::Interpolate(i) => {
+                self.byte(T_INTERPOLATE);
+                self.bool(i.is_string);
+                self.exprs(&i.parts)?;
+                self.span(i.span);
+            }
+            Expr::CurPos(span) => {
+                self.byte(T_CUR_POS);
+                self.span(*span);
+            }
+        }
+        Some(())
+    }
+
+    fn var(&mut self, v: &Var) {
+        self.symbol(v.name);
+        match &v.kind {
+            VarKind::Local { depth, slot } => {
+                self.byte(0);
+                self.u32(*depth);
+                self.u32(*slot);
+            }
+            VarKind::Global(slot) => {
+                self.byte(1);
+                self.u32(*slot);
+            }
+            VarKind::With(depths) => {
+                self.byte(2);
+                self.uint(depths.len() as u64);
+                for d in depths.iter() {
+                    self.u32(*d);
+                }
+            }
+        }
+        self.span(v.span);
+    }
+
+    fn attr_path(&mut self, path: &[AttrName]) -> Option<()> {
+        self.uint(path.len() as u64);
+        for name in path {
+            match name {
+                AttrName::Static(sym) => {
+                    self.byte(0);
+                    self.symbol(*sym);
+                }
+                AttrName::Dynamic(e) => {
+                    self.byte(1);
+                    self.expr(e)?;
+                }
+            }
+        }
+        Some(())
+    }
+
+    fn bindings(&mut self, bindings: &[Binding]) -> Option<()> {
+        self.uint(bindings.len() as u64);
+        for b in bindings {
+            self.opt_symbol(b.name);
+            self.byte(b.kind as u8);
+            self.expr(&b.value)?;
+            self.span(b.span);
+        }
+        Some(())
+    }
+}
+
+// ------------------------------------------------------------------ decoder
+
+struct Decoder<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    file: FileId,
+    symbols: Vec<Symbol>,
+    depth: u32,
+    /// Items all counts together may still announce. Each item of a valid encoding
+    /// starts with a byte of its own, so the counts add up to at most the input's
+    /// length; a corrupt count cannot make nested levels preallocate it many times over.
+    budget: usize,
+}
+
+impl Decoder<'_> {
+    #[inline]
+    fn byte(&mut self) -> Option<u8> {
+        let b = *self.bytes.get(self.pos)?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    #[inline]
+    fn uint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        let mut shift = 0u32;
+        loop {
+            let b = self.byte()?;
+            if shift == 63 && b > 1 {
+                return None;
+            }
+            v |= ((b & 0x7f) as u64) << shift;
+            if b < 0x80 {
+                return Some(v);
+            }
+            shift += 7;
+            if shift > 63 {
+                return None;
+            }
+        }
+    }
+
+    #[inline]
+    fn u32(&mut self) -> Option<u32> {
+        u32::try_from(self.uint()?).ok()
+    }
+
+    /// A count of items, each at least one byte long: no more than the bytes left.
+    #[inline]
+    fn len(&mut self) -> Option<usize> {
+        let n = usize::try_from(self.uint()?).ok()?;
+        if n > self.bytes.len() - self.pos || n > self.budget {
+            return None;
+        }
+        self.budget -= n;
+        Some(n)
+    }
+
+    fn bool(&mut self) -> Option<bool> {
+        match self.byte()? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+
+    fn str(&mut self) -> Option<&str> {
+        let n = self.len()?;
+        let s = std::str::from_utf8(&self.bytes[self.pos..self.pos + n]).ok()?;
+        self.pos += n;
+        Some(s)
+    }
+
+    fn symbol(&mut self) -> Option<Symbol> {
+        match self.uint()? {
+            0 => {
+                let sym = Symbol::intern(self.str()?);
+                self.symbols.push(sym);
+                Some(sym)
+            }
+            i => self.symbols.get(usize::try_from(i - 1).ok()?).copied(),
+        }
+    }
+
+    fn opt_symbol(&mut self) -> Option<Option<Symbol>> {
+        match self.byte()? {
+            0 => Some(None),
+            1 => Some(Some(self.symbol()?)),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn span(&mut self) -> Option<Span> {
+        let start = self.u32()?;
+        let end = start.checked_add(self.u32()?)?;
+        Some(Span {
+            file: self.file,
+            start,
+            end,
+        })
+    }
+
+    fn opt_expr(&mut self) -> Option<Option<Expr>> {
+        match self.byte()? {
+            0 => Some(None),
+            1 => Some(Some(self.expr()?)),
+            _ => None,
+        }
+    }
+
+    fn exprs(&mut self) -> Option<Box<[Expr]>> {
+        let n = self.len()?;
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(self.expr()?);
+        }
+        Some(v.into_boxed_slice())
+    }
+
+    fn expr(&mut self) -> Option<Expr> {
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let e = self.expr_inner();
+        self.depth -= 1;
+        e
+    }
+
+    fn expr_inner(&mut self) -> Option<Expr> {
+        Some(match self.byte()? {
+            T_INT => {
+                let z = self.uint()?;
+                Expr::Int((z >> 1) as i64 ^ -((z & 1) as i64))
+            }
+            T_FLOAT => {
+                let bytes = self.bytes.get(self.pos..self.pos + 8)?;
+                self.pos += 8;
+                Expr::Float(f64::from_bits(u64::from_le_bytes(bytes.try_into().ok()?)))
+            }
+            T_STR => Expr::Str(self.str()?.into()),
+            T_PATH => Expr::Path(self.str()?.into()),
+            T_VAR => Expr::Var(self.var()?),
+            T_SELECT => {
+                let expr = self.expr()?;
+                let path = self.attr_path()?;
+                let default = self.opt_expr()?;
+                let span = self.span()?;
+                let builtin = match self.u32()? {
+                    0 => None,
+                    n => Some(n - 1),
+                };
+                Expr::Select(Box::new(Select {
+                    expr,
+                    path,
+                    default,
+                    span,
+                    builtin,
+                }))
+            }
+            T_HAS_ATTR => {
+                let expr = self.expr()?;
+                let path = self.attr_path()?;
+                let span = self.span()?;
+                Expr::HasAttr(Box::new(HasAttr { expr, path, span }))
+            }
+            T_APPLY => {
+                let func = self.expr()?;
+                let arg = self.expr()?;
+                let span = self.span()?;
+                Expr::Apply(Box::new(Apply { func, arg, span }))
+            }
+            T_LAMBDA => {
+                let arg = self.opt_symbol()?;
+                let formals = match self.byte()? {
+                    0 => None,
+                    flags if flags & 1 == 1 && flags < 8 => {
+                        let n = self.len()?;
+                        let mut entries = Vec::with_capacity(n);
+                        for _ in 0..n {
+                            let name = self.symbol()?;
+                            let default = self.opt_expr()?;
+                            let span = self.span()?;
+                            entries.push(Formal { name, default, span });
+                        }
+                        Some(Formals {
+                            entries: entries.into_boxed_slice(),
+                            ellipsis: flags & 2 != 0,
+                            at_before: flags & 4 != 0,
+                        })
+                    }
+                    _ => return None,
+                };
+                let body = self.expr()?;
+                let frame_size = self.u32()?;
+                let name = self.opt_symbol()?;
+                let span = self.span()?;
+                Expr::Lambda(Box::new(Lambda {
+                    arg,
+                    formals,
+                    body,
+                    frame_size,
+                    name,
+                    span,
+                }))
+            }
+            T_LET => {
+                let slots = self.bindings()?;
+                let body = self.expr()?;
+                Expr::Let(Box::new(Let { slots, body }))
+            }
+            T_ATTRS => {
+                let rec = self.bool()?;
+                let frame = self.bindings()?;
+                let n = self.len()?;
+                let mut attrs = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let name = self.symbol()?;
+                    let value = match self.byte()? {
+                        0 => AttrValue::Slot(self.u32()?),
+                        flags if flags & 1 == 1 => AttrValue::Expr {
+                            in_frame: flags & 2 != 0,
+                            kind: *BINDING_KINDS.get((flags >> 2) as usize)?,
+                            expr: self.expr()?,
+                        },
+                        _ => return None,
+                    };
+                    let span = self.span()?;
+                    attrs.push(AttrDef { name, value, span });
+                }
+                let n = self.len()?;
+                let mut dynamic = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let name = self.expr()?;
+                    let value = self.expr()?;
+                    let span = self.span()?;
+                    dynamic.push(DynamicAttr { name, value, span });
+                }
+                Expr::Attrs(Box::new(Attrs {
+                    rec,
+                    frame,
+                    attrs: attrs.into_boxed_slice(),
+                    dynamic: dynamic.into_boxed_slice(),
+                }))
+            }
+            T_LIST => Expr::List(self.exprs()?),
+            T_WITH => {
+                let namespace = self.expr()?;
+                let body = self.expr()?;
+                let span = self.span()?;
+                Expr::With(Box::new(With { namespace, body, span }))
+            }
+            T_IF => {
+                let cond = self.expr()?;
+                let then = self.expr()?;
+                let else_ = self.expr()?;
+                let span = self.span()?;
+                Expr::If(Box::new(If {
+                    cond,
+                    then,
+                    else_,
+                    span,
+                }))
+            }
+            T_ASSERT => {
+                let cond = self.expr()?;
+                let body = self.expr()?;
+                let span = self.span()?;
+                Expr::Assert(Box::new(Assert { cond, body, span }))
+            }
+            T_BINOP => {
+                let op = *BIN_OPS.get(self.byte()? as usize)?;
+                let lhs = self.expr()?;
+                let rhs = self.expr()?;
+                let span = self.span()?;
+                Expr::BinOp(Box::new(BinOp { op, lhs, rhs, span }))
+            }
+            T_NOT => {
+                let e = self.expr()?;
+                Expr::Not(Box::new(e), self.span()?)
+            }
+            T_NEG => {
+                let e = self.expr()?;
+                Expr::Neg(Box::new(e), self.span()?)
+            }
+            T_INTERPOLATE => {
+                let is_string = self.bool()?;
+                let parts = self.exprs()?;
+                let span = self.span()?;
+                Expr::Interpolate(Box::new(Interpolate { parts, is_string, span }))
+            }
+            T_CUR_POS => Expr::CurPos(self.span()?),
+            _ => return None,
+        })
+    }
+
+    fn var(&mut self) -> Option<Var> {
+        let name = self.symbol()?;
+        let kind = match self.byte()? {
+            0 => VarKind::Local {
+                depth: self.u32()?,
+                slot: self.u32()?,
+            },
+            1 => VarKind::Global(self.u32()?),
+            2 => {
+                let n = self.len()?;
+                let mut depths = Vec::with_capacity(n);
+                for _ in 0..n {
+                    depths.push(self.u32()?);
+                }
+                VarKind::With(depths.into_boxed_slice())
+            }
+            _ => return None,
+        };
+        let span = self.span()?;
+        Some(Var { name, kind, span })
+    }
+
+    fn attr_path(&mut self) -> Option<Box<[AttrName]>> {
+        let n = self.len()?;
+        let mut path = Vec::with_capacity(n);
+        for _ in 0..n {
+            path.push(match self.byte()? {
+                0 => AttrName::Static(self.symbol()?),
+                1 => AttrName::Dynamic(self.expr()?),
+                _ => return None,
+            });
+        }
+        Some(path.into_boxed_slice())
+    }
+
+    fn bindings(&mut self) -> Option<Box<[Binding]>> {
+        let n = self.len()?;
+        let mut bindings = Vec::with_capacity(n);
+        for _ in 0..n {
+            let name = self.opt_symbol()?;
+            let kind = *BINDING_KINDS.get(self.byte()? as usize)?;
+            let value = self.expr()?;
+            let span = self.span()?;
+            bindings.push(Binding {
+                name,
+                value,
+                kind,
+                span,
+            });
+        }
+        Some(bindings.into_boxed_slice())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{add_file, Origin};
+
+    const PROGRAM: &str = r#"
+      let
+        f = { a, b ? 2, ... }@args: a + b * -3 - args.c or 1.5;
+        s = rec { x = 1; y = x; inherit (builtins) map; "${"d" + "yn"}" = [ ./a/b ~/c "s${toString 1}" ]; };
+        g = x: with s; assert x != null; if !(s ? x.y) then y else __curPos;
+      in builtins.length [ (f { a = 1; c = 2; }) (g s) ''ind ${"e"}'' (x: x) 9223372036854775807 ]
+    "#;
+
+    fn globals() -> rustc_hash::FxHashMap<Symbol, u32> {
+        [
+            "builtins", "true", "false", "null", "toString", "__length", "map", "__sub", "__mul",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (Symbol::intern(n), i as u32))
+        .collect()
+    }
+
+    fn sample() -> (FileId, Expr, Vec<u8>) {
+        let file = add_file(Origin::String, "/base".into(), PROGRAM.into());
+        let parsed = crate::parse(PROGRAM);
+        assert!(parsed.errors().is_empty());
+        let expr = crate::lower(file, "/base".into(), &parsed.tree(), &globals()).expect("lowers");
+        let mut bytes = Vec::new();
+        encode(&expr, &mut bytes).expect("shallow");
+        (file, expr, bytes)
+    }
+
+    #[test]
+    fn round_trip() {
+        let (file, expr, bytes) = sample();
+        let back = decode(&bytes, file).expect("decodes");
+        assert_eq!(format!("{back:?}"), format!("{expr:?}"));
+        // Symbols after their first occurrence are table indices.
+        assert!(bytes.len() < PROGRAM.len() * 2);
+    }
+
+    #[test]
+    fn truncations_and_trailing_bytes_are_rejected() {
+        let (file, _, bytes) = sample();
+        for end in 0..bytes.len() {
+            assert!(decode(&bytes[..end], file).is_none(), "prefix of {end} bytes decoded");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(decode(&longer, file).is_none());
+    }
+
+    #[test]
+    fn corrupted_bytes_never_panic() {
+        let (file, _, bytes) = sample();
+        // A small xorshift generator: reproducible without a dependency.
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let mut corrupt = bytes.clone();
+            for _ in 0..1 + next() % 4 {
+                let at = (next() % corrupt.len() as u64) as usize;
+                corrupt[at] = next() as u8;
+            }
+            let _ = decode(&corrupt, file);
+        }
+        for at in 0..bytes.len() {
+            for value in [0x00, 0x01, 0x7f, 0x80, 0xff] {
+                let mut corrupt = bytes.clone();
+                corrupt[at] = value;
+                let _ = decode(&corrupt, file);
+            }
+        }
+    }
+
+    #[test]
+    fn huge_counts_are_rejected_without_allocating() {
+        let file = add_file(Origin::String, "/".into(), "".into());
+        // A list claiming u64::MAX / 2^35 elements, and one claiming more than the input.
+        let mut bytes = vec![T_LIST];
+        bytes.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
+        assert!(decode(&bytes, file).is_none());
+        assert!(decode(&[T_LIST, 5, T_INT, 0], file).is_none());
+        // Nested lists each claiming all the remaining bytes.
+        let mut nested = Vec::new();
+        for _ in 0..1000 {
+            nested.extend_from_slice(&[T_LIST, 0x80, 0x80, 0x01]);
+        }
+        nested.resize(nested.len() + 20_000, 0);
+        assert!(decode(&nested, file).is_none());
+        // Varints longer than 64 bits.
+        assert!(decode(
+            &[T_INT, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f],
+            file
+        )
+        .is_none());
+    }
+
+    /// The codec recurses once per level; debug builds' frames are large.
+    fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .unwrap()
+    }
+
+    #[test]
+    fn deep_nesting_is_rejected_not_overflowing() {
+        let file = add_file(Origin::String, "/".into(), "".into());
+        // `!!!...!0` a million levels deep (each `Not` is the tag, the inner expression
+        // and a span), and a million nested one-element lists.
+        let levels = 1_000_000;
+        let (a, b) = on_big_stack(move || {
+            let mut not_bomb = vec![T_NOT; levels];
+            not_bomb.extend_from_slice(&[T_INT, 0]);
+            not_bomb.resize(not_bomb.len() + 2 * levels, 0);
+            let mut list_bomb = Vec::new();
+            for _ in 0..levels {
+                list_bomb.extend_from_slice(&[T_LIST, 1]);
+            }
+            list_bomb.extend_from_slice(&[T_INT, 0]);
+            (decode(&not_bomb, file).is_none(), decode(&list_bomb, file).is_none())
+        });
+        assert!(a && b);
+        // Just within the limit decodes (on a stack like the evaluator's).
+        let depth = MAX_DEPTH as usize - 1;
+        let ok = on_big_stack(move || {
+            let mut bytes = Vec::new();
+            for _ in 0..depth {
+                bytes.extend_from_slice(&[T_LIST, 1]);
+            }
+            bytes.extend_from_slice(&[T_INT, 0]);
+            let expr = decode(&bytes, file);
+            let mut again = Vec::new();
+            let encoded = expr.as_ref().map(|e| encode(e, &mut again).is_some());
+            // Dropping a deep tree recurses too: do it on this big stack.
+            drop(expr);
+            (encoded, again == bytes)
+        });
+        assert_eq!(ok, (Some(true), true));
+    }
+}

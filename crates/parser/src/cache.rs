@@ -1,0 +1,115 @@
+//! The on-disk parse cache: lowered ASTs of files, like Python's `.pyc`.
+//!
+//! An entry is keyed by a blake3 hash of everything the lowering depends on: the build's
+//! fingerprint (this crate's sources and `Cargo.lock`, from `build.rs`), the global
+//! names and their slots, the file's path and base directory, `$HOME` (`~/` paths are
+//! expanded while lowering) and the file's text. A warm run then skips rnix and the
+//! lowering and only decodes ([`crate::ast_codec`]).
+//!
+//! The cache is an optimisation, never a failure: unreadable or corrupt entries fall
+//! back to parsing, errors writing entries are ignored, and parse errors are not cached.
+//!
+//! Location: `$RNIX_EVAL_CACHE_DIR`, else `$XDG_CACHE_HOME/rnix-eval/ast`, else
+//! `$HOME/.cache/rnix-eval/ast`; `RNIX_EVAL_PARSE_CACHE=0` turns it off.
+
+use crate::ast::Expr;
+use crate::ast_codec;
+use crate::source::FileId;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Start of every entry; bumped with incompatible changes of the layout (the build
+/// fingerprint changes with any source change anyway).
+const MAGIC: &[u8; 8] = b"RNXAST1\n";
+
+/// Fingerprint of the parser crate's sources and `Cargo.lock`, from `build.rs`.
+pub const BUILD_FINGERPRINT: &str = env!("RNIX_AST_FINGERPRINT");
+
+/// Where entries live, or `None` when the cache is disabled or has no home.
+pub fn dir() -> Option<PathBuf> {
+    if std::env::var_os("RNIX_EVAL_PARSE_CACHE").is_some_and(|v| v == "0") {
+        return None;
+    }
+    let non_empty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    if let Some(dir) = non_empty("RNIX_EVAL_CACHE_DIR") {
+        return Some(dir);
+    }
+    if let Some(xdg) = non_empty("XDG_CACHE_HOME") {
+        return Some(xdg.join("rnix-eval/ast"));
+    }
+    non_empty("HOME").map(|home| home.join(".cache/rnix-eval/ast"))
+}
+
+/// What an entry's key is computed from.
+pub struct KeyInput<'a> {
+    pub globals: [u8; 32],
+    pub path: &'a str,
+    pub base_dir: &'a str,
+    pub home: Option<&'a str>,
+    pub text: &'a str,
+}
+
+pub fn key(input: &KeyInput) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    let mut field = |bytes: &[u8]| {
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    field(MAGIC);
+    field(BUILD_FINGERPRINT.as_bytes());
+    field(&input.globals);
+    field(input.path.as_bytes());
+    field(input.base_dir.as_bytes());
+    match input.home {
+        None => field(b"\0no HOME"),
+        Some(home) => field(home.as_bytes()),
+    }
+    field(input.text.as_bytes());
+    h.finalize()
+}
+
+fn entry_path(dir: &Path, key: &blake3::Hash) -> PathBuf {
+    let hex = key.to_hex();
+    dir.join(&hex[..2]).join(&hex[2..])
+}
+
+/// The cached AST for `key`, with spans in `file`, if there is a valid entry.
+pub fn load(dir: &Path, key: &blake3::Hash, file: FileId) -> Option<Expr> {
+    let bytes = std::fs::read(entry_path(dir, key)).ok()?;
+    let payload = bytes
+        .strip_prefix(MAGIC.as_slice())?
+        .strip_prefix(key.as_bytes().as_slice())?;
+    ast_codec::decode(payload, file)
+}
+
+/// Write an entry for `key` (atomically: a temporary file renamed into place). Errors
+/// are ignored.
+pub fn store(dir: &Path, key: &blake3::Hash, expr: &Expr) {
+    let mut bytes = Vec::with_capacity(4096);
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(key.as_bytes());
+    if ast_codec::encode(expr, &mut bytes).is_none() {
+        return;
+    }
+    let _ = write_atomically(&entry_path(dir, key), &bytes);
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let parent = path.parent().ok_or(std::io::ErrorKind::NotFound)?;
+    std::fs::create_dir_all(parent)?;
+    let name = path.file_name().ok_or(std::io::ErrorKind::NotFound)?.to_string_lossy();
+    let tmp = parent.join(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = std::fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
