@@ -128,10 +128,12 @@ impl Evaluator {
         let state = t.replace(ThunkState::Blackhole);
         let result = match &state {
             ThunkState::Pending(expr, env) => self.eval(expr, env),
-            ThunkState::Apply(app) => {
-                let f = self.force(&app.0)?;
-                self.call(f, app.1.clone(), None)
-            }
+            // No `?` here: a failure must reach the restore below.
+            ThunkState::Apply(app) => self.force(&app.0).and_then(|f| self.call(f, app.1.clone(), None)),
+            ThunkState::Apply2(app) => self
+                .force(&app.0)
+                .and_then(|f| self.call(f, app.1.clone(), None))
+                .and_then(|partial| self.call(partial, app.2.clone(), None)),
             ThunkState::Blackhole => {
                 return Err(EvalError::new(ErrorKind::Eval, "infinite recursion encountered", None))
             }

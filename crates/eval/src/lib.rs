@@ -104,11 +104,27 @@ pub struct Evaluator {
     stack_limit: usize,
     /// Store paths, `.drv` files and sources this evaluation produced.
     pub store: store::StoreState,
+    /// Attribute names as string values, made once per symbol: `attrNames`, `mapAttrs`
+    /// and `zipAttrsWith` hand out a name per attribute, and nixpkgs calls them on sets
+    /// of thousands.
+    symbol_strings: Vec<Option<Value>>,
 }
 
 impl Evaluator {
     /// Create an evaluator. Call it on the thread that will evaluate: the stack budget
     /// is measured from the caller's stack position.
+    /// The name `sym` as a string value, shared by every use (strings have no identity
+    /// in Nix, so sharing is not observable).
+    pub fn symbol_string(&mut self, sym: rnix_eval_parser::Symbol) -> Value {
+        let i = sym.index() as usize;
+        if i >= self.symbol_strings.len() {
+            self.symbol_strings.resize(i + 1, None);
+        }
+        self.symbol_strings[i]
+            .get_or_insert_with(|| Value::string(sym.as_str()))
+            .clone()
+    }
+
     pub fn new(options: Options) -> Evaluator {
         let marker = 0u8;
         let sp = &marker as *const u8 as usize;
@@ -126,6 +142,7 @@ impl Evaluator {
             max_call_depth: options.max_call_depth,
             stack_limit: sp.saturating_sub(options.stack_budget),
             store: store::StoreState::new(builtins::store_dir()),
+            symbol_strings: Vec::new(),
         };
         builtins::install(&mut ev);
         ev

@@ -319,6 +319,9 @@ pub enum ThunkState {
     /// `f x`, built by primops such as `map` and `genList`. Boxed: it is the largest
     /// state, and keeping every thunk small matters more than this extra allocation.
     Apply(Box<(Value, Value)>),
+    /// `f x y`, as `mapAttrs` and `zipAttrsWith` build per attribute: one cell and one
+    /// box instead of a thunk for `f x` and another for its application to `y`.
+    Apply2(Box<(Value, Value, Value)>),
     /// Being evaluated: forcing it again is infinite recursion.
     Blackhole,
     Done(Value),
@@ -397,6 +400,10 @@ impl Value {
 
     pub fn apply_thunk(f: Value, arg: Value) -> Value {
         Value::Thunk(Thunk::new(ThunkState::Apply(Box::new((f, arg)))))
+    }
+
+    pub fn apply2_thunk(f: Value, x: Value, y: Value) -> Value {
+        Value::Thunk(Thunk::new(ThunkState::Apply2(Box::new((f, x, y)))))
     }
 
     /// Nix's type names in messages ("an integer", "a set", ...), for a forced value.

@@ -11,10 +11,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("attrNames", 1, |ev, a, s| {
         let set = ev.expect_attrs(&a[0], s)?;
         Ok(Value::list(
-            set.sorted_names()
-                .into_iter()
-                .map(|n| Value::string(n.as_str()))
-                .collect(),
+            set.sorted_names().into_iter().map(|n| ev.symbol_string(n)).collect(),
         ))
     }),
     prim!("attrValues", 1, |ev, a, s| {
@@ -48,13 +45,10 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         let entries = set
             .entries
             .iter()
-            .map(|e| {
-                let partial = Value::apply_thunk(a[0].clone(), Value::string(e.name.as_str()));
-                Attr {
-                    name: e.name,
-                    value: Value::apply_thunk(partial, e.value.clone()),
-                    pos: e.pos,
-                }
+            .map(|e| Attr {
+                name: e.name,
+                value: Value::apply2_thunk(a[0].clone(), ev.symbol_string(e.name), e.value.clone()),
+                pos: e.pos,
             })
             .collect();
         Ok(Value::attrs(AttrSet { entries }))
@@ -129,13 +123,10 @@ fn zip_attrs_with(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResul
     }
     let entries = grouped
         .into_iter()
-        .map(|(name, values)| {
-            let partial = Value::apply_thunk(a[0].clone(), Value::string(name.as_str()));
-            Attr {
-                name,
-                value: Value::apply_thunk(partial, Value::list(values)),
-                pos: None,
-            }
+        .map(|(name, values)| Attr {
+            name,
+            value: Value::apply2_thunk(a[0].clone(), ev.symbol_string(name), Value::list(values)),
+            pos: None,
         })
         .collect();
     Ok(Value::attrs(AttrSet { entries }))
