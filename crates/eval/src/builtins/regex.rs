@@ -11,7 +11,8 @@
 //! - a quantifier needs something to repeat (not after `(`, `|`, `^`, `$` or at the
 //!   start); stacked quantifiers (`a**`, `a+?`) repeat the repetition (no lazy
 //!   quantifiers in POSIX); `{` must start a valid bound, a lone `}` is literal;
-//! - `.` is any byte but NUL (libstdc++'s POSIX `_AnyMatcher`), newlines included;
+//! - `.` is any byte, newlines included (libstdc++'s POSIX `_AnyMatcher` excludes NUL,
+//!   which a Nix string cannot contain);
 //! - the automaton may not exceed libstdc++'s 100000 states, counted as its compiler
 //!   inserts them (`{n,m}` clones its operand, leaving the original unused), else
 //!   "memory limit exceeded".
@@ -856,12 +857,11 @@ fn translate(p: &[u8]) -> Result<(String, Ast), Invalid> {
                 total += 1;
             }
             b'.' => {
-                // POSIX `.` in libstdc++ is anything but NUL.
+                // Any byte, newlines included. (libstdc++'s POSIX `.` excludes NUL,
+                // which Nix strings cannot contain.)
                 last = Last::Atom(out.len());
-                out.push_str(r"[\x01-\xFF]");
-                let mut set = [true; 256];
-                set[0] = false;
-                let n = ast.set(set);
+                out.push('.');
+                let n = ast.set([true; 256]);
                 cur.terms.push(n);
                 total += 1;
             }
