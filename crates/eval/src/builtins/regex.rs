@@ -593,7 +593,7 @@ enum Node {
     Set(u32),
     Bol,
     Eol,
-    /// A sequence of terms (empty: libstdc++'s dummy state).
+    /// A sequence of terms.
     Seq(Vec<u32>),
     /// Alternatives (each a `Seq`), tried left to right.
     Alt(Vec<u32>),
@@ -634,30 +634,23 @@ impl Ast {
         (self.nodes.len() - 1) as u32
     }
 
+    /// A sequence: libstdc++'s `_M_alternative` ends every one with a dummy state.
     fn seq(&mut self, items: Vec<u32>) -> u32 {
-        let info = if items.is_empty() {
+        let info = items.iter().fold(
             Info {
                 count: 1,
                 reach: 1,
                 nullable: true,
-            }
-        } else {
-            items.iter().fold(
+            },
+            |acc, &i| {
+                let n = self.info[i as usize];
                 Info {
-                    count: 0,
-                    reach: 0,
-                    nullable: true,
-                },
-                |acc, &i| {
-                    let n = self.info[i as usize];
-                    Info {
-                        count: acc.count.saturating_add(n.count),
-                        reach: acc.reach.saturating_add(n.reach),
-                        nullable: acc.nullable && n.nullable,
-                    }
-                },
-            )
-        };
+                    count: acc.count.saturating_add(n.count),
+                    reach: acc.reach.saturating_add(n.reach),
+                    nullable: acc.nullable && n.nullable,
+                }
+            },
+        );
         self.add(Node::Seq(items), info)
     }
 
@@ -807,9 +800,9 @@ fn translate(p: &[u8]) -> Result<(String, Ast), Invalid> {
                 out.push('|');
                 last = Last::Nothing;
                 let terms = std::mem::take(&mut cur.terms);
-                // An empty alternative is a dummy state; `|` adds an alternative
-                // state and an end state.
-                total += if terms.is_empty() { 3 } else { 2 };
+                // The alternative's closing dummy state, then `|`'s alternative
+                // and end states.
+                total += 3;
                 let seq = ast.seq(terms);
                 open.last_mut().expect("open").alts.push(seq);
                 ast.leftmost_first = false;
@@ -907,9 +900,8 @@ fn translate(p: &[u8]) -> Result<(String, Ast), Invalid> {
 
 /// Ends the last alternative of a group: the group's `Alt` node.
 fn close(ast: &mut Ast, mut alts: Vec<u32>, terms: Vec<u32>, total: &mut u64) -> u32 {
-    if terms.is_empty() {
-        *total += 1;
-    }
+    // The alternative's closing dummy state.
+    *total += 1;
     let seq = ast.seq(terms);
     alts.push(seq);
     ast.alt(alts)
@@ -1147,7 +1139,36 @@ fn collating_element(name: &[u8]) -> Option<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::translate;
+    use super::{translate, Invalid};
+
+    /// The largest counts Nix 2.8 accepts (measured with nix-instantiate): one more
+    /// exceeds libstdc++'s 100000 states.
+    #[test]
+    fn state_limit_follows_libstdcxx() {
+        for (fits, over) in [
+            ("a{99993}", "a{99994}"),
+            ("a{99992,}", "a{99993,}"),
+            ("a{2,49997}", "a{2,49998}"),
+            ("(ab?){14283}", "(ab?){14284}"),
+        ] {
+            assert!(translate(fits.as_bytes()).is_ok(), "{fits} should compile");
+            assert!(
+                matches!(translate(over.as_bytes()), Err(Invalid::TooBig)),
+                "{over} should be too big"
+            );
+        }
+    }
+
+    #[test]
+    fn leftmost_first_rule() {
+        let rule = |p: &str| translate(p.as_bytes()).ok().unwrap().1.leftmost_first;
+        for p in ["(.*)-(.*)", "a*b+(c)?", "([^/]+)/(.*)", "(ab?)*", "a{0,3}"] {
+            assert!(rule(p), "{p} should run in the regex crate");
+        }
+        for p in ["a|b", "(a*)*", "(a?)+", "(^)*", "(a{0})*", "()?", "(a*){2}"] {
+            assert!(!rule(p), "{p} needs the executor");
+        }
+    }
 
     fn ok(p: &str) -> bool {
         translate(p.as_bytes()).is_ok()
