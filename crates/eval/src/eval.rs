@@ -132,8 +132,7 @@ impl Evaluator {
             ThunkState::Apply(app) => self.force(&app.0).and_then(|f| self.call(f, app.1.clone(), None)),
             ThunkState::Apply2(app) => self
                 .force(&app.0)
-                .and_then(|f| self.call(f, app.1.clone(), None))
-                .and_then(|partial| self.call(partial, app.2.clone(), None)),
+                .and_then(|f| self.call2(f, app.1.clone(), app.2.clone(), None)),
             ThunkState::Blackhole => {
                 return Err(EvalError::new(ErrorKind::Eval, "infinite recursion encountered", None))
             }
@@ -462,6 +461,16 @@ impl Evaluator {
         let mut i = spine.len();
         while i > 0 {
             if let Value::PrimOp(op) = &f {
+                if op.arity == 2 && i >= 2 && op.strict {
+                    // The common case (`lessThan`, `sub`, `elem`, ...) without a vector:
+                    // moving results into one stalled on store forwarding.
+                    let op = *op;
+                    let x = self.eval(&spine[i - 1].arg, env)?;
+                    let y = self.eval(&spine[i - 2].arg, env)?;
+                    i -= 2;
+                    f = self.call_primop(op, &[x, y], Some(spine[i].span))?;
+                    continue;
+                }
                 if op.arity > 1 && op.arity <= i {
                     let op = *op;
                     let mut args: smallvec::SmallVec<[Value; 4]> = smallvec::SmallVec::new();
@@ -479,11 +488,56 @@ impl Evaluator {
                 }
             }
             let step = spine[i - 1];
+            if i >= 2 {
+                if let Some(inner) = curried_body(&f) {
+                    let a = self.thunk(&step.arg, env);
+                    let b = self.thunk(&spine[i - 2].arg, env);
+                    f = self.call_curried(&f, inner, a, b, Some(spine[i - 2].span))?;
+                    i -= 2;
+                    continue;
+                }
+            }
             let arg = self.thunk(&step.arg, env);
             f = self.call(f, arg, Some(step.span))?;
             i -= 1;
         }
         Ok(f)
+    }
+
+    /// `f a b`. When `f` is `x: y: body`, as most two-argument functions (`foldl'`
+    /// operators, `sort` comparators, `mapAttrs` functions) are, both frames are made
+    /// directly and the closure for `y: body` that `f a` would return is never built.
+    pub fn call2(&mut self, f: Value, a: Value, b: Value, span: Option<Span>) -> EvalResult<Value> {
+        if let Some(inner) = curried_body(&f) {
+            return self.call_curried(&f, inner, a, b, span);
+        }
+        let partial = self.call(f, a, span)?;
+        self.call(partial, b, span)
+    }
+
+    /// Apply `f` = `x: inner` where `inner` = `y: body` to `a` and `b`: exactly what two
+    /// calls do (two frames, two levels of call depth), minus the intermediate closure.
+    fn call_curried(
+        &mut self,
+        f: &Value,
+        inner: &'static ast::Lambda,
+        a: Value,
+        b: Value,
+        span: Option<Span>,
+    ) -> EvalResult<Value> {
+        let Value::Lambda(closure) = f else {
+            unreachable!("curried_body only accepts lambdas")
+        };
+        if self.call_depth + 2 > self.max_call_depth {
+            let partial = self.call(f.clone(), a, span)?;
+            return self.call(partial, b, span);
+        }
+        self.call_depth += 2;
+        let outer = Env::with_slot(Some(closure.env.clone()), a);
+        let frame = Env::with_slot(Some(outer), b);
+        let result = self.eval(&inner.body, &frame);
+        self.call_depth -= 2;
+        result
     }
 
     fn call_lambda(&mut self, closure: &Closure, arg: Value, span: Option<Span>) -> EvalResult<Value> {
@@ -642,6 +696,21 @@ impl Evaluator {
 pub(crate) fn merge_context(into: &mut Option<Box<std::collections::BTreeSet<String>>>, s: &NixString) {
     if let Some(ctx) = &s.context {
         into.get_or_insert_with(Default::default).extend(ctx.iter().cloned());
+    }
+}
+
+/// For `f` = `x: y: body` (plain arguments, no patterns): the inner lambda `y: body`.
+#[inline]
+fn curried_body(f: &Value) -> Option<&'static ast::Lambda> {
+    let Value::Lambda(closure) = f else {
+        return None;
+    };
+    if closure.lambda.formals.is_some() || closure.lambda.arg.is_none() {
+        return None;
+    }
+    match &closure.lambda.body {
+        Expr::Lambda(inner) if inner.formals.is_none() && inner.arg.is_some() => Some(inner),
+        _ => None,
     }
 }
 

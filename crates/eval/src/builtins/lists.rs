@@ -78,8 +78,7 @@ fn foldl_strict(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<
     let f = ev.expect_function(&a[0], s)?;
     let mut acc = a[1].clone();
     for x in l.iter() {
-        let partial = ev.call(f.clone(), acc, s)?;
-        acc = ev.call(partial, x.clone(), s)?;
+        acc = ev.call2(f.clone(), acc, x.clone(), s)?;
         acc = ev.force(&acc)?;
     }
     Ok(acc)

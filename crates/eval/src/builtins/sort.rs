@@ -31,8 +31,7 @@ pub(super) fn sort(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResu
         if direct {
             return Ok(ev.compare(x, y, s)? == std::cmp::Ordering::Less);
         }
-        let partial = ev.call(f.clone(), x.clone(), s)?;
-        let r = ev.call(partial, y.clone(), s)?;
+        let r = ev.call2(f.clone(), x.clone(), y.clone(), s)?;
         ev.expect_bool(&r, s)
     };
     stable_sort(&mut items, &mut less)?;
