@@ -18,5 +18,6 @@ fn main() {
     alloc::keep_freed_memory();
     let cli = args::Cli::parse();
     let code = rnix_eval_core::with_eval_stack(run::EVAL_STACK_SIZE, move || run::run(cli));
+    rnix_eval_parser::cache::flush();
     std::process::exit(code);
 }
