@@ -60,6 +60,17 @@ impl Env {
         env
     }
 
+    /// The frames at `depths` (growing outwards, as the lowerer lists the `with` frames
+    /// of a variable), innermost first; each step walks on from the previous frame.
+    #[inline]
+    pub fn frames_at<'a>(self: &'a Rc<Env>, depths: &'a [u32]) -> impl Iterator<Item = &'a Rc<Env>> + 'a {
+        let mut at = (self, 0);
+        depths.iter().map(move |&depth| {
+            at = (at.0.up(depth - at.1), depth);
+            at.0
+        })
+    }
+
     /// Slot `slot`, or `None` while the frame is being built and it is not written yet.
     #[inline]
     pub fn get(&self, slot: u32) -> Option<&Value> {

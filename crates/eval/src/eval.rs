@@ -222,11 +222,7 @@ impl Evaluator {
             VarKind::Local { depth, slot } => Ok(env.up(*depth).slot(*slot)),
             VarKind::Global(slot) => Ok(self.globals[*slot as usize].clone()),
             VarKind::With(depths) => {
-                let (mut frame, mut at) = (env, 0);
-                for &depth in depths.iter() {
-                    // Depths grow outwards: walk on from the previous `with` frame.
-                    frame = frame.up(depth - at);
-                    at = depth;
+                for frame in env.frames_at(depths) {
                     match lookup_in_evaluated_namespace(frame, var.name) {
                         Some(Some(v)) => return Ok(v),
                         Some(None) => continue,
@@ -489,10 +485,10 @@ impl Evaluator {
             }
             let step = spine[i - 1];
             if i >= 2 {
-                if let Some(inner) = curried_body(&f) {
+                if let Some(inner) = self.curried_body(&f) {
                     let a = self.thunk(&step.arg, env);
                     let b = self.thunk(&spine[i - 2].arg, env);
-                    f = self.call_curried(&f, inner, a, b, Some(spine[i - 2].span))?;
+                    f = self.call_curried(&f, inner, a, b)?;
                     i -= 2;
                     continue;
                 }
@@ -508,30 +504,37 @@ impl Evaluator {
     /// operators, `sort` comparators, `mapAttrs` functions) are, both frames are made
     /// directly and the closure for `y: body` that `f a` would return is never built.
     pub fn call2(&mut self, f: Value, a: Value, b: Value, span: Option<Span>) -> EvalResult<Value> {
-        if let Some(inner) = curried_body(&f) {
-            return self.call_curried(&f, inner, a, b, span);
+        if let Some(inner) = self.curried_body(&f) {
+            return self.call_curried(&f, inner, a, b);
         }
         let partial = self.call(f, a, span)?;
         self.call(partial, b, span)
     }
 
+    /// For `f` = `x: y: body` (plain arguments, no patterns): the inner lambda `y: body`,
+    /// unless two more calls would pass `--max-call-depth` (then the ordinary path
+    /// reports it).
+    #[inline]
+    fn curried_body(&self, f: &Value) -> Option<&'static ast::Lambda> {
+        let Value::Lambda(closure) = f else {
+            return None;
+        };
+        if closure.lambda.formals.is_some() || closure.lambda.arg.is_none() || self.call_depth + 2 > self.max_call_depth
+        {
+            return None;
+        }
+        match &closure.lambda.body {
+            Expr::Lambda(inner) if inner.formals.is_none() && inner.arg.is_some() => Some(inner),
+            _ => None,
+        }
+    }
+
     /// Apply `f` = `x: inner` where `inner` = `y: body` to `a` and `b`: exactly what two
     /// calls do (two frames, two levels of call depth), minus the intermediate closure.
-    fn call_curried(
-        &mut self,
-        f: &Value,
-        inner: &'static ast::Lambda,
-        a: Value,
-        b: Value,
-        span: Option<Span>,
-    ) -> EvalResult<Value> {
+    fn call_curried(&mut self, f: &Value, inner: &'static ast::Lambda, a: Value, b: Value) -> EvalResult<Value> {
         let Value::Lambda(closure) = f else {
             unreachable!("curried_body only accepts lambdas")
         };
-        if self.call_depth + 2 > self.max_call_depth {
-            let partial = self.call(f.clone(), a, span)?;
-            return self.call(partial, b, span);
-        }
         self.call_depth += 2;
         let outer = Env::with_slot(Some(closure.env.clone()), a);
         let frame = Env::with_slot(Some(outer), b);
@@ -699,28 +702,10 @@ pub(crate) fn merge_context(into: &mut Option<Box<std::collections::BTreeSet<Str
     }
 }
 
-/// For `f` = `x: y: body` (plain arguments, no patterns): the inner lambda `y: body`.
-#[inline]
-fn curried_body(f: &Value) -> Option<&'static ast::Lambda> {
-    let Value::Lambda(closure) = f else {
-        return None;
-    };
-    if closure.lambda.formals.is_some() || closure.lambda.arg.is_none() {
-        return None;
-    }
-    match &closure.lambda.body {
-        Expr::Lambda(inner) if inner.formals.is_none() && inner.arg.is_some() => Some(inner),
-        _ => None,
-    }
-}
-
 /// Nix's `lookupVar(noEval = true)`: find a `with` variable without forcing anything.
 /// `None` if a namespace that would be searched first is not evaluated yet.
 fn lookup_with_evaluated(env: &Rc<Env>, depths: &[u32], name: Symbol) -> Option<Value> {
-    let (mut frame, mut at) = (env, 0);
-    for &depth in depths {
-        frame = frame.up(depth - at);
-        at = depth;
+    for frame in env.frames_at(depths) {
         if let Some(found) = lookup_in_evaluated_namespace(frame, name)? {
             return Some(found);
         }

@@ -113,18 +113,6 @@ pub struct Evaluator {
 impl Evaluator {
     /// Create an evaluator. Call it on the thread that will evaluate: the stack budget
     /// is measured from the caller's stack position.
-    /// The name `sym` as a string value, shared by every use (strings have no identity
-    /// in Nix, so sharing is not observable).
-    pub fn symbol_string(&mut self, sym: rnix_eval_parser::Symbol) -> Value {
-        let i = sym.index() as usize;
-        if i >= self.symbol_strings.len() {
-            self.symbol_strings.resize(i + 1, None);
-        }
-        self.symbol_strings[i]
-            .get_or_insert_with(|| Value::string(sym.as_str()))
-            .clone()
-    }
-
     pub fn new(options: Options) -> Evaluator {
         let marker = 0u8;
         let sp = &marker as *const u8 as usize;
@@ -146,6 +134,18 @@ impl Evaluator {
         };
         builtins::install(&mut ev);
         ev
+    }
+
+    /// The name `sym` as a string value, shared by every use (strings have no identity
+    /// in Nix, so sharing is not observable).
+    pub fn symbol_string(&mut self, sym: rnix_eval_parser::Symbol) -> Value {
+        let i = sym.index() as usize;
+        if i >= self.symbol_strings.len() {
+            self.symbol_strings.resize(i + 1, None);
+        }
+        self.symbol_strings[i]
+            .get_or_insert_with(|| Value::string(sym.as_str()))
+            .clone()
     }
 
     /// Parse, lower and evaluate (to WHNF) an expression given as text.

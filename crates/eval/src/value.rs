@@ -37,11 +37,12 @@ pub enum Value {
 
 const _: () = assert!(std::mem::size_of::<Value>() == 16);
 
-/// Cloning is the commonest operation of the interpreter. The derived `Clone` copied
-/// the payload of `Bool` (at byte 1) with overlapping stack moves that stalled store
-/// forwarding on every clone (three quarters of `force`'s time in a `foldl'` loop,
-/// measured with `perf annotate`); this one bumps the reference count, if any, and
-/// copies the 16 bytes as two words.
+/// Cloning is the commonest operation of the interpreter. This one bumps the reference
+/// count, if any, and copies the 16 bytes as one unit. It was written when the tag was a
+/// byte and the derived `Clone` copied `Bool`'s payload (byte 1) with overlapping moves
+/// that stalled store forwarding (three quarters of `force`'s time in a `foldl'` loop,
+/// `perf annotate`); `repr(u64)` came later, and the derived version was not measured
+/// again.
 impl Clone for Value {
     #[inline]
     fn clone(&self) -> Self {
