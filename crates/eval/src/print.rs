@@ -7,7 +7,7 @@
 use crate::error::EvalResult;
 use crate::value::{ThunkState, Value};
 use crate::{bail, Evaluator};
-use rnix_eval_parser::show::{format_float, identifier};
+use rnix_eval_parser::show::{format_float, identifier, quote_bytes};
 use rnix_eval_parser::Span;
 use rustc_hash::FxHashSet;
 use std::io::Write;
@@ -174,25 +174,6 @@ fn json_string(out: &mut Vec<u8>, s: &[u8]) {
             b'\r' => out.extend_from_slice(b"\\r"),
             b'\t' => out.extend_from_slice(b"\\t"),
             c if c < 0x20 => write!(out, "\\u{:04x}", c).unwrap(),
-            c => out.push(c),
-        }
-    }
-    out.push(b'"');
-}
-
-/// A string literal as `nix-instantiate --eval` prints it (`printLiteralString`): the
-/// bytes as they are, with `"`, `\\`, newline, return, tab and `${` escaped.
-pub fn quote_bytes(out: &mut Vec<u8>, s: &[u8]) {
-    out.reserve(s.len() + 2);
-    out.push(b'"');
-    for (i, &c) in s.iter().enumerate() {
-        match c {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            b'$' if s.get(i + 1) == Some(&b'{') => out.extend_from_slice(b"\\$"),
             c => out.push(c),
         }
     }

@@ -52,22 +52,29 @@ fn trim_fraction(s: &str) -> &str {
 
 /// A string literal as modern Nix prints it (`printLiteralString`).
 pub fn quote_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut out = Vec::with_capacity(s.len() + 2);
+    quote_bytes(&mut out, s.as_bytes());
+    String::from_utf8(out).expect("escapes are ASCII and the rest is copied from a str")
+}
+
+/// `printLiteralString` on bytes (Nix strings need not be UTF-8): copied as they are,
+/// with `"`, `\\`, newline, return, tab and `${` escaped. The evaluator's printer uses it
+/// too.
+pub fn quote_bytes(out: &mut Vec<u8>, s: &[u8]) {
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    for (i, &c) in s.iter().enumerate() {
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' if chars.peek() == Some(&'{') => out.push_str("\\$"),
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'$' if s.get(i + 1) == Some(&b'{') => out.extend_from_slice(b"\\$"),
             c => out.push(c),
         }
     }
-    out.push('"');
-    out
+    out.push(b'"');
 }
 
 const RESERVED: [&str; 9] = ["if", "then", "else", "assert", "with", "let", "in", "rec", "inherit"];
