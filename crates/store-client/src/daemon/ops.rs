@@ -418,18 +418,7 @@ impl Connection {
         let r = &mut self.reader;
         let status = BuildStatus::from_u64(read_u64(r)?);
         let error_msg = read_string(r)?;
-        let mut res = BuildResult {
-            target,
-            status,
-            error_msg,
-            times_built: 0,
-            is_non_deterministic: false,
-            start_time: 0,
-            stop_time: 0,
-            cpu_user: None,
-            cpu_system: None,
-            built_outputs: BTreeMap::new(),
-        };
+        let mut res = BuildResult::new(target, status, error_msg);
         if self.version.at_least(29) {
             res.times_built = read_u64(r)?;
             res.is_non_deterministic = read_bool(r)?;
@@ -463,18 +452,7 @@ impl Connection {
 
     /// The result `BuildPaths` implies for a target that built: its outputs looked up.
     fn synthesized_result(&mut self, target: &DerivedPath) -> Result<BuildResult> {
-        let mut res = BuildResult {
-            target: target.clone(),
-            status: BuildStatus::Built,
-            error_msg: String::new(),
-            times_built: 0,
-            is_non_deterministic: false,
-            start_time: 0,
-            stop_time: 0,
-            cpu_user: None,
-            cpu_system: None,
-            built_outputs: BTreeMap::new(),
-        };
+        let mut res = BuildResult::new(target.clone(), BuildStatus::Built, String::new());
         match target {
             DerivedPath::Opaque(_) => res.status = BuildStatus::Substituted,
             DerivedPath::Built { drv_path, outputs } => {

@@ -346,6 +346,17 @@ fn hang_ups_and_garbage() {
     }
 }
 
+/// `AddToStore` of `big_nar` as `x`, the addition the framed-payload faults are tried on.
+fn add_big_nar(c: &mut Connection) -> Result<String> {
+    c.add_to_store(
+        "x",
+        HashAlgo::Sha256,
+        &BTreeSet::new(),
+        false,
+        AddPayload::Nar(&mut big_nar),
+    )
+}
+
 fn big_nar(w: &mut dyn Write) -> std::result::Result<(), crate::nar::NarIoError> {
     let data = vec![1u8; 1 << 20];
     let e = crate::nar::NarIoError::Write;
@@ -384,15 +395,7 @@ fn add_to_store_framed_and_its_faults() {
             .send_str("fixed:r:sha256:1b8m03r63zqhnjf7l5wnldhh7c134ap5vpj0850ymkq1iyzicy5s");
     });
     let mut c = connect(client).unwrap();
-    let path = c
-        .add_to_store(
-            "x",
-            HashAlgo::Sha256,
-            &BTreeSet::new(),
-            false,
-            AddPayload::Nar(&mut big_nar),
-        )
-        .unwrap();
+    let path = add_big_nar(&mut c).unwrap();
     assert_eq!(path, P);
     daemon.join().unwrap();
 
@@ -410,15 +413,7 @@ fn add_to_store_framed_and_its_faults() {
     });
     let mut c = connect(client).unwrap();
     let start = Instant::now();
-    let e = c
-        .add_to_store(
-            "x",
-            HashAlgo::Sha256,
-            &BTreeSet::new(),
-            false,
-            AddPayload::Nar(&mut big_nar),
-        )
-        .unwrap_err();
+    let e = add_big_nar(&mut c).unwrap_err();
     assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
     assert_eq!(e.to_string(), "no space left");
     assert!(c.broken().is_some());
@@ -438,15 +433,7 @@ fn add_to_store_framed_and_its_faults() {
         f.r.read_exact(&mut buf).unwrap();
     });
     let mut c = connect(client).unwrap();
-    let e = c
-        .add_to_store(
-            "x",
-            HashAlgo::Sha256,
-            &BTreeSet::new(),
-            false,
-            AddPayload::Nar(&mut big_nar),
-        )
-        .unwrap_err();
+    let e = add_big_nar(&mut c).unwrap_err();
     assert_eq!(
         e.to_string(),
         "the nix-daemon closed the connection while adding 'x' to the store"

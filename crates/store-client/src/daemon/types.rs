@@ -223,6 +223,23 @@ pub struct BuildResult {
 }
 
 impl BuildResult {
+    /// A result with only what every protocol version sends; the rest is filled in
+    /// from what the daemon's version adds.
+    pub fn new(target: DerivedPath, status: BuildStatus, error_msg: String) -> BuildResult {
+        BuildResult {
+            target,
+            status,
+            error_msg,
+            times_built: 0,
+            is_non_deterministic: false,
+            start_time: 0,
+            stop_time: 0,
+            cpu_user: None,
+            cpu_system: None,
+            built_outputs: BTreeMap::new(),
+        }
+    }
+
     pub fn is_success(&self) -> bool {
         self.status.is_success()
     }
