@@ -21,7 +21,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("readDir", 1, read_dir),
     prim!("readFileType", 1, read_file_type),
     prim!("toPath", 1, to_path),
-    prim!("scopedImport", 2, scoped_import),
+    prim!(global "scopedImport", 2, scoped_import),
 ];
 
 /// `strerror(errno)` for an I/O error, as Nix prints it.

@@ -17,7 +17,7 @@ use crate::value::{Attr, AttrSet, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::{Span, Symbol};
 
-pub(super) static PRIMOPS: &[PrimOpDef] = &[prim!("fromTOML", 1, from_toml)];
+pub(super) static PRIMOPS: &[PrimOpDef] = &[prim!(global "fromTOML", 1, from_toml)];
 
 fn from_toml(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let text = ev.expect_string(&a[0], span)?;
