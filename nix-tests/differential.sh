@@ -61,6 +61,21 @@ for f in *.nix; do
     passed=$((passed + 1))
 done
 
+# The flake cases: transcripts of `nix eval` and lock files (flakes/regen.sh).
+FLAKE_TMP="$TMP/flakes"
+mkdir -p "$FLAKE_TMP"
+FLAKES_OUT="$FLAKE_TMP" bash "$HERE/flakes/regen.sh" 2>"$TMP/flakes-regen.log" || cat "$TMP/flakes-regen.log" >&2
+for dir in "$HERE"/flakes/*/; do
+    name=$(basename "$dir")
+    if ! cmp -s "$dir/expected" "$FLAKE_TMP/$name.expected"; then
+        echo "MISMATCH flakes/$name:"
+        diff -u "$dir/expected" "$FLAKE_TMP/$name.expected" 2>&1 | head -n 40
+        failed=$((failed + 1))
+    else
+        passed=$((passed + 1))
+    fi
+done
+
 if [ "$skipped" -gt 0 ]; then
     echo "($skipped case(s) with a .modern file skipped)"
 fi

@@ -86,6 +86,40 @@ pub struct Cli {
     #[arg(long = "store", value_name = "URI")]
     pub store: Option<String>,
 
+    /// Evaluate a flake: `REF#NAME` instantiates `nixosConfigurations.NAME`'s toplevel
+    /// (as `nixos-rebuild --flake`), or an output (`packages.<system>.NAME`, ...); with
+    /// --eval, evaluates like `nix eval`. Pure evaluation unless --impure.
+    #[arg(long, value_name = "REF#ATTR")]
+    pub flake: Option<String>,
+
+    /// Flake mode: allow the environment, `<...>`, the clock and paths outside the flake.
+    #[arg(long)]
+    pub impure: bool,
+
+    /// Pure evaluation outside flake mode too.
+    #[arg(long = "pure-eval")]
+    pub pure_eval: bool,
+
+    /// Only files below the search path's entries (and fetched trees) may be read.
+    #[arg(long = "restrict-eval")]
+    pub restrict_eval: bool,
+
+    /// Never write the flake's lock file, even when it changed.
+    #[arg(long = "no-write-lock-file")]
+    pub no_write_lock_file: bool,
+
+    /// Lock every input anew, ignoring the old lock file.
+    #[arg(long = "recreate-lock-file")]
+    pub recreate_lock_file: bool,
+
+    /// Lock this input (a path like `a/b`) anew (repeatable).
+    #[arg(long = "update-input", value_name = "INPUT")]
+    pub update_input: Vec<String>,
+
+    /// Use REF for the input INPUT (not written to the lock file).
+    #[arg(long = "override-input", num_args = 2, value_names = ["INPUT", "REF"], action = clap::ArgAction::Append)]
+    pub override_input: Vec<String>,
+
     /// With --realise: make PATH a symlink to the (first) output, as nix-build's `result`;
     /// further outputs get PATH-2, PATH-3, ...
     #[arg(short = 'o', long = "out-link", value_name = "PATH")]
@@ -96,6 +130,18 @@ impl Cli {
     /// Instantiate mode: derivations are looked for, written and maybe built.
     pub fn instantiates(&self) -> bool {
         !self.eval && !self.parse
+    }
+
+    /// Pure unless asked otherwise: flakes are evaluated purely, as in Nix.
+    pub fn eval_mode(&self) -> rnix_eval_core::io::Mode {
+        use rnix_eval_core::io::Mode;
+        if self.restrict_eval {
+            Mode::Restricted
+        } else if self.pure_eval || (self.flake.is_some() && !self.impure) {
+            Mode::Pure
+        } else {
+            Mode::Impure
+        }
     }
 
     pub fn read_only(&self) -> bool {

@@ -5,6 +5,7 @@
 
 mod alloc;
 mod args;
+mod flake_cmd;
 mod instantiate;
 mod run;
 mod store_writer;

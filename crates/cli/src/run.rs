@@ -23,8 +23,10 @@ pub fn run(cli: Cli) -> i32 {
         search_path,
         max_call_depth: cli.max_call_depth,
         stack_budget: STACK_BUDGET,
+        mode: cli.eval_mode(),
     };
     let mut ev = Evaluator::new(options);
+    rnix_eval_flake::install(&mut ev);
     let store = if cli.instantiates() && !cli.read_only() {
         match crate::store_writer::connect(cli.store.as_deref()) {
             Ok(store) => {
@@ -49,7 +51,9 @@ pub fn run(cli: Cli) -> i32 {
         .map(|d| d.to_string_lossy().into_owned())
         .unwrap_or_else(|_| "/".into());
 
-    let inputs: Vec<String> = if cli.files.is_empty() {
+    let inputs: Vec<String> = if let Some(flake) = &cli.flake {
+        vec![flake.clone()]
+    } else if cli.files.is_empty() {
         vec![if cli.expr {
             String::new()
         } else {
@@ -138,20 +142,10 @@ fn eval_one(
     cwd: &str,
     store: Option<&crate::store_writer::SharedStore>,
 ) -> EvalResult<Vec<u8>> {
-    // `rnix-eval '<nixpkgs>'`: a search path lookup, as nix-instantiate allows.
-    let resolved;
-    let input = match input.strip_prefix('<').and_then(|r| r.strip_suffix('>')) {
-        Some(name) if !cli.expr => {
-            let entries = ev.search_path.clone();
-            resolved = ev.find_file(&entries, name, None)?;
-            resolved.as_str()
-        }
-        _ => input,
-    };
-    let (origin, dir, text) = read_input(cli, input, cwd)?;
-    let root = match &origin {
-        Origin::Path(p) => ev.eval_file(p)?,
-        _ => ev.eval_source(origin.clone(), &dir, &text)?,
+    let root = if cli.flake.is_some() {
+        crate::flake_cmd::output(ev, cli, input, cwd)?
+    } else {
+        eval_input(ev, cli, input, cwd)?
     };
     let auto_args = auto_args(ev, cli, cwd)?;
     let paths = if cli.attr.is_empty() {
@@ -221,6 +215,24 @@ fn eval_one(
         }
     }
     Ok(out)
+}
+
+fn eval_input(ev: &mut Evaluator, cli: &Cli, input: &str, cwd: &str) -> EvalResult<Value> {
+    // `rnix-eval '<nixpkgs>'`: a search path lookup, as nix-instantiate allows.
+    let resolved;
+    let input = match input.strip_prefix('<').and_then(|r| r.strip_suffix('>')) {
+        Some(name) if !cli.expr => {
+            let entries = ev.search_path.clone();
+            resolved = ev.find_file(&entries, name, None)?;
+            resolved.as_str()
+        }
+        _ => input,
+    };
+    let (origin, dir, text) = read_input(cli, input, cwd)?;
+    match &origin {
+        Origin::Path(p) => ev.eval_file(p),
+        _ => ev.eval_source(origin.clone(), &dir, &text),
+    }
 }
 
 /// `--arg`/`--argstr` as a set, or `None` when there are none.

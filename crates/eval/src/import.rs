@@ -1,6 +1,7 @@
 //! `import`, search paths (`-I`, `NIX_PATH`, `<name>`) and reading source files.
 
 use crate::error::{ErrorKind, EvalError, EvalResult};
+use crate::io::{FileKind, IoError, Mode};
 use crate::value::Value;
 use crate::Evaluator;
 use rnix_eval_parser::{paths::canon_path, Origin, Span};
@@ -49,7 +50,7 @@ pub fn split_search_entry(entry: &str) -> (String, String) {
 impl Evaluator {
     /// Import a file: parse once, evaluate once, share the value.
     pub fn import_path(&mut self, path: &str, span: Option<Span>) -> EvalResult<Value> {
-        let path = resolve_import_path(path);
+        let path = self.resolve_import_path(path);
         if let Some(v) = self.import_cache.get(&path) {
             return Ok(v.clone());
         }
@@ -58,7 +59,7 @@ impl Evaluator {
             self.import_cache.insert(path, value.clone());
             return Ok(value);
         }
-        let (dir, text) = read_source(&path, span)?;
+        let (dir, text) = self.read_source(&path, span)?;
         let value = self.eval_source(Origin::Path(path.clone()), &dir, &text)?;
         self.import_cache.insert(path, value.clone());
         Ok(value)
@@ -66,6 +67,13 @@ impl Evaluator {
 
     /// `findFile`: resolve `<name/rest>` against the search path.
     pub fn find_file(&mut self, entries: &[(String, String)], lookup: &str, span: Option<Span>) -> EvalResult<String> {
+        if self.io.mode == Mode::Pure && !lookup.starts_with("nix/") {
+            return Err(EvalError::new(
+                ErrorKind::Eval,
+                format!("cannot look up '<{lookup}>' in pure evaluation mode (use '--impure' to override)"),
+                span,
+            ));
+        }
         for (prefix, root) in entries {
             let rest = if prefix.is_empty() {
                 Some(lookup)
@@ -81,7 +89,7 @@ impl Evaluator {
                 format!("{root}/{rest}")
             };
             let candidate = absolute_from_cwd(&candidate);
-            if Path::new(&candidate).exists() {
+            if self.io.stat(&candidate).is_ok() {
                 return Ok(canon_path(&candidate));
             }
         }
@@ -107,27 +115,39 @@ pub fn absolute_from_cwd(p: &str) -> String {
     canon_path(&format!("{cwd}/{p}"))
 }
 
-/// The file `import` reads for `path`: canonical, a directory's `default.nix`.
-pub fn resolve_import_path(path: &str) -> String {
-    let path = canon_path(path);
-    if Path::new(&path).is_dir() {
-        return format!("{path}/default.nix");
+impl Evaluator {
+    /// The file `import` reads for `path`: canonical, a directory's `default.nix`.
+    pub fn resolve_import_path(&mut self, path: &str) -> String {
+        let path = canon_path(path);
+        if self.io.stat(&path).is_ok_and(|k| k == FileKind::Directory) {
+            return format!("{path}/default.nix");
+        }
+        path
     }
-    path
-}
 
-/// Read a Nix source file: its directory (for relative paths) and its text.
-pub fn read_source(path: &str, span: Option<Span>) -> EvalResult<(String, String)> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        let msg = match e.kind() {
-            std::io::ErrorKind::NotFound => format!("getting status of '{path}': No such file or directory"),
-            _ => format!("opening file '{path}': {e}"),
-        };
-        EvalError::new(ErrorKind::Eval, msg, span)
-    })?;
-    let dir = Path::new(path)
-        .parent()
-        .map(|p| p.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "/".into());
-    Ok((dir, text))
+    /// Read a Nix source file: its directory (for relative paths) and its text.
+    pub fn read_source(&mut self, path: &str, span: Option<Span>) -> EvalResult<(String, String)> {
+        let bytes = self.io.read_file(path).map_err(|e| match e {
+            IoError::Denied(msg) => EvalError::new(ErrorKind::Eval, msg, span),
+            IoError::Sys(e) => {
+                let msg = match e.kind() {
+                    std::io::ErrorKind::NotFound => format!("getting status of '{path}': No such file or directory"),
+                    _ => format!("opening file '{path}': {e}"),
+                };
+                EvalError::new(ErrorKind::Eval, msg, span)
+            }
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            EvalError::new(
+                ErrorKind::Eval,
+                format!("opening file '{path}': stream did not contain valid UTF-8"),
+                span,
+            )
+        })?;
+        let dir = Path::new(path)
+            .parent()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "/".into());
+        Ok((dir, text))
+    }
 }

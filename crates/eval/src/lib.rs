@@ -14,6 +14,7 @@ pub mod env;
 pub mod error;
 pub mod eval;
 pub mod import;
+pub mod io;
 pub mod ops;
 pub mod primops;
 pub mod print;
@@ -23,7 +24,7 @@ pub mod xml;
 
 mod builtins;
 
-pub use builtins::store_dir;
+pub use builtins::{current_system, fetch_input, store_dir, tree_attrs};
 pub use error::{ErrorKind, EvalError, EvalResult};
 pub use value::Value;
 
@@ -76,6 +77,9 @@ pub struct Options {
     pub max_call_depth: usize,
     /// How many bytes of native stack evaluation may use before reporting an overflow.
     pub stack_budget: usize,
+    /// Pure, restricted or impure: fixed for the evaluator's life, since `builtins`
+    /// itself differs (no `currentTime` in pure mode).
+    pub mode: io::Mode,
 }
 
 impl Default for Options {
@@ -86,9 +90,13 @@ impl Default for Options {
             // Safe on an ordinary 8 MiB main thread; the CLI runs on a big stack and
             // passes a larger budget.
             stack_budget: 6 << 20,
+            mode: io::Mode::Impure,
         }
     }
 }
+
+/// `builtins.getFlake`'s implementation: a flake reference to the flake's value.
+pub type FlakeLoader = Box<dyn FnMut(&mut Evaluator, &str, Option<rnix_eval_parser::Span>) -> EvalResult<Value>>;
 
 pub struct Evaluator {
     /// Values of the global scope, indexed by the slots the lowerer resolved.
@@ -108,6 +116,10 @@ pub struct Evaluator {
     /// and `zipAttrsWith` hand out a name per attribute, and nixpkgs calls them on sets
     /// of thousands.
     symbol_strings: Vec<Option<Value>>,
+    /// The one gate for files, directories, environment and clock.
+    pub io: io::Io,
+    /// Answers `builtins.getFlake` (installed by the flake crate, which depends on this one).
+    pub flake_loader: Option<FlakeLoader>,
 }
 
 impl Evaluator {
@@ -131,7 +143,18 @@ impl Evaluator {
             stack_limit: sp.saturating_sub(options.stack_budget),
             store: store::StoreState::new(builtins::store_dir()),
             symbol_strings: Vec::new(),
+            io: io::Io::new(Box::new(io::RealFs), options.mode.clone(), builtins::store_dir()),
+            flake_loader: None,
         };
+        match ev.io.mode {
+            io::Mode::Pure => ev.search_path.clear(),
+            io::Mode::Restricted => {
+                for (_, root) in ev.search_path.clone() {
+                    ev.io.allow(&import::absolute_from_cwd(&root));
+                }
+            }
+            io::Mode::Impure => {}
+        }
         builtins::install(&mut ev);
         ev
     }
@@ -156,7 +179,7 @@ impl Evaluator {
 
     /// As [`Evaluator::eval_source`] for a source built into the binary: never through
     /// the parse cache (creating an evaluator must not touch the user's cache).
-    pub(crate) fn eval_embedded(&mut self, origin: rnix_eval_parser::Origin, text: &str) -> EvalResult<Value> {
+    pub fn eval_embedded(&mut self, origin: rnix_eval_parser::Origin, text: &str) -> EvalResult<Value> {
         let expr = rnix_eval_parser::parse_and_lower_embedded(origin, "/".to_string(), text, &self.global_names)?;
         self.eval_lowered(expr)
     }

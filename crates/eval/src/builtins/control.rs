@@ -66,7 +66,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("getEnv", 1, |ev, a, s| {
         let name = ev.expect_string(&a[0], s)?;
         use std::os::unix::ffi::{OsStrExt, OsStringExt};
-        let value = std::env::var_os(std::ffi::OsStr::from_bytes(name.as_bytes())).unwrap_or_default();
+        let value = ev.io.get_env(std::ffi::OsStr::from_bytes(name.as_bytes()));
         Ok(Value::string(value.into_vec()))
     }),
     prim!("findFile", 2, find_file),

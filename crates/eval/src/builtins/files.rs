@@ -7,12 +7,12 @@
 
 use crate::env::Env;
 use crate::error::{ErrorKind, EvalError, EvalResult};
+use crate::io::IoError;
 use crate::primops::PrimOpDef;
 use crate::value::{NixString, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::paths::canon_path;
 use rnix_eval_parser::{Origin, Span};
-use std::fs::FileType;
 use std::rc::Rc;
 
 pub(super) static PRIMOPS: &[PrimOpDef] = &[
@@ -38,6 +38,15 @@ pub(super) fn sys_error(msg: String) -> Box<EvalError> {
     EvalError::new(ErrorKind::Eval, msg, None)
 }
 
+/// An [`IoError`] as Nix reports it: a refusal of pure/restricted mode at the call, or a
+/// system error worded by `what` from the `strerror` text.
+pub(crate) fn io_error(e: IoError, span: Option<Span>, what: impl FnOnce(String) -> String) -> Box<EvalError> {
+    match e {
+        IoError::Denied(msg) => EvalError::new(ErrorKind::Eval, msg, span),
+        IoError::Sys(e) => sys_error(what(io_reason(&e))),
+    }
+}
+
 /// Nix's `coerceToPath`: a path, or a string (or set with `outPath`/`__toString`) that
 /// holds an absolute path. The context of a string is kept.
 pub(super) fn coerce_to_path(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<Rc<NixString>> {
@@ -54,11 +63,13 @@ pub(super) fn coerce_to_path(ev: &mut Evaluator, v: &Value, span: Option<Span>) 
 
 fn read_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let path = coerce_to_path(ev, &a[0], span)?;
-    let mut file = std::fs::File::open(path.as_path())
-        .map_err(|e| sys_error(format!("opening file '{}': {}", path, io_reason(&e))))?;
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut file, &mut bytes)
-        .map_err(|e| sys_error(format!("reading from file: {}", io_reason(&e))))?;
+    let bytes = ev.io.read_file(&path.to_str_lossy()).map_err(|e| match e {
+        // `open` succeeds on a directory; Nix's `read` then fails.
+        IoError::Sys(e) if e.kind() == std::io::ErrorKind::IsADirectory => {
+            sys_error(format!("reading from file: {}", io_reason(&e)))
+        }
+        e => io_error(e, span, |r| format!("opening file '{path}': {r}")),
+    })?;
     // Nix strings are C strings: a NUL byte would silently cut the contents.
     if bytes.contains(&0) {
         return Err(sys_error(format!(
@@ -74,18 +85,10 @@ fn read_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
 /// `"/file/"` does not exist (`ENOTDIR`), as in Nix 2.8. Every error means "no".
 fn path_exists(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let path = coerce_to_path(ev, &a[0], span)?;
-    Ok(Value::Bool(std::fs::symlink_metadata(path.as_path()).is_ok()))
-}
-
-fn type_name(t: FileType) -> &'static str {
-    if t.is_symlink() {
-        "symlink"
-    } else if t.is_dir() {
-        "directory"
-    } else if t.is_file() {
-        "regular"
-    } else {
-        "unknown"
+    match ev.io.lstat(&path.to_str_lossy()) {
+        Ok(_) => Ok(Value::Bool(true)),
+        Err(IoError::Sys(_)) => Ok(Value::Bool(false)),
+        Err(denied) => Err(io_error(denied, span, |r| r)),
     }
 }
 
@@ -93,33 +96,27 @@ fn type_name(t: FileType) -> &'static str {
 /// itself: symlinks are not followed.
 fn read_dir(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let path = coerce_to_path(ev, &a[0], span)?;
-    let open_err = |e: std::io::Error| sys_error(format!("opening directory '{}': {}", path, io_reason(&e)));
-    let mut entries = Vec::new();
-    for entry in std::fs::read_dir(path.as_path()).map_err(open_err)? {
-        let entry = entry.map_err(|e| sys_error(format!("reading directory '{}': {}", path, io_reason(&e))))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let kind = match entry.file_type() {
-            Ok(t) => type_name(t),
-            Err(e) => {
-                let full = format!("{}/{}", path, name);
-                return Err(sys_error(format!("getting status of '{full}': {}", io_reason(&e))));
-            }
-        };
-        entries.push(crate::value::Attr {
+    let listing = ev
+        .io
+        .read_dir(&path.to_str_lossy())
+        .map_err(|e| io_error(e, span, |r| format!("opening directory '{path}': {r}")))?;
+    let entries = listing
+        .into_iter()
+        .map(|(name, kind)| crate::value::Attr {
             name: rnix_eval_parser::Symbol::intern(&name),
-            value: Value::string(kind),
+            value: Value::string(kind.name()),
             pos: None,
-        });
-    }
+        })
+        .collect();
     Ok(Value::attrs(crate::value::AttrSet::from_unsorted(entries)))
 }
 
 /// Modern Nix (2.14+): the type of the path itself (`lstat`).
 fn read_file_type(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let path = coerce_to_path(ev, &a[0], span)?;
-    match std::fs::symlink_metadata(path.as_path()) {
-        Ok(m) => Ok(Value::string(type_name(m.file_type()))),
-        Err(e) => Err(sys_error(format!("getting status of '{}': {}", path, io_reason(&e)))),
+    match ev.io.lstat(&path.to_str_lossy()) {
+        Ok(kind) => Ok(Value::string(kind.name())),
+        Err(e) => Err(io_error(e, span, |r| format!("getting status of '{path}': {r}"))),
     }
 }
 
@@ -139,8 +136,8 @@ fn to_path(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Va
 fn scoped_import(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let scope = ev.expect_attrs(&a[0], span)?;
     let path = super::control::expect_path_string(ev, &a[1], span)?;
-    let path = crate::import::resolve_import_path(&path);
-    let (dir, text) = crate::import::read_source(&path, span)?;
+    let path = ev.resolve_import_path(&path);
+    let (dir, text) = ev.read_source(&path, span)?;
     let names: Vec<_> = scope.entries.iter().map(|e| e.name).collect();
     let expr =
         rnix_eval_parser::parse_and_lower_scoped(Origin::Path(path.clone()), dir, &text, &ev.global_names, &names)?;

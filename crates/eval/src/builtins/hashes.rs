@@ -1,7 +1,7 @@
 //! `hashString`, `hashFile` and `convertHash`: md5, sha1, sha256 and sha512 in base16,
 //! Nix's base-32, base64 and SRI, with Nix's hash parsing rules (`rnix-eval-store::hash`).
 
-use super::files::{coerce_to_path, io_reason, sys_error};
+use super::files::{coerce_to_path, io_error, sys_error};
 use crate::error::EvalResult;
 use crate::primops::PrimOpDef;
 use crate::value::Value;
@@ -36,12 +36,11 @@ fn hash_string(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResul
 fn hash_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let algo = algo_arg(ev, &a[0], span)?;
     let path = coerce_to_path(ev, &a[1], span)?;
-    let mut file = std::fs::File::open(path.as_path())
-        .map_err(|e| sys_error(format!("opening file '{}': {}", path, io_reason(&e))))?;
-    let mut hasher = rnix_eval_store::hash::Hasher::new(algo);
-    std::io::copy(&mut file, &mut hasher)
-        .map_err(|e| sys_error(format!("reading file '{}': {}", path, io_reason(&e))))?;
-    Ok(Value::string(hasher.finish().to_base16()))
+    let data = ev
+        .io
+        .read_file(&path.to_str_lossy())
+        .map_err(|e| io_error(e, span, |r| format!("opening file '{path}': {r}")))?;
+    Ok(Value::string(Hash::digest(algo, &data).to_base16()))
 }
 
 /// Modern Nix: `convertHash { hash; toHashFormat; hashAlgo ? null; }`.

@@ -8,6 +8,7 @@ mod context;
 mod control;
 mod debug;
 mod derivation;
+mod fetch;
 mod files;
 mod hashes;
 mod json;
@@ -18,13 +19,15 @@ mod store;
 mod strings;
 mod toml;
 
+pub use fetch::{fetch_input, tree_attrs};
+
 use crate::primops::PrimOpDef;
 use crate::value::{Attr, AttrSet, Thunk, ThunkState, Value};
 use crate::Evaluator;
 use rnix_eval_parser::Symbol;
 
 pub(crate) fn install(ev: &mut Evaluator) {
-    let tables: [&'static [PrimOpDef]; 11] = [
+    let tables: [&'static [PrimOpDef]; 12] = [
         control::PRIMOPS,
         lists::PRIMOPS,
         attrs::PRIMOPS,
@@ -36,6 +39,7 @@ pub(crate) fn install(ev: &mut Evaluator) {
         toml::PRIMOPS,
         debug::PRIMOPS,
         hashes::PRIMOPS,
+        fetch::PRIMOPS,
     ];
     let mut entries = Vec::new();
     for table in tables {
@@ -72,18 +76,24 @@ pub(crate) fn install(ev: &mut Evaluator) {
             ]))
         })
         .collect();
-    let constants: Vec<(&str, Value, bool)> = vec![
+    let pure = ev.io.mode == crate::io::Mode::Pure;
+    let mut constants: Vec<(&str, Value, bool)> = vec![
         ("true", Value::Bool(true), true),
         ("false", Value::Bool(false), true),
         ("null", Value::Null, true),
         ("langVersion", Value::Int(6), false),
         ("nixVersion", Value::string(nix_version()), false),
         ("storeDir", Value::string(store_dir()), false),
-        ("currentSystem", Value::string(current_system()), false),
         ("nixPath", Value::list(nix_path), false),
-        // Read once, like Nix: every use in one evaluation sees the same time.
-        ("currentTime", Value::Int(current_time()), false),
     ];
+    // Pure evaluation has no clock and no host system: Nix leaves both out of `builtins`.
+    if !pure {
+        constants.push(("currentSystem", Value::string(current_system()), false));
+    }
+    // Read once, like Nix: every use in one evaluation sees the same time.
+    if let Some(now) = ev.io.current_time() {
+        constants.push(("currentTime", Value::Int(now), false));
+    }
     for (name, value, global) in constants {
         entries.push(Attr {
             name: Symbol::intern(name),
@@ -126,7 +136,7 @@ pub fn store_dir() -> String {
     std::env::var("NIX_STORE_DIR").unwrap_or_else(|_| "/nix/store".into())
 }
 
-fn current_system() -> String {
+pub fn current_system() -> String {
     let arch = std::env::consts::ARCH;
     let os = match std::env::consts::OS {
         "macos" => "darwin",
@@ -140,11 +150,4 @@ fn derivation_function(ev: &mut Evaluator) -> Value {
     let origin = rnix_eval_parser::Origin::Path("//builtin/derivation.nix".into());
     ev.eval_embedded(origin, derivation::DERIVATION_NIX)
         .unwrap_or_else(|e| panic!("the built-in derivation.nix must evaluate: {}", e.message))
-}
-
-fn current_time() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }

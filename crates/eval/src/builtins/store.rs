@@ -135,7 +135,7 @@ fn add_path(
     expected: Option<Hash>,
 ) -> EvalResult<Value> {
     let result = (|| {
-        let (store_path, excluded) = compute_source_path(ev, span, name, path, filter, recursive)?;
+        let (store_path, excluded, real) = compute_source_path(ev, span, name, path, filter, recursive)?;
         if let Some(expected) = &expected {
             let method = FileIngestionMethod::from_recursive(recursive);
             let dir = ev.store.dir.clone();
@@ -149,7 +149,7 @@ fn add_path(
         }
         let source = StoredSource {
             name: name.to_string(),
-            local_path: path.to_string(),
+            local_path: real.to_string_lossy().into_owned(),
             recursive,
             excluded,
         };
@@ -173,18 +173,28 @@ fn compute_source_path(
     path: &str,
     filter: Option<Value>,
     recursive: bool,
-) -> EvalResult<(String, Vec<PathBuf>)> {
-    if std::fs::symlink_metadata(path).is_err() {
+) -> EvalResult<(String, Vec<PathBuf>, PathBuf)> {
+    let real = ev
+        .io
+        .tree_path(path)
+        .map_err(|e| super::files::io_error(e, span, |r| r))?;
+    if std::fs::symlink_metadata(&real).is_err() {
         bail!(span, "getting status of '{path}': No such file or directory");
     }
+    // The filter sees evaluation paths, also where a mount serves them from elsewhere.
+    let shown = |p: &Path| match p.strip_prefix(&real) {
+        Ok(rest) if rest.as_os_str().is_empty() => PathBuf::from(path),
+        Ok(rest) => Path::new(path).join(rest),
+        Err(_) => p.to_path_buf(),
+    };
     let mut excluded = Vec::new();
     let hash = if recursive {
         let result = match &filter {
-            None => nar::hash_path(Path::new(path), HashAlgo::Sha256, &mut |_: &Path, _: FileKind| {
+            None => nar::hash_path(&real, HashAlgo::Sha256, &mut |_: &Path, _: FileKind| {
                 Ok::<bool, Box<crate::EvalError>>(true)
             }),
-            Some(f) => nar::hash_path(Path::new(path), HashAlgo::Sha256, &mut |p: &Path, kind: FileKind| {
-                let keep = call_filter(ev, f, p, kind, span)?;
+            Some(f) => nar::hash_path(&real, HashAlgo::Sha256, &mut |p: &Path, kind: FileKind| {
+                let keep = call_filter(ev, f, &shown(p), kind, span)?;
                 if !keep {
                     excluded.push(p.to_path_buf());
                 }
@@ -197,14 +207,14 @@ fn compute_source_path(
             Err(nar::NarError::Io(e)) => bail!(span, "{e}"),
         }
     } else {
-        let data = std::fs::read(path).map_err(|e| fail(span, format!("reading file '{path}': {e}")))?;
+        let data = std::fs::read(&real).map_err(|e| fail(span, format!("reading file '{path}': {e}")))?;
         Hash::digest(HashAlgo::Sha256, &data)
     };
     let method = FileIngestionMethod::from_recursive(recursive);
     let dir = ev.store.dir.clone();
     let store_path = store_path::make_fixed_output_path(&dir, name, method, &hash, std::iter::empty::<&str>());
     check_path_name(&dir, &store_path).map_err(|m| fail(span, m))?;
-    Ok((store_path, excluded))
+    Ok((store_path, excluded, real))
 }
 
 fn call_filter(
@@ -237,10 +247,10 @@ impl Evaluator {
             return Ok(done.clone());
         }
         let name = base_name(path).to_string();
-        let (store_path, _) = compute_source_path(self, span, &name, path, None, true)?;
+        let (store_path, _, real) = compute_source_path(self, span, &name, path, None, true)?;
         let source = StoredSource {
             name,
-            local_path: path.to_string(),
+            local_path: real.to_string_lossy().into_owned(),
             recursive: true,
             excluded: Vec::new(),
         };

@@ -1,0 +1,29 @@
+//! `--flake REF#ATTR`: flags to the flake crate's options, and the selected output.
+
+use crate::args::Cli;
+use rnix_eval_core::error::EvalResult;
+use rnix_eval_core::value::Value;
+use rnix_eval_core::Evaluator;
+use rnix_eval_flake::outputs::{select_output, Purpose};
+use rnix_eval_flake::FlakeOptions;
+
+pub fn output(ev: &mut Evaluator, cli: &Cli, reference: &str, cwd: &str) -> EvalResult<Value> {
+    let (flake_ref, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+    let opts = FlakeOptions {
+        write_lock_file: !cli.no_write_lock_file,
+        recreate: cli.recreate_lock_file,
+        update_inputs: cli.update_input.clone(),
+        override_inputs: cli
+            .override_input
+            .chunks(2)
+            .map(|p| (p[0].clone(), p[1].clone()))
+            .collect(),
+    };
+    let locked = rnix_eval_flake::lock_flake(ev, flake_ref, std::path::Path::new(cwd), &opts)?;
+    let flake = rnix_eval_flake::call_flake(ev, &locked)?;
+    let purpose = if cli.eval { Purpose::Eval } else { Purpose::Build };
+    let name = locked.reference.to_url();
+    let system = rnix_eval_core::current_system();
+    let (value, _path) = select_output(ev, &flake, &name, fragment, &system, purpose)?;
+    Ok(value)
+}

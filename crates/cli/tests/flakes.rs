@@ -1,0 +1,209 @@
+//! Flakes against Nix: every case of `nix-tests/flakes` (fixture repositories made by
+//! its `setup.sh`) is run through rnix-eval by `run.sh` and must print the transcript
+//! Nix 2.8 printed (`expected`, from `regen.sh`); and flake errors are clear and leave
+//! no lock file behind.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn have_git() -> bool {
+    Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// A fetcher cache of the test's own (never the user's).
+fn fetch_cache(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rnix-flake-test-cache-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn flake_cases_match_nix() {
+    if !have_git() {
+        eprintln!("skipped: git is not installed (the flake fixtures are git repositories)");
+        return;
+    }
+    let dir = root().join("nix-tests/flakes");
+    let mut cases: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("queries").exists())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 7, "flake cases missing: {cases:?}");
+    let cache = fetch_cache("cases");
+    let mut failed = Vec::new();
+    for case in &cases {
+        let out = Command::new("bash")
+            .arg(dir.join("run.sh"))
+            .args(["rnix", case])
+            .env("RNIX", env!("CARGO_BIN_EXE_rnix-eval"))
+            .env("RNIX_EVAL_FETCH_CACHE", &cache)
+            .env("RNIX_EVAL_PARSE_CACHE", "0")
+            .output()
+            .expect("run run.sh");
+        let want = std::fs::read_to_string(dir.join(case).join("expected")).unwrap();
+        let got = String::from_utf8_lossy(&out.stdout);
+        if got != want {
+            failed.push(case.clone());
+            eprintln!("case {case}: transcript differs\n--- expected (Nix)\n{want}\n--- got\n{got}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&cache);
+    println!("{} passed, {} failed", cases.len() - failed.len(), failed.len());
+    assert!(failed.is_empty(), "failing flake cases: {failed:?}");
+}
+
+/// Run `rnix-eval ARGS` in `dir`; (exit code, stdout, stderr).
+fn rnix(dir: &Path, args: &[&str], cache: &Path) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
+        .args(args)
+        .current_dir(dir)
+        .env("RNIX_EVAL_FETCH_CACHE", cache)
+        .env("RNIX_EVAL_PARSE_CACHE", "0")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run rnix-eval");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A temporary folder of flakes (plain `path:` flakes: no git needed).
+/// `@DIR@` in a text stands for the folder.
+fn flakes(tag: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rnix-flake-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (path, text) in files {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text.replace("@DIR@", &dir.to_string_lossy())).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn flake_errors_name_the_input_or_attribute_and_write_no_lock_file() {
+    let dir = flakes(
+        "errors",
+        &[
+            ("notfun/flake.nix", "{ outputs = 1; }"),
+            ("extra/flake.nix", "{ outputs = { self }: { }; foo = 1; }"),
+            (
+                "hosts/flake.nix",
+                "{ outputs = { self }: { nixosConfigurations.alpha = { }; nixosConfigurations.beta = { }; }; }",
+            ),
+            (
+                "offline/flake.nix",
+                r#"{ inputs.n.url = "github:NixOS/nixpkgs/nixos-20.09"; outputs = { self, n }: { v = 1; }; }"#,
+            ),
+            ("dep/flake.nix", "{ outputs = { self }: { }; }"),
+            (
+                "badhash/flake.nix",
+                r#"{ inputs.d.url = "path:@DIR@/dep?narHash=sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="; outputs = { self, d }: { v = 1; }; }"#,
+            ),
+            ("nofile/readme", "not a flake"),
+        ],
+    );
+    let cache = fetch_cache("errors");
+    let cases: &[(&str, &str)] = &[
+        ("./nofile#v", "error: path '"),
+        (
+            "./notfun#v",
+            "error: expected a function but got an integer at the 'outputs' attribute of flake 'path:",
+        ),
+        ("./extra#v", "has an unsupported attribute 'foo'"),
+        (
+            "./hosts#alphx",
+            "does not provide attribute 'alphx', 'packages.x86_64-linux.alphx' or 'legacyPackages.x86_64-linux.alphx'",
+        ),
+        (
+            "./offline#v",
+            "error: cannot fetch input 'n' (github:NixOS/nixpkgs/nixos-20.09): offline",
+        ),
+        ("./badhash#v", "NAR hash mismatch in input"),
+        (
+            "github:onlyowner#v",
+            "error: 'github:onlyowner' is not a valid github URL",
+        ),
+        ("./nosuchdir#v", "error: path '"),
+    ];
+    for (reference, want) in cases {
+        let (code, _, err) = rnix(&dir, &["--eval", "--json", "--flake", reference], &cache);
+        assert_eq!(code, 1, "{reference}: {err}");
+        assert!(err.contains(want), "{reference}: expected {want:?} in:\n{err}");
+        assert!(!err.contains("panicked"), "{reference}: {err}");
+    }
+    let (_, _, err) = rnix(&dir, &["--read-only", "--flake", "./hosts#alphx"], &cache);
+    assert!(err.contains("Did you mean alpha?"), "{err}");
+    for d in ["offline", "badhash", "notfun"] {
+        assert!(
+            !dir.join(d).join("flake.lock").exists(),
+            "{d}: a failed evaluation wrote a lock file"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&cache);
+}
+
+#[test]
+fn flakes_evaluate_purely_unless_impure() {
+    let dir = flakes(
+        "pure",
+        &[(
+            "f/flake.nix",
+            r#"{ outputs = { self }: {
+                 file = builtins.readFile /etc/hostname;
+                 env = builtins.getEnv "HOME";
+                 search = <nixpkgs>;
+                 time = builtins ? currentTime;
+                 system = builtins ? currentSystem;
+               }; }"#,
+        )],
+    );
+    let cache = fetch_cache("pure");
+    let eval = |attr: &str, impure: bool| {
+        let reference = format!("./f#{attr}");
+        let mut args = vec!["--eval", "--json", "--flake", &reference];
+        if impure {
+            args.push("--impure");
+        }
+        rnix(&dir, &args, &cache)
+    };
+    let (code, _, err) = eval("file", false);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(
+            "access to absolute path '/etc/hostname' is forbidden in pure evaluation mode (use '--impure' to override)"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("flake.nix:2:"), "the error points at the read: {err}");
+    let (_, out, _) = eval("env", false);
+    assert_eq!(out.trim(), "\"\"");
+    let (code, _, err) = eval("search", false);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("cannot look up '<nixpkgs>' in pure evaluation mode"),
+        "{err}"
+    );
+    assert_eq!(eval("time", false).1.trim(), "false");
+    assert_eq!(eval("system", false).1.trim(), "false");
+    if std::path::Path::new("/etc/hostname").exists() {
+        let (code, _, err) = eval("file", true);
+        assert_eq!(code, 0, "{err}");
+    }
+    assert_eq!(eval("time", true).1.trim(), "true");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&cache);
+}

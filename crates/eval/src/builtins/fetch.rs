@@ -1,0 +1,394 @@
+//! Fetchers: `fetchTree`, `fetchGit`, `fetchTarball`, `fetchurl`, plus `parseFlakeRef`,
+//! `flakeRefToString` and `getFlake` (answered by the flake crate's loader).
+//!
+//! The work is `rnix-eval-fetch`'s; here inputs are read from Nix values, fetched trees
+//! are mounted in [`crate::io::Io`] at their store paths and recorded as sources (so a
+//! store sink copies them, and derivations may refer to them), and results are built as
+//! Nix builds them (`emitTreeAttrs`).
+
+use super::derivation::string_with_context;
+use crate::error::EvalResult;
+use crate::io::Mode;
+use crate::primops::PrimOpDef;
+use crate::store::StoredSource;
+use crate::value::{Attr, AttrSet, Value};
+use crate::{bail, prim, Evaluator};
+use rnix_eval_fetch::{AttrValue, Attrs, FetchContext, FlakeRef, Tree};
+use rnix_eval_parser::{Span, Symbol};
+use rnix_eval_store::hash::{Hash, HashAlgo};
+use rnix_eval_store::store_path::{make_fixed_output_path, FileIngestionMethod};
+
+pub(super) static PRIMOPS: &[PrimOpDef] = &[
+    prim!(global "fetchTree", 1, fetch_tree),
+    prim!(global "fetchGit", 1, fetch_git),
+    prim!(global "fetchTarball", 1, fetch_tarball),
+    prim!(global "fetchMercurial", 1, fetch_mercurial),
+    prim!("fetchurl", 1, fetchurl),
+    prim!("parseFlakeRef", 1, parse_flake_ref),
+    prim!("flakeRefToString", 1, flake_ref_to_string),
+    prim!("getFlake", 1, get_flake),
+];
+
+fn ctx(ev: &Evaluator) -> FetchContext {
+    FetchContext::new(ev.store.dir.clone())
+}
+
+/// A Nix set of input attributes (strings, integers, booleans) as [`Attrs`].
+fn input_attrs(ev: &mut Evaluator, set: &AttrSet, span: Option<Span>) -> EvalResult<Attrs> {
+    let mut attrs = Attrs::new();
+    for attr in set.entries.iter() {
+        let value = ev.force(&attr.value)?;
+        let v = match &value {
+            Value::Bool(b) => AttrValue::Bool(*b),
+            Value::Int(n) if *n >= 0 => AttrValue::Int(*n as u64),
+            Value::String(_) | Value::Path(_) => AttrValue::Str(
+                ev.coerce_to_string(&value, span, false, false)?
+                    .to_str_lossy()
+                    .into_owned(),
+            ),
+            other => bail!(
+                span,
+                "fetchTree argument '{}' is {} while a string, Boolean or integer is expected",
+                attr.name,
+                other.type_desc()
+            ),
+        };
+        attrs.set(attr.name.as_str(), v);
+    }
+    Ok(attrs)
+}
+
+fn is_locked(attrs: &Attrs) -> bool {
+    attrs.get_str("narHash").is_some() || attrs.get_str("rev").is_some()
+}
+
+/// Fetch, mount and record an input; the caller builds the result.
+pub fn fetch_input(ev: &mut Evaluator, attrs: &Attrs, span: Option<Span>) -> EvalResult<Tree> {
+    let ctx = ctx(ev);
+    let result = if attrs.get_str("type") == Some("path") {
+        fetch_path_input(ev, &ctx, attrs, span)?
+    } else {
+        rnix_eval_fetch::fetch(&ctx, attrs)
+    };
+    let tree = result.map_err(|e| crate::EvalError::new(crate::ErrorKind::Eval, e.to_string(), span))?;
+    ev.io.mount(&tree.store_path, tree.local.clone());
+    let source = StoredSource {
+        name: "source".into(),
+        local_path: tree.local.to_string_lossy().into_owned(),
+        recursive: true,
+        excluded: Vec::new(),
+    };
+    ev.store
+        .add_source(&tree.store_path, source)
+        .map_err(|m| crate::EvalError::new(crate::ErrorKind::Eval, m, span))?;
+    Ok(tree)
+}
+
+/// A `path:` input is read through the IO gate (it may lie in a mounted store path).
+fn fetch_path_input(
+    ev: &mut Evaluator,
+    ctx: &FetchContext,
+    attrs: &Attrs,
+    span: Option<Span>,
+) -> EvalResult<Result<Tree, rnix_eval_fetch::FetchError>> {
+    let Some(path) = attrs.get_str("path") else {
+        bail!(span, "path input lacks a 'path' attribute");
+    };
+    if !path.starts_with('/') {
+        bail!(span, "cannot fetch input 'path:{path}' because it uses a relative path");
+    }
+    // Fetching is not evaluation reading files: a locked input may come from anywhere
+    // (`fetchTree` refuses unlocked ones in pure mode before this).
+    let real = ev.io.translate(path);
+    let in_store = path.starts_with(&format!("{}/", ev.store.dir));
+    let tree = rnix_eval_fetch::fetch_path_at(ctx, attrs, &real, in_store);
+    if let (Ok(t), Some(want)) = (&tree, attrs.get_str("narHash")) {
+        if Some(want) != t.nar_hash() {
+            bail!(
+                span,
+                "NAR hash mismatch in input 'path:{path}' ({}), expected '{want}', got '{}'",
+                t.store_path,
+                t.nar_hash().unwrap_or("")
+            );
+        }
+    }
+    Ok(tree)
+}
+
+/// The set `fetchTree` returns (Nix's `emitTreeAttrs`).
+pub fn tree_attrs(tree: &Tree) -> Value {
+    let mut entries = vec![attr(
+        "outPath",
+        string_with_context(&tree.store_path, tree.store_path.clone()),
+    )];
+    let locked = &tree.locked;
+    if let Some(h) = tree.nar_hash() {
+        entries.push(attr("narHash", Value::string(h.to_string())));
+    }
+    let is_git = locked.get_str("type") == Some("git");
+    if is_git {
+        entries.push(attr(
+            "submodules",
+            Value::Bool(locked.get_bool("submodules").unwrap_or(false)),
+        ));
+    }
+    if let Some(rev) = locked.get_str("rev") {
+        entries.push(attr("rev", Value::string(rev.to_string())));
+        entries.push(attr("shortRev", Value::string(rev[..rev.len().min(7)].to_string())));
+    }
+    for key in ["dirtyRev", "dirtyShortRev"] {
+        if let Some(v) = locked.get_str(key) {
+            entries.push(attr(key, Value::string(v.to_string())));
+        }
+    }
+    if let Some(n) = locked.get_int("revCount") {
+        entries.push(attr("revCount", Value::Int(n as i64)));
+    }
+    if let Some(t) = locked.get_int("lastModified") {
+        entries.push(attr("lastModified", Value::Int(t as i64)));
+        entries.push(attr(
+            "lastModifiedDate",
+            Value::string(rnix_eval_fetch::last_modified_date(t as i64)),
+        ));
+    }
+    Value::attrs(AttrSet::from_unsorted(entries))
+}
+
+fn attr(name: &str, value: Value) -> Attr {
+    Attr {
+        name: Symbol::intern(name),
+        value,
+        pos: None,
+    }
+}
+
+fn fetch_tree(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let arg = ev.force(&a[0])?;
+    let attrs = match &arg {
+        Value::Attrs(set) => {
+            let attrs = input_attrs(ev, set, span)?;
+            if attrs.get_str("type").is_none() {
+                bail!(span, "attribute 'type' is missing in call to 'fetchTree'");
+            }
+            attrs
+        }
+        _ => {
+            let text = ev.expect_string_no_ctx(&arg, span)?;
+            let r =
+                FlakeRef::parse(&text, None).map_err(|e| crate::EvalError::new(crate::ErrorKind::Eval, e.0, span))?;
+            if !r.subdir.is_empty() {
+                bail!(span, "unexpected '?dir' in call to 'fetchTree'");
+            }
+            r.input
+        }
+    };
+    if ev.io.mode == Mode::Pure && !is_locked(&attrs) {
+        bail!(span, "in pure evaluation mode, 'fetchTree' requires a locked input");
+    }
+    let tree = fetch_input(ev, &attrs, span)?;
+    Ok(tree_attrs(&tree))
+}
+
+/// `fetchGit "url"` or `fetchGit { url; ref ? ; rev ? ; submodules ? ; ... }`.
+fn fetch_git(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let arg = ev.force(&a[0])?;
+    let mut attrs = match &arg {
+        Value::Attrs(set) => input_attrs(ev, set, span)?,
+        _ => {
+            let mut attrs = Attrs::new();
+            let url = coerce_url(ev, &arg, span)?;
+            attrs.set("url", url);
+            attrs
+        }
+    };
+    if let Some(url) = attrs.get_str("url") {
+        if url.starts_with('/') {
+            attrs.set("url", format!("file://{url}"));
+        }
+    }
+    if attrs.get_str("name").is_some_and(|n| n != "source") {
+        bail!(
+            span,
+            "fetchGit: a 'name' other than 'source' is not supported by rnix-eval"
+        );
+    }
+    attrs.remove("name");
+    attrs.set("type", "git");
+    if ev.io.mode == Mode::Pure && attrs.get_str("rev").is_none() {
+        bail!(span, "in pure evaluation mode, 'fetchGit' requires a locked input");
+    }
+    let tree = fetch_input(ev, &attrs, span)?;
+    Ok(tree_attrs(&tree))
+}
+
+fn coerce_url(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<String> {
+    Ok(ev.coerce_to_string(v, span, false, false)?.to_str_lossy().into_owned())
+}
+
+/// `fetchTarball url` or `{ url; sha256 ? ; name ? "source" }`: the unpacked tree's path.
+fn fetch_tarball(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let (url, sha256) = url_and_hash(ev, &a[0], span, "fetchTarball")?;
+    let mut attrs = Attrs::new();
+    attrs.set("type", "tarball");
+    attrs.set("url", absolute_url(&url));
+    if ev.io.mode == Mode::Pure && sha256.is_none() {
+        bail!(
+            span,
+            "in pure evaluation mode, 'fetchTarball' requires a 'sha256' argument"
+        );
+    }
+    let tree = fetch_input(ev, &attrs, span)?;
+    if let Some(want) = sha256 {
+        if Some(want.to_sri().as_str()) != tree.nar_hash() {
+            bail!(
+                span,
+                "hash mismatch in file downloaded from '{url}':\n  specified: {}\n  got:       {}",
+                want.to_sri(),
+                tree.nar_hash().unwrap_or("")
+            );
+        }
+    }
+    Ok(string_with_context(&tree.store_path, tree.store_path.clone()))
+}
+
+fn absolute_url(url: &str) -> String {
+    if url.starts_with('/') {
+        format!("file://{url}")
+    } else {
+        url.to_string()
+    }
+}
+
+fn url_and_hash(ev: &mut Evaluator, v: &Value, span: Option<Span>, who: &str) -> EvalResult<(String, Option<Hash>)> {
+    let v = ev.force(v)?;
+    let Value::Attrs(set) = &v else {
+        return Ok((coerce_url(ev, &v, span)?, None));
+    };
+    let mut url = None;
+    let mut hash = None;
+    for a in set.entries.iter() {
+        match a.name.as_str() {
+            "url" => url = Some(coerce_url(ev, &a.value, span)?),
+            "sha256" => {
+                let text = ev.expect_string_no_ctx(&a.value, span)?;
+                hash = Some(
+                    Hash::parse_any(&text, Some(HashAlgo::Sha256))
+                        .map_err(|e| crate::EvalError::new(crate::ErrorKind::Eval, e.to_string(), span))?,
+                );
+            }
+            "name" => {
+                let name = ev.expect_string_no_ctx(&a.value, span)?;
+                if name != "source" && who == "fetchTarball" {
+                    bail!(
+                        span,
+                        "{who}: a 'name' other than 'source' is not supported by rnix-eval"
+                    );
+                }
+            }
+            other => bail!(span, "unsupported argument '{other}' to '{who}'"),
+        }
+    }
+    let Some(url) = url else {
+        bail!(span, "'url' argument required");
+    };
+    Ok((url, hash))
+}
+
+/// `fetchurl`: a flat file in the store, named after the URL.
+fn fetchurl(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let (url, sha256) = url_and_hash(ev, &a[0], span, "fetchurl")?;
+    if ev.io.mode == Mode::Pure && sha256.is_none() {
+        bail!(span, "in pure evaluation mode, 'fetchurl' requires a 'sha256' argument");
+    }
+    let url = absolute_url(&url);
+    let Some(file) = url.strip_prefix("file://") else {
+        bail!(
+            span,
+            "unable to download '{url}': offline (rnix-eval has no network access)"
+        );
+    };
+    let data = ev
+        .io
+        .read_file(file)
+        .map_err(|e| super::files::io_error(e, span, |r| format!("unable to download '{url}': {r}")))?;
+    let hash = Hash::digest(HashAlgo::Sha256, &data);
+    if let Some(want) = &sha256 {
+        if *want != hash {
+            bail!(
+                span,
+                "hash mismatch in file downloaded from '{url}':\n  specified: {}\n  got:       {}",
+                want.to_sri(),
+                hash.to_sri()
+            );
+        }
+    }
+    let name = url.rsplit('/').next().unwrap_or("file").to_string();
+    let dir = ev.store.dir.clone();
+    let path = make_fixed_output_path(
+        &dir,
+        &name,
+        FileIngestionMethod::Flat,
+        &hash,
+        std::iter::empty::<&str>(),
+    );
+    let source = StoredSource {
+        name,
+        local_path: file.to_string(),
+        recursive: false,
+        excluded: Vec::new(),
+    };
+    ev.store
+        .add_source(&path, source)
+        .map_err(|m| crate::EvalError::new(crate::ErrorKind::Eval, m, span))?;
+    ev.io.allow(&path);
+    Ok(string_with_context(&path, path.clone()))
+}
+
+fn fetch_mercurial(_ev: &mut Evaluator, _a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    bail!(
+        span,
+        "fetchMercurial: Mercurial repositories are not supported by rnix-eval"
+    )
+}
+
+/// `parseFlakeRef "github:o/r?dir=d"`: the input's attributes, plus `dir`.
+fn parse_flake_ref(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let text = ev.expect_string_no_ctx(&a[0], span)?;
+    let r = FlakeRef::parse(&text, None).map_err(|e| crate::EvalError::new(crate::ErrorKind::Eval, e.0, span))?;
+    let mut entries: Vec<Attr> = r
+        .input
+        .iter()
+        .map(|(k, v)| {
+            let value = match v {
+                AttrValue::Str(s) => Value::string(s.clone()),
+                AttrValue::Int(n) => Value::Int(*n as i64),
+                AttrValue::Bool(b) => Value::Bool(*b),
+            };
+            attr(k, value)
+        })
+        .collect();
+    if !r.subdir.is_empty() {
+        entries.push(attr("dir", Value::string(r.subdir.clone())));
+    }
+    Ok(Value::attrs(AttrSet::from_unsorted(entries)))
+}
+
+fn flake_ref_to_string(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let set = ev.expect_attrs(&a[0], span)?;
+    let mut input = input_attrs(ev, &set, span)?;
+    let subdir = match input.remove("dir") {
+        Some(AttrValue::Str(d)) => d,
+        _ => String::new(),
+    };
+    Ok(Value::string(FlakeRef { input, subdir }.to_url()))
+}
+
+fn get_flake(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    let text = ev.expect_string_no_ctx(&a[0], span)?;
+    let Some(mut loader) = ev.flake_loader.take() else {
+        bail!(span, "getFlake: flakes are not available in this evaluator");
+    };
+    let result = loader(ev, &text, span);
+    ev.flake_loader = Some(loader);
+    result
+}

@@ -1,0 +1,334 @@
+//! Every file, directory, environment and clock access of evaluation goes through [`Io`].
+//!
+//! One gate, so that each consumer plugs in at one place: pure and restricted evaluation
+//! refuse what is outside the allowed roots ([`Mode`]); fetched trees that are not (yet)
+//! in the store are *mounted* at their store paths, so `import "${self}/x.nix"` reads the
+//! fetcher's copy in `--read-only` mode exactly as Nix reads the store; the access log
+//! ([`Io::log`]) tells a result cache what an evaluation depended on; and a
+//! [`FileSystem`] other than the real one (a language server's unsaved buffers) can stand
+//! behind it. Nothing else in the evaluator calls `std::fs` or `std::env` for user data.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The type of a directory entry or path, as `readDir` and `readFileType` name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Regular,
+    Directory,
+    Symlink,
+    Unknown,
+}
+
+impl FileKind {
+    pub fn from_std(t: std::fs::FileType) -> FileKind {
+        if t.is_symlink() {
+            FileKind::Symlink
+        } else if t.is_dir() {
+            FileKind::Directory
+        } else if t.is_file() {
+            FileKind::Regular
+        } else {
+            FileKind::Unknown
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Regular => "regular",
+            FileKind::Directory => "directory",
+            FileKind::Symlink => "symlink",
+            FileKind::Unknown => "unknown",
+        }
+    }
+}
+
+/// Where file contents come from. Paths given to it are real (mounts already applied).
+pub trait FileSystem {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+    /// Entries without `.` and `..`, with the type of the entry itself (no symlink
+    /// followed), in directory order.
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<(String, FileKind)>>;
+    /// `lstat`.
+    fn lstat(&self, path: &Path) -> io::Result<FileKind>;
+    /// `stat` (symlinks followed).
+    fn stat(&self, path: &Path) -> io::Result<FileKind>;
+}
+
+/// The machine's file system.
+pub struct RealFs;
+
+impl FileSystem for RealFs {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        std::fs::read(path)
+    }
+
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<(String, FileKind)>> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(path)? {
+            let entry = entry?;
+            let kind = FileKind::from_std(entry.file_type()?);
+            out.push((entry.file_name().to_string_lossy().into_owned(), kind));
+        }
+        Ok(out)
+    }
+
+    fn lstat(&self, path: &Path) -> io::Result<FileKind> {
+        std::fs::symlink_metadata(path).map(|m| FileKind::from_std(m.file_type()))
+    }
+
+    fn stat(&self, path: &Path) -> io::Result<FileKind> {
+        std::fs::metadata(path).map(|m| FileKind::from_std(m.file_type()))
+    }
+}
+
+/// How much of the machine evaluation may see.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// Everything (`nix-instantiate`'s default, `--impure`).
+    #[default]
+    Impure,
+    /// `--pure-eval` (the default for flakes): only allowed roots, no environment, no
+    /// clock, no search path.
+    Pure,
+    /// `--restrict-eval`: only allowed roots and the search path's entries.
+    Restricted,
+}
+
+/// One thing evaluation looked at, for a result cache.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// A file's contents were read (`import`, `readFile`, `hashFile`).
+    File(String),
+    /// A directory was listed.
+    Dir(String),
+    /// A path's existence or type was checked.
+    Stat(String),
+    /// A tree was hashed or copied into the store.
+    Tree(String),
+    /// An environment variable was read.
+    Env(String),
+    /// The clock was read (`currentTime`): such a result is never cacheable.
+    Time,
+}
+
+/// Why an access failed: refused by the mode, or the system's error.
+#[derive(Debug)]
+pub enum IoError {
+    Denied(String),
+    Sys(io::Error),
+}
+
+impl From<io::Error> for IoError {
+    fn from(e: io::Error) -> Self {
+        IoError::Sys(e)
+    }
+}
+
+pub struct Io {
+    fs: Box<dyn FileSystem>,
+    pub mode: Mode,
+    /// Roots pure and restricted evaluation may read below (flake sources, inputs, `-I`).
+    allowed: Vec<String>,
+    /// Store path -> local directory holding exactly its contents.
+    mounts: BTreeMap<String, PathBuf>,
+    store_dir: String,
+    /// Every access, in order, when recording (`None`: not recording).
+    pub log: Option<Vec<Access>>,
+}
+
+impl Default for Io {
+    fn default() -> Self {
+        Io::new(Box::new(RealFs), Mode::Impure, crate::store_dir())
+    }
+}
+
+impl Io {
+    pub fn new(fs: Box<dyn FileSystem>, mode: Mode, store_dir: String) -> Io {
+        Io {
+            fs,
+            mode,
+            allowed: Vec::new(),
+            mounts: BTreeMap::new(),
+            store_dir,
+            log: None,
+        }
+    }
+
+    /// Let pure/restricted evaluation read `root` and everything below it.
+    pub fn allow(&mut self, root: &str) {
+        let root = root.trim_end_matches('/').to_string();
+        if !self.allowed.contains(&root) {
+            self.allowed.push(root);
+        }
+    }
+
+    /// Serve `store_path` (a top-level store path) from `local`, whose contents are the
+    /// store path's; it is also allowed in pure mode.
+    pub fn mount(&mut self, store_path: &str, local: PathBuf) {
+        self.allow(store_path);
+        if !Path::new(store_path).exists() {
+            self.mounts.insert(store_path.to_string(), local);
+        }
+    }
+
+    /// The local directory behind a mounted store path, if it is mounted.
+    pub fn mounted(&self, store_path: &str) -> Option<&Path> {
+        self.mounts.get(store_path).map(PathBuf::as_path)
+    }
+
+    fn record(&mut self, access: Access) {
+        if let Some(log) = &mut self.log {
+            log.push(access);
+        }
+    }
+
+    /// Check `path` against the mode and apply mounts: the real path to access.
+    pub fn resolve(&self, path: &str) -> Result<PathBuf, IoError> {
+        if self.mode != Mode::Impure && !self.is_allowed(path) {
+            return Err(IoError::Denied(self.denial(path)));
+        }
+        Ok(self.translate(path))
+    }
+
+    fn is_allowed(&self, path: &str) -> bool {
+        self.allowed.iter().any(|root| {
+            path == root || (path.starts_with(root.as_str()) && path.as_bytes().get(root.len()) == Some(&b'/'))
+        })
+    }
+
+    /// Modern Nix's wording (`src/libexpr/eval.cc`, `checkSourcePath`/`rootPath`).
+    fn denial(&self, path: &str) -> String {
+        match self.mode {
+            Mode::Restricted => format!("access to absolute path '{path}' is forbidden in restricted mode"),
+            _ => format!(
+                "access to absolute path '{path}' is forbidden in pure evaluation mode (use '--impure' to override)"
+            ),
+        }
+    }
+
+    /// Where a path's files really are (mounts applied), without the mode's check: for
+    /// fetchers, which copy locked inputs whatever the evaluation may read.
+    pub fn translate(&self, path: &str) -> PathBuf {
+        if !self.mounts.is_empty() {
+            if let Some(rest) = path
+                .strip_prefix(self.store_dir.as_str())
+                .and_then(|r| r.strip_prefix('/'))
+            {
+                let (base, tail) = rest.split_once('/').unwrap_or((rest, ""));
+                let top = &path[..self.store_dir.len() + 1 + base.len()];
+                if let Some(local) = self.mounts.get(top) {
+                    return if tail.is_empty() {
+                        local.clone()
+                    } else {
+                        local.join(tail)
+                    };
+                }
+            }
+        }
+        PathBuf::from(path)
+    }
+
+    pub fn read_file(&mut self, path: &str) -> Result<Vec<u8>, IoError> {
+        let real = self.resolve(path)?;
+        self.record(Access::File(path.to_string()));
+        Ok(self.fs.read(&real)?)
+    }
+
+    pub fn read_dir(&mut self, path: &str) -> Result<Vec<(String, FileKind)>, IoError> {
+        let real = self.resolve(path)?;
+        self.record(Access::Dir(path.to_string()));
+        Ok(self.fs.read_dir(&real)?)
+    }
+
+    pub fn lstat(&mut self, path: &str) -> Result<FileKind, IoError> {
+        let real = self.resolve(path)?;
+        self.record(Access::Stat(path.to_string()));
+        Ok(self.fs.lstat(&real)?)
+    }
+
+    pub fn stat(&mut self, path: &str) -> Result<FileKind, IoError> {
+        let real = self.resolve(path)?;
+        self.record(Access::Stat(path.to_string()));
+        Ok(self.fs.stat(&real)?)
+    }
+
+    /// The real path of a tree to hash or copy (`"${./dir}"`, `builtins.path`,
+    /// `filterSource`): NAR serialisation reads it directly.
+    pub fn tree_path(&mut self, path: &str) -> Result<PathBuf, IoError> {
+        let real = self.resolve(path)?;
+        self.record(Access::Tree(path.to_string()));
+        Ok(real)
+    }
+
+    /// `getEnv`: empty in pure and restricted mode, as in Nix.
+    pub fn get_env(&mut self, name: &std::ffi::OsStr) -> OsString {
+        if self.mode != Mode::Impure {
+            return OsString::new();
+        }
+        self.record(Access::Env(name.to_string_lossy().into_owned()));
+        std::env::var_os(name).unwrap_or_default()
+    }
+
+    /// Seconds since the epoch, or `None` in pure mode (where `currentTime` is not defined).
+    pub fn current_time(&mut self) -> Option<i64> {
+        if self.mode == Mode::Pure {
+            return None;
+        }
+        self.record(Access::Time);
+        Some(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pure_mode_refuses_paths_outside_allowed_roots() {
+        let mut io = Io::new(Box::new(RealFs), Mode::Pure, "/nix/store".into());
+        io.allow("/tmp/flake");
+        assert!(io.resolve("/tmp/flake").is_ok());
+        assert!(io.resolve("/tmp/flake/a.nix").is_ok());
+        let Err(IoError::Denied(msg)) = io.resolve("/tmp/flakex/a.nix") else {
+            panic!("allowed a sibling")
+        };
+        assert!(msg.contains("forbidden in pure evaluation mode"), "{msg}");
+        assert!(io.get_env("HOME".as_ref()).is_empty());
+        assert_eq!(io.current_time(), None);
+    }
+
+    #[test]
+    fn mounts_serve_store_paths_from_local_copies() {
+        let mut io = Io::new(Box::new(RealFs), Mode::Pure, "/nix/store".into());
+        io.mount("/nix/store/00000000000000000000000000000000-source", "/tmp/copy".into());
+        let p = io
+            .resolve("/nix/store/00000000000000000000000000000000-source/a/b.nix")
+            .unwrap();
+        assert_eq!(p, PathBuf::from("/tmp/copy/a/b.nix"));
+        assert!(io
+            .resolve("/nix/store/00000000000000000000000000000000-sourcex")
+            .is_err());
+    }
+
+    #[test]
+    fn recording_logs_each_access() {
+        let mut io = Io {
+            log: Some(Vec::new()),
+            ..Io::default()
+        };
+        let _ = io.lstat("/");
+        let _ = io.get_env("RNIX_EVAL_TEST_UNSET".as_ref());
+        assert_eq!(
+            io.log.unwrap(),
+            vec![Access::Stat("/".into()), Access::Env("RNIX_EVAL_TEST_UNSET".into())]
+        );
+    }
+}

@@ -1,0 +1,441 @@
+//! Flake references: `.`, `/abs/path`, `path:`, `git+file:`/`git+https:`/`git+ssh:`,
+//! `github:`/`gitlab:`/`sourcehut:`, tarball and file URLs, and registry ids (which are
+//! parsed but never looked up). Parsing and printing follow Nix's `parseFlakeRef` and
+//! `FlakeRef::to_string` (`src/libflake/flakeref.cc`, `src/libfetchers/*.cc`).
+
+use crate::attrs::{AttrValue, Attrs};
+use std::path::Path;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlakeRef {
+    pub input: Attrs,
+    /// `?dir=`: where `flake.nix` lives inside the input.
+    pub subdir: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError(pub String);
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Query parameters a git URL turns into input attributes.
+const GIT_ATTRS: [&str; 8] = [
+    "ref",
+    "rev",
+    "shallow",
+    "submodules",
+    "allRefs",
+    "narHash",
+    "lastModified",
+    "revCount",
+];
+
+const ARCHIVE_SUFFIXES: [&str; 7] = [".zip", ".tar", ".tgz", ".tar.gz", ".tar.xz", ".tar.bz2", ".tar.zst"];
+
+fn is_archive(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    ARCHIVE_SUFFIXES.iter().any(|s| path.ends_with(s))
+}
+
+impl FlakeRef {
+    /// Parse `text` (no `#fragment`); a path is resolved against `base_dir`, and a path
+    /// inside a git work tree becomes a `git+file:` reference (with `?dir=` for a
+    /// subdirectory), as in Nix.
+    pub fn parse(text: &str, base_dir: Option<&Path>) -> Result<FlakeRef, ParseError> {
+        let bad = || ParseError(format!("'{text}' is not a valid URL"));
+        let (main, query) = match text.split_once('?') {
+            Some((m, q)) => (m, decode_query(q)),
+            None => (text, Vec::new()),
+        };
+        let scheme = scheme_of(main);
+        let Some(scheme) = scheme else {
+            if main.starts_with('/') || main.starts_with('.') || base_dir.is_some() && !is_flake_id(main) {
+                return parse_path(text, main, query, base_dir);
+            }
+            return indirect(main, query).ok_or_else(bad);
+        };
+        let rest = &main[scheme.len() + 1..];
+        let mut attrs = Attrs::new();
+        match scheme {
+            "path" => {
+                attrs.set("type", "path");
+                attrs.set("path", rest);
+            }
+            "git+file" | "git+https" | "git+http" | "git+ssh" => {
+                // Query parameters that are not git attributes stay in the URL, `dir`
+                // included, as Nix 2.8 writes them into lock files.
+                attrs.set("type", "git");
+                let (kept, rest): (Vec<_>, Vec<_>) =
+                    query.into_iter().partition(|(k, _)| !GIT_ATTRS.contains(&k.as_str()));
+                let mut url = main["git+".len()..].to_string();
+                if !kept.is_empty() {
+                    let q: Vec<String> = kept.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+                    url = format!("{url}?{}", q.join("&"));
+                }
+                attrs.set("url", url);
+                let subdir = kept.iter().find(|(k, _)| k == "dir").map(|(_, v)| v.clone());
+                let mut r = with_query(attrs, rest)?;
+                r.subdir = subdir.unwrap_or_default();
+                return Ok(r);
+            }
+            "github" | "gitlab" | "sourcehut" => {
+                let parts: Vec<&str> = rest.split('/').collect();
+                if parts.len() < 2 || parts.len() > 3 || parts.iter().any(|p| p.is_empty()) {
+                    return Err(ParseError(format!("'{text}' is not a valid {scheme} URL")));
+                }
+                attrs.set("type", scheme);
+                attrs.set("owner", parts[0]);
+                attrs.set("repo", parts[1]);
+                if let Some(r) = parts.get(2) {
+                    attrs.set(if is_rev(r) { "rev" } else { "ref" }, *r);
+                }
+            }
+            "flake" => return indirect(rest, query).ok_or_else(bad),
+            "tarball+file" | "tarball+http" | "tarball+https" => {
+                attrs.set("type", "tarball");
+                attrs.set("url", &main["tarball+".len()..]);
+            }
+            "file+file" | "file+http" | "file+https" => {
+                attrs.set("type", "file");
+                attrs.set("url", &main["file+".len()..]);
+            }
+            "file" | "http" | "https" => {
+                attrs.set("type", if is_archive(main) { "tarball" } else { "file" });
+                attrs.set("url", main);
+            }
+            _ => return Err(ParseError(format!("input '{text}' is unsupported"))),
+        }
+        with_query(attrs, query)
+    }
+
+    /// `flakeRefToString`.
+    pub fn to_url(&self) -> String {
+        let mut url = input_to_url(&self.input);
+        if !self.subdir.is_empty() {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str("dir=");
+            url.push_str(&encode(&self.subdir));
+        }
+        url
+    }
+}
+
+/// Split `text#fragment`.
+pub fn split_fragment(text: &str) -> (&str, &str) {
+    text.split_once('#').unwrap_or((text, ""))
+}
+
+fn scheme_of(text: &str) -> Option<&str> {
+    let (scheme, _) = text.split_once(':')?;
+    let ok = !scheme.is_empty()
+        && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    ok.then_some(scheme)
+}
+
+fn is_rev(s: &str) -> bool {
+    s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn is_flake_id(s: &str) -> bool {
+    let first = s.split('/').next().unwrap_or("");
+    !first.is_empty()
+        && first.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn indirect(text: &str, query: Vec<(String, String)>) -> Option<FlakeRef> {
+    let parts: Vec<&str> = text.split('/').collect();
+    if !is_flake_id(text) || parts.len() > 3 {
+        return None;
+    }
+    let mut attrs = Attrs::new();
+    attrs.set("type", "indirect");
+    attrs.set("id", parts[0]);
+    for p in &parts[1..] {
+        attrs.set(if is_rev(p) { "rev" } else { "ref" }, *p);
+    }
+    with_query(attrs, query).ok()
+}
+
+fn parse_path(
+    text: &str,
+    path: &str,
+    query: Vec<(String, String)>,
+    base_dir: Option<&Path>,
+) -> Result<FlakeRef, ParseError> {
+    let base = base_dir
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
+    let abs = rnix_canon(&if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{}/{path}", base.display())
+    });
+    let dir = Path::new(&abs);
+    if !dir.join("flake.nix").exists() {
+        let why = if dir.is_file() {
+            "it's not a directory"
+        } else {
+            "it doesn't contain a 'flake.nix' file"
+        };
+        return Err(ParseError(format!("path '{abs}' is not a flake (because {why})")));
+    }
+    let mut subdir = String::new();
+    let mut root = dir.to_path_buf();
+    loop {
+        if root.join(".git").exists() {
+            let mut query = query;
+            if !subdir.is_empty() {
+                if query.iter().any(|(k, _)| k == "dir") {
+                    return Err(ParseError(format!(
+                        "flake URL '{text}' has an inconsistent 'dir' parameter"
+                    )));
+                }
+                query.push(("dir".into(), subdir));
+            }
+            if root.join(".git/shallow").exists() {
+                query.push(("shallow".into(), "1".into()));
+            }
+            let q: Vec<String> = query.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+            let url = format!("git+file://{}", root.display());
+            let url = if q.is_empty() {
+                url
+            } else {
+                format!("{url}?{}", q.join("&"))
+            };
+            return FlakeRef::parse(&url, None);
+        }
+        let Some(parent) = root.parent() else { break };
+        let name = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        subdir = if subdir.is_empty() {
+            name
+        } else {
+            format!("{name}/{subdir}")
+        };
+        root = parent.to_path_buf();
+    }
+    let mut attrs = Attrs::new();
+    attrs.set("type", "path");
+    attrs.set("path", abs);
+    with_query(attrs, query)
+}
+
+/// `.`/`..` removed, no symlinks resolved (Nix's `canonPath` without resolution).
+fn rnix_canon(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// Move the query parameters into attributes, typed as Nix types them.
+fn with_query(mut attrs: Attrs, query: Vec<(String, String)>) -> Result<FlakeRef, ParseError> {
+    let mut subdir = String::new();
+    for (k, v) in query {
+        match k.as_str() {
+            "dir" => subdir = v,
+            "lastModified" | "revCount" => {
+                let n = v
+                    .parse::<u64>()
+                    .map_err(|_| ParseError(format!("'{k}' parameter '{v}' is not a number")))?;
+                attrs.set(&k, n);
+            }
+            "submodules" | "shallow" | "allRefs" | "exportIgnore" | "lfs" => attrs.set(&k, v == "1" || v == "true"),
+            "narHash" => attrs.set(&k, crate::parse_sri(&v).map(|h| h.to_sri()).unwrap_or(v)),
+            _ => attrs.set(&k, v),
+        }
+    }
+    Ok(FlakeRef { input: attrs, subdir })
+}
+
+fn decode_query(q: &str) -> Vec<(String, String)> {
+    q.split('&')
+        .filter(|s| !s.is_empty())
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Percent-encode what may not stand in a query value (Nix's `percentEncode`).
+fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b) && b != b'&' && b != b'=' {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn attr_text(v: &AttrValue) -> String {
+    match v {
+        AttrValue::Str(s) => s.clone(),
+        AttrValue::Int(n) => n.to_string(),
+        AttrValue::Bool(b) => if *b { "1" } else { "0" }.to_string(),
+    }
+}
+
+/// An input as a URL (`Input::toURLString`): the scheme's own form, then the remaining
+/// attributes as a sorted query.
+pub fn input_to_url(attrs: &Attrs) -> String {
+    let ty = attrs.get_str("type").unwrap_or("");
+    let mut rest: Vec<(&str, String)> = Vec::new();
+    let base = match ty {
+        "path" => format!("path:{}", attrs.get_str("path").unwrap_or("")),
+        "git" => format!("git+{}", without_dir(attrs.get_str("url").unwrap_or(""))),
+        "tarball" => {
+            let url = attrs.get_str("url").unwrap_or("");
+            if is_archive(url) {
+                url.to_string()
+            } else {
+                format!("tarball+{url}")
+            }
+        }
+        "file" => {
+            let url = attrs.get_str("url").unwrap_or("");
+            if is_archive(url) {
+                format!("file+{url}")
+            } else {
+                url.to_string()
+            }
+        }
+        "github" | "gitlab" | "sourcehut" => {
+            let mut s = format!(
+                "{ty}:{}/{}",
+                attrs.get_str("owner").unwrap_or(""),
+                attrs.get_str("repo").unwrap_or("")
+            );
+            if let Some(r) = attrs.get_str("rev").or(attrs.get_str("ref")) {
+                s.push('/');
+                s.push_str(r);
+            }
+            s
+        }
+        "indirect" => {
+            let mut s = format!("flake:{}", attrs.get_str("id").unwrap_or(""));
+            for k in ["ref", "rev"] {
+                if let Some(r) = attrs.get_str(k) {
+                    s.push('/');
+                    s.push_str(r);
+                }
+            }
+            s
+        }
+        other => format!("{other}:"),
+    };
+    let in_base: &[&str] = match ty {
+        "path" => &["type", "path"],
+        "git" | "tarball" | "file" => &["type", "url"],
+        "github" | "gitlab" | "sourcehut" => &["type", "owner", "repo", "ref", "rev"],
+        "indirect" => &["type", "id", "ref", "rev"],
+        _ => &["type"],
+    };
+    for (k, v) in attrs.iter() {
+        // The forge form holds only one of ref/rev: a ref beside a rev goes in the query.
+        let shown_in_base = in_base.contains(&k.as_str())
+            && !(k == "ref" && matches!(ty, "github" | "gitlab" | "sourcehut") && attrs.get_str("rev").is_some());
+        if !shown_in_base {
+            rest.push((k, attr_text(v)));
+        }
+    }
+    if rest.is_empty() {
+        return base;
+    }
+    let query: Vec<String> = rest.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}{}", query.join("&"))
+}
+
+/// A git URL without the `dir` parameter Nix 2.8 leaves in it (printed at the end).
+fn without_dir(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_string();
+    };
+    let kept: Vec<&str> = query.split('&').filter(|kv| !kv.starts_with("dir=")).collect();
+    if kept.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round(text: &str) -> String {
+        FlakeRef::parse(text, None).unwrap().to_url()
+    }
+
+    #[test]
+    fn urls_print_back_in_nix_form() {
+        assert_eq!(
+            round("github:NixOS/nixpkgs/nixos-20.09"),
+            "github:NixOS/nixpkgs/nixos-20.09"
+        );
+        assert_eq!(
+            round("git+file:///tmp/x?ref=main&dir=sub"),
+            "git+file:///tmp/x?ref=main&dir=sub"
+        );
+        assert_eq!(round("https://e.org/a.tar.gz"), "https://e.org/a.tar.gz");
+        assert_eq!(round("tarball+https://e.org/a"), "tarball+https://e.org/a");
+        assert_eq!(round("path:/a/b"), "path:/a/b");
+        assert_eq!(round("nixpkgs"), "flake:nixpkgs");
+    }
+
+    #[test]
+    fn attributes_are_typed() {
+        let r = FlakeRef::parse(
+            "git+file:///x?rev=0123456789abcdef0123456789abcdef01234567&submodules=1&revCount=3",
+            None,
+        )
+        .unwrap();
+        assert_eq!(r.input.get_bool("submodules"), Some(true));
+        assert_eq!(r.input.get_int("revCount"), Some(3));
+        let g = FlakeRef::parse("github:o/r/0123456789abcdef0123456789abcdef01234567", None).unwrap();
+        assert!(g.input.get_str("rev").is_some());
+    }
+
+    #[test]
+    fn bad_references_are_refused() {
+        assert!(FlakeRef::parse("github:onlyowner", None).is_err());
+        assert!(FlakeRef::parse("foo+bar:x", None).is_err());
+    }
+}

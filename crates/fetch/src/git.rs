@@ -1,0 +1,256 @@
+//! `git` inputs from local repositories (`git+file://`), read with libgit2.
+//!
+//! Only tracked files are taken, as Nix does: a clean checkout at a revision comes from
+//! the object database; a working tree with uncommitted changes (no `rev`/`ref` asked
+//! for) takes the tracked files' current contents and has no `rev` (modern Nix gives
+//! `dirtyRev`/`dirtyShortRev` instead).
+
+use crate::{hash_tree, Attrs, FetchContext, FetchError, FetchResult, Tree};
+use git2::{ObjectType, Repository, StatusOptions, TreeWalkMode, TreeWalkResult};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+fn git_err(e: git2::Error) -> FetchError {
+    FetchError::Other(format!("git: {}", e.message()))
+}
+
+pub(crate) fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
+    let Some(url) = input.get_str("url") else {
+        return Err(FetchError::Other("git input lacks a 'url' attribute".into()));
+    };
+    let Some(root) = url.strip_prefix("file://") else {
+        return crate::from_store(ctx, input);
+    };
+    let root = root.split('?').next().unwrap_or(root);
+    let repo = Repository::open(root)
+        .map_err(|e| FetchError::Other(format!("opening Git repository '{root}': {}", e.message())))?;
+    let wants_commit = input.get_str("rev").is_some() || input.get_str("ref").is_some();
+    if !wants_commit && is_dirty(&repo)? {
+        return fetch_working_tree(ctx, input, &repo, Path::new(root));
+    }
+    let (commit, ref_name) = resolve(&repo, input)?;
+    fetch_commit(ctx, input, &repo, url, &commit, ref_name)
+}
+
+/// Uncommitted changes to tracked files (untracked files do not make a tree dirty), or
+/// no commit at all.
+fn is_dirty(repo: &Repository) -> FetchResult<bool> {
+    if repo.head().and_then(|h| h.peel_to_commit()).is_err() {
+        return Ok(true);
+    }
+    let mut opts = StatusOptions::new();
+    opts.include_untracked(false)
+        .include_ignored(false)
+        .exclude_submodules(true);
+    Ok(!repo.statuses(Some(&mut opts)).map_err(git_err)?.is_empty())
+}
+
+/// The commit an input names: `rev`, else `ref`'s head, else `HEAD`; and the ref name
+/// written into the lock (`HEAD`'s branch when none was given).
+fn resolve<'r>(repo: &'r Repository, input: &Attrs) -> FetchResult<(git2::Commit<'r>, Option<String>)> {
+    let ref_name = input.get_str("ref").map(String::from);
+    if let Some(rev) = input.get_str("rev") {
+        let oid = git2::Oid::from_str(rev).map_err(git_err)?;
+        let commit = repo
+            .find_commit(oid)
+            .map_err(|_| FetchError::Other(format!("Cannot find Git revision '{rev}' in repository")))?;
+        return Ok((commit, ref_name));
+    }
+    if let Some(name) = &ref_name {
+        let full = if name.starts_with("refs/") {
+            name.clone()
+        } else {
+            format!("refs/heads/{name}")
+        };
+        let reference = repo
+            .find_reference(&full)
+            .or_else(|_| repo.find_reference(&format!("refs/tags/{name}")))
+            .map_err(|_| FetchError::Other(format!("Cannot find Git reference '{name}' in repository")))?;
+        return Ok((reference.peel_to_commit().map_err(git_err)?, ref_name));
+    }
+    let head = repo.head().map_err(git_err)?;
+    let branch = head.shorthand().ok().map(String::from);
+    Ok((head.peel_to_commit().map_err(git_err)?, branch))
+}
+
+fn fetch_commit(
+    ctx: &FetchContext,
+    input: &Attrs,
+    repo: &Repository,
+    url: &str,
+    commit: &git2::Commit,
+    ref_name: Option<String>,
+) -> FetchResult<Tree> {
+    let rev = commit.id().to_string();
+    let key = format!("git-{}-{rev}", blake3::hash(url.as_bytes()).to_hex());
+    let (nar_hash, rev_count) = match cached(ctx, &key) {
+        Some(hit) => hit,
+        None => {
+            let scratch = ctx.cache.scratch()?;
+            write_commit_tree(repo, commit, &scratch)?;
+            let (hash, _) = hash_tree(&scratch, &mut |_| true)?;
+            ctx.cache.commit(&scratch, &hash.to_nix32())?;
+            let mut walk = repo.revwalk().map_err(git_err)?;
+            walk.push(commit.id()).map_err(git_err)?;
+            let count = walk.count() as u64;
+            ctx.cache.set_record(&key, &format!("{} {count}", hash.to_sri()));
+            (hash, count)
+        }
+    };
+    let mut locked = input.clone();
+    if let Some(r) = ref_name {
+        locked.set("ref", r);
+    }
+    locked.set("rev", rev);
+    locked.set("revCount", rev_count);
+    locked.set("lastModified", commit.time().seconds().max(0) as u64);
+    locked.set("narHash", nar_hash.to_sri());
+    Ok(Tree {
+        store_path: ctx.source_path(&nar_hash, "source"),
+        local: local_tree(ctx, &nar_hash),
+        locked,
+    })
+}
+
+/// A revision's NAR hash and commit count, if an earlier fetch recorded them and its
+/// tree is still at hand.
+fn cached(ctx: &FetchContext, key: &str) -> Option<(rnix_eval_store::hash::Hash, u64)> {
+    let record = ctx.cache.record(key)?;
+    let (hash, count) = record.trim().split_once(' ')?;
+    let hash = crate::parse_sri(hash).ok()?;
+    let tree = local_tree(ctx, &hash);
+    tree.exists().then_some((hash, count.parse().ok()?))
+}
+
+/// The store path when valid, else the fetcher cache's copy.
+fn local_tree(ctx: &FetchContext, hash: &rnix_eval_store::hash::Hash) -> PathBuf {
+    let store = PathBuf::from(ctx.source_path(hash, "source"));
+    if store.exists() {
+        store
+    } else {
+        ctx.cache.tree(&hash.to_nix32())
+    }
+}
+
+/// Write the files of `commit` below `dest`, with their modes and symlinks.
+fn write_commit_tree(repo: &Repository, commit: &git2::Commit, dest: &Path) -> FetchResult<()> {
+    let tree = commit.tree().map_err(git_err)?;
+    let mut failure = None;
+    tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
+        let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
+        let path = dest.join(dir).join(&name);
+        let result = (|| -> FetchResult<()> {
+            match entry.kind() {
+                Some(ObjectType::Tree) => std::fs::create_dir_all(&path)?,
+                Some(ObjectType::Blob) => {
+                    let blob = repo.find_blob(entry.id()).map_err(git_err)?;
+                    write_entry(&path, entry.filemode(), blob.content())?;
+                }
+                // Submodules (commits) are left out unless asked for, as in Nix.
+                _ => {}
+            }
+            Ok(())
+        })();
+        match result {
+            Ok(()) => TreeWalkResult::Ok,
+            Err(e) => {
+                failure = Some(e);
+                TreeWalkResult::Abort
+            }
+        }
+    })
+    .map_err(git_err)?;
+    failure.map_or(Ok(()), Err)
+}
+
+fn write_entry(path: &Path, mode: i32, content: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    if mode == 0o120000 {
+        let target = String::from_utf8_lossy(content).into_owned();
+        return std::os::unix::fs::symlink(target, path);
+    }
+    std::fs::write(path, content)?;
+    if mode == 0o100755 {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))?;
+    }
+    Ok(())
+}
+
+/// A dirty working tree: the tracked files as they are now.
+fn fetch_working_tree(ctx: &FetchContext, input: &Attrs, repo: &Repository, root: &Path) -> FetchResult<Tree> {
+    let index = repo.index().map_err(git_err)?;
+    let mut files = HashSet::new();
+    let mut dirs = HashSet::new();
+    for entry in index.iter() {
+        let rel = PathBuf::from(String::from_utf8_lossy(&entry.path).into_owned());
+        let mut parent = rel.parent();
+        while let Some(p) = parent.filter(|p| !p.as_os_str().is_empty()) {
+            dirs.insert(p.to_path_buf());
+            parent = p.parent();
+        }
+        files.insert(rel);
+    }
+    let tracked = |p: &Path| match p.strip_prefix(root) {
+        Ok(rel) => rel.as_os_str().is_empty() || files.contains(rel) || dirs.contains(rel),
+        Err(_) => false,
+    };
+    let (hash, _) = hash_tree(root, &mut |p| tracked(p))?;
+    let local = local_tree(ctx, &hash);
+    if !local.exists() {
+        let scratch = ctx.cache.scratch()?;
+        copy_tracked(root, &scratch, &files)?;
+        ctx.cache.commit(&scratch, &hash.to_nix32())?;
+    }
+    let head = repo.head().and_then(|h| h.peel_to_commit()).ok();
+    let mut locked = input.clone();
+    locked.set(
+        "lastModified",
+        head.as_ref().map_or(0, |c| c.time().seconds().max(0) as u64),
+    );
+    if let Some(c) = &head {
+        let rev = c.id().to_string();
+        locked.set("dirtyShortRev", format!("{}-dirty", &rev[..7]));
+        locked.set("dirtyRev", format!("{rev}-dirty"));
+    }
+    locked.set("narHash", hash.to_sri());
+    Ok(Tree {
+        store_path: ctx.source_path(&hash, "source"),
+        local,
+        locked,
+    })
+}
+
+fn copy_tracked(root: &Path, dest: &Path, files: &HashSet<PathBuf>) -> FetchResult<()> {
+    for rel in files {
+        let from = root.join(rel);
+        let to = dest.join(rel);
+        let Ok(meta) = std::fs::symlink_metadata(&from) else {
+            continue;
+        };
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        if meta.file_type().is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(&from)?, &to)?;
+        } else if meta.is_file() {
+            std::fs::copy(&from, &to)?;
+        }
+    }
+    Ok(())
+}
+
+/// Stage a new file as Nix does for a lock file it created (`git add --intent-to-add`),
+/// so the next evaluation sees it as tracked. Best effort, as in Nix.
+pub fn intent_to_add(file: &Path) {
+    let (Some(dir), Some(name)) = (file.parent(), file.file_name()) else {
+        return;
+    };
+    let _ = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["add", "--force", "--intent-to-add", "--"])
+        .arg(name)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
+}

@@ -1,0 +1,209 @@
+//! Flake references and fetchers, without evaluator types.
+//!
+//! An [`Input`] is a set of attributes (`type`, `url`, `rev`, `narHash`, ...) as Nix's
+//! `fetchers::Input` has them; [`FlakeRef`] adds the subdirectory of a flake. [`fetch`]
+//! turns an input into a tree: its store path (always computed as Nix computes it: a
+//! NAR hash, then `source`'s fixed-output path), the local directory that holds exactly
+//! the store path's contents (the store path itself when valid, else a copy in the
+//! fetcher cache, or the source directory of a `path:` input), and the locked attributes
+//! that go into `flake.lock` and `sourceInfo`.
+//!
+//! These machines have no network: git repositories and tarballs are read from local
+//! paths (`file://`, `git+file://`); anything remote is answered from the store (the path
+//! its locked `narHash` gives) or refused with an "offline" error.
+
+mod attrs;
+mod cache;
+pub mod flakeref;
+mod git;
+mod path;
+mod tarball;
+
+pub use attrs::{AttrValue, Attrs};
+pub use cache::FetchCache;
+pub use flakeref::{input_to_url, FlakeRef, ParseError};
+pub use git::intent_to_add as git_intent_to_add;
+pub use path::fetch_at as fetch_path_at;
+
+use rnix_eval_store::hash::{Hash, HashAlgo};
+use rnix_eval_store::store_path::{make_fixed_output_path, FileIngestionMethod};
+use std::path::{Path, PathBuf};
+
+/// A fetched tree.
+#[derive(Clone, Debug)]
+pub struct Tree {
+    /// `/nix/store/<hash>-source`.
+    pub store_path: String,
+    /// A directory whose contents are exactly the store path's.
+    pub local: PathBuf,
+    /// The locked input: the original's attributes plus `narHash`, `rev`, `lastModified`...
+    pub locked: Attrs,
+}
+
+impl Tree {
+    pub fn nar_hash(&self) -> Option<&str> {
+        self.locked.get_str("narHash")
+    }
+}
+
+#[derive(Debug)]
+pub enum FetchError {
+    /// Needs the network, which this machine does not have.
+    Offline(String),
+    /// Anything else, worded for the user.
+    Other(String),
+}
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FetchError::Offline(url) => write!(f, "cannot fetch '{url}': offline"),
+            FetchError::Other(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<std::io::Error> for FetchError {
+    fn from(e: std::io::Error) -> Self {
+        FetchError::Other(e.to_string())
+    }
+}
+
+pub type FetchResult<T> = Result<T, FetchError>;
+
+/// What a fetch needs to know of its surroundings.
+pub struct FetchContext {
+    pub store_dir: String,
+    pub cache: FetchCache,
+}
+
+impl FetchContext {
+    pub fn new(store_dir: String) -> FetchContext {
+        FetchContext {
+            store_dir,
+            cache: FetchCache::default_location(),
+        }
+    }
+
+    /// `source`'s store path for a tree with this NAR hash.
+    pub fn source_path(&self, nar_hash: &Hash, name: &str) -> String {
+        make_fixed_output_path(
+            &self.store_dir,
+            name,
+            FileIngestionMethod::Recursive,
+            nar_hash,
+            std::iter::empty::<&str>(),
+        )
+    }
+}
+
+/// Fetch `input` (relative `path:` inputs are resolved by the caller). Checks a given
+/// `narHash`.
+pub fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
+    let tree = match input.get_str("type") {
+        Some("path") => path::fetch(ctx, input)?,
+        Some("git") => git::fetch(ctx, input)?,
+        Some("tarball") | Some("file") => tarball::fetch(ctx, input)?,
+        Some("github") | Some("gitlab") | Some("sourcehut") | Some("mercurial") => from_store(ctx, input)?,
+        Some("indirect") => {
+            return Err(FetchError::Other(format!(
+                "cannot find flake '{}' in the flake registries (rnix-eval does not consult registries)",
+                flakeref::input_to_url(input)
+            )))
+        }
+        Some(other) => return Err(FetchError::Other(format!("input type '{other}' is not supported"))),
+        None => return Err(FetchError::Other("input lacks a 'type' attribute".into())),
+    };
+    if let Some(want) = input.get_str("narHash") {
+        let got = tree.nar_hash().unwrap_or("");
+        if parse_sri(want)?.to_sri() != got {
+            return Err(FetchError::Other(format!(
+                "NAR hash mismatch in input '{}' ({}), expected '{want}', got '{got}'",
+                flakeref::input_to_url(input),
+                tree.store_path
+            )));
+        }
+    }
+    Ok(tree)
+}
+
+/// A remote input can only come from the store: the path its `narHash` names.
+fn from_store(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
+    let url = flakeref::input_to_url(input);
+    let Some(nar_hash) = input.get_str("narHash") else {
+        return Err(FetchError::Offline(url));
+    };
+    let store_path = ctx.source_path(&parse_sri(nar_hash)?, "source");
+    if !Path::new(&store_path).exists() {
+        return Err(FetchError::Offline(url));
+    }
+    let mut locked = input.clone();
+    locked.set("narHash", nar_hash);
+    Ok(Tree {
+        local: PathBuf::from(&store_path),
+        store_path,
+        locked,
+    })
+}
+
+pub(crate) fn parse_sri(text: &str) -> FetchResult<Hash> {
+    Hash::parse_any(text, Some(HashAlgo::Sha256))
+        .map_err(|e| FetchError::Other(format!("invalid narHash '{text}': {e}")))
+}
+
+/// The NAR hash of `dir` keeping only the entries `keep` accepts, and the greatest
+/// modification time seen (Nix's `dumpPathAndGetMtime`).
+pub(crate) fn hash_tree(dir: &Path, keep: &mut dyn FnMut(&Path) -> bool) -> FetchResult<(Hash, i64)> {
+    let mut mtime = 0i64;
+    let result = rnix_eval_store::nar::hash_path(dir, HashAlgo::Sha256, &mut |p: &Path, _| {
+        if !keep(p) {
+            return Ok::<bool, std::io::Error>(false);
+        }
+        if let Ok(m) = std::fs::symlink_metadata(p) {
+            use std::os::unix::fs::MetadataExt;
+            mtime = mtime.max(m.mtime());
+        }
+        Ok(true)
+    });
+    match result {
+        Ok((hash, _)) => Ok((hash, mtime)),
+        Err(rnix_eval_store::nar::NarError::Io(e)) => Err(FetchError::Other(e.to_string())),
+        Err(rnix_eval_store::nar::NarError::Filter(e)) => Err(FetchError::Other(e.to_string())),
+    }
+}
+
+/// `lastModifiedDate`: `%Y%m%d%H%M%S` in UTC.
+pub fn last_modified_date(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}{m:02}{d:02}{:02}{:02}{:02}", rem / 3600, rem / 60 % 60, rem % 60)
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn last_modified_dates_match_gmtime() {
+        // `date -u -d @N +%Y%m%d%H%M%S`
+        assert_eq!(last_modified_date(0), "19700101000000");
+        assert_eq!(last_modified_date(1), "19700101000001");
+        assert_eq!(last_modified_date(1796162444), "20261201220044");
+        assert_eq!(last_modified_date(951782400), "20000229000000");
+    }
+}

@@ -1,0 +1,41 @@
+//! `path:` inputs: a local directory, copied whole (no `.git` filtering, as in Nix).
+
+use crate::{hash_tree, Attrs, FetchContext, FetchError, FetchResult, Tree};
+use std::path::Path;
+
+pub(crate) fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
+    let Some(path) = input.get_str("path") else {
+        return Err(FetchError::Other("path input lacks a 'path' attribute".into()));
+    };
+    if !path.starts_with('/') {
+        return Err(FetchError::Other(format!("path '{path}' is not absolute")));
+    }
+    let in_store = path.starts_with(&format!("{}/", ctx.store_dir));
+    fetch_at(ctx, input, Path::new(path), in_store)
+}
+
+/// A `path:` input whose files are at `dir` (for a relative input of a flake that is
+/// served from the fetcher cache, not where its `path` says). `in_store`: the path lies
+/// inside a store path, whose files all have mtime 1.
+pub fn fetch_at(ctx: &FetchContext, input: &Attrs, dir: &Path, in_store: bool) -> FetchResult<Tree> {
+    let path = dir.to_string_lossy();
+    if std::fs::symlink_metadata(dir).is_err() {
+        return Err(FetchError::Other(format!(
+            "getting status of '{path}': No such file or directory"
+        )));
+    }
+    let (hash, mtime) = hash_tree(dir, &mut |_| true)?;
+    // Files in the store have mtime 1: a path inside a store path (a relative input of a
+    // flake that was itself copied) reports that, as Nix's `dumpPathAndGetMtime` does.
+    let store_path = ctx.source_path(&hash, "source");
+    let mut locked = input.clone();
+    locked.set("narHash", hash.to_sri());
+    if locked.get("lastModified").is_none() {
+        locked.set("lastModified", if in_store { 1 } else { mtime.max(0) as u64 });
+    }
+    Ok(Tree {
+        store_path,
+        local: dir.to_path_buf(),
+        locked,
+    })
+}

@@ -1,0 +1,170 @@
+//! Reading `flake.nix`: its `description`, `inputs` (with `follows` and nested
+//! overrides), `nixConfig`, and a check that `outputs` is a function.
+
+use rnix_eval_core::error::{ErrorKind, EvalError, EvalResult};
+use rnix_eval_core::value::{AttrSet, Value};
+use rnix_eval_core::Evaluator;
+use rnix_eval_fetch::{Attrs, FlakeRef};
+use std::collections::BTreeMap;
+
+/// One entry of `inputs`.
+#[derive(Clone, Debug, Default)]
+pub struct FlakeInput {
+    pub reference: Option<FlakeRef>,
+    pub is_flake: bool,
+    /// `follows = "a/b"`, split.
+    pub follows: Option<Vec<String>>,
+    /// `inputs.X.inputs.Y...`: overrides of the input's own inputs.
+    pub overrides: BTreeMap<String, FlakeInput>,
+}
+
+pub struct FlakeNix {
+    pub description: Option<String>,
+    pub inputs: BTreeMap<String, FlakeInput>,
+    /// `nixConfig`, reported to the user and never applied.
+    pub nix_config: Vec<String>,
+}
+
+fn err(msg: String) -> Box<EvalError> {
+    EvalError::new(ErrorKind::Eval, msg, None)
+}
+
+/// Evaluate `path` (a `flake.nix`) and read what locking needs.
+pub fn read(ev: &mut Evaluator, path: &str, flake_name: &str) -> EvalResult<FlakeNix> {
+    let value = ev.eval_file(path)?;
+    let set = ev.expect_attrs(&value, None)?;
+    let mut flake = FlakeNix {
+        description: None,
+        inputs: BTreeMap::new(),
+        nix_config: Vec::new(),
+    };
+    let mut outputs = None;
+    for attr in set.entries.iter() {
+        match attr.name.as_str() {
+            "description" => flake.description = Some(ev.expect_string(&attr.value, attr.pos)?.to_string()),
+            "inputs" => {
+                let inputs = ev.expect_attrs(&attr.value, attr.pos)?;
+                flake.inputs = read_inputs(ev, &inputs)?;
+            }
+            "outputs" => outputs = Some(ev.force(&attr.value)?),
+            "nixConfig" => {
+                let cfg = ev.expect_attrs(&attr.value, attr.pos)?;
+                flake.nix_config = cfg.entries.iter().map(|a| a.name.as_str().to_string()).collect();
+            }
+            other => {
+                return Err(err(format!(
+                    "flake '{flake_name}' has an unsupported attribute '{other}'"
+                )))
+            }
+        }
+    }
+    let Some(outputs) = outputs else {
+        return Err(err(format!("flake '{flake_name}' lacks attribute 'outputs'")));
+    };
+    let Value::Lambda(closure) = &outputs else {
+        return Err(err(format!(
+            "expected a function but got {} at the 'outputs' attribute of flake '{flake_name}'",
+            outputs.type_desc()
+        )));
+    };
+    // Arguments of `outputs` not declared in `inputs` are registry inputs, as in Nix.
+    if let Some(formals) = &closure.lambda.formals {
+        for formal in formals.entries.iter() {
+            let name = formal.name.as_str();
+            if name != "self" && !flake.inputs.contains_key(name) {
+                let mut attrs = Attrs::new();
+                attrs.set("type", "indirect");
+                attrs.set("id", name);
+                flake.inputs.insert(
+                    name.to_string(),
+                    FlakeInput {
+                        reference: Some(FlakeRef {
+                            input: attrs,
+                            subdir: String::new(),
+                        }),
+                        is_flake: true,
+                        ..FlakeInput::default()
+                    },
+                );
+            }
+        }
+    }
+    Ok(flake)
+}
+
+fn read_inputs(ev: &mut Evaluator, set: &AttrSet) -> EvalResult<BTreeMap<String, FlakeInput>> {
+    let mut out = BTreeMap::new();
+    for attr in set.entries.iter() {
+        let input = read_input(ev, attr.name.as_str(), &attr.value)?;
+        out.insert(attr.name.as_str().to_string(), input);
+    }
+    Ok(out)
+}
+
+fn read_input(ev: &mut Evaluator, name: &str, value: &Value) -> EvalResult<FlakeInput> {
+    let value = ev.force(value)?;
+    let mut input = FlakeInput {
+        is_flake: true,
+        ..FlakeInput::default()
+    };
+    let parse = |url: &str| FlakeRef::parse(url, None).map_err(|e| err(format!("input '{name}': {}", e.0)));
+    if let Value::String(s) = &value {
+        input.reference = Some(parse(&s.to_str_lossy())?);
+        return Ok(input);
+    }
+    let set = ev.expect_attrs(&value, None)?;
+    let mut attrs = Attrs::new();
+    let mut url = None;
+    for attr in set.entries.iter() {
+        match attr.name.as_str() {
+            "url" => url = Some(ev.expect_string(&attr.value, attr.pos)?.to_str_lossy().into_owned()),
+            "flake" => input.is_flake = ev.expect_bool(&attr.value, attr.pos)?,
+            "follows" => {
+                let f = ev.expect_string(&attr.value, attr.pos)?.to_str_lossy().into_owned();
+                input.follows = Some(f.split('/').filter(|p| !p.is_empty()).map(String::from).collect());
+            }
+            "inputs" => {
+                let nested = ev.expect_attrs(&attr.value, attr.pos)?;
+                input.overrides = read_inputs(ev, &nested)?;
+            }
+            other => {
+                let v = ev.force(&attr.value)?;
+                match &v {
+                    Value::Bool(b) => attrs.set(other, *b),
+                    Value::Int(n) if *n >= 0 => attrs.set(other, *n as u64),
+                    _ => attrs.set(other, ev.expect_string(&v, attr.pos)?.to_str_lossy().into_owned()),
+                }
+            }
+        }
+    }
+    if let Some(url) = url {
+        let mut r = parse(&url)?;
+        for (k, v) in attrs.iter() {
+            if k == "dir" {
+                if let rnix_eval_fetch::AttrValue::Str(d) = v {
+                    r.subdir = d.clone();
+                }
+            } else {
+                r.input.set(k, v.clone());
+            }
+        }
+        input.reference = Some(r);
+    } else if attrs.get_str("type").is_some() {
+        let subdir = match attrs.remove("dir") {
+            Some(rnix_eval_fetch::AttrValue::Str(d)) => d,
+            _ => String::new(),
+        };
+        input.reference = Some(FlakeRef { input: attrs, subdir });
+    } else if input.follows.is_none() && !input.overrides.is_empty() {
+        // Only overrides of a declared input: no reference of its own.
+    } else if input.follows.is_none() {
+        let mut attrs = Attrs::new();
+        attrs.set("type", "indirect");
+        attrs.set("id", name);
+        input.reference = Some(FlakeRef {
+            input: attrs,
+            subdir: String::new(),
+        });
+    }
+    Ok(input)
+}

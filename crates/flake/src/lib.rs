@@ -1,0 +1,287 @@
+//! Flakes: from a flake reference to the flake's value.
+//!
+//! [`lock_flake`] fetches the root (through the evaluator's fetchers, so every tree is
+//! mounted in its IO gate and recorded for the store), reads `flake.nix`, computes the
+//! lock file against the old one ([`locking`]) and writes it when it changed (atomically,
+//! and never after a failure); [`call_flake`] turns the locked graph into values
+//! ([`call`]). [`install`] makes `builtins.getFlake` use the same path. No CLI types.
+
+mod call;
+pub mod flake_nix;
+pub mod lockfile;
+mod locking;
+pub mod outputs;
+
+use lockfile::LockFile;
+use rnix_eval_core::error::{ErrorKind, EvalError, EvalResult, TraceFrame};
+use rnix_eval_core::io::Mode;
+use rnix_eval_core::value::Value;
+use rnix_eval_core::Evaluator;
+use rnix_eval_fetch::{Attrs, FlakeRef};
+use rnix_eval_parser::{Origin, Span};
+use std::path::{Path, PathBuf};
+
+/// How the lock file may change (`nix`'s locking flags).
+#[derive(Clone, Debug, Default)]
+pub struct FlakeOptions {
+    /// `--no-write-lock-file` clears it.
+    pub write_lock_file: bool,
+    /// `--recreate-lock-file`.
+    pub recreate: bool,
+    /// `--update-input A/B`.
+    pub update_inputs: Vec<String>,
+    /// `--override-input A/B REF`.
+    pub override_inputs: Vec<(String, String)>,
+}
+
+/// A fetched flake source: its store path and where `flake.nix` sits inside it.
+#[derive(Clone, Debug)]
+pub struct SourceRef {
+    pub store_path: String,
+    pub subdir: String,
+}
+
+impl SourceRef {
+    fn file(&self, name: &str) -> String {
+        if self.subdir.is_empty() {
+            format!("{}/{name}", self.store_path)
+        } else {
+            format!("{}/{}/{name}", self.store_path, self.subdir)
+        }
+    }
+
+    pub fn flake_file(&self) -> String {
+        self.file("flake.nix")
+    }
+
+    pub fn lock_file(&self) -> String {
+        self.file("flake.lock")
+    }
+}
+
+pub struct LockedFlake {
+    pub reference: FlakeRef,
+    pub source: SourceRef,
+    /// The root's `sourceInfo` (what `fetchTree` gives for it).
+    pub source_attrs: Value,
+    pub flake: flake_nix::FlakeNix,
+    pub lock: LockFile,
+}
+
+fn fail(msg: String) -> Box<EvalError> {
+    EvalError::new(ErrorKind::Eval, msg, None)
+}
+
+/// Fetch and lock the flake `reference` (a path is resolved against `base_dir`).
+pub fn lock_flake(
+    ev: &mut Evaluator,
+    reference: &str,
+    base_dir: &Path,
+    opts: &FlakeOptions,
+) -> EvalResult<LockedFlake> {
+    let flake_ref = FlakeRef::parse(reference, Some(base_dir)).map_err(|e| fail(e.0))?;
+    let mut tree = rnix_eval_core::fetch_input(ev, &flake_ref.input, None)?;
+    let source = SourceRef {
+        store_path: tree.store_path.clone(),
+        subdir: flake_ref.subdir.clone(),
+    };
+    let shown = flake_ref.to_url();
+    if ev.io.stat(&source.flake_file()).is_err() {
+        return Err(fail(format!(
+            "source tree referenced by '{shown}' does not contain a '{}flake.nix' file",
+            subdir_prefix(&source.subdir)
+        )));
+    }
+    let flake = flake_nix::read(ev, &source.flake_file(), &shown)?;
+    for setting in &flake.nix_config {
+        eprintln!(
+            "warning: ignoring the flake's 'nixConfig' setting '{setting}' (rnix-eval never applies flake settings)"
+        );
+    }
+    let old_text = read_lock_text(ev, &source.lock_file())?;
+    let old = match &old_text {
+        Some(text) if !opts.recreate => Some(LockFile::parse(text).map_err(fail)?),
+        _ => None,
+    };
+    let mut inputs = flake.inputs.clone();
+    for (path, target) in &opts.override_inputs {
+        let r = FlakeRef::parse(target, Some(base_dir)).map_err(|e| fail(e.0))?;
+        apply_override(&mut inputs, path, r);
+    }
+    let mut locker = locking::Locker::new(ev, opts);
+    locker.lock_root(&inputs, old.as_ref(), &source)?;
+    let lock = locker.lock;
+    let new_text = lock.to_json_text();
+    if old_text.as_deref() != Some(new_text.as_str()) && !(old_text.is_none() && lock.nodes[0].inputs.is_empty()) {
+        match writable_lock_path(&flake_ref) {
+            Some(path) if opts.write_lock_file && opts.override_inputs.is_empty() => {
+                let verb = if old_text.is_some() { "updating" } else { "creating" };
+                eprintln!("warning: {verb} lock file '{}'", path.display());
+                write_atomically(&path, &new_text)
+                    .map_err(|e| fail(format!("writing lock file '{}': {e}", path.display())))?;
+                if flake_ref.input.get_str("type") == Some("git") && old_text.is_none() {
+                    rnix_eval_fetch::git_intent_to_add(&path);
+                }
+                // The lock file is part of the flake's source now: fetch it again, as Nix
+                // does, so `self` is what the next evaluation will see.
+                tree = rnix_eval_core::fetch_input(ev, &flake_ref.input, None)?;
+            }
+            _ => eprintln!("warning: not writing modified lock file of flake '{shown}'"),
+        }
+    }
+    let source_attrs = rnix_eval_core::tree_attrs(&tree);
+    let source = SourceRef {
+        store_path: tree.store_path.clone(),
+        ..source
+    };
+    Ok(LockedFlake {
+        reference: flake_ref,
+        source,
+        source_attrs,
+        flake,
+        lock,
+    })
+}
+
+fn subdir_prefix(subdir: &str) -> String {
+    if subdir.is_empty() {
+        String::new()
+    } else {
+        format!("{subdir}/")
+    }
+}
+
+/// `--override-input a/b REF`: the input at that path takes `REF`.
+fn apply_override(inputs: &mut std::collections::BTreeMap<String, flake_nix::FlakeInput>, path: &str, r: FlakeRef) {
+    let mut parts = path.split('/');
+    let Some(first) = parts.next() else { return };
+    let mut input = inputs.entry(first.to_string()).or_default();
+    for part in parts {
+        input = input.overrides.entry(part.to_string()).or_default();
+    }
+    input.is_flake = true;
+    input.follows = None;
+    input.reference = Some(r);
+}
+
+/// The local file a lock file is written to: only for flakes that are local directories.
+fn writable_lock_path(r: &FlakeRef) -> Option<PathBuf> {
+    let dir = match r.input.get_str("type")? {
+        "path" => PathBuf::from(r.input.get_str("path")?),
+        "git" => PathBuf::from(r.input.get_str("url")?.strip_prefix("file://")?),
+        _ => return None,
+    };
+    let dir = if r.subdir.is_empty() { dir } else { dir.join(&r.subdir) };
+    Some(dir.join("flake.lock"))
+}
+
+/// Write to a temporary file beside `path` and rename it over: never a half-written lock.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let tmp = path.with_file_name(format!(".flake.lock.{}.tmp", std::process::id()));
+    let result = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn read_lock_text(ev: &mut Evaluator, path: &str) -> EvalResult<Option<String>> {
+    match ev.io.read_file(path) {
+        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Err(_) => Ok(None),
+    }
+}
+
+pub(crate) fn read_lock_file(ev: &mut Evaluator, path: &str) -> EvalResult<Option<LockFile>> {
+    match read_lock_text(ev, path)? {
+        Some(text) => Ok(Some(LockFile::parse(&text).map_err(|e| fail(format!("{path}: {e}")))?)),
+        None => Ok(None),
+    }
+}
+
+/// Fetch an input declared by the flake at `parent`; relative `path:` inputs are read
+/// inside the parent's source. Returns the input's source and its locked attributes.
+pub(crate) fn fetch_reference(
+    ev: &mut Evaluator,
+    r: &FlakeRef,
+    parent: &SourceRef,
+    input_path: &[String],
+) -> EvalResult<(SourceRef, Attrs)> {
+    let mut attrs = r.input.clone();
+    let relative = attrs.get_str("type") == Some("path") && attrs.get_str("path").is_some_and(|p| !p.starts_with('/'));
+    if relative {
+        let rel = attrs.get_str("path").unwrap_or_default().to_string();
+        let base = if parent.subdir.is_empty() {
+            parent.store_path.clone()
+        } else {
+            format!("{}/{}", parent.store_path, parent.subdir)
+        };
+        attrs.set("path", rnix_eval_parser::paths::canon_path(&format!("{base}/{rel}")));
+    }
+    let name = input_path.join("/");
+    let tree = rnix_eval_core::fetch_input(ev, &attrs, None).map_err(|mut e| {
+        if e.message.ends_with(": offline") {
+            e.message = format!("cannot fetch input '{name}' ({}): offline", r.to_url());
+        } else {
+            e.trace.push(TraceFrame {
+                span: None,
+                message: format!("while fetching the input '{name}' ({})", r.to_url()),
+            });
+        }
+        e
+    })?;
+    let mut locked = tree.locked.clone();
+    if relative {
+        locked.set("path", r.input.get_str("path").unwrap_or_default());
+    }
+    for unlockable in ["dirtyRev", "dirtyShortRev"] {
+        locked.remove(unlockable);
+    }
+    if !r.subdir.is_empty() {
+        locked.set("dir", r.subdir.as_str());
+    }
+    let source = SourceRef {
+        store_path: tree.store_path,
+        subdir: r.subdir.clone(),
+    };
+    Ok((source, locked))
+}
+
+/// The value of a locked flake (what `builtins.getFlake` returns).
+pub fn call_flake(ev: &mut Evaluator, locked: &LockedFlake) -> EvalResult<Value> {
+    let f = ev.eval_embedded(Origin::Path("//builtin/call-flake.nix".into()), call::CALL_FLAKE_NIX)?;
+    let f = ev.call(f, Value::string(locked.lock.to_json_text()), None)?;
+    let f = ev.force(&f)?;
+    let f = ev.call(f, locked.source_attrs.clone(), None)?;
+    let f = ev.force(&f)?;
+    let v = ev.call(f, Value::string(locked.source.subdir.clone()), None)?;
+    ev.force(&v)
+}
+
+/// Lock (writing the lock file as `opts` allow) and call a flake.
+pub fn load_flake(ev: &mut Evaluator, reference: &str, base_dir: &Path, opts: &FlakeOptions) -> EvalResult<Value> {
+    let locked = lock_flake(ev, reference, base_dir, opts)?;
+    call_flake(ev, &locked)
+}
+
+/// Answer `builtins.getFlake` with this crate: in pure mode the reference must be locked,
+/// and no lock file is ever written.
+pub fn install(ev: &mut Evaluator) {
+    ev.flake_loader = Some(Box::new(|ev: &mut Evaluator, reference: &str, span: Option<Span>| {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+        if ev.io.mode == Mode::Pure {
+            let r = FlakeRef::parse(reference, None).map_err(|e| EvalError::new(ErrorKind::Eval, e.0, span))?;
+            if r.input.get_str("narHash").is_none() && r.input.get_str("rev").is_none() {
+                return Err(EvalError::new(
+                    ErrorKind::Eval,
+                    format!(
+                        "cannot call 'getFlake' on unlocked flake reference '{reference}' (use --impure to override)"
+                    ),
+                    span,
+                ));
+            }
+        }
+        let opts = FlakeOptions::default();
+        load_flake(ev, reference, &cwd, &opts)
+    }));
+}

@@ -1,0 +1,23 @@
+# A git flake with relative `path:` inputs inside it: a flake and a `flake = false` tree.
+mkdir -p top/dep top/sub
+cat > top/dep/flake.nix <<'NIX'
+{ description = "dep"; outputs = { self }: { val = 42; lib.inc = x: x + 1; }; }
+NIX
+echo hello > top/sub/a
+cat > top/flake.nix <<'NIX'
+{
+  description = "top";
+  inputs.dep.url = "path:./dep";
+  inputs.raw = { url = "path:./sub"; flake = false; };
+  outputs = { self, dep, raw }: {
+    x = dep.lib.inc dep.val;
+    text = builtins.readFile "${raw}/a";
+    info = {
+      dep = { inherit (dep) narHash lastModified lastModifiedDate; path = dep.outPath; };
+      raw = { inherit (raw) narHash lastModified; path = raw.outPath; };
+      self = { inherit (self) narHash lastModified lastModifiedDate; hasRev = self ? rev; path = self.outPath; };
+    };
+  };
+}
+NIX
+new_repo top
