@@ -6,12 +6,13 @@
 #
 # A case is a folder with `setup.sh` (run in a fresh work folder, with the helpers
 # below: deterministic git repositories, fixed mtimes) and `queries`, one per line:
-#   eval DIR#ATTR    the output as JSON (`nix eval --json`, `rnix-eval --eval --strict --json --flake`)
+#   eval [FLAGS] DIR#ATTR  the output as JSON (`nix eval --json`, `rnix-eval --eval --strict
+#                    --json --flake`); FLAGS (locking flags: `--update-input b`, ...) go to both
 #   drv DIR#ATTR     ATTR's drvPath (`nix eval --raw DIR#ATTR.drvPath`, `rnix-eval --read-only --flake DIR#.ATTR`)
 #   host DIR#NAME    a NixOS-style host's toplevel drvPath (`rnix-eval --read-only --flake DIR#NAME`)
 #   fail DIR#ATTR    evaluation must fail (only the failure is compared: the messages are each tool's own)
 #   lock DIR         DIR/flake.lock as written
-#   sh COMMAND       a shell command run in the work folder (edit, commit, add files)
+#   sh COMMAND       a shell command run in the work folder (edit, commit, show status)
 # Paths in lock files are absolute, so every case runs in the same folder,
 # /tmp/rnix-eval-flakes/CASE, made anew each run.
 set -uo pipefail
@@ -47,9 +48,12 @@ source "$case_dir/setup.sh"
 
 run_query() {
   local kind=$1 arg=$2
+  local -a words flags
+  read -r -a words <<< "$arg"
+  flags=("${words[@]:0:${#words[@]}-1}")
   case "$engine:$kind" in
-    nix:eval) nix "${nix_flags[@]}" eval --json "$arg" 2>/dev/null ;;
-    rnix:eval) "$RNIX" --eval --strict --json --flake "$arg" 2>/dev/null ;;
+    nix:eval) nix "${nix_flags[@]}" eval --json "${flags[@]}" "${words[-1]}" 2>/dev/null ;;
+    rnix:eval) "$RNIX" --eval --strict --json "${flags[@]}" --flake "${words[-1]}" 2>/dev/null ;;
     nix:drv) nix "${nix_flags[@]}" eval --raw "$arg.drvPath" 2>/dev/null ;;
     rnix:drv) "$RNIX" --read-only --flake "${arg%%#*}#.${arg#*#}" 2>/dev/null ;;
     nix:host) nix "${nix_flags[@]}" eval --raw "${arg%%#*}#nixosConfigurations.${arg#*#}.config.system.build.toplevel.drvPath" 2>/dev/null ;;
@@ -57,7 +61,7 @@ run_query() {
     nix:fail) nix "${nix_flags[@]}" eval --json "$arg" >/dev/null 2>&1 && echo "unexpected success" || echo "fails" ;;
     rnix:fail) "$RNIX" --eval --strict --json --flake "$arg" >/dev/null 2>&1 && echo "unexpected success" || echo "fails" ;;
     *:lock) cat "$arg/flake.lock" 2>/dev/null || echo "(no lock file)" ;;
-    *:sh) bash -c "$arg" >/dev/null 2>&1 || echo "(command failed)" ;;
+    *:sh) bash -c "$arg" 2>/dev/null || echo "(command failed)" ;;
   esac
 }
 
