@@ -1,21 +1,9 @@
 # nixosConfigurations built with a small module system of the flake's own (the one in
-# fixtures/hosts): each host's toplevel is a derivation named, as nixpkgs names it,
-# after the host and a version from `self.lastModifiedDate` and `self.shortRev`.
+# fixtures/hosts, with its toplevel.nix): each host's toplevel is a derivation named, as
+# nixpkgs names it, after the host and a version from `self.lastModifiedDate` and
+# `self.shortRev`.
 mkdir -p top/modules
-cp "$here/../../fixtures/hosts/lib.nix" "$here/../../fixtures/hosts/base.nix" "$here/../../fixtures/hosts/web.nix" top/modules/
-cat > top/modules/toplevel.nix <<'NIX'
-{ lib, config, versionSuffix, ... }:
-{
-  options.system.build.toplevel = lib.mkOption { };
-  config.system.build.toplevel = derivation {
-    name = "nixos-system-${config.networking.hostName}-20.09${versionSuffix}";
-    system = "x86_64-linux";
-    builder = "/bin/sh";
-    args = [ "-c" "echo ${config.services.web.banner} > $out" ];
-    ports = map toString config.networking.firewall.allowedTCPPorts;
-  };
-}
-NIX
+cp "$here"/../../fixtures/hosts/{lib,base,web,toplevel}.nix top/modules/
 cat > top/flake.nix <<'NIX'
 {
   description = "two hosts";
