@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 fn stub() -> String {
@@ -15,7 +18,14 @@ fn stub() -> String {
 
 fn rnix(attr: &str, cache: &Path) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
-        .args(["--read-only", "--override-input", "nixpkgs", &stub(), "--flake", &format!(".#{attr}")])
+        .args([
+            "--read-only",
+            "--override-input",
+            "nixpkgs",
+            &stub(),
+            "--flake",
+            &format!(".#{attr}"),
+        ])
         .current_dir(root())
         .env("RNIX_EVAL_FETCH_CACHE", cache)
         .env("RNIX_EVAL_PARSE_CACHE", "0")
@@ -39,13 +49,29 @@ fn own_flake_evaluates_against_a_stub_nixpkgs() {
     assert_eq!(rnix(".checks.x86_64-linux.build", &cache), default);
     let _ = std::fs::remove_dir_all(&cache);
     let nix = Command::new("nix")
-        .args(["--extra-experimental-features", "nix-command flakes", "--option", "flake-registry", "/dev/null"])
-        .args(["eval", "--raw", ".#packages.x86_64-linux.default.drvPath", "--override-input", "nixpkgs", &stub()])
+        .args([
+            "--extra-experimental-features",
+            "nix-command flakes",
+            "--option",
+            "flake-registry",
+            "/dev/null",
+        ])
+        .args([
+            "eval",
+            "--raw",
+            ".#packages.x86_64-linux.default.drvPath",
+            "--override-input",
+            "nixpkgs",
+            &stub(),
+        ])
         .current_dir(root())
         .output();
     match nix {
         Ok(out) if out.status.success() => assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), default),
-        Ok(out) => eprintln!("Nix could not evaluate the flake (not compared): {}", String::from_utf8_lossy(&out.stderr)),
+        Ok(out) => eprintln!(
+            "Nix could not evaluate the flake (not compared): {}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
         Err(_) => eprintln!("skipped the comparison: nix is not installed"),
     }
 }

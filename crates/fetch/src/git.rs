@@ -88,7 +88,7 @@ fn fetch_commit(
         None => {
             let scratch = ctx.cache.scratch()?;
             write_commit_tree(repo, commit, &scratch)?;
-            let (hash, _) = hash_tree(&scratch, &mut |_| true)?;
+            let (hash, _, _) = hash_tree(&scratch, &mut |_| true)?;
             ctx.cache.commit(&scratch, &hash.to_nix32())?;
             let mut walk = repo.revwalk().map_err(git_err)?;
             walk.push(commit.id()).map_err(git_err)?;
@@ -194,7 +194,7 @@ fn fetch_working_tree(ctx: &FetchContext, input: &Attrs, repo: &Repository, root
         Ok(rel) => rel.as_os_str().is_empty() || files.contains(rel) || dirs.contains(rel),
         Err(_) => false,
     };
-    let (hash, _) = hash_tree(root, &mut |p| tracked(p))?;
+    let (hash, _, _) = hash_tree(root, &mut |p| tracked(p))?;
     let local = local_tree(ctx, &hash);
     if !local.exists() {
         let scratch = ctx.cache.scratch()?;

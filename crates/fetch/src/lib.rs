@@ -151,9 +151,9 @@ pub(crate) fn parse_sri(text: &str) -> FetchResult<Hash> {
         .map_err(|e| FetchError::Other(format!("invalid narHash '{text}': {e}")))
 }
 
-/// The NAR hash of `dir` keeping only the entries `keep` accepts, and the greatest
-/// modification time seen (Nix's `dumpPathAndGetMtime`).
-pub(crate) fn hash_tree(dir: &Path, keep: &mut dyn FnMut(&Path) -> bool) -> FetchResult<(Hash, i64)> {
+/// The NAR hash of `dir` keeping only the entries `keep` accepts, the greatest
+/// modification time seen (Nix's `dumpPathAndGetMtime`) and the NAR's size.
+pub(crate) fn hash_tree(dir: &Path, keep: &mut dyn FnMut(&Path) -> bool) -> FetchResult<(Hash, i64, u64)> {
     let mut mtime = 0i64;
     let result = rnix_eval_store::nar::hash_path(dir, HashAlgo::Sha256, &mut |p: &Path, _| {
         if !keep(p) {
@@ -166,7 +166,7 @@ pub(crate) fn hash_tree(dir: &Path, keep: &mut dyn FnMut(&Path) -> bool) -> Fetc
         Ok(true)
     });
     match result {
-        Ok((hash, _)) => Ok((hash, mtime)),
+        Ok((hash, size)) => Ok((hash, mtime, size)),
         Err(rnix_eval_store::nar::NarError::Io(e)) => Err(FetchError::Other(e.to_string())),
         Err(rnix_eval_store::nar::NarError::Filter(e)) => Err(FetchError::Other(e.to_string())),
     }

@@ -3,6 +3,9 @@
 use crate::{hash_tree, Attrs, FetchContext, FetchError, FetchResult, Tree};
 use std::path::Path;
 
+/// Nix's `narBufferSize` setting (default 32 MiB).
+const NAR_BUFFER_SIZE: u64 = 32 << 20;
+
 pub(crate) fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
     let Some(path) = input.get_str("path") else {
         return Err(FetchError::Other("path input lacks a 'path' attribute".into()));
@@ -24,7 +27,10 @@ pub fn fetch_at(ctx: &FetchContext, input: &Attrs, dir: &Path, in_store: bool) -
             "getting status of '{path}': No such file or directory"
         )));
     }
-    let (hash, mtime) = hash_tree(dir, &mut |_| true)?;
+    let (hash, mtime, nar_size) = hash_tree(dir, &mut |_| true)?;
+    // Nix 2.8 reads the NAR into a 32 MiB buffer and streams the rest; for a larger NAR
+    // the dump never returns, and its mtime stays 0 (`LocalStore::addToStoreFromDump`).
+    let mtime = if nar_size < NAR_BUFFER_SIZE { mtime } else { 0 };
     // Files in the store have mtime 1: a path inside a store path (a relative input of a
     // flake that was itself copied) reports that, as Nix's `dumpPathAndGetMtime` does.
     let store_path = ctx.source_path(&hash, "source");

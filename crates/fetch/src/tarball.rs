@@ -28,7 +28,7 @@ pub(crate) fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
                 std::fs::write(&target, &data)?;
                 target
             };
-            let (hash, mtime) = hash_tree(&content, &mut |_| true)?;
+            let (hash, mtime, _) = hash_tree(&content, &mut |_| true)?;
             // The tree is kept with the unpacked root as its top.
             let tree_dir = ctx.cache.scratch()?;
             std::fs::remove_dir(&tree_dir)?;

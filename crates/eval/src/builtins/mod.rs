@@ -8,6 +8,7 @@ mod context;
 mod control;
 mod debug;
 mod derivation;
+mod dynamic;
 mod fetch;
 mod files;
 mod hashes;
@@ -27,7 +28,7 @@ use crate::Evaluator;
 use rnix_eval_parser::Symbol;
 
 pub(crate) fn install(ev: &mut Evaluator) {
-    let tables: [&'static [PrimOpDef]; 12] = [
+    let tables: [&'static [PrimOpDef]; 13] = [
         control::PRIMOPS,
         lists::PRIMOPS,
         attrs::PRIMOPS,
@@ -40,6 +41,7 @@ pub(crate) fn install(ev: &mut Evaluator) {
         debug::PRIMOPS,
         hashes::PRIMOPS,
         fetch::PRIMOPS,
+        dynamic::PRIMOPS,
     ];
     let mut entries = Vec::new();
     for table in tables {
