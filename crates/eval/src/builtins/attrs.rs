@@ -48,7 +48,8 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
             .map(|e| Attr {
                 name: e.name,
                 value: Value::apply2_thunk(a[0].clone(), ev.symbol_string(e.name), e.value.clone()),
-                pos: e.pos,
+                // Nix's `attrs.alloc(name)`: the mapped attribute has no position.
+                pos: None,
             })
             .collect();
         Ok(Value::attrs(AttrSet { entries }))
