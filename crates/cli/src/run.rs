@@ -209,13 +209,16 @@ fn eval_one(
             }
             continue;
         }
-        let v = if cli.strict { ev.force_deep(&v)? } else { ev.force(&v)? };
+        // nix-instantiate forces deeply only for its own printer: the JSON and XML
+        // printers force as they go (a derivation in JSON is its `outPath` only).
+        let v = ev.force(&v)?;
         if cli.json {
-            out.extend(print::to_json(ev, &v, None)?);
+            out.extend(print::to_json(ev, &v, None, cli.strict)?);
             out.push(b'\n');
         } else if cli.xml {
-            out.extend(print::to_xml(ev, &v, !cli.no_location)?);
+            out.extend(print::to_xml(ev, &v, cli.strict, !cli.no_location)?);
         } else {
+            let v = if cli.strict { ev.force_deep(&v)? } else { v };
             out.extend(print::print_value(ev, &v, cli.strict)?);
             out.push(b'\n');
         }
