@@ -64,7 +64,8 @@ pub struct Cli {
     #[arg(long = "max-call-depth", default_value_t = 10_000)]
     pub max_call_depth: usize,
 
-    /// Accepted for compatibility; rnix-eval never writes during --eval.
+    /// With --eval: write store objects (sources, `toFile` texts, `.drv` files) through the
+    /// nix-daemon as they are made, so evaluation can read them back (`import (toFile ...)`).
     #[arg(long = "read-write-mode")]
     pub read_write_mode: bool,
 
@@ -100,5 +101,11 @@ impl Cli {
 
     pub fn read_only(&self) -> bool {
         self.readonly_mode
+    }
+
+    /// Store objects go through the nix-daemon as they are made: when instantiating, and
+    /// for `--eval --read-write-mode`; as in Nix, `--eval` alone writes nothing.
+    pub fn writes_store(&self) -> bool {
+        !self.read_only() && !self.parse && (!self.eval || self.read_write_mode)
     }
 }

@@ -25,7 +25,7 @@ pub fn run(cli: Cli) -> i32 {
         stack_budget: STACK_BUDGET,
     };
     let mut ev = Evaluator::new(options);
-    let store = if cli.instantiates() && !cli.read_only() {
+    let store = if cli.writes_store() {
         match crate::store_writer::connect(cli.store.as_deref()) {
             Ok(store) => {
                 ev.store.sink = Some(Box::new(crate::store_writer::DaemonSink(store.clone())));

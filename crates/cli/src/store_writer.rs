@@ -73,6 +73,10 @@ impl StoreSink for DaemonSink {
                 .map_err(|e| e.to_string())
         })
     }
+
+    fn build(&mut self, targets: &[(String, String)]) -> StoreResult<Vec<String>> {
+        realise(&self.0, targets)
+    }
 }
 
 /// Build `(drv, output)` targets; returns each target's output path.

@@ -329,3 +329,78 @@ fn daemon_killed_mid_build_is_one_clear_error() {
     assert_clean_failure(&out, "nix-daemon");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--eval --read-write-mode`: sources, `toFile` texts, filtered copies and an
+/// import-from-derivation build are written through the daemon as they are made, so the
+/// same evaluation reads them back; the result equals `nix-instantiate --eval
+/// --read-write-mode` run afterwards through the same daemon (fresh paths: rnix-eval
+/// must have written them itself).
+#[test]
+fn read_write_mode_reads_back_what_it_writes() {
+    if !nix_installed() {
+        eprintln!("skipped: Nix (nix-daemon, nix-instantiate, nix-store) is not installed");
+        return;
+    }
+    let (dir, nonce) = scratch("rw");
+    let daemon = Daemon::start(&dir).expect("start nix-daemon");
+    write_case(
+        &dir,
+        &nonce,
+        r#"let
+  code = builtins.toFile "code" "{ x = 1 + 41; nonce = \"${builtins.readFile ./src/data.txt}\"; }";
+  src = "${./src}";
+  filtered = builtins.path { path = ./src; name = "filtered"; filter = p: t: baseNameOf p != "sub"; };
+  ifd = mk "ifd" { args = [ "-c" "echo '{ built = true; }' > $out" ]; };
+in {
+  code = (import code).x;
+  data = builtins.readFile "${src}/data.txt";
+  filtered = builtins.readDir filtered;
+  exists = builtins.pathExists "${src}/sub/more.txt";
+  ifd = import ifd;
+}"#,
+    );
+    let ours = rnix(
+        &[
+            "--eval",
+            "--strict",
+            "--read-write-mode",
+            "--store",
+            &daemon.uri(),
+            "case.nix",
+        ],
+        &dir,
+    );
+    assert!(ours.status.success(), "rnix-eval failed: {}", stderr(&ours));
+    let nix = Command::new("nix-instantiate")
+        .current_dir(&dir)
+        .args([
+            "--eval",
+            "--strict",
+            "--read-write-mode",
+            "--store",
+            &daemon.uri(),
+            "case.nix",
+        ])
+        .output()
+        .unwrap();
+    assert!(nix.status.success(), "nix-instantiate failed: {}", stderr(&nix));
+    assert_eq!(stdout(&ours), stdout(&nix));
+    assert!(stdout(&ours).contains(&format!("data {nonce}")), "{}", stdout(&ours));
+
+    // Without --read-write-mode nothing is written and reading it back fails as in Nix.
+    let (dir2, nonce2) = scratch("ro");
+    write_case(&dir2, &nonce2, r#"import (builtins.toFile "code" "1")"#);
+    let ours = rnix(&["--eval", "--store", &daemon.uri(), "case.nix"], &dir2);
+    let nix = Command::new("nix-instantiate")
+        .current_dir(&dir2)
+        .args(["--eval", "case.nix"])
+        .output()
+        .unwrap();
+    assert!(!nix.status.success());
+    let first_error = |o: &Output| stderr(o).lines().find(|l| l.starts_with("error:")).map(String::from);
+    assert_eq!(first_error(&ours), first_error(&nix));
+    assert!(first_error(&ours).unwrap().contains("is not valid"));
+    assert_eq!(ours.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&dir2);
+}

@@ -108,6 +108,8 @@ pub struct Evaluator {
     /// and `zipAttrsWith` hand out a name per attribute, and nixpkgs calls them on sets
     /// of thousands.
     symbol_strings: Vec<Option<Value>>,
+    /// The `allow-import-from-derivation` setting (Nix's default: on).
+    pub allow_import_from_derivation: bool,
 }
 
 impl Evaluator {
@@ -131,6 +133,7 @@ impl Evaluator {
             stack_limit: sp.saturating_sub(options.stack_budget),
             store: store::StoreState::new(builtins::store_dir()),
             symbol_strings: Vec::new(),
+            allow_import_from_derivation: true,
         };
         builtins::install(&mut ev);
         ev

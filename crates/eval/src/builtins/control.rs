@@ -117,7 +117,7 @@ fn to_string(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
 /// The path or string argument of `import`, `baseNameOf`, ... as a path string.
 pub(crate) fn expect_path_string(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<String> {
     // Imports go through the text-based path code: a non-UTF-8 path is made lossy.
-    Ok(super::files::coerce_to_path(ev, v, span)?.to_str_lossy().into_owned())
+    Ok(super::files::realise_path(ev, v, span)?.to_str_lossy().into_owned())
 }
 
 fn import(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {

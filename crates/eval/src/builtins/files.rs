@@ -52,8 +52,15 @@ pub(super) fn coerce_to_path(ev: &mut Evaluator, v: &Value, span: Option<Span>) 
     Ok(s)
 }
 
+/// `realisePath`: [`coerce_to_path`], then the store paths of its context are made valid.
+pub(super) fn realise_path(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<Rc<NixString>> {
+    let path = coerce_to_path(ev, v, span)?;
+    ev.realise_context(&path)?;
+    Ok(path)
+}
+
 fn read_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let path = coerce_to_path(ev, &a[0], span)?;
+    let path = realise_path(ev, &a[0], span)?;
     let mut file = std::fs::File::open(path.as_path())
         .map_err(|e| sys_error(format!("opening file '{}': {}", path, io_reason(&e))))?;
     let mut bytes = Vec::new();
@@ -73,7 +80,7 @@ fn read_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
 /// `lstat` succeeds: a dangling symlink exists. The path is not canonicalised, so
 /// `"/file/"` does not exist (`ENOTDIR`), as in Nix 2.8. Every error means "no".
 fn path_exists(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let path = coerce_to_path(ev, &a[0], span)?;
+    let path = realise_path(ev, &a[0], span)?;
     Ok(Value::Bool(std::fs::symlink_metadata(path.as_path()).is_ok()))
 }
 
@@ -92,7 +99,7 @@ fn type_name(t: FileType) -> &'static str {
 /// Entries (without `.` and `..`) mapped to their type, from the directory entry
 /// itself: symlinks are not followed.
 fn read_dir(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let path = coerce_to_path(ev, &a[0], span)?;
+    let path = realise_path(ev, &a[0], span)?;
     let open_err = |e: std::io::Error| sys_error(format!("opening directory '{}': {}", path, io_reason(&e)));
     let mut entries = Vec::new();
     for entry in std::fs::read_dir(path.as_path()).map_err(open_err)? {
@@ -116,7 +123,7 @@ fn read_dir(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<V
 
 /// Modern Nix (2.14+): the type of the path itself (`lstat`).
 fn read_file_type(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let path = coerce_to_path(ev, &a[0], span)?;
+    let path = realise_path(ev, &a[0], span)?;
     match std::fs::symlink_metadata(path.as_path()) {
         Ok(m) => Ok(Value::string(type_name(m.file_type()))),
         Err(e) => Err(sys_error(format!("getting status of '{}': {}", path, io_reason(&e)))),

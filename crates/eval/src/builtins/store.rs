@@ -7,7 +7,7 @@ use super::files::coerce_to_path;
 use crate::error::{EvalResult, TraceFrame};
 use crate::primops::PrimOpDef;
 use crate::store::{check_path_name, StoredSource};
-use crate::value::Value;
+use crate::value::{NixString, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::Span;
 use rnix_eval_store::hash::{Hash, HashAlgo};
@@ -247,6 +247,58 @@ impl Evaluator {
         self.store.add_source(&store_path, source).map_err(|m| fail(span, m))?;
         self.store.copied_paths.insert(path.to_string(), store_path.clone());
         Ok(store_path)
+    }
+
+    /// Nix's `realiseContext`, before a path with context is read (`import`, `readFile`,
+    /// `pathExists`, `readDir`, ...): every store path it names must be valid (on disk:
+    /// in `--eval` without `--read-write-mode` nothing is written, so a computed path is
+    /// not), and derivation outputs are built (import from derivation) through the store
+    /// when `allow-import-from-derivation` is set.
+    pub(crate) fn realise_context(&mut self, s: &NixString) -> EvalResult<()> {
+        let Some(context) = &s.context else { return Ok(()) };
+        let mut targets = Vec::new();
+        for elem in context.iter() {
+            let (path, output) = match elem.strip_prefix('!').and_then(|r| r.split_once('!')) {
+                Some((output, drv)) => (drv, Some(output)),
+                None => (elem.strip_prefix('=').unwrap_or(elem), None),
+            };
+            if std::fs::symlink_metadata(path).is_err() {
+                return Err(fail(None, format!("path '{path}' is not valid")));
+            }
+            if let Some(output) = output.filter(|_| path.ends_with(".drv")) {
+                targets.push((path.to_string(), output.to_string()));
+            }
+        }
+        let Some((drv, output)) = targets.first() else {
+            return Ok(());
+        };
+        // Modern Nix names the output (`DerivedPath::to_string`); Nix 2.8 the .drv only.
+        if !self.allow_import_from_derivation {
+            return Err(fail(
+                None,
+                format!("cannot build '{drv}^{output}' during evaluation because the option 'allow-import-from-derivation' is disabled"),
+            ));
+        }
+        let mut missing = Vec::new();
+        for (drv, output) in &targets {
+            match self.store.output_path(drv, output).map_err(|m| fail(None, m))? {
+                Some(out) if Path::new(&out).exists() => {}
+                _ => missing.push((drv.clone(), output.clone())),
+            }
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        match &mut self.store.sink {
+            Some(sink) => sink.build(&missing).map(drop).map_err(|m| fail(None, m)),
+            None => Err(fail(
+                None,
+                format!(
+                    "cannot build '{}^{}' during evaluation: nothing is written to the store in this mode (use --read-write-mode)",
+                    missing[0].0, missing[0].1
+                ),
+            )),
+        }
     }
 
     /// `forceStringNoCtx`: a string that must not refer to store paths.
