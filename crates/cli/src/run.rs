@@ -271,7 +271,7 @@ pub(crate) fn auto_call(ev: &mut Evaluator, f: Value, args: &AttrSet) -> EvalRes
                         ErrorKind::Eval,
                         format!(
                             "cannot evaluate a function that has an argument without a value ('{}')",
-                            formal.name
+                            rnix_eval_parser::show::identifier(formal.name.as_str())
                         ),
                         Some(formal.span),
                     ))
