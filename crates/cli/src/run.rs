@@ -4,6 +4,7 @@
 use crate::args::Cli;
 use rnix_eval_core::env::Env;
 use rnix_eval_core::error::{ErrorKind, EvalError, EvalResult};
+use rnix_eval_core::term::eprint_line;
 use rnix_eval_core::value::{Attr, AttrSet, Value};
 use rnix_eval_core::{print, Evaluator, Options};
 use rnix_eval_parser::{Origin, Symbol};
@@ -32,7 +33,7 @@ pub fn run(cli: Cli) -> i32 {
                 Some(store)
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprint_line(format!("error: {e}").as_bytes());
                 return 1;
             }
         }
@@ -40,9 +41,7 @@ pub fn run(cli: Cli) -> i32 {
         None
     };
     if cli.realise && (store.is_none() || !cli.instantiates()) {
-        eprintln!(
-            "error: --realise builds through the nix-daemon: it cannot be combined with --read-only, --eval or --parse"
-        );
+        eprint_line(b"error: --realise builds through the nix-daemon: it cannot be combined with --read-only, --eval or --parse");
         return 1;
     }
     let cwd = std::env::current_dir()
@@ -75,13 +74,14 @@ pub fn run(cli: Cli) -> i32 {
             }
             Err(e) => {
                 let _ = out.flush();
-                eprint!("{}", e.render(cli.show_trace));
+                let text = e.render(cli.show_trace);
+                eprint_line(text.strip_suffix('\n').unwrap_or(&text).as_bytes());
                 return 1;
             }
         }
         if let Some(dir) = &cli.write_drvs_to {
             if let Err(e) = crate::instantiate::write_drvs_to(&ev, dir) {
-                eprintln!("error: writing .drv files to '{dir}': {e}");
+                eprint_line(format!("error: writing .drv files to '{dir}': {e}").as_bytes());
                 return 1;
             }
         }

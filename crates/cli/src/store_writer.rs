@@ -3,6 +3,7 @@
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rnix_eval_core::store::{StoreResult, StoreSink, StoredDrv, StoredSource, StoredText};
+use rnix_eval_core::term::eprint_line;
 use rnix_eval_store::daemon::ConnectOptions;
 use rnix_eval_store::daemon::{ActivityType, LogEvent};
 use rnix_eval_store::{DaemonStore, Store};
@@ -123,14 +124,14 @@ fn progress_logger() -> Box<dyn FnMut(&LogEvent) + Send> {
     bar.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("valid template"));
     let mut running: BTreeMap<u64, String> = BTreeMap::new();
     Box::new(move |event: &LogEvent| match event {
-        LogEvent::Message(text) => bar.suspend(|| eprintln!("{text}")),
+        LogEvent::Message(text) => bar.suspend(|| eprint_line(text.as_bytes())),
         LogEvent::StartActivity { id, kind, text, .. } => {
             if matches!(
                 kind,
                 ActivityType::Build | ActivityType::Substitute | ActivityType::CopyPath
             ) {
                 if !text.is_empty() {
-                    bar.suspend(|| eprintln!("{text}"));
+                    bar.suspend(|| eprint_line(text.as_bytes()));
                 }
                 running.insert(*id, text.clone());
                 bar.set_message(running.values().cloned().collect::<Vec<_>>().join(", "));
@@ -148,7 +149,7 @@ fn progress_logger() -> Box<dyn FnMut(&LogEvent) + Send> {
         }
         LogEvent::Result { .. } => {
             if let Some(line) = event.build_log_line() {
-                bar.suspend(|| eprintln!("{line}"));
+                bar.suspend(|| eprint_line(line.as_bytes()));
             }
         }
     })

@@ -18,6 +18,7 @@ pub mod ops;
 pub mod primops;
 pub mod print;
 pub mod store;
+pub mod term;
 pub mod value;
 pub mod xml;
 

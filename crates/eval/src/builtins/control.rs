@@ -202,8 +202,7 @@ fn trace(ev: &mut Evaluator, a: &[Value], _span: Option<Span>) -> EvalResult<Val
         Value::String(s) => line.extend_from_slice(s.as_bytes()),
         other => line.extend(crate::print::print_value(ev, other, false)?),
     };
-    line.push(b'\n');
-    let _ = std::io::Write::write_all(&mut std::io::stderr(), &line);
+    crate::term::eprint_line(&line);
     ev.force(&a[1])
 }
 

@@ -23,7 +23,6 @@ fn warn(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value
     // The message's bytes as they are, as Nix writes them.
     let mut line = b"evaluation warning: ".to_vec();
     line.extend_from_slice(msg.as_bytes());
-    line.push(b'\n');
-    let _ = std::io::Write::write_all(&mut std::io::stderr(), &line);
+    crate::term::eprint_line(&line);
     ev.force(&a[1])
 }
