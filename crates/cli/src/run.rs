@@ -20,12 +20,19 @@ pub fn run(cli: Cli) -> i32 {
     if let Ok(nix_path) = std::env::var("NIX_PATH") {
         search_path.extend(nix_path.split(':').filter(|s| !s.is_empty()).map(String::from));
     }
+    let settings = crate::settings::Settings::from_cli(&cli);
     let options = Options {
         search_path,
-        max_call_depth: cli.max_call_depth,
+        max_call_depth: settings.max_call_depth,
         stack_budget: STACK_BUDGET,
     };
     let mut ev = Evaluator::new(options);
+    ev.allow_import_from_derivation = settings.allow_import_from_derivation;
+    ev.abort_on_warn = settings.abort_on_warn;
+    ev.trace_verbose = settings.trace_verbose;
+    if cli.find_file {
+        return find_files(&mut ev, &cli, settings.show_trace);
+    }
     let store = if cli.writes_store() {
         match crate::store_writer::connect(cli.store.as_deref()) {
             Ok(store) => {
@@ -48,12 +55,9 @@ pub fn run(cli: Cli) -> i32 {
         .map(|d| d.to_string_lossy().into_owned())
         .unwrap_or_else(|_| "/".into());
 
-    let inputs: Vec<String> = if cli.files.is_empty() {
-        vec![if cli.expr {
-            String::new()
-        } else {
-            "./default.nix".into()
-        }]
+    // As nix-instantiate: with -E and nothing else there is nothing to do.
+    let inputs: Vec<String> = if cli.files.is_empty() && !cli.expr {
+        vec!["./default.nix".into()]
     } else {
         cli.files.clone()
     };
@@ -74,9 +78,9 @@ pub fn run(cli: Cli) -> i32 {
             }
             Err(e) => {
                 let _ = out.flush();
-                let text = e.render(cli.show_trace);
+                let text = e.render(settings.show_trace);
                 eprint_line(text.strip_suffix('\n').unwrap_or(&text).as_bytes());
-                return 1;
+                return crate::store_writer::failure_exit_code();
             }
         }
         if let Some(dir) = &cli.write_drvs_to {
@@ -89,8 +93,25 @@ pub fn run(cli: Cli) -> i32 {
     0
 }
 
+/// `--find-file`: each argument looked up in the search path, its path printed.
+fn find_files(ev: &mut Evaluator, cli: &Cli, show_trace: bool) -> i32 {
+    let entries = ev.search_path.clone();
+    for name in &cli.files {
+        match ev.find_file(&entries, name, None) {
+            Ok(path) => println!("{path}"),
+            Err(e) => {
+                let text = e.render(show_trace);
+                eprint_line(text.strip_suffix('\n').unwrap_or(&text).as_bytes());
+                return 1;
+            }
+        }
+    }
+    0
+}
+
 fn read_input(cli: &Cli, input: &str, cwd: &str) -> EvalResult<(Origin, String, String)> {
-    if cli.expr {
+    // `-` reads an expression from stdin, also with -E.
+    if cli.expr && input != "-" {
         return Ok((Origin::String, cwd.to_string(), input.to_string()));
     }
     if input == "-" {
@@ -193,6 +214,13 @@ fn eval_one(
                 continue;
             }
             for drv in found {
+                let shown = match &cli.add_root {
+                    Some(root) => add_root(root, &drv.drv_path, store)?,
+                    None => {
+                        gc_warning();
+                        drv.drv_path.clone()
+                    }
+                };
                 if drv.output_name.is_empty() {
                     return Err(EvalError::new(
                         ErrorKind::Eval,
@@ -200,7 +228,7 @@ fn eval_one(
                         None,
                     ));
                 }
-                out.extend_from_slice(drv.drv_path.as_bytes());
+                out.extend_from_slice(shown.as_bytes());
                 if drv.output_name != "out" {
                     out.push(b'!');
                     out.extend_from_slice(drv.output_name.as_bytes());
@@ -212,7 +240,11 @@ fn eval_one(
         // nix-instantiate forces deeply only for its own printer: the JSON and XML
         // printers force as they go (a derivation in JSON is its `outPath` only).
         let v = ev.force(&v)?;
-        if cli.json {
+        if cli.raw {
+            // Modern nix-instantiate: `coerceToString` (paths are copied), no newline.
+            let s = ev.coerce_to_string(&v, None, false, true)?;
+            out.extend_from_slice(s.as_bytes());
+        } else if cli.json {
             out.extend(print::to_json(ev, &v, None, cli.strict)?);
             out.push(b'\n');
         } else if cli.xml {
@@ -366,4 +398,31 @@ fn parse_attr_path(path: &str) -> EvalResult<Vec<String>> {
         out.push(cur);
     }
     Ok(out)
+}
+
+/// Nix's `printGCWarning`, once per run.
+fn gc_warning() {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    WARNED.call_once(|| {
+        eprint_line(b"warning: you did not specify '--add-root'; the result might be removed by the garbage collector")
+    });
+}
+
+/// `--add-root PATH`: the n-th instantiated derivation gets PATH (then PATH-2, ...), a
+/// symlink to its `.drv`, registered with the daemon as an indirect root when there is
+/// one; the root's path is what is printed.
+fn add_root(root: &str, drv_path: &str, store: Option<&crate::store_writer::SharedStore>) -> EvalResult<String> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNT.fetch_add(1, Ordering::Relaxed) + 1;
+    let mut link = rnix_eval_core::import::absolute_from_cwd(root);
+    if n > 1 {
+        link = format!("{link}-{n}");
+    }
+    let made = match store {
+        Some(store) => crate::store_writer::make_out_link(store, &link, drv_path),
+        None => crate::store_writer::make_symlink(&link, drv_path).map(drop),
+    };
+    made.map_err(|e| EvalError::new(ErrorKind::Eval, e, None))?;
+    Ok(link)
 }

@@ -5,7 +5,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rnix_eval_core::store::{StoreResult, StoreSink, StoredDrv, StoredSource, StoredText};
 use rnix_eval_core::term::eprint_line;
 use rnix_eval_store::daemon::ConnectOptions;
-use rnix_eval_store::daemon::{ActivityType, LogEvent};
+use rnix_eval_store::daemon::{ActivityType, BuildStatus, LogEvent, StoreError};
 use rnix_eval_store::{DaemonStore, Store};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -87,7 +87,10 @@ pub fn realise(store: &SharedStore, targets: &[(String, String)]) -> Result<Vec<
         grouped.entry(drv).or_default().push(output.clone());
     }
     let build: Vec<(String, Vec<String>)> = grouped.into_iter().map(|(d, o)| (d.to_string(), o)).collect();
-    let results = store.borrow_mut().build(&build).map_err(|e| e.to_string())?;
+    let results = store.borrow_mut().build(&build).map_err(|e| {
+        note_build_failure(&e);
+        e.to_string()
+    })?;
     let mut outputs = Vec::new();
     for (drv, output) in targets {
         let built = results
@@ -106,6 +109,14 @@ pub fn realise(store: &SharedStore, targets: &[(String, String)]) -> Result<Vec<
 /// `--out-link`: a symlink to `target` (replacing an older link) registered with the daemon
 /// as an indirect garbage collector root, as `nix-build` makes `result`.
 pub fn make_out_link(store: &SharedStore, link: &str, target: &str) -> Result<(), String> {
+    let link = make_symlink(link, target)?;
+    let mut store = store.borrow_mut();
+    let conn = store.connection().map_err(|e| e.to_string())?;
+    conn.add_indirect_root(&link).map_err(|e| e.to_string())
+}
+
+/// `link` (made absolute) pointing at `target`, replacing an older link atomically.
+pub fn make_symlink(link: &str, target: &str) -> Result<String, String> {
     let link = rnix_eval_core::import::absolute_from_cwd(link);
     let tmp = format!("{link}.tmp-{}", std::process::id());
     std::os::unix::fs::symlink(target, &tmp).map_err(|e| format!("creating symlink '{link}': {e}"))?;
@@ -113,9 +124,34 @@ pub fn make_out_link(store: &SharedStore, link: &str, target: &str) -> Result<()
         let _ = std::fs::remove_file(&tmp);
         format!("creating symlink '{link}': {e}")
     })?;
-    let mut store = store.borrow_mut();
-    let conn = store.connection().map_err(|e| e.to_string())?;
-    conn.add_indirect_root(&link).map_err(|e| e.to_string())
+    Ok(link)
+}
+
+/// The exit code of a failed run: as `nix-build`'s for a failed build (100, plus 1 for a
+/// timeout, 2 for a hash mismatch, 4 for a non-deterministic build), else 1.
+pub fn failure_exit_code() -> i32 {
+    match BUILD_FAILURE.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => 1,
+        bits => {
+            let build_failure = if bits & 0x13 != 0 { 0x04 } else { 0 };
+            0x60 | build_failure | (bits & 0x0b) as i32
+        }
+    }
+}
+
+/// Bits of Nix's `Worker::failingExitStatus` for the builds that failed (0x10: plain).
+static BUILD_FAILURE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+fn note_build_failure(e: &StoreError) {
+    if let StoreError::BuildFailed { status, .. } = e {
+        let bits = match status {
+            BuildStatus::TimedOut => 0x01,
+            BuildStatus::OutputRejected => 0x02,
+            BuildStatus::NotDeterministic => 0x08,
+            _ => 0x10,
+        };
+        BUILD_FAILURE.fetch_or(bits, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// Build logs to stderr, with a spinner naming the running builds when stderr is a terminal.

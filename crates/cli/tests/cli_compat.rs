@@ -154,3 +154,297 @@ fn error_with_escapes_to_a_pipe() {
     assert!(!ours.stderr.contains(&0x1b), "{}", text(&ours.stderr));
     assert_same(&["--eval", "-E", expr], &dir);
 }
+
+// ------------------------------------------------------------------ flags
+
+/// Flags Nix 2.8 takes as they are: same stdout, stderr errors and exit code.
+#[test]
+fn flags_nix_accepts() {
+    require_nix!();
+    let dir = scratch("flags");
+    std::fs::write(dir.join("a.nix"), "{ x = 1; y = { z = \"s\"; }; }\n").unwrap();
+    let cases: &[&[&str]] = &[
+        &["--eval", "-E", "-E", "1 + 2"],
+        &["--eval", "--strict", "--strict", "a.nix"],
+        &["--eval", "-v", "a.nix", "-A", "x"],
+        &["--eval", "-v", "-v", "--verbose", "a.nix"],
+        &["--eval", "-vvv", "a.nix"],
+        &["--eval", "--timeout", "5", "a.nix"],
+        &["--eval", "--option", "max-call-depth", "100", "a.nix"],
+        &["--eval", "--option", "show-trace", "true", "-E", "throw \"x\""],
+        &["--eval", "--option", "allow-import-from-derivation", "false", "a.nix"],
+        &["--eval", "--option", "substituters", "", "a.nix"],
+        &[
+            "--eval",
+            "--option",
+            "extra-experimental-features",
+            "nix-command",
+            "a.nix",
+        ],
+        &["--eval", "-E"],
+        &["--eval", "--dry-run", "a.nix"],
+        &["--eval", "-A", "--strict", "a.nix"],
+    ];
+    for args in cases {
+        assert_same(args, &dir);
+    }
+}
+
+/// A bad command line: Nix's one `error:` line, exit 1 (clap would exit 2 and suggest
+/// `--version` for `--verbos`).
+#[test]
+fn bad_flags_exit_1_as_nix() {
+    require_nix!();
+    let dir = scratch("badflags");
+    let cases: &[&[&str]] = &[
+        &["--eval", "--no-such-flag", "-E", "1"],
+        &["--eval", "--verbos", "-E", "1"],
+        &["--eval", "-E", "1", "--option"],
+        &["--eval", "-E", "1", "--option", "foo"],
+        &["--eval", "-E", "1", "--arg", "x"],
+        &["--eval", "-E", "1", "-A"],
+        &["--eval", "-E", "1", "--add-root"],
+    ];
+    for args in cases {
+        let ours = rnix(args, &dir);
+        let theirs = nix(args, &dir);
+        assert_eq!(ours.status.code(), Some(1), "{args:?}: {}", text(&ours.stderr));
+        assert_eq!(theirs.status.code(), Some(1));
+        assert_eq!(lines_with(&ours, "error:"), lines_with(&theirs, "error:"), "{args:?}");
+        assert!(
+            !text(&ours.stderr).contains("similar argument"),
+            "{}",
+            text(&ours.stderr)
+        );
+    }
+}
+
+/// `-` reads the expression from stdin, also with `-E`, alone or with other inputs.
+#[test]
+fn stdin_expression() {
+    require_nix!();
+    let dir = scratch("stdin");
+    let cases: &[(&[&str], &str)] = &[
+        (&["--eval", "-E", "-"], "1 + 2"),
+        (&["--eval", "-"], "{ a = 1; }"),
+        (&["--eval", "-", "-A", "a"], "{ a = 1; }"),
+        (&["--eval", "--strict", "-E", "-"], "{ a = [ 1 2 ]; }"),
+    ];
+    for (args, input) in cases {
+        let ours = run(env!("CARGO_BIN_EXE_rnix-eval"), args, &dir, Some(input), &[]);
+        let theirs = run("nix-instantiate", args, &dir, Some(input), &[]);
+        assert_eq!(
+            text(&ours.stdout),
+            text(&theirs.stdout),
+            "{args:?}: {}",
+            text(&ours.stderr)
+        );
+        assert_eq!(ours.status.code(), theirs.status.code());
+    }
+}
+
+/// `--find-file`: search path lookups printed one per line; a missing one is an error.
+#[test]
+fn find_file() {
+    require_nix!();
+    let dir = scratch("findfile");
+    std::fs::create_dir_all(dir.join("root/sub")).unwrap();
+    let root = format!("pkgs={}", dir.join("root").display());
+    let other = format!("{}", dir.display());
+    for args in [
+        vec!["--find-file", "pkgs", "-I", &root],
+        vec!["--find-file", "pkgs/sub", "root", "-I", &root, "-I", &other],
+        vec!["--find-file", "-I", &root],
+        vec!["--find-file", "missing", "-I", &root],
+    ] {
+        assert_same(&args, &dir);
+    }
+}
+
+/// `--add-root` (with `--read-only`/`--readonly-mode`: no daemon needed): the root's path is
+/// printed and it links to the `.drv`, as nix-instantiate does; without it Nix's
+/// garbage-collector warning is printed.
+#[test]
+fn add_root_and_gc_warning() {
+    require_nix!();
+    let dir = scratch("addroot");
+    std::fs::write(
+        dir.join("d.nix"),
+        "let d = derivation { name = \"r\"; system = \"x\"; builder = \"/bin/sh\"; outputs = [ \"out\" \"dev\" ]; }; in { a = d; b = d.dev; }\n",
+    )
+    .unwrap();
+    let ours = rnix(&["--readonly-mode", "--add-root", "ours", "d.nix"], &dir);
+    let theirs = nix(&["--readonly-mode", "--add-root", "theirs", "d.nix"], &dir);
+    assert!(ours.status.success(), "{}", text(&ours.stderr));
+    assert_eq!(
+        text(&ours.stdout).replace("/ours", "/ROOT"),
+        text(&theirs.stdout).replace("/theirs", "/ROOT")
+    );
+    for suffix in ["", "-2"] {
+        assert_eq!(
+            std::fs::read_link(dir.join(format!("ours{suffix}"))).unwrap(),
+            std::fs::read_link(dir.join(format!("theirs{suffix}"))).unwrap()
+        );
+    }
+    let ours = rnix(&["--readonly-mode", "d.nix", "-A", "a"], &dir);
+    let theirs = nix(&["--readonly-mode", "d.nix", "-A", "a"], &dir);
+    assert_eq!(text(&ours.stdout), text(&theirs.stdout));
+    assert_eq!(lines_with(&ours, "warning:"), lines_with(&theirs, "warning:"));
+    assert_eq!(lines_with(&ours, "warning:").len(), 1);
+    // --dry-run instantiates without writing, as --readonly-mode.
+    let ours = rnix(&["--dry-run", "d.nix", "-A", "a"], &dir);
+    let theirs = nix(&["--dry-run", "d.nix", "-A", "a"], &dir);
+    assert_eq!(text(&ours.stdout), text(&theirs.stdout), "{}", text(&ours.stderr));
+}
+
+/// `--raw` (modern nix-instantiate, as `nix eval --raw`): the value coerced to a string
+/// (a path is copied to the store), no quotes, no newline. The expected text comes from
+/// Nix 2.8's `nix eval --raw`.
+#[test]
+fn raw_output() {
+    require_nix!();
+    let dir = scratch("raw");
+    std::fs::write(dir.join("f.txt"), "x").unwrap();
+    for expr in [
+        r#""a \"quoted\"\nline""#,
+        r#"{ outPath = "/some/path"; }"#,
+        r#"{ __toString = self: "str"; }"#,
+        "1",
+        "./f.txt",
+    ] {
+        let ours = rnix(&["--eval", "--raw", "-E", expr], &dir);
+        let theirs = run(
+            "nix",
+            &[
+                "--extra-experimental-features",
+                "nix-command",
+                "eval",
+                "--impure",
+                "--raw",
+                "--read-only",
+                "--expr",
+                expr,
+            ],
+            &dir,
+            None,
+            &[],
+        );
+        assert_eq!(
+            text(&ours.stdout),
+            text(&theirs.stdout),
+            "{expr}: {}",
+            text(&ours.stderr)
+        );
+        assert_eq!(ours.status.code(), theirs.status.code(), "{expr}");
+        let first_words = |o: &Output| {
+            lines_with(o, "error:")
+                .first()
+                .map(|l| l.chars().take(30).collect::<String>())
+        };
+        assert_eq!(first_words(&ours), first_words(&theirs), "{expr}");
+    }
+}
+
+/// `--trace-verbose` makes `traceVerbose` print as `trace` (Nix 2.10+; the expectation
+/// is Nix 2.8's `trace`); without it nothing is printed.
+#[test]
+fn trace_verbose() {
+    require_nix!();
+    let dir = scratch("traceverbose");
+    let ours = rnix(
+        &[
+            "--eval",
+            "--trace-verbose",
+            "-E",
+            r#"builtins.traceVerbose { a = "x"; } 1"#,
+        ],
+        &dir,
+    );
+    let theirs = nix(&["--eval", "-E", r#"builtins.trace { a = "x"; } 1"#], &dir);
+    assert_eq!(text(&ours.stdout), text(&theirs.stdout));
+    assert_eq!(text(&ours.stderr), text(&theirs.stderr));
+    let quiet = rnix(&["--eval", "-E", r#"builtins.traceVerbose "x" 1"#], &dir);
+    assert_eq!(text(&quiet.stderr), "");
+    let via_option = rnix(
+        &[
+            "--eval",
+            "--option",
+            "trace-verbose",
+            "true",
+            "-E",
+            r#"builtins.traceVerbose "x" 1"#,
+        ],
+        &dir,
+    );
+    assert_eq!(text(&via_option.stderr), "trace: x\n");
+}
+
+/// Settings Nix 2.8 does not have, as modern Nix handles them (`src/libexpr/primops.cc`
+/// `prim_warn`, `src/libutil/config.cc`): abort-on-warn fails after the warning, and is
+/// not caught by tryEval; max-call-depth limits calls; unknown names and bad values warn.
+#[test]
+fn modern_settings() {
+    let dir = scratch("modern");
+    let warn = r#"builtins.tryEval (builtins.warn "careful" 1)"#;
+    let out = rnix(&["--eval", "--option", "abort-on-warn", "true", "-E", warn], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.starts_with("evaluation warning: careful\n"), "{err}");
+    assert!(
+        err.contains("error: aborting to reveal stack trace of warning, as abort-on-warn is set"),
+        "{err}"
+    );
+    let out = rnix(&["--eval", "--option", "abort-on-warn", "false", "-E", warn], &dir);
+    assert_eq!(text(&out.stdout), "{ success = true; value = 1; }\n");
+
+    let deep = "let f = n: if n == 0 then 0 else f (n - 1); in f 50";
+    let out = rnix(&["--eval", "--option", "max-call-depth", "20", "-E", deep], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("max-call-depth exceeded"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The flag, given after the option, wins.
+    let out = rnix(
+        &[
+            "--eval",
+            "--option",
+            "max-call-depth",
+            "20",
+            "--max-call-depth",
+            "100",
+            "-E",
+            deep,
+        ],
+        &dir,
+    );
+    assert_eq!(text(&out.stdout), "0\n", "{}", text(&out.stderr));
+
+    let out = rnix(
+        &[
+            "--eval",
+            "--option",
+            "foo",
+            "1",
+            "--option",
+            "show-trace",
+            "maybe",
+            "--option",
+            "max-call-depth",
+            "x",
+            "-E",
+            "1",
+        ],
+        &dir,
+    );
+    assert_eq!(text(&out.stdout), "1\n");
+    assert_eq!(
+        lines_with(&out, "warning:"),
+        [
+            "warning: Boolean setting 'show-trace' has invalid value 'maybe'",
+            "warning: setting 'max-call-depth' has invalid value 'x'",
+            "warning: unknown setting 'foo'",
+        ]
+    );
+}

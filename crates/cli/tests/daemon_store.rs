@@ -291,6 +291,17 @@ fn failing_build_is_one_clear_error() {
         "the build log is shown: {}",
         stderr(&out)
     );
+    // A failed build exits as nix-build does with a local store (100; Nix 2.8 through a
+    // daemon loses the status and exits 1).
+    let nix_build = Command::new("nix-build")
+        .current_dir(&dir)
+        .env("NIX_CONFIG", "sandbox = false\nsubstituters =\n")
+        .env_remove("NIX_REMOTE")
+        .args(["--no-out-link", "case.nix"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), nix_build.status.code(), "{}", stderr(&nix_build));
+    assert_eq!(out.status.code(), Some(100));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

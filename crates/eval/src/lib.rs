@@ -111,6 +111,10 @@ pub struct Evaluator {
     symbol_strings: Vec<Option<Value>>,
     /// The `allow-import-from-derivation` setting (Nix's default: on).
     pub allow_import_from_derivation: bool,
+    /// `abort-on-warn`: `builtins.warn` fails after printing its warning.
+    pub abort_on_warn: bool,
+    /// `--trace-verbose`: `traceVerbose` prints as `trace`.
+    pub trace_verbose: bool,
 }
 
 impl Evaluator {
@@ -135,6 +139,8 @@ impl Evaluator {
             store: store::StoreState::new(builtins::store_dir()),
             symbol_strings: Vec::new(),
             allow_import_from_derivation: true,
+            abort_on_warn: false,
+            trace_verbose: false,
         };
         builtins::install(&mut ev);
         ev

@@ -194,7 +194,7 @@ fn try_eval(ev: &mut Evaluator, a: &[Value], _span: Option<Span>) -> EvalResult<
     ])))
 }
 
-fn trace(ev: &mut Evaluator, a: &[Value], _span: Option<Span>) -> EvalResult<Value> {
+pub(super) fn trace(ev: &mut Evaluator, a: &[Value], _span: Option<Span>) -> EvalResult<Value> {
     let v = ev.force(&a[0])?;
     // The bytes as they are, as Nix writes them.
     let mut line = b"trace: ".to_vec();
