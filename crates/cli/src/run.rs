@@ -34,7 +34,7 @@ pub fn run(cli: Cli) -> i32 {
         return find_files(&mut ev, &cli, settings.show_trace);
     }
     let store = if cli.writes_store() {
-        match crate::store_writer::connect(cli.store.as_deref()) {
+        match crate::store_writer::connect(cli.store.as_deref(), settings.store_overrides.clone()) {
             Ok(store) => {
                 ev.store.sink = Some(Box::new(crate::store_writer::DaemonSink(store.clone())));
                 Some(store)

@@ -12,11 +12,12 @@ pub struct Settings {
     pub allow_import_from_derivation: bool,
     pub abort_on_warn: bool,
     pub trace_verbose: bool,
+    /// Store and build settings for the daemon (`--timeout`, `--option sandbox false`).
+    pub store_overrides: Vec<(String, String)>,
 }
 
-/// Settings of Nix that rnix-eval accepts without acting on them (store, build and
-/// fetcher settings; a daemon or Nix itself reads these from `nix.conf`). `extra-NAME`
-/// is accepted for each as well.
+/// Settings of Nix that evaluation does not read (store, build and fetcher settings):
+/// passed on to the daemon when there is one. `extra-NAME` is accepted for each as well.
 const IGNORED: &[&str] = &[
     "access-tokens",
     "accept-flake-config",
@@ -130,6 +131,7 @@ impl Settings {
             allow_import_from_derivation: true,
             abort_on_warn: false,
             trace_verbose: false,
+            store_overrides: Vec::new(),
         };
         let mut unknown = BTreeSet::new();
         for pair in cli.option.chunks(2) {
@@ -151,6 +153,9 @@ impl Settings {
         }
         s.show_trace |= cli.show_trace;
         s.trace_verbose |= cli.trace_verbose;
+        if let Some(t) = cli.timeout {
+            s.store_overrides.push(("timeout".into(), t.to_string()));
+        }
         s
     }
 
@@ -177,6 +182,7 @@ impl Settings {
                 if !IGNORED.contains(&base) {
                     return Err(None);
                 }
+                self.store_overrides.push((name.to_string(), value.to_string()));
             }
         }
         Ok(())

@@ -4,8 +4,8 @@
 use indicatif::{ProgressBar, ProgressStyle};
 use rnix_eval_core::store::{StoreResult, StoreSink, StoredDrv, StoredSource, StoredText};
 use rnix_eval_core::term::eprint_line;
-use rnix_eval_store::daemon::ConnectOptions;
 use rnix_eval_store::daemon::{ActivityType, BuildStatus, LogEvent, StoreError};
+use rnix_eval_store::daemon::{ClientSettings, ConnectOptions};
 use rnix_eval_store::{DaemonStore, Store};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -16,10 +16,18 @@ use std::rc::Rc;
 pub type SharedStore = Rc<RefCell<DaemonStore>>;
 
 /// Connect to the daemon for `--store URI` (or `NIX_REMOTE`, `NIX_DAEMON_SOCKET_PATH`, the
-/// default socket). Log lines and build progress go to stderr.
-pub fn connect(store_uri: Option<&str>) -> Result<SharedStore, String> {
+/// default socket). Log lines and build progress go to stderr. `overrides` are settings
+/// given on the command line (`--timeout`, `--option sandbox false`), sent to the daemon
+/// as Nix's client sends them (`SetOptions`; only then, so the daemon's own settings
+/// stay in force otherwise).
+pub fn connect(store_uri: Option<&str>, overrides: Vec<(String, String)>) -> Result<SharedStore, String> {
+    let settings = (!overrides.is_empty()).then(|| ClientSettings {
+        overrides,
+        ..ClientSettings::default()
+    });
     let options = ConnectOptions {
         store_dir: rnix_eval_core::store_dir(),
+        settings,
         ..ConnectOptions::default()
     };
     let mut store = DaemonStore::open(store_uri, options).map_err(|e| e.to_string())?;

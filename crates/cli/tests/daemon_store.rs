@@ -415,3 +415,34 @@ in {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&dir2);
 }
+
+/// `--timeout N` is passed to the daemon: a build running longer fails, and the exit code
+/// is nix-build's for a timeout (101, with a local store).
+#[test]
+fn timeout_reaches_the_daemon() {
+    if !nix_installed() {
+        eprintln!("skipped: Nix (nix-daemon, nix-instantiate, nix-store) is not installed");
+        return;
+    }
+    let (dir, nonce) = scratch("timeout");
+    let daemon = Daemon::start(&dir).expect("start nix-daemon");
+    write_case(
+        &dir,
+        &nonce,
+        r#"mk "slow" { args = [ "-c" "i=0; while [ $i -lt 30000000 ]; do i=$((i+1)); done; echo done > $out" ]; }"#,
+    );
+    let out = rnix(
+        &["--store", &daemon.uri(), "--realise", "--timeout", "1", "case.nix"],
+        &dir,
+    );
+    let nix_build = Command::new("nix-build")
+        .current_dir(&dir)
+        .env("NIX_CONFIG", "sandbox = false\nsubstituters =\n")
+        .env_remove("NIX_REMOTE")
+        .args(["--no-out-link", "--timeout", "1", "case.nix"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), nix_build.status.code(), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(101));
+    let _ = std::fs::remove_dir_all(&dir);
+}
