@@ -15,11 +15,11 @@ pub struct Cli {
     pub files: Vec<String>,
 
     /// Evaluate and print the result instead of instantiating derivations.
-    #[arg(long)]
+    #[arg(long, alias = "eval-only")]
     pub eval: bool,
 
     /// Print the parsed expression instead of evaluating it.
-    #[arg(long)]
+    #[arg(long, alias = "parse-only")]
     pub parse: bool,
 
     /// Evaluate the result deeply (all attributes and list elements).

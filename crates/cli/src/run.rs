@@ -33,7 +33,13 @@ pub fn run(cli: Cli) -> i32 {
     if cli.find_file {
         return find_files(&mut ev, &cli, settings.show_trace);
     }
-    let store = if cli.writes_store() {
+    let store = if cli.eval && cli.writes_store() {
+        // As Nix's daemon store, the connection is made when evaluation first writes: an
+        // evaluation that writes nothing needs no daemon.
+        let sink = crate::store_writer::LazyDaemonSink::new(cli.store.clone(), settings.store_overrides.clone());
+        ev.store.sink = Some(Box::new(sink));
+        None
+    } else if cli.writes_store() {
         match crate::store_writer::connect(cli.store.as_deref(), settings.store_overrides.clone()) {
             Ok(store) => {
                 ev.store.sink = Some(Box::new(crate::store_writer::DaemonSink(store.clone())));

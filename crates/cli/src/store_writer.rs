@@ -88,6 +88,49 @@ impl StoreSink for DaemonSink {
     }
 }
 
+/// A [`DaemonSink`] that connects on its first write (`--eval --read-write-mode`).
+pub struct LazyDaemonSink {
+    uri: Option<String>,
+    overrides: Vec<(String, String)>,
+    sink: Option<DaemonSink>,
+}
+
+impl LazyDaemonSink {
+    pub fn new(uri: Option<String>, overrides: Vec<(String, String)>) -> LazyDaemonSink {
+        LazyDaemonSink {
+            uri,
+            overrides,
+            sink: None,
+        }
+    }
+
+    fn sink(&mut self) -> StoreResult<&mut DaemonSink> {
+        if self.sink.is_none() {
+            let store = connect(self.uri.as_deref(), std::mem::take(&mut self.overrides))?;
+            self.sink = Some(DaemonSink(store));
+        }
+        Ok(self.sink.as_mut().expect("connected above"))
+    }
+}
+
+impl StoreSink for LazyDaemonSink {
+    fn write_source(&mut self, path: &str, source: &StoredSource) -> StoreResult<()> {
+        self.sink()?.write_source(path, source)
+    }
+
+    fn write_text(&mut self, path: &str, text: &StoredText) -> StoreResult<()> {
+        self.sink()?.write_text(path, text)
+    }
+
+    fn write_drv(&mut self, path: &str, drv: &StoredDrv) -> StoreResult<()> {
+        self.sink()?.write_drv(path, drv)
+    }
+
+    fn build(&mut self, targets: &[(String, String)]) -> StoreResult<Vec<String>> {
+        self.sink()?.build(targets)
+    }
+}
+
 /// Build `(drv, output)` targets; returns each target's output path.
 pub fn realise(store: &SharedStore, targets: &[(String, String)]) -> Result<Vec<String>, String> {
     let mut grouped: BTreeMap<&str, Vec<String>> = BTreeMap::new();

@@ -1,0 +1,123 @@
+//! With `RNIX_NIXPKGS_LIB` pointing at a modern nixpkgs `lib` directory (a 2026 one):
+//! values of the library evaluated by rnix-eval and by `nix-instantiate` (Nix 2.8) are the
+//! same, and nixpkgs' own test suites that evaluate to a list of failures give `[ ]`, as
+//! nixpkgs requires (`lib/tests/test-with-nix.nix`). Skipped, with a message, when the
+//! variable is unset or Nix is not installed.
+//!
+//! Nix 2.8 cannot evaluate everything a 2026 lib uses (`builtins.readFileType` is 2.14+),
+//! so `lib/tests/misc.nix` is checked against nixpkgs' expectation only.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn lib_dir(what: &str) -> Option<PathBuf> {
+    let Some(lib) = std::env::var_os("RNIX_NIXPKGS_LIB") else {
+        eprintln!("skipped: set RNIX_NIXPKGS_LIB to a nixpkgs `lib` directory to check {what}");
+        return None;
+    };
+    let installed = Command::new("nix-instantiate")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !installed {
+        eprintln!("skipped: nix-instantiate is not installed");
+        return None;
+    }
+    Some(PathBuf::from(lib))
+}
+
+fn run(program: &str, args: &[&str], dir: &Path) -> Output {
+    Command::new(program)
+        .current_dir(dir)
+        .env("NIX_PATH", "")
+        .env("RNIX_EVAL_PARSE_CACHE", "0")
+        .args(args)
+        .output()
+        .expect("run the evaluator")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Library values, each an expression of `lib`.
+const VALUES: &[&str] = &[
+    "lib.version",
+    "lib.trivial.release",
+    "builtins.attrNames lib.strings",
+    "builtins.attrNames lib",
+    r#"let s = lib.systems.elaborate "x86_64-linux"; in { inherit (s) config system isLinux is64bit libc linker; cpu = s.parsed.cpu; kernel = s.parsed.kernel.name; }"#,
+    r#"let s = lib.systems.elaborate "aarch64-darwin"; in { inherit (s) config isDarwin isAarch64 darwinPlatform; inherit (s.parsed) abi; }"#,
+    r#"lib.mapAttrs (n: v: v.config) (lib.filterAttrs (n: v: n != "riscv64-embedded" && n != "riscv32-embedded") (lib.mapAttrs (n: lib.systems.elaborate) lib.systems.examples))"#,
+    r#"lib.strings.concatMapStringsSep ", " lib.strings.escapeShellArg [ "a b" "c'd" ]"#,
+    r#"lib.generators.toPretty {} { a = [ 1 2.5 "x" null ]; b.c = true; }"#,
+    r#"lib.generators.toINI {} { sec = { a = 1; b = "x"; }; }"#,
+    r#"lib.versions.splitVersion "1.2.3pre4""#,
+    r#"lib.toposort (a: b: a < b) [ 3 1 2 ]"#,
+    r#"(lib.evalModules { modules = [ { options.x = lib.mkOption { type = lib.types.listOf lib.types.int; default = [ 1 ]; }; config.x = lib.mkAfter [ 2 ]; } ]; }).config"#,
+    r#"(lib.evalModules { modules = [ { options.s = lib.mkOption { type = lib.types.attrsOf (lib.types.submodule { options.n = lib.mkOption { type = lib.types.str; default = "d"; }; }); }; config.s.a = {}; config.s.b.n = "x"; } ]; }).config"#,
+    r#"builtins.map (o: o.loc) (lib.optionAttrSetToDocList (lib.evalModules { modules = [ { options.a.b = lib.mkOption { type = lib.types.bool; default = false; description = "d"; }; } ]; }).options)"#,
+    r#"lib.fix (self: { a = 1; b = self.a + 1; })"#,
+    r#"lib.attrsets.recursiveUpdate { a.b = 1; a.c = 2; } { a.b = 3; }"#,
+    r#"lib.lists.sort builtins.lessThan [ 3 1 2 ]"#,
+];
+
+#[test]
+fn library_values_match_nix() {
+    let Some(lib) = lib_dir("library values against Nix") else {
+        return;
+    };
+    let dir = std::env::temp_dir();
+    let mut failures = Vec::new();
+    for value in VALUES {
+        let expr = format!("let lib = import {}; in {value}", lib.display());
+        let args = ["--eval", "--strict", "-E", expr.as_str()];
+        let nix = run("nix-instantiate", &args, &dir);
+        assert!(
+            nix.status.success(),
+            "Nix 2.8 cannot evaluate {value}: {}",
+            text(&nix.stderr)
+        );
+        let ours = run(env!("CARGO_BIN_EXE_rnix-eval"), &args, &dir);
+        if ours.stdout != nix.stdout || !ours.status.success() {
+            failures.push(format!(
+                "{value}\n  ours: {}{}\n  nix:  {}",
+                text(&ours.stdout),
+                text(&ours.stderr),
+                text(&nix.stdout)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `lib/tests/systems.nix`: Nix 2.8 can run it too; both must give `[ ]`.
+#[test]
+fn systems_tests_pass() {
+    let Some(lib) = lib_dir("lib/tests/systems.nix") else {
+        return;
+    };
+    let tests = lib.join("tests");
+    let args = ["--eval", "--strict", "systems.nix"];
+    let nix = run("nix-instantiate", &args, &tests);
+    let ours = run(env!("CARGO_BIN_EXE_rnix-eval"), &args, &tests);
+    assert_eq!(text(&ours.stdout), text(&nix.stdout), "{}", text(&ours.stderr));
+    assert_eq!(text(&ours.stdout), "[ ]\n");
+}
+
+/// `lib/tests/misc.nix`: nixpkgs runs it as `nix-instantiate --eval --strict` and
+/// requires `[ ]` (the list of failed tests).
+#[test]
+fn misc_tests_pass() {
+    let Some(lib) = lib_dir("lib/tests/misc.nix") else {
+        return;
+    };
+    let tests = lib.join("tests");
+    let ours = run(
+        env!("CARGO_BIN_EXE_rnix-eval"),
+        &["--eval", "--strict", "misc.nix"],
+        &tests,
+    );
+    assert!(ours.status.success(), "{}", text(&ours.stderr));
+    assert_eq!(text(&ours.stdout), "[ ]\n", "failed tests of lib/tests/misc.nix");
+}
