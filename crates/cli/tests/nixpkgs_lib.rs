@@ -121,3 +121,91 @@ fn misc_tests_pass() {
     assert!(ours.status.success(), "{}", text(&ours.stderr));
     assert_eq!(text(&ours.stdout), "[ ]\n", "failed tests of lib/tests/misc.nix");
 }
+
+/// A private nix-daemon for the store writes of `--read-write-mode`, killed on drop.
+struct Daemon {
+    child: std::process::Child,
+    socket: PathBuf,
+}
+
+impl Daemon {
+    fn start(dir: &Path) -> Daemon {
+        let socket = dir.join("socket");
+        let child = Command::new("nix-daemon")
+            .env("NIX_DAEMON_SOCKET_PATH", &socket)
+            .env("NIX_CONFIG", "sandbox = false\nsubstituters =\n")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start nix-daemon");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !socket.exists() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "nix-daemon did not create its socket"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Daemon { child, socket }
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("pkill").args(["-9", "-P", &pid]).status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// nixpkgs' module system tests, `lib/tests/modules.sh`, with rnix-eval standing in for
+/// `nix-instantiate` (it calls `nix-instantiate --timeout 1 --eval-only --show-trace
+/// --read-write-mode --json ... [--option abort-on-warn true]` and compares outputs and
+/// error messages with its expectations): every check must pass.
+#[test]
+fn module_system_tests_pass() {
+    let Some(lib) = lib_dir("lib/tests/modules.sh") else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("rnix-modules-sh-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("bin")).unwrap();
+    let shim = dir.join("bin/nix-instantiate");
+    std::fs::write(
+        &shim,
+        format!("#!/bin/sh\nexec '{}' \"$@\"\n", env!("CARGO_BIN_EXE_rnix-eval")),
+    )
+    .unwrap();
+    std::fs::set_permissions(&shim, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let daemon = Daemon::start(&dir);
+    let path = format!(
+        "{}:{}",
+        dir.join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("bash")
+        .arg(lib.join("tests/modules.sh"))
+        .env("PATH", path)
+        .env("NIX_DAEMON_SOCKET_PATH", &daemon.socket)
+        .env("RNIX_EVAL_PARSE_CACHE", "0")
+        .env_remove("NIX_REMOTE")
+        .output()
+        .expect("run modules.sh");
+    let log = text(&out.stdout) + &text(&out.stderr);
+    let failures: Vec<&str> = log.lines().filter(|l| l.contains("TEST FAILED")).collect();
+    assert!(
+        out.status.success() && log.contains("\n0 Fail"),
+        "modules.sh: {} failed\n{}",
+        failures.len(),
+        log.lines()
+            .rev()
+            .take(60)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    drop(daemon);
+    let _ = std::fs::remove_dir_all(&dir);
+}
