@@ -98,7 +98,11 @@ fn path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResu
                 let text = ev.expect_string_no_ctx(&attr.value, at)?;
                 expected = Some(parse_output_hash(&text, "sha256").map_err(|m| fail(at, m))?);
             }
-            other => bail!(at, "unsupported argument '{other}' to 'addPath'"),
+            other => bail!(
+                at,
+                "unsupported argument '{}' to 'addPath'",
+                rnix_eval_parser::show::identifier(other)
+            ),
         }
     }
     let Some(path) = path.filter(|p| !p.is_empty()) else {
