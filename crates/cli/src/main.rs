@@ -7,6 +7,7 @@ mod alloc;
 mod args;
 mod instantiate;
 mod run;
+mod setting_flags;
 mod settings;
 mod store_writer;
 
@@ -18,7 +19,7 @@ static GLOBAL: alloc::MiMalloc = alloc::MiMalloc;
 
 fn main() {
     alloc::keep_freed_memory();
-    let cli = match args::Cli::try_parse() {
+    let cli = match args::Cli::try_parse_from(setting_flags::expand(std::env::args_os())) {
         Ok(cli) => cli,
         Err(e) => std::process::exit(usage_error(e)),
     };
@@ -49,6 +50,12 @@ fn usage_error(e: clap::Error) -> i32 {
         _ => typed.or(flag),
     };
     let message = match (e.kind(), flag) {
+        // `--max-jobs` at the end: a setting flag without its value.
+        (ErrorKind::UnknownArgument, Some(flag))
+            if settings::VALUE_SETTINGS.contains(&flag.trim_start_matches("--")) =>
+        {
+            format!("flag '{flag}' requires 1 argument(s)")
+        }
         (ErrorKind::UnknownArgument, Some(flag)) => format!("unrecognised flag '{flag}'"),
         (ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues | ErrorKind::InvalidValue, Some(flag))
             if context(ContextKind::InvalidValue).is_none_or(|v| v.is_empty()) =>

@@ -25,6 +25,7 @@ pub fn run(cli: Cli) -> i32 {
         search_path,
         max_call_depth: settings.max_call_depth,
         stack_budget: STACK_BUDGET,
+        current_system: settings.current_system.clone(),
     };
     let mut ev = Evaluator::new(options);
     ev.allow_import_from_derivation = settings.allow_import_from_derivation;

@@ -12,53 +12,33 @@ pub struct Settings {
     pub allow_import_from_derivation: bool,
     pub abort_on_warn: bool,
     pub trace_verbose: bool,
+    /// `builtins.currentSystem`: `eval-system` if set, else `system`, else this host.
+    pub current_system: Option<String>,
     /// Store and build settings for the daemon (`--timeout`, `--option sandbox false`).
     pub store_overrides: Vec<(String, String)>,
 }
 
-/// Settings of Nix that evaluation does not read (store, build and fetcher settings):
-/// passed on to the daemon when there is one. `extra-NAME` is accepted for each as well.
-const IGNORED: &[&str] = &[
-    "access-tokens",
+/// Boolean settings of Nix that evaluation does not read (store, build and fetcher
+/// settings): passed on to the daemon when there is one. Also flags: `--NAME`, `--no-NAME`.
+pub(crate) const BOOL_SETTINGS: &[&str] = &[
     "accept-flake-config",
     "allow-dirty",
     "allow-new-privileges",
     "allow-symlinked-store",
     "allow-unsafe-native-code-during-evaluation",
-    "allowed-users",
     "always-allow-substitutes",
     "auto-allocate-uids",
     "auto-optimise-store",
-    "build-dir",
-    "build-hook",
-    "build-poll-interval",
-    "build-users-group",
-    "builders",
     "builders-use-substitutes",
-    "commit-lock-file-summary",
     "compress-build-log",
-    "connect-timeout",
-    "cores",
     "debugger-on-trace",
     "debugger-on-warn",
-    "diff-hook",
-    "download-attempts",
-    "download-buffer-size",
-    "download-speed",
     "eval-cache",
-    "eval-system",
-    "experimental-features",
     "fallback",
     "filter-syscalls",
-    "flake-registry",
     "fsync-metadata",
-    "gc-reserved-space",
-    "hashed-mirrors",
-    "http-connections",
     "http2",
-    "id-count",
     "ignore-try",
-    "ignored-acls",
     "impersonate-linux-26",
     "keep-build-log",
     "keep-derivations",
@@ -66,6 +46,51 @@ const IGNORED: &[&str] = &[
     "keep-failed",
     "keep-going",
     "keep-outputs",
+    "preallocate-contents",
+    "print-missing",
+    "require-drop-supplementary-groups",
+    "require-sigs",
+    "run-diff-hook",
+    "sandbox",
+    "sandbox-fallback",
+    "substitute",
+    "sync-before-registering",
+    "trace-function-calls",
+    "trace-import-from-derivation",
+    "use-case-hack",
+    "use-cgroups",
+    "use-registries",
+    "use-sqlite-wal",
+    "use-xdg-base-directories",
+    "warn-dirty",
+];
+
+/// The other settings of that kind, which take a value (also as `--NAME VALUE`).
+/// `extra-NAME` is accepted for each setting as well.
+pub(crate) const VALUE_SETTINGS: &[&str] = &[
+    "access-tokens",
+    "allowed-users",
+    "build-dir",
+    "build-hook",
+    "build-poll-interval",
+    "build-users-group",
+    "builders",
+    "commit-lock-file-summary",
+    "connect-timeout",
+    "cores",
+    "diff-hook",
+    "download-attempts",
+    "download-buffer-size",
+    "download-speed",
+    "eval-system",
+    "experimental-features",
+    "extra-platforms",
+    "flake-registry",
+    "gc-reserved-space",
+    "hashed-mirrors",
+    "http-connections",
+    "id-count",
+    "ignored-acls",
     "log-lines",
     "max-build-log-size",
     "max-free",
@@ -81,43 +106,24 @@ const IGNORED: &[&str] = &[
     "plugin-files",
     "post-build-hook",
     "pre-build-hook",
-    "preallocate-contents",
-    "print-missing",
     "repeat",
-    "require-drop-supplementary-groups",
-    "require-sigs",
-    "run-diff-hook",
-    "sandbox",
     "sandbox-build-dir",
     "sandbox-dev-shm-size",
-    "sandbox-fallback",
     "sandbox-paths",
     "secret-key-files",
-    "show-trace",
     "ssl-cert-file",
     "stalled-download-timeout",
     "start-id",
     "store",
-    "substitute",
     "substituters",
-    "sync-before-registering",
     "system",
     "system-features",
-    "extra-platforms",
     "tarball-ttl",
     "timeout",
-    "trace-function-calls",
-    "trace-import-from-derivation",
     "trusted-public-keys",
     "trusted-substituters",
     "trusted-users",
-    "use-case-hack",
-    "use-cgroups",
-    "use-registries",
-    "use-sqlite-wal",
-    "use-xdg-base-directories",
     "user-agent-suffix",
-    "warn-dirty",
     "warn-large-path-threshold",
 ];
 
@@ -132,10 +138,18 @@ impl Settings {
             abort_on_warn: false,
             trace_verbose: false,
             store_overrides: Vec::new(),
+            current_system: None,
         };
+        let mut system = None;
+        let mut eval_system = None;
         let mut unknown = BTreeSet::new();
         for pair in cli.option.chunks(2) {
             let (name, value) = (pair[0].as_str(), pair[1].as_str());
+            match name {
+                "system" => system = Some(value.to_string()),
+                "eval-system" => eval_system = Some(value.to_string()).filter(|v| !v.is_empty()),
+                _ => {}
+            }
             if let Err(warning) = s.set(name, value) {
                 match warning {
                     Some(w) => eprint_line(format!("warning: {w}").as_bytes()),
@@ -148,6 +162,7 @@ impl Settings {
         for name in unknown {
             eprint_line(format!("warning: unknown setting '{name}'").as_bytes());
         }
+        s.current_system = eval_system.or(system);
         if let Some(n) = cli.max_call_depth {
             s.max_call_depth = n;
         }
@@ -179,7 +194,7 @@ impl Settings {
             "trace-verbose" => self.trace_verbose = flag(value)?,
             _ => {
                 let base = name.strip_prefix("extra-").unwrap_or(name);
-                if !IGNORED.contains(&base) {
+                if !BOOL_SETTINGS.contains(&base) && !VALUE_SETTINGS.contains(&base) {
                     return Err(None);
                 }
                 self.store_overrides.push((name.to_string(), value.to_string()));

@@ -448,3 +448,66 @@ fn modern_settings() {
         ]
     );
 }
+
+/// Every Nix setting is also a flag (`--max-jobs 4`, `--sandbox`, `--no-sandbox`, `-j`,
+/// `-k`, `-K`), and logging flags (`--quiet`, `-Q`, `--log-format`) are accepted; the
+/// `system` setting is `builtins.currentSystem`.
+#[test]
+fn setting_flags_as_nix() {
+    require_nix!();
+    let dir = scratch("settingflags");
+    let cases: &[&[&str]] = &[
+        &["--eval", "--quiet", "-Q", "--no-build-output", "-E", "1"],
+        &["--eval", "--log-format", "bar", "--repair", "--debug", "-E", "1"],
+        &[
+            "--eval",
+            "-k",
+            "--keep-going",
+            "-K",
+            "--keep-failed",
+            "--fallback",
+            "-E",
+            "1",
+        ],
+        &[
+            "--eval",
+            "-j",
+            "4",
+            "--max-jobs",
+            "2",
+            "--cores",
+            "2",
+            "--max-silent-time",
+            "5",
+            "-E",
+            "1",
+        ],
+        &[
+            "--eval",
+            "--sandbox",
+            "--no-sandbox",
+            "--builders",
+            "",
+            "--substituters",
+            "",
+            "-E",
+            "1",
+        ],
+        &["--eval", "--no-show-trace", "-E", "1"],
+        &["--eval", "--system", "aarch64-linux", "-E", "builtins.currentSystem"],
+        &[
+            "--eval",
+            "--option",
+            "system",
+            "riscv64-linux",
+            "-E",
+            "builtins.currentSystem",
+        ],
+        &["--eval", "-E", "builtins.currentSystem"],
+        &["--eval", "-E", "1", "--max-jobs"],
+        &["--eval", "-E", "1", "-L"],
+    ];
+    for args in cases {
+        assert_same(args, &dir);
+    }
+}

@@ -77,6 +77,8 @@ pub struct Options {
     pub max_call_depth: usize,
     /// How many bytes of native stack evaluation may use before reporting an overflow.
     pub stack_budget: usize,
+    /// `builtins.currentSystem` (Nix's `system`/`eval-system` settings); `None`: this host.
+    pub current_system: Option<String>,
 }
 
 impl Default for Options {
@@ -87,6 +89,7 @@ impl Default for Options {
             // Safe on an ordinary 8 MiB main thread; the CLI runs on a big stack and
             // passes a larger budget.
             stack_budget: 6 << 20,
+            current_system: None,
         }
     }
 }
@@ -115,6 +118,8 @@ pub struct Evaluator {
     pub abort_on_warn: bool,
     /// `--trace-verbose`: `traceVerbose` prints as `trace`.
     pub trace_verbose: bool,
+    /// `builtins.currentSystem`.
+    pub current_system: String,
 }
 
 impl Evaluator {
@@ -141,6 +146,7 @@ impl Evaluator {
             allow_import_from_derivation: true,
             abort_on_warn: false,
             trace_verbose: false,
+            current_system: options.current_system.clone().unwrap_or_else(builtins::host_system),
         };
         builtins::install(&mut ev);
         ev

@@ -79,7 +79,7 @@ pub(crate) fn install(ev: &mut Evaluator) {
         ("langVersion", Value::Int(6), false),
         ("nixVersion", Value::string(nix_version()), false),
         ("storeDir", Value::string(store_dir()), false),
-        ("currentSystem", Value::string(current_system()), false),
+        ("currentSystem", Value::string(ev.current_system.clone()), false),
         ("nixPath", Value::list(nix_path), false),
         // Read once, like Nix: every use in one evaluation sees the same time.
         ("currentTime", Value::Int(current_time()), false),
@@ -126,7 +126,8 @@ pub fn store_dir() -> String {
     std::env::var("NIX_STORE_DIR").unwrap_or_else(|_| "/nix/store".into())
 }
 
-fn current_system() -> String {
+/// This host's Nix system name (`x86_64-linux`), the default `currentSystem`.
+pub(crate) fn host_system() -> String {
     let arch = std::env::consts::ARCH;
     let os = match std::env::consts::OS {
         "macos" => "darwin",
