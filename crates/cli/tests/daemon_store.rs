@@ -446,3 +446,54 @@ fn timeout_reaches_the_daemon() {
     assert_eq!(out.status.code(), Some(101));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--option allow-import-from-derivation false`: reading a derivation's output fails
+/// before anything is built, naming the output as modern Nix does (Nix 2.8 names the
+/// `.drv` only; both say the option is disabled).
+#[test]
+fn import_from_derivation_can_be_disabled() {
+    if !nix_installed() {
+        eprintln!("skipped: Nix (nix-daemon, nix-instantiate, nix-store) is not installed");
+        return;
+    }
+    let (dir, nonce) = scratch("noifd");
+    let daemon = Daemon::start(&dir).expect("start nix-daemon");
+    write_case(
+        &dir,
+        &nonce,
+        r#"import (mk "ifd" { args = [ "-c" "echo 1 > $out" ]; })"#,
+    );
+    let args = [
+        "--eval",
+        "--read-write-mode",
+        "--option",
+        "allow-import-from-derivation",
+        "false",
+        "--store",
+        &daemon.uri(),
+        "case.nix",
+    ];
+    let ours = rnix(&args, &dir);
+    let nix = Command::new("nix-instantiate")
+        .current_dir(&dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(ours.status.code(), Some(1));
+    assert_eq!(nix.status.code(), Some(1));
+    let first_error = |o: &Output| {
+        stderr(o)
+            .lines()
+            .find(|l| l.starts_with("error:"))
+            .unwrap_or("")
+            .to_string()
+    };
+    let (ours_err, nix_err) = (first_error(&ours), first_error(&nix));
+    let suffix = "' during evaluation because the option 'allow-import-from-derivation' is disabled";
+    assert!(nix_err.ends_with(suffix), "{nix_err}");
+    let drv = nix_err
+        .trim_start_matches("error: cannot build '")
+        .trim_end_matches(suffix);
+    assert_eq!(ours_err, format!("error: cannot build '{drv}^out{suffix}"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
