@@ -209,3 +209,45 @@ fn module_system_tests_pass() {
     drop(daemon);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `lib.fileset.toSource` and `lib.cleanSource` results are read back in the same
+/// evaluation with `--read-write-mode` (written through the daemon as they are made).
+/// Nix 2.8 cannot run a 2026 `lib.fileset` (`readFileType`), so the expectation is the
+/// file tree the test creates.
+#[test]
+fn fileset_and_clean_source_read_back() {
+    let Some(lib) = lib_dir("lib.fileset.toSource with --read-write-mode") else {
+        return;
+    };
+    let nonce = format!("{}-{:?}", std::process::id(), std::time::SystemTime::now());
+    let dir = std::env::temp_dir().join(format!("rnix-fileset-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("src/sub")).unwrap();
+    std::fs::write(dir.join("src/a.txt"), format!("a {nonce}")).unwrap();
+    std::fs::write(dir.join("src/sub/b.nix"), format!("\"b {nonce}\"")).unwrap();
+    std::fs::write(dir.join("src/sub/c.txt"), "c").unwrap();
+    std::fs::write(
+        dir.join("t.nix"),
+        format!(
+            r#"let
+  lib = import {};
+  fs = lib.fileset;
+  src = fs.toSource {{ root = ./src; fileset = fs.fileFilter (f: f.hasExt "nix") ./src; }};
+  clean = lib.cleanSource ./src;
+in [ (builtins.readDir "${{src}}/sub") (import "${{src}}/sub/b.nix") (builtins.readFile "${{clean}}/a.txt") ]
+"#,
+            lib.display()
+        ),
+    )
+    .unwrap();
+    let daemon = Daemon::start(&dir);
+    let uri = format!("unix://{}", daemon.socket.display());
+    let args = ["--eval", "--strict", "--read-write-mode", "--store", &uri, "t.nix"];
+    let out = run(env!("CARGO_BIN_EXE_rnix-eval"), &args, &dir);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!("[ {{ \"b.nix\" = \"regular\"; }} \"b {nonce}\" \"a {nonce}\" ]\n")
+    );
+    drop(daemon);
+    let _ = std::fs::remove_dir_all(&dir);
+}
