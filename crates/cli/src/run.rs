@@ -221,13 +221,6 @@ fn eval_one(
                 continue;
             }
             for drv in found {
-                let shown = match &cli.add_root {
-                    Some(root) => add_root(root, &drv.drv_path, store)?,
-                    None => {
-                        gc_warning();
-                        drv.drv_path.clone()
-                    }
-                };
                 if drv.output_name.is_empty() {
                     return Err(EvalError::new(
                         ErrorKind::Eval,
@@ -235,6 +228,13 @@ fn eval_one(
                         None,
                     ));
                 }
+                let shown = match &cli.add_root {
+                    Some(root) => add_root(root, &drv.drv_path, store)?,
+                    None => {
+                        gc_warning();
+                        drv.drv_path.clone()
+                    }
+                };
                 out.extend_from_slice(shown.as_bytes());
                 if drv.output_name != "out" {
                     out.push(b'!');
