@@ -6,18 +6,20 @@ use clap::Parser;
 #[command(
     name = "rnix-eval",
     version,
-    about = "Evaluate Nix expressions (nix-instantiate compatible)"
+    about = "Evaluate Nix expressions (nix-instantiate compatible)",
+    // Nix flags may be repeated (`-E -E`, `--strict --strict`): the last one counts.
+    args_override_self = true
 )]
 pub struct Cli {
     /// Files to evaluate (default ./default.nix; `-` reads stdin), or expressions with -E.
     pub files: Vec<String>,
 
     /// Evaluate and print the result instead of instantiating derivations.
-    #[arg(long)]
+    #[arg(long, alias = "eval-only")]
     pub eval: bool,
 
     /// Print the parsed expression instead of evaluating it.
-    #[arg(long)]
+    #[arg(long, alias = "parse-only")]
     pub parse: bool,
 
     /// Evaluate the result deeply (all attributes and list elements).
@@ -32,6 +34,11 @@ pub struct Cli {
     #[arg(long)]
     pub xml: bool,
 
+    /// Print the result (coerced to a string) without quotes or a newline, as modern
+    /// `nix-instantiate --raw`.
+    #[arg(long)]
+    pub raw: bool,
+
     /// Leave source positions out of XML output.
     #[arg(long = "no-location")]
     pub no_location: bool,
@@ -41,30 +48,65 @@ pub struct Cli {
     pub expr: bool,
 
     /// Select an attribute of the result (repeatable).
-    #[arg(short = 'A', long = "attr")]
+    #[arg(short = 'A', long = "attr", allow_hyphen_values = true)]
     pub attr: Vec<String>,
 
     /// Pass NAME = EXPR to the top-level function.
-    #[arg(long, num_args = 2, value_names = ["NAME", "EXPR"], action = clap::ArgAction::Append)]
+    #[arg(long, num_args = 2, value_names = ["NAME", "EXPR"], action = clap::ArgAction::Append, allow_hyphen_values = true)]
     pub arg: Vec<String>,
 
     /// Pass NAME = "STRING" to the top-level function.
-    #[arg(long, num_args = 2, value_names = ["NAME", "STRING"], action = clap::ArgAction::Append)]
+    #[arg(long, num_args = 2, value_names = ["NAME", "STRING"], action = clap::ArgAction::Append, allow_hyphen_values = true)]
     pub argstr: Vec<String>,
 
     /// Add a search path entry (`prefix=path` or `path`).
     #[arg(short = 'I', long = "include")]
     pub include: Vec<String>,
 
+    /// Set a Nix setting (`max-call-depth`, `show-trace`, `allow-import-from-derivation`,
+    /// `abort-on-warn`, `trace-verbose`, ...); unknown names are warned about.
+    #[arg(long, num_args = 2, value_names = ["NAME", "VALUE"], action = clap::ArgAction::Append, allow_hyphen_values = true)]
+    pub option: Vec<String>,
+
+    /// `traceVerbose` prints as `trace` does.
+    #[arg(long = "trace-verbose")]
+    pub trace_verbose: bool,
+
+    /// More log output (repeatable); accepted for compatibility.
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Print the search path lookup of each argument (`nixpkgs` -> its directory).
+    #[arg(long = "find-file")]
+    pub find_file: bool,
+
+    /// Instantiate without writing anything (as `--read-only`).
+    #[arg(long = "dry-run")]
+    pub dry_run: bool,
+
+    /// Make PATH (PATH-2, ... for further derivations) a garbage collector root pointing at
+    /// the instantiated `.drv` and print it instead of the `.drv` path.
+    #[arg(long = "add-root", value_name = "PATH")]
+    pub add_root: Option<String>,
+
+    /// Accepted for compatibility (roots are always indirect).
+    #[arg(long, hide = true)]
+    pub indirect: bool,
+
+    /// Builds with --realise time out after N seconds (the `timeout` setting).
+    #[arg(long, value_name = "N")]
+    pub timeout: Option<u64>,
+
     /// Show the full trace of an error.
     #[arg(long = "show-trace")]
     pub show_trace: bool,
 
     /// Maximum depth of nested function calls.
-    #[arg(long = "max-call-depth", default_value_t = 10_000)]
-    pub max_call_depth: usize,
+    #[arg(long = "max-call-depth")]
+    pub max_call_depth: Option<usize>,
 
-    /// Accepted for compatibility; rnix-eval never writes during --eval.
+    /// With --eval: write store objects (sources, `toFile` texts, `.drv` files) through the
+    /// nix-daemon as they are made, so evaluation can read them back (`import (toFile ...)`).
     #[arg(long = "read-write-mode")]
     pub read_write_mode: bool,
 
@@ -145,6 +187,12 @@ impl Cli {
     }
 
     pub fn read_only(&self) -> bool {
-        self.readonly_mode
+        self.readonly_mode || self.dry_run
+    }
+
+    /// Store objects go through the nix-daemon as they are made: when instantiating, and
+    /// for `--eval --read-write-mode`; as in Nix, `--eval` alone writes nothing.
+    pub fn writes_store(&self) -> bool {
+        !self.read_only() && !self.parse && (!self.eval || self.read_write_mode)
     }
 }

@@ -23,7 +23,7 @@ pub fn output(ev: &mut Evaluator, cli: &Cli, reference: &str, cwd: &str) -> Eval
     let flake = rnix_eval_flake::call_flake(ev, &locked)?;
     let purpose = if cli.eval { Purpose::Eval } else { Purpose::Build };
     let name = locked.reference.to_url();
-    let system = rnix_eval_core::current_system();
+    let system = ev.current_system.clone();
     let (value, _path) = select_output(ev, &flake, &name, fragment, &system, purpose)?;
     Ok(value)
 }

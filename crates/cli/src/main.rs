@@ -8,8 +8,11 @@ mod args;
 mod flake_cmd;
 mod instantiate;
 mod run;
+mod setting_flags;
+mod settings;
 mod store_writer;
 
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::Parser;
 
 #[global_allocator]
@@ -17,8 +20,68 @@ static GLOBAL: alloc::MiMalloc = alloc::MiMalloc;
 
 fn main() {
     alloc::keep_freed_memory();
-    let cli = args::Cli::parse();
+    let cli = match args::Cli::try_parse_from(setting_flags::expand(std::env::args_os())) {
+        Ok(cli) => cli,
+        Err(e) => std::process::exit(usage_error(e)),
+    };
     let code = rnix_eval_core::with_eval_stack(run::EVAL_STACK_SIZE, move || run::run(cli));
     rnix_eval_parser::cache::flush();
     std::process::exit(code);
+}
+
+/// A bad command line as Nix reports it: one `error:` line, a hint, exit 1 (clap's
+/// suggestions are left out: they can point at an unrelated flag). `--help` and
+/// `--version` print as clap does and exit 0.
+fn usage_error(e: clap::Error) -> i32 {
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return 0;
+    }
+    let context = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => v.first().cloned(),
+        Some(ContextValue::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    // The flag as typed (`-A`, not clap's `--attr <ATTR>`): a missing value is at the end.
+    let typed = std::env::args().next_back().filter(|a| a.starts_with('-'));
+    let flag = context(ContextKind::InvalidArg).map(|a| a.split_whitespace().next().unwrap_or("").to_string());
+    let flag = match e.kind() {
+        ErrorKind::UnknownArgument => flag,
+        _ => typed.or(flag),
+    };
+    let message = match (e.kind(), flag) {
+        // `--max-jobs` at the end: a setting flag without its value.
+        (ErrorKind::UnknownArgument, Some(flag))
+            if settings::VALUE_SETTINGS.contains(&flag.trim_start_matches("--")) =>
+        {
+            format!("flag '{flag}' requires 1 argument(s)")
+        }
+        (ErrorKind::UnknownArgument, Some(flag)) => format!("unrecognised flag '{flag}'"),
+        (ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues | ErrorKind::InvalidValue, Some(flag))
+            if context(ContextKind::InvalidValue).is_none_or(|v| v.is_empty()) =>
+        {
+            let two = ["--arg", "--argstr", "--option"].contains(&flag.as_str());
+            let n = context(ContextKind::ExpectedNumValues).unwrap_or_else(|| if two { "2" } else { "1" }.into());
+            // nix-instantiate's own flags take their value with `getArg`.
+            if ["-A", "--attr", "--add-root"].contains(&flag.as_str()) {
+                format!("'{flag}' requires an argument")
+            } else {
+                format!("flag '{flag}' requires {n} argument(s)")
+            }
+        }
+        // Anything else: clap's first line, without its own `error: `.
+        _ => {
+            let text = e.to_string();
+            text.lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ")
+                .to_string()
+        }
+    };
+    rnix_eval_core::term::eprint_line(
+        format!("error: {message}\nTry 'rnix-eval --help' for more information.").as_bytes(),
+    );
+    1
 }

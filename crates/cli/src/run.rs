@@ -4,6 +4,7 @@
 use crate::args::Cli;
 use rnix_eval_core::env::Env;
 use rnix_eval_core::error::{ErrorKind, EvalError, EvalResult};
+use rnix_eval_core::term::eprint_line;
 use rnix_eval_core::value::{Attr, AttrSet, Value};
 use rnix_eval_core::{print, Evaluator, Options};
 use rnix_eval_parser::{Origin, Symbol};
@@ -19,22 +20,36 @@ pub fn run(cli: Cli) -> i32 {
     if let Ok(nix_path) = std::env::var("NIX_PATH") {
         search_path.extend(nix_path.split(':').filter(|s| !s.is_empty()).map(String::from));
     }
+    let settings = crate::settings::Settings::from_cli(&cli);
     let options = Options {
         search_path,
-        max_call_depth: cli.max_call_depth,
+        max_call_depth: settings.max_call_depth,
         stack_budget: STACK_BUDGET,
+        current_system: settings.current_system.clone(),
         mode: cli.eval_mode(),
     };
     let mut ev = Evaluator::new(options);
     rnix_eval_flake::install(&mut ev);
-    let store = if cli.instantiates() && !cli.read_only() {
-        match crate::store_writer::connect(cli.store.as_deref()) {
+    ev.allow_import_from_derivation = settings.allow_import_from_derivation;
+    ev.abort_on_warn = settings.abort_on_warn;
+    ev.trace_verbose = settings.trace_verbose;
+    if cli.find_file {
+        return find_files(&mut ev, &cli, settings.show_trace);
+    }
+    let store = if cli.eval && cli.writes_store() {
+        // As Nix's daemon store, the connection is made when evaluation first writes: an
+        // evaluation that writes nothing needs no daemon.
+        let sink = crate::store_writer::LazyDaemonSink::new(cli.store.clone(), settings.store_overrides.clone());
+        ev.store.sink = Some(Box::new(sink));
+        None
+    } else if cli.writes_store() {
+        match crate::store_writer::connect(cli.store.as_deref(), settings.store_overrides.clone()) {
             Ok(store) => {
                 ev.store.sink = Some(Box::new(crate::store_writer::DaemonSink(store.clone())));
                 Some(store)
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprint_line(format!("error: {e}").as_bytes());
                 return 1;
             }
         }
@@ -42,23 +57,18 @@ pub fn run(cli: Cli) -> i32 {
         None
     };
     if cli.realise && (store.is_none() || !cli.instantiates()) {
-        eprintln!(
-            "error: --realise builds through the nix-daemon: it cannot be combined with --read-only, --eval or --parse"
-        );
+        eprint_line(b"error: --realise builds through the nix-daemon: it cannot be combined with --read-only, --eval or --parse");
         return 1;
     }
     let cwd = std::env::current_dir()
         .map(|d| d.to_string_lossy().into_owned())
         .unwrap_or_else(|_| "/".into());
 
+    // As nix-instantiate: with -E and nothing else there is nothing to do.
     let inputs: Vec<String> = if let Some(flake) = &cli.flake {
         vec![flake.clone()]
-    } else if cli.files.is_empty() {
-        vec![if cli.expr {
-            String::new()
-        } else {
-            "./default.nix".into()
-        }]
+    } else if cli.files.is_empty() && !cli.expr {
+        vec!["./default.nix".into()]
     } else {
         cli.files.clone()
     };
@@ -79,13 +89,30 @@ pub fn run(cli: Cli) -> i32 {
             }
             Err(e) => {
                 let _ = out.flush();
-                eprint!("{}", e.render(cli.show_trace));
-                return 1;
+                let text = e.render(settings.show_trace);
+                eprint_line(text.strip_suffix('\n').unwrap_or(&text).as_bytes());
+                return crate::store_writer::failure_exit_code();
             }
         }
         if let Some(dir) = &cli.write_drvs_to {
             if let Err(e) = crate::instantiate::write_drvs_to(&ev, dir) {
-                eprintln!("error: writing .drv files to '{dir}': {e}");
+                eprint_line(format!("error: writing .drv files to '{dir}': {e}").as_bytes());
+                return 1;
+            }
+        }
+    }
+    0
+}
+
+/// `--find-file`: each argument looked up in the search path, its path printed.
+fn find_files(ev: &mut Evaluator, cli: &Cli, show_trace: bool) -> i32 {
+    let entries = ev.search_path.clone();
+    for name in &cli.files {
+        match ev.find_file(&entries, name, None) {
+            Ok(path) => println!("{path}"),
+            Err(e) => {
+                let text = e.render(show_trace);
+                eprint_line(text.strip_suffix('\n').unwrap_or(&text).as_bytes());
                 return 1;
             }
         }
@@ -94,7 +121,8 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 fn read_input(cli: &Cli, input: &str, cwd: &str) -> EvalResult<(Origin, String, String)> {
-    if cli.expr {
+    // `-` reads an expression from stdin, also with -E.
+    if cli.expr && input != "-" {
         return Ok((Origin::String, cwd.to_string(), input.to_string()));
     }
     if input == "-" {
@@ -194,7 +222,17 @@ fn eval_one(
                         None,
                     ));
                 }
-                out.extend_from_slice(drv.drv_path.as_bytes());
+                let shown = match &cli.add_root {
+                    Some(root) => add_root(root, &drv.drv_path, store)?,
+                    None => {
+                        // nix-instantiate's warning; `nix build`/`nixos-rebuild --flake` have none.
+                        if cli.flake.is_none() {
+                            gc_warning();
+                        }
+                        drv.drv_path.clone()
+                    }
+                };
+                out.extend_from_slice(shown.as_bytes());
                 if drv.output_name != "out" {
                     out.push(b'!');
                     out.extend_from_slice(drv.output_name.as_bytes());
@@ -203,13 +241,20 @@ fn eval_one(
             }
             continue;
         }
-        let v = if cli.strict { ev.force_deep(&v)? } else { ev.force(&v)? };
-        if cli.json {
-            out.extend(print::to_json(ev, &v, None)?);
+        // nix-instantiate forces deeply only for its own printer: the JSON and XML
+        // printers force as they go (a derivation in JSON is its `outPath` only).
+        let v = ev.force(&v)?;
+        if cli.raw {
+            // Modern nix-instantiate: `coerceToString` (paths are copied), no newline.
+            let s = ev.coerce_to_string(&v, None, false, true)?;
+            out.extend_from_slice(s.as_bytes());
+        } else if cli.json {
+            out.extend(print::to_json(ev, &v, None, cli.strict)?);
             out.push(b'\n');
         } else if cli.xml {
-            out.extend(print::to_xml(ev, &v, !cli.no_location)?);
+            out.extend(print::to_xml(ev, &v, cli.strict, !cli.no_location)?);
         } else {
+            let v = if cli.strict { ev.force_deep(&v)? } else { v };
             out.extend(print::print_value(ev, &v, cli.strict)?);
             out.push(b'\n');
         }
@@ -280,7 +325,7 @@ pub(crate) fn auto_call(ev: &mut Evaluator, f: Value, args: &AttrSet) -> EvalRes
                         ErrorKind::Eval,
                         format!(
                             "cannot evaluate a function that has an argument without a value ('{}')",
-                            formal.name
+                            rnix_eval_parser::show::identifier(formal.name.as_str())
                         ),
                         Some(formal.span),
                     ))
@@ -375,4 +420,31 @@ fn parse_attr_path(path: &str) -> EvalResult<Vec<String>> {
         out.push(cur);
     }
     Ok(out)
+}
+
+/// Nix's `printGCWarning`, once per run.
+fn gc_warning() {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    WARNED.call_once(|| {
+        eprint_line(b"warning: you did not specify '--add-root'; the result might be removed by the garbage collector")
+    });
+}
+
+/// `--add-root PATH`: the n-th instantiated derivation gets PATH (then PATH-2, ...), a
+/// symlink to its `.drv`, registered with the daemon as an indirect root when there is
+/// one; the root's path is what is printed.
+fn add_root(root: &str, drv_path: &str, store: Option<&crate::store_writer::SharedStore>) -> EvalResult<String> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNT.fetch_add(1, Ordering::Relaxed) + 1;
+    let mut link = rnix_eval_core::import::absolute_from_cwd(root);
+    if n > 1 {
+        link = format!("{link}-{n}");
+    }
+    let made = match store {
+        Some(store) => crate::store_writer::make_out_link(store, &link, drv_path),
+        None => crate::store_writer::make_symlink(&link, drv_path).map(drop),
+    };
+    made.map_err(|e| EvalError::new(ErrorKind::Eval, e, None))?;
+    Ok(link)
 }

@@ -3,8 +3,9 @@
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rnix_eval_core::store::{StoreResult, StoreSink, StoredDrv, StoredSource, StoredText};
-use rnix_eval_store::daemon::ConnectOptions;
-use rnix_eval_store::daemon::{ActivityType, LogEvent};
+use rnix_eval_core::term::eprint_line;
+use rnix_eval_store::daemon::{ActivityType, BuildStatus, LogEvent, StoreError};
+use rnix_eval_store::daemon::{ClientSettings, ConnectOptions};
 use rnix_eval_store::{DaemonStore, Store};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -15,10 +16,18 @@ use std::rc::Rc;
 pub type SharedStore = Rc<RefCell<DaemonStore>>;
 
 /// Connect to the daemon for `--store URI` (or `NIX_REMOTE`, `NIX_DAEMON_SOCKET_PATH`, the
-/// default socket). Log lines and build progress go to stderr.
-pub fn connect(store_uri: Option<&str>) -> Result<SharedStore, String> {
+/// default socket). Log lines and build progress go to stderr. `overrides` are settings
+/// given on the command line (`--timeout`, `--option sandbox false`), sent to the daemon
+/// as Nix's client sends them (`SetOptions`; only then, so the daemon's own settings
+/// stay in force otherwise).
+pub fn connect(store_uri: Option<&str>, overrides: Vec<(String, String)>) -> Result<SharedStore, String> {
+    let settings = (!overrides.is_empty()).then(|| ClientSettings {
+        overrides,
+        ..ClientSettings::default()
+    });
     let options = ConnectOptions {
         store_dir: rnix_eval_core::store_dir(),
+        settings,
         ..ConnectOptions::default()
     };
     let mut store = DaemonStore::open(store_uri, options).map_err(|e| e.to_string())?;
@@ -73,6 +82,53 @@ impl StoreSink for DaemonSink {
                 .map_err(|e| e.to_string())
         })
     }
+
+    fn build(&mut self, targets: &[(String, String)]) -> StoreResult<Vec<String>> {
+        realise(&self.0, targets)
+    }
+}
+
+/// A [`DaemonSink`] that connects on its first write (`--eval --read-write-mode`).
+pub struct LazyDaemonSink {
+    uri: Option<String>,
+    overrides: Vec<(String, String)>,
+    sink: Option<DaemonSink>,
+}
+
+impl LazyDaemonSink {
+    pub fn new(uri: Option<String>, overrides: Vec<(String, String)>) -> LazyDaemonSink {
+        LazyDaemonSink {
+            uri,
+            overrides,
+            sink: None,
+        }
+    }
+
+    fn sink(&mut self) -> StoreResult<&mut DaemonSink> {
+        if self.sink.is_none() {
+            let store = connect(self.uri.as_deref(), std::mem::take(&mut self.overrides))?;
+            self.sink = Some(DaemonSink(store));
+        }
+        Ok(self.sink.as_mut().expect("connected above"))
+    }
+}
+
+impl StoreSink for LazyDaemonSink {
+    fn write_source(&mut self, path: &str, source: &StoredSource) -> StoreResult<()> {
+        self.sink()?.write_source(path, source)
+    }
+
+    fn write_text(&mut self, path: &str, text: &StoredText) -> StoreResult<()> {
+        self.sink()?.write_text(path, text)
+    }
+
+    fn write_drv(&mut self, path: &str, drv: &StoredDrv) -> StoreResult<()> {
+        self.sink()?.write_drv(path, drv)
+    }
+
+    fn build(&mut self, targets: &[(String, String)]) -> StoreResult<Vec<String>> {
+        self.sink()?.build(targets)
+    }
 }
 
 /// Build `(drv, output)` targets; returns each target's output path.
@@ -82,7 +138,10 @@ pub fn realise(store: &SharedStore, targets: &[(String, String)]) -> Result<Vec<
         grouped.entry(drv).or_default().push(output.clone());
     }
     let build: Vec<(String, Vec<String>)> = grouped.into_iter().map(|(d, o)| (d.to_string(), o)).collect();
-    let results = store.borrow_mut().build(&build).map_err(|e| e.to_string())?;
+    let results = store.borrow_mut().build(&build).map_err(|e| {
+        note_build_failure(&e);
+        e.to_string()
+    })?;
     let mut outputs = Vec::new();
     for (drv, output) in targets {
         let built = results
@@ -101,6 +160,14 @@ pub fn realise(store: &SharedStore, targets: &[(String, String)]) -> Result<Vec<
 /// `--out-link`: a symlink to `target` (replacing an older link) registered with the daemon
 /// as an indirect garbage collector root, as `nix-build` makes `result`.
 pub fn make_out_link(store: &SharedStore, link: &str, target: &str) -> Result<(), String> {
+    let link = make_symlink(link, target)?;
+    let mut store = store.borrow_mut();
+    let conn = store.connection().map_err(|e| e.to_string())?;
+    conn.add_indirect_root(&link).map_err(|e| e.to_string())
+}
+
+/// `link` (made absolute) pointing at `target`, replacing an older link atomically.
+pub fn make_symlink(link: &str, target: &str) -> Result<String, String> {
     let link = rnix_eval_core::import::absolute_from_cwd(link);
     let tmp = format!("{link}.tmp-{}", std::process::id());
     std::os::unix::fs::symlink(target, &tmp).map_err(|e| format!("creating symlink '{link}': {e}"))?;
@@ -108,9 +175,34 @@ pub fn make_out_link(store: &SharedStore, link: &str, target: &str) -> Result<()
         let _ = std::fs::remove_file(&tmp);
         format!("creating symlink '{link}': {e}")
     })?;
-    let mut store = store.borrow_mut();
-    let conn = store.connection().map_err(|e| e.to_string())?;
-    conn.add_indirect_root(&link).map_err(|e| e.to_string())
+    Ok(link)
+}
+
+/// The exit code of a failed run: as `nix-build`'s for a failed build (100, plus 1 for a
+/// timeout, 2 for a hash mismatch, 4 for a non-deterministic build), else 1.
+pub fn failure_exit_code() -> i32 {
+    match BUILD_FAILURE.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => 1,
+        bits => {
+            let build_failure = if bits & 0x13 != 0 { 0x04 } else { 0 };
+            0x60 | build_failure | (bits & 0x0b) as i32
+        }
+    }
+}
+
+/// Bits of Nix's `Worker::failingExitStatus` for the builds that failed (0x10: plain).
+static BUILD_FAILURE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+fn note_build_failure(e: &StoreError) {
+    if let StoreError::BuildFailed { status, .. } = e {
+        let bits = match status {
+            BuildStatus::TimedOut => 0x01,
+            BuildStatus::OutputRejected => 0x02,
+            BuildStatus::NotDeterministic => 0x08,
+            _ => 0x10,
+        };
+        BUILD_FAILURE.fetch_or(bits, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// Build logs to stderr, with a spinner naming the running builds when stderr is a terminal.
@@ -119,14 +211,14 @@ fn progress_logger() -> Box<dyn FnMut(&LogEvent) + Send> {
     bar.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("valid template"));
     let mut running: BTreeMap<u64, String> = BTreeMap::new();
     Box::new(move |event: &LogEvent| match event {
-        LogEvent::Message(text) => bar.suspend(|| eprintln!("{text}")),
+        LogEvent::Message(text) => bar.suspend(|| eprint_line(text.as_bytes())),
         LogEvent::StartActivity { id, kind, text, .. } => {
             if matches!(
                 kind,
                 ActivityType::Build | ActivityType::Substitute | ActivityType::CopyPath
             ) {
                 if !text.is_empty() {
-                    bar.suspend(|| eprintln!("{text}"));
+                    bar.suspend(|| eprint_line(text.as_bytes()));
                 }
                 running.insert(*id, text.clone());
                 bar.set_message(running.values().cloned().collect::<Vec<_>>().join(", "));
@@ -144,7 +236,7 @@ fn progress_logger() -> Box<dyn FnMut(&LogEvent) + Send> {
         }
         LogEvent::Result { .. } => {
             if let Some(line) = event.build_log_line() {
-                bar.suspend(|| eprintln!("{line}"));
+                bar.suspend(|| eprint_line(line.as_bytes()));
             }
         }
     })

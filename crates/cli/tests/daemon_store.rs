@@ -291,6 +291,17 @@ fn failing_build_is_one_clear_error() {
         "the build log is shown: {}",
         stderr(&out)
     );
+    // A failed build exits as nix-build does with a local store (100; Nix 2.8 through a
+    // daemon loses the status and exits 1).
+    let nix_build = Command::new("nix-build")
+        .current_dir(&dir)
+        .env("NIX_CONFIG", "sandbox = false\nsubstituters =\n")
+        .env_remove("NIX_REMOTE")
+        .args(["--no-out-link", "case.nix"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), nix_build.status.code(), "{}", stderr(&nix_build));
+    assert_eq!(out.status.code(), Some(100));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -327,5 +338,162 @@ fn daemon_killed_mid_build_is_one_clear_error() {
     }
     let out = child.wait_with_output().unwrap();
     assert_clean_failure(&out, "nix-daemon");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--eval --read-write-mode`: sources, `toFile` texts, filtered copies and an
+/// import-from-derivation build are written through the daemon as they are made, so the
+/// same evaluation reads them back; the result equals `nix-instantiate --eval
+/// --read-write-mode` run afterwards through the same daemon (fresh paths: rnix-eval
+/// must have written them itself).
+#[test]
+fn read_write_mode_reads_back_what_it_writes() {
+    if !nix_installed() {
+        eprintln!("skipped: Nix (nix-daemon, nix-instantiate, nix-store) is not installed");
+        return;
+    }
+    let (dir, nonce) = scratch("rw");
+    let daemon = Daemon::start(&dir).expect("start nix-daemon");
+    write_case(
+        &dir,
+        &nonce,
+        r#"let
+  code = builtins.toFile "code" "{ x = 1 + 41; nonce = \"${builtins.readFile ./src/data.txt}\"; }";
+  src = "${./src}";
+  filtered = builtins.path { path = ./src; name = "filtered"; filter = p: t: baseNameOf p != "sub"; };
+  ifd = mk "ifd" { args = [ "-c" "echo '{ built = true; }' > $out" ]; };
+in {
+  code = (import code).x;
+  data = builtins.readFile "${src}/data.txt";
+  filtered = builtins.readDir filtered;
+  exists = builtins.pathExists "${src}/sub/more.txt";
+  ifd = import ifd;
+}"#,
+    );
+    let ours = rnix(
+        &[
+            "--eval",
+            "--strict",
+            "--read-write-mode",
+            "--store",
+            &daemon.uri(),
+            "case.nix",
+        ],
+        &dir,
+    );
+    assert!(ours.status.success(), "rnix-eval failed: {}", stderr(&ours));
+    let nix = Command::new("nix-instantiate")
+        .current_dir(&dir)
+        .args([
+            "--eval",
+            "--strict",
+            "--read-write-mode",
+            "--store",
+            &daemon.uri(),
+            "case.nix",
+        ])
+        .output()
+        .unwrap();
+    assert!(nix.status.success(), "nix-instantiate failed: {}", stderr(&nix));
+    assert_eq!(stdout(&ours), stdout(&nix));
+    assert!(stdout(&ours).contains(&format!("data {nonce}")), "{}", stdout(&ours));
+
+    // Without --read-write-mode nothing is written and reading it back fails as in Nix.
+    let (dir2, nonce2) = scratch("ro");
+    write_case(&dir2, &nonce2, r#"import (builtins.toFile "code" "1")"#);
+    let ours = rnix(&["--eval", "--store", &daemon.uri(), "case.nix"], &dir2);
+    let nix = Command::new("nix-instantiate")
+        .current_dir(&dir2)
+        .args(["--eval", "case.nix"])
+        .output()
+        .unwrap();
+    assert!(!nix.status.success());
+    let first_error = |o: &Output| stderr(o).lines().find(|l| l.starts_with("error:")).map(String::from);
+    assert_eq!(first_error(&ours), first_error(&nix));
+    assert!(first_error(&ours).unwrap().contains("is not valid"));
+    assert_eq!(ours.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&dir2);
+}
+
+/// `--timeout N` is passed to the daemon: a build running longer fails, and the exit code
+/// is nix-build's for a timeout (101, with a local store).
+#[test]
+fn timeout_reaches_the_daemon() {
+    if !nix_installed() {
+        eprintln!("skipped: Nix (nix-daemon, nix-instantiate, nix-store) is not installed");
+        return;
+    }
+    let (dir, nonce) = scratch("timeout");
+    let daemon = Daemon::start(&dir).expect("start nix-daemon");
+    write_case(
+        &dir,
+        &nonce,
+        r#"mk "slow" { args = [ "-c" "i=0; while [ $i -lt 30000000 ]; do i=$((i+1)); done; echo done > $out" ]; }"#,
+    );
+    let out = rnix(
+        &["--store", &daemon.uri(), "--realise", "--timeout", "1", "case.nix"],
+        &dir,
+    );
+    let nix_build = Command::new("nix-build")
+        .current_dir(&dir)
+        .env("NIX_CONFIG", "sandbox = false\nsubstituters =\n")
+        .env_remove("NIX_REMOTE")
+        .args(["--no-out-link", "--timeout", "1", "case.nix"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), nix_build.status.code(), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(101));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--option allow-import-from-derivation false`: reading a derivation's output fails
+/// before anything is built, naming the output as modern Nix does (Nix 2.8 names the
+/// `.drv` only; both say the option is disabled).
+#[test]
+fn import_from_derivation_can_be_disabled() {
+    if !nix_installed() {
+        eprintln!("skipped: Nix (nix-daemon, nix-instantiate, nix-store) is not installed");
+        return;
+    }
+    let (dir, nonce) = scratch("noifd");
+    let daemon = Daemon::start(&dir).expect("start nix-daemon");
+    write_case(
+        &dir,
+        &nonce,
+        r#"import (mk "ifd" { args = [ "-c" "echo 1 > $out" ]; })"#,
+    );
+    let args = [
+        "--eval",
+        "--read-write-mode",
+        "--option",
+        "allow-import-from-derivation",
+        "false",
+        "--store",
+        &daemon.uri(),
+        "case.nix",
+    ];
+    let ours = rnix(&args, &dir);
+    let nix = Command::new("nix-instantiate")
+        .current_dir(&dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(ours.status.code(), Some(1));
+    assert_eq!(nix.status.code(), Some(1));
+    let first_error = |o: &Output| {
+        stderr(o)
+            .lines()
+            .find(|l| l.starts_with("error:"))
+            .unwrap_or("")
+            .to_string()
+    };
+    let (ours_err, nix_err) = (first_error(&ours), first_error(&nix));
+    let suffix = "' during evaluation because the option 'allow-import-from-derivation' is disabled";
+    assert!(nix_err.ends_with(suffix), "{nix_err}");
+    let drv = nix_err
+        .trim_start_matches("error: cannot build '")
+        .trim_end_matches(suffix);
+    assert_eq!(ours_err, format!("error: cannot build '{drv}^out{suffix}"));
     let _ = std::fs::remove_dir_all(&dir);
 }

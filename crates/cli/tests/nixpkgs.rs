@@ -91,3 +91,42 @@ fn compare_closure(what: &str, args: &[&str]) {
     );
     assert!(differing.is_empty(), "differing .drv files: {differing:#?}");
 }
+
+/// `-A config.users.users --strict --json` of a NixOS configuration: the users hold
+/// packages (`shell`), which JSON prints as their `outPath` without forcing anything else
+/// of them. Same bytes as Nix (plus modern Nix's final newline).
+#[test]
+fn nixos_users_strict_json_matches_nix() {
+    let Some(nixpkgs) = std::env::var_os("RNIX_NIXPKGS") else {
+        eprintln!("skipped: set RNIX_NIXPKGS to a nixpkgs checkout to compare a NixOS --strict --json output with Nix");
+        return;
+    };
+    let nix_path = format!("nixpkgs={}", Path::new(&nixpkgs).display());
+    let config = r#"(import <nixpkgs/nixos> {
+  configuration = { ... }: {
+    boot.loader.grub.device = "/dev/sda";
+    fileSystems."/" = { device = "/dev/sda1"; fsType = "ext4"; };
+    users.users.alice = { isNormalUser = true; };
+  };
+}).config.users.users"#;
+    let args = ["--eval", "--strict", "--json", "-E", config];
+    let Ok(nix) = Command::new("nix-instantiate")
+        .env("NIX_PATH", &nix_path)
+        .args(args)
+        .output()
+    else {
+        eprintln!("skipped: nix-instantiate is not installed");
+        return;
+    };
+    assert!(nix.status.success(), "{}", String::from_utf8_lossy(&nix.stderr));
+    let ours = Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
+        .env("RNIX_EVAL_PARSE_CACHE", "0")
+        .env("NIX_PATH", &nix_path)
+        .args(args)
+        .output()
+        .expect("run rnix-eval");
+    assert!(ours.status.success(), "{}", String::from_utf8_lossy(&ours.stderr));
+    let mut want = nix.stdout.clone();
+    want.push(b'\n');
+    assert_eq!(String::from_utf8_lossy(&ours.stdout), String::from_utf8_lossy(&want));
+}

@@ -7,6 +7,7 @@ use crate::error::{ErrorKind, EvalError, EvalResult, TraceFrame};
 use crate::value::{Attr, AttrSet, Closure, NixString, PrimOpApp, Thunk, ThunkState, Value};
 use crate::{bail, Evaluator};
 use rnix_eval_parser::ast::{self, AttrName, AttrValue, BinOpKind, Expr, VarKind};
+use rnix_eval_parser::show::identifier;
 use rnix_eval_parser::{source, Span, Symbol};
 use std::rc::Rc;
 
@@ -170,7 +171,7 @@ impl Evaluator {
                     let inner = self.force(&attr.value).map_err(|mut e| {
                         e.trace.push(TraceFrame {
                             span: attr.pos,
-                            message: format!("while evaluating the attribute '{}'", attr.name),
+                            message: format!("while evaluating the attribute '{}'", identifier(attr.name.as_str())),
                         });
                         e
                     })?;
@@ -307,7 +308,12 @@ impl Evaluator {
             };
             if let Some(existing) = set.get_attr(name) {
                 let at = existing.pos.unwrap_or(d.span).describe();
-                bail!(Some(d.span), "dynamic attribute '{}' already defined at {}", name, at);
+                bail!(
+                    Some(d.span),
+                    "dynamic attribute '{}' already defined at {}",
+                    identifier(name.as_str()),
+                    at
+                );
             }
             let value = self.thunk(&d.value, &scope);
             let idx = set.entries.partition_point(|a| a.name < name);
@@ -365,7 +371,11 @@ impl Evaluator {
                             Value::Attrs(set) => crate::error::suggest(set.names(), sym.as_str()),
                             _ => Vec::new(),
                         };
-                        let err = EvalError::new(ErrorKind::Eval, format!("attribute '{sym}' missing"), Some(sel.span));
+                        let err = EvalError::new(
+                            ErrorKind::Eval,
+                            format!("attribute '{}' missing", identifier(sym.as_str())),
+                            Some(sel.span),
+                        );
                         return Err(err.with_suggestions(hints));
                     }
                 },
@@ -588,7 +598,7 @@ impl Evaluator {
                         span,
                         "{} called without required argument '{}'",
                         self.describe_lambda(lambda),
-                        formal.name
+                        identifier(formal.name.as_str())
                     ),
                 },
             }
@@ -600,7 +610,7 @@ impl Evaluator {
                         span,
                         "{} called with unexpected argument '{}'",
                         self.describe_lambda(lambda),
-                        attr.name
+                        identifier(attr.name.as_str())
                     );
                 }
             }

@@ -19,12 +19,13 @@ pub mod ops;
 pub mod primops;
 pub mod print;
 pub mod store;
+pub mod term;
 pub mod value;
 pub mod xml;
 
 mod builtins;
 
-pub use builtins::{current_system, fetch_input, store_dir, tree_attrs};
+pub use builtins::{fetch_input, host_system, store_dir, tree_attrs};
 pub use error::{ErrorKind, EvalError, EvalResult};
 pub use value::Value;
 
@@ -80,6 +81,8 @@ pub struct Options {
     /// Pure, restricted or impure: fixed for the evaluator's life, since `builtins`
     /// itself differs (no `currentTime` in pure mode).
     pub mode: io::Mode,
+    /// `builtins.currentSystem` (Nix's `system`/`eval-system` settings); `None`: this host.
+    pub current_system: Option<String>,
 }
 
 impl Default for Options {
@@ -91,6 +94,7 @@ impl Default for Options {
             // passes a larger budget.
             stack_budget: 6 << 20,
             mode: io::Mode::Impure,
+            current_system: None,
         }
     }
 }
@@ -120,6 +124,14 @@ pub struct Evaluator {
     pub io: io::Io,
     /// Answers `builtins.getFlake` (installed by the flake crate, which depends on this one).
     pub flake_loader: Option<FlakeLoader>,
+    /// The `allow-import-from-derivation` setting (Nix's default: on).
+    pub allow_import_from_derivation: bool,
+    /// `abort-on-warn`: `builtins.warn` fails after printing its warning.
+    pub abort_on_warn: bool,
+    /// `--trace-verbose`: `traceVerbose` prints as `trace`.
+    pub trace_verbose: bool,
+    /// `builtins.currentSystem`.
+    pub current_system: String,
 }
 
 impl Evaluator {
@@ -145,6 +157,10 @@ impl Evaluator {
             symbol_strings: Vec::new(),
             io: io::Io::new(Box::new(io::RealFs), options.mode.clone(), builtins::store_dir()),
             flake_loader: None,
+            allow_import_from_derivation: true,
+            abort_on_warn: false,
+            trace_verbose: false,
+            current_system: options.current_system.clone().unwrap_or_else(builtins::host_system),
         };
         match ev.io.mode {
             io::Mode::Pure => ev.search_path.clear(),

@@ -81,10 +81,14 @@ fn print_into(out: &mut Vec<u8>, v: &Value, cell: Option<usize>, seen: &mut FxHa
 
 // ------------------------------------------------------------------------- JSON
 
-/// `builtins.toJSON` / `--json`: forces as it goes.
-pub fn to_json(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<Vec<u8>> {
+/// `--json` (`printValueAsJSON`): with `strict` (`--strict`, and always for `toJSON`)
+/// values are forced as they are printed, so a derivation costs only its `outPath`;
+/// without it an unevaluated value is an error, as in Nix.
+pub fn to_json(ev: &mut Evaluator, v: &Value, span: Option<Span>, strict: bool) -> EvalResult<Vec<u8>> {
+    let mut out = Vec::new();
     let mut context = None;
-    to_json_with_context(ev, v, span, &mut context)
+    json_value(ev, &mut out, v, span, &mut context, strict, true)?;
+    Ok(out)
 }
 
 /// JSON text plus the context of every string in it (paths are copied to the store and
@@ -96,7 +100,7 @@ pub fn to_json_with_context(
     context: &mut Option<Box<std::collections::BTreeSet<String>>>,
 ) -> EvalResult<Vec<u8>> {
     let mut out = Vec::new();
-    json_into(ev, &mut out, v, span, context)?;
+    json_into(ev, &mut out, v, span, context, true)?;
     Ok(out)
 }
 
@@ -106,8 +110,31 @@ fn json_into(
     v: &Value,
     span: Option<Span>,
     ctx: &mut Option<Box<std::collections::BTreeSet<String>>>,
+    strict: bool,
 ) -> EvalResult<()> {
-    let v = ev.force(v)?;
+    json_value(ev, out, v, span, ctx, strict, false)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn json_value(
+    ev: &mut Evaluator,
+    out: &mut Vec<u8>,
+    v: &Value,
+    span: Option<Span>,
+    ctx: &mut Option<Box<std::collections::BTreeSet<String>>>,
+    strict: bool,
+    top: bool,
+) -> EvalResult<()> {
+    let v = match v {
+        Value::Thunk(t) if !strict => match t.done() {
+            Some(v) => v,
+            None => bail!(span, "cannot convert a thunk to JSON"),
+        },
+        // A lambda written directly as a value is a thunk in Nix (rnix-eval does not
+        // defer it); a function a thunk evaluated to is `Done` above.
+        Value::Lambda(_) if !strict && !top => bail!(span, "cannot convert a thunk to JSON"),
+        v => ev.force(v)?,
+    };
     match &v {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
@@ -129,8 +156,10 @@ fn json_into(
                 json_string(out, s.as_bytes());
                 return Ok(());
             }
-            if let Some(o) = set.get(ev.sym.out_path).cloned() {
-                return json_into(ev, out, &o, span, ctx);
+            // Nix reports an unevaluated attribute at its definition.
+            let at = |pos: Option<Span>| if strict { span } else { pos.or(span) };
+            if let Some(o) = set.get_attr(ev.sym.out_path).cloned() {
+                return json_into(ev, out, &o.value, at(o.pos), ctx, strict);
             }
             out.push(b'{');
             for (i, attr) in set.sorted_entries().into_iter().enumerate() {
@@ -139,7 +168,7 @@ fn json_into(
                 }
                 json_string(out, attr.name.as_str().as_bytes());
                 out.push(b':');
-                json_into(ev, out, &attr.value.clone(), span, ctx)?;
+                json_into(ev, out, &attr.value.clone(), at(attr.pos), ctx, strict)?;
             }
             out.push(b'}');
         }
@@ -149,7 +178,7 @@ fn json_into(
                 if i > 0 {
                     out.push(b',');
                 }
-                json_into(ev, out, item, span, ctx)?;
+                json_into(ev, out, item, span, ctx, strict)?;
             }
             out.push(b']');
         }
@@ -223,9 +252,10 @@ pub fn json_float(f: f64) -> String {
 
 // ------------------------------------------------------------------------- XML
 
-/// `--xml` output (`printValueAsXML`), for a value already forced as far as wanted.
-pub fn to_xml(ev: &mut Evaluator, v: &Value, location: bool) -> EvalResult<Vec<u8>> {
-    Ok(crate::xml::to_xml(ev, v, false, location)?.0)
+/// `--xml` output (`printValueAsXML`): with `strict`, values are forced as they are
+/// printed (a derivation seen before is `<repeated />` and not forced again).
+pub fn to_xml(ev: &mut Evaluator, v: &Value, strict: bool, location: bool) -> EvalResult<Vec<u8>> {
+    Ok(crate::xml::to_xml(ev, v, strict, location)?.0)
 }
 
 #[cfg(test)]

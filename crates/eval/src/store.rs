@@ -56,6 +56,8 @@ pub trait StoreSink {
     fn write_source(&mut self, path: &str, source: &StoredSource) -> StoreResult<()>;
     fn write_text(&mut self, path: &str, text: &StoredText) -> StoreResult<()>;
     fn write_drv(&mut self, path: &str, drv: &StoredDrv) -> StoreResult<()>;
+    /// Build `(drv, output)` targets for import from derivation; returns the output paths.
+    fn build(&mut self, targets: &[(String, String)]) -> StoreResult<Vec<String>>;
 }
 
 #[derive(Default)]
@@ -183,6 +185,15 @@ impl StoreState {
             return Ok(owned(self.read_foreign_drv(path)?.references()));
         }
         Ok(BTreeSet::new())
+    }
+
+    /// The path of output `output` of a derivation we made or that is on disk.
+    pub fn output_path(&self, drv_path: &str, output: &str) -> StoreResult<Option<String>> {
+        let outputs = match self.derivations.get(drv_path) {
+            Some(d) => d.drv.outputs.clone(),
+            None => self.read_foreign_drv(drv_path)?.outputs,
+        };
+        Ok(outputs.get(output).map(|o| o.path.clone()))
     }
 
     /// The output names of a derivation we know.

@@ -10,6 +10,7 @@ use crate::ast::{self, AttrName, AttrValue, BinOpKind, Binding, BindingKind, Exp
 use crate::attrs::{Collected, Entry, Pending};
 use crate::error::ParseError;
 use crate::paths;
+use crate::show::identifier;
 use crate::source::{FileId, Span};
 use crate::strings;
 use crate::symbol::Symbol;
@@ -615,7 +616,11 @@ impl<'g> Lowerer<'g> {
             if let Some(prev) = into.statics.get(&name) {
                 return Err(self.err(
                     span,
-                    format!("attribute '{name}' already defined at {}", prev.span.describe()),
+                    format!(
+                        "attribute '{}' already defined at {}",
+                        identifier(name.as_str()),
+                        prev.span.describe()
+                    ),
                 ));
             }
             let value = match source {
@@ -684,12 +689,15 @@ impl<'g> Lowerer<'g> {
                                     let offset = target.inherit_sources.len();
                                     target.inherit_sources.extend(incoming.inherit_sources);
                                     for (name, mut entry) in incoming.statics {
+                                        // Nix's `dupAttr(ad.first, j->second.pos, ad.second.pos)`:
+                                        // located at the first definition, naming the second.
                                         if let Some(prev) = target.statics.get(&name) {
                                             return Err(self.err(
-                                                entry.span,
+                                                prev.span,
                                                 format!(
-                                                    "attribute '{name}' already defined at {}",
-                                                    prev.span.describe()
+                                                    "attribute '{}' already defined at {}",
+                                                    identifier(name.as_str()),
+                                                    entry.span.describe()
                                                 ),
                                             ));
                                         }
@@ -971,7 +979,7 @@ pub(crate) enum PathKey {
 pub(crate) fn show_attr_path(path: &[PathKey]) -> String {
     path.iter()
         .map(|a| match a {
-            PathKey::Static(s) => s.as_str().to_string(),
+            PathKey::Static(s) => identifier(s.as_str()),
             PathKey::Dynamic(_) => "\"${..}\"".to_string(),
         })
         .collect::<Vec<_>>()

@@ -4,6 +4,7 @@ use crate::error::EvalResult;
 use crate::primops::PrimOpDef;
 use crate::value::{Attr, AttrSet, Value};
 use crate::{bail, prim, Evaluator};
+use rnix_eval_parser::show::identifier;
 use rnix_eval_parser::{Span, Symbol};
 use rustc_hash::FxHashSet;
 
@@ -25,7 +26,11 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         let set = ev.expect_attrs(&a[1], s)?;
         match set.get(Symbol::intern(&name.to_str_lossy())) {
             Some(v) => ev.force(&v.clone()),
-            None => bail!(s, "attribute '{}' missing for call to 'getAttr'", name.to_str_lossy()),
+            None => bail!(
+                s,
+                "attribute '{}' missing for call to 'getAttr'",
+                identifier(&name.to_str_lossy())
+            ),
         }
     }),
     prim!("hasAttr", 2, |ev, a, s| {
@@ -48,7 +53,8 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
             .map(|e| Attr {
                 name: e.name,
                 value: Value::apply2_thunk(a[0].clone(), ev.symbol_string(e.name), e.value.clone()),
-                pos: e.pos,
+                // Nix's `attrs.alloc(name)`: the mapped attribute has no position.
+                pos: None,
             })
             .collect();
         Ok(Value::attrs(AttrSet { entries }))

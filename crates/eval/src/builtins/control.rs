@@ -117,7 +117,7 @@ fn to_string(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
 /// The path or string argument of `import`, `baseNameOf`, ... as a path string.
 pub(crate) fn expect_path_string(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<String> {
     // Imports go through the text-based path code: a non-UTF-8 path is made lossy.
-    Ok(super::files::coerce_to_path(ev, v, span)?.to_str_lossy().into_owned())
+    Ok(super::files::realise_path(ev, v, span)?.to_str_lossy().into_owned())
 }
 
 fn import(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
@@ -194,7 +194,7 @@ fn try_eval(ev: &mut Evaluator, a: &[Value], _span: Option<Span>) -> EvalResult<
     ])))
 }
 
-fn trace(ev: &mut Evaluator, a: &[Value], _span: Option<Span>) -> EvalResult<Value> {
+pub(super) fn trace(ev: &mut Evaluator, a: &[Value], _span: Option<Span>) -> EvalResult<Value> {
     let v = ev.force(&a[0])?;
     // The bytes as they are, as Nix writes them.
     let mut line = b"trace: ".to_vec();
@@ -202,8 +202,7 @@ fn trace(ev: &mut Evaluator, a: &[Value], _span: Option<Span>) -> EvalResult<Val
         Value::String(s) => line.extend_from_slice(s.as_bytes()),
         other => line.extend(crate::print::print_value(ev, other, false)?),
     };
-    line.push(b'\n');
-    let _ = std::io::Write::write_all(&mut std::io::stderr(), &line);
+    crate::term::eprint_line(&line);
     ev.force(&a[1])
 }
 

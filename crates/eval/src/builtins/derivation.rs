@@ -21,14 +21,21 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[prim!(global "derivationStrict", 1, 
 /// The `derivation` function: Nix implements it in Nix on top of `derivationStrict`, and so
 /// do we, so that laziness (`drvPath`/`outPath` are only computed when used), the
 /// attributes it adds and its printed form are Nix's.
-pub(super) const DERIVATION_NIX: &str = r#"
+pub(super) const DERIVATION_NIX: &str = r#"/* This is the implementation of the ‘derivation’ builtin function.
+   It's actually a wrapper around the ‘derivationStrict’ primop. */
+
 drvAttrs @ { outputs ? [ "out" ], ... }:
+
 let
+
   strict = derivationStrict drvAttrs;
+
   commonAttrs = drvAttrs // (builtins.listToAttrs outputsList) //
-    { all = map (x: x.value) outputsList;
+    {
+      all = map (x: x.value) outputsList;
       inherit drvAttrs;
     };
+
   outputToAttrListElement = outputName:
     { name = outputName;
       value = commonAttrs // {
@@ -38,7 +45,9 @@ let
         inherit outputName;
       };
     };
+
   outputsList = map outputToAttrListElement outputs;
+
 in (builtins.head outputsList).value
 "#;
 

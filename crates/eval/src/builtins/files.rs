@@ -61,8 +61,15 @@ pub(super) fn coerce_to_path(ev: &mut Evaluator, v: &Value, span: Option<Span>) 
     Ok(s)
 }
 
+/// `realisePath`: [`coerce_to_path`], then the store paths of its context are made valid.
+pub(super) fn realise_path(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<Rc<NixString>> {
+    let path = coerce_to_path(ev, v, span)?;
+    ev.realise_context(&path)?;
+    Ok(path)
+}
+
 fn read_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let path = coerce_to_path(ev, &a[0], span)?;
+    let path = realise_path(ev, &a[0], span)?;
     let bytes = ev.io.read_file(&path.to_str_lossy()).map_err(|e| match e {
         // `open` succeeds on a directory; Nix's `read` then fails.
         IoError::Sys(e) if e.kind() == std::io::ErrorKind::IsADirectory => {
@@ -84,7 +91,7 @@ fn read_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
 /// `lstat` succeeds: a dangling symlink exists. The path is not canonicalised, so
 /// `"/file/"` does not exist (`ENOTDIR`), as in Nix 2.8. Every error means "no".
 fn path_exists(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let path = coerce_to_path(ev, &a[0], span)?;
+    let path = realise_path(ev, &a[0], span)?;
     match ev.io.lstat(&path.to_str_lossy()) {
         Ok(_) => Ok(Value::Bool(true)),
         Err(IoError::Sys(_)) => Ok(Value::Bool(false)),
@@ -95,7 +102,7 @@ fn path_exists(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResul
 /// Entries (without `.` and `..`) mapped to their type, from the directory entry
 /// itself: symlinks are not followed.
 fn read_dir(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let path = coerce_to_path(ev, &a[0], span)?;
+    let path = realise_path(ev, &a[0], span)?;
     let listing = ev
         .io
         .read_dir(&path.to_str_lossy())
@@ -113,7 +120,7 @@ fn read_dir(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<V
 
 /// Modern Nix (2.14+): the type of the path itself (`lstat`).
 fn read_file_type(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let path = coerce_to_path(ev, &a[0], span)?;
+    let path = realise_path(ev, &a[0], span)?;
     match ev.io.lstat(&path.to_str_lossy()) {
         Ok(kind) => Ok(Value::string(kind.name())),
         Err(e) => Err(io_error(e, span, |r| format!("getting status of '{path}': {r}"))),

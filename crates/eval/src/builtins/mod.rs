@@ -90,7 +90,7 @@ pub(crate) fn install(ev: &mut Evaluator) {
     ];
     // Pure evaluation has no clock and no host system: Nix leaves both out of `builtins`.
     if !pure {
-        constants.push(("currentSystem", Value::string(current_system()), false));
+        constants.push(("currentSystem", Value::string(ev.current_system.clone()), false));
     }
     // Read once, like Nix: every use in one evaluation sees the same time.
     if let Some(now) = ev.io.current_time() {
@@ -138,7 +138,8 @@ pub fn store_dir() -> String {
     std::env::var("NIX_STORE_DIR").unwrap_or_else(|_| "/nix/store".into())
 }
 
-pub fn current_system() -> String {
+/// This host's Nix system name (`x86_64-linux`), the default `currentSystem`.
+pub fn host_system() -> String {
     let arch = std::env::consts::ARCH;
     let os = match std::env::consts::OS {
         "macos" => "darwin",

@@ -1,0 +1,205 @@
+//! Nix settings given as `--option NAME VALUE` (and their dedicated flags): the ones
+//! evaluation reads are applied, other settings Nix knows are accepted and ignored, and an
+//! unknown name is warned about as modern Nix does (`warning: unknown setting 'foo'`).
+
+use crate::args::Cli;
+use rnix_eval_core::term::eprint_line;
+use std::collections::BTreeSet;
+
+pub struct Settings {
+    pub max_call_depth: usize,
+    pub show_trace: bool,
+    pub allow_import_from_derivation: bool,
+    pub abort_on_warn: bool,
+    pub trace_verbose: bool,
+    /// `builtins.currentSystem`: `eval-system` if set, else `system`, else this host.
+    pub current_system: Option<String>,
+    /// Store and build settings for the daemon (`--timeout`, `--option sandbox false`).
+    pub store_overrides: Vec<(String, String)>,
+}
+
+/// Boolean settings of Nix that evaluation does not read (store, build and fetcher
+/// settings): passed on to the daemon when there is one. Also flags: `--NAME`, `--no-NAME`.
+pub(crate) const BOOL_SETTINGS: &[&str] = &[
+    "accept-flake-config",
+    "allow-dirty",
+    "allow-new-privileges",
+    "allow-symlinked-store",
+    "allow-unsafe-native-code-during-evaluation",
+    "always-allow-substitutes",
+    "auto-allocate-uids",
+    "auto-optimise-store",
+    "builders-use-substitutes",
+    "compress-build-log",
+    "debugger-on-trace",
+    "debugger-on-warn",
+    "eval-cache",
+    "fallback",
+    "filter-syscalls",
+    "fsync-metadata",
+    "http2",
+    "ignore-try",
+    "impersonate-linux-26",
+    "keep-build-log",
+    "keep-derivations",
+    "keep-env-derivations",
+    "keep-failed",
+    "keep-going",
+    "keep-outputs",
+    "preallocate-contents",
+    "print-missing",
+    "require-drop-supplementary-groups",
+    "require-sigs",
+    "run-diff-hook",
+    "sandbox",
+    "sandbox-fallback",
+    "substitute",
+    "sync-before-registering",
+    "trace-function-calls",
+    "trace-import-from-derivation",
+    "use-case-hack",
+    "use-cgroups",
+    "use-registries",
+    "use-sqlite-wal",
+    "use-xdg-base-directories",
+    "warn-dirty",
+];
+
+/// The other settings of that kind, which take a value (also as `--NAME VALUE`).
+/// `extra-NAME` is accepted for each setting as well.
+pub(crate) const VALUE_SETTINGS: &[&str] = &[
+    "access-tokens",
+    "allowed-users",
+    "build-dir",
+    "build-hook",
+    "build-poll-interval",
+    "build-users-group",
+    "builders",
+    "commit-lock-file-summary",
+    "connect-timeout",
+    "cores",
+    "diff-hook",
+    "download-attempts",
+    "download-buffer-size",
+    "download-speed",
+    "eval-system",
+    "experimental-features",
+    "extra-platforms",
+    "flake-registry",
+    "gc-reserved-space",
+    "hashed-mirrors",
+    "http-connections",
+    "id-count",
+    "ignored-acls",
+    "log-lines",
+    "max-build-log-size",
+    "max-free",
+    "max-jobs",
+    "max-silent-time",
+    "max-substitution-jobs",
+    "min-free",
+    "min-free-check-interval",
+    "narinfo-cache-negative-ttl",
+    "narinfo-cache-positive-ttl",
+    "netrc-file",
+    "nix-path",
+    "plugin-files",
+    "post-build-hook",
+    "pre-build-hook",
+    "repeat",
+    "sandbox-build-dir",
+    "sandbox-dev-shm-size",
+    "sandbox-paths",
+    "secret-key-files",
+    "ssl-cert-file",
+    "stalled-download-timeout",
+    "start-id",
+    "store",
+    "substituters",
+    "system",
+    "system-features",
+    "tarball-ttl",
+    "timeout",
+    "trusted-public-keys",
+    "trusted-substituters",
+    "trusted-users",
+    "user-agent-suffix",
+    "warn-large-path-threshold",
+];
+
+impl Settings {
+    /// The settings of a command line: `--option` values, then the dedicated flags.
+    /// Warnings go to stderr as Nix prints them.
+    pub fn from_cli(cli: &Cli) -> Settings {
+        let mut s = Settings {
+            max_call_depth: 10_000,
+            show_trace: false,
+            allow_import_from_derivation: true,
+            abort_on_warn: false,
+            trace_verbose: false,
+            store_overrides: Vec::new(),
+            current_system: None,
+        };
+        let mut system = None;
+        let mut eval_system = None;
+        let mut unknown = BTreeSet::new();
+        for pair in cli.option.chunks(2) {
+            let (name, value) = (pair[0].as_str(), pair[1].as_str());
+            match name {
+                "system" => system = Some(value.to_string()),
+                "eval-system" => eval_system = Some(value.to_string()).filter(|v| !v.is_empty()),
+                _ => {}
+            }
+            if let Err(warning) = s.set(name, value) {
+                match warning {
+                    Some(w) => eprint_line(format!("warning: {w}").as_bytes()),
+                    None => {
+                        unknown.insert(name.to_string());
+                    }
+                }
+            }
+        }
+        for name in unknown {
+            eprint_line(format!("warning: unknown setting '{name}'").as_bytes());
+        }
+        s.current_system = eval_system.or(system);
+        if let Some(n) = cli.max_call_depth {
+            s.max_call_depth = n;
+        }
+        s.show_trace |= cli.show_trace;
+        s.trace_verbose |= cli.trace_verbose;
+        if let Some(t) = cli.timeout {
+            s.store_overrides.push(("timeout".into(), t.to_string()));
+        }
+        s
+    }
+
+    /// `Err(None)`: an unknown setting; `Err(Some(w))`: a bad value (Nix warns and keeps
+    /// the old one).
+    fn set(&mut self, name: &str, value: &str) -> Result<(), Option<String>> {
+        let flag = |v: &str| match v {
+            "true" | "yes" | "1" => Ok(true),
+            "false" | "no" | "0" => Ok(false),
+            _ => Err(Some(format!("Boolean setting '{name}' has invalid value '{v}'"))),
+        };
+        match name {
+            "max-call-depth" => {
+                self.max_call_depth = value
+                    .parse()
+                    .map_err(|_| Some(format!("setting '{name}' has invalid value '{value}'")))?
+            }
+            "show-trace" => self.show_trace = flag(value)?,
+            "allow-import-from-derivation" => self.allow_import_from_derivation = flag(value)?,
+            "abort-on-warn" => self.abort_on_warn = flag(value)?,
+            "trace-verbose" => self.trace_verbose = flag(value)?,
+            _ => {
+                let base = name.strip_prefix("extra-").unwrap_or(name);
+                if !BOOL_SETTINGS.contains(&base) && !VALUE_SETTINGS.contains(&base) {
+                    return Err(None);
+                }
+                self.store_overrides.push((name.to_string(), value.to_string()));
+            }
+        }
+        Ok(())
+    }
+}

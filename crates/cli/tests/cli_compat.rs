@@ -1,0 +1,513 @@
+//! `rnix-eval` side by side with `nix-instantiate` (Nix 2.8, the reference) for the flags
+//! and diagnostics a Nix user relies on: the same stdout, the same first `error:` line or
+//! warning, the same exit code. Skipped, with a message, when Nix is not installed.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn nix_installed() -> bool {
+    Command::new("nix-instantiate")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+macro_rules! require_nix {
+    () => {
+        if !nix_installed() {
+            eprintln!("skipped: nix-instantiate is not installed");
+            return;
+        }
+    };
+}
+
+/// A fresh scratch directory.
+fn scratch(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "rnix-cli-{tag}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(program: &str, args: &[&str], dir: &Path, stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(program);
+    cmd.current_dir(dir)
+        .env("NIX_PATH", "")
+        .env("RNIX_EVAL_PARSE_CACHE", "0")
+        .env_remove("NO_COLOR")
+        .env_remove("NIX_REMOTE")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("spawn");
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn rnix(args: &[&str], dir: &Path) -> Output {
+    run(env!("CARGO_BIN_EXE_rnix-eval"), args, dir, None, &[])
+}
+
+fn nix(args: &[&str], dir: &Path) -> Output {
+    run("nix-instantiate", args, dir, None, &[])
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// The lines of stderr that start with `prefix` (`error:`, `warning:`, `trace:`).
+fn lines_with(o: &Output, prefix: &str) -> Vec<String> {
+    text(&o.stderr)
+        .lines()
+        .filter(|l| l.starts_with(prefix))
+        .map(String::from)
+        .collect()
+}
+
+/// Same stdout, same exit code, same `error:` line.
+fn assert_same(args: &[&str], dir: &Path) {
+    let ours = rnix(args, dir);
+    let theirs = nix(args, dir);
+    assert_eq!(
+        text(&ours.stdout),
+        text(&theirs.stdout),
+        "stdout of {args:?}\nours stderr: {}\nnix stderr: {}",
+        text(&ours.stderr),
+        text(&theirs.stderr)
+    );
+    assert_eq!(
+        ours.status.code(),
+        theirs.status.code(),
+        "exit code of {args:?}: {}",
+        text(&ours.stderr)
+    );
+    assert_eq!(
+        lines_with(&ours, "error:"),
+        lines_with(&theirs, "error:"),
+        "errors of {args:?}"
+    );
+}
+
+// ------------------------------------------------------------------ diagnostics
+
+const COLOURED_TRACE: &str = r#"builtins.trace (builtins.fromJSON "\"\\u001b[1;31mwarning:\\u001b[0m a\\tb\\rc\"") 1"#;
+
+/// A `trace` of a coloured string (nixpkgs' old `lib.warn`) to a pipe: no escapes, tabs
+/// expanded, `\r` dropped, as Nix's logger writes it.
+#[test]
+fn trace_to_a_pipe_has_no_colours() {
+    require_nix!();
+    let dir = scratch("trace");
+    let ours = rnix(&["--eval", "-E", COLOURED_TRACE], &dir);
+    let theirs = nix(&["--eval", "-E", COLOURED_TRACE], &dir);
+    assert_eq!(ours.stderr, theirs.stderr);
+    assert!(!ours.stderr.contains(&0x1b));
+    assert_eq!(ours.stdout, theirs.stdout);
+}
+
+/// On a terminal (through `script`) colours pass, unless `NO_COLOR` is set.
+#[test]
+fn trace_to_a_terminal_keeps_colours_unless_no_color() {
+    require_nix!();
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: `script` (util-linux) is not installed");
+        return;
+    }
+    let dir = scratch("tty");
+    let expr = COLOURED_TRACE.replace('\\', "\\\\").replace('"', "\\\"");
+    for no_color in [false, true] {
+        let through_tty = |program: &str| {
+            let inner = format!("{program} --eval -E \"{expr}\"");
+            let env: &[(&str, &str)] = if no_color { &[("NO_COLOR", "1")] } else { &[] };
+            run("script", &["-qc", &inner, "/dev/null"], &dir, None, env).stdout
+        };
+        let ours = through_tty(env!("CARGO_BIN_EXE_rnix-eval"));
+        let theirs = through_tty("nix-instantiate");
+        assert_eq!(text(&ours), text(&theirs), "NO_COLOR={no_color}");
+        assert_eq!(ours.contains(&0x1b), !no_color);
+    }
+}
+
+/// Error messages are filtered the same way.
+#[test]
+fn error_with_escapes_to_a_pipe() {
+    require_nix!();
+    let dir = scratch("err");
+    let expr = r#"throw (builtins.fromJSON "\"\\u001b[31mred\\u001b[0m\"")"#;
+    let ours = rnix(&["--eval", "-E", expr], &dir);
+    assert!(!ours.stderr.contains(&0x1b), "{}", text(&ours.stderr));
+    assert_same(&["--eval", "-E", expr], &dir);
+}
+
+// ------------------------------------------------------------------ flags
+
+/// Flags Nix 2.8 takes as they are: same stdout, stderr errors and exit code.
+#[test]
+fn flags_nix_accepts() {
+    require_nix!();
+    let dir = scratch("flags");
+    std::fs::write(dir.join("a.nix"), "{ x = 1; y = { z = \"s\"; }; }\n").unwrap();
+    let cases: &[&[&str]] = &[
+        &["--eval", "-E", "-E", "1 + 2"],
+        &["--eval", "--strict", "--strict", "a.nix"],
+        &["--eval", "-v", "a.nix", "-A", "x"],
+        &["--eval", "-v", "-v", "--verbose", "a.nix"],
+        &["--eval", "-vvv", "a.nix"],
+        &["--eval", "--timeout", "5", "a.nix"],
+        &["--eval", "--option", "max-call-depth", "100", "a.nix"],
+        &["--eval", "--option", "show-trace", "true", "-E", "throw \"x\""],
+        &["--eval", "--option", "allow-import-from-derivation", "false", "a.nix"],
+        &["--eval", "--option", "substituters", "", "a.nix"],
+        &[
+            "--eval",
+            "--option",
+            "extra-experimental-features",
+            "nix-command",
+            "a.nix",
+        ],
+        &["--eval", "-E"],
+        &["--eval", "--dry-run", "a.nix"],
+        &["--eval", "-A", "--strict", "a.nix"],
+    ];
+    for args in cases {
+        assert_same(args, &dir);
+    }
+}
+
+/// A bad command line: Nix's one `error:` line, exit 1 (clap would exit 2 and suggest
+/// `--version` for `--verbos`).
+#[test]
+fn bad_flags_exit_1_as_nix() {
+    require_nix!();
+    let dir = scratch("badflags");
+    let cases: &[&[&str]] = &[
+        &["--eval", "--no-such-flag", "-E", "1"],
+        &["--eval", "--verbos", "-E", "1"],
+        &["--eval", "-E", "1", "--option"],
+        &["--eval", "-E", "1", "--option", "foo"],
+        &["--eval", "-E", "1", "--arg", "x"],
+        &["--eval", "-E", "1", "-A"],
+        &["--eval", "-E", "1", "--add-root"],
+    ];
+    for args in cases {
+        let ours = rnix(args, &dir);
+        let theirs = nix(args, &dir);
+        assert_eq!(ours.status.code(), Some(1), "{args:?}: {}", text(&ours.stderr));
+        assert_eq!(theirs.status.code(), Some(1));
+        assert_eq!(lines_with(&ours, "error:"), lines_with(&theirs, "error:"), "{args:?}");
+        assert!(
+            !text(&ours.stderr).contains("similar argument"),
+            "{}",
+            text(&ours.stderr)
+        );
+    }
+}
+
+/// `-` reads the expression from stdin, also with `-E`, alone or with other inputs.
+#[test]
+fn stdin_expression() {
+    require_nix!();
+    let dir = scratch("stdin");
+    let cases: &[(&[&str], &str)] = &[
+        (&["--eval", "-E", "-"], "1 + 2"),
+        (&["--eval", "-"], "{ a = 1; }"),
+        (&["--eval", "-", "-A", "a"], "{ a = 1; }"),
+        (&["--eval", "--strict", "-E", "-"], "{ a = [ 1 2 ]; }"),
+    ];
+    for (args, input) in cases {
+        let ours = run(env!("CARGO_BIN_EXE_rnix-eval"), args, &dir, Some(input), &[]);
+        let theirs = run("nix-instantiate", args, &dir, Some(input), &[]);
+        assert_eq!(
+            text(&ours.stdout),
+            text(&theirs.stdout),
+            "{args:?}: {}",
+            text(&ours.stderr)
+        );
+        assert_eq!(ours.status.code(), theirs.status.code());
+    }
+}
+
+/// `--find-file`: search path lookups printed one per line; a missing one is an error.
+#[test]
+fn find_file() {
+    require_nix!();
+    let dir = scratch("findfile");
+    std::fs::create_dir_all(dir.join("root/sub")).unwrap();
+    let root = format!("pkgs={}", dir.join("root").display());
+    let other = format!("{}", dir.display());
+    for args in [
+        vec!["--find-file", "pkgs", "-I", &root],
+        vec!["--find-file", "pkgs/sub", "root", "-I", &root, "-I", &other],
+        vec!["--find-file", "-I", &root],
+        vec!["--find-file", "missing", "-I", &root],
+    ] {
+        assert_same(&args, &dir);
+    }
+}
+
+/// `--add-root` (with `--read-only`/`--readonly-mode`: no daemon needed): the root's path is
+/// printed and it links to the `.drv`, as nix-instantiate does; without it Nix's
+/// garbage-collector warning is printed.
+#[test]
+fn add_root_and_gc_warning() {
+    require_nix!();
+    let dir = scratch("addroot");
+    std::fs::write(
+        dir.join("d.nix"),
+        "let d = derivation { name = \"r\"; system = \"x\"; builder = \"/bin/sh\"; outputs = [ \"out\" \"dev\" ]; }; in { a = d; b = d.dev; }\n",
+    )
+    .unwrap();
+    let ours = rnix(&["--readonly-mode", "--add-root", "ours", "d.nix"], &dir);
+    let theirs = nix(&["--readonly-mode", "--add-root", "theirs", "d.nix"], &dir);
+    assert!(ours.status.success(), "{}", text(&ours.stderr));
+    assert_eq!(
+        text(&ours.stdout).replace("/ours", "/ROOT"),
+        text(&theirs.stdout).replace("/theirs", "/ROOT")
+    );
+    for suffix in ["", "-2"] {
+        assert_eq!(
+            std::fs::read_link(dir.join(format!("ours{suffix}"))).unwrap(),
+            std::fs::read_link(dir.join(format!("theirs{suffix}"))).unwrap()
+        );
+    }
+    let ours = rnix(&["--readonly-mode", "d.nix", "-A", "a"], &dir);
+    let theirs = nix(&["--readonly-mode", "d.nix", "-A", "a"], &dir);
+    assert_eq!(text(&ours.stdout), text(&theirs.stdout));
+    assert_eq!(lines_with(&ours, "warning:"), lines_with(&theirs, "warning:"));
+    assert_eq!(lines_with(&ours, "warning:").len(), 1);
+    // --dry-run instantiates without writing, as --readonly-mode.
+    let ours = rnix(&["--dry-run", "d.nix", "-A", "a"], &dir);
+    let theirs = nix(&["--dry-run", "d.nix", "-A", "a"], &dir);
+    assert_eq!(text(&ours.stdout), text(&theirs.stdout), "{}", text(&ours.stderr));
+}
+
+/// `--raw` (modern nix-instantiate, as `nix eval --raw`): the value coerced to a string
+/// (a path is copied to the store), no quotes, no newline. The expected text comes from
+/// Nix 2.8's `nix eval --raw`.
+#[test]
+fn raw_output() {
+    require_nix!();
+    let dir = scratch("raw");
+    std::fs::write(dir.join("f.txt"), "x").unwrap();
+    for expr in [
+        r#""a \"quoted\"\nline""#,
+        r#"{ outPath = "/some/path"; }"#,
+        r#"{ __toString = self: "str"; }"#,
+        "1",
+        "./f.txt",
+    ] {
+        let ours = rnix(&["--eval", "--raw", "-E", expr], &dir);
+        let theirs = run(
+            "nix",
+            &[
+                "--extra-experimental-features",
+                "nix-command",
+                "eval",
+                "--impure",
+                "--raw",
+                "--read-only",
+                "--expr",
+                expr,
+            ],
+            &dir,
+            None,
+            &[],
+        );
+        assert_eq!(
+            text(&ours.stdout),
+            text(&theirs.stdout),
+            "{expr}: {}",
+            text(&ours.stderr)
+        );
+        assert_eq!(ours.status.code(), theirs.status.code(), "{expr}");
+        let first_words = |o: &Output| {
+            lines_with(o, "error:")
+                .first()
+                .map(|l| l.chars().take(30).collect::<String>())
+        };
+        assert_eq!(first_words(&ours), first_words(&theirs), "{expr}");
+    }
+}
+
+/// `--trace-verbose` makes `traceVerbose` print as `trace` (Nix 2.10+; the expectation
+/// is Nix 2.8's `trace`); without it nothing is printed.
+#[test]
+fn trace_verbose() {
+    require_nix!();
+    let dir = scratch("traceverbose");
+    let ours = rnix(
+        &[
+            "--eval",
+            "--trace-verbose",
+            "-E",
+            r#"builtins.traceVerbose { a = "x"; } 1"#,
+        ],
+        &dir,
+    );
+    let theirs = nix(&["--eval", "-E", r#"builtins.trace { a = "x"; } 1"#], &dir);
+    assert_eq!(text(&ours.stdout), text(&theirs.stdout));
+    assert_eq!(text(&ours.stderr), text(&theirs.stderr));
+    let quiet = rnix(&["--eval", "-E", r#"builtins.traceVerbose "x" 1"#], &dir);
+    assert_eq!(text(&quiet.stderr), "");
+    let via_option = rnix(
+        &[
+            "--eval",
+            "--option",
+            "trace-verbose",
+            "true",
+            "-E",
+            r#"builtins.traceVerbose "x" 1"#,
+        ],
+        &dir,
+    );
+    assert_eq!(text(&via_option.stderr), "trace: x\n");
+}
+
+/// Settings Nix 2.8 does not have, as modern Nix handles them (`src/libexpr/primops.cc`
+/// `prim_warn`, `src/libutil/config.cc`): abort-on-warn fails after the warning, and is
+/// not caught by tryEval; max-call-depth limits calls; unknown names and bad values warn.
+#[test]
+fn modern_settings() {
+    let dir = scratch("modern");
+    let warn = r#"builtins.tryEval (builtins.warn "careful" 1)"#;
+    let out = rnix(&["--eval", "--option", "abort-on-warn", "true", "-E", warn], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.starts_with("evaluation warning: careful\n"), "{err}");
+    assert!(
+        err.contains("error: aborting to reveal stack trace of warning, as abort-on-warn is set"),
+        "{err}"
+    );
+    let out = rnix(&["--eval", "--option", "abort-on-warn", "false", "-E", warn], &dir);
+    assert_eq!(text(&out.stdout), "{ success = true; value = 1; }\n");
+
+    let deep = "let f = n: if n == 0 then 0 else f (n - 1); in f 50";
+    let out = rnix(&["--eval", "--option", "max-call-depth", "20", "-E", deep], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("max-call-depth exceeded"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The flag, given after the option, wins.
+    let out = rnix(
+        &[
+            "--eval",
+            "--option",
+            "max-call-depth",
+            "20",
+            "--max-call-depth",
+            "100",
+            "-E",
+            deep,
+        ],
+        &dir,
+    );
+    assert_eq!(text(&out.stdout), "0\n", "{}", text(&out.stderr));
+
+    let out = rnix(
+        &[
+            "--eval",
+            "--option",
+            "foo",
+            "1",
+            "--option",
+            "show-trace",
+            "maybe",
+            "--option",
+            "max-call-depth",
+            "x",
+            "-E",
+            "1",
+        ],
+        &dir,
+    );
+    assert_eq!(text(&out.stdout), "1\n");
+    assert_eq!(
+        lines_with(&out, "warning:"),
+        [
+            "warning: Boolean setting 'show-trace' has invalid value 'maybe'",
+            "warning: setting 'max-call-depth' has invalid value 'x'",
+            "warning: unknown setting 'foo'",
+        ]
+    );
+}
+
+/// Every Nix setting is also a flag (`--max-jobs 4`, `--sandbox`, `--no-sandbox`, `-j`,
+/// `-k`, `-K`), and logging flags (`--quiet`, `-Q`, `--log-format`) are accepted; the
+/// `system` setting is `builtins.currentSystem`.
+#[test]
+fn setting_flags_as_nix() {
+    require_nix!();
+    let dir = scratch("settingflags");
+    let cases: &[&[&str]] = &[
+        &["--eval", "--quiet", "-Q", "--no-build-output", "-E", "1"],
+        &["--eval", "--log-format", "bar", "--repair", "--debug", "-E", "1"],
+        &[
+            "--eval",
+            "-k",
+            "--keep-going",
+            "-K",
+            "--keep-failed",
+            "--fallback",
+            "-E",
+            "1",
+        ],
+        &[
+            "--eval",
+            "-j",
+            "4",
+            "--max-jobs",
+            "2",
+            "--cores",
+            "2",
+            "--max-silent-time",
+            "5",
+            "-E",
+            "1",
+        ],
+        &[
+            "--eval",
+            "--sandbox",
+            "--no-sandbox",
+            "--builders",
+            "",
+            "--substituters",
+            "",
+            "-E",
+            "1",
+        ],
+        &["--eval", "--no-show-trace", "-E", "1"],
+        &["--eval", "--system", "aarch64-linux", "-E", "builtins.currentSystem"],
+        &[
+            "--eval",
+            "--option",
+            "system",
+            "riscv64-linux",
+            "-E",
+            "builtins.currentSystem",
+        ],
+        &["--eval", "-E", "builtins.currentSystem"],
+        &["--eval", "-E", "1", "--max-jobs"],
+        &["--eval", "-E", "1", "-L"],
+    ];
+    for args in cases {
+        assert_same(args, &dir);
+    }
+}

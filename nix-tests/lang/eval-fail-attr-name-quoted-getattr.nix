@@ -1,0 +1,1 @@
+builtins.getAttr "b c" { a = 1; }

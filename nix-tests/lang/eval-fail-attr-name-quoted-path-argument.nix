@@ -1,0 +1,1 @@
+builtins.path { path = ./lib; "a b" = 1; }
