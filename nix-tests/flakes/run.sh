@@ -29,6 +29,8 @@ export GIT_AUTHOR_NAME=fixture GIT_AUTHOR_EMAIL=fixture@example.org
 export GIT_COMMITTER_NAME=fixture GIT_COMMITTER_EMAIL=fixture@example.org
 export GIT_AUTHOR_DATE="@1600000000 +0000" GIT_COMMITTER_DATE="@1600000000 +0000"
 export NIX_PATH= NO_COLOR=1 LC_ALL=C TZ=UTC
+# Nix's own fetcher cache would answer a file:// tarball URL from an earlier run.
+export XDG_CACHE_HOME=$work/.cache
 echo '{"flakes":[],"version":2}' > "$work/.registry.json"
 nix_flags=(--extra-experimental-features "nix-command flakes" --option flake-registry "$work/.registry.json")
 
