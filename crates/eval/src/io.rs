@@ -13,37 +13,9 @@ use std::ffi::OsString;
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// The type of a directory entry or path, as `readDir` and `readFileType` name them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileKind {
-    Regular,
-    Directory,
-    Symlink,
-    Unknown,
-}
-
-impl FileKind {
-    pub fn from_std(t: std::fs::FileType) -> FileKind {
-        if t.is_symlink() {
-            FileKind::Symlink
-        } else if t.is_dir() {
-            FileKind::Directory
-        } else if t.is_file() {
-            FileKind::Regular
-        } else {
-            FileKind::Unknown
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            FileKind::Regular => "regular",
-            FileKind::Directory => "directory",
-            FileKind::Symlink => "symlink",
-            FileKind::Unknown => "unknown",
-        }
-    }
-}
+/// The type of a directory entry or path, as `readDir` and `readFileType` name them
+/// (the NAR writer's, whose filters see the same names).
+pub use rnix_eval_store::nar::FileKind;
 
 /// Where file contents come from. Paths given to it are real (mounts already applied).
 pub trait FileSystem {
@@ -69,18 +41,18 @@ impl FileSystem for RealFs {
         let mut out = Vec::new();
         for entry in std::fs::read_dir(path)? {
             let entry = entry?;
-            let kind = FileKind::from_std(entry.file_type()?);
+            let kind = FileKind::of(entry.file_type()?);
             out.push((entry.file_name().to_string_lossy().into_owned(), kind));
         }
         Ok(out)
     }
 
     fn lstat(&self, path: &Path) -> io::Result<FileKind> {
-        std::fs::symlink_metadata(path).map(|m| FileKind::from_std(m.file_type()))
+        std::fs::symlink_metadata(path).map(|m| FileKind::of(m.file_type()))
     }
 
     fn stat(&self, path: &Path) -> io::Result<FileKind> {
-        std::fs::metadata(path).map(|m| FileKind::from_std(m.file_type()))
+        std::fs::metadata(path).map(|m| FileKind::of(m.file_type()))
     }
 }
 

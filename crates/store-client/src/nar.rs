@@ -43,7 +43,8 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    fn of(ft: fs::FileType) -> FileKind {
+    /// The kind of a directory entry or `lstat` result.
+    pub fn of(ft: fs::FileType) -> FileKind {
         if ft.is_file() {
             FileKind::Regular
         } else if ft.is_dir() {
