@@ -162,6 +162,33 @@ pub struct Cli {
     #[arg(long = "override-input", num_args = 2, value_names = ["INPUT", "REF"], action = clap::ArgAction::Append)]
     pub override_input: Vec<String>,
 
+    /// CI gate: evaluate every job below the selected set (`--flake REF#ATTRPATH`, or a
+    /// file with `-A`) in worker processes, one JSON line per job (nix-eval-jobs' fields);
+    /// exit 1 if any failed. A NixOS configuration's job is its toplevel.
+    #[arg(long = "eval-jobs")]
+    pub eval_jobs: bool,
+
+    /// A worker of --eval-jobs: answers jobs from stdin (started by the coordinator).
+    #[arg(long = "eval-jobs-worker", hide = true)]
+    pub eval_jobs_worker: bool,
+
+    /// --eval-jobs: the number of worker processes (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub workers: Option<usize>,
+
+    /// --eval-jobs: a worker whose resident memory exceeds this (MiB) is replaced after
+    /// its current job.
+    #[arg(long = "max-memory-size", value_name = "MiB")]
+    pub max_memory_size: Option<u64>,
+
+    /// --eval-jobs: keep each job's .drv alive with a GC root in DIR.
+    #[arg(long = "gc-roots-dir", value_name = "DIR")]
+    pub gc_roots_dir: Option<String>,
+
+    /// --eval-jobs: enter every attribute set, not only those with `recurseForDerivations`.
+    #[arg(long = "force-recurse")]
+    pub force_recurse: bool,
+
     /// With --realise: make PATH a symlink to the (first) output, as nix-build's `result`;
     /// further outputs get PATH-2, PATH-3, ...
     #[arg(short = 'o', long = "out-link", value_name = "PATH")]
@@ -172,18 +199,6 @@ impl Cli {
     /// Instantiate mode: derivations are looked for, written and maybe built.
     pub fn instantiates(&self) -> bool {
         !self.eval && !self.parse
-    }
-
-    /// Pure unless asked otherwise: flakes are evaluated purely, as in Nix.
-    pub fn eval_mode(&self) -> rnix_eval_core::io::Mode {
-        use rnix_eval_core::io::Mode;
-        if self.restrict_eval {
-            Mode::Restricted
-        } else if self.pure_eval || (self.flake.is_some() && !self.impure) {
-            Mode::Pure
-        } else {
-            Mode::Impure
-        }
     }
 
     pub fn read_only(&self) -> bool {

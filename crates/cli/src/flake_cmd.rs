@@ -9,7 +9,19 @@ use rnix_eval_flake::FlakeOptions;
 
 pub fn output(ev: &mut Evaluator, cli: &Cli, reference: &str, cwd: &str) -> EvalResult<Value> {
     let (flake_ref, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-    let opts = FlakeOptions {
+    let opts = lock_options(cli);
+    let locked = rnix_eval_flake::lock_flake(ev, flake_ref, std::path::Path::new(cwd), &opts)?;
+    let flake = rnix_eval_flake::call_flake(ev, &locked)?;
+    let purpose = if cli.eval { Purpose::Eval } else { Purpose::Build };
+    let name = locked.reference.to_url();
+    let system = ev.current_system.clone();
+    let (value, _path) = select_output(ev, &flake, &name, fragment, &system, purpose)?;
+    Ok(value)
+}
+
+/// The locking flags.
+pub fn lock_options(cli: &Cli) -> FlakeOptions {
+    FlakeOptions {
         write_lock_file: !cli.no_write_lock_file,
         recreate: cli.recreate_lock_file,
         update_inputs: cli.update_input.clone(),
@@ -18,12 +30,5 @@ pub fn output(ev: &mut Evaluator, cli: &Cli, reference: &str, cwd: &str) -> Eval
             .chunks(2)
             .map(|p| (p[0].clone(), p[1].clone()))
             .collect(),
-    };
-    let locked = rnix_eval_flake::lock_flake(ev, flake_ref, std::path::Path::new(cwd), &opts)?;
-    let flake = rnix_eval_flake::call_flake(ev, &locked)?;
-    let purpose = if cli.eval { Purpose::Eval } else { Purpose::Build };
-    let name = locked.reference.to_url();
-    let system = ev.current_system.clone();
-    let (value, _path) = select_output(ev, &flake, &name, fragment, &system, purpose)?;
-    Ok(value)
+    }
 }

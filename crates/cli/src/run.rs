@@ -26,7 +26,7 @@ pub fn run(cli: Cli) -> i32 {
         max_call_depth: settings.max_call_depth,
         stack_budget: STACK_BUDGET,
         current_system: settings.current_system.clone(),
-        mode: cli.eval_mode(),
+        mode: settings.eval_mode(&cli),
     };
     let mut ev = Evaluator::new(options);
     rnix_eval_flake::install(&mut ev);
@@ -63,6 +63,12 @@ pub fn run(cli: Cli) -> i32 {
     let cwd = std::env::current_dir()
         .map(|d| d.to_string_lossy().into_owned())
         .unwrap_or_else(|_| "/".into());
+    if cli.eval_jobs_worker {
+        return crate::jobs_cmd::serve(&mut ev, &cli, &cwd, store.as_ref());
+    }
+    if cli.eval_jobs {
+        return crate::jobs_cmd::coordinate(&mut ev, &cli, &cwd, settings.show_trace);
+    }
 
     // As nix-instantiate: with -E and nothing else there is nothing to do.
     let inputs: Vec<String> = if let Some(flake) = &cli.flake {
@@ -262,7 +268,7 @@ fn eval_one(
     Ok(out)
 }
 
-fn eval_input(ev: &mut Evaluator, cli: &Cli, input: &str, cwd: &str) -> EvalResult<Value> {
+pub(crate) fn eval_input(ev: &mut Evaluator, cli: &Cli, input: &str, cwd: &str) -> EvalResult<Value> {
     // `rnix-eval '<nixpkgs>'`: a search path lookup, as nix-instantiate allows.
     let resolved;
     let input = match input.strip_prefix('<').and_then(|r| r.strip_suffix('>')) {
@@ -281,7 +287,7 @@ fn eval_input(ev: &mut Evaluator, cli: &Cli, input: &str, cwd: &str) -> EvalResu
 }
 
 /// `--arg`/`--argstr` as a set, or `None` when there are none.
-fn auto_args(ev: &mut Evaluator, cli: &Cli, cwd: &str) -> EvalResult<Option<AttrSet>> {
+pub(crate) fn auto_args(ev: &mut Evaluator, cli: &Cli, cwd: &str) -> EvalResult<Option<AttrSet>> {
     if cli.arg.is_empty() && cli.argstr.is_empty() {
         return Ok(None);
     }
@@ -338,7 +344,12 @@ pub(crate) fn auto_call(ev: &mut Evaluator, f: Value, args: &AttrSet) -> EvalRes
 }
 
 /// `-A a.b.0.c`: select along attribute names and list indices.
-fn select_attr_path(ev: &mut Evaluator, root: Value, path: &str, auto: &Option<AttrSet>) -> EvalResult<Value> {
+pub(crate) fn select_attr_path(
+    ev: &mut Evaluator,
+    root: Value,
+    path: &str,
+    auto: &Option<AttrSet>,
+) -> EvalResult<Value> {
     let mut v = root;
     if path.is_empty() {
         return Ok(v);
@@ -393,7 +404,7 @@ fn select_attr_path(ev: &mut Evaluator, root: Value, path: &str, auto: &Option<A
 }
 
 /// Nix's `parseAttrPath`: components separated by `.`, `"..."` quotes a component.
-fn parse_attr_path(path: &str) -> EvalResult<Vec<String>> {
+pub(crate) fn parse_attr_path(path: &str) -> EvalResult<Vec<String>> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut chars = path.chars();

@@ -22,6 +22,12 @@ const TAKES_VALUES: &[(&str, usize)] = &[
     ("--write-drvs-to", 1),
     ("--timeout", 1),
     ("--max-call-depth", 1),
+    ("--flake", 1),
+    ("--update-input", 1),
+    ("--override-input", 2),
+    ("--workers", 1),
+    ("--max-memory-size", 1),
+    ("--gc-roots-dir", 1),
 ];
 
 /// Flags accepted and ignored, with the number of values they take.

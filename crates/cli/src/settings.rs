@@ -16,6 +16,9 @@ pub struct Settings {
     pub current_system: Option<String>,
     /// Store and build settings for the daemon (`--timeout`, `--option sandbox false`).
     pub store_overrides: Vec<(String, String)>,
+    /// `pure-eval`: `None` leaves the mode's default (pure for flakes).
+    pub pure_eval: Option<bool>,
+    pub restrict_eval: bool,
 }
 
 /// Boolean settings of Nix that evaluation does not read (store, build and fetcher
@@ -128,6 +131,20 @@ pub(crate) const VALUE_SETTINGS: &[&str] = &[
 ];
 
 impl Settings {
+    /// Pure unless asked otherwise in flake mode, as in Nix; `pure-eval` and
+    /// `restrict-eval` as flags or `--option`s.
+    pub fn eval_mode(&self, cli: &Cli) -> rnix_eval_core::io::Mode {
+        use rnix_eval_core::io::Mode;
+        let pure = self.pure_eval.unwrap_or(cli.flake.is_some() && !cli.impure);
+        if pure && !cli.impure {
+            Mode::Pure
+        } else if self.restrict_eval {
+            Mode::Restricted
+        } else {
+            Mode::Impure
+        }
+    }
+
     /// The settings of a command line: `--option` values, then the dedicated flags.
     /// Warnings go to stderr as Nix prints them.
     pub fn from_cli(cli: &Cli) -> Settings {
@@ -139,6 +156,8 @@ impl Settings {
             trace_verbose: false,
             store_overrides: Vec::new(),
             current_system: None,
+            pure_eval: None,
+            restrict_eval: false,
         };
         let mut system = None;
         let mut eval_system = None;
@@ -167,6 +186,10 @@ impl Settings {
             s.max_call_depth = n;
         }
         s.show_trace |= cli.show_trace;
+        s.restrict_eval |= cli.restrict_eval;
+        if cli.pure_eval {
+            s.pure_eval = Some(true);
+        }
         s.trace_verbose |= cli.trace_verbose;
         if let Some(t) = cli.timeout {
             s.store_overrides.push(("timeout".into(), t.to_string()));
@@ -192,6 +215,8 @@ impl Settings {
             "allow-import-from-derivation" => self.allow_import_from_derivation = flag(value)?,
             "abort-on-warn" => self.abort_on_warn = flag(value)?,
             "trace-verbose" => self.trace_verbose = flag(value)?,
+            "pure-eval" => self.pure_eval = Some(flag(value)?),
+            "restrict-eval" => self.restrict_eval = flag(value)?,
             _ => {
                 let base = name.strip_prefix("extra-").unwrap_or(name);
                 if !BOOL_SETTINGS.contains(&base) && !VALUE_SETTINGS.contains(&base) {

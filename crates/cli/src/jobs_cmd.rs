@@ -1,0 +1,143 @@
+//! `--eval-jobs`: the coordinator lists the jobs below the selected set and runs them on
+//! worker processes (this binary again, with `--eval-jobs-worker`), printing each record
+//! as a JSON line the moment it is done; a worker answers jobs from its stdin.
+
+use crate::args::Cli;
+use rnix_eval_core::error::EvalResult;
+use rnix_eval_core::term::eprint_line;
+use rnix_eval_core::value::Value;
+use rnix_eval_core::Evaluator;
+use rnix_eval_jobs::pool::{self, PoolOptions};
+use std::io::Write;
+use std::time::Instant;
+
+/// The set the jobs are below, and its attribute path.
+fn root(ev: &mut Evaluator, cli: &Cli, cwd: &str, worker: bool) -> EvalResult<(Value, Vec<String>)> {
+    if let Some(reference) = &cli.flake {
+        let (flake_ref, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let mut opts = crate::flake_cmd::lock_options(cli);
+        // The coordinator locked the flake already.
+        opts.write_lock_file &= !worker;
+        let flake = rnix_eval_flake::load_flake(ev, flake_ref, std::path::Path::new(cwd), &opts)?;
+        let prefix = rnix_eval_flake::outputs::split_attr_path(fragment);
+        let mut v = flake;
+        for name in &prefix {
+            v = crate::run::select_attr_path(ev, v, &format!("\"{name}\""), &None)?;
+        }
+        return Ok((v, prefix));
+    }
+    let input = cli.files.first().cloned().unwrap_or_else(|| "./default.nix".into());
+    let v = crate::run::eval_input(ev, cli, &input, cwd)?;
+    let auto = crate::run::auto_args(ev, cli, cwd)?;
+    let attr = cli.attr.first().cloned().unwrap_or_default();
+    let v = crate::run::select_attr_path(ev, v, &attr, &auto)?;
+    let prefix = if attr.is_empty() {
+        Vec::new()
+    } else {
+        crate::run::parse_attr_path(&attr)?
+    };
+    Ok((v, prefix))
+}
+
+pub fn coordinate(ev: &mut Evaluator, cli: &Cli, cwd: &str, show_trace: bool) -> i32 {
+    let started = Instant::now();
+    let found =
+        root(ev, cli, cwd, false).and_then(|(v, prefix)| rnix_eval_jobs::discover(ev, &v, &prefix, cli.force_recurse));
+    let found = match found {
+        Ok(f) => f,
+        Err(e) => {
+            let text = e.render(show_trace);
+            eprint_line(text.strip_suffix('\n').unwrap_or(&text).as_bytes());
+            return 1;
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut print = |record: &serde_json::Value| {
+        let mut out = stdout.lock();
+        let _ = writeln!(out, "{record}");
+        let _ = out.flush();
+    };
+    let mut failed = 0;
+    let mut jobs = Vec::new();
+    for (path, error) in found {
+        match error {
+            Some(message) => {
+                failed += 1;
+                print(
+                    &rnix_eval_jobs::Record {
+                        attr_path: path,
+                        outcome: Err(message),
+                    }
+                    .to_json(),
+                );
+            }
+            None => jobs.push(path),
+        }
+    }
+    let listed = jobs.len() + failed;
+    let workers = cli
+        .workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let start = || {
+        let mut cmd = std::process::Command::new(std::env::current_exe().unwrap_or_else(|_| "rnix-eval".into()));
+        cmd.args(worker_args());
+        cmd
+    };
+    let summary = pool::run(jobs, &PoolOptions { workers }, &start, &mut print);
+    failed += summary.failed;
+    eprint_line(
+        format!(
+            "{listed} jobs, {failed} failed, {:.1} s{}",
+            started.elapsed().as_secs_f64(),
+            if summary.restarts > 0 {
+                format!(" ({} worker restarts)", summary.restarts)
+            } else {
+                String::new()
+            }
+        )
+        .as_bytes(),
+    );
+    i32::from(failed > 0)
+}
+
+/// This command line for a worker: `--eval-jobs` becomes `--eval-jobs-worker`.
+fn worker_args() -> Vec<std::ffi::OsString> {
+    std::env::args_os()
+        .skip(1)
+        .map(|a| {
+            if a == "--eval-jobs" {
+                "--eval-jobs-worker".into()
+            } else {
+                a
+            }
+        })
+        .collect()
+}
+
+pub fn serve(ev: &mut Evaluator, cli: &Cli, cwd: &str, store: Option<&crate::store_writer::SharedStore>) -> i32 {
+    let root = root(ev, cli, cwd, true);
+    let limit = cli.max_memory_size;
+    let over = || limit.is_some_and(|l| pool::resident_mib().is_some_and(|m| m > l));
+    let mut eval = |path: &[String]| {
+        let record = match &root {
+            Ok((v, prefix)) => rnix_eval_jobs::evaluate(ev, v, prefix, path),
+            Err(e) => rnix_eval_jobs::Record {
+                attr_path: path.to_vec(),
+                outcome: Err(e.message.clone()),
+            },
+        };
+        if let (Ok(built), Some(dir)) = (&record.outcome, &cli.gc_roots_dir) {
+            let link = format!("{dir}/{}", built.drv_path.rsplit('/').next().unwrap_or(""));
+            let _ = std::fs::create_dir_all(dir);
+            let _ = match store {
+                Some(store) => crate::store_writer::make_out_link(store, &link, &built.drv_path),
+                None => crate::store_writer::make_symlink(&link, &built.drv_path).map(drop),
+            };
+        }
+        record.to_json()
+    };
+    match pool::serve(&mut eval, &over) {
+        Ok(()) => 0,
+        Err(_) => 1,
+    }
+}
