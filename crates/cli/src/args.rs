@@ -189,6 +189,16 @@ pub struct Cli {
     #[arg(long = "force-recurse")]
     pub force_recurse: bool,
 
+    /// Also ask the installed Nix for each job's .drv and report `identical` or the first
+    /// difference (the .drv and field, nix-diff style); with or without --eval-jobs.
+    #[arg(long)]
+    pub differential: bool,
+
+    /// --differential: the `nix` executable to compare with (default: `nix` on PATH;
+    /// `nix-instantiate` is taken from the same folder).
+    #[arg(long = "nix", value_name = "PATH")]
+    pub nix: Option<String>,
+
     /// With --realise: make PATH a symlink to the (first) output, as nix-build's `result`;
     /// further outputs get PATH-2, PATH-3, ...
     #[arg(short = 'o', long = "out-link", value_name = "PATH")]

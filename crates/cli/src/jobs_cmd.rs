@@ -19,6 +19,13 @@ fn root(ev: &mut Evaluator, cli: &Cli, cwd: &str, worker: bool) -> EvalResult<(V
         // The coordinator locked the flake already.
         opts.write_lock_file &= !worker;
         let flake = rnix_eval_flake::load_flake(ev, flake_ref, std::path::Path::new(cwd), &opts)?;
+        if !cli.eval_jobs {
+            // One job, found as `--flake REF#NAME` finds it (a host is its toplevel).
+            let system = ev.current_system.clone();
+            let purpose = rnix_eval_flake::outputs::Purpose::Build;
+            let (v, path) = rnix_eval_flake::outputs::select_output(ev, &flake, flake_ref, fragment, &system, purpose)?;
+            return Ok((v, rnix_eval_flake::outputs::split_attr_path(&path)));
+        }
         let prefix = rnix_eval_flake::outputs::split_attr_path(fragment);
         let mut v = flake;
         for name in &prefix {
@@ -40,6 +47,10 @@ fn root(ev: &mut Evaluator, cli: &Cli, cwd: &str, worker: bool) -> EvalResult<(V
 }
 
 pub fn coordinate(ev: &mut Evaluator, cli: &Cli, cwd: &str, show_trace: bool) -> i32 {
+    if std::env::var_os(WORKER_ENV).is_some() {
+        eprint_line(b"error: an --eval-jobs worker cannot start workers of its own");
+        return 1;
+    }
     let started = Instant::now();
     let found =
         root(ev, cli, cwd, false).and_then(|(v, prefix)| rnix_eval_jobs::discover(ev, &v, &prefix, cli.force_recurse));
@@ -80,7 +91,7 @@ pub fn coordinate(ev: &mut Evaluator, cli: &Cli, cwd: &str, show_trace: bool) ->
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let start = || {
         let mut cmd = std::process::Command::new(std::env::current_exe().unwrap_or_else(|_| "rnix-eval".into()));
-        cmd.args(worker_args());
+        cmd.args(worker_args()).env(WORKER_ENV, "1");
         cmd
     };
     let summary = pool::run(jobs, &PoolOptions { workers }, &start, &mut print);
@@ -100,19 +111,17 @@ pub fn coordinate(ev: &mut Evaluator, cli: &Cli, cwd: &str, show_trace: bool) ->
     i32::from(failed > 0)
 }
 
-/// This command line for a worker: `--eval-jobs` becomes `--eval-jobs-worker`.
+/// This command line for a worker: without `--eval-jobs`, with `--eval-jobs-worker` (also
+/// for `--differential` alone, which goes through the same pool).
 fn worker_args() -> Vec<std::ffi::OsString> {
-    std::env::args_os()
-        .skip(1)
-        .map(|a| {
-            if a == "--eval-jobs" {
-                "--eval-jobs-worker".into()
-            } else {
-                a
-            }
-        })
-        .collect()
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).filter(|a| a != "--eval-jobs").collect();
+    args.push("--eval-jobs-worker".into());
+    args
 }
+
+/// Set in a worker's environment: a worker never coordinates (no process can start
+/// workers of its own by mistake).
+const WORKER_ENV: &str = "RNIX_EVAL_JOBS_WORKER";
 
 pub fn serve(ev: &mut Evaluator, cli: &Cli, cwd: &str, store: Option<&crate::store_writer::SharedStore>) -> i32 {
     let root = root(ev, cli, cwd, true);
@@ -134,10 +143,64 @@ pub fn serve(ev: &mut Evaluator, cli: &Cli, cwd: &str, store: Option<&crate::sto
                 None => crate::store_writer::make_symlink(&link, &built.drv_path).map(drop),
             };
         }
-        record.to_json()
+        let mut json = record.to_json();
+        if let (true, Ok(built)) = (cli.differential, &record.outcome) {
+            let verdict = differential(ev, cli, &record.attr_path, &built.drv_path);
+            if let (Some(m), serde_json::Value::Object(v)) = (json.as_object_mut(), verdict) {
+                m.extend(v);
+            }
+        }
+        json
     };
     match pool::serve(&mut eval, &over) {
         Ok(()) => 0,
         Err(_) => 1,
     }
+}
+
+/// The installed Nix's `.drv` for the same job, compared with ours.
+fn differential(ev: &Evaluator, cli: &Cli, attr_path: &[String], ours: &str) -> serde_json::Value {
+    use rnix_eval_jobs::differential::{compare, nix_drv_path, Target};
+    let nix = cli
+        .nix
+        .clone()
+        .map(std::path::PathBuf::from)
+        .or_else(|| find_on_path("nix"));
+    let Some(nix) = nix else {
+        return serde_json::json!({ "differential": "error", "nixError": "no `nix` on PATH (give --nix PATH)" });
+    };
+    let file;
+    let target = match &cli.flake {
+        Some(reference) => Target::Flake {
+            reference: reference.split_once('#').map_or(reference.as_str(), |(r, _)| r),
+        },
+        None => {
+            file = cli.files.first().cloned().unwrap_or_else(|| "./default.nix".into());
+            Target::File { file: &file }
+        }
+    };
+    match nix_drv_path(&nix, &target, attr_path) {
+        Ok(theirs) => {
+            let read_ours = |p: &str| {
+                ev.store
+                    .derivations
+                    .get(p)
+                    .map(|d| d.aterm.clone())
+                    .or_else(|| std::fs::read_to_string(p).ok())
+            };
+            let read_nix = |p: &str| std::fs::read_to_string(p).ok();
+            let mut v = compare(ours, &theirs, &read_ours, &read_nix).to_json();
+            v["nixDrvPath"] = serde_json::Value::String(theirs);
+            v
+        }
+        Err(e) => serde_json::json!({ "differential": "error", "nixError": e }),
+    }
+}
+
+fn find_on_path(name: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| std::path::Path::new(d).join(name))
+        .find(|p| p.is_file())
 }

@@ -66,7 +66,7 @@ pub fn run(cli: Cli) -> i32 {
     if cli.eval_jobs_worker {
         return crate::jobs_cmd::serve(&mut ev, &cli, &cwd, store.as_ref());
     }
-    if cli.eval_jobs {
+    if cli.eval_jobs || cli.differential {
         return crate::jobs_cmd::coordinate(&mut ev, &cli, &cwd, settings.show_trace);
     }
 

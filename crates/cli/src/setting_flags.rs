@@ -28,6 +28,7 @@ const TAKES_VALUES: &[(&str, usize)] = &[
     ("--workers", 1),
     ("--max-memory-size", 1),
     ("--gc-roots-dir", 1),
+    ("--nix", 1),
 ];
 
 /// Flags accepted and ignored, with the number of values they take.

@@ -8,6 +8,7 @@
 //! memory limit) and hands out job paths. No CLI types: the binary supplies how a worker
 //! is started.
 
+pub mod differential;
 pub mod pool;
 
 use rnix_eval_core::error::EvalResult;
@@ -60,6 +61,11 @@ impl Record {
     pub fn failed(&self) -> bool {
         self.outcome.is_err()
     }
+}
+
+/// A record that fails the run: an evaluation error, or a difference from Nix.
+pub fn record_failed(record: &Json) -> bool {
+    record.get("error").is_some() || record.get("differential").is_some_and(|d| d != "identical")
 }
 
 /// `a.b."c.d"`: components joined by dots, quoted where needed.

@@ -71,7 +71,7 @@ pub fn run(
                 summary.restarts += 1;
                 continue;
             }
-            if record.get("error").is_some() {
+            if crate::record_failed(&record) {
                 summary.failed += 1;
             }
             on_record(&record);
