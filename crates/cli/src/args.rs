@@ -60,9 +60,15 @@ pub struct Cli {
     #[arg(long = "show-trace")]
     pub show_trace: bool,
 
-    /// Maximum depth of nested function calls.
-    #[arg(long = "max-call-depth", default_value_t = 10_000)]
-    pub max_call_depth: usize,
+    /// Maximum depth of nested function calls (default: as deep as the evaluation stack
+    /// allows).
+    #[arg(long = "max-call-depth")]
+    pub max_call_depth: Option<usize>,
+
+    /// Set a Nix setting (`max-call-depth` is the one rnix-eval uses; others are ignored
+    /// with a warning, as Nix does for settings it does not know).
+    #[arg(long, num_args = 2, value_names = ["NAME", "VALUE"], action = clap::ArgAction::Append)]
+    pub option: Vec<String>,
 
     /// Accepted for compatibility; rnix-eval never writes during --eval.
     #[arg(long = "read-write-mode")]

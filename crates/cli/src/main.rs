@@ -17,7 +17,7 @@ static GLOBAL: alloc::MiMalloc = alloc::MiMalloc;
 fn main() {
     alloc::keep_freed_memory();
     let cli = args::Cli::parse();
-    let code = rnix_eval_core::with_eval_stack(run::EVAL_STACK_SIZE, move || run::run(cli));
+    let code = rnix_eval_core::with_eval_stack(run::EVAL_STACK_SIZE, move |stack| run::run(cli, stack));
     rnix_eval_parser::cache::flush();
     std::process::exit(code);
 }

@@ -9,20 +9,37 @@ use rnix_eval_core::{print, Evaluator, Options};
 use rnix_eval_parser::{Origin, Symbol};
 use std::io::{Read, Write};
 
-/// The evaluation thread's stack: deep recursion is cut off by `Options::stack_budget`
-/// (a clean error) long before this is used up.
+/// The evaluation thread's stack (less under `ulimit -v`, see `with_eval_stack`): deep
+/// recursion is cut off by `Options::stack_budget` (a clean error) before it is used up.
 pub const EVAL_STACK_SIZE: usize = 1 << 30;
-const STACK_BUDGET: usize = (1 << 30) - (16 << 20);
 
-pub fn run(cli: Cli) -> i32 {
+/// Native stack one Nix function call takes at least (measured: about 2 KiB for
+/// `n: ... f (n - 1)`), so that the default `--max-call-depth` derived from the stack
+/// budget never cuts off recursion the stack can hold; the stack guard reports the rest.
+const MIN_STACK_PER_CALL: usize = 512;
+
+/// `stack` is the evaluation thread's stack size (`None`: the main thread's).
+pub fn run(cli: Cli, stack: Option<usize>) -> i32 {
     let mut search_path = cli.include.clone();
     if let Ok(nix_path) = std::env::var("NIX_PATH") {
         search_path.extend(nix_path.split(':').filter(|s| !s.is_empty()).map(String::from));
     }
+    let stack_budget = match stack {
+        // Room for what runs below the last check (printers, primops, the allocator).
+        Some(size) => size - (16 << 20).min(size / 8),
+        None => Options::default().stack_budget,
+    };
+    let max_call_depth = match call_depth_setting(&cli) {
+        Ok(depth) => depth.unwrap_or(stack_budget / MIN_STACK_PER_CALL),
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 1;
+        }
+    };
     let options = Options {
         search_path,
-        max_call_depth: cli.max_call_depth,
-        stack_budget: STACK_BUDGET,
+        max_call_depth,
+        stack_budget,
     };
     let mut ev = Evaluator::new(options);
     let store = if cli.instantiates() && !cli.read_only() {
@@ -87,6 +104,24 @@ pub fn run(cli: Cli) -> i32 {
         }
     }
     0
+}
+
+/// `--max-call-depth N`, or the last `--option max-call-depth N`; other `--option`s are
+/// ignored with Nix's warning.
+fn call_depth_setting(cli: &Cli) -> Result<Option<usize>, String> {
+    let mut depth = cli.max_call_depth;
+    for pair in cli.option.chunks(2) {
+        let [name, value] = pair else { continue };
+        if name == "max-call-depth" {
+            let n = value
+                .parse()
+                .map_err(|_| format!("configuration setting '{name}' should be an integer"))?;
+            depth = Some(n);
+        } else {
+            eprintln!("warning: unknown setting '{name}'");
+        }
+    }
+    Ok(depth)
 }
 
 fn read_input(cli: &Cli, input: &str, cwd: &str) -> EvalResult<(Origin, String, String)> {
