@@ -14,6 +14,7 @@ pub mod env;
 pub mod error;
 pub mod eval;
 pub mod import;
+pub mod memory;
 pub mod ops;
 pub mod primops;
 pub mod print;

@@ -143,6 +143,7 @@ impl Writer {
     }
 
     fn value(&mut self, ev: &mut Evaluator, v: &Value, depth: usize) -> EvalResult<()> {
+        ev.check_native_stack(None)?;
         let Some(v) = self.resolve(ev, v)? else {
             self.empty(depth, "unevaluated", &Vec::new());
             return Ok(());

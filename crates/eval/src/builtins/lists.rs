@@ -89,6 +89,7 @@ fn gen_list(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Valu
     if n < 0 {
         bail!(s, "cannot create list of size {n}");
     }
+    crate::memory::ensure_fits(n as usize, std::mem::size_of::<Value>(), s)?;
     // The function is only called (and checked) when an element is forced.
     Ok(Value::list(
         (0..n)
