@@ -37,7 +37,13 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("intersectAttrs", 2, |ev, a, s| {
         let x = ev.expect_attrs(&a[0], s)?;
         let y = ev.expect_attrs(&a[1], s)?;
-        let entries = y.entries.iter().filter(|e| x.get(e.name).is_some()).cloned().collect();
+        // Walk the smaller set and look its names up in the larger (as Nix does):
+        // `callPackage` intersects a handful of formals with the whole package set.
+        let entries = if x.len() < y.len() {
+            x.entries.iter().filter_map(|e| y.get_attr(e.name)).cloned().collect()
+        } else {
+            y.entries.iter().filter(|e| x.get(e.name).is_some()).cloned().collect()
+        };
         Ok(Value::attrs(AttrSet { entries }))
     }),
     prim!("mapAttrs", 2, |ev, a, s| {

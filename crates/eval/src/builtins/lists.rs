@@ -5,7 +5,6 @@ use crate::primops::PrimOpDef;
 use crate::value::{Attr, AttrSet, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::Span;
-use std::cmp::Ordering;
 
 pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!(global "map", 2, map),
@@ -44,7 +43,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("any", 2, |ev, a, s| any_all(ev, a, s, true)),
     prim!("sort", 2, super::sort::sort),
     prim!("partition", 2, partition),
-    prim!("genericClosure", 1, generic_closure),
+    prim!("genericClosure", 1, super::closure::generic_closure),
 ];
 
 fn map(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
@@ -187,53 +186,4 @@ fn partition(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Val
             pos: None,
         },
     ])))
-}
-
-fn generic_closure(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
-    let args = ev.expect_attrs(&a[0], s)?;
-    let Some(start) = args.get(ev.sym.start_set).cloned() else {
-        bail!(s, "attribute 'startSet' missing for call to 'genericClosure'");
-    };
-    // Nix's order: the start set is forced before the operator is looked up; the
-    // operator is forced but only checked to be a function when called.
-    let mut work: std::collections::VecDeque<Value> = ev.expect_list(&start, s)?.iter().cloned().collect();
-    let Some(op) = args.get(ev.sym.operator).cloned() else {
-        bail!(s, "attribute 'operator' missing for call to 'genericClosure'");
-    };
-    let op = ev.force(&op)?;
-    // Keys seen so far, kept sorted with Nix's `<` (keys are compared, not hashed).
-    let mut seen: Vec<Value> = Vec::new();
-    let mut result = Vec::new();
-    let key_sym = ev.sym.key;
-    while let Some(item) = work.pop_front() {
-        let set = ev.expect_attrs(&item, s)?;
-        let Some(key) = set.get(key_sym).cloned() else {
-            bail!(s, "attribute 'key' required");
-        };
-        let key = ev.force(&key)?;
-        // Binary search with Nix's comparison.
-        let (mut lo, mut hi) = (0, seen.len());
-        let mut found = false;
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            // New key first, as `std::set::insert` compares in Nix (this decides
-            // which message a key of another type gets).
-            match ev.compare(&key, &seen[mid], s)? {
-                Ordering::Greater => lo = mid + 1,
-                Ordering::Less => hi = mid,
-                Ordering::Equal => {
-                    found = true;
-                    break;
-                }
-            }
-        }
-        if found {
-            continue;
-        }
-        seen.insert(lo, key);
-        result.push(item.clone());
-        let next = ev.call(op.clone(), item, s)?;
-        work.extend(ev.expect_list(&next, s)?.iter().cloned());
-    }
-    Ok(Value::list(result))
 }
