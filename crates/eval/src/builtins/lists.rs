@@ -132,9 +132,20 @@ fn scalar_eq(x: &Value, y: &Value) -> Option<bool> {
 
 fn concat_lists(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
     let lists = ev.expect_list(&a[0], s)?;
-    let mut out = Vec::new();
-    for l in lists.iter() {
-        out.extend_from_slice(&ev.expect_list(l, s)?);
+    let parts = lists
+        .iter()
+        .map(|l| ev.expect_list(l, s))
+        .collect::<EvalResult<Vec<_>>>()?;
+    // One non-empty list is the result as it is; otherwise one exact allocation.
+    let mut non_empty = parts.iter().filter(|p| !p.is_empty());
+    if let (Some(only), None) = (non_empty.next(), non_empty.next()) {
+        return Ok(Value::List(only.clone()));
+    }
+    let total = parts.iter().map(|p| p.len()).sum();
+    crate::memory::ensure_fits(total, std::mem::size_of::<Value>(), s)?;
+    let mut out = Vec::with_capacity(total);
+    for p in &parts {
+        out.extend_from_slice(p);
     }
     Ok(Value::list(out))
 }
