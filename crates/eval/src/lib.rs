@@ -98,6 +98,8 @@ pub struct Evaluator {
     pub sym: KnownSymbols,
     /// `import` results by canonical path: each file is parsed and evaluated once.
     import_cache: FxHashMap<String, Value>,
+    /// Files whose `import` is being evaluated (to catch import cycles).
+    importing: rustc_hash::FxHashSet<String>,
     pub search_path: Vec<(String, String)>,
     pub call_depth: usize,
     pub max_call_depth: usize,
@@ -122,6 +124,7 @@ impl Evaluator {
             global_names: Default::default(),
             sym: KnownSymbols::new(),
             import_cache: FxHashMap::default(),
+            importing: Default::default(),
             search_path: options
                 .search_path
                 .iter()
