@@ -41,7 +41,8 @@ pub fn run(cli: Cli, stack: Option<usize>) -> i32 {
         max_call_depth,
         stack_budget,
     };
-    let mut ev = Evaluator::new(options);
+    // Never dropped, as the values in `eval_one`: its caches hold whole evaluations.
+    let mut ev = std::mem::ManuallyDrop::new(Evaluator::new(options));
     let store = if cli.instantiates() && !cli.read_only() {
         match crate::store_writer::connect(cli.store.as_deref()) {
             Ok(store) => {
@@ -188,6 +189,9 @@ fn eval_one(
         Origin::Path(p) => ev.eval_file(p)?,
         _ => ev.eval_source(origin.clone(), &dir, &text)?,
     };
+    // Never dropped: the process ends soon, and dropping a very deep value (a
+    // 1,000,000-deep list) recurses once per level on the native stack.
+    let root = std::mem::ManuallyDrop::new(root);
     let auto_args = auto_args(ev, cli, cwd)?;
     let paths = if cli.attr.is_empty() {
         vec![String::new()]
@@ -197,7 +201,7 @@ fn eval_one(
     // Bytes: strings are printed as they are, as Nix does, even if not UTF-8.
     let mut out = Vec::new();
     for path in paths {
-        let v = select_attr_path(ev, root.clone(), &path, &auto_args)?;
+        let v = select_attr_path(ev, (*root).clone(), &path, &auto_args)?;
         let v = ev.force(&v)?;
         let v = match &auto_args {
             Some(args) => auto_call(ev, v, args)?,
@@ -244,7 +248,7 @@ fn eval_one(
             }
             continue;
         }
-        let v = if cli.strict { ev.force_deep(&v)? } else { ev.force(&v)? };
+        let v = std::mem::ManuallyDrop::new(if cli.strict { ev.force_deep(&v)? } else { ev.force(&v)? });
         if cli.json {
             out.extend(print::to_json(ev, &v, None)?);
             out.push(b'\n');
