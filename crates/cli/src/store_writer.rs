@@ -73,6 +73,19 @@ impl StoreSink for DaemonSink {
                 .map_err(|e| e.to_string())
         })
     }
+
+    fn ensure_valid(&mut self, path: &str) -> StoreResult<()> {
+        let mut store = self.0.borrow_mut();
+        store.add_temp_root(path).map_err(|e| e.to_string())?;
+        if store.is_valid_path(path).map_err(|e| e.to_string())? {
+            return Ok(());
+        }
+        // The daemon substitutes it if a binary cache has it; otherwise Nix's words.
+        store
+            .connection()
+            .and_then(|c| c.ensure_path(path))
+            .map_err(|_| format!("path '{path}' does not exist and cannot be created"))
+    }
 }
 
 /// Build `(drv, output)` targets; returns each target's output path.
