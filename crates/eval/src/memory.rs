@@ -24,10 +24,12 @@ fn physical_memory() -> usize {
     usize::try_from(total).unwrap_or(usize::MAX)
 }
 
-/// Fail unless `count` items of `item_size` bytes could be allocated at all.
+/// Fail unless `count` items of `item_size` bytes could be allocated: within half of
+/// [`memory_limit`], since Linux overcommits and a process that touches more than
+/// there is gets killed rather than refused.
 pub fn ensure_fits(count: usize, item_size: usize, span: Option<Span>) -> EvalResult<()> {
     match count.checked_mul(item_size) {
-        Some(bytes) if bytes <= memory_limit() => Ok(()),
+        Some(bytes) if bytes <= memory_limit() / 2 => Ok(()),
         _ => Err(out_of_memory(span)),
     }
 }
