@@ -1,6 +1,7 @@
 # Builtins whose cost should follow the small operand: intersectAttrs of a tiny set with a
 # huge one (both ways), removeAttrs of a few names, `//` of a small set onto a large one,
-# catAttrs, genericClosure over 100k keys, lib.unique (foldl' + elem) over 3,000 elements.
+# catAttrs, genericClosure over 100k keys, lib.unique (foldl' + elem) over 3,000 elements,
+# zipAttrsWith and groupBy over 100k names met in another order than they were created.
 let
   n = 100000;
   big = builtins.listToAttrs (builtins.genList (i: { name = "k${toString i}"; value = i; }) n);
@@ -20,4 +21,11 @@ let
     (builtins.genList (i: i / 2) 6000);
   sorted = builtins.length (builtins.sort (a: b: a < b) (builtins.genList (i: (i * 7919) - (i / 13) * 100000) n));
   lists = builtins.length (builtins.concatLists (builtins.genList (i: [ i i ]) n));
-in { inherit inter interRev removed cat closure sorted lists; unique = builtins.length unique; }
+  names = builtins.attrNames big;
+  reversed = builtins.genList (i: builtins.elemAt names (n - 1 - i)) n;
+  zipped = builtins.length (builtins.attrNames (builtins.zipAttrsWith (k: v: v) (map (k: { ${k} = 1; }) reversed)));
+  grouped = builtins.length (builtins.attrNames (builtins.groupBy (k: k) reversed));
+in {
+  inherit inter interRev removed cat closure sorted lists zipped grouped;
+  unique = builtins.length unique;
+}
