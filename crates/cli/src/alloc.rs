@@ -14,6 +14,30 @@ const WORD: usize = std::mem::size_of::<usize>();
 
 pub struct MiMalloc;
 
+/// An allocation the system refuses (`ulimit -v`, no memory left, an absurd size) ends
+/// the process as Nix's does: `error: out of memory`, exit 1. Rust would abort (SIGABRT)
+/// instead. Nothing else can be done at that point: unwinding would allocate, and any
+/// caller's data may be half built.
+#[cold]
+#[inline(never)]
+fn out_of_memory() -> ! {
+    const MESSAGE: &[u8] = b"error: out of memory\n";
+    // SAFETY: writes a static buffer to stderr and exits without running destructors
+    // or allocating.
+    unsafe {
+        libc::write(2, MESSAGE.as_ptr().cast(), MESSAGE.len());
+        libc::_exit(1)
+    }
+}
+
+#[inline]
+fn checked(p: *mut c_void) -> *mut u8 {
+    if p.is_null() {
+        out_of_memory();
+    }
+    p as *mut u8
+}
+
 // SAFETY: every block comes from mimalloc with at least the requested alignment
 // (`mi_malloc` for word alignment or less, `mi_malloc_aligned` otherwise) and goes back
 // to mimalloc's `mi_free`/`mi_realloc*`.
@@ -21,18 +45,18 @@ unsafe impl GlobalAlloc for MiMalloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if layout.align() <= WORD {
-            mi::mi_malloc(layout.size()) as *mut u8
+            checked(mi::mi_malloc(layout.size()))
         } else {
-            mi::mi_malloc_aligned(layout.size(), layout.align()) as *mut u8
+            checked(mi::mi_malloc_aligned(layout.size(), layout.align()))
         }
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         if layout.align() <= WORD {
-            mi::mi_zalloc(layout.size()) as *mut u8
+            checked(mi::mi_zalloc(layout.size()))
         } else {
-            mi::mi_zalloc_aligned(layout.size(), layout.align()) as *mut u8
+            checked(mi::mi_zalloc_aligned(layout.size(), layout.align()))
         }
     }
 
@@ -44,9 +68,9 @@ unsafe impl GlobalAlloc for MiMalloc {
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if layout.align() <= WORD {
-            mi::mi_realloc(ptr as *mut c_void, new_size) as *mut u8
+            checked(mi::mi_realloc(ptr as *mut c_void, new_size))
         } else {
-            mi::mi_realloc_aligned(ptr as *mut c_void, new_size, layout.align()) as *mut u8
+            checked(mi::mi_realloc_aligned(ptr as *mut c_void, new_size, layout.align()))
         }
     }
 }

@@ -101,7 +101,8 @@ pub struct Cli {
     #[arg(long = "show-trace")]
     pub show_trace: bool,
 
-    /// Maximum depth of nested function calls.
+    /// Maximum depth of nested function calls (default: as deep as the evaluation stack
+    /// allows).
     #[arg(long = "max-call-depth")]
     pub max_call_depth: Option<usize>,
 

@@ -25,7 +25,7 @@ fn main() {
         Ok(cli) => cli,
         Err(e) => std::process::exit(usage_error(e)),
     };
-    let code = rnix_eval_core::with_eval_stack(run::EVAL_STACK_SIZE, move || run::run(cli));
+    let code = rnix_eval_core::with_eval_stack(run::EVAL_STACK_SIZE, move |stack| run::run(cli, stack));
     rnix_eval_parser::cache::flush();
     std::process::exit(code);
 }

@@ -10,25 +10,36 @@ use rnix_eval_core::{print, Evaluator, Options};
 use rnix_eval_parser::{Origin, Symbol};
 use std::io::{Read, Write};
 
-/// The evaluation thread's stack: deep recursion is cut off by `Options::stack_budget`
-/// (a clean error) long before this is used up.
+/// The evaluation thread's stack (less under `ulimit -v`, see `with_eval_stack`): deep
+/// recursion is cut off by `Options::stack_budget` (a clean error) before it is used up.
 pub const EVAL_STACK_SIZE: usize = 1 << 30;
-const STACK_BUDGET: usize = (1 << 30) - (16 << 20);
 
-pub fn run(cli: Cli) -> i32 {
+/// Native stack one Nix function call takes at least (measured: about 2 KiB for
+/// `n: ... f (n - 1)`), so that the default `--max-call-depth` derived from the stack
+/// budget never cuts off recursion the stack can hold; the stack guard reports the rest.
+const MIN_STACK_PER_CALL: usize = 512;
+
+/// `stack` is the evaluation thread's stack size (`None`: the main thread's).
+pub fn run(cli: Cli, stack: Option<usize>) -> i32 {
     let mut search_path = cli.include.clone();
     if let Ok(nix_path) = std::env::var("NIX_PATH") {
         search_path.extend(nix_path.split(':').filter(|s| !s.is_empty()).map(String::from));
     }
     let settings = crate::settings::Settings::from_cli(&cli);
+    let stack_budget = match stack {
+        // Room for what runs below the last check (printers, primops, the allocator).
+        Some(size) => size - (16 << 20).min(size / 8),
+        None => Options::default().stack_budget,
+    };
     let options = Options {
         search_path,
-        max_call_depth: settings.max_call_depth,
-        stack_budget: STACK_BUDGET,
+        max_call_depth: settings.max_call_depth.unwrap_or(stack_budget / MIN_STACK_PER_CALL),
+        stack_budget,
         current_system: settings.current_system.clone(),
         mode: settings.eval_mode(&cli),
     };
-    let mut ev = Evaluator::new(options);
+    // Never dropped, as the values in `eval_one`: its caches hold whole evaluations.
+    let mut ev = std::mem::ManuallyDrop::new(Evaluator::new(options));
     rnix_eval_flake::install(&mut ev);
     ev.allow_import_from_derivation = settings.allow_import_from_derivation;
     ev.abort_on_warn = settings.abort_on_warn;
@@ -181,6 +192,9 @@ fn eval_one(
     } else {
         eval_input(ev, cli, input, cwd)?
     };
+    // Never dropped: the process ends soon, and dropping a very deep value (a
+    // 1,000,000-deep list) recurses once per level on the native stack.
+    let root = std::mem::ManuallyDrop::new(root);
     let auto_args = auto_args(ev, cli, cwd)?;
     let paths = if cli.attr.is_empty() {
         vec![String::new()]
@@ -190,7 +204,7 @@ fn eval_one(
     // Bytes: strings are printed as they are, as Nix does, even if not UTF-8.
     let mut out = Vec::new();
     for path in paths {
-        let v = select_attr_path(ev, root.clone(), &path, &auto_args)?;
+        let v = select_attr_path(ev, (*root).clone(), &path, &auto_args)?;
         let v = ev.force(&v)?;
         let v = match &auto_args {
             Some(args) => auto_call(ev, v, args)?,
@@ -249,7 +263,7 @@ fn eval_one(
         }
         // nix-instantiate forces deeply only for its own printer: the JSON and XML
         // printers force as they go (a derivation in JSON is its `outPath` only).
-        let v = ev.force(&v)?;
+        let v = std::mem::ManuallyDrop::new(ev.force(&v)?);
         if cli.raw {
             // Modern nix-instantiate: `coerceToString` (paths are copied), no newline.
             let s = ev.coerce_to_string(&v, None, false, true)?;
@@ -260,7 +274,7 @@ fn eval_one(
         } else if cli.xml {
             out.extend(print::to_xml(ev, &v, cli.strict, !cli.no_location)?);
         } else {
-            let v = if cli.strict { ev.force_deep(&v)? } else { v };
+            let v = std::mem::ManuallyDrop::new(if cli.strict { ev.force_deep(&v)? } else { (*v).clone() });
             out.extend(print::print_value(ev, &v, cli.strict)?);
             out.push(b'\n');
         }

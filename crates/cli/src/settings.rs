@@ -7,7 +7,8 @@ use rnix_eval_core::term::eprint_line;
 use std::collections::BTreeSet;
 
 pub struct Settings {
-    pub max_call_depth: usize,
+    /// `None`: as deep as the evaluation stack allows.
+    pub max_call_depth: Option<usize>,
     pub show_trace: bool,
     pub allow_import_from_derivation: bool,
     pub abort_on_warn: bool,
@@ -149,7 +150,7 @@ impl Settings {
     /// Warnings go to stderr as Nix prints them.
     pub fn from_cli(cli: &Cli) -> Settings {
         let mut s = Settings {
-            max_call_depth: 10_000,
+            max_call_depth: None,
             show_trace: false,
             allow_import_from_derivation: true,
             abort_on_warn: false,
@@ -183,7 +184,7 @@ impl Settings {
         }
         s.current_system = eval_system.or(system);
         if let Some(n) = cli.max_call_depth {
-            s.max_call_depth = n;
+            s.max_call_depth = Some(n);
         }
         s.show_trace |= cli.show_trace;
         s.restrict_eval |= cli.restrict_eval;
@@ -209,6 +210,7 @@ impl Settings {
             "max-call-depth" => {
                 self.max_call_depth = value
                     .parse()
+                    .map(Some)
                     .map_err(|_| Some(format!("setting '{name}' has invalid value '{value}'")))?
             }
             "show-trace" => self.show_trace = flag(value)?,

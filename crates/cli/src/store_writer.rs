@@ -83,6 +83,19 @@ impl StoreSink for DaemonSink {
         })
     }
 
+    fn ensure_valid(&mut self, path: &str) -> StoreResult<()> {
+        let mut store = self.0.borrow_mut();
+        store.add_temp_root(path).map_err(|e| e.to_string())?;
+        if store.is_valid_path(path).map_err(|e| e.to_string())? {
+            return Ok(());
+        }
+        // The daemon substitutes it if a binary cache has it; otherwise Nix's words.
+        store
+            .connection()
+            .and_then(|c| c.ensure_path(path))
+            .map_err(|_| format!("path '{path}' does not exist and cannot be created"))
+    }
+
     fn build(&mut self, targets: &[(String, String)]) -> StoreResult<Vec<String>> {
         realise(&self.0, targets)
     }
@@ -124,6 +137,10 @@ impl StoreSink for LazyDaemonSink {
 
     fn write_drv(&mut self, path: &str, drv: &StoredDrv) -> StoreResult<()> {
         self.sink()?.write_drv(path, drv)
+    }
+
+    fn ensure_valid(&mut self, path: &str) -> StoreResult<()> {
+        self.sink()?.ensure_valid(path)
     }
 
     fn build(&mut self, targets: &[(String, String)]) -> StoreResult<Vec<String>> {

@@ -497,3 +497,43 @@ fn import_from_derivation_can_be_disabled() {
     assert_eq!(ours_err, format!("error: cannot build '{drv}^out{suffix}"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn store_path_of_a_missing_path_is_an_error() {
+    if !nix_installed() {
+        eprintln!("skipped: Nix (nix-daemon, nix-instantiate, nix-store) is not installed");
+        return;
+    }
+    let (dir, nonce) = scratch("storepath");
+    let daemon = Daemon::start(&dir).expect("start nix-daemon");
+    // A well-formed store path that no store has (the nonce makes it new).
+    let alphabet = b"0123456789abcdfghijklmnpqrsvwxyz";
+    let hash: String = nonce.bytes().map(|b| alphabet[b as usize % 32] as char).collect();
+    let missing = format!("/nix/store/{:0<32.32}-missing", hash);
+    write_case(
+        &dir,
+        &nonce,
+        &format!(r#"mk "uses" {{ dep = builtins.storePath {missing}; }}"#),
+    );
+    let out = rnix(&["--store", &daemon.uri(), "case.nix"], &dir);
+    assert_clean_failure(&out, &format!("path '{missing}' does not exist and cannot be created"));
+    // `--eval` is read-only in Nix: no check there.
+    let expr = format!("builtins.storePath {missing}");
+    let out = rnix(&["--store", &daemon.uri(), "--eval", "-E", &expr], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // A path the store has: the source a first run wrote. (`write_case` makes the
+    // source tree again, symlink included.)
+    let rewrite = |body: &str| {
+        let _ = std::fs::remove_file(dir.join("src/link"));
+        write_case(&dir, &nonce, body);
+    };
+    rewrite(r#"mk "copies" { src = ./src; }"#);
+    let first = rnix(&["--store", &daemon.uri(), "case.nix"], &dir);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let src = rnix(&["--eval", "-E", r#""${./src}""#], &dir);
+    let src = stdout(&src).trim_matches('"').to_string();
+    rewrite(&format!(r#"mk "uses" {{ dep = builtins.storePath {src}; }}"#));
+    let out = rnix(&["--store", &daemon.uri(), "case.nix"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -16,6 +16,7 @@ impl Evaluator {
         coerce_more: bool,
         copy_to_store: bool,
     ) -> EvalResult<Rc<NixString>> {
+        self.check_native_stack(span)?;
         let v = self.force(v)?;
         match &v {
             Value::String(s) => Ok(s.clone()),

@@ -162,6 +162,7 @@ impl Evaluator {
     }
 
     fn force_deep_inner(&mut self, v: &Value, seen: &mut rustc_hash::FxHashSet<usize>) -> EvalResult<()> {
+        self.check_native_stack(None)?;
         match v {
             Value::Attrs(a) => {
                 if !seen.insert(Rc::as_ptr(a) as usize) {
@@ -690,12 +691,28 @@ impl Evaluator {
     /// failure: loading it up front was a cache miss on every `eval` (7% of its samples).
     #[inline]
     fn check_stack(&self, expr: &Expr) -> EvalResult<()> {
-        let marker = 0u8;
-        let sp = &marker as *const u8 as usize;
-        if sp < self.stack_limit {
-            return Err(stack_overflow(expr));
+        if self.below_stack_limit() {
+            return Err(stack_overflow(expr.span()));
         }
         Ok(())
+    }
+
+    /// The same guard for the recursive Rust walks over values (`==`, `toJSON`, string
+    /// coercion, `deepSeq`, the printers): a cyclic or very deep value would otherwise
+    /// overflow the native stack without any `eval` in between to notice.
+    #[inline]
+    pub fn check_native_stack(&self, span: Option<Span>) -> EvalResult<()> {
+        if self.below_stack_limit() {
+            return Err(stack_overflow(span));
+        }
+        Ok(())
+    }
+
+    /// Whether the native stack has passed the evaluation budget.
+    #[inline]
+    pub fn below_stack_limit(&self) -> bool {
+        let marker = 0u8;
+        (&marker as *const u8 as usize) < self.stack_limit
     }
 
     pub fn expect_bool(&mut self, v: &Value, span: Option<Span>) -> EvalResult<bool> {
@@ -725,12 +742,8 @@ fn lookup_with_evaluated(env: &Rc<Env>, depths: &[u32], name: Symbol) -> Option<
 
 #[cold]
 #[inline(never)]
-fn stack_overflow(expr: &Expr) -> Box<EvalError> {
-    EvalError::new(
-        ErrorKind::Eval,
-        "stack overflow (possible infinite recursion)",
-        expr.span(),
-    )
+fn stack_overflow(span: Option<Span>) -> Box<EvalError> {
+    EvalError::new(ErrorKind::Eval, "stack overflow (possible infinite recursion)", span)
 }
 
 #[cold]

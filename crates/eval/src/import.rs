@@ -59,8 +59,21 @@ impl Evaluator {
             self.import_cache.insert(path, value.clone());
             return Ok(value);
         }
-        let (dir, text) = self.read_source(&path, span)?;
-        let value = self.eval_source(Origin::Path(path.clone()), &dir, &text)?;
+        // Importing a file again while it is being evaluated can only recur forever
+        // (evaluation is deterministic): fail now instead of parsing it once per level
+        // until the stack ends (seconds and gigabytes for a two-file cycle).
+        if !self.importing.insert(path.clone()) {
+            return Err(EvalError::new(
+                ErrorKind::Eval,
+                "stack overflow (possible infinite recursion)",
+                span,
+            ));
+        }
+        let result = self
+            .read_source(&path, span)
+            .and_then(|(dir, text)| self.eval_source(Origin::Path(path.clone()), &dir, &text));
+        self.importing.remove(&path);
+        let value = result?;
         self.import_cache.insert(path, value.clone());
         Ok(value)
     }

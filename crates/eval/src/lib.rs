@@ -15,6 +15,7 @@ pub mod error;
 pub mod eval;
 pub mod import;
 pub mod io;
+pub mod memory;
 pub mod ops;
 pub mod primops;
 pub mod print;
@@ -109,6 +110,8 @@ pub struct Evaluator {
     pub sym: KnownSymbols,
     /// `import` results by canonical path: each file is parsed and evaluated once.
     import_cache: FxHashMap<String, Value>,
+    /// Files whose `import` is being evaluated (to catch import cycles).
+    importing: rustc_hash::FxHashSet<String>,
     pub search_path: Vec<(String, String)>,
     pub call_depth: usize,
     pub max_call_depth: usize,
@@ -145,6 +148,7 @@ impl Evaluator {
             global_names: Default::default(),
             sym: KnownSymbols::new(),
             import_cache: FxHashMap::default(),
+            importing: Default::default(),
             search_path: options
                 .search_path
                 .iter()
@@ -231,13 +235,50 @@ impl Evaluator {
 
 /// Run `f` on a thread with a large stack: deep (but finite) Nix recursion must not
 /// overflow the native stack, and [`Options::stack_budget`] turns runaway recursion into an
-/// error well before the end of it.
-pub fn with_eval_stack<T: Send + 'static>(stack_size: usize, f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new()
-        .name("rnix-eval".into())
-        .stack_size(stack_size)
-        .spawn(f)
-        .expect("spawning the evaluation thread")
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+/// error well before the end of it. Under an address-space limit (`ulimit -v`) a 1 GiB
+/// stack may not be reservable, or would leave too little for the heap: the reservation
+/// is capped at a quarter of the limit and halved until a thread can be made. `f` is
+/// given the size it really got (`None`: it runs on the calling thread, as a last resort).
+pub fn with_eval_stack<T: Send + 'static>(
+    max_stack_size: usize,
+    f: impl FnOnce(Option<usize>) -> T + Send + 'static,
+) -> T {
+    const MIN_STACK: usize = 16 << 20;
+    let mut size = max_stack_size.min(address_space_limit() / 4).max(MIN_STACK);
+    let f = std::sync::Arc::new(std::sync::Mutex::new(Some(f)));
+    loop {
+        let g = f.clone();
+        let spawned = std::thread::Builder::new()
+            .name("rnix-eval".into())
+            .stack_size(size)
+            .spawn(move || {
+                let f = g.lock().unwrap_or_else(|e| e.into_inner()).take();
+                f.map(|f| f(Some(size)))
+            });
+        match spawned {
+            Ok(handle) => match handle.join() {
+                Ok(Some(result)) => return result,
+                Ok(None) => unreachable!("the closure is taken once, by the thread that ran"),
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(_) if size > MIN_STACK => size /= 2,
+            Err(_) => break,
+        }
+    }
+    let f = f.lock().unwrap_or_else(|e| e.into_inner()).take();
+    f.expect("no thread ran the closure")(None)
+}
+
+/// `RLIMIT_AS` in bytes (`usize::MAX` when unlimited).
+pub fn address_space_limit() -> usize {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes into the struct it is given.
+    let ok = unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut limit) } == 0;
+    if !ok || limit.rlim_cur == libc::RLIM_INFINITY {
+        return usize::MAX;
+    }
+    usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX)
 }

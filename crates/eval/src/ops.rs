@@ -135,6 +135,7 @@ impl Evaluator {
                 if a.is_empty() && a.context.is_none() {
                     return Ok(Value::String(b));
                 }
+                crate::memory::ensure_fits(a.len() + b.len(), 1, span)?;
                 let mut s = Vec::with_capacity(a.len() + b.len());
                 s.extend_from_slice(a.as_bytes());
                 s.extend_from_slice(b.as_bytes());
@@ -207,6 +208,7 @@ impl Evaluator {
     /// Nix's `==`. `nested` enables the same-cell shortcut, which Nix applies to the
     /// elements of lists and sets but not to the operands of `==` themselves.
     pub fn eq_values(&mut self, a: &Value, b: &Value, nested: bool) -> EvalResult<bool> {
+        self.check_native_stack(None)?;
         let fa = self.force(a)?;
         let fb = self.force(b)?;
         if nested && a.same_cell(b) {
@@ -267,6 +269,7 @@ impl Evaluator {
 
     /// Nix's `<` ordering: numbers, strings, paths, and lists lexicographically.
     pub fn compare(&mut self, a: &Value, b: &Value, span: Option<Span>) -> EvalResult<Ordering> {
+        self.check_native_stack(span)?;
         let a = self.force(a)?;
         let b = self.force(b)?;
         Ok(match (&a, &b) {

@@ -14,16 +14,23 @@ use std::io::Write;
 use std::rc::Rc;
 
 /// Print as `nix-instantiate --eval` does.
-pub fn print_value(_ev: &mut Evaluator, v: &Value, _strict: bool) -> EvalResult<Vec<u8>> {
+pub fn print_value(ev: &mut Evaluator, v: &Value, _strict: bool) -> EvalResult<Vec<u8>> {
     let mut out = Vec::new();
     let mut seen = FxHashSet::default();
-    print_into(&mut out, v, None, &mut seen);
+    print_into(ev, &mut out, v, None, &mut seen)?;
     Ok(out)
 }
 
 /// `cell` is the thunk the value was found in, if any: Nix keys short lists (inline in
 /// their value cell) by the cell, everything else by its shared storage.
-fn print_into(out: &mut Vec<u8>, v: &Value, cell: Option<usize>, seen: &mut FxHashSet<usize>) {
+fn print_into(
+    ev: &Evaluator,
+    out: &mut Vec<u8>,
+    v: &Value,
+    cell: Option<usize>,
+    seen: &mut FxHashSet<usize>,
+) -> EvalResult<()> {
+    ev.check_native_stack(None)?;
     match v {
         Value::Thunk(t) => {
             let state = t.with_state(|s| match s {
@@ -32,7 +39,7 @@ fn print_into(out: &mut Vec<u8>, v: &Value, cell: Option<usize>, seen: &mut FxHa
                 _ => Err("<CODE>"),
             });
             match state {
-                Ok(inner) => print_into(out, &inner, Some(Rc::as_ptr(&t.0) as usize), seen),
+                Ok(inner) => print_into(ev, out, &inner, Some(Rc::as_ptr(&t.0) as usize), seen)?,
                 Err(shown) => out.extend_from_slice(shown.as_bytes()),
             }
         }
@@ -45,13 +52,13 @@ fn print_into(out: &mut Vec<u8>, v: &Value, cell: Option<usize>, seen: &mut FxHa
         Value::Attrs(set) => {
             if !set.is_empty() && !seen.insert(Rc::as_ptr(set) as usize) {
                 out.extend_from_slice("«repeated»".as_bytes());
-                return;
+                return Ok(());
             }
             out.extend_from_slice(b"{ ");
             for attr in set.sorted_entries() {
                 out.extend_from_slice(identifier(attr.name.as_str()).as_bytes());
                 out.extend_from_slice(b" = ");
-                print_into(out, &attr.value, None, seen);
+                print_into(ev, out, &attr.value, None, seen)?;
                 out.extend_from_slice(b"; ");
             }
             out.push(b'}');
@@ -64,11 +71,11 @@ fn print_into(out: &mut Vec<u8>, v: &Value, cell: Option<usize>, seen: &mut FxHa
             };
             if !items.is_empty() && !seen.insert(key) {
                 out.extend_from_slice("«repeated»".as_bytes());
-                return;
+                return Ok(());
             }
             out.extend_from_slice(b"[ ");
             for item in items.iter() {
-                print_into(out, item, None, seen);
+                print_into(ev, out, item, None, seen)?;
                 out.push(b' ');
             }
             out.push(b']');
@@ -77,6 +84,7 @@ fn print_into(out: &mut Vec<u8>, v: &Value, cell: Option<usize>, seen: &mut FxHa
         Value::PrimOp(_) => out.extend_from_slice(b"<PRIMOP>"),
         Value::PrimOpApp(_) => out.extend_from_slice(b"<PRIMOP-APP>"),
     }
+    Ok(())
 }
 
 // ------------------------------------------------------------------------- JSON
@@ -125,6 +133,7 @@ fn json_value(
     strict: bool,
     top: bool,
 ) -> EvalResult<()> {
+    ev.check_native_stack(span)?;
     let v = match v {
         Value::Thunk(t) if !strict => match t.done() {
             Some(v) => v,

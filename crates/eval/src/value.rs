@@ -330,6 +330,62 @@ pub enum ThunkState {
 
 const _: () = assert!(std::mem::size_of::<ThunkState>() == 24);
 
+/// Dropping the last reference to a thunk drops its state, which may hold the last
+/// reference to a list of thunks, and so on: a 1,000,000-deep value would be freed by
+/// as deep a native recursion and overflow the stack. States freed while another one is
+/// being freed are queued and freed one after the other instead.
+impl Drop for Thunk {
+    #[inline]
+    fn drop(&mut self) {
+        if Rc::strong_count(&self.0) == 1 {
+            // SAFETY: this is the last reference, so nothing else can read the state.
+            let state = unsafe { std::ptr::replace(self.0.get(), ThunkState::Blackhole) };
+            match state {
+                // Nothing nested (the common case): freed here.
+                ThunkState::Blackhole
+                | ThunkState::Done(
+                    Value::Null
+                    | Value::Bool(_)
+                    | Value::Int(_)
+                    | Value::Float(_)
+                    | Value::String(_)
+                    | Value::Path(_)
+                    | Value::PrimOp(_),
+                ) => drop(state),
+                _ => free_state(state),
+            }
+        }
+    }
+}
+
+thread_local! {
+    /// States waiting to be freed, and whether a `free_state` loop is running.
+    static FREEING: std::cell::RefCell<(bool, Vec<ThunkState>)> = const { std::cell::RefCell::new((false, Vec::new())) };
+}
+
+#[inline(never)]
+fn free_state(state: ThunkState) {
+    // `None`: queued for the running loop (or the thread is exiting: freed here).
+    let first = FREEING.try_with(|f| {
+        let mut f = f.borrow_mut();
+        if f.0 {
+            f.1.push(state);
+            return None;
+        }
+        f.0 = true;
+        Some(state)
+    });
+    let state = match first {
+        Ok(Some(state)) => state,
+        Ok(None) | Err(_) => return,
+    };
+    drop(state);
+    while let Some(next) = FREEING.with(|f| f.borrow_mut().1.pop()) {
+        drop(next);
+    }
+    FREEING.with(|f| f.borrow_mut().0 = false);
+}
+
 impl Thunk {
     pub fn new(state: ThunkState) -> Thunk {
         Thunk(Rc::new(UnsafeCell::new(state)))

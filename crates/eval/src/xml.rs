@@ -143,6 +143,13 @@ impl Writer {
     }
 
     fn value(&mut self, ev: &mut Evaluator, v: &Value, depth: usize) -> EvalResult<()> {
+        ev.check_native_stack(None)?;
+        // Indentation makes deep values quadratic (100,000 nested lists are 10 GB, as in
+        // Nix): stop while growing the buffer can still succeed, instead of being
+        // killed by the kernel once memory is overcommitted.
+        if self.out.len() > crate::memory::memory_limit() / 4 {
+            return Err(crate::memory::out_of_memory(None));
+        }
         let Some(v) = self.resolve(ev, v)? else {
             self.empty(depth, "unevaluated", &Vec::new());
             return Ok(());

@@ -15,8 +15,8 @@ use crate::source::{FileId, Span};
 use crate::symbol::Symbol;
 use rustc_hash::FxHashMap;
 
-/// Deepest expression nesting encoded or decoded: half the parser's bracket limit
-/// ([`crate::depth::MAX_DEPTH`]), far beyond real code (nixpkgs stays under a few
+/// Deepest expression nesting encoded or decoded: a quarter of the parser's limit
+/// ([`crate::depth::MAX_DEPTH`], in parser stack entries), far beyond real code (nixpkgs stays under a few
 /// hundred). Deeper trees are not cached; the decoder rejects anything deeper, so a
 /// corrupt file cannot exhaust the stack.
 pub const MAX_DEPTH: u32 = 2_500;

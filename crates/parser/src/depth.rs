@@ -1,48 +1,65 @@
 //! A nesting limit, checked on tokens before the tree is built.
 //!
 //! Nix's Bison parser gives up with `memory exhausted` when its stack passes 10,000
-//! entries (about 5,000 nested brackets). Building rowan trees that deep is also
-//! quadratic (rowan hashes whole subtrees to deduplicate small nodes), so input past
-//! the limit is rejected up front, as Nix rejects it.
+//! entries: a parenthesis takes one entry (9,000 nested parentheses parse), a list,
+//! set, string or construct about two (it fails at 4,999 nested lists). Building rowan
+//! trees that deep is also quadratic (rowan hashes whole subtrees to deduplicate small
+//! nodes), so input past the limit is rejected up front, as Nix rejects it.
 
 use rnix::SyntaxKind::{self, *};
 
-/// Deepest nesting accepted: Nix fails at 4,999 nested lists.
-pub const MAX_DEPTH: usize = 4_998;
+/// Most parser stack entries accepted: Nix fails at 4,999 nested lists (two each).
+pub const MAX_DEPTH: usize = 9_997;
+
+/// Stack entries a parenthesis takes; everything else that nests takes two.
+const PAREN: usize = 1;
+const OTHER: usize = 2;
 
 /// The byte offset where nesting first exceeds [`MAX_DEPTH`], if it does.
 pub fn too_deep(text: &str) -> Option<usize> {
     // Each open bracket is a level; right-nested constructs (lambda bodies, `with`,
     // `assert`, `let`, `if`, right-associative operators) add levels until the
     // enclosing bracket closes or a `;`/`,` ends them.
-    let mut stack: Vec<bool> = Vec::new(); // true = bracket, false = construct
+    let mut stack: Vec<(bool, usize)> = Vec::new(); // (is a bracket, entries)
+    let mut entries = 0usize;
     let mut offset = 0usize;
     for (kind, token) in rnix::tokenize(text) {
         let at = offset;
         offset += token.len();
-        match kind {
-            TOKEN_L_PAREN | TOKEN_L_BRACK | TOKEN_L_BRACE | TOKEN_INTERPOL_START | TOKEN_STRING_START => {
-                stack.push(true)
-            }
+        let pushed = match kind {
+            TOKEN_L_PAREN => Some((true, PAREN)),
+            TOKEN_L_BRACK | TOKEN_L_BRACE | TOKEN_INTERPOL_START | TOKEN_STRING_START => Some((true, OTHER)),
+            k if opens_construct(k) => Some((false, OTHER)),
             TOKEN_R_PAREN | TOKEN_R_BRACK | TOKEN_R_BRACE | TOKEN_INTERPOL_END | TOKEN_STRING_END => {
-                while let Some(false) = stack.last() {
-                    stack.pop();
+                pop_constructs(&mut stack, &mut entries);
+                if let Some((_, n)) = stack.pop() {
+                    entries -= n;
                 }
-                stack.pop();
+                None
             }
             TOKEN_SEMICOLON | TOKEN_COMMA => {
-                while let Some(false) = stack.last() {
-                    stack.pop();
-                }
+                pop_constructs(&mut stack, &mut entries);
+                None
             }
-            k if opens_construct(k) => stack.push(false),
-            _ => {}
+            _ => None,
+        };
+        if let Some(entry) = pushed {
+            stack.push(entry);
+            entries += entry.1;
         }
-        if stack.len() > MAX_DEPTH {
+        if entries > MAX_DEPTH {
             return Some(at);
         }
     }
     None
+}
+
+/// Constructs end where an enclosing bracket closes or at `;`/`,`.
+fn pop_constructs(stack: &mut Vec<(bool, usize)>, entries: &mut usize) {
+    while let Some(&(false, n)) = stack.last() {
+        stack.pop();
+        *entries -= n;
+    }
 }
 
 fn opens_construct(kind: SyntaxKind) -> bool {
@@ -70,7 +87,11 @@ mod tests {
         let ok = format!("{}{}", "[".repeat(4000), "]".repeat(4000));
         assert_eq!(too_deep(&ok), None);
         let deep = format!("{}{}", "[".repeat(6000), "]".repeat(6000));
-        assert_eq!(too_deep(&deep), Some(MAX_DEPTH));
+        assert_eq!(too_deep(&deep), Some(MAX_DEPTH / 2));
+        let parens = format!("{}1{}", "(".repeat(9000), ")".repeat(9000));
+        assert_eq!(too_deep(&parens), None);
+        let too_many = format!("{}1{}", "(".repeat(10000), ")".repeat(10000));
+        assert_eq!(too_deep(&too_many), Some(MAX_DEPTH));
         // (`x:x:x` would be a URI; lambdas need the space.)
         let lambdas = "x: ".repeat(6000) + "x";
         assert!(too_deep(&lambdas).is_some());

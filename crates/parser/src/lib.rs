@@ -17,6 +17,7 @@ pub mod show;
 pub mod source;
 mod strings;
 pub mod symbol;
+mod validate;
 
 pub use error::ParseError;
 pub use lower::{GlobalNames, Globals};
@@ -27,7 +28,32 @@ use rowan::ast::AstNode;
 
 /// The lossless syntax tree of a file, with rnix's syntax errors.
 pub fn parse(text: &str) -> rnix::Parse<rnix::Root> {
-    rnix::Root::parse(text)
+    rnix::Root::parse(&comments_end_at_cr(text))
+}
+
+/// Nix's lexer ends a `#` comment at a carriage return as well as at a newline (and
+/// reads the CR as white space): `1 # c<CR>+ 2` is 3. rnix's comments run to the
+/// newline, so a lone CR inside a `#` comment becomes a newline here; the text keeps
+/// its length, so every span stays valid. (A CR before a newline changes nothing.)
+fn comments_end_at_cr(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\r') {
+        return text.into();
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    let mut offset = 0;
+    for (kind, token) in rnix::tokenize(text) {
+        if kind == rnix::SyntaxKind::TOKEN_COMMENT && token.starts_with('#') {
+            for (i, b) in token.bytes().enumerate() {
+                if b == b'\r' && token.as_bytes().get(i + 1) != Some(&b'\n') {
+                    bytes[offset + i] = b'\n';
+                }
+            }
+        }
+        offset += token.len();
+    }
+    String::from_utf8(bytes)
+        .expect("one ASCII byte replaced by another")
+        .into()
 }
 
 /// Register `text`, parse it and lower it. `base_dir` is the directory relative path
@@ -109,6 +135,15 @@ fn parse_and_lower_uncached(
     let parsed = parse(text);
     if let Some(err) = parsed.errors().first() {
         return Err(syntax_error(file, text, err));
+    }
+    if let Some((token, message)) = validate::check(parsed.tree().syntax()) {
+        let r = token.text_range();
+        let span = Span {
+            file,
+            start: r.start().into(),
+            end: r.end().into(),
+        };
+        return Err(ParseError::new(message, span));
     }
     let mut lowerer = lower::Lowerer::new(file, base_dir, globals).with_outer_frame(scope);
     lowerer.lower_root(&parsed.tree())

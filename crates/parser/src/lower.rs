@@ -337,10 +337,8 @@ impl<'g> Lowerer<'g> {
                 if !is_nix_float(text) {
                     return self.lower_bad_float(text, span);
                 }
-                Expr::Float(
-                    f.value()
-                        .map_err(|_| self.err(span, format!("invalid float '{text}'")))?,
-                )
+                let value = f.value().ok().filter(|v| !out_of_range(text, *v));
+                Expr::Float(value.ok_or_else(|| self.err(span, format!("invalid float '{text}'")))?)
             }
             rast::LiteralKind::Uri(u) => Expr::Str(u.syntax().text().into()),
         })
@@ -1066,6 +1064,14 @@ fn desugar_operator(op: BinOpKind, var: Var, lhs: Expr, rhs: Expr, span: Span) -
         BinOpKind::GreaterEq => Expr::Not(Box::new(call(lhs, rhs)), span),
         _ => call(lhs, rhs),
     }
+}
+
+/// Where `strtod` sets `ERANGE`, which Nix's lexer reports as `invalid float`: the value
+/// overflows, or a non-zero literal underflows to zero or a subnormal.
+fn out_of_range(text: &str, value: f64) -> bool {
+    let mantissa = text.split(['e', 'E']).next().unwrap_or(text);
+    let nonzero = mantissa.bytes().any(|b| matches!(b, b'1'..=b'9'));
+    value.is_infinite() || (nonzero && !value.is_normal())
 }
 
 #[cfg(test)]

@@ -24,7 +24,12 @@ pub(crate) fn lower_str(l: &mut Lowerer, s: &rast::Str) -> LResult<Expr> {
         match child {
             NodeOrToken::Token(t) => match t.kind() {
                 SyntaxKind::TOKEN_STRING_START => indented = t.text() == "''",
-                SyntaxKind::TOKEN_STRING_CONTENT => raw.push(Raw::Text(t.text().to_string())),
+                SyntaxKind::TOKEN_STRING_CONTENT => {
+                    if t.text().contains('\0') {
+                        return Err(null_byte(l, &t, indented));
+                    }
+                    raw.push(Raw::Text(t.text().to_string()))
+                }
                 _ => {}
             },
             NodeOrToken::Node(n) => {
@@ -65,6 +70,32 @@ pub(crate) fn lower_str(l: &mut Lowerer, s: &rast::Str) -> LResult<Expr> {
             span,
         })),
     })
+}
+
+/// Modern Nix's lexer refuses a NUL byte in a string literal (Nix 2.8 cut the string
+/// there), naming the literal text as its lexer token holds it: unescaped for `"`
+/// strings; raw for `''` strings, without the blanks and newline their opening `''`
+/// takes.
+fn null_byte(l: &Lowerer, t: &rnix::SyntaxToken, indented: bool) -> crate::ParseError {
+    let raw = t.text();
+    let (text, skip) = if indented {
+        let blanks = raw.len() - raw.trim_start_matches(' ').len();
+        let skip = if raw[blanks..].starts_with('\n') { blanks + 1 } else { 0 };
+        (raw[skip..].to_string(), skip)
+    } else {
+        (unescape(raw), 0)
+    };
+    let start = u32::from(t.text_range().start()) + skip as u32;
+    let span = crate::Span {
+        file: l.file,
+        start,
+        end: start + 1,
+    };
+    let shown = text.replace('\0', "\u{2400}");
+    l.err(
+        span,
+        format!("input string '{shown}' cannot be represented as Nix string because it contains null bytes"),
+    )
 }
 
 /// Nix's `unescapeStr`: `\n`, `\r`, `\t`, `\x` -> `x`; a raw CR or CR LF becomes LF.

@@ -42,7 +42,13 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("intersectAttrs", 2, |ev, a, s| {
         let x = ev.expect_attrs(&a[0], s)?;
         let y = ev.expect_attrs(&a[1], s)?;
-        let entries = y.entries.iter().filter(|e| x.get(e.name).is_some()).cloned().collect();
+        // Walk the smaller set and look its names up in the larger (as Nix does):
+        // `callPackage` intersects a handful of formals with the whole package set.
+        let entries = if x.len() < y.len() {
+            x.entries.iter().filter_map(|e| y.get_attr(e.name)).cloned().collect()
+        } else {
+            y.entries.iter().filter(|e| x.get(e.name).is_some()).cloned().collect()
+        };
         Ok(Value::attrs(AttrSet { entries }))
     }),
     prim!("mapAttrs", 2, |ev, a, s| {
@@ -117,18 +123,15 @@ fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult
 
 fn zip_attrs_with(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
     let sets = ev.expect_list(&a[1], s)?;
-    let mut grouped: Vec<(Symbol, Vec<Value>)> = Vec::new();
+    let mut grouped = Groups::default();
     for set in sets.iter() {
         let set = ev.expect_attrs(set, s)?;
         for e in &set.entries {
-            match grouped.binary_search_by_key(&e.name, |g| g.0) {
-                Ok(i) => grouped[i].1.push(e.value.clone()),
-                Err(i) => grouped.insert(i, (e.name, vec![e.value.clone()])),
-            }
+            grouped.push(e.name, e.value.clone());
         }
     }
     let entries = grouped
-        .into_iter()
+        .sorted()
         .map(|(name, values)| Attr {
             name,
             value: Value::apply2_thunk(a[0].clone(), ev.symbol_string(name), Value::list(values)),
@@ -141,17 +144,14 @@ fn zip_attrs_with(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResul
 fn group_by(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
     let f = ev.expect_function(&a[0], s)?;
     let l = ev.expect_list(&a[1], s)?;
-    let mut grouped: Vec<(Symbol, Vec<Value>)> = Vec::new();
+    let mut grouped = Groups::default();
     for x in l.iter() {
         let key = ev.call(f.clone(), x.clone(), s)?;
         let key = Symbol::intern(&ev.expect_string(&key, s)?.to_str_lossy());
-        match grouped.binary_search_by_key(&key, |g| g.0) {
-            Ok(i) => grouped[i].1.push(x.clone()),
-            Err(i) => grouped.insert(i, (key, vec![x.clone()])),
-        }
+        grouped.push(key, x.clone());
     }
     let entries = grouped
-        .into_iter()
+        .sorted()
         .map(|(name, v)| Attr {
             name,
             value: Value::list(v),
@@ -159,4 +159,30 @@ fn group_by(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Valu
         })
         .collect();
     Ok(Value::attrs(AttrSet { entries }))
+}
+
+/// Values grouped by name in first-seen order, found by hashing (a sorted vector's
+/// inserts made `zipAttrsWith` and `groupBy` quadratic in the number of names).
+#[derive(Default)]
+struct Groups {
+    index: rustc_hash::FxHashMap<Symbol, usize>,
+    groups: Vec<(Symbol, Vec<Value>)>,
+}
+
+impl Groups {
+    fn push(&mut self, name: Symbol, value: Value) {
+        match self.index.get(&name) {
+            Some(&i) => self.groups[i].1.push(value),
+            None => {
+                self.index.insert(name, self.groups.len());
+                self.groups.push((name, vec![value]));
+            }
+        }
+    }
+
+    /// The groups in symbol order, as sets store their entries.
+    fn sorted(mut self) -> impl Iterator<Item = (Symbol, Vec<Value>)> {
+        self.groups.sort_unstable_by_key(|g| g.0);
+        self.groups.into_iter()
+    }
 }

@@ -5,7 +5,6 @@ use crate::primops::PrimOpDef;
 use crate::value::{Attr, AttrSet, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::Span;
-use std::cmp::Ordering;
 
 pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!(global "map", 2, map),
@@ -44,7 +43,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("any", 2, |ev, a, s| any_all(ev, a, s, true)),
     prim!("sort", 2, super::sort::sort),
     prim!("partition", 2, partition),
-    prim!("genericClosure", 1, generic_closure),
+    prim!("genericClosure", 1, super::closure::generic_closure),
 ];
 
 fn map(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
@@ -89,6 +88,7 @@ fn gen_list(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Valu
     if n < 0 {
         bail!(s, "cannot create list of size {n}");
     }
+    crate::memory::ensure_fits(n as usize, std::mem::size_of::<Value>(), s)?;
     // The function is only called (and checked) when an element is forced.
     Ok(Value::list(
         (0..n)
@@ -132,9 +132,20 @@ fn scalar_eq(x: &Value, y: &Value) -> Option<bool> {
 
 fn concat_lists(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
     let lists = ev.expect_list(&a[0], s)?;
-    let mut out = Vec::new();
-    for l in lists.iter() {
-        out.extend_from_slice(&ev.expect_list(l, s)?);
+    let parts = lists
+        .iter()
+        .map(|l| ev.expect_list(l, s))
+        .collect::<EvalResult<Vec<_>>>()?;
+    // One non-empty list is the result as it is; otherwise one exact allocation.
+    let mut non_empty = parts.iter().filter(|p| !p.is_empty());
+    if let (Some(only), None) = (non_empty.next(), non_empty.next()) {
+        return Ok(Value::List(only.clone()));
+    }
+    let total = parts.iter().map(|p| p.len()).sum();
+    crate::memory::ensure_fits(total, std::mem::size_of::<Value>(), s)?;
+    let mut out = Vec::with_capacity(total);
+    for p in &parts {
+        out.extend_from_slice(p);
     }
     Ok(Value::list(out))
 }
@@ -186,53 +197,4 @@ fn partition(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Val
             pos: None,
         },
     ])))
-}
-
-fn generic_closure(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
-    let args = ev.expect_attrs(&a[0], s)?;
-    let Some(start) = args.get(ev.sym.start_set).cloned() else {
-        bail!(s, "attribute 'startSet' missing for call to 'genericClosure'");
-    };
-    // Nix's order: the start set is forced before the operator is looked up; the
-    // operator is forced but only checked to be a function when called.
-    let mut work: std::collections::VecDeque<Value> = ev.expect_list(&start, s)?.iter().cloned().collect();
-    let Some(op) = args.get(ev.sym.operator).cloned() else {
-        bail!(s, "attribute 'operator' missing for call to 'genericClosure'");
-    };
-    let op = ev.force(&op)?;
-    // Keys seen so far, kept sorted with Nix's `<` (keys are compared, not hashed).
-    let mut seen: Vec<Value> = Vec::new();
-    let mut result = Vec::new();
-    let key_sym = ev.sym.key;
-    while let Some(item) = work.pop_front() {
-        let set = ev.expect_attrs(&item, s)?;
-        let Some(key) = set.get(key_sym).cloned() else {
-            bail!(s, "attribute 'key' required");
-        };
-        let key = ev.force(&key)?;
-        // Binary search with Nix's comparison.
-        let (mut lo, mut hi) = (0, seen.len());
-        let mut found = false;
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            // New key first, as `std::set::insert` compares in Nix (this decides
-            // which message a key of another type gets).
-            match ev.compare(&key, &seen[mid], s)? {
-                Ordering::Greater => lo = mid + 1,
-                Ordering::Less => hi = mid,
-                Ordering::Equal => {
-                    found = true;
-                    break;
-                }
-            }
-        }
-        if found {
-            continue;
-        }
-        seen.insert(lo, key);
-        result.push(item.clone());
-        let next = ev.call(op.clone(), item, s)?;
-        work.extend(ev.expect_list(&next, s)?.iter().cloned());
-    }
-    Ok(Value::list(result))
 }

@@ -4,6 +4,7 @@
 //! `__x`; a few (`map`, `toString`, `import`, ...) are also plain globals.
 
 mod attrs;
+mod closure;
 mod context;
 mod control;
 mod debug;

@@ -4,7 +4,7 @@
 
 use super::derivation::{parse_output_hash, string_with_context};
 use super::files::coerce_to_path;
-use crate::error::{EvalResult, TraceFrame};
+use crate::error::{ErrorKind, EvalError, EvalResult, TraceFrame};
 use crate::primops::PrimOpDef;
 use crate::store::{check_path_name, StoredSource};
 use crate::value::{NixString, Value};
@@ -72,6 +72,12 @@ fn store_path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Ev
     let base = rest.split('/').next().unwrap_or("");
     if base.is_empty() {
         bail!(span, "path '{path}' is not in the Nix store");
+    }
+    // Nix (`ensurePath`, except in read-only mode, which `--eval` implies): the path
+    // must be valid in the store written to.
+    if let Some(sink) = ev.store.sink.as_mut() {
+        sink.ensure_valid(&format!("{dir}/{base}"))
+            .map_err(|m| EvalError::new(ErrorKind::Eval, m, span))?;
     }
     context.insert(format!("{dir}/{base}"));
     Ok(Value::String(std::rc::Rc::new(crate::value::NixString::new(

@@ -138,15 +138,24 @@ impl Connection {
     }
 
     fn handshake(&mut self, client_version: ProtocolVersion) -> OpResult<()> {
-        write_u64(&mut self.writer, WORKER_MAGIC_1)?;
-        self.writer.flush()?;
-        let magic = read_u64(&mut self.reader)?;
+        // Something that is not a daemon may answer and hang up without reading, so
+        // this write can fail (broken pipe) while its answer waits to be read: the
+        // answer says more than the write error, which only counts if there is none.
+        let sent = write_u64(&mut self.writer, WORKER_MAGIC_1).and_then(|()| self.writer.flush());
+        let magic = match read_u64(&mut self.reader) {
+            Ok(magic) => magic,
+            Err(e) => {
+                sent?;
+                return Err(e.into());
+            }
+        };
         if magic != WORKER_MAGIC_2 {
             return Err(invalid_data(format!(
                 "the socket did not answer like a nix-daemon (magic {magic:#x})"
             ))
             .into());
         }
+        sent?;
         let daemon = ProtocolVersion(read_u64(&mut self.reader)?);
         if daemon.major() != 1 || daemon.0 >> 16 != 0 {
             return Err(StoreError::Unsupported(format!(

@@ -1,0 +1,199 @@
+//! Pathological input never crashes `rnix-eval`: cyclic and 1,000,000-deep values
+//! through every printer and comparison, absurd sizes, and a 1.5 GiB address-space
+//! limit (`ulimit -v`) end with exit 1 and an `error:` line, or succeed where Nix does;
+//! never a signal, a panic or a Rust stack overflow.
+
+use std::process::{Command, Output};
+
+/// Below 2 GiB: a 1 GiB evaluation stack cannot be reserved next to a heap.
+const ULIMIT_KB: u64 = 1_500_000;
+
+/// Run `rnix-eval ARGS` through `sh`, under `ulimit -v kb` if given.
+fn rnix(ulimit_kb: Option<u64>, args: &[&str]) -> Output {
+    let limit = ulimit_kb.map(|kb| format!("ulimit -v {kb}; ")).unwrap_or_default();
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("{limit}exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_rnix-eval"))
+        .args(args)
+        .env("RNIX_EVAL_PARSE_CACHE", "0")
+        .env("NIX_PATH", "")
+        .output()
+        .expect("run rnix-eval")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Exit 0, or exit 1 with an `error:` line; nothing a crash leaves behind.
+fn assert_clean(out: &Output, what: &str) {
+    let err = stderr(out);
+    let code = out.status.code();
+    assert!(
+        code == Some(0) || code == Some(1),
+        "{what}: killed or odd exit {:?}: {err}",
+        out.status
+    );
+    assert!(
+        !err.contains("panicked") && !err.contains("overflowed its stack"),
+        "{what}: {err}"
+    );
+    if code == Some(1) {
+        assert!(
+            err.lines().any(|l| l.starts_with("error:")),
+            "{what}: no error line: {err}"
+        );
+    }
+}
+
+fn assert_error(out: &Output, what: &str, message: &str) {
+    assert_clean(out, what);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{what} succeeded: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(stderr(out).contains(message), "{what}: {}", stderr(out));
+}
+
+fn assert_output(out: &Output, what: &str, stdout: &str) {
+    assert_clean(out, what);
+    assert_eq!(out.status.code(), Some(0), "{what}: {}", stderr(out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), stdout, "{what}");
+}
+
+const CYCLIC: &str = "let x = { a = x; b = [ x ]; }; in x";
+const OVERFLOW: &str = "stack overflow (possible infinite recursion)";
+
+#[test]
+fn cyclic_values_through_printers_and_comparisons() {
+    let cases: &[(&str, &[&str])] = &[
+        ("builtins.toJSON x", &["--eval"]),
+        ("x", &["--eval", "--json"]),
+        ("x", &["--eval", "--strict", "--json"]),
+        ("let y = { a = y; b = [ y ]; }; in x == y", &["--eval"]),
+        ("let y = [ y ]; z = [ z ]; in y < z", &["--eval"]),
+        ("let y = [ y ]; in toString y", &["--eval"]),
+        ("let o = { outPath = o; }; in \"${o}\"", &["--eval"]),
+        (
+            "derivation { name = \"c\"; system = \"x\"; builder = \"/b\"; __structuredAttrs = true; inherit x; }",
+            &["--read-only"],
+        ),
+    ];
+    for (body, flags) in cases {
+        let expr = format!("let x = {{ a = x; b = [ x ]; }}; in {body}");
+        let mut args = flags.to_vec();
+        args.extend(["-E", &expr]);
+        assert_error(&rnix(None, &args), body, OVERFLOW);
+    }
+    // Where Nix succeeds.
+    let strict = rnix(None, &["--eval", "--strict", "-E", CYCLIC]);
+    assert_output(&strict, "--strict", "{ a = «repeated»; b = [ «repeated» ]; }\n");
+    let same = "let x = { a = x; }; in [ (x == x) (builtins.deepSeq x 1) ]";
+    assert_output(
+        &rnix(None, &["--eval", "--strict", "-E", same]),
+        "== and deepSeq",
+        "[ true 1 ]\n",
+    );
+}
+
+#[test]
+fn cyclic_xml_runs_out_of_memory_cleanly() {
+    // The output is quadratic in the depth (indentation), as in Nix: the limit ends it.
+    for flags in [&["--eval", "--xml", "--strict"][..], &["--eval"]] {
+        let expr = if flags.len() == 1 {
+            format!("builtins.toXML ({CYCLIC})")
+        } else {
+            CYCLIC.to_string()
+        };
+        let mut args = flags.to_vec();
+        args.extend(["-E", &expr]);
+        let out = rnix(Some(1_000_000), &args);
+        assert_clean(&out, "xml");
+        assert_eq!(out.status.code(), Some(1));
+    }
+}
+
+#[test]
+fn million_deep_values() {
+    let deep = "let d = n: if n == 0 then [ ] else [ (d (n - 1)) ]; in";
+    let cases = [
+        ("d 1000000", &["--eval", "--strict"][..]),
+        ("d 1000000", &["--eval", "--json"]),
+        ("d 1000000", &["--eval", "--strict", "--xml"]),
+        ("builtins.toJSON (d 1000000) == \"\"", &["--eval"]),
+        ("d 1000000 == d 1000000", &["--eval"]),
+        ("d 1000000 < d 1000001", &["--eval"]),
+        ("builtins.deepSeq (d 1000000) 1", &["--eval"]),
+        ("builtins.length (builtins.deepSeq (d 1000000) [ 1 ])", &["--eval"]),
+    ];
+    for (body, flags) in cases {
+        let expr = format!("{deep} {body}");
+        let mut args = flags.to_vec();
+        args.extend(["-E", &expr]);
+        // Under the limit (the degraded stack) and without.
+        assert_clean(&rnix(Some(ULIMIT_KB), &args), body);
+    }
+    let nested = format!("{deep} builtins.deepSeq (d 1000000) 1");
+    assert_clean(&rnix(None, &["--eval", "-E", &nested]), "deepSeq, 1 GiB stack");
+}
+
+#[test]
+fn huge_sizes_are_out_of_memory_errors() {
+    let cases = [
+        "builtins.genList (x: x) 1000000000000",
+        "builtins.length (builtins.genList (x: x) 10000000000)",
+        "let d = s: n: if n == 0 then s else d (s + s) (n - 1); in builtins.stringLength (d \"x\" 32)",
+        "let d = s: n: if n == 0 then s else d (builtins.concatStringsSep \"\" [ s s ]) (n - 1); in builtins.stringLength (d \"x\" 32)",
+        "let d = s: n: if n == 0 then s else d (builtins.replaceStrings [ \"x\" ] [ \"xx\" ] s) (n - 1); in builtins.stringLength (d \"x\" 32)",
+        "let d = l: n: if n == 0 then l else d (l ++ l) (n - 1); in builtins.length (d [ 1 ] 32)",
+    ];
+    for expr in cases {
+        assert_error(&rnix(Some(ULIMIT_KB), &["--eval", "-E", expr]), expr, "out of memory");
+    }
+    // No limit but the machine's: an absurd count fails before allocating.
+    let out = rnix(None, &["--eval", "-E", cases[0]]);
+    assert_error(&out, "genList without a limit", "out of memory");
+}
+
+#[test]
+fn a_memory_limit_degrades_the_stack() {
+    let deep_calls = "let f = n: if n == 0 then 0 else 1 + f (n - 1); in f 100000";
+    // Every evaluation used to panic: the 1 GiB stack could not be reserved.
+    assert_output(&rnix(Some(ULIMIT_KB), &["--eval", "-E", "1 + 2"]), "1 + 2", "3\n");
+    assert_output(&rnix(Some(400_000), &["--eval", "-E", "1 + 2"]), "1 + 2, 400 MB", "3\n");
+    // A debug build's frames are too big for 100,000 calls in the smaller stack.
+    assert_clean(
+        &rnix(Some(ULIMIT_KB), &["--eval", "-E", deep_calls]),
+        "f 100000 under the limit",
+    );
+    let infinite = "let f = n: 1 + f (n + 1); in f 0";
+    assert_error(
+        &rnix(Some(ULIMIT_KB), &["--eval", "-E", infinite]),
+        "infinite",
+        "stack overflow",
+    );
+}
+
+#[test]
+fn deep_recursion_follows_the_stack() {
+    let deep_calls = "let f = n: if n == 0 then 0 else 1 + f (n - 1); in f 100000";
+    assert_output(&rnix(None, &["--eval", "-E", deep_calls]), "f 100000", "100000\n");
+    let infinite = "let f = n: 1 + f (n + 1); in f 0";
+    assert_error(&rnix(None, &["--eval", "-E", infinite]), "infinite", OVERFLOW);
+    // An explicit limit still applies, either way of giving it.
+    for flags in [
+        &["--max-call-depth", "1000"][..],
+        &["--option", "max-call-depth", "1000"],
+    ] {
+        let mut args = flags.to_vec();
+        args.extend(["--eval", "-E", deep_calls]);
+        assert_error(
+            &rnix(None, &args),
+            "explicit limit",
+            "stack overflow; max-call-depth exceeded",
+        );
+    }
+}

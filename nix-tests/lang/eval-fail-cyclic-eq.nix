@@ -1,0 +1,1 @@
+let x = { a = x; }; y = { a = y; }; in x == y

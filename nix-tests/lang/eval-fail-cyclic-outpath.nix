@@ -1,0 +1,1 @@
+let x = { outPath = x; }; in "${x}"

@@ -1,0 +1,1 @@
+import ./lib/import-cycle-a.nix

@@ -1,0 +1,1 @@
+1 # a comment ends at a carriage return+ 2

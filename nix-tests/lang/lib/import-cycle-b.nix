@@ -1,0 +1,1 @@
+{ b = import ./import-cycle-a.nix; }.b

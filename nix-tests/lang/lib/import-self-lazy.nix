@@ -1,0 +1,1 @@
+{ x = 1; self = import ./import-self-lazy.nix; }

@@ -1,0 +1,1 @@
+if f x: x then 1 else 2
