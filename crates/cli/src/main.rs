@@ -7,6 +7,7 @@ mod alloc;
 mod args;
 mod flake_cmd;
 mod instantiate;
+mod modules_cmd;
 mod run;
 mod setting_flags;
 mod settings;
