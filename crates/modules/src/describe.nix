@@ -9,7 +9,7 @@ let
   plain = v:
     if isFunction v || isPath v then false
     else if isAttrs v then
-      !(v ? _type || v ? outPath || v ? __functor || v ? __toString) && all plain (attrValues v)
+      !(v ? outPath || v ? __functor || v ? __toString) && all plain (attrValues v)
     else if isList v then all plain v
     else true;
   # Rendered documentation values (`literalExpression`, `literalExample`, ...) stay.

@@ -1,0 +1,180 @@
+//! `--options --json` and `--describe-option --json` on `fixtures/modules` against what
+//! Nix 2.8 computes with the same nixpkgs `lib`: `lib.optionAttrSetToDocList options`,
+//! and `config.<path>`, `options.<path>.{type,declarations,files,definitions,highestPrio}`
+//! read directly (not through our `describe.nix`). The 2026 lib comes from
+//! `RNIX_NIXPKGS_LIB`, the 20.09 one from `RNIX_NIXPKGS`; each is skipped, with a message,
+//! when its variable is unset or Nix is not installed.
+
+use serde_json::Value as Json;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn libs() -> Vec<PathBuf> {
+    let installed = Command::new("nix-instantiate")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !installed {
+        eprintln!("skipped: nix-instantiate is not installed");
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    match std::env::var_os("RNIX_NIXPKGS_LIB") {
+        Some(lib) => out.push(PathBuf::from(lib)),
+        None => eprintln!("skipped: set RNIX_NIXPKGS_LIB to a nixpkgs `lib` to check the module fixtures with it"),
+    }
+    match std::env::var_os("RNIX_NIXPKGS") {
+        Some(nixpkgs) => out.push(PathBuf::from(nixpkgs).join("lib")),
+        None => eprintln!("skipped: set RNIX_NIXPKGS to a nixpkgs to check the module fixtures with its lib"),
+    }
+    out
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn run(program: &str, args: &[&str]) -> Output {
+    Command::new(program)
+        .current_dir(root())
+        .env("NIX_PATH", "")
+        .env("RNIX_EVAL_PARSE_CACHE", "0")
+        .args(args)
+        .output()
+        .expect("run the evaluator")
+}
+
+fn json_of(o: &Output, what: &str) -> Json {
+    assert!(o.status.success(), "{what}: {}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
+fn rnix(lib: &Path, flags: &[&str]) -> Output {
+    let lib_arg = format!("import {}", lib.display());
+    let mut args = vec!["fixtures/modules/basic.nix", "--arg", "lib", &lib_arg];
+    args.extend_from_slice(flags);
+    run(env!("CARGO_BIN_EXE_rnix-eval"), &args)
+}
+
+fn nix(lib: &Path, body: &str) -> Json {
+    let expr = format!(
+        "let lib = import {}; sys = import ./fixtures/modules/basic.nix {{ inherit lib; }}; in {body}",
+        lib.display()
+    );
+    json_of(
+        &run("nix-instantiate", &["--eval", "--strict", "--json", "-E", &expr]),
+        &expr,
+    )
+}
+
+#[test]
+fn option_list_equals_nix() {
+    for lib in libs() {
+        let ours = json_of(&rnix(&lib, &["--options", "--json"]), "rnix-eval --options --json");
+        let theirs = nix(&lib, "lib.optionAttrSetToDocList sys.options");
+        assert!(ours.as_array().is_some_and(|a| a.len() > 15));
+        assert_eq!(ours, theirs, "option list with {}", lib.display());
+    }
+}
+
+/// Options of several types, set plainly, through `imports`, with `mkDefault`,
+/// `mkForce`, `mkIf` (true and false), `mkBefore`/`mkAfter`, by a submodule and a default.
+const PATHS: &[&str] = &[
+    "server.enable",
+    "server.port",
+    "server.hostName",
+    "server.debug",
+    "server.mode",
+    "server.extraFlags",
+    "server.limits",
+    "server.package",
+    "server.users",
+    "server.summary",
+];
+
+#[test]
+fn described_options_equal_nix() {
+    for lib in libs() {
+        for path in PATHS {
+            let ours = json_of(&rnix(&lib, &["--describe-option", path, "--json"]), path);
+            let loc = path
+                .split('.')
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let theirs = nix(
+                &lib,
+                &format!(
+                    "let path = [ {loc} ]; opt = lib.getAttrFromPath path sys.options; \
+                     doc = lib.findFirst (d: d.name == \"{path}\") null (lib.optionAttrSetToDocList sys.options); in {{ \
+                     value = lib.getAttrFromPath path sys.config; type = opt.type.description; \
+                     inherit (opt) files definitions highestPrio; readOnly = opt.readOnly or false; \
+                     declarations = doc.declarations; description = doc.description; \
+                     default = doc.default or null; example = doc.example or null; }}"
+                ),
+            );
+            let what = format!("{path} with {}", lib.display());
+            assert_eq!(ours["name"], Json::String(path.to_string()), "{what}");
+            for key in [
+                "value",
+                "type",
+                "readOnly",
+                "declarations",
+                "description",
+                "highestPrio",
+            ] {
+                assert_eq!(ours[key], theirs[key], "{key} of {what}");
+            }
+            for key in ["default", "example"] {
+                assert_eq!(ours.get(key).unwrap_or(&Json::Null), &theirs[key], "{key} of {what}");
+            }
+            let defs = ours["definitions"].as_array().expect("definitions");
+            let files: Vec<&Json> = defs.iter().map(|d| &d["file"]).collect();
+            let values: Vec<&Json> = defs.iter().map(|d| &d["value"]).collect();
+            assert_eq!(
+                files,
+                theirs["files"].as_array().unwrap().iter().collect::<Vec<_>>(),
+                "files of {what}"
+            );
+            assert_eq!(
+                values,
+                theirs["definitions"].as_array().unwrap().iter().collect::<Vec<_>>(),
+                "definitions of {what}"
+            );
+        }
+    }
+}
+
+#[test]
+fn unknown_option_suggests() {
+    for lib in libs() {
+        let o = rnix(&lib, &["--describe-option", "server.prot"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(err.starts_with("error: option 'server.prot' does not exist"), "{err}");
+        assert!(err.contains("Did you mean server.port?"), "{err}");
+        let o = rnix(&lib, &["--describe-option", "server"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("is a set of options, not an option"), "{err}");
+    }
+}
+
+#[test]
+fn human_description() {
+    for lib in libs() {
+        let o = rnix(&lib, &["--describe-option", "server.extraFlags"]);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        // The value as the lib's `toPretty` prints it (one line in 20.09, several later).
+        let value = out.split("\n\nType:").next().unwrap_or("");
+        assert!(value.starts_with("server.extraFlags\n\nValue:\n  ["), "{out}");
+        assert!(
+            value.contains("--first")
+                && value.find("--first") < value.find("--quiet")
+                && value.find("--quiet") < value.find("--last"),
+            "{out}"
+        );
+        assert!(out.contains("\nType:\n  list of string"), "{out}");
+        assert!(out.contains("fixtures/modules/users.nix"), "{out}");
+    }
+}
