@@ -96,3 +96,50 @@ pub fn find_option(ev: &mut Evaluator, options: &Value, path: &[String]) -> Eval
     }
     Ok(cur)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rnix_eval_core::Options;
+
+    fn options(ev: &mut Evaluator) -> Value {
+        let text = r#"{ server = { port = { _type = "option"; }; enable = { _type = "option"; }; };
+                      "a.b".c = { _type = "option"; }; }"#;
+        ev.eval_source(rnix_eval_parser::Origin::String, "/", text).unwrap()
+    }
+
+    #[test]
+    fn paths_split_on_unquoted_dots() {
+        assert_eq!(parse_option_path("a.b.c"), ["a", "b", "c"]);
+        assert_eq!(parse_option_path(r#"users."a.b".home"#), ["users", "a.b", "home"]);
+    }
+
+    #[test]
+    fn finds_options_and_suggests_near_names() {
+        let mut ev = Evaluator::new(Options::default());
+        let opts = options(&mut ev);
+        let path = |p: &str| parse_option_path(p);
+        assert!(find_option(&mut ev, &opts, &path("server.port")).is_ok());
+        assert!(find_option(&mut ev, &opts, &path(r#""a.b".c"#)).is_ok());
+        let err = |ev: &mut Evaluator, p: &str| match find_option(ev, &opts, &path(p)) {
+            Ok(_) => panic!("{p} was found"),
+            Err(e) => e,
+        };
+        let e = err(&mut ev, "server.prot");
+        assert_eq!(e.message, "option 'server.prot' does not exist");
+        assert_eq!(e.suggestions, ["server.port"]);
+        let e = err(&mut ev, "server");
+        assert_eq!(
+            e.message,
+            "'server' is a set of options, not an option (it has enable, port)"
+        );
+        let e = err(&mut ev, "server.port.x");
+        assert!(
+            e.message.starts_with("option 'server.port' is an option"),
+            "{}",
+            e.message
+        );
+        let e = err(&mut ev, "server.");
+        assert_eq!(e.message, "invalid option path 'server.'");
+    }
+}
