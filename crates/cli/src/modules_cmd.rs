@@ -95,7 +95,14 @@ fn human(info: &OptionInfo) -> String {
         Some(p) if p != 100 => format!(" (priority {p})"),
         _ => String::new(),
     };
-    section(&format!("Defined by{prio}"), &defs.join("\n"));
+    if info.definitions_known {
+        section(&format!("Defined by{prio}"), &defs.join("\n"));
+    } else {
+        section(
+            "Defined by",
+            "(unknown: this lib has no valueMeta; see the enclosing option)",
+        );
+    }
     out.pop();
     out
 }

@@ -176,13 +176,19 @@ fn nixos_options_equal_nix() {
 /// `ours` (one `--describe-option --json` object) against Nix reading the option
 /// directly: `config.<path>`, `options.<path>` and its `optionAttrSetToDocList` entry.
 fn compare_described(path: &str, with: &str, ours: Json, sys: &str, lib: &str, theirs: &dyn Fn(&str) -> Json) {
+    let opt = format!("l.getAttrFromPath path {sys}.options");
+    compare_option(path, with, ours, sys, lib, &opt, theirs)
+}
+
+/// As [`compare_described`], the option being the Nix expression `opt`.
+fn compare_option(path: &str, with: &str, ours: Json, sys: &str, lib: &str, opt: &str, theirs: &dyn Fn(&str) -> Json) {
     let loc = path
         .split('.')
         .map(|c| format!("\"{c}\""))
         .collect::<Vec<_>>()
         .join(" ");
     let theirs = theirs(&format!(
-        "let l = {lib}; path = [ {loc} ]; opt = l.getAttrFromPath path {sys}.options; \
+        "let l = {lib}; path = [ {loc} ]; opt = {opt}; \
          doc = builtins.head (l.optionAttrSetToDocList {{ x = opt; }}); \
          value = l.getAttrFromPath path {sys}.config; in {{ \
          inherit value; pretty = l.generators.toPretty {{ }} value; \
@@ -227,6 +233,60 @@ fn compare_described(path: &str, with: &str, ours: Json, sys: &str, lib: &str, t
         } else {
             assert_eq!(d["value"], theirs["definitions"][i], "definition {i} of {what}");
         }
+    }
+}
+
+/// Options inside a submodule's value: with the 2026 lib, the merged options of that value
+/// (`valueMeta`, read by Nix directly); with 20.09, the declaration and `config.<path>`.
+#[test]
+fn options_inside_submodules() {
+    let inside = [
+        (
+            "server.users.alice.home",
+            "sys.options.server.users.valueMeta.attrs.alice.configuration.options.home",
+        ),
+        (
+            "server.users.alice.admin",
+            "sys.options.server.users.valueMeta.attrs.alice.configuration.options.admin",
+        ),
+        (
+            "server.tls.cert",
+            "sys.options.server.tls.valueMeta.configuration.options.cert",
+        ),
+    ];
+    for lib in libs() {
+        let lib_arg = format!("import {}", lib.display());
+        let theirs = |body: &str| nix(&lib, body);
+        let has_meta = theirs("sys.options.server.tls ? valueMeta") == Json::Bool(true);
+        for (path, opt) in inside {
+            let args = [
+                "fixtures/modules/basic.nix",
+                "--arg",
+                "lib",
+                &lib_arg,
+                "--describe-option",
+                path,
+                "--json",
+            ];
+            let ours = json_of(&run(env!("CARGO_BIN_EXE_rnix-eval"), &args), path);
+            if has_meta {
+                compare_option(path, &lib.display().to_string(), ours, "sys", "lib", opt, &theirs);
+            } else {
+                assert_eq!(ours["definitionsKnown"], Json::Bool(false), "{path}");
+                let loc = path
+                    .split('.')
+                    .map(|c| format!("\"{c}\""))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                assert_eq!(
+                    ours["value"],
+                    theirs(&format!("lib.getAttrFromPath [ {loc} ] sys.config")),
+                    "{path}"
+                );
+            }
+        }
+        let o = rnix(&lib, &["--describe-option", "server.tls.cret"]);
+        assert!(String::from_utf8_lossy(&o.stderr).contains("Did you mean server.tls.cert?"));
     }
 }
 

@@ -2,7 +2,7 @@
 # rules): its `optionAttrSetToDocList` entry, its value and its final definitions.
 # `asText`: every value as `lib.generators.toPretty` text (for people); otherwise values
 # that JSON can carry as they are, the others as nixpkgs' `literalExpression` shape.
-{ lib, opt, config, path, asText }:
+{ lib, opt, merged, config, path, asText }:
 let
   inherit (builtins) isAttrs isList isFunction isPath all attrValues head;
   pretty = v: lib.generators.toPretty { } v;
@@ -31,7 +31,9 @@ in
   default = render doc.default;
   hasExample = doc ? example;
   example = render doc.example;
-  highestPrio = opt.highestPrio or null;
-  definitions = map (def: def // { value = render def.value; }) defs;
+  # `merged = false`: a declaration from `type.getSubOptions`, whose definitions are not
+  # the ones that made the value.
+  highestPrio = if merged then opt.highestPrio or null else null;
+  definitions = if merged then map (def: def // { value = render def.value; }) defs else [ ];
   value = render (lib.getAttrFromPath path config);
 }

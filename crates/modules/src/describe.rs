@@ -41,6 +41,9 @@ pub struct OptionInfo {
     pub visible: Json,
     pub declarations: Vec<String>,
     pub definitions: Vec<Definition>,
+    /// False when only the declaration is known (see [`crate::FoundOption::merged`]):
+    /// `definitions` and `highest_prio` are then empty.
+    pub definitions_known: bool,
     /// The priority of the winning definitions (100 plain, 1000 `mkDefault`, 50 `mkForce`).
     pub highest_prio: Option<Json>,
     /// `config.<path>`, or the error its evaluation gave (an option used but not defined).
@@ -58,7 +61,7 @@ pub fn describe_option(
 ) -> EvalResult<OptionInfo> {
     let options = require(ev, system, "options")?;
     let config = require(ev, system, "config")?;
-    let opt = find_option(ev, &options, path)?;
+    let found = find_option(ev, &options, path)?;
     let f = ev.eval_embedded(
         Origin::Path("//builtin/rnix-eval-modules/describe.nix".into()),
         DESCRIBE_NIX,
@@ -66,7 +69,8 @@ pub fn describe_option(
     let path_value = Value::list(path.iter().map(|p| Value::string(p.clone())).collect());
     let arg = attrs(vec![
         ("lib", lib.clone()),
-        ("opt", opt),
+        ("opt", found.option),
+        ("merged", Value::Bool(found.merged)),
         ("config", config),
         ("path", path_value),
         ("asText", Value::Bool(render == Render::Text)),
@@ -110,6 +114,7 @@ pub fn describe_option(
         visible: field("visible")?,
         declarations: strings(field("declarations")?),
         definitions,
+        definitions_known: found.merged,
         highest_prio: Some(field("highestPrio")?).filter(|p| !p.is_null()),
         value: field("value"),
     })
@@ -147,6 +152,9 @@ impl OptionInfo {
             })
             .collect();
         o.insert("definitions".into(), Json::Array(defs));
+        if !self.definitions_known {
+            o.insert("definitionsKnown".into(), json!(false));
+        }
         if let Some(p) = &self.highest_prio {
             o.insert("highestPrio".into(), p.clone());
         }

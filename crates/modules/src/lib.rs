@@ -11,7 +11,7 @@ mod describe;
 mod lookup;
 
 pub use describe::{describe_option, Definition, OptionInfo, Render};
-pub use lookup::{find_option, parse_option_path};
+pub use lookup::{find_option, parse_option_path, FoundOption};
 
 use rnix_eval_core::error::EvalResult;
 use rnix_eval_core::value::{Attr, AttrSet, Value};
