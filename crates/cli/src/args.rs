@@ -204,12 +204,28 @@ pub struct Cli {
     /// further outputs get PATH-2, PATH-3, ...
     #[arg(short = 'o', long = "out-link", value_name = "PATH")]
     pub out_link: Option<String>,
+
+    /// Print the option list of the module system evaluation (a `lib.evalModules` result,
+    /// a NixOS system, `--flake REF#host`): `lib.optionAttrSetToDocList` of its `options`
+    /// (the names; with --json, the whole list).
+    #[arg(long)]
+    pub options: bool,
+
+    /// Describe one option of the module system evaluation: value, type, description,
+    /// default, example, declarations and definitions (one JSON object with --json).
+    #[arg(long = "describe-option", value_name = "PATH")]
+    pub describe_option: Option<String>,
 }
 
 impl Cli {
     /// Instantiate mode: derivations are looked for, written and maybe built.
     pub fn instantiates(&self) -> bool {
-        !self.eval && !self.parse
+        !self.eval && !self.parse && !self.modules_query()
+    }
+
+    /// `--options` or `--describe-option`: the value is a module system, nothing is built.
+    pub fn modules_query(&self) -> bool {
+        self.options || self.describe_option.is_some()
     }
 
     pub fn read_only(&self) -> bool {
@@ -219,6 +235,6 @@ impl Cli {
     /// Store objects go through the nix-daemon as they are made: when instantiating, and
     /// for `--eval --read-write-mode`; as in Nix, `--eval` alone writes nothing.
     pub fn writes_store(&self) -> bool {
-        !self.read_only() && !self.parse && (!self.eval || self.read_write_mode)
+        !self.read_only() && !self.parse && !self.modules_query() && (!self.eval || self.read_write_mode)
     }
 }

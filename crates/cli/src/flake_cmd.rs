@@ -12,7 +12,19 @@ pub fn output(ev: &mut Evaluator, cli: &Cli, reference: &str, cwd: &str) -> Eval
     let opts = lock_options(cli);
     let locked = rnix_eval_flake::lock_flake(ev, flake_ref, std::path::Path::new(cwd), &opts)?;
     let flake = rnix_eval_flake::call_flake(ev, &locked)?;
-    let purpose = if cli.eval { Purpose::Eval } else { Purpose::Build };
+    let purpose = if cli.eval || cli.modules_query() {
+        Purpose::Eval
+    } else {
+        Purpose::Build
+    };
+    // `--options`/`--describe-option` on `REF#host`: the host's evaluation, not its toplevel.
+    let host;
+    let fragment = if cli.modules_query() && !fragment.is_empty() && !fragment.contains(['.', '"']) {
+        host = format!("nixosConfigurations.{fragment}");
+        host.as_str()
+    } else {
+        fragment
+    };
     let name = locked.reference.to_url();
     let system = ev.current_system.clone();
     let (value, _path) = select_output(ev, &flake, &name, fragment, &system, purpose)?;

@@ -8,6 +8,7 @@ mod args;
 mod flake_cmd;
 mod instantiate;
 mod jobs_cmd;
+mod modules_cmd;
 mod run;
 mod setting_flags;
 mod settings;

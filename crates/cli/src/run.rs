@@ -210,6 +210,10 @@ fn eval_one(
             Some(args) => auto_call(ev, v, args)?,
             None => v,
         };
+        if cli.modules_query() {
+            out.extend(crate::modules_cmd::query(ev, cli, &v)?);
+            continue;
+        }
         if !cli.eval {
             let mut found = Vec::new();
             let no_args = AttrSet::default();
