@@ -24,9 +24,9 @@ fn root(ev: &mut Evaluator, cli: &Cli, cwd: &str, worker: bool) -> EvalResult<(V
             let system = ev.current_system.clone();
             let purpose = rnix_eval_flake::outputs::Purpose::Build;
             let (v, path) = rnix_eval_flake::outputs::select_output(ev, &flake, flake_ref, fragment, &system, purpose)?;
-            return Ok((v, rnix_eval_flake::outputs::split_attr_path(&path)));
+            return Ok((v, rnix_eval_flake::outputs::split_attr_path(&path)?));
         }
-        let prefix = rnix_eval_flake::outputs::split_attr_path(fragment);
+        let prefix = rnix_eval_flake::outputs::split_attr_path(fragment)?;
         let mut v = flake;
         for name in &prefix {
             v = crate::run::select_attr_path(ev, v, &format!("\"{name}\""), &None)?;

@@ -421,34 +421,9 @@ pub(crate) fn select_attr_path(
     Ok(v)
 }
 
-/// Nix's `parseAttrPath`: components separated by `.`, `"..."` quotes a component.
+/// Nix's `parseAttrPath`, with its error as an evaluation error.
 pub(crate) fn parse_attr_path(path: &str) -> EvalResult<Vec<String>> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut chars = path.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '.' => out.push(std::mem::take(&mut cur)),
-            '"' => loop {
-                match chars.next() {
-                    Some('"') => break,
-                    Some(q) => cur.push(q),
-                    None => {
-                        return Err(EvalError::new(
-                            ErrorKind::Eval,
-                            format!("missing closing quote in selection path '{path}'"),
-                            None,
-                        ))
-                    }
-                }
-            },
-            c => cur.push(c),
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    Ok(out)
+    rnix_eval_core::attr_path::parse(path).map_err(|m| EvalError::new(ErrorKind::Eval, m, None))
 }
 
 /// Nix's `printGCWarning`, once per run.

@@ -25,7 +25,7 @@ pub fn select_output(
     system: &str,
     purpose: Purpose,
 ) -> EvalResult<(Value, String)> {
-    let components = split_attr_path(fragment);
+    let components = split_attr_path(fragment)?;
     let mut candidates: Vec<Vec<String>> = Vec::new();
     if purpose == Purpose::Build && components.len() == 1 {
         let host = [
@@ -44,7 +44,7 @@ pub fn select_output(
         candidates.push(vec!["packages".into(), system.into(), "default".into()]);
         candidates.push(vec!["defaultPackage".into(), system.into()]);
     } else if let Some(rest) = fragment.strip_prefix('.') {
-        candidates.push(split_attr_path(rest));
+        candidates.push(split_attr_path(rest)?);
     } else {
         candidates.push(components.clone());
         for prefix in ["packages", "legacyPackages"] {
@@ -95,20 +95,7 @@ fn lookup(ev: &mut Evaluator, v: &Value, path: &[&str]) -> EvalResult<Option<Val
     Ok(Some(ev.force(&cur)?))
 }
 
-/// `a.b."c.d"` -> `["a", "b", "c.d"]`.
-pub fn split_attr_path(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    for c in text.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            '.' if !quoted => out.push(std::mem::take(&mut cur)),
-            c => cur.push(c),
-        }
-    }
-    if !cur.is_empty() || !out.is_empty() {
-        out.push(cur);
-    }
-    out
+/// `a.b."c.d"` -> `["a", "b", "c.d"]` (Nix's `parseAttrPath`).
+pub fn split_attr_path(text: &str) -> EvalResult<Vec<String>> {
+    rnix_eval_core::attr_path::parse(text).map_err(|m| EvalError::new(ErrorKind::Eval, m, None))
 }
