@@ -20,7 +20,9 @@ pub const EVAL_STACK_SIZE: usize = 1 << 30;
 const MIN_STACK_PER_CALL: usize = 512;
 
 /// `stack` is the evaluation thread's stack size (`None`: the main thread's).
-pub fn run(cli: Cli, stack: Option<usize>) -> i32 {
+pub fn run(mut cli: Cli, stack: Option<usize>) -> i32 {
+    // `--eval --flake` prints as `nix eval` does: the whole value, evaluated deeply.
+    cli.strict |= cli.flake.is_some();
     let mut search_path = cli.include.clone();
     if let Ok(nix_path) = std::env::var("NIX_PATH") {
         search_path.extend(nix_path.split(':').filter(|s| !s.is_empty()).map(String::from));

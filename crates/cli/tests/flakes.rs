@@ -168,6 +168,7 @@ fn flakes_evaluate_purely_unless_impure() {
                  search = <nixpkgs>;
                  time = builtins ? currentTime;
                  system = builtins ? currentSystem;
+                 nested = { a = { b = 1; }; };
                }; }"#,
         )],
     );
@@ -204,6 +205,10 @@ fn flakes_evaluate_purely_unless_impure() {
         assert_eq!(code, 0, "{err}");
     }
     assert_eq!(eval("time", true).1.trim(), "true");
+    // `--eval --flake` prints the whole value, as `nix eval` does (`{ a = { b = 1; }; }`).
+    let (code, out, err) = rnix(&dir, &["--eval", "--flake", "./f#nested"], &cache);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), "{ a = { b = 1; }; }");
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&cache);
 }
