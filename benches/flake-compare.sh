@@ -20,23 +20,9 @@ command -v nix >/dev/null || { echo "nix not found" >&2; exit 1; }
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-export RNIX_EVAL_FETCH_CACHE=$WORK/fetch-cache GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
-export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.org GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.org
-echo '{"flakes":[],"version":2}' >"$WORK/registry.json"
-NIX=(nix --extra-experimental-features "nix-command flakes" --option flake-registry "$WORK/registry.json")
-
-measure() {
-    local out=$1; shift
-    local best="" rss=0
-    for _ in $(seq "$RUNS"); do
-        /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" >"$out" 2>"$WORK/stderr" \
-            || { echo "failed: $*" >&2; cat "$WORK/stderr" >&2; return 1; }
-        read -r secs kib <"$WORK/time"
-        if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; fi
-        [ "$kib" -gt "$rss" ] && rss=$kib
-    done
-    echo "$best $rss"
-}
+# shellcheck source=benches/lib.sh
+source "$ROOT/benches/lib.sh"
+flake_env
 
 # compare NAME DIR: warm both, then measure both.
 compare() {

@@ -19,10 +19,9 @@ HOSTS=${HOSTS:-8}
 command -v nix >/dev/null || { echo "nix not found" >&2; exit 1; }
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-export RNIX_EVAL_FETCH_CACHE=$WORK/fetch-cache GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
-export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.org GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.org
-echo '{"flakes":[],"version":2}' >"$WORK/registry.json"
-NIX=(nix --extra-experimental-features "nix-command flakes" --option flake-registry "$WORK/registry.json")
+# shellcheck source=benches/lib.sh
+source "$ROOT/benches/lib.sh"
+flake_env
 
 best() {
     local best=""

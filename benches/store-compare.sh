@@ -24,19 +24,8 @@ command -v nix-instantiate >/dev/null || { echo "nix-instantiate not found" >&2;
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-# Best wall seconds and max RSS (KiB) of RUNS runs; stdout kept for comparison.
-measure() {
-    local out=$1; shift
-    local best="" rss=0
-    for _ in $(seq "$RUNS"); do
-        /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" >"$out" 2>"$WORK/stderr" \
-            || { echo "failed: $*" >&2; cat "$WORK/stderr" >&2; return 1; }
-        read -r secs kib <"$WORK/time"
-        if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; fi
-        [ "$kib" -gt "$rss" ] && rss=$kib
-    done
-    echo "$best $rss"
-}
+# shellcheck source=benches/lib.sh
+source "$ROOT/benches/lib.sh"
 
 row() {
     local name=$1 nix_t=$2 nix_m=$3 rn_t=$4 rn_m=$5 same=$6
