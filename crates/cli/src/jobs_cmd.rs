@@ -27,10 +27,7 @@ fn root(ev: &mut Evaluator, cli: &Cli, cwd: &str, worker: bool) -> EvalResult<(V
             return Ok((v, rnix_eval_flake::outputs::split_attr_path(&path)?));
         }
         let prefix = rnix_eval_flake::outputs::split_attr_path(fragment)?;
-        let mut v = flake;
-        for name in &prefix {
-            v = crate::run::select_attr_path(ev, v, &format!("\"{name}\""), &None)?;
-        }
+        let v = crate::run::select_attr_path(ev, flake, fragment, &None)?;
         return Ok((v, prefix));
     }
     let input = cli.files.first().cloned().unwrap_or_else(|| "./default.nix".into());

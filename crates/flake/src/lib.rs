@@ -98,7 +98,7 @@ pub fn lock_flake(
             "warning: ignoring the flake's 'nixConfig' setting '{setting}' (rnix-eval never applies flake settings)"
         );
     }
-    let old_text = read_lock_text(ev, &source.lock_file())?;
+    let old_text = read_lock_text(ev, &source.lock_file());
     let old = match &old_text {
         Some(text) if !opts.recreate => Some(LockFile::parse(text).map_err(fail)?),
         _ => None,
@@ -185,15 +185,16 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     result
 }
 
-fn read_lock_text(ev: &mut Evaluator, path: &str) -> EvalResult<Option<String>> {
-    match ev.io.read_file(path) {
-        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
-        Err(_) => Ok(None),
-    }
+/// The lock file's text; `None` when there is none (or it cannot be read).
+fn read_lock_text(ev: &mut Evaluator, path: &str) -> Option<String> {
+    ev.io
+        .read_file(path)
+        .ok()
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
 }
 
 pub(crate) fn read_lock_file(ev: &mut Evaluator, path: &str) -> EvalResult<Option<LockFile>> {
-    match read_lock_text(ev, path)? {
+    match read_lock_text(ev, path) {
         Some(text) => Ok(Some(LockFile::parse(&text).map_err(|e| fail(format!("{path}: {e}")))?)),
         None => Ok(None),
     }
