@@ -46,8 +46,44 @@ pub fn run(mut cli: Cli, stack: Option<usize>) -> i32 {
     ev.allow_import_from_derivation = settings.allow_import_from_derivation;
     ev.abort_on_warn = settings.abort_on_warn;
     ev.trace_verbose = settings.trace_verbose;
+    if let Some(file) = &settings.eval_profile_file {
+        match rnix_eval_core::profiler::Profiler::start(file.into(), settings.eval_profiler_frequency) {
+            Ok(p) => ev.profiler = Some(Box::new(p)),
+            Err(e) => {
+                eprint_line(format!("error: opening file '{file}': {e}").as_bytes());
+                return 1;
+            }
+        }
+    }
+    let code = drive(&mut ev, &cli, &settings);
+    if let Some(p) = ev.profiler.take() {
+        if let Err(e) = p.finish() {
+            eprint_line(format!("error: writing the evaluation profile: {e}").as_bytes());
+        }
+    }
+    if rnix_eval_core::stats::requested() {
+        print_stats();
+    }
+    code
+}
+
+/// `NIX_SHOW_STATS`: the evaluation's counters as Nix's JSON.
+fn print_stats() {
+    // SAFETY: getrusage fills in the zeroed struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    let cpu = usage.ru_utime.tv_sec as f64 + usage.ru_utime.tv_usec as f64 / 1e6;
+    let peak_rss = usage.ru_maxrss as u64 * 1024;
+    let stats = rnix_eval_core::stats::to_json(cpu, rnix_eval_parser::Symbol::table_size(), peak_rss);
+    if let Err(e) = rnix_eval_core::stats::print(&stats) {
+        eprint_line(format!("error: writing statistics: {e}").as_bytes());
+    }
+}
+
+/// Everything after the evaluator is set up: the mode the command line asks for.
+fn drive(ev: &mut Evaluator, cli: &Cli, settings: &crate::settings::Settings) -> i32 {
     if cli.find_file {
-        return find_files(&mut ev, &cli, settings.show_trace);
+        return find_files(ev, cli, settings.show_trace);
     }
     let store = if cli.eval && cli.writes_store() {
         // As Nix's daemon store, the connection is made when evaluation first writes: an
@@ -77,10 +113,10 @@ pub fn run(mut cli: Cli, stack: Option<usize>) -> i32 {
         .map(|d| d.to_string_lossy().into_owned())
         .unwrap_or_else(|_| "/".into());
     if cli.eval_jobs_worker {
-        return crate::jobs_cmd::serve(&mut ev, &cli, &cwd, store.as_ref());
+        return crate::jobs_cmd::serve(ev, cli, &cwd, store.as_ref());
     }
     if cli.eval_jobs || cli.differential {
-        return crate::jobs_cmd::coordinate(&mut ev, &cli, &cwd, settings.show_trace);
+        return crate::jobs_cmd::coordinate(ev, cli, &cwd, settings.show_trace);
     }
 
     // As nix-instantiate: with -E and nothing else there is nothing to do.
@@ -96,9 +132,9 @@ pub fn run(mut cli: Cli, stack: Option<usize>) -> i32 {
     let mut out = stdout.lock();
     for input in &inputs {
         let result = if cli.parse {
-            parse_one(&ev, &cli, input, &cwd).map(String::into_bytes)
+            parse_one(ev, cli, input, &cwd).map(String::into_bytes)
         } else {
-            eval_one(&mut ev, &cli, input, &cwd, store.as_ref())
+            eval_one(ev, cli, input, &cwd, store.as_ref())
         };
         match result {
             Ok(text) => {
@@ -114,7 +150,7 @@ pub fn run(mut cli: Cli, stack: Option<usize>) -> i32 {
             }
         }
         if let Some(dir) = &cli.write_drvs_to {
-            if let Err(e) = crate::instantiate::write_drvs_to(&ev, dir) {
+            if let Err(e) = crate::instantiate::write_drvs_to(ev, dir) {
                 eprint_line(format!("error: writing .drv files to '{dir}': {e}").as_bytes());
                 return 1;
             }

@@ -20,6 +20,11 @@ pub struct Settings {
     /// `pure-eval`: `None` leaves the mode's default (pure for flakes).
     pub pure_eval: Option<bool>,
     pub restrict_eval: bool,
+    /// `eval-profiler flamegraph`: where the profile goes (`eval-profile-file`, default
+    /// `nix.profile`); `None` when profiling is off.
+    pub eval_profile_file: Option<String>,
+    /// `eval-profiler-frequency`: samples per second (0: every call).
+    pub eval_profiler_frequency: u64,
 }
 
 /// Boolean settings of Nix that evaluation does not read (store, build and fetcher
@@ -86,6 +91,9 @@ pub(crate) const VALUE_SETTINGS: &[&str] = &[
     "download-attempts",
     "download-buffer-size",
     "download-speed",
+    "eval-profile-file",
+    "eval-profiler",
+    "eval-profiler-frequency",
     "eval-system",
     "experimental-features",
     "extra-platforms",
@@ -159,13 +167,20 @@ impl Settings {
             current_system: None,
             pure_eval: None,
             restrict_eval: false,
+            eval_profile_file: None,
+            eval_profiler_frequency: 99,
         };
+        let mut profiler = false;
+        let mut profile_file = "nix.profile".to_string();
         let mut system = None;
         let mut eval_system = None;
         let mut unknown = BTreeSet::new();
         for pair in cli.option.chunks(2) {
             let (name, value) = (pair[0].as_str(), pair[1].as_str());
             match name {
+                "eval-profiler" if value == "flamegraph" => profiler = true,
+                "eval-profiler" if value == "disabled" => profiler = false,
+                "eval-profile-file" => profile_file = value.to_string(),
                 "system" => system = Some(value.to_string()),
                 "eval-system" => eval_system = Some(value.to_string()).filter(|v| !v.is_empty()),
                 _ => {}
@@ -183,6 +198,7 @@ impl Settings {
             eprint_line(format!("warning: unknown setting '{name}'").as_bytes());
         }
         s.current_system = eval_system.or(system);
+        s.eval_profile_file = profiler.then_some(profile_file);
         if let Some(n) = cli.max_call_depth {
             s.max_call_depth = Some(n);
         }
@@ -219,6 +235,15 @@ impl Settings {
             "trace-verbose" => self.trace_verbose = flag(value)?,
             "pure-eval" => self.pure_eval = Some(flag(value)?),
             "restrict-eval" => self.restrict_eval = flag(value)?,
+            // Read by `from_cli`, which keeps the last of them.
+            "eval-profiler" if value == "flamegraph" || value == "disabled" => {}
+            "eval-profiler" => return Err(Some(format!("option 'eval-profiler' has invalid value '{value}'"))),
+            "eval-profile-file" => {}
+            "eval-profiler-frequency" => {
+                self.eval_profiler_frequency = value
+                    .parse()
+                    .map_err(|_| Some(format!("setting '{name}' has invalid value '{value}'")))?
+            }
             _ => {
                 let base = name.strip_prefix("extra-").unwrap_or(name);
                 if !BOOL_SETTINGS.contains(&base) && !VALUE_SETTINGS.contains(&base) {

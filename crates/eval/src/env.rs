@@ -3,9 +3,16 @@
 //! A variable resolved to `(depth, slot)` is found by following `parent` `depth` times.
 //! A `with` frame has one slot, holding the (lazy) namespace.
 
+use crate::stats::{self, Counter};
 use crate::value::Value;
 use std::cell::OnceCell;
 use std::rc::Rc;
+
+#[inline(always)]
+fn count_frame(slots: usize) {
+    stats::bump(Counter::Envs, 1);
+    stats::bump(Counter::EnvElements, slots as u64);
+}
 
 /// A frame. Slots are written once, while the frame is built (the bindings of `let`,
 /// `rec { }` and formals with defaults refer to the frame itself, so it exists before
@@ -28,6 +35,7 @@ const _: () = assert!(std::mem::size_of::<Env>() == 32);
 impl Env {
     /// A frame of `size` slots, all unwritten.
     pub fn new(parent: Option<Rc<Env>>, size: usize) -> Rc<Env> {
+        count_frame(size);
         let slots = if size == 1 {
             Slots::One(OnceCell::new())
         } else {
@@ -38,6 +46,7 @@ impl Env {
 
     /// A frame of one slot holding `value`.
     pub fn with_slot(parent: Option<Rc<Env>>, value: Value) -> Rc<Env> {
+        count_frame(1);
         Rc::new(Env {
             parent,
             slots: Slots::One(OnceCell::from(value)),
@@ -46,7 +55,9 @@ impl Env {
 
     /// A frame holding `values`, in order.
     pub fn from_values(parent: Option<Rc<Env>>, values: impl Iterator<Item = Value>) -> Rc<Env> {
-        let slots = Slots::Many(values.map(OnceCell::from).collect());
+        let slots: Box<[OnceCell<Value>]> = values.map(OnceCell::from).collect();
+        count_frame(slots.len());
+        let slots = Slots::Many(slots);
         Rc::new(Env { parent, slots })
     }
 

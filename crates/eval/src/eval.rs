@@ -4,6 +4,7 @@
 
 use crate::env::Env;
 use crate::error::{ErrorKind, EvalError, EvalResult, TraceFrame};
+use crate::stats::{self, Counter};
 use crate::value::{Attr, AttrSet, Closure, NixString, PrimOpApp, Thunk, ThunkState, Value};
 use crate::{bail, Evaluator};
 use rnix_eval_parser::ast::{self, AttrName, AttrValue, BinOpKind, Expr, VarKind};
@@ -73,6 +74,16 @@ impl Evaluator {
     /// thunk; variables share the cell they refer to, as Nix's `maybeThunk` does.
     #[inline]
     pub fn thunk(&mut self, expr: &'static Expr, env: &Rc<Env>) -> Value {
+        let made = stats::get(Counter::Thunks);
+        let v = self.thunk_or_value(expr, env);
+        if stats::get(Counter::Thunks) == made {
+            stats::bump(Counter::Avoided, 1);
+        }
+        v
+    }
+
+    #[inline(always)]
+    fn thunk_or_value(&mut self, expr: &'static Expr, env: &Rc<Env>) -> Value {
         match expr {
             Expr::Int(i) => Value::Int(*i),
             Expr::Float(f) => Value::Float(*f),
@@ -346,12 +357,14 @@ impl Evaluator {
     #[inline(never)]
     fn eval_select(&mut self, sel: &'static ast::Select, env: &Rc<Env>) -> EvalResult<Value> {
         if let Some(slot) = sel.builtin {
+            stats::bump(Counter::Lookups, 1);
             let v = self.globals[slot as usize].clone();
             return self.force(&v);
         }
         let mut v = self.eval(&sel.expr, env)?;
         for name in sel.path.iter() {
             let sym = self.attr_name(name, env)?;
+            stats::bump(Counter::Lookups, 1);
             let next = match &v {
                 Value::Attrs(set) => set.get(sym).cloned(),
                 other if sel.default.is_none() => {
@@ -450,6 +463,10 @@ impl Evaluator {
         args: &[Value],
         span: Option<Span>,
     ) -> EvalResult<Value> {
+        stats::bump(Counter::PrimOpCalls, 1);
+        if self.profiler.is_some() {
+            return self.call_primop_profiled(op, args, span);
+        }
         (op.func)(self, args, span)
     }
 
@@ -546,6 +563,10 @@ impl Evaluator {
         let Value::Lambda(closure) = f else {
             unreachable!("curried_body only accepts lambdas")
         };
+        stats::bump(Counter::FunctionCalls, 2);
+        if self.profiler.is_some() {
+            return self.call_curried_profiled(closure, inner, a, b);
+        }
         self.call_depth += 2;
         let outer = Env::with_slot(Some(closure.env.clone()), a);
         let frame = Env::with_slot(Some(outer), b);
@@ -561,13 +582,18 @@ impl Evaluator {
             self.call_depth -= 1;
             bail!(span, "stack overflow; max-call-depth exceeded");
         }
-        let result = self.call_lambda_inner(closure, lambda, arg, span);
+        stats::bump(Counter::FunctionCalls, 1);
+        let result = if self.profiler.is_some() {
+            self.call_lambda_profiled(closure, arg, span)
+        } else {
+            self.call_lambda_inner(closure, lambda, arg, span)
+        };
         self.call_depth -= 1;
         result
     }
 
     #[inline(never)]
-    fn call_lambda_inner(
+    pub(crate) fn call_lambda_inner(
         &mut self,
         closure: &Closure,
         lambda: &'static ast::Lambda,

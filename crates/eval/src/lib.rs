@@ -20,6 +20,8 @@ pub mod memory;
 pub mod ops;
 pub mod primops;
 pub mod print;
+pub mod profiler;
+pub mod stats;
 pub mod store;
 pub mod term;
 pub mod value;
@@ -136,6 +138,8 @@ pub struct Evaluator {
     pub trace_verbose: bool,
     /// `builtins.currentSystem`.
     pub current_system: String,
+    /// `--eval-profiler flamegraph`: call stacks sampled while evaluating.
+    pub profiler: Option<Box<profiler::Profiler>>,
 }
 
 impl Evaluator {
@@ -166,6 +170,7 @@ impl Evaluator {
             abort_on_warn: false,
             trace_verbose: false,
             current_system: options.current_system.clone().unwrap_or_else(builtins::host_system),
+            profiler: None,
         };
         match ev.io.mode {
             io::Mode::Pure => ev.search_path.clear(),

@@ -4,6 +4,7 @@
 use crate::env::Env;
 use crate::error::EvalResult;
 use crate::eval::merge_context;
+use crate::stats::{self, Counter};
 use crate::value::{NixString, Value};
 use crate::{bail, Evaluator};
 use rnix_eval_parser::ast::{self, BinOpKind};
@@ -87,6 +88,8 @@ impl Evaluator {
                 if a.is_empty() {
                     return Ok(Value::Attrs(b));
                 }
+                stats::bump(Counter::OpUpdates, 1);
+                stats::bump(Counter::OpUpdateValuesCopied, (a.len() + b.len()) as u64);
                 Ok(Value::attrs(a.update(&b)))
             }
             BinOpKind::Concat => {
@@ -98,6 +101,7 @@ impl Evaluator {
                 if a.is_empty() {
                     return Ok(Value::List(b));
                 }
+                stats::bump(Counter::ListConcats, 1);
                 let mut out = Vec::with_capacity(a.len() + b.len());
                 out.extend_from_slice(&a);
                 out.extend_from_slice(&b);

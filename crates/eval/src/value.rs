@@ -388,6 +388,7 @@ fn free_state(state: ThunkState) {
 
 impl Thunk {
     pub fn new(state: ThunkState) -> Thunk {
+        crate::stats::bump(crate::stats::Counter::Thunks, 1);
         Thunk(Rc::new(UnsafeCell::new(state)))
     }
 
@@ -448,10 +449,13 @@ impl Value {
     }
 
     pub fn attrs(set: AttrSet) -> Value {
+        crate::stats::bump(crate::stats::Counter::Sets, 1);
+        crate::stats::bump(crate::stats::Counter::SetElements, set.len() as u64);
         Value::Attrs(Rc::new(set))
     }
 
     pub fn list(items: Vec<Value>) -> Value {
+        crate::stats::bump(crate::stats::Counter::ListElements, items.len() as u64);
         Value::List(Rc::new(items))
     }
 

@@ -44,6 +44,15 @@ impl Symbol {
     pub fn index(self) -> u32 {
         self.0
     }
+
+    /// How many symbols this thread has interned and their total length in bytes
+    /// (`NIX_SHOW_STATS`' `symbols`).
+    pub fn table_size() -> (usize, usize) {
+        INTERNER.with(|cell| {
+            let interner = cell.borrow();
+            (interner.names.len(), interner.names.iter().map(|n| n.len()).sum())
+        })
+    }
 }
 
 impl fmt::Debug for Symbol {
