@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Side by side with nix-instantiate on a real nixpkgs: NixOS systems, NixOS VM tests,
+# a cross-compiled package and `hello`. Each case evaluates a `.drvPath` (read-only:
+# nothing is written to the store), checks both evaluators print the same path, and
+# reports best-of-RUNS wall time and peak RSS, and their ratios (rnix/nix), once with
+# rnix-eval's parse cache warm and once with it off.
+#
+# Usage: RNIX_NIXPKGS=~/nixpkgs-20.09 benches/nixos-compare.sh [CASE...]
+#   CASE: minimal desktop openssh-test nginx-test cross-hello hello (default: all)
+# Environment: RNIX_EVAL (default target/release/rnix-eval), RUNS (default 3).
+set -euo pipefail
+
+ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
+NIXPKGS=${RNIX_NIXPKGS:?set RNIX_NIXPKGS to a nixpkgs checkout (20.09 is what the numbers in benches/README.md use)}
+RNIX=${RNIX_EVAL:-$ROOT/target/release/rnix-eval}
+RUNS=${RUNS:-3}
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+# shellcheck source=benches/lib.sh
+source "$ROOT/benches/lib.sh"
+export NIX_PATH=nixpkgs=$NIXPKGS RNIX_EVAL_CACHE_DIR=$WORK/parse-cache
+
+system_expr() {
+    cat <<EOF
+(import $NIXPKGS/nixos { system = "x86_64-linux"; configuration = { pkgs, ... }: {
+  boot.loader.grub.device = "nodev";
+  fileSystems."/".device = "/dev/sda1";
+  $1
+}; }).config.system.build.toplevel.drvPath
+EOF
+}
+
+case_expr() {
+    case $1 in
+    minimal) system_expr "" ;;
+    desktop) system_expr 'services.xserver.enable = true;
+  services.xserver.desktopManager.xfce.enable = true;
+  environment.systemPackages = [ pkgs.firefox ];' ;;
+    openssh-test) echo "(import $NIXPKGS/nixos/tests/openssh.nix { system = \"x86_64-linux\"; }).driver.drvPath" ;;
+    nginx-test) echo "(import $NIXPKGS/nixos/tests/nginx.nix { system = \"x86_64-linux\"; }).driver.drvPath" ;;
+    cross-hello) echo "(import $NIXPKGS { system = \"x86_64-linux\"; }).pkgsCross.aarch64-multiplatform.hello.drvPath" ;;
+    hello) echo "(import $NIXPKGS { system = \"x86_64-linux\"; }).hello.drvPath" ;;
+    *) echo "unknown case '$1'" >&2; return 1 ;;
+    esac
+}
+
+CASES=("$@")
+[ ${#CASES[@]} -gt 0 ] || CASES=(minimal desktop openssh-test nginx-test cross-hello hello)
+
+printf '%-13s %7s %7s %7s %6s %8s %8s %6s  %s\n' case nix_s rnix_s cold_s t_ratio nix_MiB rnix_MiB m_ratio status
+for c in "${CASES[@]}"; do
+    case_expr "$c" >"$WORK/$c.nix"
+    read -r ns nk < <(measure "$WORK/nix.out" nix-instantiate --eval --readonly-mode "$WORK/$c.nix")
+    RNIX_EVAL_PARSE_CACHE=1 "$RNIX" --eval --read-only "$WORK/$c.nix" >/dev/null 2>&1 || true # warm the cache
+    read -r rs rk < <(measure "$WORK/rnix.out" "$RNIX" --eval --read-only "$WORK/$c.nix")
+    read -r cs _ < <(RNIX_EVAL_PARSE_CACHE=0 measure "$WORK/cold.out" "$RNIX" --eval --read-only "$WORK/$c.nix")
+    status=OK
+    cmp -s "$WORK/nix.out" "$WORK/rnix.out" && cmp -s "$WORK/nix.out" "$WORK/cold.out" || status=MISMATCH
+    awk -v c="$c" -v ns="$ns" -v rs="$rs" -v cs="$cs" -v nk="$nk" -v rk="$rk" -v st="$status" 'BEGIN{
+        printf "%-13s %7.2f %7.2f %7.2f %6.2f %8.0f %8.0f %6.2f  %s\n", c, ns, rs, cs, rs/ns, nk/1024, rk/1024, rk/nk, st }'
+done
