@@ -101,6 +101,10 @@ fn gen_list(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Valu
 /// integers are compared in place, without cloning them out of their cells.
 fn elem(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
     let l = ev.expect_list(&a[1], s)?;
+    if l.is_empty() {
+        // Nix compares element by element: with none, the needle is never forced.
+        return Ok(Value::Bool(false));
+    }
     let needle = ev.force(&a[0])?;
     for item in l.iter() {
         let quick = match item {
