@@ -31,6 +31,8 @@ enum Tok {
     Null,
     Str,
     Int(i64),
+    /// Above `i64::MAX`: modern Nix refuses it (Nix 2.8 wrapped it to a negative int).
+    UInt(u64),
     Float(f64),
     BeginArray,
     EndArray,
@@ -52,7 +54,7 @@ fn tok_name(t: Tok) -> &'static str {
         Tok::False => "false literal",
         Tok::Null => "null literal",
         Tok::Str => "string literal",
-        Tok::Int(_) | Tok::Float(_) => "number literal",
+        Tok::Int(_) | Tok::UInt(_) | Tok::Float(_) => "number literal",
         Tok::BeginArray => "'['",
         Tok::EndArray => "']'",
         Tok::BeginObject => "'{'",
@@ -323,8 +325,7 @@ impl<'a> Lexer<'a> {
                     return Tok::Int(i);
                 }
             } else if let Ok(u) = text.parse::<u64>() {
-                // Nix stores nlohmann's unsigned integers in a signed NixInt.
-                return Tok::Int(u as i64);
+                return i64::try_from(u).map_or(Tok::UInt(u), Tok::Int);
             }
         }
         Tok::Float(text.parse().unwrap_or(f64::INFINITY))
@@ -385,10 +386,16 @@ enum Frame {
     Object(Vec<(Symbol, Value)>, Symbol),
 }
 
-/// The decoded string up to the first NUL.
-fn c_string(bytes: &[u8]) -> Vec<u8> {
-    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    bytes[..end].to_vec()
+/// Nix strings cannot hold NUL bytes: modern Nix's `forceNoNullByte` message (Nix 2.8
+/// cut the string at the first NUL).
+pub(crate) fn no_null_bytes(bytes: &[u8]) -> Result<(), String> {
+    if !bytes.contains(&0) {
+        return Ok(());
+    }
+    let shown = String::from_utf8_lossy(bytes).replace('\0', "\u{2400}");
+    Err(format!(
+        "input string '{shown}' cannot be represented as Nix string because it contains null bytes"
+    ))
 }
 
 fn finish_object(entries: Vec<(Symbol, Value)>) -> Value {
@@ -449,8 +456,12 @@ pub(crate) fn parse(text: &[u8]) -> Result<Value, String> {
             Tok::True => Value::Bool(true),
             Tok::False => Value::Bool(false),
             Tok::Null => Value::Null,
-            Tok::Str => Value::string(c_string(&lx.buffer)),
+            Tok::Str => {
+                no_null_bytes(&lx.buffer)?;
+                Value::string(lx.buffer.clone())
+            }
             Tok::Int(i) => Value::Int(i),
+            Tok::UInt(u) => return Err(format!("unsigned json number {u} outside of Nix integer range")),
             Tok::Float(f) => {
                 if !f.is_finite() {
                     return Err(format!(
@@ -519,6 +530,7 @@ fn object_key(lx: &mut Lexer, tok: Tok) -> Result<Symbol, String> {
     if tok != Tok::Str {
         return Err(lx.syntax_error(tok, Tok::Str, "object key"));
     }
+    no_null_bytes(&lx.buffer)?;
     let key = Symbol::intern(&String::from_utf8_lossy(&lx.buffer));
     let sep = lx.scan();
     if sep != Tok::Colon {

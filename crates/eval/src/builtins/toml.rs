@@ -2,14 +2,13 @@
 //!
 //! Nix rejects every date and time ("Dates and times are not supported"), but only after
 //! the whole document parsed: a syntax error anywhere wins. Parse errors carry the
-//! parser's own wording after Nix's `while parsing a TOML string: ` prefix; toml11's
+//! parser's own wording after Nix's `while parsing TOML: ` prefix; toml11's
 //! multi-line reports are not reproduced.
 //!
-//! Numbers toml11 reads with C++ streams, which saturate instead of failing: a decimal,
-//! hexadecimal or octal integer outside `i64` becomes `i64::MAX`/`i64::MIN`, a binary
-//! integer keeps its low 64 bits (toml11 sums the digits with wrapping), and a float
-//! too large becomes the largest finite float. The `toml` crate rejects such literals;
-//! each one it reports is replaced by its toml11 value and the text parsed again.
+//! An integer outside `i64` is an error, as in modern Nix (Nix 2.8's toml11 saturated
+//! it). A float too large becomes the largest finite float, as toml11 reads it; the
+//! `toml` crate rejects such literals, so each one it reports is replaced and the text
+//! parsed again. NUL bytes in keys and strings are refused, as modern Nix does.
 
 use crate::error::EvalResult;
 use crate::primops::PrimOpDef;
@@ -27,103 +26,95 @@ fn from_toml(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
         match toml::from_str(&doc) {
             Ok(t) => break t,
             Err(e) => {
+                if let Some(msg) = e.span().and_then(|r| integer_out_of_range(&doc, r.start, e.message())) {
+                    bail!(span, "while parsing TOML: {msg}")
+                }
                 if let Some(fixed) = e.span().and_then(|r| saturate(&doc, r.start, e.message())) {
                     doc = std::borrow::Cow::Owned(fixed);
                     continue;
                 }
                 let msg = e.message().trim_end();
                 let msg = if msg.is_empty() { "expected a value" } else { msg };
-                bail!(span, "while parsing a TOML string: {msg}")
+                bail!(span, "while parsing TOML: {msg}")
             }
         }
     };
     match convert_table(table) {
-        Some(v) => Ok(v),
-        None => bail!(span, "while parsing a TOML string: Dates and times are not supported"),
+        Ok(v) => Ok(v),
+        Err(msg) => bail!(span, "while parsing TOML: {msg}"),
     }
 }
 
-/// `doc` with the out-of-range number literal starting at `at` replaced by toml11's value
-/// for it; `None` if the error is about something else.
-fn saturate(doc: &str, at: usize, message: &str) -> Option<String> {
-    let float = match message {
-        "number too large to fit in target type" | "number too small to fit in target type" => false,
-        "invalid floating-point number" => true,
-        _ => return None,
+/// Modern Nix's toml11 refuses an integer literal outside `i64` (Nix 2.8's saturated
+/// it): its message, for the literal starting at `at`; `None` for other errors.
+fn integer_out_of_range(doc: &str, at: usize, message: &str) -> Option<String> {
+    if !matches!(
+        message,
+        "number too large to fit in target type" | "number too small to fit in target type"
+    ) {
+        return None;
+    }
+    let rest = doc.get(at..)?;
+    let digits = rest.trim_start_matches(['+', '-']);
+    let kind = match digits.get(..2) {
+        Some("0x") => "hex",
+        Some("0o") => "oct",
+        Some("0b") => "bin",
+        _ => "dec",
     };
+    Some(format!(
+        "[error] toml::parse_{kind}_integer: too large integer: current max digits = 2^63"
+    ))
+}
+
+/// `doc` with the too-large float literal starting at `at` replaced by the largest finite
+/// float, as toml11 reads it; `None` if the error is about something else.
+fn saturate(doc: &str, at: usize, message: &str) -> Option<String> {
+    if message != "invalid floating-point number" {
+        return None;
+    }
     let rest = doc.get(at..)?;
     let len = rest
         .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-' | '.')))
         .unwrap_or(rest.len());
     let literal = rest[..len].replace('_', "");
-    let replacement = if float {
-        let f: f64 = literal.parse().ok()?;
-        if !f.is_infinite() || literal.contains("inf") {
-            return None;
-        }
-        if f < 0.0 {
-            "-1.7976931348623157e308"
-        } else {
-            "1.7976931348623157e308"
-        }
-        .to_string()
-    } else {
-        let (negative, digits) = match literal.as_bytes().first()? {
-            b'-' => (true, &literal[1..]),
-            b'+' => (false, &literal[1..]),
-            _ => (false, literal.as_str()),
-        };
-        if let Some(bin) = digits.strip_prefix("0b") {
-            if !bin.bytes().all(|b| b == b'0' || b == b'1') {
-                return None;
-            }
-            bin.bytes()
-                .fold(0u64, |acc, b| acc.wrapping_mul(2).wrapping_add((b - b'0') as u64)) as i64
-        } else if digits.bytes().all(|b| b.is_ascii_digit())
-            || digits
-                .strip_prefix("0x")
-                .is_some_and(|d| d.bytes().all(|b| b.is_ascii_hexdigit()))
-            || digits
-                .strip_prefix("0o")
-                .is_some_and(|d| d.bytes().all(|b| (b'0'..=b'7').contains(&b)))
-        {
-            if negative {
-                i64::MIN
-            } else {
-                i64::MAX
-            }
-        } else {
-            return None;
-        }
-        .to_string()
-    };
-    if replacement == rest[..len] {
+    let f: f64 = literal.parse().ok()?;
+    if !f.is_infinite() || literal.contains("inf") {
         return None;
     }
+    let replacement = if f < 0.0 {
+        "-1.7976931348623157e308"
+    } else {
+        "1.7976931348623157e308"
+    };
     Some(format!("{}{}{}", &doc[..at], replacement, &rest[len..]))
 }
 
-/// `None` if a date or time occurs anywhere.
-fn convert_table(table: toml::Table) -> Option<Value> {
+/// Fails on a date or time anywhere, or a NUL byte in a key or string.
+fn convert_table(table: toml::Table) -> Result<Value, String> {
     let mut entries = Vec::with_capacity(table.len());
     for (k, v) in table {
+        super::json::no_null_bytes(k.as_bytes()).map_err(|e| format!("error: {e}"))?;
         entries.push(Attr {
             name: Symbol::intern(&k),
             value: convert(v)?,
             pos: None,
         });
     }
-    Some(Value::attrs(AttrSet::from_unsorted(entries)))
+    Ok(Value::attrs(AttrSet::from_unsorted(entries)))
 }
 
-fn convert(v: toml::Value) -> Option<Value> {
-    Some(match v {
-        toml::Value::String(s) => Value::string(s),
+fn convert(v: toml::Value) -> Result<Value, String> {
+    Ok(match v {
+        toml::Value::String(s) => {
+            super::json::no_null_bytes(s.as_bytes()).map_err(|e| format!("error: {e}"))?;
+            Value::string(s)
+        }
         toml::Value::Integer(i) => Value::Int(i),
         toml::Value::Float(f) => Value::Float(f),
         toml::Value::Boolean(b) => Value::Bool(b),
-        toml::Value::Datetime(_) => return None,
-        toml::Value::Array(items) => Value::list(items.into_iter().map(convert).collect::<Option<_>>()?),
+        toml::Value::Datetime(_) => return Err("Dates and times are not supported".into()),
+        toml::Value::Array(items) => Value::list(items.into_iter().map(convert).collect::<Result<_, _>>()?),
         toml::Value::Table(t) => convert_table(t)?,
     })
 }
