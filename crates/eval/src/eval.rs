@@ -268,6 +268,11 @@ impl Evaluator {
 
     #[inline(never)]
     fn eval_attrs(&mut self, a: &'static ast::Attrs, env: &Rc<Env>) -> EvalResult<Value> {
+        if a.rec {
+            if let Some(def) = a.attrs.iter().find(|d| d.name == self.sym.overrides) {
+                return self.eval_rec_with_overrides(a, def, env);
+            }
+        }
         let frame = if a.frame.is_empty() && !a.rec {
             None
         } else if a.rec {
@@ -306,9 +311,19 @@ impl Evaluator {
         } else {
             env.clone()
         };
+        self.add_dynamic_attrs(a, &scope, entries)
+    }
+
+    /// The dynamic attributes of `a` added to its static ones (`entries`, sorted).
+    pub(crate) fn add_dynamic_attrs(
+        &mut self,
+        a: &'static ast::Attrs,
+        scope: &Rc<Env>,
+        entries: Vec<Attr>,
+    ) -> EvalResult<Value> {
         let mut set = AttrSet { entries };
         for d in a.dynamic.iter() {
-            let name = self.eval(&d.name, &scope)?;
+            let name = self.eval(&d.name, scope)?;
             let name = match name {
                 Value::Null => continue,
                 Value::String(s) => Symbol::intern(&s.to_str_lossy()),
@@ -327,7 +342,7 @@ impl Evaluator {
                     at
                 );
             }
-            let value = self.thunk(&d.value, &scope);
+            let value = self.thunk(&d.value, scope);
             let idx = set.entries.partition_point(|a| a.name < name);
             set.entries.insert(
                 idx,

@@ -18,6 +18,7 @@ pub mod import;
 pub mod io;
 pub mod memory;
 pub mod ops;
+mod overrides;
 pub mod primops;
 pub mod print;
 pub mod profiler;
@@ -52,6 +53,7 @@ pub struct KnownSymbols {
     pub wrong: Symbol,
     pub prefix: Symbol,
     pub path: Symbol,
+    pub overrides: Symbol,
 }
 
 impl KnownSymbols {
@@ -68,6 +70,7 @@ impl KnownSymbols {
             key: s("key"),
             operator: s("operator"),
             start_set: s("startSet"),
+            overrides: s("__overrides"),
             right: s("right"),
             wrong: s("wrong"),
             prefix: s("prefix"),
