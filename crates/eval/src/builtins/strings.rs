@@ -114,11 +114,9 @@ fn replace_strings(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResu
     for p in from.iter() {
         patterns.push(ev.expect_string(p, s)?);
     }
-    // Nix 2.8 forces every replacement up front, used or not.
-    let mut replacements: Vec<Option<Rc<NixString>>> = Vec::with_capacity(to.len());
-    for t in to.iter() {
-        replacements.push(Some(ev.expect_string(t, s)?));
-    }
+    // Each replacement is forced when first used, as modern Nix does (Nix 2.8 forced them
+    // all up front, used or not).
+    let mut replacements: Vec<Option<Rc<NixString>>> = vec![None; to.len()];
     let input = subject.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(input.len());
     let mut context = subject.context.clone();
