@@ -296,8 +296,9 @@ fn output_names(names: Vec<String>, span: Option<Span>) -> EvalResult<BTreeSet<S
         if set.contains(&name) {
             bail!(span, "duplicate derivation output '{name}'");
         }
-        if name == "drv" {
-            bail!(span, "invalid derivation output name 'drv'");
+        // The result already has a `drvPath` attribute (modern Nix; Nix 2.8 refused `drv`).
+        if name == "drvPath" {
+            bail!(span, "invalid derivation output name 'drvPath'");
         }
         set.insert(name);
     }
