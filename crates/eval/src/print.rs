@@ -123,8 +123,33 @@ fn json_into(
     json_value(ev, out, v, span, ctx, strict, false)
 }
 
+/// How deep a value `toJSON` (and `__structuredAttrs`) may nest: each level counts as a
+/// call, as in modern Nix (`printValueAsJSON` adds to the call depth), against Nix's
+/// default `max-call-depth`. Both Nix 2.8 and modern Nix fail on deeper values; a
+/// 100,000-deep list or set is not JSON anyone can read back.
+const JSON_MAX_DEPTH: usize = 10_000;
+
 #[allow(clippy::too_many_arguments)]
 fn json_value(
+    ev: &mut Evaluator,
+    out: &mut Vec<u8>,
+    v: &Value,
+    span: Option<Span>,
+    ctx: &mut Option<Box<std::collections::BTreeSet<String>>>,
+    strict: bool,
+    top: bool,
+) -> EvalResult<()> {
+    if ev.call_depth >= ev.max_call_depth.min(JSON_MAX_DEPTH) {
+        bail!(span, "stack overflow; max-call-depth exceeded");
+    }
+    ev.call_depth += 1;
+    let result = json_value_at_depth(ev, out, v, span, ctx, strict, top);
+    ev.call_depth -= 1;
+    result
+}
+
+#[allow(clippy::too_many_arguments)]
+fn json_value_at_depth(
     ev: &mut Evaluator,
     out: &mut Vec<u8>,
     v: &Value,
