@@ -25,6 +25,8 @@ pub struct Settings {
     pub eval_profile_file: Option<String>,
     /// `eval-profiler-frequency`: samples per second (0: every call).
     pub eval_profiler_frequency: u64,
+    /// `lint-absolute-path-literals`, `lint-short-path-literals`, `lint-url-literals`.
+    pub lints: rnix_eval_parser::lints::Lints,
 }
 
 /// Boolean settings of Nix that evaluation does not read (store, build and fetcher
@@ -95,6 +97,9 @@ pub(crate) const VALUE_SETTINGS: &[&str] = &[
     "eval-profiler",
     "eval-profiler-frequency",
     "eval-system",
+    "lint-absolute-path-literals",
+    "lint-short-path-literals",
+    "lint-url-literals",
     "experimental-features",
     "extra-platforms",
     "flake-registry",
@@ -169,6 +174,7 @@ impl Settings {
             restrict_eval: false,
             eval_profile_file: None,
             eval_profiler_frequency: 99,
+            lints: Default::default(),
         };
         let mut profiler = false;
         let mut profile_file = "nix.profile".to_string();
@@ -217,6 +223,10 @@ impl Settings {
     /// `Err(None)`: an unknown setting; `Err(Some(w))`: a bad value (Nix warns and keeps
     /// the old one).
     fn set(&mut self, name: &str, value: &str) -> Result<(), Option<String>> {
+        let diagnose = |v: &str| {
+            rnix_eval_parser::lints::Diagnose::parse(v)
+                .ok_or_else(|| Some(format!("option '{name}' has invalid value '{v}'")))
+        };
         let flag = |v: &str| match v {
             "true" | "yes" | "1" => Ok(true),
             "false" | "no" | "0" => Ok(false),
@@ -239,6 +249,9 @@ impl Settings {
             "eval-profiler" if value == "flamegraph" || value == "disabled" => {}
             "eval-profiler" => return Err(Some(format!("option 'eval-profiler' has invalid value '{value}'"))),
             "eval-profile-file" => {}
+            "lint-absolute-path-literals" => self.lints.absolute_paths = diagnose(value)?,
+            "lint-short-path-literals" => self.lints.short_paths = diagnose(value)?,
+            "lint-url-literals" => self.lints.urls = diagnose(value)?,
             "eval-profiler-frequency" => {
                 self.eval_profiler_frequency = value
                     .parse()

@@ -69,7 +69,9 @@ impl Evaluator {
             };
             frame.set(i, v);
         }
-        let forced = self.force(&overrides_value).and_then(|v| self.expect_attrs(&v, Some(overrides.span)));
+        let forced = self
+            .force(&overrides_value)
+            .and_then(|v| self.expect_attrs(&v, Some(overrides.span)));
         let overrides_set = forced.map_err(|mut e| {
             e.trace.push(TraceFrame {
                 span: Some(overrides.span),

@@ -11,6 +11,7 @@ mod attrs;
 pub mod cache;
 pub mod depth;
 pub mod error;
+pub mod lints;
 mod lower;
 pub mod paths;
 pub mod show;
@@ -91,7 +92,7 @@ pub fn parse_and_lower_scoped(
     // Only plain files are cached: `-E`/stdin text is typed once, and `scopedImport`'s
     // outer frame would have to be part of the key.
     let cached = match &origin {
-        Origin::Path(path) if scope.is_empty() => cache::dir().map(|dir| {
+        Origin::Path(path) if scope.is_empty() && lints::all_ignored() => cache::dir().map(|dir| {
             let home = std::env::var("HOME").ok();
             let key = cache::key(&cache::KeyInput {
                 globals: globals.fingerprint(),

@@ -340,7 +340,11 @@ impl<'g> Lowerer<'g> {
                 let value = f.value().ok().filter(|v| !out_of_range(text, *v));
                 Expr::Float(value.ok_or_else(|| self.err(span, format!("invalid float '{text}'")))?)
             }
-            rast::LiteralKind::Uri(u) => Expr::Str(u.syntax().text().into()),
+            rast::LiteralKind::Uri(u) => {
+                let text = u.syntax().text();
+                crate::lints::check_url(text, span)?;
+                Expr::Str(text.into())
+            }
         })
     }
 

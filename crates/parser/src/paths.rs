@@ -14,6 +14,7 @@ pub(crate) fn lower_path(l: &mut Lowerer, path: &rast::Path, span: Span) -> LRes
             InterpolPart::Literal(lit) => {
                 let text = lit.text();
                 if i == 0 {
+                    crate::lints::check_path(text, span)?;
                     let has_more = out.len() + 1 < path.parts().len();
                     if !has_more && text.len() > 1 && text.ends_with('/') {
                         return Err(l.err(span, "path has a trailing slash"));
