@@ -588,20 +588,6 @@ impl<'g> Lowerer<'g> {
     }
 
     fn collect_inherit(&mut self, into: &mut Collected, inh: &rast::Inherit) -> LResult<()> {
-        // Nix gives every inherited name the position where its list starts: just after
-        // `inherit` or after `(e)`.
-        let list_start = match inh.from() {
-            Some(from) => from.syntax().text_range().end(),
-            None => inh
-                .inherit_token()
-                .map(|t| t.text_range().end())
-                .unwrap_or_else(|| inh.syntax().text_range().start()),
-        };
-        let pos = Span {
-            file: self.file,
-            start: list_start.into(),
-            end: list_start.into(),
-        };
         let source = match inh.from() {
             Some(from) => {
                 let e = from.expr().ok_or_else(|| self.missing(&from))?;
@@ -611,7 +597,9 @@ impl<'g> Lowerer<'g> {
             None => None,
         };
         for attr in inh.attrs() {
-            let span = pos;
+            // Each inherited name is at its own position, as in modern Nix (Nix 2.8 gave
+            // all of them the position where the list starts).
+            let span = self.span(&attr);
             let Some(name) = self.static_name(&attr)? else {
                 return Err(self.err(self.span(&attr), "dynamic attributes not allowed in inherit"));
             };
