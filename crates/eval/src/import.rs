@@ -47,6 +47,9 @@ pub fn split_search_entry(entry: &str) -> (String, String) {
     }
 }
 
+/// How many symlinks `import` follows before giving up, as Nix's `maxFollow`.
+const MAX_SYMLINKS: usize = 1024;
+
 impl Evaluator {
     /// Import a file: parse once, evaluate once, share the value.
     pub fn import_path(&mut self, path: &str, span: Option<Span>) -> EvalResult<Value> {
@@ -131,7 +134,22 @@ pub fn absolute_from_cwd(p: &str) -> String {
 impl Evaluator {
     /// The file `import` reads for `path`: canonical, a directory's `default.nix`.
     pub fn resolve_import_path(&mut self, path: &str) -> String {
-        let path = canon_path(path);
+        let mut path = canon_path(path);
+        // A symlinked file is imported as its target (Nix's `resolveExprPath`): relative
+        // paths in it resolve from the target's directory, and two links to one file are
+        // one import (the same value).
+        for _ in 0..MAX_SYMLINKS {
+            if !self.io.lstat(&path).is_ok_and(|k| k == FileKind::Symlink) {
+                break;
+            }
+            let Ok(target) = self.io.read_link(&path) else { break };
+            path = if target.starts_with('/') {
+                canon_path(&target)
+            } else {
+                let parent = Path::new(&path).parent().map(|p| p.to_string_lossy().into_owned());
+                canon_path(&format!("{}/{target}", parent.unwrap_or_default()))
+            };
+        }
         if self.io.stat(&path).is_ok_and(|k| k == FileKind::Directory) {
             return format!("{path}/default.nix");
         }

@@ -27,6 +27,10 @@ pub trait FileSystem {
     fn lstat(&self, path: &Path) -> io::Result<FileKind>;
     /// `stat` (symlinks followed).
     fn stat(&self, path: &Path) -> io::Result<FileKind>;
+    /// The target of a symbolic link, as written in it.
+    fn read_link(&self, path: &Path) -> io::Result<PathBuf> {
+        std::fs::read_link(path)
+    }
 }
 
 /// The machine's file system.
@@ -219,6 +223,13 @@ impl Io {
         let real = self.resolve(path)?;
         self.record(Access::Stat(path.to_string()));
         Ok(self.fs.lstat(&real)?)
+    }
+
+    /// The target of the symlink `path`, as written in it (`import` follows links).
+    pub fn read_link(&mut self, path: &str) -> Result<String, IoError> {
+        let real = self.resolve(path)?;
+        self.record(Access::Stat(path.to_string()));
+        Ok(self.fs.read_link(&real)?.to_string_lossy().into_owned())
     }
 
     pub fn stat(&mut self, path: &str) -> Result<FileKind, IoError> {
