@@ -47,6 +47,7 @@ pub fn run(mut cli: Cli, stack: Option<usize>) -> i32 {
     ev.abort_on_warn = settings.abort_on_warn;
     ev.trace_verbose = settings.trace_verbose;
     rnix_eval_parser::lints::set(settings.lints);
+    ev.toml_timestamps = settings.toml_timestamps;
     if let Some(file) = &settings.eval_profile_file {
         match rnix_eval_core::profiler::Profiler::start(file.into(), settings.eval_profiler_frequency) {
             Ok(p) => ev.profiler = Some(Box::new(p)),

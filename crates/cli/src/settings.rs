@@ -27,6 +27,9 @@ pub struct Settings {
     pub eval_profiler_frequency: u64,
     /// `lint-absolute-path-literals`, `lint-short-path-literals`, `lint-url-literals`.
     pub lints: rnix_eval_parser::lints::Lints,
+    /// The `parse-toml-timestamps` experimental feature: `fromTOML` returns dates and
+    /// times as `{ _type = "timestamp"; value = ...; }` instead of failing.
+    pub toml_timestamps: bool,
 }
 
 /// Boolean settings of Nix that evaluation does not read (store, build and fetcher
@@ -175,6 +178,7 @@ impl Settings {
             eval_profile_file: None,
             eval_profiler_frequency: 99,
             lints: Default::default(),
+            toml_timestamps: false,
         };
         let mut profiler = false;
         let mut profile_file = "nix.profile".to_string();
@@ -249,6 +253,15 @@ impl Settings {
             "eval-profiler" if value == "flamegraph" || value == "disabled" => {}
             "eval-profiler" => return Err(Some(format!("option 'eval-profiler' has invalid value '{value}'"))),
             "eval-profile-file" => {}
+            "experimental-features" | "extra-experimental-features" => {
+                // Evaluation's own feature is applied here; the others go to the daemon.
+                let (ours, theirs): (Vec<&str>, Vec<&str>) =
+                    value.split_whitespace().partition(|f| *f == "parse-toml-timestamps");
+                self.toml_timestamps |= !ours.is_empty();
+                if !theirs.is_empty() {
+                    self.store_overrides.push((name.to_string(), theirs.join(" ")));
+                }
+            }
             "lint-absolute-path-literals" => self.lints.absolute_paths = diagnose(value)?,
             "lint-short-path-literals" => self.lints.short_paths = diagnose(value)?,
             "lint-url-literals" => self.lints.urls = diagnose(value)?,

@@ -143,6 +143,8 @@ pub struct Evaluator {
     pub current_system: String,
     /// `--eval-profiler flamegraph`: call stacks sampled while evaluating.
     pub profiler: Option<Box<profiler::Profiler>>,
+    /// The `parse-toml-timestamps` experimental feature (see `builtins/toml.rs`).
+    pub toml_timestamps: bool,
 }
 
 impl Evaluator {
@@ -174,6 +176,7 @@ impl Evaluator {
             trace_verbose: false,
             current_system: options.current_system.clone().unwrap_or_else(builtins::host_system),
             profiler: None,
+            toml_timestamps: false,
         };
         match ev.io.mode {
             io::Mode::Pure => ev.search_path.clear(),

@@ -39,7 +39,7 @@ fn from_toml(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
             }
         }
     };
-    match convert_table(table) {
+    match convert_table(table, ev.toml_timestamps) {
         Ok(v) => Ok(v),
         Err(msg) => bail!(span, "while parsing TOML: {msg}"),
     }
@@ -91,20 +91,20 @@ fn saturate(doc: &str, at: usize, message: &str) -> Option<String> {
 }
 
 /// Fails on a date or time anywhere, or a NUL byte in a key or string.
-fn convert_table(table: toml::Table) -> Result<Value, String> {
+fn convert_table(table: toml::Table, timestamps: bool) -> Result<Value, String> {
     let mut entries = Vec::with_capacity(table.len());
     for (k, v) in table {
         super::json::no_null_bytes(k.as_bytes()).map_err(|e| format!("error: {e}"))?;
         entries.push(Attr {
             name: Symbol::intern(&k),
-            value: convert(v)?,
+            value: convert(v, timestamps)?,
             pos: None,
         });
     }
     Ok(Value::attrs(AttrSet::from_unsorted(entries)))
 }
 
-fn convert(v: toml::Value) -> Result<Value, String> {
+fn convert(v: toml::Value, timestamps: bool) -> Result<Value, String> {
     Ok(match v {
         toml::Value::String(s) => {
             super::json::no_null_bytes(s.as_bytes()).map_err(|e| format!("error: {e}"))?;
@@ -113,8 +113,59 @@ fn convert(v: toml::Value) -> Result<Value, String> {
         toml::Value::Integer(i) => Value::Int(i),
         toml::Value::Float(f) => Value::Float(f),
         toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) if timestamps => timestamp(&d),
         toml::Value::Datetime(_) => return Err("Dates and times are not supported".into()),
-        toml::Value::Array(items) => Value::list(items.into_iter().map(convert).collect::<Result<_, _>>()?),
-        toml::Value::Table(t) => convert_table(t)?,
+        toml::Value::Array(items) => Value::list(
+            items
+                .into_iter()
+                .map(|v| convert(v, timestamps))
+                .collect::<Result<_, _>>()?,
+        ),
+        toml::Value::Table(t) => convert_table(t, timestamps)?,
     })
+}
+
+/// `{ _type = "timestamp"; value = ...; }` as modern Nix prints toml11's value: `T` between
+/// date and time, seconds always, the fraction in 3, 6 or 9 digits, `Z` for UTC.
+fn timestamp(d: &toml::value::Datetime) -> Value {
+    let mut text = String::new();
+    if let Some(date) = &d.date {
+        text.push_str(&format!("{:04}-{:02}-{:02}", date.year, date.month, date.day));
+    }
+    if let Some(time) = &d.time {
+        if d.date.is_some() {
+            text.push('T');
+        }
+        text.push_str(&format!("{:02}:{:02}:{:02}", time.hour, time.minute, time.second));
+        let nanos = time.nanosecond;
+        if nanos > 0 {
+            let digits = format!("{nanos:09}");
+            let significant = digits.trim_end_matches('0').len();
+            let shown = significant.div_ceil(3) * 3;
+            text.push('.');
+            text.push_str(&digits[..shown]);
+        }
+    }
+    match &d.offset {
+        Some(toml::value::Offset::Z) => text.push('Z'),
+        Some(toml::value::Offset::Custom { minutes }) => {
+            let sign = if *minutes < 0 { '-' } else { '+' };
+            let m = minutes.unsigned_abs();
+            text.push_str(&format!("{sign}{:02}:{:02}", m / 60, m % 60));
+        }
+        None => {}
+    }
+    let entries = vec![
+        Attr {
+            name: Symbol::intern("_type"),
+            value: Value::string("timestamp"),
+            pos: None,
+        },
+        Attr {
+            name: Symbol::intern("value"),
+            value: Value::string(text),
+            pos: None,
+        },
+    ];
+    Value::attrs(AttrSet::from_unsorted(entries))
 }
