@@ -210,6 +210,8 @@ fn eval_one(
         let v = ev.force(&v)?;
         let v = match &auto_args {
             Some(args) => auto_call(ev, v, args)?,
+            // A function is never a module system: call it with its defaults.
+            None if cli.modules_query() => auto_call(ev, v, &AttrSet::default())?,
             None => v,
         };
         if cli.modules_query() {

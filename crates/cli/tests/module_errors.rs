@@ -81,12 +81,25 @@ fn module_errors_hold_nix_messages() {
     for lib in libs() {
         let lib_arg = format!("import {}", lib.display());
         for (case, option) in CASES {
-            let args = ["--eval", "fixtures/modules/errors", "--arg", "lib", &lib_arg, "-A", case];
+            let args = [
+                "--eval",
+                "fixtures/modules/errors",
+                "--arg",
+                "lib",
+                &lib_arg,
+                "-A",
+                case,
+            ];
             let nix = run("nix-instantiate", "", &args);
             let ours = run(env!("CARGO_BIN_EXE_rnix-eval"), "", &args);
             let what = format!("{case} with {}", lib.display());
             assert_eq!(nix.status.code(), Some(1), "{what}: Nix succeeded");
-            assert_eq!(ours.status.code(), Some(1), "{what}: {}", String::from_utf8_lossy(&ours.stderr));
+            assert_eq!(
+                ours.status.code(),
+                Some(1),
+                "{what}: {}",
+                String::from_utf8_lossy(&ours.stderr)
+            );
             let nix_lines: Vec<String> = message_lines(&nix.stderr)
                 .into_iter()
                 .filter(|l| !l.starts_with("at ") && !l.contains('|'))
@@ -139,7 +152,11 @@ fn nixos_assertions_and_warnings() {
     passing.extend_from_slice(&["--arg", "failing", "false"]);
     let nix = run("nix-instantiate", &nix_path, &passing);
     let ours = run(env!("CARGO_BIN_EXE_rnix-eval"), &nix_path, &passing);
-    assert!(nix.status.success() && ours.status.success(), "{}", String::from_utf8_lossy(&ours.stderr));
+    assert!(
+        nix.status.success() && ours.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ours.stderr)
+    );
     let warnings = String::from_utf8_lossy(&nix.stderr);
     assert!(warnings.contains("trace: warning: this host is a test"), "{warnings}");
     assert_eq!(String::from_utf8_lossy(&ours.stderr), warnings);

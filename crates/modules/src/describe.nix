@@ -28,7 +28,7 @@ let
   graphFiles = g: concatMap (m: [ m.file ] ++ graphFiles m.imports) (filter (m: !m.disabled) g);
   candidates = map (d: d.file) defs ++ (if system ? graph then graphFiles system.graph else [ ]);
   isFile = f: isString f && substring 0 1 f == "/" && pathExists f;
-  moduleArgs = system._module.args or config._module.args or { };
+  moduleArgs = (system._module.specialArgs or { }) // (system._module.args or config._module.args or { });
 in
 {
   moduleFiles = if merged then lib.unique (filter isFile candidates) else [ ];

@@ -17,8 +17,11 @@ let
   config =
     if module ? config || module ? options then module.config or { }
     else removeAttrs module [ "_class" "_file" "key" "disabledModules" "imports" "meta" "freeformType" ];
+  # A value that cannot be computed (it uses an argument we lack) is a plain definition.
+  typeOf = v: let t = builtins.tryEval (if isAttrs v then v._type or null else null); in
+    if t.success then t.value else null;
   walk = v: path: at:
-    let type = if isAttrs v then v._type or null else null; in
+    let type = typeOf v; in
     if type == "if" then walk v.content path (at // { condition = at.condition && v.condition; })
     else if type == "merge" then concatMap (c: walk c path at) v.contents
     else if type == "override" then walk v.content path (at // { priority = v.priority; })
