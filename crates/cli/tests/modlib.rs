@@ -185,6 +185,46 @@ fn errors_hold_nix_messages() {
     }
 }
 
+/// An error about an option of the root evaluation (`-A config.server.port` of
+/// errors/system.nix) is followed by where each definition is, as Nix's
+/// `unsafeGetAttrPos` says, and its value: the lib's message has neither lines nor, in
+/// 20.09, values. With `lib`: `None` for lib.nix, else a real lib.
+fn check_definitions_note(lib: Option<&str>) {
+    let positions: Json = serde_json::from_str(&expected("errors/positions.json")).unwrap();
+    let at = |i: usize| {
+        let p = &positions[i];
+        format!("{}:{}:{}", p["file"].as_str().unwrap(), p["line"], p["column"])
+    };
+    for (attr, wanted) in [
+        (
+            "config.server.port",
+            vec![format!("- {}: 8080", at(0)), format!("- {}: 9090", at(1))],
+        ),
+        ("config.server.mode", vec![format!("- {}: \"turbo\"", at(2))]),
+    ] {
+        let mut args = vec!["--eval", "fixtures/modlib/errors/system.nix", "-A", attr];
+        if let Some(lib) = lib {
+            args.extend_from_slice(&["--arg", "lib", lib]);
+        }
+        let o = rnix(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        let option = attr.trim_start_matches("config.");
+        assert!(
+            err.contains(&format!("Definitions of `{option}' (found in the module files):")),
+            "{err}"
+        );
+        for line in wanted {
+            assert!(err.lines().any(|l| l.trim() == line), "{line:?} missing from:\n{err}");
+        }
+    }
+}
+
+#[test]
+fn errors_name_definition_positions() {
+    check_definitions_note(None);
+}
+
 #[test]
 fn assertions_and_warnings_equal_nix() {
     let ours = rnix(&["--eval", "fixtures/modlib/checks.nix", "--arg", "failing", "true"]);
@@ -300,6 +340,7 @@ fn real_libs_equal_nix() {
                 &what,
             );
         }
+        check_definitions_note(Some(&lib_arg));
         for failing in ["true", "false"] {
             let args = [
                 "--eval",

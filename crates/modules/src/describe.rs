@@ -50,6 +50,9 @@ pub struct Place {
     /// Whether this place is one of the definitions that made the value (its condition
     /// holds and its priority is the highest).
     pub won: bool,
+    /// The definition as the lib's `toPretty` prints it, when asked for
+    /// ([`definition_places`]) and computable.
+    pub value: Option<String>,
 }
 
 /// An option as `--describe-option` shows it.
@@ -139,7 +142,7 @@ pub fn describe_option(
     let places = if found.merged {
         let files = strings(field(ev, "moduleFiles")?);
         let locate_args = get_path(ev, &described, &["locateArgs"])?.expect("describe.nix has locateArgs");
-        locate_all(ev, locate_args, &files, prio.unwrap_or(100))?
+        locate_all(ev, locate_args, &files, prio.unwrap_or(100), None)?
     } else {
         Vec::new()
     };
@@ -225,10 +228,56 @@ impl OptionInfo {
     }
 }
 
+/// Where the option at `path` of `system` is defined (see [`Place`]), with each
+/// definition's text but without merging them: for notes on module-system errors, where
+/// the merge is what failed.
+pub fn definition_places(ev: &mut Evaluator, lib: &Value, system: &Value, path: &[String]) -> EvalResult<Vec<Place>> {
+    let options = require(ev, system, "options")?;
+    let config = require(ev, system, "config")?;
+    let found = find_option(ev, &options, path)?;
+    if !found.merged {
+        return Ok(Vec::new());
+    }
+    let f = ev.eval_embedded(
+        Origin::Path("//builtin/rnix-eval-modules/describe.nix".into()),
+        DESCRIBE_NIX,
+    )?;
+    let path_value = Value::list(path.iter().map(|p| Value::string(p.clone())).collect());
+    let arg = attrs(vec![
+        ("lib", lib.clone()),
+        ("system", system.clone()),
+        ("opt", found.option),
+        ("merged", Value::Bool(true)),
+        ("config", config),
+        ("path", path_value),
+        ("asText", Value::Bool(true)),
+    ]);
+    let described = ev.call(f, arg, None)?;
+    let get = |ev: &mut Evaluator, name: &str| -> EvalResult<Value> {
+        Ok(get_path(ev, &described, &[name])?.expect("describe.nix has every field"))
+    };
+    let highest = get(ev, "highestPrio")?;
+    let highest = to_json(ev, &highest)?.as_i64().unwrap_or(100);
+    let files = get(ev, "moduleFiles")?;
+    let files: Vec<String> = to_json(ev, &files)?
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f.as_str().map(String::from)).collect())
+        .unwrap_or_default();
+    let locate_args = get(ev, "locateArgs")?;
+    let to_pretty = get_path(ev, lib, &["generators", "toPretty"])?;
+    locate_all(ev, locate_args, &files, highest, to_pretty.as_ref())
+}
+
 /// The places of every file in `files` (`locate.nix`, one call a file). A file that fails
 /// to import or to walk (a module argument we lack, a throw on the way) gives none: a
 /// position is an extra, never a reason to fail describing.
-fn locate_all(ev: &mut Evaluator, args: Value, files: &[String], highest: i64) -> EvalResult<Vec<Place>> {
+fn locate_all(
+    ev: &mut Evaluator,
+    args: Value,
+    files: &[String],
+    highest: i64,
+    pretty: Option<&Value>,
+) -> EvalResult<Vec<Place>> {
     let f = ev.eval_embedded(
         Origin::Path("//builtin/rnix-eval-modules/locate.nix".into()),
         LOCATE_NIX,
@@ -236,13 +285,20 @@ fn locate_all(ev: &mut Evaluator, args: Value, files: &[String], highest: i64) -
     let locate = ev.call(f, args, None)?;
     let mut places = Vec::new();
     for file in files {
-        let found = ev
-            .call(locate.clone(), Value::string(file.clone()), None)
-            .and_then(|list| to_json(ev, &list));
-        let Ok(Json::Array(found)) = found else {
+        let Ok(found) = ev.call(locate.clone(), Value::string(file.clone()), None) else {
             continue;
         };
-        for p in found {
+        let Ok(Some(list)) = get_path(ev, &found, &["places"]) else {
+            continue;
+        };
+        let Ok(Json::Array(list)) = to_json(ev, &list) else {
+            continue;
+        };
+        let values = match get_path(ev, &found, &["values"]).and_then(|v| v.map(|v| ev.force(&v)).transpose()) {
+            Ok(Some(Value::List(values))) => values.iter().cloned().collect(),
+            _ => Vec::new(),
+        };
+        for (i, p) in list.into_iter().enumerate() {
             let int = |k: &str| p[k].as_i64();
             let (Some(line), Some(column), Some(priority), Some(order)) =
                 (p["line"].as_u64(), p["column"].as_u64(), int("priority"), int("order"))
@@ -250,6 +306,10 @@ fn locate_all(ev: &mut Evaluator, args: Value, files: &[String], highest: i64) -
                 continue;
             };
             let condition = p["condition"] == Json::Bool(true);
+            let value = match (pretty, values.get(i)) {
+                (Some(pretty), Some(v)) => pretty_text(ev, pretty, v),
+                _ => None,
+            };
             places.push(Place {
                 file: file.clone(),
                 line,
@@ -258,10 +318,21 @@ fn locate_all(ev: &mut Evaluator, args: Value, files: &[String], highest: i64) -
                 order,
                 condition,
                 won: condition && priority == highest,
+                value,
             });
         }
     }
     Ok(places)
+}
+
+/// `lib.generators.toPretty { } v`, or `None` when computing `v` fails.
+fn pretty_text(ev: &mut Evaluator, to_pretty: &Value, v: &Value) -> Option<String> {
+    let f = ev.call(to_pretty.clone(), attrs(vec![]), None).ok()?;
+    let text = ev.call(f, v.clone(), None).ok()?;
+    match ev.force(&text).ok()? {
+        Value::String(s) => Some(String::from_utf8_lossy(s.as_bytes()).into_owned()),
+        _ => None,
+    }
 }
 
 /// Give each winning definition the line and column of its place: the winners of one

@@ -4,6 +4,7 @@
 # (mkIf/mkMerge/mkOverride/mkOrder). Each place is the `unsafeGetAttrPos` of the option's
 # last attribute, with the properties met on the way. Only places inside `file` count
 # (a file that is not a module of its own, such as an `evalModules` call, finds none).
+# `values`: the definitions themselves (properties removed), in the same order.
 { args, path }:
 file:
 let
@@ -26,14 +27,19 @@ let
     else if type == "merge" then concatMap (c: walk c path at) v.contents
     else if type == "override" then walk v.content path (at // { priority = v.priority; })
     else if type == "order" then walk v.content path (at // { order = v.priority; })
-    else if path == [ ] then [ at ]
+    else if path == [ ] then [ (at // { value = v; }) ]
     else if isAttrs v && v ? ${head path} then
       walk v.${head path} (tail path) (at // { pos = unsafeGetAttrPos (head path) v; })
     else [ ];
   places = walk config path { condition = true; priority = 100; order = 1000; pos = null; };
+  found = filter (p: p.pos != null && p.pos.file == toString file) places;
 in
-map (p: {
-  inherit (p) condition priority order;
-  line = p.pos.line;
-  column = p.pos.column;
-}) (filter (p: p.pos != null && p.pos.file == toString file) places)
+{
+  places = map (p: {
+    inherit (p) condition priority order;
+    line = p.pos.line;
+    column = p.pos.column;
+  }) found;
+  # Apart, so that reading the places never computes a definition.
+  values = map (p: p.value) found;
+}
