@@ -32,7 +32,9 @@ let
       walk v.${head path} (tail path) (at // { pos = unsafeGetAttrPos (head path) v; })
     else [ ];
   places = walk config path { condition = true; priority = 100; order = 1000; pos = null; };
-  found = filter (p: p.pos != null && p.pos.file == toString file) places;
+  # A directory module is its default.nix.
+  inFile = f: f == toString file || f == "${toString file}/default.nix";
+  found = filter (p: p.pos != null && inFile p.pos.file) places;
 in
 {
   places = map (p: {
