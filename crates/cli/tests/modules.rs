@@ -159,6 +159,27 @@ fn nixos_options_equal_nix() {
         let ours = json_of(&with_path(env!("CARGO_BIN_EXE_rnix-eval"), &args), path);
         compare_described(path, "nixos 20.09", ours, "sys", "sys.pkgs.lib", &theirs);
     }
+    // users.motd is defined (under a true mkIf) in the system's own module file: its
+    // line and column as Nix's unsafeGetAttrPos gives them there.
+    let motd = json_of(
+        &with_path(
+            env!("CARGO_BIN_EXE_rnix-eval"),
+            &[
+                "fixtures/modules/nixos-system.nix",
+                "--describe-option",
+                "users.motd",
+                "--json",
+            ],
+        ),
+        "users.motd",
+    );
+    let pos = theirs(
+        "builtins.unsafeGetAttrPos \"motd\" (import ./fixtures/modules/nixos-motd.nix \
+         { inherit (sys) config; lib = sys.pkgs.lib; }).config.users",
+    );
+    let def = &motd["definitions"][0];
+    assert!(def["file"].as_str().unwrap().ends_with("/nixos-motd.nix"), "{motd}");
+    assert_eq!((&def["line"], &def["column"]), (&pos["line"], &pos["column"]), "{motd}");
     let names = with_path(
         env!("CARGO_BIN_EXE_rnix-eval"),
         &["fixtures/modules/nixos-system.nix", "--options"],
