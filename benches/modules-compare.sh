@@ -4,7 +4,11 @@
 #     (services.openssh.enable, networking.hostName) against rnix-eval's full toplevel
 #     evaluation of the same system (the ratio should be well under 0.2);
 #   - `--options` (the names of optionAttrSetToDocList) against Nix 2.8 computing them;
-#   - `--options --json` of fixtures/modules/basic.nix against Nix 2.8 (2026 lib).
+#   - `--options --json` of fixtures/modules/basic.nix against Nix 2.8 (2026 lib);
+#   - `--options --json` and one `--describe-option --json` of fixtures/modlib (our own lib)
+#     against Nix 2.8 computing the same (optionAttrSetToDocList; expect.nix).
+# users.motd is defined in a module file (fixtures/modules/nixos-motd.nix), so its
+# description includes finding the definition's line and column.
 # Environment: RNIX_EVAL (default target/release/rnix-eval), RUNS (default 3),
 # RNIX_NIXPKGS (nixpkgs 20.09, required), RNIX_NIXPKGS_LIB (a 2026 lib, optional).
 set -euo pipefail
@@ -31,7 +35,7 @@ SYS=fixtures/modules/nixos-system.nix
 "$RNIX" "$SYS" --describe-option networking.hostName >/dev/null # fill the parse cache
 top=$(best "$RNIX" --read-only -E "(import ./$SYS).system")
 printf '%-58s %10s %10s %6s\n' query this against ratio
-for opt in services.openssh.enable networking.hostName; do
+for opt in services.openssh.enable networking.hostName users.motd; do
     row "--describe-option $opt vs toplevel" "$(best "$RNIX" "$SYS" --describe-option "$opt" --json)" "$top"
 done
 row "--options (names) vs Nix 2.8" "$(best "$RNIX" "$SYS" --options)" \
@@ -41,3 +45,8 @@ if [ -n "${RNIX_NIXPKGS_LIB:-}" ]; then
     row "fixture --options --json vs Nix 2.8" "$(best "$RNIX" fixtures/modules/basic.nix --arg lib "$lib" --options --json)" \
         "$(best nix-instantiate --eval --strict --json -E "let lib = $lib; in lib.optionAttrSetToDocList (import ./fixtures/modules/basic.nix { inherit lib; }).options")"
 fi
+row "modlib --options --json vs Nix 2.8" "$(best "$RNIX" fixtures/modlib --options --json)" \
+    "$(best nix-instantiate --eval --strict --json -E "let sys = import ./fixtures/modlib { }; in sys.lib.optionAttrSetToDocList sys.options")"
+row "modlib --describe-option server.extraFlags vs Nix 2.8" \
+    "$(best "$RNIX" fixtures/modlib --describe-option server.extraFlags --json)" \
+    "$(best nix-instantiate --eval --strict --json fixtures/modlib/expect.nix --argstr path server.extraFlags)"

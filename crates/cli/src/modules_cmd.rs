@@ -86,9 +86,15 @@ fn human(info: &OptionInfo) -> String {
     let defs: Vec<String> = info
         .definitions
         .iter()
-        .map(|d| match (d.line, d.column) {
-            (Some(l), Some(c)) => format!("{}:{l}:{c}", d.file),
-            _ => d.file.clone(),
+        .map(|d| {
+            let at = match (d.line, d.column) {
+                (Some(l), Some(c)) => format!("{}:{l}:{c}", d.file),
+                _ => d.file.clone(),
+            };
+            match d.order {
+                Some(o) => format!("{at} (order {o})"),
+                None => at,
+            }
         })
         .collect();
     let prio = match info.highest_prio.as_ref().and_then(Json::as_i64) {
@@ -97,6 +103,22 @@ fn human(info: &OptionInfo) -> String {
     };
     if info.definitions_known {
         section(&format!("Defined by{prio}"), &defs.join("\n"));
+        let lost: Vec<String> = info
+            .places
+            .iter()
+            .filter(|p| !p.won)
+            .map(|p| {
+                let why = if p.condition {
+                    format!("priority {}", p.priority)
+                } else {
+                    "mkIf false".to_string()
+                };
+                format!("{}:{}:{} ({why})", p.file, p.line, p.column)
+            })
+            .collect();
+        if !lost.is_empty() {
+            section("Not used", &lost.join("\n"));
+        }
     } else {
         section(
             "Defined by",

@@ -235,6 +235,29 @@ fn eval_one(
     // Never dropped: the process ends soon, and dropping a very deep value (a
     // 1,000,000-deep list) recurses once per level on the native stack.
     let root = std::mem::ManuallyDrop::new(root);
+    eval_paths(ev, cli, cwd, &root, store).map_err(|mut e| {
+        // A module-system error about an option of the root (a NixOS system, a flake
+        // host): where its definitions are, which the lib's message cannot say.
+        // The root as `-A` sees it: a file's function called with the `--arg`s.
+        let args = auto_args(ev, cli, cwd).ok().flatten().unwrap_or_default();
+        let Ok(system) = ev.force(&root).and_then(|v| auto_call(ev, v, &args)) else {
+            return e;
+        };
+        if let Some(note) = rnix_eval_modules::definitions_note(ev, &system, &e) {
+            e.message = format!("{}\n\n{note}", e.message.trim_end());
+        }
+        e
+    })
+}
+
+/// The `-A` paths of `root`, evaluated and printed (or instantiated) by the flags.
+fn eval_paths(
+    ev: &mut Evaluator,
+    cli: &Cli,
+    cwd: &str,
+    root: &Value,
+    store: Option<&crate::store_writer::SharedStore>,
+) -> EvalResult<Vec<u8>> {
     let auto_args = auto_args(ev, cli, cwd)?;
     let paths = if cli.attr.is_empty() {
         vec![String::new()]
@@ -244,10 +267,12 @@ fn eval_one(
     // Bytes: strings are printed as they are, as Nix does, even if not UTF-8.
     let mut out = Vec::new();
     for path in paths {
-        let v = select_attr_path(ev, (*root).clone(), &path, &auto_args)?;
+        let v = select_attr_path(ev, root.clone(), &path, &auto_args)?;
         let v = ev.force(&v)?;
         let v = match &auto_args {
             Some(args) => auto_call(ev, v, args)?,
+            // A function is never a module system: call it with its defaults.
+            None if cli.modules_query() => auto_call(ev, v, &AttrSet::default())?,
             None => v,
         };
         if cli.modules_query() {

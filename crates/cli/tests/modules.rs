@@ -159,6 +159,27 @@ fn nixos_options_equal_nix() {
         let ours = json_of(&with_path(env!("CARGO_BIN_EXE_rnix-eval"), &args), path);
         compare_described(path, "nixos 20.09", ours, "sys", "sys.pkgs.lib", &theirs);
     }
+    // users.motd is defined (under a true mkIf) in the system's own module file: its
+    // line and column as Nix's unsafeGetAttrPos gives them there.
+    let motd = json_of(
+        &with_path(
+            env!("CARGO_BIN_EXE_rnix-eval"),
+            &[
+                "fixtures/modules/nixos-system.nix",
+                "--describe-option",
+                "users.motd",
+                "--json",
+            ],
+        ),
+        "users.motd",
+    );
+    let pos = theirs(
+        "builtins.unsafeGetAttrPos \"motd\" (import ./fixtures/modules/nixos-motd.nix \
+         { inherit (sys) config; lib = sys.pkgs.lib; }).config.users",
+    );
+    let def = &motd["definitions"][0];
+    assert!(def["file"].as_str().unwrap().ends_with("/nixos-motd.nix"), "{motd}");
+    assert_eq!((&def["line"], &def["column"]), (&pos["line"], &pos["column"]), "{motd}");
     let names = with_path(
         env!("CARGO_BIN_EXE_rnix-eval"),
         &["fixtures/modules/nixos-system.nix", "--options"],
@@ -322,4 +343,94 @@ fn human_description() {
         assert!(out.contains("\nType:\n  list of string"), "{out}");
         assert!(out.contains("fixtures/modules/users.nix"), "{out}");
     }
+}
+
+/// Definition positions against Nix's `builtins.unsafeGetAttrPos` on the same attributes
+/// of the fixture modules (imported by the test itself, not through our `locate.nix`):
+/// the winners' lines and columns, and with the 2026 lib (whose `graph` lists every
+/// module file) the definitions that lost: a beaten `mkDefault`, a false `mkIf`.
+#[test]
+fn definition_positions_equal_nix() {
+    for lib in libs() {
+        let pos = |body: &str| {
+            let p = nix(
+                &lib,
+                &format!(
+                    "let m = f: import (./fixtures/modules + \"/${{f}}\") {{ inherit lib; inherit (sys) config; }}; \
+                     o = (m \"overrides.nix\").config.contents; in {body}"
+                ),
+            );
+            (p["line"].as_u64().unwrap(), p["column"].as_u64().unwrap())
+        };
+        let describe = |path: &str| json_of(&rnix(&lib, &["--describe-option", path, "--json"]), path);
+        let at = |d: &Json| (d["line"].as_u64().unwrap_or(0), d["column"].as_u64().unwrap_or(0));
+        let file = |d: &Json| {
+            d["file"]
+                .as_str()
+                .unwrap_or("")
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        };
+
+        let flags = describe("server.extraFlags");
+        let defs = flags["definitions"].as_array().unwrap();
+        let server = pos("builtins.unsafeGetAttrPos \"extraFlags\" (m \"server.nix\").server");
+        let users = pos("builtins.unsafeGetAttrPos \"extraFlags\" (m \"users.nix\").server");
+        let merged = pos("builtins.unsafeGetAttrPos \"extraFlags\" (builtins.elemAt o 2).server");
+        let got: Vec<(String, (u64, u64), Option<i64>)> =
+            defs.iter().map(|d| (file(d), at(d), d["order"].as_i64())).collect();
+        let modern = has_graph(&lib);
+        let expected = vec![
+            ("<unknown-file>".to_string(), (0, 0), modern.then_some(500)),
+            ("overrides.nix".to_string(), merged, None),
+            ("server.nix".to_string(), server, None),
+            ("users.nix".to_string(), users, Some(1500)),
+            ("overrides.nix".to_string(), merged, Some(1500)),
+        ];
+        assert_eq!(got, expected, "server.extraFlags with {}", lib.display());
+        assert!(defs.iter().all(|d| d["priority"] == 100));
+
+        let mode = describe("server.mode");
+        let won = &mode["definitions"][0];
+        assert_eq!(
+            (file(won), at(won)),
+            (
+                "server.nix".into(),
+                pos("builtins.unsafeGetAttrPos \"mode\" (m \"server.nix\").server")
+            )
+        );
+        let all = mode["allDefinitions"].as_array().unwrap();
+        let lost: Vec<&Json> = all.iter().filter(|p| p["won"] == false).collect();
+        if modern {
+            let default = pos("builtins.unsafeGetAttrPos \"mode\" (builtins.elemAt o 0).server");
+            assert_eq!(lost.len(), 1, "{mode}");
+            assert_eq!(
+                (file(lost[0]), at(lost[0]), lost[0]["priority"].as_i64()),
+                ("overrides.nix".into(), default, Some(1000))
+            );
+
+            let limits = describe("server.limits");
+            let off: Vec<&Json> = limits["allDefinitions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|p| p["condition"] == false)
+                .collect();
+            let expected = pos("builtins.unsafeGetAttrPos \"limits\" (builtins.elemAt o 1).content.server");
+            assert_eq!(off.len(), 1, "{limits}");
+            assert_eq!(
+                (file(off[0]), at(off[0]), off[0]["won"].clone()),
+                ("overrides.nix".into(), expected, Json::Bool(false))
+            );
+        } else {
+            // 20.09 keeps only the winners' files: the losing mkDefault's file is unknown.
+            assert!(lost.is_empty(), "{mode}");
+        }
+    }
+}
+
+fn has_graph(lib: &Path) -> bool {
+    nix(lib, "sys ? graph") == Json::Bool(true)
 }

@@ -2,9 +2,10 @@
 # rules): its `optionAttrSetToDocList` entry, its value and its final definitions.
 # `asText`: every value as `lib.generators.toPretty` text (for people); otherwise values
 # that JSON can carry as they are, the others as nixpkgs' `literalExpression` shape.
-{ lib, opt, merged, config, path, asText }:
+{ lib, system, opt, merged, config, path, asText }:
 let
-  inherit (builtins) isAttrs isList isFunction isPath all attrValues head;
+  inherit (builtins) isAttrs isList isFunction isPath isString all attrValues head concatMap
+    filter substring pathExists;
   pretty = v: lib.generators.toPretty { } v;
   plain = v:
     if isFunction v || isPath v then false
@@ -22,8 +23,20 @@ let
   doc = head (lib.optionAttrSetToDocList { x = opt; });
   defs = opt.definitionsWithLocations
     or (lib.zipListsWith (file: value: { inherit file value; }) opt.files opt.definitions);
+  # Module files that may define the option: the whole module graph (2026 lib), else
+  # the files of the winning definitions (20.09 keeps no other).
+  graphFiles = g: concatMap (m: [ m.file ] ++ graphFiles m.imports) (filter (m: !m.disabled) g);
+  candidates = map (d: d.file) defs ++ (if system ? graph then graphFiles system.graph else [ ]);
+  isFile = f: isString f && substring 0 1 f == "/" && pathExists f;
+  moduleArgs = (system._module.specialArgs or { }) // (system._module.args or config._module.args or { });
 in
 {
+  moduleFiles = if merged then lib.unique (filter isFile candidates) else [ ];
+  # For locate.nix.
+  locateArgs = {
+    args = moduleArgs // { inherit lib config; inherit (system) options; };
+    inherit path;
+  };
   inherit (doc) name loc declarations internal visible readOnly;
   type = doc.type;
   description = doc.description;
@@ -34,6 +47,9 @@ in
   # `merged = false`: a declaration from `type.getSubOptions`, whose definitions are not
   # the ones that made the value.
   highestPrio = if merged then opt.highestPrio or null else null;
-  definitions = if merged then map (def: def // { value = render def.value; }) defs else [ ];
+  # `priority` on a 2026 definition is its mkBefore/mkAfter order, when one was ordered.
+  definitions =
+    if merged then map (def: { inherit (def) file; value = render def.value; order = def.priority or null; }) defs
+    else [ ];
   value = render (lib.getAttrFromPath path config);
 }

@@ -8,9 +8,11 @@
 //! nothing but that option is forced.
 
 mod describe;
+mod explain;
 mod lookup;
 
-pub use describe::{describe_option, Definition, OptionInfo, Render};
+pub use describe::{definition_places, describe_option, Definition, OptionInfo, Place, Render};
+pub use explain::{definitions_note, option_of_error};
 pub use lookup::{find_option, parse_option_path, FoundOption};
 
 use rnix_eval_core::error::EvalResult;
