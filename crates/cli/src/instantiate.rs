@@ -48,7 +48,7 @@ fn collect(
                 if take_if_derivation(ev, &value, out, done)? {
                     if let Value::Attrs(inner) = &value {
                         if let Some(flag) = inner.get(recurse_sym).cloned() {
-                            if ev.expect_bool(&flag, attr.pos)? {
+                            if ev.expect_bool(&flag, attr.span())? {
                                 collect(ev, &value, auto_args, out, done)?;
                             }
                         }

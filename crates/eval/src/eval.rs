@@ -182,7 +182,7 @@ impl Evaluator {
                 for attr in &a.entries {
                     let inner = self.force(&attr.value).map_err(|mut e| {
                         e.trace.push(TraceFrame {
-                            span: attr.pos,
+                            span: attr.span(),
                             message: format!("while evaluating the attribute '{}'", identifier(attr.name.as_str())),
                         });
                         e
@@ -298,7 +298,7 @@ impl Evaluator {
             entries.push(Attr {
                 name: def.name,
                 value,
-                pos: Some(def.span),
+                pos: def.pos,
             });
         }
         entries.sort_unstable_by_key(|a| a.name);
@@ -334,7 +334,7 @@ impl Evaluator {
                 ),
             };
             if let Some(existing) = set.get_attr(name) {
-                let at = existing.pos.unwrap_or(d.span).describe();
+                let at = existing.span().unwrap_or(d.span).describe();
                 bail!(
                     Some(d.span),
                     "dynamic attribute '{}' already defined at {}",
@@ -349,7 +349,7 @@ impl Evaluator {
                 Attr {
                     name,
                     value,
-                    pos: Some(d.span),
+                    pos: d.span.pos(),
                 },
             );
         }

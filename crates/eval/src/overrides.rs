@@ -91,7 +91,7 @@ impl Evaluator {
             entries.push(Attr {
                 name: def.name,
                 value,
-                pos: Some(def.span),
+                pos: def.pos,
             });
         }
         for added in overrides_set.entries.iter() {

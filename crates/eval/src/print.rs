@@ -193,7 +193,7 @@ fn json_value_at_depth(
             // Nix reports an unevaluated attribute at its definition.
             let at = |pos: Option<Span>| if strict { span } else { pos.or(span) };
             if let Some(o) = set.get_attr(ev.sym.out_path).cloned() {
-                return json_into(ev, out, &o.value, at(o.pos), ctx, strict);
+                return json_into(ev, out, &o.value, at(o.span()), ctx, strict);
             }
             out.push(b'{');
             for (i, attr) in set.sorted_entries().into_iter().enumerate() {
@@ -202,7 +202,7 @@ fn json_value_at_depth(
                 }
                 json_string(out, attr.name.as_str().as_bytes());
                 out.push(b':');
-                json_into(ev, out, &attr.value.clone(), at(attr.pos), ctx, strict)?;
+                json_into(ev, out, &attr.value.clone(), at(attr.span()), ctx, strict)?;
             }
             out.push(b'}');
         }

@@ -215,11 +215,19 @@ pub struct Attr {
     pub name: Symbol,
     pub value: Value,
     /// Where the attribute was defined (for `unsafeGetAttrPos`), if known.
-    pub pos: Option<rnix_eval_parser::Span>,
+    pub pos: Option<rnix_eval_parser::Pos>,
 }
 
-// Sets are vectors of these: keep them at half a cache line.
-const _: () = assert!(std::mem::size_of::<Attr>() == 32);
+// Sets are vectors of these: 24 bytes, as Nix's `Attr` (a 12-byte span made them 32, and
+// sets are the largest structure of a NixOS evaluation: ARCHITECTURE.md).
+const _: () = assert!(std::mem::size_of::<Attr>() == 24);
+
+impl Attr {
+    /// Where the attribute was defined, as a span (empty, at the start).
+    pub fn span(&self) -> Option<rnix_eval_parser::Span> {
+        self.pos.map(rnix_eval_parser::Pos::span)
+    }
+}
 
 /// An attribute set: entries sorted by symbol, no duplicates.
 #[derive(Clone, Default)]

@@ -122,7 +122,7 @@ impl Writer {
 
     fn attrs(&mut self, ev: &mut Evaluator, set: &AttrSet, depth: usize) -> EvalResult<()> {
         for attr in set.sorted_entries() {
-            let mut attrs = self.position(attr.pos);
+            let mut attrs = self.position(attr.span());
             attrs.push(("name", attr.name.as_str().as_bytes().to_vec()));
             self.open(depth, "attr", &attrs);
             self.value(ev, &attr.value.clone(), depth + 1)?;

@@ -41,14 +41,14 @@ pub fn read(ev: &mut Evaluator, path: &str, flake_name: &str) -> EvalResult<Flak
     let mut outputs = None;
     for attr in set.entries.iter() {
         match attr.name.as_str() {
-            "description" => flake.description = Some(ev.expect_string(&attr.value, attr.pos)?.to_string()),
+            "description" => flake.description = Some(ev.expect_string(&attr.value, attr.span())?.to_string()),
             "inputs" => {
-                let inputs = ev.expect_attrs(&attr.value, attr.pos)?;
+                let inputs = ev.expect_attrs(&attr.value, attr.span())?;
                 flake.inputs = read_inputs(ev, &inputs)?;
             }
             "outputs" => outputs = Some(ev.force(&attr.value)?),
             "nixConfig" => {
-                let cfg = ev.expect_attrs(&attr.value, attr.pos)?;
+                let cfg = ev.expect_attrs(&attr.value, attr.span())?;
                 flake.nix_config = cfg.entries.iter().map(|a| a.name.as_str().to_string()).collect();
             }
             other => {
@@ -117,14 +117,14 @@ fn read_input(ev: &mut Evaluator, name: &str, value: &Value) -> EvalResult<Flake
     let mut url = None;
     for attr in set.entries.iter() {
         match attr.name.as_str() {
-            "url" => url = Some(ev.expect_string(&attr.value, attr.pos)?.to_str_lossy().into_owned()),
-            "flake" => input.is_flake = ev.expect_bool(&attr.value, attr.pos)?,
+            "url" => url = Some(ev.expect_string(&attr.value, attr.span())?.to_str_lossy().into_owned()),
+            "flake" => input.is_flake = ev.expect_bool(&attr.value, attr.span())?,
             "follows" => {
-                let f = ev.expect_string(&attr.value, attr.pos)?.to_str_lossy().into_owned();
+                let f = ev.expect_string(&attr.value, attr.span())?.to_str_lossy().into_owned();
                 input.follows = Some(f.split('/').filter(|p| !p.is_empty()).map(String::from).collect());
             }
             "inputs" => {
-                let nested = ev.expect_attrs(&attr.value, attr.pos)?;
+                let nested = ev.expect_attrs(&attr.value, attr.span())?;
                 input.overrides = read_inputs(ev, &nested)?;
             }
             other => {
@@ -132,7 +132,7 @@ fn read_input(ev: &mut Evaluator, name: &str, value: &Value) -> EvalResult<Flake
                 match &v {
                     Value::Bool(b) => attrs.set(other, *b),
                     Value::Int(n) if *n >= 0 => attrs.set(other, *n as u64),
-                    _ => attrs.set(other, ev.expect_string(&v, attr.pos)?.to_str_lossy().into_owned()),
+                    _ => attrs.set(other, ev.expect_string(&v, attr.span())?.to_str_lossy().into_owned()),
                 }
             }
         }

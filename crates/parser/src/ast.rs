@@ -160,6 +160,9 @@ pub struct AttrDef {
     pub name: Symbol,
     pub value: AttrValue,
     pub span: Span,
+    /// `span`'s start as the attribute's position, computed once here rather than each
+    /// time the set is made.
+    pub pos: Option<crate::source::Pos>,
 }
 
 #[derive(Debug)]

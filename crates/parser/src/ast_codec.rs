@@ -613,7 +613,12 @@ impl Decoder<'_> {
                         _ => return None,
                     };
                     let span = self.span()?;
-                    attrs.push(AttrDef { name, value, span });
+                    attrs.push(AttrDef {
+                        name,
+                        value,
+                        span,
+                        pos: span.pos(),
+                    });
                 }
                 let n = self.len()?;
                 let mut dynamic = Vec::with_capacity(n);

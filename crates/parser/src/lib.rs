@@ -22,7 +22,7 @@ mod validate;
 
 pub use error::ParseError;
 pub use lower::{GlobalNames, Globals};
-pub use source::{FileId, Origin, Span};
+pub use source::{FileId, Origin, Pos, Span};
 pub use symbol::Symbol;
 
 use rowan::ast::AstNode;

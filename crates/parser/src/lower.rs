@@ -808,6 +808,7 @@ impl<'g> Lowerer<'g> {
                         name,
                         value: AttrValue::Slot(i as u32),
                         span: entry.span,
+                        pos: entry.span.pos(),
                     });
                 }
                 for src in inherit_sources {
@@ -871,6 +872,7 @@ impl<'g> Lowerer<'g> {
                 name,
                 value,
                 span: entry.span,
+                pos: entry.span.pos(),
             });
         }
         let dynamic = self.lower_dynamics(dynamics)?;

@@ -4,7 +4,7 @@
 //! computed only when an error or `__curPos` needs them. Files are kept for the process
 //! (they are small next to the values built from them, and error reports need the text).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::num::NonZeroU32;
 use std::rc::Rc;
 
@@ -77,6 +77,47 @@ impl SourceFile {
 
 thread_local! {
     static FILES: RefCell<Vec<Rc<SourceFile>>> = const { RefCell::new(Vec::new()) };
+    /// Where each file starts in the one numbering of [`Pos`] (`u32::MAX`: none left).
+    static BASES: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+    static NEXT_BASE: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A position as one number, for the attribute positions every set carries: all files
+/// are numbered one after the other (as rustc's `BytePos`), so a position is 4 bytes and
+/// an attribute 24 instead of 32 with a [`Span`]. Only the start is kept: positions are
+/// shown as `file:line:col` with a caret. `None` once 4 GiB of source have been numbered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Pos(NonZeroU32);
+
+impl Pos {
+    /// The position as an empty span at its start.
+    pub fn span(self) -> Span {
+        let global = self.0.get() - 1;
+        BASES.with(|bases| {
+            let bases = bases.borrow();
+            let index = bases.partition_point(|&b| b != u32::MAX && b <= global) - 1;
+            let start = global - bases[index];
+            Span {
+                file: FileId(NonZeroU32::new(index as u32 + 1).expect("file indexes start at 1")),
+                start,
+                end: start,
+            }
+        })
+    }
+}
+
+impl Span {
+    /// The start of the span as a [`Pos`].
+    pub fn pos(&self) -> Option<Pos> {
+        let base = BASES.with(|bases| bases.borrow()[self.file.index()]);
+        if base == u32::MAX {
+            return None;
+        }
+        base.checked_add(self.start)
+            .and_then(|g| g.checked_add(1))
+            .and_then(NonZeroU32::new)
+            .map(Pos)
+    }
 }
 
 pub fn add_file(origin: Origin, base_dir: String, text: Rc<str>) -> FileId {
@@ -93,6 +134,21 @@ pub fn add_file(origin: Origin, base_dir: String, text: Rc<str>) -> FileId {
         text,
         line_starts,
     };
+    let len = file.text.len() as u64;
+    let base = NEXT_BASE.with(|next| {
+        let base = next.get();
+        match u32::try_from(base as u64 + len + 1) {
+            Ok(after) if base != u32::MAX => {
+                next.set(after);
+                base
+            }
+            _ => {
+                next.set(u32::MAX);
+                u32::MAX
+            }
+        }
+    });
+    BASES.with(|bases| bases.borrow_mut().push(base));
     FILES.with(|files| {
         let mut files = files.borrow_mut();
         files.push(Rc::new(file));

@@ -123,7 +123,7 @@ fn append_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRe
     let dir = ev.store.dir.clone();
     for entry in additions.entries.iter() {
         let key = entry.name.as_str();
-        let at = entry.pos.or(span);
+        let at = entry.span().or(span);
         if !rnix_eval_store::store_path::is_store_path(&dir, key) {
             bail!(at, "Context key '\"{key}\"' is not a store path");
         }

@@ -231,7 +231,7 @@ fn function_args(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRes
                     .map(|f| Attr {
                         name: f.name,
                         value: Value::Bool(f.default.is_some()),
-                        pos: Some(f.span),
+                        pos: f.span.pos(),
                     })
                     .collect(),
                 None => Vec::new(),
@@ -271,7 +271,7 @@ fn unsafe_get_attr_pos(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> E
     let set = ev.expect_attrs(&a[1], span)?;
     match set
         .get_attr(Symbol::intern(&name.to_str_lossy()))
-        .and_then(|attr| attr.pos)
+        .and_then(|attr| attr.span())
     {
         Some(pos) => Ok(ev.pos_attrs(pos)),
         None => Ok(Value::Null),

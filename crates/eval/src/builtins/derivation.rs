@@ -64,7 +64,7 @@ fn derivation_strict(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Eva
     let Some(name_attr) = attrs.get_attr(ev.sym.name).cloned() else {
         bail!(span, "attribute 'name' missing for call to 'derivationStrict'");
     };
-    let name_span = name_attr.pos.or(span);
+    let name_span = name_attr.span().or(span);
     let drv_name = ev.expect_string_no_ctx(&name_attr.value, span).map_err(|mut e| {
         e.trace.push(TraceFrame {
             span: name_span,
@@ -258,7 +258,7 @@ fn process_attr(
         }
         return Ok(());
     }
-    let s = ev.coerce_to_string(&attr.value, attr.pos.or(name_span), true, true)?;
+    let s = ev.coerce_to_string(&attr.value, attr.span().or(name_span), true, true)?;
     crate::eval::merge_context(context, &s);
     let s = drv_text(&s);
     match key {
