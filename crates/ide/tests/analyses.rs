@@ -139,7 +139,7 @@ fn rename_through_inherit() {
     );
     let text = "{ x }: x";
     assert!(
-        Analysis::new(text, &names()).rename(0 + 2, "y").is_err(),
+        Analysis::new(text, &names()).rename(2, "y").is_err(),
         "formals are the callers' interface"
     );
 }
@@ -162,4 +162,12 @@ fn symbols_nest() {
     let names: Vec<&str> = s.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["f", "a.b", "f"]);
     assert_eq!(s[1].children[0].name, "c");
+}
+
+#[test]
+fn hover_tells_where_a_variable_is_bound() {
+    let text = "let\n  alpha = 1;\nin\n{ a = alpha; }";
+    let a = Analysis::new(text, &names());
+    let h = a.hover(at(text, "alpha;", 0) + 1).expect("a hover");
+    assert!(h.markdown.contains("bound at line 2"), "{}", h.markdown);
 }
