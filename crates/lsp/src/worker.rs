@@ -251,7 +251,11 @@ fn error_json(s: &Loaded, e: &EvalError) -> Json {
 
 /// A path as the editor knows it: the flake's store copy mapped back to the workspace.
 fn workspace_path(s: &Loaded, path: &str) -> PathBuf {
-    if let Some((store, root)) = &s.source {
+    map_to_workspace(&s.source, path)
+}
+
+fn map_to_workspace(source: &Option<(String, PathBuf)>, path: &str) -> PathBuf {
+    if let Some((store, root)) = source {
         if let Some(rest) = path.strip_prefix(store.as_str()) {
             return root.join(rest.trim_start_matches('/'));
         }
@@ -345,14 +349,15 @@ fn describe(s: &mut Loaded, req: &Json) -> EvalResult<Json> {
             Ok(v) => text(v),
             Err(e) => format!("error: {}", e.message),
         };
-        let defined: Vec<String> = info.definitions.iter().map(|d| d.file.clone()).collect();
+        let shown = |f: &String| map_to_workspace(&s.source, f).display().to_string();
+        let defined: Vec<String> = info.definitions.iter().map(|d| shown(&d.file)).collect();
         let md = crate::hover_text::option_markdown(&crate::hover_text::OptionDoc {
             name: info.name.clone(),
             type_desc: text(&info.type_desc),
             description: text(&info.description),
             default: info.default.as_ref().map(text),
             value: Some(value),
-            declared: info.declarations.clone(),
+            declared: info.declarations.iter().map(shown).collect(),
             defined,
         });
         (md, info.declarations.clone())
@@ -372,6 +377,7 @@ fn describe(s: &mut Loaded, req: &Json) -> EvalResult<Json> {
 
 fn generic_describe(s: &mut Loaded, path: &[String]) -> EvalResult<(String, Vec<String>)> {
     let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+    let source = s.source.clone();
     let ev = &mut s.ev;
     let mut opt_path = vec!["options"];
     opt_path.extend(&refs);
@@ -422,7 +428,10 @@ fn generic_describe(s: &mut Loaded, path: &[String]) -> EvalResult<(String, Vec<
         description,
         default,
         value,
-        declared: declared.clone(),
+        declared: declared
+            .iter()
+            .map(|d| map_to_workspace(&source, d).display().to_string())
+            .collect(),
         defined: Vec::new(),
     });
     Ok((md, declared))

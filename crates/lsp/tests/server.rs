@@ -179,6 +179,7 @@ fn a_flake_workspace_evaluated() {
         text_params(&web, pos(&text, "greeting", 0, 2)),
     );
     assert_eq!(def[0]["uri"], uri(&declaring));
+    assert!(md.contains(&format!("Declared by:* {}", declaring.display())), "{md}");
     assert_eq!(def[0]["range"]["start"]["line"], line);
 
     // Options below the enclosing `services.web = { ... }`.
