@@ -52,7 +52,10 @@ fn nixos_options_from_nixpkgs() {
     let warm = warm_start.elapsed();
     assert_eq!(again["contents"], hover["contents"]);
 
-    let typed = CONFIGURATION.replace("  services.openssh.enable", "  services.openss\n  services.openssh.enable");
+    let typed = CONFIGURATION.replace(
+        "  services.openssh.enable",
+        "  services.openss\n  services.openssh.enable",
+    );
     c.change(&file, 2, &typed);
     let completion_start = Instant::now();
     let items = c.request(
@@ -60,7 +63,12 @@ fn nixos_options_from_nixpkgs() {
         json!({ "textDocument": { "uri": uri(&file) }, "position": pos(&typed, "services.openss\n", 0, 15) }),
     );
     let completion = completion_start.elapsed();
-    let labels: Vec<&str> = items.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
     assert!(labels.contains(&"openssh"), "{labels:?}");
     let status = c.request("rnix-eval/status", json!(null));
     eprintln!(

@@ -206,7 +206,7 @@ fn a_flake_workspace_evaluated() {
 
     // Unsaved text is what evaluation sees.
     let renamed = text.replace("hostName = \"web\"", "hostName = \"web2\"");
-    c.change(&web, 4, &renamed);
+    c.change(&web, 5, &renamed);
     c.wait_for("rnix-eval/loaded", Duration::from_secs(120), |p| {
         p["loads"].as_u64() >= Some(2) && p["error"].is_null()
     });
@@ -222,7 +222,7 @@ fn a_flake_workspace_evaluated() {
 
     // An evaluation error lands on the line that caused it.
     let broken = text.replace("config.networking.hostName}", "config.networking.hostNam}");
-    c.change(&web, 5, &broken);
+    c.change(&web, 6, &broken);
     let diags = c.wait_for("textDocument/publishDiagnostics", Duration::from_secs(120), |p| {
         p["uri"] == uri(&web)
             && p["diagnostics"]
