@@ -125,6 +125,16 @@ pub fn run(worker_args: Vec<String>) -> i32 {
     };
     if let Some(s) = &server.supervisor {
         s.reload(Default::default(), None);
+        let watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files)
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        if watch {
+            server.watch_nix_files();
+        }
     }
     server.main_loop(events_rx);
     drop(server);
@@ -166,6 +176,30 @@ impl Server {
         }
     }
 
+    /// Ask the client to report changes of the workspace's Nix files and lock files.
+    fn watch_nix_files(&self) {
+        let watchers = ["**/*.nix", "**/flake.lock"]
+            .into_iter()
+            .map(|glob| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(glob.into()),
+                kind: None,
+            })
+            .collect();
+        let registration = Registration {
+            id: "rnix-eval-watch".into(),
+            method: notification::DidChangeWatchedFiles::METHOD.into(),
+            register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions { watchers }).ok(),
+        };
+        let params = RegistrationParams {
+            registrations: vec![registration],
+        };
+        self.send(Request::new(
+            RequestId::from("rnix-eval-watch".to_string()),
+            request::RegisterCapability::METHOD.into(),
+            params,
+        ));
+    }
+
     pub fn send(&self, msg: impl Into<Message>) {
         let _ = self.conn.sender.send(msg.into());
     }
@@ -189,6 +223,10 @@ impl Server {
                 if let Some(change) = p.content_changes.into_iter().last() {
                     self.update(p.text_document.uri, &change.text, p.text_document.version);
                 }
+            }
+            // A file saved or changed on disk (a checkout, another editor): evaluate again.
+            notification::DidSaveTextDocument::METHOD | notification::DidChangeWatchedFiles::METHOD => {
+                self.reload(None);
             }
             notification::DidCloseTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(n.params) else {
@@ -279,7 +317,7 @@ impl Server {
                 .unwrap_or_else(|| self.root.join("flake.nix"));
             by_file.entry(file).or_default().push(d);
         }
-        if let Some(e) = &error {
+        if let (Some(e), true) = (&error, by_file.is_empty()) {
             by_file
                 .entry(self.root.join("flake.nix"))
                 .or_default()

@@ -95,7 +95,16 @@ impl Worker {
     }
 
     /// Send `req` and wait for its answer.
-    fn request(&self, mut req: Json, timeout: Duration) -> Result<Json, String> {
+    fn request(&self, req: Json, timeout: Duration) -> Result<Json, String> {
+        let reply = self.request_raw(req, timeout)?;
+        match reply.get("error").and_then(Json::as_str) {
+            Some(e) => Err(e.to_string()),
+            None => Ok(reply),
+        }
+    }
+
+    /// Send `req` and wait for its answer, an `error` one included.
+    fn request_raw(&self, mut req: Json, timeout: Duration) -> Result<Json, String> {
         if self.dead.load(Ordering::SeqCst) {
             return Err("the evaluation worker exited".into());
         }
@@ -114,10 +123,7 @@ impl Worker {
             }
         }
         match rx.recv_timeout(timeout) {
-            Ok(reply) => match reply.get("error").and_then(Json::as_str) {
-                Some(e) => Err(e.to_string()),
-                None => Ok(reply),
-            },
+            Ok(reply) => Ok(reply),
             Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
                 self.waiting.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
                 Err(format!("no answer within {} ms", timeout.as_millis()))
@@ -257,7 +263,13 @@ impl Supervisor {
                         "overlay": load.overlay,
                         "file": load.file,
                     });
-                    match worker.request(req, self.cfg.load_timeout) {
+                    match worker.request_raw(req, self.cfg.load_timeout) {
+                        Ok(reply) if reply.get("error").is_some() => Event::Loaded {
+                            diagnostics: reply["diagnostics"].as_array().cloned().unwrap_or_default(),
+                            error: Some(reply["error"].as_str().unwrap_or("evaluation failed").to_string()),
+                            host: None,
+                            millis: started.elapsed().as_millis(),
+                        },
                         Ok(reply) => {
                             if let Some((_, hwm)) = crate::rss::kib(worker.pid) {
                                 self.peak_worker_kib.fetch_max(hwm, Ordering::SeqCst);

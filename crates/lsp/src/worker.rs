@@ -53,7 +53,11 @@ struct Loaded {
 fn handle(state: &mut Option<Loaded>, req: &Json, stack: Option<usize>) -> Result<Json, String> {
     match req["op"].as_str() {
         Some("load") => {
-            let (loaded, diagnostics) = load(req, stack)?;
+            let (loaded, diagnostics) = match load(req, stack) {
+                Ok(x) => x,
+                // The configuration does not evaluate: say where, as a diagnostic.
+                Err(d) => return Ok(json!({ "error": d["message"], "diagnostics": [d] })),
+            };
             let hosts = loaded.host.clone();
             *state = Some(loaded);
             Ok(json!({ "diagnostics": diagnostics, "host": hosts }))
@@ -79,7 +83,8 @@ fn strings(v: &Json) -> Vec<String> {
 
 /// Evaluate the target (a flake's host, or an expression) with the editor's buffers
 /// overlaid, then its toplevel (or whole `config`) for the errors to show.
-fn load(req: &Json, stack: Option<usize>) -> Result<(Loaded, Vec<Json>), String> {
+/// Errors are diagnostics (`{ file, start, end, message }`, the position when known).
+fn load(req: &Json, stack: Option<usize>) -> Result<(Loaded, Vec<Json>), Json> {
     let target = &req["target"];
     let overlay: HashMap<PathBuf, Vec<u8>> = req["overlay"]
         .as_object()
@@ -119,7 +124,7 @@ fn load(req: &Json, stack: Option<usize>) -> Result<(Loaded, Vec<Json>), String>
                 ..Default::default()
             };
             let locked =
-                rnix_eval_flake::lock_flake(&mut ev, flake_ref, &root, &opts).map_err(|e| e.message.clone())?;
+                rnix_eval_flake::lock_flake(&mut ev, flake_ref, &root, &opts).map_err(|e| located(&source, &e))?;
             let store_path = locked.source.store_path.clone();
             {
                 let mut aliases = aliases.lock().unwrap_or_else(|e| e.into_inner());
@@ -130,18 +135,19 @@ fn load(req: &Json, stack: Option<usize>) -> Result<(Loaded, Vec<Json>), String>
                 }
             }
             source = Some((store_path, root.clone()));
-            let value = rnix_eval_flake::call_flake(&mut ev, &locked).map_err(|e| e.message.clone())?;
+            let value = rnix_eval_flake::call_flake(&mut ev, &locked).map_err(|e| located(&source, &e))?;
             let file = req["file"].as_str().map(PathBuf::from);
-            let (name, system) = pick_host(&mut ev, &value, fragment, file.as_deref(), &source)?;
+            let (name, system) =
+                pick_host(&mut ev, &value, fragment, file.as_deref(), &source).map_err(|e| json!({ "message": e }))?;
             host = Some(name);
             system
         }
         None => {
             let expr = target["expr"]
                 .as_str()
-                .ok_or("no flake and no expression to evaluate")?;
+                .ok_or_else(|| json!({ "message": "no flake and no expression to evaluate" }))?;
             ev.eval_source(rnix_eval_parser::Origin::String, &root.to_string_lossy(), expr)
-                .map_err(|e| e.message.clone())?
+                .map_err(|e| located(&source, &e))?
         }
     };
     let lib = rnix_eval_modules::find_lib(&mut ev, &system).ok().flatten();
@@ -154,7 +160,7 @@ fn load(req: &Json, stack: Option<usize>) -> Result<(Loaded, Vec<Json>), String>
     };
     let diagnostics = match check(&mut loaded) {
         Ok(()) => Vec::new(),
-        Err(e) => vec![error_json(&loaded, &e)],
+        Err(e) => vec![located(&loaded.source, &e)],
     };
     Ok((loaded, diagnostics))
 }
@@ -229,13 +235,13 @@ fn check(s: &mut Loaded) -> EvalResult<()> {
 
 /// An evaluation error at the innermost position inside the workspace (the error's own
 /// span, else the first trace frame there), with the file as a workspace path.
-fn error_json(s: &Loaded, e: &EvalError) -> Json {
+fn located(source: &Option<(String, PathBuf)>, e: &EvalError) -> Json {
     let spans = std::iter::once(e.span).chain(e.trace.iter().map(|t| t.span)).flatten();
     let mut located = None;
     for span in spans {
         let file = rnix_eval_parser::source::file(span.file);
-        let name = workspace_path(s, &file.display_name());
-        let inside = s.source.as_ref().is_some_and(|(_, root)| name.starts_with(root));
+        let name = map_to_workspace(source, &file.display_name());
+        let inside = source.as_ref().is_some_and(|(_, root)| name.starts_with(root));
         if located.is_none() || inside {
             located = Some((name, span.start, span.end));
         }
