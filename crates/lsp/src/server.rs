@@ -30,6 +30,8 @@ pub(crate) struct Server {
     pub eval_diags: HashMap<PathBuf, Vec<Json>>,
     pub root: PathBuf,
     pub loads: u64,
+    /// The generation of the last check applied.
+    pub checked: u64,
 }
 
 /// Options from the client's `initializationOptions`.
@@ -122,6 +124,7 @@ pub fn run(worker_args: Vec<String>) -> i32 {
         eval_diags: HashMap::new(),
         root,
         loads: 0,
+        checked: 0,
     };
     if let Some(s) = &server.supervisor {
         s.reload(Default::default(), None);
@@ -302,13 +305,42 @@ impl Server {
     }
 
     fn event(&mut self, event: Event) {
-        let Event::Loaded {
-            diagnostics,
-            error,
-            host,
-            millis,
-        } = event;
-        self.loads += 1;
+        match event {
+            Event::Loaded {
+                diagnostics,
+                error,
+                host,
+                millis,
+            } => {
+                self.loads += 1;
+                // A configuration that does not load has nothing to check: its error is
+                // the diagnostic.
+                if error.is_some() {
+                    self.set_eval_diagnostics(diagnostics, error.as_deref());
+                }
+                let params = json!({ "host": host, "millis": millis, "error": error, "loads": self.loads });
+                self.send(Notification::new("rnix-eval/loaded".into(), params));
+            }
+            Event::Checked {
+                generation,
+                diagnostics,
+                error,
+                millis,
+            } => {
+                if generation < self.checked {
+                    return;
+                }
+                self.checked = generation;
+                self.set_eval_diagnostics(diagnostics, error.as_deref());
+                let params = json!({ "generation": generation, "millis": millis, "error": error });
+                self.send(Notification::new("rnix-eval/checked".into(), params));
+            }
+        }
+    }
+
+    /// Replace the evaluation's diagnostics (`error`: why there are none to give) and
+    /// publish them, clearing files that had some.
+    fn set_eval_diagnostics(&mut self, diagnostics: Vec<Json>, error: Option<&str>) {
         let mut by_file: HashMap<PathBuf, Vec<Json>> = HashMap::new();
         for d in diagnostics {
             let file = d["file"]
@@ -317,7 +349,7 @@ impl Server {
                 .unwrap_or_else(|| self.root.join("flake.nix"));
             by_file.entry(file).or_default().push(d);
         }
-        if let (Some(e), true) = (&error, by_file.is_empty()) {
+        if let (Some(e), true) = (error, by_file.is_empty()) {
             by_file
                 .entry(self.root.join("flake.nix"))
                 .or_default()
@@ -350,8 +382,6 @@ impl Server {
                 .collect();
             self.notify_diagnostics(uri, diags, None);
         }
-        let params = json!({ "host": host, "millis": millis, "error": error, "loads": self.loads });
-        self.send(Notification::new("rnix-eval/loaded".into(), params));
     }
 
     fn request(&mut self, req: Request) {

@@ -4,6 +4,10 @@
 //! process, and all its memory, is gone). A worker that dies, stops answering for
 //! `hang_timeout`, or grows past `rss_limit_kib` is replaced the same way. Queries wait
 //! at most `query_timeout`; nothing here ever blocks the server's main loop.
+//!
+//! Building the configuration for its errors (the toplevel, which on NixOS is most of
+//! the work) is done by a second, one-shot worker per change, so that queries never wait
+//! behind it; a newer change kills a check still running.
 
 use crossbeam_channel::{bounded, Receiver, Sender};
 use serde_json::{json, Value as Json};
@@ -41,6 +45,13 @@ pub enum Event {
         host: Option<String>,
         millis: u128,
     },
+    /// The configuration built by a checking worker: its errors.
+    Checked {
+        generation: u64,
+        diagnostics: Vec<Json>,
+        error: Option<String>,
+        millis: u128,
+    },
 }
 
 struct Worker {
@@ -49,7 +60,10 @@ struct Worker {
     stdin: Mutex<ChildStdin>,
     waiting: Arc<Mutex<HashMap<u64, Sender<Json>>>>,
     next_id: AtomicU64,
+    /// When the worker last answered, or became busy (it answers in order).
     last_reply: Arc<Mutex<Instant>>,
+    /// Requests sent and not answered yet, given up ones included.
+    outstanding: Arc<AtomicU64>,
     dead: Arc<AtomicBool>,
 }
 
@@ -66,11 +80,13 @@ impl Worker {
         let waiting: Arc<Mutex<HashMap<u64, Sender<Json>>>> = Arc::default();
         let last_reply = Arc::new(Mutex::new(Instant::now()));
         let dead = Arc::new(AtomicBool::new(false));
-        let (w, l, d) = (waiting.clone(), last_reply.clone(), dead.clone());
+        let outstanding: Arc<AtomicU64> = Arc::default();
+        let (w, l, d, o) = (waiting.clone(), last_reply.clone(), dead.clone(), outstanding.clone());
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
                 *l.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+                let _ = o.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
                 let Ok(reply) = serde_json::from_str::<Json>(&line) else {
                     continue;
                 };
@@ -90,6 +106,7 @@ impl Worker {
             waiting,
             next_id: AtomicU64::new(1),
             last_reply,
+            outstanding,
             dead,
         })
     }
@@ -111,8 +128,7 @@ impl Worker {
         let id = self.next_id.fetch_add(1, Ordering::SeqCst);
         req["id"] = json!(id);
         let (tx, rx): (Sender<Json>, Receiver<Json>) = bounded(1);
-        let idle = self.waiting.lock().unwrap_or_else(|e| e.into_inner()).is_empty();
-        if idle {
+        if self.outstanding.fetch_add(1, Ordering::SeqCst) == 0 {
             *self.last_reply.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
         }
         self.waiting.lock().unwrap_or_else(|e| e.into_inner()).insert(id, tx);
@@ -134,8 +150,15 @@ impl Worker {
 
     /// Busy without a word for longer than `limit`.
     fn hung(&self, limit: Duration) -> bool {
-        let busy = !self.waiting.lock().unwrap_or_else(|e| e.into_inner()).is_empty();
+        let busy = self.outstanding.load(Ordering::SeqCst) > 0;
         busy && self.last_reply.lock().unwrap_or_else(|e| e.into_inner()).elapsed() > limit
+    }
+}
+
+impl Worker {
+    /// End the process now: requests waiting on it fail at once.
+    fn kill(&self) {
+        let _ = self.child.lock().unwrap_or_else(|e| e.into_inner()).kill();
     }
 }
 
@@ -161,7 +184,10 @@ pub struct Supervisor {
     wake: Condvar,
     events: Sender<Event>,
     /// Peak resident memory (KiB) seen of any worker: for the memory measurement.
-    pub peak_worker_kib: AtomicU64,
+    pub peak_worker_kib: Arc<AtomicU64>,
+    checker: Mutex<Option<Arc<Worker>>>,
+    /// The number of the latest check: an older one's answer is dropped.
+    generation: Arc<AtomicU64>,
 }
 
 impl Supervisor {
@@ -173,7 +199,9 @@ impl Supervisor {
             last: Mutex::new(Load::default()),
             wake: Condvar::new(),
             events,
-            peak_worker_kib: AtomicU64::new(0),
+            peak_worker_kib: Arc::default(),
+            checker: Mutex::new(None),
+            generation: Arc::default(),
         });
         let loader = s.clone();
         std::thread::spawn(move || loader.loader());
@@ -236,6 +264,60 @@ impl Supervisor {
             .map(|w| w.pid)
     }
 
+    /// Build the configuration of `load` in a one-shot worker, on a thread of its own.
+    fn check(&self, load: &Load) {
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Some(old) = self.checker.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            old.kill();
+        }
+        let started = Instant::now();
+        let worker = match Worker::spawn(&self.cfg) {
+            Ok(w) => Arc::new(w),
+            Err(e) => {
+                let _ = self.events.send(Event::Checked {
+                    generation,
+                    diagnostics: Vec::new(),
+                    error: Some(format!("cannot start the evaluation worker: {e}")),
+                    millis: 0,
+                });
+                return;
+            }
+        };
+        *self.checker.lock().unwrap_or_else(|e| e.into_inner()) = Some(worker.clone());
+        let req = json!({
+            "op": "load",
+            "check": true,
+            "target": self.cfg.target,
+            "overlay": load.overlay,
+            "file": load.file,
+        });
+        let (events, timeout) = (self.events.clone(), self.cfg.load_timeout);
+        let (peak, latest) = (self.peak_worker_kib.clone(), self.generation.clone());
+        std::thread::spawn(move || {
+            let reply = worker.request_raw(req, timeout);
+            if let Some((_, hwm)) = crate::rss::kib(worker.pid) {
+                peak.fetch_max(hwm, Ordering::SeqCst);
+            }
+            worker.kill();
+            if latest.load(Ordering::SeqCst) != generation {
+                return; // a newer check replaced this one
+            }
+            let (diagnostics, error) = match reply {
+                Ok(r) => (
+                    r["diagnostics"].as_array().cloned().unwrap_or_default(),
+                    r["error"].as_str().map(String::from),
+                ),
+                Err(e) => (Vec::new(), Some(e)),
+            };
+            let _ = events.send(Event::Checked {
+                generation,
+                diagnostics,
+                error,
+                millis: started.elapsed().as_millis(),
+            });
+        });
+    }
+
     fn loader(&self) {
         loop {
             let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
@@ -275,6 +357,7 @@ impl Supervisor {
                                 self.peak_worker_kib.fetch_max(hwm, Ordering::SeqCst);
                             }
                             *self.current.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(worker));
+                            self.check(&load);
                             Event::Loaded {
                                 diagnostics: reply["diagnostics"].as_array().cloned().unwrap_or_default(),
                                 error: None,

@@ -158,9 +158,14 @@ fn load(req: &Json, stack: Option<usize>) -> Result<(Loaded, Vec<Json>), Json> {
         source,
         host,
     };
-    let diagnostics = match check(&mut loaded) {
-        Ok(()) => Vec::new(),
-        Err(e) => vec![located(&loaded.source, &e)],
+    // Only the checking worker builds the configuration; the one answering queries
+    // forces no more than they ask for.
+    let diagnostics = match req["check"].as_bool() == Some(true) {
+        true => match check(&mut loaded) {
+            Ok(()) => Vec::new(),
+            Err(e) => vec![located(&loaded.source, &e)],
+        },
+        false => Vec::new(),
     };
     Ok((loaded, diagnostics))
 }

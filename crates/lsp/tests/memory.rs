@@ -19,15 +19,21 @@ fn two_hundred_reevaluations_keep_memory_bounded() {
     let root = fixture();
     let web = root.join("hosts/web.nix");
     let text = std::fs::read_to_string(&web).unwrap();
-    let mut c = Client::start(&root, json!({ "debounceMs": 0, "timeoutMs": 20000 }));
+    // The debounce joins the evaluation made at start with the one of opening the file,
+    // so that each later load is one edit's.
+    let mut c = Client::start(&root, json!({ "debounceMs": 50, "timeoutMs": 20000 }));
     c.open(&web, &text);
     c.wait_for("rnix-eval/loaded", Duration::from_secs(120), |p| p["loads"] == 1);
+    c.wait_for("rnix-eval/checked", Duration::from_secs(120), |p| p["generation"] == 1);
     let start = c.request("rnix-eval/status", json!(null));
     let started = Instant::now();
     for i in 0..edits {
         let edited = text.replace("hostName = \"web\"", &format!("hostName = \"web{i}\""));
         c.change(&web, i as i32 + 2, &edited);
         c.wait_for("rnix-eval/loaded", Duration::from_secs(120), |p| p["loads"] == i + 2);
+        c.wait_for("rnix-eval/checked", Duration::from_secs(120), |p| {
+            p["generation"] == i + 2
+        });
         // Keep only what the test still needs.
         c.notifications.clear();
     }
