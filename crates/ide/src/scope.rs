@@ -170,7 +170,13 @@ fn is_entry(n: &SyntaxNode) -> bool {
 }
 
 impl Resolver<'_> {
+    /// Deeply nested text (which rnix parses on `stacker` segments too) must not
+    /// overflow the server's stack.
     fn walk(&mut self, node: &SyntaxNode) {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.walk_node(node))
+    }
+
+    fn walk_node(&mut self, node: &SyntaxNode) {
         match node.kind() {
             SyntaxKind::NODE_IDENT => self.reference(node, None, self.frames.len()),
             SyntaxKind::NODE_LET_IN | SyntaxKind::NODE_LEGACY_LET => self.recursive_set(node, BindingKind::Let),

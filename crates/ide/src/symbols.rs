@@ -75,5 +75,5 @@ fn collect(node: &SyntaxNode, out: &mut Vec<DocSymbol>) {
 
 /// Symbols below an expression: the entries of the sets and `let`s in it.
 fn collect_expr(node: &SyntaxNode, out: &mut Vec<DocSymbol>) {
-    collect(node, out)
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || collect(node, out))
 }

@@ -171,3 +171,23 @@ fn hover_tells_where_a_variable_is_bound() {
     let h = a.hover(at(text, "alpha;", 0) + 1).expect("a hover");
     assert!(h.markdown.contains("bound at line 2"), "{}", h.markdown);
 }
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    // Past rnix's own nesting levels. rowan builds and drops trees recursively, so
+    // callers give analyses a deep stack (the server runs on a 1 GiB one, as evaluation
+    // does); the analyses themselves grow theirs as they go.
+    let depth = 20_000;
+    let text = format!("{}x{}", "[ ".repeat(depth), " ]".repeat(depth));
+    let handle = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || {
+            let a = Analysis::new(&text, &names());
+            let d = a.diagnostics();
+            let _ = a.symbols();
+            d.len()
+        })
+        .unwrap();
+    let diags = handle.join().expect("no stack overflow");
+    assert!(diags >= 1, "x is undefined, or the text too deep");
+}

@@ -23,5 +23,7 @@ pub fn run_stdio() -> i32 {
     }
     let mut worker_args = args;
     worker_args.push("--worker".into());
-    server::run(worker_args)
+    // A deep stack (reserved, not used) for deeply nested buffers: rowan builds and
+    // drops trees recursively.
+    rnix_eval_core::with_eval_stack(1 << 30, move |_| server::run(worker_args))
 }
