@@ -301,3 +301,22 @@ fn a_hanging_evaluation_never_blocks_the_server() {
     assert!(enable(&mut c).contains("Whether to run the web server."));
     c.shutdown();
 }
+
+#[test]
+fn an_expression_instead_of_the_flake() {
+    let root = fixture();
+    let web = root.join("hosts/web.nix");
+    let text = std::fs::read_to_string(&web).unwrap();
+    let expr =
+        "(import ./lib.nix).evalModules { modules = [ ./modules/web.nix ./modules/system.nix ./hosts/web.nix ]; }";
+    let mut c = Client::start(&root, json!({ "debounceMs": 0, "timeoutMs": 20000, "expr": expr }));
+    c.open(&web, &text);
+    let loaded = c.wait_for("rnix-eval/loaded", Duration::from_secs(120), |_| true);
+    assert!(loaded["error"].is_null() && loaded["host"].is_null(), "{loaded}");
+    let md = hover_text(&mut c, &web, &text);
+    assert!(
+        md.contains("The text of the front page.") && md.contains("welcome to web"),
+        "{md}"
+    );
+    c.shutdown();
+}
