@@ -140,6 +140,9 @@ pub fn run(worker_args: Vec<String>) -> i32 {
         }
     }
     server.main_loop(events_rx);
+    if let Some(s) = &server.supervisor {
+        s.shutdown();
+    }
     drop(server);
     // The connection's writer thread ends when every sender is gone.
     drop(conn);

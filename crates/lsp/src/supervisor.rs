@@ -255,6 +255,15 @@ impl Supervisor {
         self.reload_last();
     }
 
+    /// End every worker now (the server is shutting down).
+    pub fn shutdown(&self) {
+        for slot in [&self.current, &self.checker] {
+            if let Some(w) = slot.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                w.kill();
+            }
+        }
+    }
+
     /// The process ids of the current worker (for measurements).
     pub fn worker_pid(&self) -> Option<u32> {
         self.current

@@ -17,6 +17,12 @@ use std::path::{Path, PathBuf};
 
 /// Serve requests from stdin until it closes.
 pub fn serve() -> i32 {
+    // Die with the server, even mid-evaluation (a crashed server leaves no workers).
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_PDEATHSIG only sets a signal number for this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+    }
     rnix_eval_core::with_eval_stack(1 << 30, |stack| {
         let mut state: Option<Loaded> = None;
         let stdin = std::io::stdin();
@@ -198,7 +204,7 @@ fn pick_host(
             .ok_or_else(|| format!("the flake has no nixosConfigurations.{name}"));
     }
     let first = hosts.first().cloned().ok_or("nixosConfigurations is empty")?;
-    let (Some(file), Some((store, root))) = (file, source) else {
+    let (Some(file), Some((store, root)), true) = (file, source, hosts.len() > 1) else {
         return Ok(first);
     };
     let Ok(rel) = file.strip_prefix(root) else {

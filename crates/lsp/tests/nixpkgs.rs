@@ -51,6 +51,9 @@ fn nixos_options_from_nixpkgs() {
     let again = c.request("textDocument/hover", hover_params);
     let warm = warm_start.elapsed();
     assert_eq!(again["contents"], hover["contents"]);
+    // The configuration, built by the checking worker: no errors.
+    let checked = c.wait_for("rnix-eval/checked", Duration::from_secs(900), |_| true);
+    assert!(checked["error"].is_null(), "{checked}");
 
     let typed = CONFIGURATION.replace(
         "  services.openssh.enable",
@@ -72,10 +75,11 @@ fn nixos_options_from_nixpkgs() {
     assert!(labels.contains(&"openssh"), "{labels:?}");
     let status = c.request("rnix-eval/status", json!(null));
     eprintln!(
-        "NixOS 20.09 host: first answer {:.2} s (load {} ms), warm hover {} ms, completion {} ms; \
-         peak RSS server {} KiB, worker {} KiB",
+        "NixOS 20.09 host: first answer {:.2} s (load {} ms), configuration built in {} ms, warm hover {} ms, \
+         completion {} ms; peak RSS server {} KiB, workers {} KiB",
         first.as_secs_f64(),
         loaded["millis"],
+        checked["millis"],
         warm.as_millis(),
         completion.as_millis(),
         status["serverPeakKiB"],
