@@ -26,6 +26,7 @@ fn neovim_hover_and_completion() {
         .env("RNIX_LSP_BIN", env!("CARGO_BIN_EXE_rnix-eval-lsp"))
         .env("RNIX_LSP_ROOT", common::fixture())
         .env("RNIX_LSP_OUT", &out)
+        .env("RNIX_EVAL_PARSE_CACHE", "0")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .spawn()

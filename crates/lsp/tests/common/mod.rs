@@ -33,6 +33,8 @@ impl Client {
     /// Start the server and initialize it on `root` with `options`.
     pub fn start(root: &Path, options: Value) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_rnix-eval-lsp"))
+            // Tests never write the user's parse cache (the workers inherit this).
+            .env("RNIX_EVAL_PARSE_CACHE", "0")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
