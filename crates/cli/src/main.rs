@@ -21,6 +21,10 @@ use clap::Parser;
 static GLOBAL: alloc::MiMalloc = alloc::MiMalloc;
 
 fn main() {
+    // `rnix-eval lsp`: the language server (and, with `--worker`, its evaluation workers).
+    if std::env::args().nth(1).as_deref() == Some("lsp") {
+        std::process::exit(rnix_eval_lsp::run_stdio());
+    }
     alloc::keep_freed_memory();
     let cli = match args::Cli::try_parse_from(setting_flags::expand(std::env::args_os())) {
         Ok(cli) => cli,

@@ -150,6 +150,24 @@ fn parse_and_lower_uncached(
     lowerer.lower_root(&parsed.tree())
 }
 
+/// The first syntax error of `text` as evaluation would report it (Nix's wording, with
+/// its byte range), without registering the file or lowering it: for editors, which
+/// check every keystroke. `None` when the text parses.
+pub fn check_syntax(text: &str) -> Option<(u32, u32, String)> {
+    let file = FileId::DETACHED;
+    if let Some(at) = depth::too_deep(text) {
+        return Some((at as u32, at as u32 + 1, "memory exhausted".into()));
+    }
+    let parsed = parse(text);
+    if let Some(err) = parsed.errors().first() {
+        let e = syntax_error(file, text, err);
+        return Some((e.span.start, e.span.end, e.message));
+    }
+    let (token, message) = validate::check(parsed.tree().syntax())?;
+    let r = token.text_range();
+    Some((r.start().into(), r.end().into(), message))
+}
+
 pub fn lower(
     file: FileId,
     base_dir: String,

@@ -16,6 +16,10 @@ pub struct FileId(NonZeroU32);
 const _: () = assert!(std::mem::size_of::<Option<Span>>() == 12);
 
 impl FileId {
+    /// A file id that names no registered file: for spans that are only read for their
+    /// offsets (editor diagnostics), never shown through [`file`].
+    pub const DETACHED: FileId = FileId(NonZeroU32::MAX);
+
     pub fn index(self) -> usize {
         self.0.get() as usize - 1
     }

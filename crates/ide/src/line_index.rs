@@ -1,0 +1,79 @@
+//! Byte offsets to (line, UTF-16 column) and back: LSP positions count UTF-16 code units.
+
+/// The starts of the lines of one text.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+    text: String,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                starts.push(i as u32 + 1);
+            }
+        }
+        LineIndex {
+            starts,
+            text: text.to_string(),
+        }
+    }
+
+    /// 0-based line and UTF-16 column of a byte offset (clamped to the text).
+    pub fn position(&self, offset: u32) -> (u32, u32) {
+        let offset = offset.min(self.text.len() as u32);
+        let line = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.starts[line] as usize;
+        let mut end = offset as usize;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let col = self.text[start..end].encode_utf16().count();
+        (line as u32, col as u32)
+    }
+
+    /// The byte offset of a 0-based line and UTF-16 column (clamped to the line's end).
+    pub fn offset(&self, line: u32, col: u32) -> u32 {
+        let Some(&start) = self.starts.get(line as usize) else {
+            return self.text.len() as u32;
+        };
+        let end = self
+            .starts
+            .get(line as usize + 1)
+            .map(|&e| e as usize - 1)
+            .unwrap_or(self.text.len());
+        let mut units = 0;
+        for (i, c) in self.text[start as usize..end].char_indices() {
+            if units >= col as usize {
+                return start + i as u32;
+            }
+            units += c.len_utf16();
+        }
+        end as u32
+    }
+
+    /// 0-based line of a 1-based line number as evaluation reports it, by byte offset.
+    pub fn line_start(&self, line: u32) -> Option<u32> {
+        self.starts.get(line as usize).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_columns_round_trip() {
+        let idx = LineIndex::new("a = 1;\nb = \"é😀x\";\n");
+        let x = "a = 1;\nb = \"é😀".len() as u32;
+        assert_eq!(idx.position(x), (1, 8));
+        assert_eq!(idx.offset(1, 8), x);
+        assert_eq!(idx.offset(0, 99), 6);
+        assert_eq!(idx.position(999), (2, 0));
+    }
+}

@@ -1,0 +1,90 @@
+//! Renaming a local binding: every definition and reference, `inherit` included
+//! (`inherit x;` whose `x` is renamed becomes `x = y;`, keeping the attribute's name).
+
+use crate::scope::{BindingKind, Resolved};
+use crate::Analysis;
+
+/// Replace `start..end` by `text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub start: u32,
+    pub end: u32,
+    pub text: String,
+}
+
+fn is_identifier(name: &str) -> bool {
+    const KEYWORDS: [&str; 10] = [
+        "if", "then", "else", "assert", "with", "let", "in", "rec", "inherit", "or",
+    ];
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '\'' | '-'))
+        && !KEYWORDS.contains(&name)
+}
+
+impl Analysis {
+    /// The edits renaming the binding at `offset` to `new_name`.
+    pub fn rename(&self, offset: u32, new_name: &str) -> Result<Vec<Edit>, String> {
+        if !is_identifier(new_name) {
+            return Err(format!("'{new_name}' is not a Nix identifier"));
+        }
+        let b = self
+            .scopes
+            .binding_at(offset)
+            .ok_or("no local binding here: only let, rec, and function arguments can be renamed")?;
+        let binding = &self.scopes.bindings[b];
+        if binding.kind == BindingKind::Formal {
+            return Err(format!(
+                "'{}' is a formal argument: renaming it would change what callers pass",
+                binding.name
+            ));
+        }
+        let old = &binding.name;
+        let mut edits = Vec::new();
+        // `inherit a x b;` loses `x` and gains an entry after it.
+        let inherit_edit =
+            |edits: &mut Vec<Edit>, range: rowan::TextRange, entry: rowan::TextRange, entry_text: String| {
+                edits.push(Edit {
+                    start: range.start().into(),
+                    end: range.end().into(),
+                    text: String::new(),
+                });
+                edits.push(Edit {
+                    start: entry.end().into(),
+                    end: entry.end().into(),
+                    text: format!(" {entry_text}"),
+                });
+            };
+        for def in &binding.defs {
+            match &def.inherit {
+                None => edits.push(Edit {
+                    start: def.range.start().into(),
+                    end: def.range.end().into(),
+                    text: new_name.to_string(),
+                }),
+                Some(site) => {
+                    let value = match &site.from {
+                        Some(from) => format!("({from}).{old}"),
+                        None => old.clone(),
+                    };
+                    inherit_edit(&mut edits, def.range, site.entry, format!("{new_name} = {value};"));
+                }
+            }
+        }
+        for r in &self.scopes.references {
+            if r.resolved != Resolved::Binding(b) {
+                continue;
+            }
+            match &r.inherit {
+                None => edits.push(Edit {
+                    start: r.range.start().into(),
+                    end: r.range.end().into(),
+                    text: new_name.to_string(),
+                }),
+                Some(site) => inherit_edit(&mut edits, r.range, site.entry, format!("{old} = {new_name};")),
+            }
+        }
+        edits.sort_by_key(|e| (e.start, e.end));
+        Ok(edits)
+    }
+}

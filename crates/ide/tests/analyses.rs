@@ -1,0 +1,193 @@
+//! The analyses on small texts: expected values are facts about the texts (where a name
+//! is bound, what is in scope), checked by offsets found in the text itself.
+
+use rnix_eval_ide::{Analysis, CompletionContext, Names, Target};
+
+fn names() -> Names {
+    Names {
+        globals: ["builtins", "import", "map", "true", "false", "null", "toString"]
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        builtins: vec!["attrNames".into(), "map".into(), "mapAttrs".into()],
+    }
+}
+
+/// The offset of the `n`th (from 0) occurrence of `needle`.
+fn at(text: &str, needle: &str, n: usize) -> u32 {
+    text.match_indices(needle).nth(n).expect("needle in text").0 as u32
+}
+
+#[test]
+fn undefined_variables_but_not_under_with() {
+    let text = "let a = 1; in { x = a + b; y = with {}; c; z = builtins.map; }";
+    let a = Analysis::new(text, &names());
+    let diags = a.diagnostics();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].message, "undefined variable 'b'");
+    assert_eq!(diags[0].start, at(text, "b;", 0));
+}
+
+#[test]
+fn lexical_bindings_win_over_with_and_inherit_reads_outside() {
+    let text = "x: let x = 2; in with { x = 3; }; rec { inherit x; y = x; }";
+    let a = Analysis::new(text, &names());
+    // `inherit x;` in the rec set reads the let's `x`, not the set's own.
+    let inherit_x = at(text, "x; y", 0);
+    assert_eq!(
+        a.definition(inherit_x, None),
+        Some(Target::Local {
+            start: at(text, "x = 2", 0),
+            end: at(text, "x = 2", 0) + 1
+        })
+    );
+    // `y = x` reads the rec set's own `x` (the inherit).
+    let y_x = at(text, "x; }", 0);
+    assert_eq!(
+        a.definition(y_x, None),
+        Some(Target::Local {
+            start: inherit_x,
+            end: inherit_x + 1
+        })
+    );
+}
+
+#[test]
+fn lambda_formals_see_each_other() {
+    let text = "{ a ? b, b ? 1, ... }@args: a + b + args.c";
+    let a = Analysis::new(text, &names());
+    assert!(a.diagnostics().is_empty());
+    let use_args = at(text, "args.c", 0);
+    assert_eq!(
+        a.definition(use_args, None),
+        Some(Target::Local {
+            start: at(text, "args", 0),
+            end: at(text, "args", 0) + 4
+        })
+    );
+}
+
+#[test]
+fn syntax_errors_are_reported_in_nix_words() {
+    let a = Analysis::new("{ a = 1 }", &names());
+    let d = a.diagnostics();
+    assert_eq!(d.len(), 1);
+    assert!(d[0].message.starts_with("syntax error"), "{}", d[0].message);
+}
+
+#[test]
+fn completion_of_names_in_scope_and_builtins() {
+    let text = "let alpha = 1; alps = 2; in { f = al; g = builtins.ma; }";
+    let a = Analysis::new(text, &names());
+    let offset = at(text, "al;", 0) + 2;
+    let ctx = a.completion_context(offset);
+    assert_eq!(
+        ctx[0],
+        CompletionContext::Name {
+            partial: "al".into(),
+            start: offset - 2
+        }
+    );
+    let mut labels: Vec<String> = a.complete(&ctx[0], &names()).into_iter().map(|c| c.label).collect();
+    labels.sort();
+    assert_eq!(labels, ["alpha", "alps"]);
+    let offset = at(text, "ma;", 0) + 2;
+    let ctx = a.completion_context(offset);
+    let labels: Vec<String> = a.complete(&ctx[0], &names()).into_iter().map(|c| c.label).collect();
+    assert_eq!(labels, ["map", "mapAttrs"]);
+}
+
+#[test]
+fn option_paths_of_module_attributes() {
+    let text = "{ config, lib, ... }: { config.services = lib.mkIf true { web.port = 80; }; options.x.y = 1; }";
+    let a = Analysis::new(text, &names());
+    let p = a.option_path_at(at(text, "port", 0)).unwrap();
+    assert_eq!(p.path, ["services", "web", "port"]);
+    assert!(!p.declaring);
+    let p = a.option_path_at(at(text, "web", 0)).unwrap();
+    assert_eq!(p.path, ["services", "web"]);
+    let p = a.option_path_at(at(text, "y =", 0)).unwrap();
+    assert_eq!(p.path, ["x", "y"]);
+    assert!(p.declaring);
+    // A partly typed path inside the module's body.
+    let text = "{ ... }: { services.we }";
+    let a = Analysis::new(text, &names());
+    let ctx = a.completion_context(text.len() as u32 - 2);
+    assert_eq!(
+        ctx,
+        [CompletionContext::Option {
+            path: vec!["services".into()],
+            partial: "we".into(),
+            start: at(text, "we", 0)
+        }]
+    );
+}
+
+#[test]
+fn rename_through_inherit() {
+    let text = "let a = 1; b = { inherit a; }; in a + b.a";
+    let a = Analysis::new(text, &names());
+    let edits = a.rename(at(text, "a = 1", 0), "n").unwrap();
+    let mut out = text.to_string();
+    for e in edits.iter().rev() {
+        out.replace_range(e.start as usize..e.end as usize, &e.text);
+    }
+    assert_eq!(out, "let n = 1; b = { inherit ; a = n; }; in n + b.a");
+    assert!(
+        a.rename(at(text, "b.a", 0) + 2, "n").is_err(),
+        "an attribute name is not a binding"
+    );
+    let text = "{ x }: x";
+    assert!(
+        Analysis::new(text, &names()).rename(2, "y").is_err(),
+        "formals are the callers' interface"
+    );
+}
+
+#[test]
+fn import_paths_lead_to_files() {
+    let text = "import ./sub/../x.nix";
+    let a = Analysis::new(text, &names());
+    let t = a
+        .definition(at(text, "x.nix", 0), Some(std::path::Path::new("/w")))
+        .unwrap();
+    assert_eq!(t, Target::File("/w/x.nix".into()));
+}
+
+#[test]
+fn symbols_nest() {
+    let text = "let f = 1; in { a.b = { c = 1; }; inherit f; }";
+    let a = Analysis::new(text, &names());
+    let s = a.symbols();
+    let names: Vec<&str> = s.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["f", "a.b", "f"]);
+    assert_eq!(s[1].children[0].name, "c");
+}
+
+#[test]
+fn hover_tells_where_a_variable_is_bound() {
+    let text = "let\n  alpha = 1;\nin\n{ a = alpha; }";
+    let a = Analysis::new(text, &names());
+    let h = a.hover(at(text, "alpha;", 0) + 1).expect("a hover");
+    assert!(h.markdown.contains("bound at line 2"), "{}", h.markdown);
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    // Past rnix's own nesting levels. rowan builds and drops trees recursively, so
+    // callers give analyses a deep stack (the server runs on a 1 GiB one, as evaluation
+    // does); the analyses themselves grow theirs as they go.
+    let depth = 20_000;
+    let text = format!("{}x{}", "[ ".repeat(depth), " ]".repeat(depth));
+    let handle = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || {
+            let a = Analysis::new(&text, &names());
+            let d = a.diagnostics();
+            let _ = a.symbols();
+            d.len()
+        })
+        .unwrap();
+    let diags = handle.join().expect("no stack overflow");
+    assert!(diags >= 1, "x is undefined, or the text too deep");
+}

@@ -1,0 +1,391 @@
+//! The server's side of the evaluation workers. One worker holds the current evaluation
+//! and answers queries; a change starts a *new* worker that loads in the background
+//! while the old one keeps answering, and replaces it only once loaded (then the old
+//! process, and all its memory, is gone). A worker that dies, stops answering for
+//! `hang_timeout`, or grows past `rss_limit_kib` is replaced the same way. Queries wait
+//! at most `query_timeout`; nothing here ever blocks the server's main loop.
+//!
+//! Building the configuration for its errors (the toplevel, which on NixOS is most of
+//! the work) is done by a second, one-shot worker per change, so that queries never wait
+//! behind it; a newer change kills a check still running.
+
+use crossbeam_channel::{bounded, Receiver, Sender};
+use serde_json::{json, Value as Json};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// How to start a worker: this executable with these arguments.
+    pub exe: PathBuf,
+    pub args: Vec<String>,
+    /// `{ "root": DIR, "flake": REF }` or `{ "root": DIR, "expr": TEXT }`.
+    pub target: Json,
+    pub rss_limit_kib: u64,
+    pub load_timeout: Duration,
+    pub query_timeout: Duration,
+    pub hang_timeout: Duration,
+    /// Changes within this long are evaluated together.
+    pub debounce: Duration,
+}
+
+/// What the supervisor tells the server.
+#[derive(Debug)]
+pub enum Event {
+    Loaded {
+        /// Evaluation errors: `{ file, start, end, message }`.
+        diagnostics: Vec<Json>,
+        /// Why no evaluation could be made (the previous one, if any, stays in use).
+        error: Option<String>,
+        host: Option<String>,
+        millis: u128,
+    },
+    /// The configuration built by a checking worker: its errors.
+    Checked {
+        generation: u64,
+        diagnostics: Vec<Json>,
+        error: Option<String>,
+        millis: u128,
+    },
+}
+
+struct Worker {
+    child: Mutex<Child>,
+    pid: u32,
+    stdin: Mutex<ChildStdin>,
+    waiting: Arc<Mutex<HashMap<u64, Sender<Json>>>>,
+    next_id: AtomicU64,
+    /// When the worker last answered, or became busy (it answers in order).
+    last_reply: Arc<Mutex<Instant>>,
+    /// Requests sent and not answered yet, given up ones included.
+    outstanding: Arc<AtomicU64>,
+    dead: Arc<AtomicBool>,
+}
+
+impl Worker {
+    fn spawn(cfg: &Config) -> std::io::Result<Worker> {
+        let mut child = Command::new(&cfg.exe)
+            .args(&cfg.args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let stdout = child.stdout.take().expect("piped");
+        let stdin = child.stdin.take().expect("piped");
+        let waiting: Arc<Mutex<HashMap<u64, Sender<Json>>>> = Arc::default();
+        let last_reply = Arc::new(Mutex::new(Instant::now()));
+        let dead = Arc::new(AtomicBool::new(false));
+        let outstanding: Arc<AtomicU64> = Arc::default();
+        let (w, l, d, o) = (waiting.clone(), last_reply.clone(), dead.clone(), outstanding.clone());
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                *l.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+                let _ = o.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+                let Ok(reply) = serde_json::from_str::<Json>(&line) else {
+                    continue;
+                };
+                let Some(id) = reply["id"].as_u64() else { continue };
+                if let Some(tx) = w.lock().unwrap_or_else(|e| e.into_inner()).remove(&id) {
+                    let _ = tx.send(reply);
+                }
+            }
+            d.store(true, Ordering::SeqCst);
+            // Every waiting request fails at once.
+            w.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        });
+        Ok(Worker {
+            pid: child.id(),
+            child: Mutex::new(child),
+            stdin: Mutex::new(stdin),
+            waiting,
+            next_id: AtomicU64::new(1),
+            last_reply,
+            outstanding,
+            dead,
+        })
+    }
+
+    /// Send `req` and wait for its answer.
+    fn request(&self, req: Json, timeout: Duration) -> Result<Json, String> {
+        let reply = self.request_raw(req, timeout)?;
+        match reply.get("error").and_then(Json::as_str) {
+            Some(e) => Err(e.to_string()),
+            None => Ok(reply),
+        }
+    }
+
+    /// Send `req` and wait for its answer, an `error` one included.
+    fn request_raw(&self, mut req: Json, timeout: Duration) -> Result<Json, String> {
+        if self.dead.load(Ordering::SeqCst) {
+            return Err("the evaluation worker exited".into());
+        }
+        let id = self.next_id.fetch_add(1, Ordering::SeqCst);
+        req["id"] = json!(id);
+        let (tx, rx): (Sender<Json>, Receiver<Json>) = bounded(1);
+        if self.outstanding.fetch_add(1, Ordering::SeqCst) == 0 {
+            *self.last_reply.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+        }
+        self.waiting.lock().unwrap_or_else(|e| e.into_inner()).insert(id, tx);
+        {
+            let mut stdin = self.stdin.lock().unwrap_or_else(|e| e.into_inner());
+            if writeln!(stdin, "{req}").and_then(|_| stdin.flush()).is_err() {
+                return Err("the evaluation worker exited".into());
+            }
+        }
+        match rx.recv_timeout(timeout) {
+            Ok(reply) => Ok(reply),
+            Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
+                self.waiting.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+                Err(format!("no answer within {} ms", timeout.as_millis()))
+            }
+            Err(_) => Err("the evaluation worker exited".into()),
+        }
+    }
+
+    /// Busy without a word for longer than `limit`.
+    fn hung(&self, limit: Duration) -> bool {
+        let busy = self.outstanding.load(Ordering::SeqCst) > 0;
+        busy && self.last_reply.lock().unwrap_or_else(|e| e.into_inner()).elapsed() > limit
+    }
+}
+
+impl Worker {
+    /// End the process now: requests waiting on it fail at once.
+    fn kill(&self) {
+        let _ = self.child.lock().unwrap_or_else(|e| e.into_inner()).kill();
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let mut child = self.child.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+#[derive(Clone, Default)]
+struct Load {
+    overlay: serde_json::Map<String, Json>,
+    file: Option<String>,
+}
+
+pub struct Supervisor {
+    cfg: Config,
+    current: Mutex<Option<Arc<Worker>>>,
+    pending: Mutex<Option<Load>>,
+    last: Mutex<Load>,
+    wake: Condvar,
+    events: Sender<Event>,
+    /// Peak resident memory (KiB) seen of any worker: for the memory measurement.
+    pub peak_worker_kib: Arc<AtomicU64>,
+    checker: Mutex<Option<Arc<Worker>>>,
+    /// The number of the latest check: an older one's answer is dropped.
+    generation: Arc<AtomicU64>,
+}
+
+impl Supervisor {
+    pub fn start(cfg: Config, events: Sender<Event>) -> Arc<Supervisor> {
+        let s = Arc::new(Supervisor {
+            cfg,
+            current: Mutex::new(None),
+            pending: Mutex::new(None),
+            last: Mutex::new(Load::default()),
+            wake: Condvar::new(),
+            events,
+            peak_worker_kib: Arc::default(),
+            checker: Mutex::new(None),
+            generation: Arc::default(),
+        });
+        let loader = s.clone();
+        std::thread::spawn(move || loader.loader());
+        s
+    }
+
+    /// Evaluate again with these buffers (`path -> text`); `file` is the file the user
+    /// is in (it picks the host whose modules read it).
+    pub fn reload(&self, overlay: serde_json::Map<String, Json>, file: Option<String>) {
+        *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(Load { overlay, file });
+        self.wake.notify_one();
+    }
+
+    fn reload_last(&self) {
+        let last = self.last.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        if pending.is_none() {
+            *pending = Some(last);
+            self.wake.notify_one();
+        }
+    }
+
+    /// Ask the current evaluation; `None` when there is none, it failed, or it took too
+    /// long (the caller answers with what the syntax gives).
+    pub fn query(&self, req: Json) -> Result<Json, String> {
+        let worker = self
+            .current
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .ok_or("no evaluation yet")?;
+        let result = worker.request(req, self.cfg.query_timeout);
+        if worker.dead.load(Ordering::SeqCst) || worker.hung(self.cfg.hang_timeout) {
+            self.retire(&worker);
+        } else if let Some((rss, hwm)) = crate::rss::kib(worker.pid) {
+            self.peak_worker_kib.fetch_max(hwm, Ordering::SeqCst);
+            if rss > self.cfg.rss_limit_kib {
+                self.reload_last();
+            }
+        }
+        result
+    }
+
+    /// Drop a dead or hung worker (killing it) and evaluate again.
+    fn retire(&self, worker: &Arc<Worker>) {
+        let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        if current.as_ref().is_some_and(|c| Arc::ptr_eq(c, worker)) {
+            *current = None;
+        }
+        drop(current);
+        self.reload_last();
+    }
+
+    /// End every worker now (the server is shutting down).
+    pub fn shutdown(&self) {
+        for slot in [&self.current, &self.checker] {
+            if let Some(w) = slot.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                w.kill();
+            }
+        }
+    }
+
+    /// The process ids of the current worker (for measurements).
+    pub fn worker_pid(&self) -> Option<u32> {
+        self.current
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .map(|w| w.pid)
+    }
+
+    /// Build the configuration of `load` in a one-shot worker, on a thread of its own.
+    fn check(&self, load: &Load) {
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Some(old) = self.checker.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            old.kill();
+        }
+        let started = Instant::now();
+        let worker = match Worker::spawn(&self.cfg) {
+            Ok(w) => Arc::new(w),
+            Err(e) => {
+                let _ = self.events.send(Event::Checked {
+                    generation,
+                    diagnostics: Vec::new(),
+                    error: Some(format!("cannot start the evaluation worker: {e}")),
+                    millis: 0,
+                });
+                return;
+            }
+        };
+        *self.checker.lock().unwrap_or_else(|e| e.into_inner()) = Some(worker.clone());
+        let req = json!({
+            "op": "load",
+            "check": true,
+            "target": self.cfg.target,
+            "overlay": load.overlay,
+            "file": load.file,
+        });
+        let (events, timeout) = (self.events.clone(), self.cfg.load_timeout);
+        let (peak, latest) = (self.peak_worker_kib.clone(), self.generation.clone());
+        std::thread::spawn(move || {
+            let reply = worker.request_raw(req, timeout);
+            if let Some((_, hwm)) = crate::rss::kib(worker.pid) {
+                peak.fetch_max(hwm, Ordering::SeqCst);
+            }
+            worker.kill();
+            if latest.load(Ordering::SeqCst) != generation {
+                return; // a newer check replaced this one
+            }
+            let (diagnostics, error) = match reply {
+                Ok(r) => (
+                    r["diagnostics"].as_array().cloned().unwrap_or_default(),
+                    r["error"].as_str().map(String::from),
+                ),
+                Err(e) => (Vec::new(), Some(e)),
+            };
+            let _ = events.send(Event::Checked {
+                generation,
+                diagnostics,
+                error,
+                millis: started.elapsed().as_millis(),
+            });
+        });
+    }
+
+    fn loader(&self) {
+        loop {
+            let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            while pending.is_none() {
+                pending = self.wake.wait(pending).unwrap_or_else(|e| e.into_inner());
+            }
+            drop(pending);
+            std::thread::sleep(self.cfg.debounce);
+            let Some(load) = self.pending.lock().unwrap_or_else(|e| e.into_inner()).take() else {
+                continue;
+            };
+            *self.last.lock().unwrap_or_else(|e| e.into_inner()) = load.clone();
+            let started = Instant::now();
+            let event = match Worker::spawn(&self.cfg) {
+                Err(e) => Event::Loaded {
+                    diagnostics: Vec::new(),
+                    error: Some(format!("cannot start the evaluation worker: {e}")),
+                    host: None,
+                    millis: 0,
+                },
+                Ok(worker) => {
+                    let req = json!({
+                        "op": "load",
+                        "target": self.cfg.target,
+                        "overlay": load.overlay,
+                        "file": load.file,
+                    });
+                    match worker.request_raw(req, self.cfg.load_timeout) {
+                        Ok(reply) if reply.get("error").is_some() => Event::Loaded {
+                            diagnostics: reply["diagnostics"].as_array().cloned().unwrap_or_default(),
+                            error: Some(reply["error"].as_str().unwrap_or("evaluation failed").to_string()),
+                            host: None,
+                            millis: started.elapsed().as_millis(),
+                        },
+                        Ok(reply) => {
+                            if let Some((_, hwm)) = crate::rss::kib(worker.pid) {
+                                self.peak_worker_kib.fetch_max(hwm, Ordering::SeqCst);
+                            }
+                            *self.current.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(worker));
+                            self.check(&load);
+                            Event::Loaded {
+                                diagnostics: reply["diagnostics"].as_array().cloned().unwrap_or_default(),
+                                error: None,
+                                host: reply["host"].as_str().map(String::from),
+                                millis: started.elapsed().as_millis(),
+                            }
+                        }
+                        Err(e) => Event::Loaded {
+                            diagnostics: Vec::new(),
+                            error: Some(e),
+                            host: None,
+                            millis: started.elapsed().as_millis(),
+                        },
+                    }
+                }
+            };
+            if self.events.send(event).is_err() {
+                return;
+            }
+        }
+    }
+}
