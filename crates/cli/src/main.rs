@@ -5,8 +5,10 @@
 
 mod alloc;
 mod args;
+mod eval_cache;
 mod flake_cmd;
 mod instantiate;
+mod jobs_cache;
 mod jobs_cmd;
 mod modules_cmd;
 mod run;

@@ -83,6 +83,30 @@ pub fn run(mut cli: Cli, stack: Option<usize>) -> i32 {
         return crate::jobs_cmd::coordinate(&mut ev, &cli, &cwd, settings.show_trace);
     }
 
+    let mut session = crate::eval_cache::Session::start(&cli, &cwd);
+    if let Some(s) = &mut session {
+        if let Some(code) = s.answer(&mut ev) {
+            return code;
+        }
+        s.begin(&mut ev);
+    }
+    let mut printed = Vec::new();
+    let code = evaluate_inputs(&mut ev, &cli, &cwd, store.as_ref(), settings.show_trace, &mut printed);
+    if let Some(s) = session {
+        s.finish(&mut ev, code, printed);
+    }
+    code
+}
+
+/// Evaluate (or parse) each input and print it; `printed` gets what went to stdout.
+fn evaluate_inputs(
+    ev: &mut Evaluator,
+    cli: &Cli,
+    cwd: &str,
+    store: Option<&crate::store_writer::SharedStore>,
+    show_trace: bool,
+    printed: &mut Vec<u8>,
+) -> i32 {
     // As nix-instantiate: with -E and nothing else there is nothing to do.
     let inputs: Vec<String> = if let Some(flake) = &cli.flake {
         vec![flake.clone()]
@@ -96,25 +120,26 @@ pub fn run(mut cli: Cli, stack: Option<usize>) -> i32 {
     let mut out = stdout.lock();
     for input in &inputs {
         let result = if cli.parse {
-            parse_one(&ev, &cli, input, &cwd).map(String::into_bytes)
+            parse_one(ev, cli, input, cwd).map(String::into_bytes)
         } else {
-            eval_one(&mut ev, &cli, input, &cwd, store.as_ref())
+            eval_one(ev, cli, input, cwd, store)
         };
         match result {
             Ok(text) => {
                 if out.write_all(&text).and_then(|_| out.flush()).is_err() {
                     return 1;
                 }
+                printed.extend_from_slice(&text);
             }
             Err(e) => {
                 let _ = out.flush();
-                let text = e.render(settings.show_trace);
+                let text = e.render(show_trace);
                 eprint_line(text.strip_suffix('\n').unwrap_or(&text).as_bytes());
                 return crate::store_writer::failure_exit_code();
             }
         }
         if let Some(dir) = &cli.write_drvs_to {
-            if let Err(e) = crate::instantiate::write_drvs_to(&ev, dir) {
+            if let Err(e) = crate::instantiate::write_drvs_to(ev, dir) {
                 eprint_line(format!("error: writing .drv files to '{dir}': {e}").as_bytes());
                 return 1;
             }
