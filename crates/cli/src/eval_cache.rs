@@ -4,6 +4,7 @@
 //! printed, stderr through a tee). The cache itself is `rnix-eval-result-cache`.
 
 use crate::args::Cli;
+use crate::stderr_tee::StderrTee;
 use rnix_eval_core::io::Access;
 use rnix_eval_core::store::{StoredDrv, StoredSource, StoredText};
 use rnix_eval_core::term::eprint_line;
@@ -91,6 +92,8 @@ pub struct Session {
     tee: Option<StderrTee>,
     /// The top-level files, whose existence and type decided what was read.
     inputs: Vec<PathBuf>,
+    /// Files or expressions given: with several, stdout and stderr interleave.
+    input_count: usize,
     verbose: bool,
 }
 
@@ -116,6 +119,7 @@ impl Session {
             started_ns: rnix_eval_result_cache::now_ns(),
             tee: None,
             inputs,
+            input_count: cli.files.len(),
             verbose: cli.verbose > 0,
         })
     }
@@ -157,6 +161,13 @@ impl Session {
         self.tee = StderrTee::start();
     }
 
+    /// Order stdout after what went to stderr so far.
+    pub fn sync(&self) {
+        if let Some(tee) = &self.tee {
+            tee.sync();
+        }
+    }
+
     /// Stop recording; store the result if the run succeeded and only read what can be
     /// checked again.
     pub fn finish(mut self, ev: &mut Evaluator, code: i32, stdout: Vec<u8>) {
@@ -168,6 +179,11 @@ impl Session {
             self.say("result not cached (stderr could not be recorded)");
             return;
         };
+        // A hit prints stderr, then stdout: with several inputs they were interleaved.
+        if self.input_count > 1 && !stderr.is_empty() {
+            self.say("result not cached (several inputs wrote to stderr)");
+            return;
+        }
         let mut reads: Vec<Read> = self.inputs.iter().cloned().map(Read::Stat).collect();
         reads.extend(reads_of(ev));
         let recorder = Recorder {
@@ -303,87 +319,4 @@ pub fn replay_store(ev: &mut Evaluator, objects: &[StoreObject]) -> Result<(), S
         }
     }
     Ok(())
-}
-
-/// Stderr copied as it is written: fd 2 becomes a pipe whose reader thread writes each
-/// chunk to the real stderr at once and keeps a copy (up to a bound; past it the run is
-/// not cached).
-struct StderrTee {
-    saved: libc::c_int,
-    reader: std::thread::JoinHandle<Option<Vec<u8>>>,
-}
-
-/// More stderr than this and the run is not cached.
-const MAX_STDERR: usize = 4 << 20;
-
-impl StderrTee {
-    fn start() -> Option<StderrTee> {
-        // Decided once, on the real stderr, before it becomes a pipe.
-        rnix_eval_core::term::stderr_wants_ansi();
-        let mut fds = [0; 2];
-        // SAFETY: plain fd calls; every fd made here is closed on each path.
-        unsafe {
-            if libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) != 0 {
-                return None;
-            }
-            let saved = libc::fcntl(2, libc::F_DUPFD_CLOEXEC, 3);
-            if saved < 0 || libc::dup2(fds[1], 2) < 0 {
-                if saved >= 0 {
-                    libc::close(saved);
-                }
-                libc::close(fds[0]);
-                libc::close(fds[1]);
-                return None;
-            }
-            libc::close(fds[1]);
-            let read_fd = fds[0];
-            let reader = std::thread::spawn(move || {
-                let mut copy = Some(Vec::new());
-                let mut chunk = [0u8; 8192];
-                loop {
-                    let n = libc::read(read_fd, chunk.as_mut_ptr().cast(), chunk.len());
-                    if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
-                        continue;
-                    }
-                    if n <= 0 {
-                        break;
-                    }
-                    let data = &chunk[..n as usize];
-                    let mut rest = data;
-                    while !rest.is_empty() {
-                        let w = libc::write(saved, rest.as_ptr().cast(), rest.len());
-                        if w <= 0 {
-                            break;
-                        }
-                        rest = &rest[w as usize..];
-                    }
-                    if let Some(c) = &mut copy {
-                        c.extend_from_slice(data);
-                        if c.len() > MAX_STDERR {
-                            copy = None;
-                        }
-                    }
-                }
-                libc::close(read_fd);
-                copy
-            });
-            Some(StderrTee { saved, reader })
-        }
-    }
-
-    /// Put the real stderr back; the copy, unless it overflowed.
-    fn stop(self) -> Option<Vec<u8>> {
-        let _ = std::io::stderr().flush();
-        // SAFETY: `saved` is our duplicate of the real stderr; restoring fd 2 closes the
-        // pipe's last writer, so the reader ends.
-        unsafe {
-            libc::dup2(self.saved, 2);
-        }
-        let copy = self.reader.join().ok().flatten();
-        // SAFETY: the reader, which wrote to `saved`, has ended.
-        unsafe {
-            libc::close(self.saved);
-        }
-        copy
-    }
 }

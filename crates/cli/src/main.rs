@@ -14,6 +14,7 @@ mod modules_cmd;
 mod run;
 mod setting_flags;
 mod settings;
+mod stderr_tee;
 mod store_writer;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};

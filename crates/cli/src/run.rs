@@ -91,14 +91,24 @@ pub fn run(mut cli: Cli, stack: Option<usize>) -> i32 {
         s.begin(&mut ev);
     }
     let mut printed = Vec::new();
-    let code = evaluate_inputs(&mut ev, &cli, &cwd, store.as_ref(), settings.show_trace, &mut printed);
+    let sync = || session.as_ref().map_or((), |s| s.sync());
+    let code = evaluate_inputs(
+        &mut ev,
+        &cli,
+        &cwd,
+        store.as_ref(),
+        settings.show_trace,
+        &mut printed,
+        &sync,
+    );
     if let Some(s) = session {
         s.finish(&mut ev, code, printed);
     }
     code
 }
 
-/// Evaluate (or parse) each input and print it; `printed` gets what went to stdout.
+/// Evaluate (or parse) each input and print it; `printed` gets what went to stdout,
+/// `sync` is called before each write to it (stderr written before comes first).
 fn evaluate_inputs(
     ev: &mut Evaluator,
     cli: &Cli,
@@ -106,6 +116,7 @@ fn evaluate_inputs(
     store: Option<&crate::store_writer::SharedStore>,
     show_trace: bool,
     printed: &mut Vec<u8>,
+    sync: &dyn Fn(),
 ) -> i32 {
     // As nix-instantiate: with -E and nothing else there is nothing to do.
     let inputs: Vec<String> = if let Some(flake) = &cli.flake {
@@ -126,6 +137,7 @@ fn evaluate_inputs(
         };
         match result {
             Ok(text) => {
+                sync();
                 if out.write_all(&text).and_then(|_| out.flush()).is_err() {
                     return 1;
                 }

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The result cache: an unchanged flake host answered from the cache (warm) against a
+# full evaluation (cold: `--no-eval-cache`, with the parse and fetcher caches warm) and
+# against Nix 2.8 (`nix eval --raw DIR#...toplevel.drvPath`, its own caches warm). Best
+# wall time of RUNS; each row checks that the three print the same .drv.
+#
+#   small-hosts   fixtures/hosts#alpha in a git repository (its own module system)
+#   nixos-git     a NixOS 20.09 host (grub, ext4, openssh), nixpkgs as a git+file: input
+#   nixos-path    the same with nixpkgs as a path: input (locked by narHash)
+#   (the NixOS rows only with RNIX_NIXPKGS)
+#
+# Environment: RNIX_EVAL (default target/release/rnix-eval), RUNS (default 5), RNIX_NIXPKGS.
+set -euo pipefail
+ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
+RNIX=${RNIX_EVAL:-$ROOT/target/release/rnix-eval}
+RUNS=${RUNS:-5}
+[ -x "$RNIX" ] || { echo "build first: cargo build --release -p rnix-eval-cli" >&2; exit 1; }
+command -v nix >/dev/null || { echo "nix not found" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "/usr/bin/time not found (apt-get install time)" >&2; exit 1; }
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+# shellcheck source=benches/lib.sh
+source "$ROOT/benches/lib.sh"
+flake_env
+export RNIX_EVAL_CACHE_DIR=$WORK/cache
+unset RNIX_EVAL_NO_CACHE
+
+# row NAME DIR HOST
+row() {
+    local name=$1 dir=$2 host=$3
+    local nix_cmd=("${NIX[@]}" eval --raw "$dir#nixosConfigurations.$host.config.system.build.toplevel.drvPath")
+    local cold_cmd=("$RNIX" --read-only --no-eval-cache --flake "$dir#$host")
+    local warm_cmd=("$RNIX" --read-only --flake "$dir#$host")
+    "${nix_cmd[@]}" >/dev/null 2>&1
+    "${cold_cmd[@]}" >/dev/null 2>&1
+    "${warm_cmd[@]}" >/dev/null 2>&1
+    "${RNIX}" -v --read-only --flake "$dir#$host" 2>&1 >/dev/null | grep -q 'result cache hit' \
+        || { echo "$name: the warm run was not a cache hit" >&2; return 1; }
+    read -r nt _ < <(measure "$WORK/nix.out" "${nix_cmd[@]}")
+    read -r ct _ < <(measure "$WORK/cold.out" "${cold_cmd[@]}")
+    read -r wt _ < <(measure "$WORK/warm.out" "${warm_cmd[@]}")
+    local same="same drv"
+    for f in cold warm; do
+        [ "$(tr -d '\n' <"$WORK/nix.out")" = "$(tr -d '\n' <"$WORK/$f.out")" ] || same="MISMATCH ($f)"
+    done
+    awk -v n="$name" -v a="$nt" -v c="$ct" -v w="$wt" -v s="$same" 'BEGIN{
+        printf "%-12s nix %7.3fs | rnix cold %7.3fs | rnix warm %7.3fs | warm/cold %.3f warm/nix %.3f %s\n",
+            n, a, c, w, (c > 0 ? w/c : 0), (a > 0 ? w/a : 0), s }'
+}
+
+git_commit() {
+    (cd "$1" && git init -q -b main && git add -A && git commit -qm "$2")
+}
+
+mkdir "$WORK/hosts"
+cp "$ROOT"/fixtures/hosts/*.nix "$WORK/hosts/"
+git_commit "$WORK/hosts" hosts
+row small-hosts "$WORK/hosts" alpha
+
+if [ -n "${RNIX_NIXPKGS:-}" ]; then
+    cp -a "$RNIX_NIXPKGS" "$WORK/nixpkgs"
+    rm -rf "$WORK/nixpkgs/.git"
+    git_commit "$WORK/nixpkgs" nixpkgs
+    for kind in git path; do
+        mkdir -p "$WORK/host-$kind"
+        url="git+file://$WORK/nixpkgs"
+        [ "$kind" = path ] && url="path:$WORK/nixpkgs"
+        cat >"$WORK/host-$kind/flake.nix" <<NIX
+{
+  inputs.nixpkgs.url = "$url";
+  outputs = { self, nixpkgs }: {
+    nixosConfigurations.host = nixpkgs.lib.nixosSystem {
+      system = "x86_64-linux";
+      modules = [ ({ ... }: {
+        boot.loader.grub.device = "/dev/sda";
+        fileSystems."/".device = "/dev/sda1";
+        services.openssh.enable = true;
+      }) ];
+    };
+  };
+}
+NIX
+        git_commit "$WORK/host-$kind" host
+        # Lock (and commit the lock) so the host is a clean, locked flake.
+        "$RNIX" --read-only --no-eval-cache --flake "$WORK/host-$kind#host" >/dev/null 2>&1
+        (cd "$WORK/host-$kind" && git add -A && git commit -qm lock)
+        row "nixos-$kind" "$WORK/host-$kind" host
+    done
+else
+    echo "(set RNIX_NIXPKGS to a nixpkgs 20.09 checkout for the NixOS host rows)"
+fi
