@@ -4,11 +4,24 @@
 //! by [`StderrTee::sync`] (a terminal shows both in one stream).
 
 use std::io::Write;
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 /// More stderr than this is not kept (the run is then not cached).
 const MAX_COPY: usize = 4 << 20;
+
+/// The real stderr while a tee is active (else -1), for a last message before `_exit`
+/// (out of memory), which the tee's reader would never forward.
+static REAL_STDERR: AtomicI32 = AtomicI32::new(-1);
+
+/// The fd a dying process writes its last words to.
+pub fn real_stderr() -> libc::c_int {
+    match REAL_STDERR.load(Ordering::Relaxed) {
+        -1 => 2,
+        fd => fd,
+    }
+}
 
 pub struct StderrTee {
     saved: libc::c_int,
@@ -55,6 +68,7 @@ impl StderrTee {
             libc::close(fds[1]);
             saved
         };
+        REAL_STDERR.store(saved, Ordering::Relaxed);
         let read_fd = fds[0];
         let marker = format!(
             "\0rnix-eval-sync-{}-{:?}\0",
@@ -91,6 +105,7 @@ impl StderrTee {
         unsafe {
             libc::dup2(self.saved, 2);
         }
+        REAL_STDERR.store(-1, Ordering::Relaxed);
         let copy = self.reader.join().ok().flatten();
         // SAFETY: the reader, which wrote to `saved`, has ended.
         unsafe {

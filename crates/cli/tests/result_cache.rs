@@ -291,6 +291,9 @@ fn an_unchanged_flake_host_is_answered_and_a_changed_module_is_not() {
     let args = ["--read-only", "--flake", ".#alpha"];
     let clean = twice(&s, &args);
     assert!(clean.stdout.contains("nixos-system-alpha"), "{clean:?}");
+    // An untracked file is no part of the flake.
+    s.write("notes.txt", "untracked");
+    assert!(s.run(&args).hit());
     let mut web = std::fs::read_to_string(s.work().join("web.nix")).unwrap();
     web = web.replacen("{", "{\n  # edited\n", 1);
     s.write("web.nix", &web);

@@ -134,6 +134,12 @@ pub enum Dep {
         skip_git: bool,
         entries: Vec<WalkEntry>,
     },
+    /// These entries below `root` and no others (a git work tree's tracked files: the
+    /// index, a dependency too, says which).
+    Listed {
+        root: PathBuf,
+        entries: Vec<WalkEntry>,
+    },
     Env {
         name: String,
         value: Option<Vec<u8>>,
@@ -246,19 +252,8 @@ impl Recorder {
         let (base, query) = url.split_once('?').unwrap_or((url, ""));
         let has = |key: &str| query.split('&').any(|kv| kv.split('=').next() == Some(key));
         if let Some(root) = base.strip_prefix("git+file://") {
-            if has("rev") {
-                return Ok(());
-            }
-            let root = Path::new(root);
-            deps.push(self.walk_dep(root, true)?);
-            let git = root.join(".git");
-            if git.is_dir() {
-                for name in ["HEAD", "index", "packed-refs"] {
-                    deps.push(self.file_dep(&git.join(name))?);
-                }
-                deps.push(self.walk_dep(&git.join("refs"), false)?);
-            } else {
-                deps.push(self.file_dep(&git)?);
+            if !has("rev") {
+                self.git_deps(Path::new(root), deps)?;
             }
         } else if let Some(path) = base.strip_prefix("path:") {
             let path = Path::new(path);
@@ -274,6 +269,65 @@ impl Recorder {
         Ok(())
     }
 }
+
+impl Recorder {
+    /// A git work tree as the fetcher reads it: `HEAD`, the index, the refs, and the
+    /// tracked files (untracked and ignored files are no part of it). Without a
+    /// readable repository, the whole tree.
+    fn git_deps(&self, root: &Path, deps: &mut Vec<Dep>) -> Result<(), Uncacheable> {
+        let Ok(repo) = git2::Repository::open(root) else {
+            deps.push(self.walk_dep(root, true)?);
+            return Ok(());
+        };
+        let (gitdir, common) = (repo.path().to_path_buf(), repo.commondir().to_path_buf());
+        for file in [gitdir.join("HEAD"), gitdir.join("index"), common.join("packed-refs")] {
+            deps.push(self.file_dep(&file)?);
+        }
+        deps.push(self.walk_dep(&common.join("refs"), false)?);
+        let Ok(index) = repo.index() else {
+            deps.push(self.walk_dep(root, true)?);
+            return Ok(());
+        };
+        let mut entries = Vec::new();
+        for e in index.iter() {
+            // Submodules (gitlinks) are not part of the tree Nix fetches.
+            if e.mode == 0o160000 {
+                continue;
+            }
+            let full = root.join(std::ffi::OsStr::from_bytes(&e.path));
+            let Ok(meta) = std::fs::symlink_metadata(&full).map(|m| Meta::of(&m)) else {
+                // Deleted but still tracked: it must stay absent.
+                entries.push(WalkEntry {
+                    rel: e.path.clone(),
+                    meta: ABSENT,
+                    hash: [0; 32],
+                });
+                continue;
+            };
+            self.check_time(&meta, &full)?;
+            entries.push(WalkEntry {
+                rel: e.path.clone(),
+                meta,
+                hash: content_hash(&full, &meta),
+            });
+        }
+        deps.push(Dep::Listed {
+            root: root.to_path_buf(),
+            entries,
+        });
+        Ok(())
+    }
+}
+
+/// A listed entry that did not exist.
+const ABSENT: Meta = Meta {
+    kind: 0,
+    mode: 0,
+    size: 0,
+    ino: 0,
+    mtime: 0,
+    mtime_ns: 0,
+};
 
 fn kind_code(m: std::io::Result<Metadata>) -> u8 {
     m.map_or(0, |m| Meta::of(&m).kind)
@@ -460,6 +514,19 @@ fn check_dep(dep: &Dep, recorded_at: i64) -> Result<(), String> {
                 return changed("tree", root);
             }
         }
+        Dep::Listed { root, entries } => {
+            for e in entries {
+                let full = root.join(std::ffi::OsStr::from_bytes(&e.rel));
+                let same = if e.meta == ABSENT {
+                    std::fs::symlink_metadata(&full).is_err()
+                } else {
+                    same_contents(&full, &e.meta, &e.hash, recorded_at)
+                };
+                if !same {
+                    return changed("file", &full);
+                }
+            }
+        }
         Dep::Env { name, value } => {
             if std::env::var_os(name).map(|v| v.as_bytes().to_vec()) != *value {
                 return Err(format!("environment variable '{name}' changed"));
@@ -483,6 +550,28 @@ fn hash32(r: &mut Reader) -> Option<[u8; 32]> {
         *b = r.u8()?;
     }
     Some(h)
+}
+
+fn write_entries(w: &mut Writer, entries: &[WalkEntry]) {
+    w.u64(entries.len() as u64);
+    for e in entries {
+        w.bytes(&e.rel);
+        e.meta.write(w);
+        w.buf.extend_from_slice(&e.hash);
+    }
+}
+
+fn read_entries(r: &mut Reader) -> Option<Vec<WalkEntry>> {
+    let n = r.count(8 + 41 + 32)?;
+    let mut entries = Vec::with_capacity(n);
+    for _ in 0..n {
+        entries.push(WalkEntry {
+            rel: r.bytes()?.to_vec(),
+            meta: Meta::read(r)?,
+            hash: hash32(r)?,
+        });
+    }
+    Some(entries)
 }
 
 pub(crate) fn write_dep(w: &mut Writer, dep: &Dep) {
@@ -518,12 +607,12 @@ pub(crate) fn write_dep(w: &mut Writer, dep: &Dep) {
             w.u8(3);
             w.bytes(path_bytes(root));
             w.u8(u8::from(*skip_git));
-            w.u64(entries.len() as u64);
-            for e in entries {
-                w.bytes(&e.rel);
-                e.meta.write(w);
-                w.buf.extend_from_slice(&e.hash);
-            }
+            write_entries(w, entries);
+        }
+        Dep::Listed { root, entries } => {
+            w.u8(5);
+            w.bytes(path_bytes(root));
+            write_entries(w, entries);
         }
         Dep::Env { name, value } => {
             w.u8(4);
@@ -564,21 +653,16 @@ pub(crate) fn read_dep(r: &mut Reader) -> Option<Dep> {
         3 => {
             let root = read_path(r)?;
             let skip_git = r.u8()? == 1;
-            let n = r.count(8 + 41 + 32)?;
-            let mut entries = Vec::with_capacity(n);
-            for _ in 0..n {
-                entries.push(WalkEntry {
-                    rel: r.bytes()?.to_vec(),
-                    meta: Meta::read(r)?,
-                    hash: hash32(r)?,
-                });
-            }
             Dep::Walk {
                 root,
                 skip_git,
-                entries,
+                entries: read_entries(r)?,
             }
         }
+        5 => Dep::Listed {
+            root: read_path(r)?,
+            entries: read_entries(r)?,
+        },
         4 => Dep::Env {
             name: r.string()?,
             value: r.opt_bytes()?.map(<[u8]>::to_vec),

@@ -135,3 +135,43 @@ fn eviction_keeps_the_bound_and_drops_the_oldest() {
     );
     assert!(cache.lookup(&keys[5], &mut Validator::default()).is_ok(), "newest kept");
 }
+
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+        .args(args)
+        .output()
+        .unwrap()
+        .status
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+#[test]
+fn a_git_work_tree_depends_on_tracked_files_and_the_index_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(d.join("flake.nix"), "{}").unwrap();
+    git(d, &["init", "-q", "-b", "main"]);
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "x"]);
+    settle();
+    let url = format!("git+file://{}", d.display());
+    let deps = recorder().record(&[Read::Fetch(url.clone())]).unwrap();
+    assert!(valid(&deps));
+    std::fs::create_dir(d.join("ignored-build")).unwrap();
+    std::fs::write(d.join("ignored-build/big"), "untracked").unwrap();
+    assert!(valid(&deps), "untracked files are no part of the tree");
+    std::fs::write(d.join("flake.nix"), "{ }").unwrap();
+    assert!(!valid(&deps), "a tracked file changed");
+    std::fs::write(d.join("flake.nix"), "{}").unwrap();
+    assert!(valid(&deps));
+    git(d, &["add", "ignored-build/big"]);
+    assert!(!valid(&deps), "the index changed");
+    // Locked to a revision: nothing to check.
+    let locked = recorder().record(&[Read::Fetch(format!("{url}?rev=0123"))]).unwrap();
+    assert!(locked.is_empty());
+}
