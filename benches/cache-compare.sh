@@ -49,6 +49,20 @@ row() {
             n, a, c, w, (c > 0 ? w/c : 0), (a > 0 ? w/a : 0), s }'
 }
 
+# jobs_row NAME DIR: `--eval-jobs` over DIR#nixosConfigurations, cold and warm.
+jobs_row() {
+    local name=$1 dir=$2
+    local cold_cmd=("$RNIX" --eval-jobs --read-only --workers 1 --no-eval-cache --flake "$dir#nixosConfigurations")
+    local warm_cmd=("$RNIX" --eval-jobs --read-only --workers 1 --flake "$dir#nixosConfigurations")
+    "${warm_cmd[@]}" >/dev/null 2>&1
+    read -r ct _ < <(measure "$WORK/cold.out" "${cold_cmd[@]}")
+    read -r wt _ < <(measure "$WORK/warm.out" "${warm_cmd[@]}")
+    local same="same records"
+    [ "$(sort "$WORK/cold.out")" = "$(sort "$WORK/warm.out")" ] || same=MISMATCH
+    awk -v n="$name" -v c="$ct" -v w="$wt" -v s="$same" 'BEGIN{
+        printf "%-12s --eval-jobs  | rnix cold %7.3fs | rnix warm %7.3fs | warm/cold %.3f %s\n", n, c, w, (c > 0 ? w/c : 0), s }'
+}
+
 git_commit() {
     (cd "$1" && git init -q -b main && git add -A && git commit -qm "$2")
 }
@@ -57,6 +71,7 @@ mkdir "$WORK/hosts"
 cp "$ROOT"/fixtures/hosts/*.nix "$WORK/hosts/"
 git_commit "$WORK/hosts" hosts
 row small-hosts "$WORK/hosts" alpha
+jobs_row small-hosts "$WORK/hosts"
 
 if [ -n "${RNIX_NIXPKGS:-}" ]; then
     cp -a "$RNIX_NIXPKGS" "$WORK/nixpkgs"
@@ -87,6 +102,7 @@ NIX
         (cd "$WORK/host-$kind" && git add -A && git commit -qm lock)
         row "nixos-$kind" "$WORK/host-$kind" host
     done
+    jobs_row nixos-git "$WORK/host-git"
 else
     echo "(set RNIX_NIXPKGS to a nixpkgs 20.09 checkout for the NixOS host rows)"
 fi
