@@ -403,3 +403,54 @@ in derivation {{ name = "b"; system = "x86_64-linux"; builder = "/bin/sh"; inher
     let _ = daemon.kill();
     let _ = daemon.wait();
 }
+
+/// With `RNIX_NIXPKGS` (a nixpkgs 20.09): a NixOS host flake is answered from the cache,
+/// and a change to its module gives the new toplevel.
+#[test]
+fn a_nixos_host_flake_is_answered_and_a_changed_module_is_not() {
+    let Some(nixpkgs) = std::env::var_os("RNIX_NIXPKGS") else {
+        eprintln!("skipped: set RNIX_NIXPKGS to a nixpkgs 20.09 checkout");
+        return;
+    };
+    let s = Scratch::new("nixos");
+    s.write(
+        "flake.nix",
+        &format!(
+            r#"{{
+  inputs.nixpkgs.url = "path:{}";
+  outputs = {{ self, nixpkgs }}: {{
+    nixosConfigurations.host = nixpkgs.lib.nixosSystem {{
+      system = "x86_64-linux";
+      modules = [ ./host.nix ];
+    }};
+  }};
+}}
+"#,
+            Path::new(&nixpkgs).display()
+        ),
+    );
+    let host = |ssh: bool| {
+        format!(
+            "{{ ... }}: {{\n  boot.loader.grub.device = \"/dev/sda\";\n  fileSystems.\"/\".device = \"/dev/sda1\";\n  services.openssh.enable = {ssh};\n}}\n"
+        )
+    };
+    s.write("host.nix", &host(true));
+    git(&s.work(), &["init", "-q", "-b", "main"]);
+    git(&s.work(), &["add", "-A"]);
+    git(&s.work(), &["commit", "-qm", "host"]);
+    let args = ["--read-only", "--flake", ".#host"];
+    // The first run writes the lock file (and so is not cached); commit it.
+    assert!(s.run(&args).ok);
+    git(&s.work(), &["add", "-A"]);
+    git(&s.work(), &["commit", "-qm", "lock"]);
+    let toplevel = twice(&s, &args);
+    assert!(toplevel.stdout.contains("nixos-system-"), "{toplevel:?}");
+    let option = [
+        "--eval",
+        "--flake",
+        ".#nixosConfigurations.host.config.services.openssh.enable",
+    ];
+    assert_eq!(twice(&s, &option).stdout, "true\n");
+    s.write("host.nix", &host(false));
+    assert_eq!(changed(&s, &option).stdout, "false\n");
+}

@@ -96,7 +96,7 @@ pub(crate) fn install(ev: &mut Evaluator) {
     // Read once, like Nix: every use in one evaluation sees the same time. The clock is
     // read when the value is first forced, so the IO gate logs only evaluations that use
     // it (a result cache must not keep those).
-    if ev.io.mode != crate::io::Mode::Pure {
+    if !pure {
         let clock = ThunkState::Apply(Box::new((Value::PrimOp(&READ_CLOCK), Value::Null)));
         constants.push(("currentTime", Value::Thunk(Thunk::new(clock)), false));
     }
