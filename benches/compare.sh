@@ -16,6 +16,8 @@
 # 1 on setup errors (e.g. missing binary), 2 if any program had a MISMATCH or
 # failed on either side.
 set -euo pipefail
+# Evaluation is measured, not the result cache (benches/cache-compare.sh measures that).
+export RNIX_EVAL_NO_CACHE=1
 
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 ROOT=$(cd -- "$SCRIPT_DIR/.." && pwd -P)

@@ -5,6 +5,8 @@
 #
 # Environment: RNIX_EVAL (default target/release/rnix-eval), RUNS (default 3).
 set -euo pipefail
+# Evaluation is measured, not the result cache (benches/cache-compare.sh measures that).
+export RNIX_EVAL_NO_CACHE=1
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 RNIX=${RNIX_EVAL:-$ROOT/target/release/rnix-eval}
 RUNS=${RUNS:-3}

@@ -1,5 +1,8 @@
 # Shared by the side-by-side scripts (sourced after WORK and RUNS are set).
 
+# Evaluation is measured, not the result cache (benches/cache-compare.sh measures that).
+export RNIX_EVAL_NO_CACHE=1
+
 # Best wall seconds and max RSS (KiB) of RUNS runs of a command; its stdout goes to $1.
 measure() {
     local out=$1; shift

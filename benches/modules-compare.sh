@@ -12,6 +12,8 @@
 # Environment: RNIX_EVAL (default target/release/rnix-eval), RUNS (default 3),
 # RNIX_NIXPKGS (nixpkgs 20.09, required), RNIX_NIXPKGS_LIB (a 2026 lib, optional).
 set -euo pipefail
+# Evaluation is measured, not the result cache (benches/cache-compare.sh measures that).
+export RNIX_EVAL_NO_CACHE=1
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 RNIX=${RNIX_EVAL:-$ROOT/target/release/rnix-eval}
 RUNS=${RUNS:-3}

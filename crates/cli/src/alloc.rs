@@ -23,9 +23,9 @@ pub struct MiMalloc;
 fn out_of_memory() -> ! {
     const MESSAGE: &[u8] = b"error: out of memory\n";
     // SAFETY: writes a static buffer to stderr and exits without running destructors
-    // or allocating.
+    // or allocating. Past the result cache's tee: its reader would not get to it.
     unsafe {
-        libc::write(2, MESSAGE.as_ptr().cast(), MESSAGE.len());
+        libc::write(crate::stderr_tee::real_stderr(), MESSAGE.as_ptr().cast(), MESSAGE.len());
         libc::_exit(1)
     }
 }

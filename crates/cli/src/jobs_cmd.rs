@@ -49,8 +49,17 @@ pub fn coordinate(ev: &mut Evaluator, cli: &Cli, cwd: &str, show_trace: bool) ->
         return 1;
     }
     let started = Instant::now();
-    let found =
-        root(ev, cli, cwd, false).and_then(|(v, prefix)| rnix_eval_jobs::discover(ev, &v, &prefix, cli.force_recurse));
+    let mut cache = crate::jobs_cache::JobsCache::start(ev, cli, cwd);
+    let found = match cache.as_mut().and_then(|c| c.cached_list()) {
+        Some(found) => Ok(found),
+        None => root(ev, cli, cwd, false).and_then(|(v, prefix)| {
+            let found = rnix_eval_jobs::discover(ev, &v, &prefix, cli.force_recurse)?;
+            if let Some(c) = &cache {
+                c.store_list(ev, &found);
+            }
+            Ok(found)
+        }),
+    };
     let found = match found {
         Ok(f) => f,
         Err(e) => {
@@ -83,6 +92,11 @@ pub fn coordinate(ev: &mut Evaluator, cli: &Cli, cwd: &str, show_trace: bool) ->
         }
     }
     let listed = jobs.len() + failed;
+    if let Some(c) = &mut cache {
+        let (rest, answered_failed) = c.answer(ev, jobs, &mut print);
+        jobs = rest;
+        failed += answered_failed;
+    }
     let workers = cli
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -91,7 +105,11 @@ pub fn coordinate(ev: &mut Evaluator, cli: &Cli, cwd: &str, show_trace: bool) ->
         cmd.args(worker_args()).env(WORKER_ENV, "1");
         cmd
     };
-    let summary = pool::run(jobs, &PoolOptions { workers }, &start, &mut print);
+    let summary = if jobs.is_empty() {
+        pool::Summary::default()
+    } else {
+        pool::run(jobs, &PoolOptions { workers }, &start, &mut print)
+    };
     failed += summary.failed;
     eprint_line(
         format!(
@@ -121,6 +139,7 @@ fn worker_args() -> Vec<std::ffi::OsString> {
 const WORKER_ENV: &str = "RNIX_EVAL_JOBS_WORKER";
 
 pub fn serve(ev: &mut Evaluator, cli: &Cli, cwd: &str, store: Option<&crate::store_writer::SharedStore>) -> i32 {
+    let cache = crate::jobs_cache::JobsCache::start(ev, cli, cwd);
     let root = root(ev, cli, cwd, true);
     let limit = cli.max_memory_size;
     let over = || limit.is_some_and(|l| pool::resident_mib().is_some_and(|m| m > l));
@@ -146,6 +165,9 @@ pub fn serve(ev: &mut Evaluator, cli: &Cli, cwd: &str, store: Option<&crate::sto
             if let (Some(m), serde_json::Value::Object(v)) = (json.as_object_mut(), verdict) {
                 m.extend(v);
             }
+        }
+        if let Some(c) = &cache {
+            c.store_job(ev, path, &json);
         }
         json
     };

@@ -5,13 +5,16 @@
 
 mod alloc;
 mod args;
+mod eval_cache;
 mod flake_cmd;
 mod instantiate;
+mod jobs_cache;
 mod jobs_cmd;
 mod modules_cmd;
 mod run;
 mod setting_flags;
 mod settings;
+mod stderr_tee;
 mod store_writer;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};

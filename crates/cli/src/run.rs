@@ -121,6 +121,41 @@ fn drive(ev: &mut Evaluator, cli: &Cli, settings: &crate::settings::Settings) ->
         return crate::jobs_cmd::coordinate(ev, cli, &cwd, settings.show_trace);
     }
 
+    let mut session = crate::eval_cache::Session::start(cli, &cwd);
+    if let Some(s) = &mut session {
+        if let Some(code) = s.answer(ev) {
+            return code;
+        }
+        s.begin(ev);
+    }
+    let mut printed = Vec::new();
+    let sync = || session.as_ref().map_or((), |s| s.sync());
+    let code = evaluate_inputs(
+        ev,
+        cli,
+        &cwd,
+        store.as_ref(),
+        settings.show_trace,
+        &mut printed,
+        &sync,
+    );
+    if let Some(s) = session {
+        s.finish(ev, code, printed);
+    }
+    code
+}
+
+/// Evaluate (or parse) each input and print it; `printed` gets what went to stdout,
+/// `sync` is called before each write to it (stderr written before comes first).
+fn evaluate_inputs(
+    ev: &mut Evaluator,
+    cli: &Cli,
+    cwd: &str,
+    store: Option<&crate::store_writer::SharedStore>,
+    show_trace: bool,
+    printed: &mut Vec<u8>,
+    sync: &dyn Fn(),
+) -> i32 {
     // As nix-instantiate: with -E and nothing else there is nothing to do.
     let inputs: Vec<String> = if let Some(flake) = &cli.flake {
         vec![flake.clone()]
@@ -134,19 +169,21 @@ fn drive(ev: &mut Evaluator, cli: &Cli, settings: &crate::settings::Settings) ->
     let mut out = stdout.lock();
     for input in &inputs {
         let result = if cli.parse {
-            parse_one(ev, cli, input, &cwd).map(String::into_bytes)
+            parse_one(ev, cli, input, cwd).map(String::into_bytes)
         } else {
-            eval_one(ev, cli, input, &cwd, store.as_ref())
+            eval_one(ev, cli, input, cwd, store)
         };
         match result {
             Ok(text) => {
+                sync();
                 if out.write_all(&text).and_then(|_| out.flush()).is_err() {
                     return 1;
                 }
+                printed.extend_from_slice(&text);
             }
             Err(e) => {
                 let _ = out.flush();
-                let text = e.render(settings.show_trace);
+                let text = e.render(show_trace);
                 eprint_line(text.strip_suffix('\n').unwrap_or(&text).as_bytes());
                 return crate::store_writer::failure_exit_code();
             }

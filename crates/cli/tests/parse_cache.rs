@@ -28,6 +28,8 @@ fn rnix(cache: &Path, extra_env: &[(&str, &str)], args: &[&str]) -> Output {
     cmd.current_dir(root)
         .env("NIX_PATH", "")
         .env_remove("RNIX_EVAL_PARSE_CACHE")
+        // Only the parse cache: the result cache would answer before any parsing.
+        .env("RNIX_EVAL_NO_CACHE", "1")
         .env("RNIX_EVAL_CACHE_DIR", cache);
     for (k, v) in extra_env {
         cmd.env(k, v);

@@ -84,6 +84,9 @@ pub enum Access {
     Stat(String),
     /// A tree was hashed or copied into the store.
     Tree(String),
+    /// An input was fetched (its URL, before locking): fetchers read outside the gate,
+    /// so a result cache must know which sources they looked at.
+    Fetch(String),
     /// An environment variable was read.
     Env(String),
     /// The clock was read (`currentTime`): such a result is never cacheable.
@@ -153,6 +156,11 @@ impl Io {
     /// The local directory behind a mounted store path, if it is mounted.
     pub fn mounted(&self, store_path: &str) -> Option<&Path> {
         self.mounts.get(store_path).map(PathBuf::as_path)
+    }
+
+    /// Log a fetch (`fetch_input`), whatever the mode allows evaluation to read.
+    pub fn record_fetch(&mut self, url: String) {
+        self.record(Access::Fetch(url));
     }
 
     fn record(&mut self, access: Access) {

@@ -64,6 +64,7 @@ fn is_locked(attrs: &Attrs) -> bool {
 
 /// Fetch, mount and record an input; the caller builds the result.
 pub fn fetch_input(ev: &mut Evaluator, attrs: &Attrs, span: Option<Span>) -> EvalResult<Tree> {
+    ev.io.record_fetch(rnix_eval_fetch::input_to_url(attrs));
     let ctx = ctx(ev);
     let result = if attrs.get_str("type") == Some("path") {
         fetch_path_input(ev, &ctx, attrs, span)?

@@ -93,9 +93,12 @@ pub(crate) fn install(ev: &mut Evaluator) {
     if !pure {
         constants.push(("currentSystem", Value::string(ev.current_system.clone()), false));
     }
-    // Read once, like Nix: every use in one evaluation sees the same time.
-    if let Some(now) = ev.io.current_time() {
-        constants.push(("currentTime", Value::Int(now), false));
+    // Read once, like Nix: every use in one evaluation sees the same time. The clock is
+    // read when the value is first forced, so the IO gate logs only evaluations that use
+    // it (a result cache must not keep those).
+    if !pure {
+        let clock = ThunkState::Apply(Box::new((Value::PrimOp(&READ_CLOCK), Value::Null)));
+        constants.push(("currentTime", Value::Thunk(Thunk::new(clock)), false));
     }
     for (name, value, global) in constants {
         entries.push(Attr {
@@ -130,6 +133,11 @@ pub(crate) fn install(ev: &mut Evaluator) {
     derivation_cell.set(ThunkState::Done(derivation.clone()));
     ev.add_global("derivation", derivation);
 }
+
+/// `currentTime`'s thunk: the clock, through the IO gate.
+static READ_CLOCK: PrimOpDef = crate::prim!("currentTime", 1, |ev, _, _| {
+    Ok(Value::Int(ev.io.current_time().unwrap_or(0)))
+});
 
 pub fn nix_version() -> String {
     std::env::var("RNIX_NIX_VERSION").unwrap_or_else(|_| "2.24.0".into())
