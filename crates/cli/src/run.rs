@@ -130,15 +130,7 @@ fn drive(ev: &mut Evaluator, cli: &Cli, settings: &crate::settings::Settings) ->
     }
     let mut printed = Vec::new();
     let sync = || session.as_ref().map_or((), |s| s.sync());
-    let code = evaluate_inputs(
-        ev,
-        cli,
-        &cwd,
-        store.as_ref(),
-        settings.show_trace,
-        &mut printed,
-        &sync,
-    );
+    let code = evaluate_inputs(ev, cli, &cwd, store.as_ref(), settings.show_trace, &mut printed, &sync);
     if let Some(s) = session {
         s.finish(ev, code, printed);
     }
