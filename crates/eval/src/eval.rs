@@ -97,6 +97,9 @@ impl Evaluator {
                 lambda: l,
                 env: env.clone(),
             })),
+            // Nix's `ExprList::maybeThunk`: `[ ]` is a value, never a thunk (it shows in
+            // error messages as `[ ]`, not `«thunk»`).
+            Expr::List(items) if items.is_empty() => Value::list(Vec::new()),
             Expr::BinOp(b) => match cheap_int_binop(b, env) {
                 Some(v) => v,
                 None => Value::Thunk(Thunk::new(ThunkState::Pending(expr, env.clone()))),
@@ -233,7 +236,11 @@ impl Evaluator {
                     let ns = frame.slot(0);
                     let ns = self.force(&ns)?;
                     let Value::Attrs(set) = &ns else {
-                        bail!(Some(var.span), "value is {} while a set was expected", ns.type_desc());
+                        bail!(
+                            Some(var.span),
+                            "expected a set but found {}",
+                            crate::show_value::found(&ns)
+                        );
                     };
                     if let Some(v) = set.get(var.name) {
                         return Ok(v.clone());
@@ -303,8 +310,8 @@ impl Evaluator {
                 Value::String(s) => Symbol::intern(&s.to_str_lossy()),
                 other => bail!(
                     Some(d.span),
-                    "value is {} while a string was expected",
-                    other.type_desc()
+                    "expected a string but found {}",
+                    crate::show_value::found(&other)
                 ),
             };
             if let Some(existing) = set.get_attr(name) {
@@ -337,7 +344,11 @@ impl Evaluator {
                 let v = self.eval(e, env)?;
                 match &v {
                     Value::String(s) => Ok(Symbol::intern(&s.to_str_lossy())),
-                    other => bail!(e.span(), "value is {} while a string was expected", other.type_desc()),
+                    other => bail!(
+                        e.span(),
+                        "expected a string but found {}",
+                        crate::show_value::found(other)
+                    ),
                 }
             }
         }
@@ -357,8 +368,8 @@ impl Evaluator {
                 other if sel.default.is_none() => {
                     bail!(
                         Some(sel.span),
-                        "value is {} while a set was expected",
-                        other.type_desc()
+                        "expected a set but found {}",
+                        crate::show_value::found(other)
                     )
                 }
                 _ => None,
@@ -439,7 +450,7 @@ impl Evaluator {
             other => bail!(
                 span,
                 "attempt to call something which is not a function but {}",
-                other.type_desc()
+                crate::show_value::found(&other)
             ),
         }
     }
@@ -580,7 +591,7 @@ impl Evaluator {
         };
         let forced = self.force(&arg)?;
         let Value::Attrs(args) = &forced else {
-            bail!(span, "value is {} while a set was expected", forced.type_desc());
+            bail!(span, "expected a set but found {}", crate::show_value::found(&forced));
         };
         let frame = Env::new(Some(closure.env.clone()), lambda.frame_size as usize);
         let mut used = 0usize;
@@ -596,8 +607,8 @@ impl Evaluator {
                         frame.set(i, v)
                     }
                     None => bail!(
-                        span,
-                        "{} called without required argument '{}'",
+                        Some(lambda.span),
+                        "function {} called without required argument '{}'",
                         self.describe_lambda(lambda),
                         identifier(formal.name.as_str())
                     ),
@@ -607,12 +618,18 @@ impl Evaluator {
         if !formals.ellipsis && used < args.len() {
             for attr in &args.sorted_entries() {
                 if !formals.entries.iter().any(|f| f.name == attr.name) {
-                    bail!(
-                        span,
-                        "{} called with unexpected argument '{}'",
-                        self.describe_lambda(lambda),
-                        identifier(attr.name.as_str())
-                    );
+                    let names = formals.entries.iter().map(|f| f.name.as_str());
+                    let suggestions = crate::error::suggest(names, attr.name.as_str());
+                    return Err(crate::error::EvalError::new(
+                        crate::error::ErrorKind::Eval,
+                        format!(
+                            "function {} called with unexpected argument '{}'",
+                            self.describe_lambda(lambda),
+                            identifier(attr.name.as_str())
+                        ),
+                        Some(lambda.span),
+                    )
+                    .with_suggestions(suggestions));
                 }
             }
         }
@@ -622,10 +639,11 @@ impl Evaluator {
         self.eval(&lambda.body, &frame)
     }
 
+    /// `'name'` or `'anonymous lambda'`, as modern Nix's `callFunction` names a function.
     fn describe_lambda(&self, lambda: &ast::Lambda) -> String {
         match lambda.name {
-            Some(name) => format!("'{}' at {}", name, lambda.span.describe()),
-            None => format!("anonymous function at {}", lambda.span.describe()),
+            Some(name) => format!("'{name}'"),
+            None => "'anonymous lambda'".into(),
         }
     }
 
@@ -718,7 +736,11 @@ impl Evaluator {
     pub fn expect_bool(&mut self, v: &Value, span: Option<Span>) -> EvalResult<bool> {
         match self.force(v)? {
             Value::Bool(b) => Ok(b),
-            other => bail!(span, "value is {} while a Boolean was expected", other.type_desc()),
+            other => bail!(
+                span,
+                "expected a Boolean but found {}",
+                crate::show_value::found(&other)
+            ),
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod memory;
 pub mod ops;
 pub mod primops;
 pub mod print;
+pub mod show_value;
 pub mod store;
 pub mod term;
 pub mod value;

@@ -199,9 +199,17 @@ impl Evaluator {
                 if op == BinOpKind::Add {
                     bail!(span, "cannot add {} to {}", other.type_desc(), l.type_desc());
                 }
-                bail!(span, "value is {} while an integer was expected", other.type_desc())
+                bail!(
+                    span,
+                    "expected an integer but found {}",
+                    crate::show_value::found(other)
+                )
             }
-            (other, _) => bail!(span, "value is {} while an integer was expected", other.type_desc()),
+            (other, _) => bail!(
+                span,
+                "expected an integer but found {}",
+                crate::show_value::found(other)
+            ),
         }
     }
 
@@ -294,28 +302,43 @@ impl Evaluator {
                 }
                 x.len().cmp(&y.len())
             }
-            _ => bail!(span, "cannot compare {} with {}", a.type_desc(), b.type_desc()),
+            _ => {
+                use crate::show_value::{error_value, show_type};
+                let (ta, tb) = (show_type(&a), show_type(&b));
+                let (va, vb) = (error_value(&a), error_value(&b));
+                if std::mem::discriminant(&a) != std::mem::discriminant(&b) {
+                    bail!(span, "cannot compare {ta} with {tb}; values are {va} and {vb}")
+                }
+                bail!(
+                    span,
+                    "cannot compare {ta} with {tb}; values of that type are incomparable (values are {va} and {vb})"
+                )
+            }
         })
     }
 
     pub fn expect_attrs(&mut self, v: &Value, span: Option<Span>) -> EvalResult<Rc<crate::value::AttrSet>> {
         match self.force(v)? {
             Value::Attrs(a) => Ok(a),
-            other => bail!(span, "value is {} while a set was expected", other.type_desc()),
+            other => bail!(span, "expected a set but found {}", crate::show_value::found(&other)),
         }
     }
 
     pub fn expect_list(&mut self, v: &Value, span: Option<Span>) -> EvalResult<Rc<Vec<Value>>> {
         match self.force(v)? {
             Value::List(l) => Ok(l),
-            other => bail!(span, "value is {} while a list was expected", other.type_desc()),
+            other => bail!(span, "expected a list but found {}", crate::show_value::found(&other)),
         }
     }
 
     pub fn expect_int(&mut self, v: &Value, span: Option<Span>) -> EvalResult<i64> {
         match self.force(v)? {
             Value::Int(i) => Ok(i),
-            other => bail!(span, "value is {} while an integer was expected", other.type_desc()),
+            other => bail!(
+                span,
+                "expected an integer but found {}",
+                crate::show_value::found(&other)
+            ),
         }
     }
 
@@ -324,7 +347,11 @@ impl Evaluator {
         match &f {
             Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) => Ok(f),
             Value::Attrs(a) if a.get(self.sym.functor).is_some() => Ok(f),
-            other => bail!(span, "value is {} while a function was expected", other.type_desc()),
+            other => bail!(
+                span,
+                "expected a function but found {}",
+                crate::show_value::found(other)
+            ),
         }
     }
 
@@ -332,7 +359,7 @@ impl Evaluator {
     pub fn expect_string(&mut self, v: &Value, span: Option<Span>) -> EvalResult<Rc<NixString>> {
         match self.force(v)? {
             Value::String(s) => Ok(s),
-            other => bail!(span, "value is {} while a string was expected", other.type_desc()),
+            other => bail!(span, "expected a string but found {}", crate::show_value::found(&other)),
         }
     }
 }

@@ -83,7 +83,7 @@ fn arith(ev: &mut Evaluator, op: BinOpKind, a: &[Value], span: Option<Span>) -> 
     let y = ev.force(&a[1])?;
     for v in [&x, &y] {
         if !matches!(v, Value::Int(_) | Value::Float(_)) {
-            bail!(span, "value is {} while an integer was expected", v.type_desc());
+            bail!(span, "expected an integer but found {}", crate::show_value::found(v));
         }
     }
     ev.arith(op, &x, &y, span)
@@ -92,7 +92,7 @@ fn arith(ev: &mut Evaluator, op: BinOpKind, a: &[Value], span: Option<Span>) -> 
 fn expect_number(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<f64> {
     match ev.force(v)? {
         v @ (Value::Int(_) | Value::Float(_)) => Ok(as_float(&v)),
-        other => bail!(span, "value is {} while a float was expected", other.type_desc()),
+        other => bail!(span, "expected a float but found {}", crate::show_value::found(&other)),
     }
 }
 
@@ -254,7 +254,7 @@ fn find_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
             None => String::new(),
         };
         let Some(path) = set.get(ev.sym.path).cloned() else {
-            bail!(span, "attribute 'path' missing for call to 'findFile'");
+            bail!(span, "attribute 'path' missing");
         };
         let path = ev
             .coerce_to_string(&path, span, false, false)?

@@ -62,7 +62,7 @@ struct OutputSpec {
 fn derivation_strict(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let attrs = ev.expect_attrs(&a[0], span)?;
     let Some(name_attr) = attrs.get_attr(ev.sym.name).cloned() else {
-        bail!(span, "attribute 'name' missing for call to 'derivationStrict'");
+        bail!(span, "attribute 'name' missing");
     };
     let name_span = name_attr.pos.or(span);
     let drv_name = ev.expect_string_no_ctx(&name_attr.value, span).map_err(|mut e| {

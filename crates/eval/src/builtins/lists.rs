@@ -18,13 +18,13 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         let l = ev.expect_list(&a[0], s)?;
         match l.first() {
             Some(v) => ev.force(v),
-            None => bail!(s, "list index 0 is out of bounds"),
+            None => bail!(s, "'builtins.head' called on an empty list"),
         }
     }),
     prim!("tail", 1, |ev, a, s| {
         let l = ev.expect_list(&a[0], s)?;
         if l.is_empty() {
-            bail!(s, "'tail' called on an empty list");
+            bail!(s, "'builtins.tail' called on an empty list");
         }
         Ok(Value::list(l[1..].to_vec()))
     }),
@@ -33,7 +33,11 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         let n = ev.expect_int(&a[1], s)?;
         match usize::try_from(n).ok().and_then(|n| l.get(n)) {
             Some(v) => ev.force(v),
-            None => bail!(s, "list index {n} is out of bounds"),
+            None => bail!(
+                s,
+                "'builtins.elemAt' called with index {n} on a list of size {}",
+                l.len()
+            ),
         }
     }),
     prim!("elem", 2, elem),

@@ -126,8 +126,8 @@ fn filter_source(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRes
     if !filter.is_function() {
         bail!(
             span,
-            "first argument in call to 'filterSource' is not a function but {}",
-            filter.type_desc()
+            "expected a function but found {}",
+            crate::show_value::found(&filter)
         );
     }
     let name = base_name(&path).to_string();

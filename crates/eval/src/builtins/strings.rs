@@ -106,7 +106,7 @@ fn replace_strings(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResu
     if from.len() != to.len() {
         bail!(
             s,
-            "'from' and 'to' arguments to 'replaceStrings' have different lengths"
+            "'from' and 'to' arguments passed to builtins.replaceStrings have different lengths"
         );
     }
     let subject = ev.expect_string(&a[2], s)?;
