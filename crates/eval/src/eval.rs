@@ -52,7 +52,7 @@ impl Evaluator {
                 if self.expect_bool(&cond, a.cond.span().or(Some(a.span)))? {
                     self.eval(&a.body, env)
                 } else {
-                    Err(assertion_failed(a))
+                    Err(self.failed_assertion(a, env))
                 }
             }
             Expr::BinOp(b) => self.eval_binop(b, env),
@@ -766,13 +766,6 @@ fn lookup_with_evaluated(env: &Rc<Env>, depths: &[u32], name: Symbol) -> Option<
 #[inline(never)]
 fn stack_overflow(span: Option<Span>) -> Box<EvalError> {
     EvalError::new(ErrorKind::Eval, "stack overflow (possible infinite recursion)", span)
-}
-
-#[cold]
-#[inline(never)]
-fn assertion_failed(a: &ast::Assert) -> Box<EvalError> {
-    let shown = rnix_eval_parser::show::show(&a.cond);
-    EvalError::new(ErrorKind::Assert, format!("assertion '{shown}' failed"), Some(a.span))
 }
 
 /// An already-evaluated integer: a literal, or a local variable whose cell holds one.

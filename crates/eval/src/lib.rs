@@ -9,6 +9,7 @@
 // keeps `NixString` one word smaller than an inline set.
 #![allow(clippy::box_collection)]
 
+mod assert_eq;
 pub mod attr_path;
 pub mod coerce;
 pub mod env;
