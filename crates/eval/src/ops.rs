@@ -149,6 +149,9 @@ impl Evaluator {
     pub fn arith(&mut self, op: BinOpKind, l: &Value, r: &Value, span: Option<Span>) -> EvalResult<Value> {
         let l = self.force(l)?;
         let r = self.force(r)?;
+        if op != BinOpKind::Add {
+            check_operands(op, &l, &r, span)?;
+        }
         let name = match op {
             BinOpKind::Add => "adding",
             BinOpKind::Sub => "subtracting",
@@ -362,6 +365,32 @@ impl Evaluator {
             other => bail!(span, "expected a string but found {}", crate::show_value::found(&other)),
         }
     }
+}
+
+/// `prim_sub`, `prim_mul`, `prim_div`: a division checks its divisor first (`forceFloat`,
+/// then `division by zero`); operands are then forced as floats when either is one,
+/// else as integers.
+fn check_operands(op: BinOpKind, l: &Value, r: &Value, span: Option<Span>) -> EvalResult<()> {
+    let number = |v: &Value| matches!(v, Value::Int(_) | Value::Float(_));
+    if op == BinOpKind::Div {
+        if !number(r) {
+            bail!(span, "expected a float but found {}", crate::show_value::found(r));
+        }
+        if as_float(r) == 0.0 {
+            bail!(span, "division by zero");
+        }
+    }
+    let expected = if matches!(l, Value::Float(_)) || matches!(r, Value::Float(_)) {
+        "a float"
+    } else {
+        "an integer"
+    };
+    for v in [l, r] {
+        if !number(v) {
+            bail!(span, "expected {expected} but found {}", crate::show_value::found(v));
+        }
+    }
+    Ok(())
 }
 
 pub fn as_float(v: &Value) -> f64 {

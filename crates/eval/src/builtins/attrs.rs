@@ -118,6 +118,7 @@ fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult
 }
 
 fn zip_attrs_with(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
+    ev.expect_function(&a[0], s)?;
     let sets = ev.expect_list(&a[1], s)?;
     let mut grouped = Groups::default();
     for set in sets.iter() {

@@ -81,9 +81,11 @@ fn is(ev: &mut Evaluator, v: &Value, test: fn(&Value) -> bool) -> EvalResult<Val
 fn arith(ev: &mut Evaluator, op: BinOpKind, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let x = ev.force(&a[0])?;
     let y = ev.force(&a[1])?;
-    for v in [&x, &y] {
-        if !matches!(v, Value::Int(_) | Value::Float(_)) {
-            bail!(span, "expected an integer but found {}", crate::show_value::found(v));
+    if op == BinOpKind::Add {
+        for v in [&x, &y] {
+            if !matches!(v, Value::Int(_) | Value::Float(_)) {
+                bail!(span, "expected an integer but found {}", crate::show_value::found(v));
+            }
         }
     }
     ev.arith(op, &x, &y, span)

@@ -109,16 +109,13 @@ fn replace_strings(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResu
             "'from' and 'to' arguments passed to builtins.replaceStrings have different lengths"
         );
     }
-    let subject = ev.expect_string(&a[2], s)?;
     let mut patterns = Vec::with_capacity(from.len());
     for p in from.iter() {
         patterns.push(ev.expect_string(p, s)?);
     }
-    // Nix 2.8 forces every replacement up front, used or not.
-    let mut replacements: Vec<Option<Rc<NixString>>> = Vec::with_capacity(to.len());
-    for t in to.iter() {
-        replacements.push(Some(ev.expect_string(t, s)?));
-    }
+    let subject = ev.expect_string(&a[2], s)?;
+    // Modern Nix forces a replacement when it is first used (Nix 2.8: all up front).
+    let mut replacements: Vec<Option<Rc<NixString>>> = vec![None; to.len()];
     let input = subject.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(input.len());
     let mut context = subject.context.clone();
