@@ -35,6 +35,12 @@ rewrite() {
         s/^error: \x27from\x27 and \x27to\x27 arguments to \x27replaceStrings\x27 have different lengths$/error: \x27from\x27 and \x27to\x27 arguments passed to builtins.replaceStrings have different lengths/;
         s/^error: \x27tail\x27 called on an empty list$/error: \x27builtins.tail\x27 called on an empty list/;
         s/^error: first argument in call to \x27filterSource\x27 is not a function but (.+)$/error: expected a function but found $1: \@VALUE\@/;
+        # libutil source accessors: missing files and directories.
+        s/^error: (?:getting status of|opening file|opening directory) (\x27[^\x27]*\x27): No such file or directory$/error: path $1 does not exist/;
+        s/^error: opening directory (\x27[^\x27]*\x27): Not a directory$/error: $1 is not a directory/;
+        # libutil/hash.cc parseHashAlgo; primops/fromTOML.cc.
+        s/^error: unknown hash algorithm (\x27[^\x27]*\x27)$/error: unknown hash algorithm $1, expect \x27blake3\x27, \x27md5\x27, \x27sha1\x27, \x27sha256\x27, or \x27sha512\x27/;
+        s/^error: while parsing a TOML string: /error: while parsing TOML: /;
         # eval.cc callFunction: "function %1% called without required argument %2%".
         s/^error: anonymous function at \S+ called (with unexpected|without required) argument (.*)$/error: function \x27anonymous lambda\x27 called $1 argument $2/;
         s/^error: \x27([^\x27]+)\x27 at \S+ called (with unexpected|without required) argument (.*)$/error: function \x27$1\x27 called $2 argument $3/;

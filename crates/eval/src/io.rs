@@ -27,6 +27,10 @@ pub trait FileSystem {
     fn lstat(&self, path: &Path) -> io::Result<FileKind>;
     /// `stat` (symlinks followed).
     fn stat(&self, path: &Path) -> io::Result<FileKind>;
+    /// `readlink`; only error messages use it (to name a path as modern Nix resolves it).
+    fn read_link(&self, path: &Path) -> io::Result<PathBuf> {
+        std::fs::read_link(path)
+    }
 }
 
 /// The machine's file system.
@@ -225,6 +229,12 @@ impl Io {
         let real = self.resolve(path)?;
         self.record(Access::Stat(path.to_string()));
         Ok(self.fs.stat(&real)?)
+    }
+
+    /// A symlink's target, for error messages (not recorded as an access).
+    pub fn read_link(&self, path: &str) -> Result<String, IoError> {
+        let real = self.resolve(path)?;
+        Ok(self.fs.read_link(&real)?.to_string_lossy().into_owned())
     }
 
     /// The real path of a tree to hash or copy (`"${./dir}"`, `builtins.path`,

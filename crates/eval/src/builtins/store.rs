@@ -189,7 +189,7 @@ fn compute_source_path(
         .tree_path(path)
         .map_err(|e| super::files::io_error(e, span, |r| r))?;
     if std::fs::symlink_metadata(&real).is_err() {
-        bail!(span, "getting status of '{path}': No such file or directory");
+        bail!(span, "path '{path}' does not exist");
     }
     // The filter sees evaluation paths, also where a mount serves them from elsewhere.
     let shown = |p: &Path| match p.strip_prefix(&real) {

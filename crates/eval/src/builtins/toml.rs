@@ -2,7 +2,7 @@
 //!
 //! Nix rejects every date and time ("Dates and times are not supported"), but only after
 //! the whole document parsed: a syntax error anywhere wins. Parse errors carry the
-//! parser's own wording after Nix's `while parsing a TOML string: ` prefix; toml11's
+//! parser's own wording after Nix's `while parsing TOML: ` prefix; toml11's
 //! multi-line reports are not reproduced.
 //!
 //! Numbers toml11 reads with C++ streams, which saturate instead of failing: a decimal,
@@ -33,13 +33,13 @@ fn from_toml(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
                 }
                 let msg = e.message().trim_end();
                 let msg = if msg.is_empty() { "expected a value" } else { msg };
-                bail!(span, "while parsing a TOML string: {msg}")
+                bail!(span, "while parsing TOML: {msg}")
             }
         }
     };
     match convert_table(table) {
         Some(v) => Ok(v),
-        None => bail!(span, "while parsing a TOML string: Dates and times are not supported"),
+        None => bail!(span, "while parsing TOML: Dates and times are not supported"),
     }
 }
 
