@@ -296,8 +296,10 @@ fn output_names(names: Vec<String>, span: Option<Span>) -> EvalResult<BTreeSet<S
         if set.contains(&name) {
             bail!(span, "duplicate derivation output '{name}'");
         }
-        if name == "drv" {
-            bail!(span, "invalid derivation output name 'drv'");
+        // Modern Nix refuses `drvPath`, the attribute the result already has
+        // (`src/libexpr/primops.cc`, `derivationStrictInternal`); Nix 2.8 refused `drv`.
+        if name == "drvPath" || name == "drv" {
+            bail!(span, "invalid derivation output name '{name}'");
         }
         set.insert(name);
     }

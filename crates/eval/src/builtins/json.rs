@@ -2,9 +2,10 @@
 //! (`[json.exception.parse_error.101] parse error at line 1, column 4: ...`).
 //!
 //! What nlohmann (and Nix's SAX callbacks) do that a generic JSON parser does not:
-//! integers above `i64::MAX` that fit in `u64` wrap around, larger or smaller ones
-//! become floats; `-0` is the integer 0; a float overflow is an error; strings end at
-//! the first NUL (Nix strings are C strings); the last of duplicate keys wins; the
+//! integers above `i64::MAX` that fit in `u64` are an error (modern Nix; 2.8 wrapped
+//! them around), larger or smaller ones become floats; `-0` is the integer 0; a float
+//! overflow is an error; a string with a NUL is an error (modern Nix; 2.8 cut it
+//! there); the last of duplicate keys wins; the
 //! "last read" text of an error runs from the last string or number token on.
 
 use crate::error::{EvalError, EvalResult, TraceFrame};
@@ -31,6 +32,8 @@ enum Tok {
     Null,
     Str,
     Int(i64),
+    /// Above `i64::MAX`: modern Nix refuses it (`json-to-value.cc`).
+    Unsigned(u64),
     Float(f64),
     BeginArray,
     EndArray,
@@ -52,7 +55,7 @@ fn tok_name(t: Tok) -> &'static str {
         Tok::False => "false literal",
         Tok::Null => "null literal",
         Tok::Str => "string literal",
-        Tok::Int(_) | Tok::Float(_) => "number literal",
+        Tok::Int(_) | Tok::Unsigned(_) | Tok::Float(_) => "number literal",
         Tok::BeginArray => "'['",
         Tok::EndArray => "']'",
         Tok::BeginObject => "'{'",
@@ -323,8 +326,10 @@ impl<'a> Lexer<'a> {
                     return Tok::Int(i);
                 }
             } else if let Ok(u) = text.parse::<u64>() {
-                // Nix stores nlohmann's unsigned integers in a signed NixInt.
-                return Tok::Int(u as i64);
+                return match i64::try_from(u) {
+                    Ok(i) => Tok::Int(i),
+                    Err(_) => Tok::Unsigned(u),
+                };
             }
         }
         Tok::Float(text.parse().unwrap_or(f64::INFINITY))
@@ -385,10 +390,16 @@ enum Frame {
     Object(Vec<(Symbol, Value)>, Symbol),
 }
 
-/// The decoded string up to the first NUL.
-fn c_string(bytes: &[u8]) -> Vec<u8> {
-    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    bytes[..end].to_vec()
+/// A decoded string, refused when it holds a NUL byte (modern Nix's `forceNoNullByte`;
+/// Nix 2.8 cut the string there).
+pub(crate) fn no_null_byte(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    if bytes.contains(&0) {
+        let shown = String::from_utf8_lossy(bytes).replace('\0', "\u{2400}");
+        return Err(format!(
+            "input string '{shown}' cannot be represented as Nix string because it contains null bytes"
+        ));
+    }
+    Ok(bytes.to_vec())
 }
 
 fn finish_object(entries: Vec<(Symbol, Value)>) -> Value {
@@ -449,8 +460,9 @@ pub(crate) fn parse(text: &[u8]) -> Result<Value, String> {
             Tok::True => Value::Bool(true),
             Tok::False => Value::Bool(false),
             Tok::Null => Value::Null,
-            Tok::Str => Value::string(c_string(&lx.buffer)),
+            Tok::Str => Value::string(no_null_byte(&lx.buffer)?),
             Tok::Int(i) => Value::Int(i),
+            Tok::Unsigned(u) => return Err(format!("unsigned json number {u} outside of Nix integer range")),
             Tok::Float(f) => {
                 if !f.is_finite() {
                     return Err(format!(
@@ -519,7 +531,7 @@ fn object_key(lx: &mut Lexer, tok: Tok) -> Result<Symbol, String> {
     if tok != Tok::Str {
         return Err(lx.syntax_error(tok, Tok::Str, "object key"));
     }
-    let key = Symbol::intern(&String::from_utf8_lossy(&lx.buffer));
+    let key = Symbol::intern(&String::from_utf8_lossy(&no_null_byte(&lx.buffer)?));
     let sep = lx.scan();
     if sep != Tok::Colon {
         return Err(lx.syntax_error(sep, Tok::Colon, "object separator"));

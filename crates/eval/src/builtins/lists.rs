@@ -164,11 +164,8 @@ fn concat_lists(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<
 }
 
 fn concat_map(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
-    let l = ev.expect_list(&a[1], s)?;
-    if l.is_empty() {
-        return Ok(Value::List(l));
-    }
     let f = ev.expect_function(&a[0], s)?;
+    let l = ev.expect_list(&a[1], s)?;
     let mut out = Vec::new();
     for x in l.iter() {
         let r = ev.call(f.clone(), x.clone(), s)?;

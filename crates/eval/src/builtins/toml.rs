@@ -37,6 +37,14 @@ fn from_toml(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
             }
         }
     };
+    if let Some(bad) = find_null_byte(&table) {
+        // Modern Nix's `forceNoNullByte` error, through `e.what()` (with its `error: `).
+        let shown = bad.replace('\0', "\u{2400}");
+        bail!(
+            span,
+            "while parsing TOML: error: input string '{shown}' cannot be represented as Nix string because it contains null bytes"
+        )
+    }
     match convert_table(table) {
         Some(v) => Ok(v),
         None => bail!(span, "while parsing TOML: Dates and times are not supported"),
@@ -101,6 +109,21 @@ fn saturate(doc: &str, at: usize, message: &str) -> Option<String> {
         return None;
     }
     Some(format!("{}{}{}", &doc[..at], replacement, &rest[len..]))
+}
+
+/// The first key or string holding a NUL byte.
+fn find_null_byte(table: &toml::Table) -> Option<String> {
+    fn in_value(v: &toml::Value) -> Option<String> {
+        match v {
+            toml::Value::String(s) if s.contains('\0') => Some(s.clone()),
+            toml::Value::Array(items) => items.iter().find_map(in_value),
+            toml::Value::Table(t) => find_null_byte(t),
+            _ => None,
+        }
+    }
+    table
+        .iter()
+        .find_map(|(k, v)| if k.contains('\0') { Some(k.clone()) } else { in_value(v) })
 }
 
 /// `None` if a date or time occurs anywhere.
