@@ -236,11 +236,7 @@ impl Evaluator {
                     let ns = frame.slot(0);
                     let ns = self.force(&ns)?;
                     let Value::Attrs(set) = &ns else {
-                        bail!(
-                            Some(var.span),
-                            "expected a set but found {}",
-                            crate::show_value::found(&ns)
-                        );
+                        return Err(crate::show_value::type_error("a set", &ns, Some(var.span)));
                     };
                     if let Some(v) = set.get(var.name) {
                         return Ok(v.clone());
@@ -308,11 +304,7 @@ impl Evaluator {
             let name = match name {
                 Value::Null => continue,
                 Value::String(s) => Symbol::intern(&s.to_str_lossy()),
-                other => bail!(
-                    Some(d.span),
-                    "expected a string but found {}",
-                    crate::show_value::found(&other)
-                ),
+                other => return Err(crate::show_value::type_error("a string", &other, Some(d.span))),
             };
             if let Some(existing) = set.get_attr(name) {
                 let at = existing.pos.unwrap_or(d.span).describe();
@@ -344,11 +336,7 @@ impl Evaluator {
                 let v = self.eval(e, env)?;
                 match &v {
                     Value::String(s) => Ok(Symbol::intern(&s.to_str_lossy())),
-                    other => bail!(
-                        e.span(),
-                        "expected a string but found {}",
-                        crate::show_value::found(other)
-                    ),
+                    other => Err(crate::show_value::type_error("a string", other, e.span())),
                 }
             }
         }
@@ -366,11 +354,7 @@ impl Evaluator {
             let next = match &v {
                 Value::Attrs(set) => set.get(sym).cloned(),
                 other if sel.default.is_none() => {
-                    bail!(
-                        Some(sel.span),
-                        "expected a set but found {}",
-                        crate::show_value::found(other)
-                    )
+                    return Err(crate::show_value::type_error("a set", other, Some(sel.span)))
                 }
                 _ => None,
             };
@@ -447,11 +431,7 @@ impl Evaluator {
                 let f = self.force(&f)?;
                 self.call(f, arg, span)
             }
-            other => bail!(
-                span,
-                "attempt to call something which is not a function but {}",
-                crate::show_value::found(&other)
-            ),
+            other => Err(crate::show_value::not_a_function(&other, span)),
         }
     }
 
@@ -591,7 +571,7 @@ impl Evaluator {
         };
         let forced = self.force(&arg)?;
         let Value::Attrs(args) = &forced else {
-            bail!(span, "expected a set but found {}", crate::show_value::found(&forced));
+            return Err(crate::show_value::type_error("a set", &forced, span));
         };
         let frame = Env::new(Some(closure.env.clone()), lambda.frame_size as usize);
         let mut used = 0usize;
@@ -606,30 +586,14 @@ impl Evaluator {
                         let v = self.thunk(d, &frame);
                         frame.set(i, v)
                     }
-                    None => bail!(
-                        Some(lambda.span),
-                        "function {} called without required argument '{}'",
-                        self.describe_lambda(lambda),
-                        identifier(formal.name.as_str())
-                    ),
+                    None => return Err(missing_argument(lambda, formal.name)),
                 },
             }
         }
         if !formals.ellipsis && used < args.len() {
             for attr in &args.sorted_entries() {
                 if !formals.entries.iter().any(|f| f.name == attr.name) {
-                    let names = formals.entries.iter().map(|f| f.name.as_str());
-                    let suggestions = crate::error::suggest(names, attr.name.as_str());
-                    return Err(crate::error::EvalError::new(
-                        crate::error::ErrorKind::Eval,
-                        format!(
-                            "function {} called with unexpected argument '{}'",
-                            self.describe_lambda(lambda),
-                            identifier(attr.name.as_str())
-                        ),
-                        Some(lambda.span),
-                    )
-                    .with_suggestions(suggestions));
+                    return Err(unexpected_argument(lambda, formals, attr.name));
                 }
             }
         }
@@ -637,14 +601,6 @@ impl Evaluator {
             frame.set(formals.entries.len(), arg);
         }
         self.eval(&lambda.body, &frame)
-    }
-
-    /// `'name'` or `'anonymous lambda'`, as modern Nix's `callFunction` names a function.
-    fn describe_lambda(&self, lambda: &ast::Lambda) -> String {
-        match lambda.name {
-            Some(name) => format!("'{name}'"),
-            None => "'anonymous lambda'".into(),
-        }
     }
 
     #[inline(never)]
@@ -736,11 +692,7 @@ impl Evaluator {
     pub fn expect_bool(&mut self, v: &Value, span: Option<Span>) -> EvalResult<bool> {
         match self.force(v)? {
             Value::Bool(b) => Ok(b),
-            other => bail!(
-                span,
-                "expected a Boolean but found {}",
-                crate::show_value::found(&other)
-            ),
+            other => Err(crate::show_value::type_error("a Boolean", &other, span)),
         }
     }
 }
@@ -760,6 +712,48 @@ fn lookup_with_evaluated(env: &Rc<Env>, depths: &[u32], name: Symbol) -> Option<
         }
     }
     None
+}
+
+/// `'name'` or `'anonymous lambda'`, as modern Nix's `callFunction` names a function.
+fn describe_lambda(lambda: &ast::Lambda) -> String {
+    match lambda.name {
+        Some(name) => format!("'{name}'"),
+        None => "'anonymous lambda'".into(),
+    }
+}
+
+/// Modern Nix's message, at the function (`EvalState::callFunction`). Cold and out of
+/// line, like every error of the recursive interpreter functions.
+#[cold]
+#[inline(never)]
+fn missing_argument(lambda: &ast::Lambda, name: Symbol) -> Box<EvalError> {
+    EvalError::new(
+        ErrorKind::Eval,
+        format!(
+            "function {} called without required argument '{}'",
+            describe_lambda(lambda),
+            identifier(name.as_str())
+        ),
+        Some(lambda.span),
+    )
+}
+
+/// As [`missing_argument`], with "Did you mean" suggestions among the formals.
+#[cold]
+#[inline(never)]
+fn unexpected_argument(lambda: &ast::Lambda, formals: &ast::Formals, name: Symbol) -> Box<EvalError> {
+    let names = formals.entries.iter().map(|f| f.name.as_str());
+    let suggestions = crate::error::suggest(names, name.as_str());
+    EvalError::new(
+        ErrorKind::Eval,
+        format!(
+            "function {} called with unexpected argument '{}'",
+            describe_lambda(lambda),
+            identifier(name.as_str())
+        ),
+        Some(lambda.span),
+    )
+    .with_suggestions(suggestions)
 }
 
 #[cold]

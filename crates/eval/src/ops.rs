@@ -202,17 +202,9 @@ impl Evaluator {
                 if op == BinOpKind::Add {
                     bail!(span, "cannot add {} to {}", other.type_desc(), l.type_desc());
                 }
-                bail!(
-                    span,
-                    "expected an integer but found {}",
-                    crate::show_value::found(other)
-                )
+                Err(crate::show_value::type_error("an integer", other, span))
             }
-            (other, _) => bail!(
-                span,
-                "expected an integer but found {}",
-                crate::show_value::found(other)
-            ),
+            (other, _) => Err(crate::show_value::type_error("an integer", other, span)),
         }
     }
 
@@ -323,25 +315,21 @@ impl Evaluator {
     pub fn expect_attrs(&mut self, v: &Value, span: Option<Span>) -> EvalResult<Rc<crate::value::AttrSet>> {
         match self.force(v)? {
             Value::Attrs(a) => Ok(a),
-            other => bail!(span, "expected a set but found {}", crate::show_value::found(&other)),
+            other => Err(crate::show_value::type_error("a set", &other, span)),
         }
     }
 
     pub fn expect_list(&mut self, v: &Value, span: Option<Span>) -> EvalResult<Rc<Vec<Value>>> {
         match self.force(v)? {
             Value::List(l) => Ok(l),
-            other => bail!(span, "expected a list but found {}", crate::show_value::found(&other)),
+            other => Err(crate::show_value::type_error("a list", &other, span)),
         }
     }
 
     pub fn expect_int(&mut self, v: &Value, span: Option<Span>) -> EvalResult<i64> {
         match self.force(v)? {
             Value::Int(i) => Ok(i),
-            other => bail!(
-                span,
-                "expected an integer but found {}",
-                crate::show_value::found(&other)
-            ),
+            other => Err(crate::show_value::type_error("an integer", &other, span)),
         }
     }
 
@@ -350,11 +338,7 @@ impl Evaluator {
         match &f {
             Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) => Ok(f),
             Value::Attrs(a) if a.get(self.sym.functor).is_some() => Ok(f),
-            other => bail!(
-                span,
-                "expected a function but found {}",
-                crate::show_value::found(other)
-            ),
+            other => Err(crate::show_value::type_error("a function", other, span)),
         }
     }
 
@@ -362,7 +346,7 @@ impl Evaluator {
     pub fn expect_string(&mut self, v: &Value, span: Option<Span>) -> EvalResult<Rc<NixString>> {
         match self.force(v)? {
             Value::String(s) => Ok(s),
-            other => bail!(span, "expected a string but found {}", crate::show_value::found(&other)),
+            other => Err(crate::show_value::type_error("a string", &other, span)),
         }
     }
 }
@@ -374,7 +358,7 @@ fn check_operands(op: BinOpKind, l: &Value, r: &Value, span: Option<Span>) -> Ev
     let number = |v: &Value| matches!(v, Value::Int(_) | Value::Float(_));
     if op == BinOpKind::Div {
         if !number(r) {
-            bail!(span, "expected a float but found {}", crate::show_value::found(r));
+            return Err(crate::show_value::type_error("a float", r, span));
         }
         if as_float(r) == 0.0 {
             bail!(span, "division by zero");

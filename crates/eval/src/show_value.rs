@@ -190,3 +190,27 @@ pub fn found(v: &Value) -> String {
 pub fn coerce_found(v: &Value) -> String {
     format!("{} to a string: {}", show_type(v), error_value(v))
 }
+
+/// `expected a list but found a set: { }`. Cold and out of line: the interpreter's
+/// recursive functions keep their frames small (a debug build recurses 100000 calls deep
+/// within the evaluation stack).
+#[cold]
+#[inline(never)]
+pub fn type_error(expected: &str, v: &Value, span: Option<rnix_eval_parser::Span>) -> Box<crate::error::EvalError> {
+    crate::error::EvalError::new(
+        crate::error::ErrorKind::Eval,
+        format!("expected {expected} but found {}", found(v)),
+        span,
+    )
+}
+
+/// `attempt to call something which is not a function but ...`, cold as [`type_error`].
+#[cold]
+#[inline(never)]
+pub fn not_a_function(v: &Value, span: Option<rnix_eval_parser::Span>) -> Box<crate::error::EvalError> {
+    crate::error::EvalError::new(
+        crate::error::ErrorKind::Eval,
+        format!("attempt to call something which is not a function but {}", found(v)),
+        span,
+    )
+}

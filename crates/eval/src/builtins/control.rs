@@ -84,7 +84,7 @@ fn arith(ev: &mut Evaluator, op: BinOpKind, a: &[Value], span: Option<Span>) -> 
     if op == BinOpKind::Add {
         for v in [&x, &y] {
             if !matches!(v, Value::Int(_) | Value::Float(_)) {
-                bail!(span, "expected an integer but found {}", crate::show_value::found(v));
+                return Err(crate::show_value::type_error("an integer", v, span));
             }
         }
     }
@@ -94,7 +94,7 @@ fn arith(ev: &mut Evaluator, op: BinOpKind, a: &[Value], span: Option<Span>) -> 
 fn expect_number(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<f64> {
     match ev.force(v)? {
         v @ (Value::Int(_) | Value::Float(_)) => Ok(as_float(&v)),
-        other => bail!(span, "expected a float but found {}", crate::show_value::found(&other)),
+        other => Err(crate::show_value::type_error("a float", &other, span)),
     }
 }
 

@@ -124,11 +124,7 @@ fn filter_source(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRes
     let path = coerce_to_path(ev, &a[1], span)?.to_str_lossy().into_owned();
     let filter = ev.force(&a[0])?;
     if !filter.is_function() {
-        bail!(
-            span,
-            "expected a function but found {}",
-            crate::show_value::found(&filter)
-        );
+        return Err(crate::show_value::type_error("a function", &filter, span));
     }
     let name = base_name(&path).to_string();
     add_path(ev, span, &name, &path, Some(filter), true, None)
