@@ -160,7 +160,8 @@ fn parse_and_lower_uncached(
 /// rejects the text.
 fn bison_error(file: FileId, text: &str) -> Option<ParseError> {
     let (message, at) = bison::syntax_error(text)?;
-    let end = (at + 1).min(text.len()).max(at);
+    // One character: the span must end on a character boundary.
+    let end = (at + 1..=text.len()).find(|&e| text.is_char_boundary(e)).unwrap_or(at);
     Some(ParseError::new(
         message,
         Span {
