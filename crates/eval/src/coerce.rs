@@ -37,7 +37,7 @@ impl Evaluator {
                 if let Some(out) = set.get(self.sym.out_path).cloned() {
                     return self.coerce_to_string(&out, span, coerce_more, copy_to_store);
                 }
-                bail!(span, "cannot coerce a set to a string")
+                bail!(span, "cannot coerce {}", crate::show_value::coerce_found(&v))
             }
             Value::Int(i) if coerce_more => Ok(Rc::new(NixString::from_int(*i))),
             Value::Float(f) if coerce_more => Ok(Rc::new(NixString::plain(format!("{f:.6}")))),
@@ -60,7 +60,7 @@ impl Evaluator {
                 }
                 Ok(Rc::new(NixString::new(out, context)))
             }
-            other => bail!(span, "cannot coerce {} to a string", other.type_desc()),
+            other => bail!(span, "cannot coerce {}", crate::show_value::coerce_found(other)),
         }
     }
 }

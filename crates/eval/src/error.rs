@@ -69,7 +69,7 @@ impl EvalError {
                 out.push('\n');
             }
         }
-        out.push_str(&format!("error: {}\n", self.message));
+        out.push_str(&format!("error: {}\n", indent_message(&self.message)));
         if let Some(span) = self.span {
             out.push('\n');
             out.push_str(&render_position(span));
@@ -85,6 +85,23 @@ impl EvalError {
         }
         out
     }
+}
+
+/// Continuation lines of a message are indented under its first line (`error: ` is
+/// seven columns wide), as Nix prints them; the `Try '... --help'` hint of a usage error
+/// is Nix's separate line and stays unindented.
+fn indent_message(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    for (i, line) in message.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            if !line.starts_with("Try '") {
+                out.push_str("       ");
+            }
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// `       at file:line:col:` followed by the source line and a caret, Nix's layout.

@@ -53,7 +53,7 @@ impl Evaluator {
                 if self.expect_bool(&cond, a.cond.span().or(Some(a.span)))? {
                     self.eval(&a.body, env)
                 } else {
-                    Err(assertion_failed(a))
+                    Err(self.failed_assertion(a, env))
                 }
             }
             Expr::BinOp(b) => self.eval_binop(b, env),
@@ -108,6 +108,9 @@ impl Evaluator {
                 lambda: l,
                 env: env.clone(),
             })),
+            // Nix's `ExprList::maybeThunk`: `[ ]` is a value, never a thunk (it shows in
+            // error messages as `[ ]`, not `«thunk»`).
+            Expr::List(items) if items.is_empty() => Value::list(Vec::new()),
             Expr::BinOp(b) => match cheap_int_binop(b, env) {
                 Some(v) => v,
                 None => Value::Thunk(Thunk::new(ThunkState::Pending(expr, env.clone()))),
@@ -244,7 +247,7 @@ impl Evaluator {
                     let ns = frame.slot(0);
                     let ns = self.force(&ns)?;
                     let Value::Attrs(set) = &ns else {
-                        bail!(Some(var.span), "value is {} while a set was expected", ns.type_desc());
+                        return Err(crate::show_value::type_error("a set", &ns, Some(var.span)));
                     };
                     if let Some(v) = set.get(var.name) {
                         return Ok(v.clone());
@@ -327,11 +330,7 @@ impl Evaluator {
             let name = match name {
                 Value::Null => continue,
                 Value::String(s) => Symbol::intern(&s.to_str_lossy()),
-                other => bail!(
-                    Some(d.span),
-                    "value is {} while a string was expected",
-                    other.type_desc()
-                ),
+                other => return Err(crate::show_value::type_error("a string", &other, Some(d.span))),
             };
             if let Some(existing) = set.get_attr(name) {
                 let at = existing.span().unwrap_or(d.span).describe();
@@ -363,7 +362,7 @@ impl Evaluator {
                 let v = self.eval(e, env)?;
                 match &v {
                     Value::String(s) => Ok(Symbol::intern(&s.to_str_lossy())),
-                    other => bail!(e.span(), "value is {} while a string was expected", other.type_desc()),
+                    other => Err(crate::show_value::type_error("a string", other, e.span())),
                 }
             }
         }
@@ -383,11 +382,7 @@ impl Evaluator {
             let next = match &v {
                 Value::Attrs(set) => set.get(sym).cloned(),
                 other if sel.default.is_none() => {
-                    bail!(
-                        Some(sel.span),
-                        "value is {} while a set was expected",
-                        other.type_desc()
-                    )
+                    return Err(crate::show_value::type_error("a set", other, Some(sel.span)))
                 }
                 _ => None,
             };
@@ -464,11 +459,7 @@ impl Evaluator {
                 let f = self.force(&f)?;
                 self.call(f, arg, span)
             }
-            other => bail!(
-                span,
-                "attempt to call something which is not a function but {}",
-                other.type_desc()
-            ),
+            other => Err(crate::show_value::not_a_function(&other, span)),
         }
     }
 
@@ -621,7 +612,7 @@ impl Evaluator {
         };
         let forced = self.force(&arg)?;
         let Value::Attrs(args) = &forced else {
-            bail!(span, "value is {} while a set was expected", forced.type_desc());
+            return Err(crate::show_value::type_error("a set", &forced, span));
         };
         let frame = Env::new(Some(closure.env.clone()), lambda.frame_size as usize);
         let mut used = 0usize;
@@ -636,24 +627,14 @@ impl Evaluator {
                         let v = self.thunk(d, &frame);
                         frame.set(i, v)
                     }
-                    None => bail!(
-                        span,
-                        "{} called without required argument '{}'",
-                        self.describe_lambda(lambda),
-                        identifier(formal.name.as_str())
-                    ),
+                    None => return Err(missing_argument(lambda, formal.name)),
                 },
             }
         }
         if !formals.ellipsis && used < args.len() {
             for attr in &args.sorted_entries() {
                 if !formals.entries.iter().any(|f| f.name == attr.name) {
-                    bail!(
-                        span,
-                        "{} called with unexpected argument '{}'",
-                        self.describe_lambda(lambda),
-                        identifier(attr.name.as_str())
-                    );
+                    return Err(unexpected_argument(lambda, formals, attr.name));
                 }
             }
         }
@@ -661,13 +642,6 @@ impl Evaluator {
             frame.set(formals.entries.len(), arg);
         }
         self.eval(&lambda.body, &frame)
-    }
-
-    fn describe_lambda(&self, lambda: &ast::Lambda) -> String {
-        match lambda.name {
-            Some(name) => format!("'{}' at {}", name, lambda.span.describe()),
-            None => format!("anonymous function at {}", lambda.span.describe()),
-        }
     }
 
     #[inline(never)]
@@ -759,7 +733,7 @@ impl Evaluator {
     pub fn expect_bool(&mut self, v: &Value, span: Option<Span>) -> EvalResult<bool> {
         match self.force(v)? {
             Value::Bool(b) => Ok(b),
-            other => bail!(span, "value is {} while a Boolean was expected", other.type_desc()),
+            other => Err(crate::show_value::type_error("a Boolean", &other, span)),
         }
     }
 }
@@ -781,17 +755,52 @@ fn lookup_with_evaluated(env: &Rc<Env>, depths: &[u32], name: Symbol) -> Option<
     None
 }
 
+/// `'name'` or `'anonymous lambda'`, as modern Nix's `callFunction` names a function.
+fn describe_lambda(lambda: &ast::Lambda) -> String {
+    match lambda.name {
+        Some(name) => format!("'{name}'"),
+        None => "'anonymous lambda'".into(),
+    }
+}
+
+/// Modern Nix's message, at the function (`EvalState::callFunction`). Cold and out of
+/// line, like every error of the recursive interpreter functions.
 #[cold]
 #[inline(never)]
-fn stack_overflow(span: Option<Span>) -> Box<EvalError> {
-    EvalError::new(ErrorKind::Eval, "stack overflow (possible infinite recursion)", span)
+fn missing_argument(lambda: &ast::Lambda, name: Symbol) -> Box<EvalError> {
+    EvalError::new(
+        ErrorKind::Eval,
+        format!(
+            "function {} called without required argument '{}'",
+            describe_lambda(lambda),
+            identifier(name.as_str())
+        ),
+        Some(lambda.span),
+    )
+}
+
+/// As [`missing_argument`], with "Did you mean" suggestions among the formals.
+#[cold]
+#[inline(never)]
+fn unexpected_argument(lambda: &ast::Lambda, formals: &ast::Formals, name: Symbol) -> Box<EvalError> {
+    let names = formals.entries.iter().map(|f| f.name.as_str());
+    let suggestions = crate::error::suggest(names, name.as_str());
+    EvalError::new(
+        ErrorKind::Eval,
+        format!(
+            "function {} called with unexpected argument '{}'",
+            describe_lambda(lambda),
+            identifier(name.as_str())
+        ),
+        Some(lambda.span),
+    )
+    .with_suggestions(suggestions)
 }
 
 #[cold]
 #[inline(never)]
-fn assertion_failed(a: &ast::Assert) -> Box<EvalError> {
-    let shown = rnix_eval_parser::show::show(&a.cond);
-    EvalError::new(ErrorKind::Assert, format!("assertion '{shown}' failed"), Some(a.span))
+fn stack_overflow(span: Option<Span>) -> Box<EvalError> {
+    EvalError::new(ErrorKind::Eval, "stack overflow (possible infinite recursion)", span)
 }
 
 /// An already-evaluated integer: a literal, or a local variable whose cell holds one.

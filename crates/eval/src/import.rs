@@ -162,7 +162,7 @@ impl Evaluator {
             IoError::Denied(msg) => EvalError::new(ErrorKind::Eval, msg, span),
             IoError::Sys(e) => {
                 let msg = match e.kind() {
-                    std::io::ErrorKind::NotFound => format!("getting status of '{path}': No such file or directory"),
+                    std::io::ErrorKind::NotFound => format!("path '{path}' does not exist"),
                     _ => format!("opening file '{path}': {e}"),
                 };
                 EvalError::new(ErrorKind::Eval, msg, span)

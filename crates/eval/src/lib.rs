@@ -9,6 +9,7 @@
 // keeps `NixString` one word smaller than an inline set.
 #![allow(clippy::box_collection)]
 
+mod assert_eq;
 pub mod attr_path;
 pub mod coerce;
 pub mod env;
@@ -22,6 +23,7 @@ mod overrides;
 pub mod primops;
 pub mod print;
 pub mod profiler;
+pub mod show_value;
 pub mod stats;
 pub mod store;
 pub mod term;

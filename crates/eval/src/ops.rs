@@ -153,6 +153,9 @@ impl Evaluator {
     pub fn arith(&mut self, op: BinOpKind, l: &Value, r: &Value, span: Option<Span>) -> EvalResult<Value> {
         let l = self.force(l)?;
         let r = self.force(r)?;
+        if op != BinOpKind::Add {
+            check_operands(op, &l, &r, span)?;
+        }
         let name = match op {
             BinOpKind::Add => "adding",
             BinOpKind::Sub => "subtracting",
@@ -203,9 +206,9 @@ impl Evaluator {
                 if op == BinOpKind::Add {
                     bail!(span, "cannot add {} to {}", other.type_desc(), l.type_desc());
                 }
-                bail!(span, "value is {} while an integer was expected", other.type_desc())
+                Err(crate::show_value::type_error("an integer", other, span))
             }
-            (other, _) => bail!(span, "value is {} while an integer was expected", other.type_desc()),
+            (other, _) => Err(crate::show_value::type_error("an integer", other, span)),
         }
     }
 
@@ -298,28 +301,39 @@ impl Evaluator {
                 }
                 x.len().cmp(&y.len())
             }
-            _ => bail!(span, "cannot compare {} with {}", a.type_desc(), b.type_desc()),
+            _ => {
+                use crate::show_value::{error_value, show_type};
+                let (ta, tb) = (show_type(&a), show_type(&b));
+                let (va, vb) = (error_value(&a), error_value(&b));
+                if std::mem::discriminant(&a) != std::mem::discriminant(&b) {
+                    bail!(span, "cannot compare {ta} with {tb}; values are {va} and {vb}")
+                }
+                bail!(
+                    span,
+                    "cannot compare {ta} with {tb}; values of that type are incomparable (values are {va} and {vb})"
+                )
+            }
         })
     }
 
     pub fn expect_attrs(&mut self, v: &Value, span: Option<Span>) -> EvalResult<Rc<crate::value::AttrSet>> {
         match self.force(v)? {
             Value::Attrs(a) => Ok(a),
-            other => bail!(span, "value is {} while a set was expected", other.type_desc()),
+            other => Err(crate::show_value::type_error("a set", &other, span)),
         }
     }
 
     pub fn expect_list(&mut self, v: &Value, span: Option<Span>) -> EvalResult<Rc<Vec<Value>>> {
         match self.force(v)? {
             Value::List(l) => Ok(l),
-            other => bail!(span, "value is {} while a list was expected", other.type_desc()),
+            other => Err(crate::show_value::type_error("a list", &other, span)),
         }
     }
 
     pub fn expect_int(&mut self, v: &Value, span: Option<Span>) -> EvalResult<i64> {
         match self.force(v)? {
             Value::Int(i) => Ok(i),
-            other => bail!(span, "value is {} while an integer was expected", other.type_desc()),
+            other => Err(crate::show_value::type_error("an integer", &other, span)),
         }
     }
 
@@ -328,7 +342,7 @@ impl Evaluator {
         match &f {
             Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) => Ok(f),
             Value::Attrs(a) if a.get(self.sym.functor).is_some() => Ok(f),
-            other => bail!(span, "value is {} while a function was expected", other.type_desc()),
+            other => Err(crate::show_value::type_error("a function", other, span)),
         }
     }
 
@@ -336,9 +350,35 @@ impl Evaluator {
     pub fn expect_string(&mut self, v: &Value, span: Option<Span>) -> EvalResult<Rc<NixString>> {
         match self.force(v)? {
             Value::String(s) => Ok(s),
-            other => bail!(span, "value is {} while a string was expected", other.type_desc()),
+            other => Err(crate::show_value::type_error("a string", &other, span)),
         }
     }
+}
+
+/// `prim_sub`, `prim_mul`, `prim_div`: a division checks its divisor first (`forceFloat`,
+/// then `division by zero`); operands are then forced as floats when either is one,
+/// else as integers.
+fn check_operands(op: BinOpKind, l: &Value, r: &Value, span: Option<Span>) -> EvalResult<()> {
+    let number = |v: &Value| matches!(v, Value::Int(_) | Value::Float(_));
+    if op == BinOpKind::Div {
+        if !number(r) {
+            return Err(crate::show_value::type_error("a float", r, span));
+        }
+        if as_float(r) == 0.0 {
+            bail!(span, "division by zero");
+        }
+    }
+    let expected = if matches!(l, Value::Float(_)) || matches!(r, Value::Float(_)) {
+        "a float"
+    } else {
+        "an integer"
+    };
+    for v in [l, r] {
+        if !number(v) {
+            bail!(span, "expected {expected} but found {}", crate::show_value::found(v));
+        }
+    }
+    Ok(())
 }
 
 pub fn as_float(v: &Value) -> f64 {

@@ -130,6 +130,56 @@ fn json_into(
 const JSON_MAX_DEPTH: usize = 10_000;
 
 #[allow(clippy::too_many_arguments)]
+/// A set with `__toString` as modern Nix's `peelToStringOutPath` turns it into JSON:
+/// the result must be a string or a path (printed as it is, not copied), or a set to
+/// peel again (`__toString`, `outPath`). Source: `src/libexpr/value-to-json.cc`,
+/// `include/nix/expr/eval-inline.hh` (`checkToStringReturn`).
+fn json_through_to_string(
+    ev: &mut Evaluator,
+    out: &mut Vec<u8>,
+    set: &Value,
+    f: Value,
+    span: Option<Span>,
+    ctx: &mut Option<Box<std::collections::BTreeSet<String>>>,
+) -> EvalResult<()> {
+    let f = ev.force(&f)?;
+    let result = ev.call(f, set.clone(), span)?;
+    let mut cur = ev.force(&result)?;
+    loop {
+        let next = match &cur {
+            Value::String(s) => {
+                crate::eval::merge_context(ctx, s);
+                json_string(out, s.as_bytes());
+                return Ok(());
+            }
+            Value::Path(p) => {
+                json_string(out, p.as_bytes());
+                return Ok(());
+            }
+            Value::Attrs(inner) => {
+                if let Some(f) = inner.get(ev.sym.to_string).cloned() {
+                    let f = ev.force(&f)?;
+                    ev.call(f, cur.clone(), span)?
+                } else if let Some(o) = inner.get(ev.sym.out_path).cloned() {
+                    o
+                } else {
+                    bail!(
+                        span,
+                        "`__toString` must return a string, but got {}",
+                        crate::show_value::found(&cur)
+                    )
+                }
+            }
+            other => bail!(
+                span,
+                "`__toString` should return a string, but got {}",
+                crate::show_value::found(other)
+            ),
+        };
+        cur = ev.force(&next)?;
+    }
+}
+
 fn json_value(
     ev: &mut Evaluator,
     out: &mut Vec<u8>,
@@ -184,11 +234,8 @@ fn json_value_at_depth(
             json_string(out, s.as_bytes())
         }
         Value::Attrs(set) => {
-            if set.get(ev.sym.to_string).is_some() {
-                let s = ev.coerce_to_string(&v, span, false, true)?;
-                crate::eval::merge_context(ctx, &s);
-                json_string(out, s.as_bytes());
-                return Ok(());
+            if let Some(f) = set.get(ev.sym.to_string).cloned() {
+                return json_through_to_string(ev, out, &v, f, span, ctx);
             }
             // Nix reports an unevaluated attribute at its definition.
             let at = |pos: Option<Span>| if strict { span } else { pos.or(span) };

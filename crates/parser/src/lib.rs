@@ -8,6 +8,8 @@
 pub mod ast;
 pub mod ast_codec;
 mod attrs;
+pub mod bison;
+mod bison_tables;
 pub mod cache;
 pub mod depth;
 pub mod error;
@@ -135,7 +137,7 @@ fn parse_and_lower_uncached(
     }
     let parsed = parse(text);
     if let Some(err) = parsed.errors().first() {
-        return Err(syntax_error(file, text, err));
+        return Err(bison_error(file, text).unwrap_or_else(|| syntax_error(file, text, err)));
     }
     if let Some((token, message)) = validate::check(parsed.tree().syntax()) {
         let r = token.text_range();
@@ -144,10 +146,31 @@ fn parse_and_lower_uncached(
             start: r.start().into(),
             end: r.end().into(),
         };
-        return Err(ParseError::new(message, span));
+        return Err(bison_error(file, text).unwrap_or(ParseError::new(message, span)));
     }
     let mut lowerer = lower::Lowerer::new(file, base_dir, globals).with_outer_frame(scope);
-    lowerer.lower_root(&parsed.tree())
+    match lowerer.lower_root(&parsed.tree()) {
+        Err(e) if e.message.starts_with("syntax error") || e.message.starts_with("invalid ") => {
+            Err(bison_error(file, text).unwrap_or(e))
+        }
+        other => other,
+    }
+}
+
+/// The syntax error as modern Nix words and places it ([`bison`]), when Nix's grammar
+/// rejects the text.
+fn bison_error(file: FileId, text: &str) -> Option<ParseError> {
+    let (message, at) = bison::syntax_error(text)?;
+    // One character: the span must end on a character boundary.
+    let end = (at + 1..=text.len()).find(|&e| text.is_char_boundary(e)).unwrap_or(at);
+    Some(ParseError::new(
+        message,
+        Span {
+            file,
+            start: at as u32,
+            end: end as u32,
+        },
+    ))
 }
 
 /// The first syntax error of `text` as evaluation would report it (Nix's wording, with

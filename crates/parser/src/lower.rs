@@ -676,27 +676,7 @@ impl<'g> Lowerer<'g> {
                                     // Merge the new literal's definitions into the existing set.
                                     let mut incoming = Collected::new(false);
                                     self.collect_entries(&mut incoming, &set, false)?;
-                                    let offset = target.inherit_sources.len();
-                                    target.inherit_sources.extend(incoming.inherit_sources);
-                                    for (name, mut entry) in incoming.statics {
-                                        // Nix's `dupAttr(ad.first, j->second.pos, ad.second.pos)`:
-                                        // located at the first definition, naming the second.
-                                        if let Some(prev) = target.statics.get(&name) {
-                                            return Err(self.err(
-                                                prev.span,
-                                                format!(
-                                                    "attribute '{}' already defined at {}",
-                                                    identifier(name.as_str()),
-                                                    entry.span.describe()
-                                                ),
-                                            ));
-                                        }
-                                        if let Pending::InheritFrom { source, .. } = &mut entry.value {
-                                            *source += offset;
-                                        }
-                                        target.statics.insert(name, entry);
-                                    }
-                                    target.dynamics.extend(incoming.dynamics);
+                                    self.merge_sets(target, incoming, &shown)?;
                                 }
                                 _ => {
                                     return Err(self.err(
@@ -724,6 +704,40 @@ impl<'g> Lowerer<'g> {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Modern Nix's `ParserState::addAttr` merging a literal set into one already defined:
+    /// sets on both sides merge again, anything else is `attribute 'x.z' already
+    /// defined at <first definition>`, located at the second one.
+    fn merge_sets(&mut self, target: &mut Collected, incoming: Collected, shown: &str) -> LResult<()> {
+        let offset = target.inherit_sources.len();
+        target.inherit_sources.extend(incoming.inherit_sources);
+        for (name, mut entry) in incoming.statics {
+            if let Pending::InheritFrom { source, .. } = &mut entry.value {
+                *source += offset;
+            }
+            let path = format!("{shown}.{}", identifier(name.as_str()));
+            let Some(prev) = target.statics.get_mut(&name) else {
+                target.statics.insert(name, entry);
+                continue;
+            };
+            let is_set = |p: &Pending| matches!(p, Pending::Nested(_) | Pending::Named(_, rast::Expr::AttrSet(_)));
+            if !(is_set(&prev.value) && is_set(&entry.value)) {
+                return Err(self.err(
+                    entry.span,
+                    format!("attribute '{path}' already defined at {}", prev.span.describe()),
+                ));
+            }
+            let at = entry.span;
+            self.make_nested(prev, &path, at)?;
+            self.make_nested(&mut entry, &path, at)?;
+            let (Pending::Nested(into), Pending::Nested(from)) = (&mut prev.value, entry.value) else {
+                unreachable!("made nested above")
+            };
+            self.merge_sets(into, *from, &path)?;
+        }
+        target.dynamics.extend(incoming.dynamics);
         Ok(())
     }
 

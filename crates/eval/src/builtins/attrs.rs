@@ -26,11 +26,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         let set = ev.expect_attrs(&a[1], s)?;
         match set.get(Symbol::intern(&name.to_str_lossy())) {
             Some(v) => ev.force(&v.clone()),
-            None => bail!(
-                s,
-                "attribute '{}' missing for call to 'getAttr'",
-                identifier(&name.to_str_lossy())
-            ),
+            None => bail!(s, "attribute '{}' missing", identifier(&name.to_str_lossy())),
         }
     }),
     prim!("hasAttr", 2, |ev, a, s| {
@@ -103,11 +99,11 @@ fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult
     for item in l.iter() {
         let pair = ev.expect_attrs(item, s)?;
         let Some(name) = pair.get(ev.sym.name).cloned() else {
-            bail!(s, "attribute 'name' missing for call to 'listToAttrs'");
+            bail!(s, "attribute 'name' missing");
         };
         let name = Symbol::intern(&ev.expect_string(&name, s)?.to_str_lossy());
         let Some(value) = pair.get_attr(ev.sym.value) else {
-            bail!(s, "attribute 'value' missing for call to 'listToAttrs'");
+            bail!(s, "attribute 'value' missing");
         };
         entries.push(Attr {
             name,
@@ -122,6 +118,7 @@ fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult
 }
 
 fn zip_attrs_with(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
+    ev.expect_function(&a[0], s)?;
     let sets = ev.expect_list(&a[1], s)?;
     let mut grouped = Groups::default();
     for set in sets.iter() {

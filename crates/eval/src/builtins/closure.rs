@@ -15,22 +15,26 @@ use std::cmp::Ordering;
 pub(super) fn generic_closure(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
     let args = ev.expect_attrs(&a[0], s)?;
     let Some(start) = args.get(ev.sym.start_set).cloned() else {
-        bail!(s, "attribute 'startSet' missing for call to 'genericClosure'");
+        bail!(s, "attribute 'startSet' missing");
     };
-    // Nix's order: the start set is forced before the operator is looked up; the
-    // operator is forced but only checked to be a function when called.
-    let mut work: std::collections::VecDeque<Value> = ev.expect_list(&start, s)?.iter().cloned().collect();
+    // Modern Nix's order: the start set is forced (an empty one is the result) before the
+    // operator is looked up and checked to be a function.
+    let start = ev.expect_list(&start, s)?;
+    if start.is_empty() {
+        return Ok(Value::List(start));
+    }
+    let mut work: std::collections::VecDeque<Value> = start.iter().cloned().collect();
     let Some(op) = args.get(ev.sym.operator).cloned() else {
-        bail!(s, "attribute 'operator' missing for call to 'genericClosure'");
+        bail!(s, "attribute 'operator' missing");
     };
-    let op = ev.force(&op)?;
+    let op = ev.expect_function(&op, s)?;
     let mut seen = KeySet::default();
     let mut result = Vec::new();
     let key_sym = ev.sym.key;
     while let Some(item) = work.pop_front() {
         let set = ev.expect_attrs(&item, s)?;
         let Some(key) = set.get(key_sym).cloned() else {
-            bail!(s, "attribute 'key' required");
+            bail!(s, "attribute 'key' missing");
         };
         let key = ev.force(&key)?;
         if !seen.insert(ev, key, s)? {

@@ -81,9 +81,11 @@ fn is(ev: &mut Evaluator, v: &Value, test: fn(&Value) -> bool) -> EvalResult<Val
 fn arith(ev: &mut Evaluator, op: BinOpKind, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let x = ev.force(&a[0])?;
     let y = ev.force(&a[1])?;
-    for v in [&x, &y] {
-        if !matches!(v, Value::Int(_) | Value::Float(_)) {
-            bail!(span, "value is {} while an integer was expected", v.type_desc());
+    if op == BinOpKind::Add {
+        for v in [&x, &y] {
+            if !matches!(v, Value::Int(_) | Value::Float(_)) {
+                return Err(crate::show_value::type_error("an integer", v, span));
+            }
         }
     }
     ev.arith(op, &x, &y, span)
@@ -92,7 +94,7 @@ fn arith(ev: &mut Evaluator, op: BinOpKind, a: &[Value], span: Option<Span>) -> 
 fn expect_number(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<f64> {
     match ev.force(v)? {
         v @ (Value::Int(_) | Value::Float(_)) => Ok(as_float(&v)),
-        other => bail!(span, "value is {} while a float was expected", other.type_desc()),
+        other => Err(crate::show_value::type_error("a float", &other, span)),
     }
 }
 
@@ -254,7 +256,7 @@ fn find_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
             None => String::new(),
         };
         let Some(path) = set.get(ev.sym.path).cloned() else {
-            bail!(span, "attribute 'path' missing for call to 'findFile'");
+            bail!(span, "attribute 'path' missing");
         };
         let path = ev
             .coerce_to_string(&path, span, false, false)?

@@ -62,7 +62,7 @@ struct OutputSpec {
 fn derivation_strict(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let attrs = ev.expect_attrs(&a[0], span)?;
     let Some(name_attr) = attrs.get_attr(ev.sym.name).cloned() else {
-        bail!(span, "attribute 'name' missing for call to 'derivationStrict'");
+        bail!(span, "attribute 'name' missing");
     };
     let name_span = name_attr.span().or(span);
     let drv_name = ev.expect_string_no_ctx(&name_attr.value, span).map_err(|mut e| {
@@ -72,6 +72,12 @@ fn derivation_strict(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Eva
         });
         e
     })?;
+    if let Some(why) = bad_name(&drv_name) {
+        bail!(
+            name_span,
+            "invalid derivation name: {why}. Please pass a different 'name'."
+        );
+    }
     let structured = match attrs.get(Symbol::intern("__structuredAttrs")) {
         Some(v) => ev.expect_bool(&v.clone(), span)?,
         None => false,
@@ -288,6 +294,31 @@ fn hash_mode(mode: &str, span: Option<Span>) -> EvalResult<bool> {
         "flat" => Ok(false),
         other => bail!(span, "invalid value '{other}' for 'outputHashMode' attribute"),
     }
+}
+
+/// Modern Nix's `checkName` (`src/libstore/path.cc`), which `derivationStrict` applies to
+/// the name first (`checkDerivationName` in `src/libexpr/primops.cc`).
+fn bad_name(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("name must not be empty".into());
+    }
+    if name.len() > 211 {
+        return Some(format!("name '{name}' must be no longer than 211 characters"));
+    }
+    for dots in [".", ".."] {
+        if name == dots {
+            return Some(format!("name '{name}' is not valid"));
+        }
+        if name.strip_prefix(dots).is_some_and(|rest| rest.starts_with('-')) {
+            return Some(format!(
+                "name '{name}' is not valid: first dash-separated component must not be '{dots}'"
+            ));
+        }
+    }
+    let bad = name
+        .chars()
+        .find(|&c| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | '_' | '?' | '=')))?;
+    Some(format!("name '{name}' contains illegal character '{bad}'"))
 }
 
 fn output_names(names: Vec<String>, span: Option<Span>) -> EvalResult<BTreeSet<String>> {

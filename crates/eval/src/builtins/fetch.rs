@@ -33,25 +33,40 @@ fn ctx(ev: &Evaluator) -> FetchContext {
     FetchContext::new(ev.store.dir.clone())
 }
 
-/// A Nix set of input attributes (strings, integers, booleans) as [`Attrs`].
-fn input_attrs(ev: &mut Evaluator, set: &AttrSet, span: Option<Span>) -> EvalResult<Attrs> {
+/// A Nix set of input attributes (strings, integers, booleans) as [`Attrs`], for the
+/// builtin `fetcher` (`fetchTree`, `fetchGit`) or, without one, for a flake reference;
+/// modern Nix's messages (`src/libexpr/primops/fetchTree.cc`, `fetchTreeInternal`;
+/// `src/libflake/flake-primops.cc`, `prim_flakeRefToString`).
+fn input_attrs(ev: &mut Evaluator, set: &AttrSet, span: Option<Span>, fetcher: Option<&str>) -> EvalResult<Attrs> {
     let mut attrs = Attrs::new();
     for attr in set.entries.iter() {
         let value = ev.force(&attr.value)?;
         let v = match &value {
             Value::Bool(b) => AttrValue::Bool(*b),
             Value::Int(n) if *n >= 0 => AttrValue::Int(*n as u64),
+            Value::Int(n) => match fetcher {
+                Some(f) => bail!(span, "negative value given for '{f}' argument '{}': {n}", attr.name),
+                None => bail!(span, "negative value given for flake ref attr {}: {n}", attr.name),
+            },
             Value::String(_) | Value::Path(_) => AttrValue::Str(
                 ev.coerce_to_string(&value, span, false, false)?
                     .to_str_lossy()
                     .into_owned(),
             ),
-            other => bail!(
-                span,
-                "fetchTree argument '{}' is {} while a string, Boolean or integer is expected",
-                attr.name,
-                other.type_desc()
-            ),
+            other => match fetcher {
+                Some(f) => bail!(
+                    span,
+                    "argument '{}' to '{f}' is {} while a string, Boolean or integer is expected",
+                    attr.name,
+                    crate::show_value::show_type(other)
+                ),
+                None => bail!(
+                    span,
+                    "flake reference attribute sets may only contain integers, Booleans, and strings, but attribute '{}' is {}",
+                    attr.name,
+                    crate::show_value::show_type(other)
+                ),
+            },
         };
         attrs.set(attr.name.as_str(), v);
     }
@@ -167,11 +182,10 @@ fn fetch_tree(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult
     let arg = ev.force(&a[0])?;
     let attrs = match &arg {
         Value::Attrs(set) => {
-            let attrs = input_attrs(ev, set, span)?;
-            if attrs.get_str("type").is_none() {
-                bail!(span, "attribute 'type' is missing in call to 'fetchTree'");
+            if set.get(ev.sym.type_).is_none() {
+                bail!(span, "argument 'type' is missing in call to 'fetchTree'");
             }
-            attrs
+            input_attrs(ev, set, span, Some("fetchTree"))?
         }
         _ => {
             let text = ev.expect_string_no_ctx(&arg, span)?;
@@ -194,7 +208,7 @@ fn fetch_tree(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult
 fn fetch_git(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let arg = ev.force(&a[0])?;
     let mut attrs = match &arg {
-        Value::Attrs(set) => input_attrs(ev, set, span)?,
+        Value::Attrs(set) => input_attrs(ev, set, span, Some("fetchGit"))?,
         _ => {
             let mut attrs = Attrs::new();
             let url = coerce_url(ev, &arg, span)?;
@@ -376,7 +390,7 @@ fn parse_flake_ref(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalR
 
 fn flake_ref_to_string(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let set = ev.expect_attrs(&a[0], span)?;
-    let mut input = input_attrs(ev, &set, span)?;
+    let mut input = input_attrs(ev, &set, span, None)?;
     let subdir = match input.remove("dir") {
         Some(AttrValue::Str(d)) => d,
         _ => String::new(),

@@ -38,6 +38,60 @@ pub(super) fn sys_error(msg: String) -> Box<EvalError> {
     EvalError::new(ErrorKind::Eval, msg, None)
 }
 
+/// A failed access to `path` as modern Nix's source accessors report it: `path '...' does
+/// not exist` for a missing file (`SourceAccessor::lstat`), `'...' is not a directory`
+/// when a directory was wanted (`openSubdirectory`), else as [`io_error`].
+/// Source: `src/libutil/source-accessor.cc`, `src/libutil/posix-source-accessor.cc`.
+pub(crate) fn access_error(
+    e: IoError,
+    span: Option<Span>,
+    path: &str,
+    what: impl FnOnce(String) -> String,
+) -> Box<EvalError> {
+    if let IoError::Sys(s) = &e {
+        match s.kind() {
+            std::io::ErrorKind::NotFound => return sys_error(format!("path '{path}' does not exist")),
+            std::io::ErrorKind::NotADirectory => return sys_error(format!("'{path}' is not a directory")),
+            _ => {}
+        }
+    }
+    io_error(e, span, what)
+}
+
+/// `SourceAccessor::resolveSymlinks` (full): `path` with every symlink among its
+/// components replaced by its target, as modern Nix names a file in errors of `readFile`,
+/// `readDir` and `hashFile`. Missing components are kept as they are.
+pub(crate) fn resolve_symlinks(ev: &mut Evaluator, path: &str) -> String {
+    let mut res: Vec<String> = Vec::new();
+    let mut todo: std::collections::VecDeque<String> = path.split('/').map(String::from).collect();
+    let mut links_allowed = 1024;
+    while let Some(c) = todo.pop_front() {
+        match c.as_str() {
+            "" | "." => {}
+            ".." => {
+                res.pop();
+            }
+            _ => {
+                res.push(c);
+                let here = format!("/{}", res.join("/"));
+                if matches!(ev.io.lstat(&here), Ok(crate::io::FileKind::Symlink)) && links_allowed > 0 {
+                    links_allowed -= 1;
+                    let Ok(target) = ev.io.read_link(&here) else { continue };
+                    if target.starts_with('/') {
+                        res.clear();
+                    } else {
+                        res.pop();
+                    }
+                    for part in target.split('/').rev() {
+                        todo.push_front(part.to_string());
+                    }
+                }
+            }
+        }
+    }
+    format!("/{}", res.join("/"))
+}
+
 /// An [`IoError`] as Nix reports it: a refusal of pure/restricted mode at the call, or a
 /// system error worded by `what` from the `strerror` text.
 pub(crate) fn io_error(e: IoError, span: Option<Span>, what: impl FnOnce(String) -> String) -> Box<EvalError> {
@@ -70,13 +124,17 @@ pub(super) fn realise_path(ev: &mut Evaluator, v: &Value, span: Option<Span>) ->
 
 fn read_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let path = realise_path(ev, &a[0], span)?;
-    let bytes = ev.io.read_file(&path.to_str_lossy()).map_err(|e| match e {
+    let bytes = match ev.io.read_file(&path.to_str_lossy()) {
+        Ok(b) => b,
         // `open` succeeds on a directory; Nix's `read` then fails.
-        IoError::Sys(e) if e.kind() == std::io::ErrorKind::IsADirectory => {
-            sys_error(format!("reading from file: {}", io_reason(&e)))
+        Err(IoError::Sys(e)) if e.kind() == std::io::ErrorKind::IsADirectory => {
+            return Err(sys_error(format!("reading from file: {}", io_reason(&e))))
         }
-        e => io_error(e, span, |r| format!("opening file '{path}': {r}")),
-    })?;
+        Err(e) => {
+            let shown = resolve_symlinks(ev, &path.to_str_lossy());
+            return Err(access_error(e, span, &shown, |r| format!("opening file '{path}': {r}")));
+        }
+    };
     // Nix strings are C strings: a NUL byte would silently cut the contents.
     if bytes.contains(&0) {
         return Err(sys_error(format!(
@@ -103,10 +161,16 @@ fn path_exists(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResul
 /// itself: symlinks are not followed.
 fn read_dir(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let path = realise_path(ev, &a[0], span)?;
-    let listing = ev
-        .io
-        .read_dir(&path.to_str_lossy())
-        .map_err(|e| io_error(e, span, |r| format!("opening directory '{path}': {r}")))?;
+    let listing = ev.io.read_dir(&path.to_str_lossy());
+    let listing = match listing {
+        Ok(l) => l,
+        Err(e) => {
+            let shown = resolve_symlinks(ev, &path.to_str_lossy());
+            return Err(access_error(e, span, &shown, |r| {
+                format!("opening directory '{path}': {r}")
+            }));
+        }
+    };
     let entries = listing
         .into_iter()
         .map(|(name, kind)| crate::value::Attr {
@@ -123,7 +187,9 @@ fn read_file_type(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRe
     let path = realise_path(ev, &a[0], span)?;
     match ev.io.lstat(&path.to_str_lossy()) {
         Ok(kind) => Ok(Value::string(kind.name())),
-        Err(e) => Err(io_error(e, span, |r| format!("getting status of '{path}': {r}"))),
+        Err(e) => Err(access_error(e, span, &path.to_str_lossy(), |r| {
+            format!("getting status of '{path}': {r}")
+        })),
     }
 }
 

@@ -1,7 +1,7 @@
 //! `hashString`, `hashFile` and `convertHash`: md5, sha1, sha256 and sha512 in base16,
 //! Nix's base-32, base64 and SRI, with Nix's hash parsing rules (`rnix-eval-store::hash`).
 
-use super::files::{coerce_to_path, io_error, sys_error};
+use super::files::{coerce_to_path, sys_error};
 use crate::error::EvalResult;
 use crate::primops::PrimOpDef;
 use crate::value::Value;
@@ -19,9 +19,9 @@ fn algo_arg(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<Has
     let name = ev.expect_string_no_ctx(v, span)?;
     match HashAlgo::from_name(&name) {
         Some(algo) => Ok(algo),
-        // Nix 2.8 reports this as a usage error: no position, and a hint about --help.
+        // A usage error (`parseHashAlgo` in src/libutil/hash.cc): no position, a hint about --help.
         None => Err(sys_error(format!(
-            "unknown hash algorithm '{name}'\nTry 'nix-instantiate --help' for more information."
+            "unknown hash algorithm '{name}', expect 'blake3', 'md5', 'sha1', 'sha256', or 'sha512'\nTry 'nix-instantiate --help' for more information."
         ))),
     }
 }
@@ -36,10 +36,15 @@ fn hash_string(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResul
 fn hash_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let algo = algo_arg(ev, &a[0], span)?;
     let path = coerce_to_path(ev, &a[1], span)?;
-    let data = ev
-        .io
-        .read_file(&path.to_str_lossy())
-        .map_err(|e| io_error(e, span, |r| format!("opening file '{path}': {r}")))?;
+    let data = match ev.io.read_file(&path.to_str_lossy()) {
+        Ok(data) => data,
+        Err(e) => {
+            let shown = super::files::resolve_symlinks(ev, &path.to_str_lossy());
+            return Err(super::files::access_error(e, span, &shown, |r| {
+                format!("opening file '{path}': {r}")
+            }));
+        }
+    };
     Ok(Value::string(Hash::digest(algo, &data).to_base16()))
 }
 

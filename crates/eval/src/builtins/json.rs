@@ -2,9 +2,10 @@
 //! (`[json.exception.parse_error.101] parse error at line 1, column 4: ...`).
 //!
 //! What nlohmann (and Nix's SAX callbacks) do that a generic JSON parser does not:
-//! integers above `i64::MAX` that fit in `u64` wrap around, larger or smaller ones
-//! become floats; `-0` is the integer 0; a float overflow is an error; strings end at
-//! the first NUL (Nix strings are C strings); the last of duplicate keys wins; the
+//! integers above `i64::MAX` that fit in `u64` are an error (modern Nix; 2.8 wrapped
+//! them around), larger or smaller ones become floats; `-0` is the integer 0; a float
+//! overflow is an error; a string with a NUL is an error (modern Nix; 2.8 cut it
+//! there); the last of duplicate keys wins; the
 //! "last read" text of an error runs from the last string or number token on.
 
 use crate::error::{EvalError, EvalResult, TraceFrame};

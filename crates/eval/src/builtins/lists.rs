@@ -18,13 +18,13 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         let l = ev.expect_list(&a[0], s)?;
         match l.first() {
             Some(v) => ev.force(v),
-            None => bail!(s, "list index 0 is out of bounds"),
+            None => bail!(s, "'builtins.head' called on an empty list"),
         }
     }),
     prim!("tail", 1, |ev, a, s| {
         let l = ev.expect_list(&a[0], s)?;
         if l.is_empty() {
-            bail!(s, "'tail' called on an empty list");
+            bail!(s, "'builtins.tail' called on an empty list");
         }
         Ok(Value::list(l[1..].to_vec()))
     }),
@@ -33,7 +33,11 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         let n = ev.expect_int(&a[1], s)?;
         match usize::try_from(n).ok().and_then(|n| l.get(n)) {
             Some(v) => ev.force(v),
-            None => bail!(s, "list index {n} is out of bounds"),
+            None => bail!(
+                s,
+                "'builtins.elemAt' called with index {n} on a list of size {}",
+                l.len()
+            ),
         }
     }),
     prim!("elem", 2, elem),
@@ -46,16 +50,24 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("genericClosure", 1, super::closure::generic_closure),
 ];
 
+/// Modern Nix checks the function when the list is not empty (`prim_map`).
 fn map(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
     let l = ev.expect_list(&a[1], s)?;
+    if l.is_empty() {
+        return Ok(Value::List(l));
+    }
+    ev.expect_function(&a[0], s)?;
     Ok(Value::list(
         l.iter().map(|x| Value::apply_thunk(a[0].clone(), x.clone())).collect(),
     ))
 }
 
 fn filter(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
-    let f = ev.expect_function(&a[0], s)?;
     let l = ev.expect_list(&a[1], s)?;
+    if l.is_empty() {
+        return Ok(Value::List(l));
+    }
+    let f = ev.expect_function(&a[0], s)?;
     let mut out = Vec::new();
     for x in l.iter() {
         let keep = ev.call(f.clone(), x.clone(), s)?;
@@ -70,11 +82,11 @@ fn filter(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value>
 }
 
 fn foldl_strict(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
+    let f = ev.expect_function(&a[0], s)?;
     let l = ev.expect_list(&a[2], s)?;
     if l.is_empty() {
         return ev.force(&a[1]);
     }
-    let f = ev.expect_function(&a[0], s)?;
     let mut acc = a[1].clone();
     for x in l.iter() {
         acc = ev.call2(f.clone(), acc, x.clone(), s)?;
@@ -89,7 +101,8 @@ fn gen_list(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Valu
         bail!(s, "cannot create list of size {n}");
     }
     crate::memory::ensure_fits(n as usize, std::mem::size_of::<Value>(), s)?;
-    // The function is only called (and checked) when an element is forced.
+    // Checked now (`prim_genList`), called when an element is forced.
+    ev.expect_function(&a[0], s)?;
     Ok(Value::list(
         (0..n)
             .map(|i| Value::apply_thunk(a[0].clone(), Value::Int(i)))

@@ -18,8 +18,11 @@ const CHUNK: usize = 7;
 type Less<'a> = dyn FnMut(&Value, &Value) -> EvalResult<bool> + 'a;
 
 pub(super) fn sort(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
-    let f = ev.expect_function(&a[0], s)?;
     let list = ev.expect_list(&a[1], s)?;
+    if list.is_empty() {
+        return Ok(Value::List(list));
+    }
+    let f = ev.expect_function(&a[0], s)?;
     // Nix forces every element before sorting.
     let mut items = Vec::with_capacity(list.len());
     for x in list.iter() {

@@ -124,11 +124,7 @@ fn filter_source(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRes
     let path = coerce_to_path(ev, &a[1], span)?.to_str_lossy().into_owned();
     let filter = ev.force(&a[0])?;
     if !filter.is_function() {
-        bail!(
-            span,
-            "first argument in call to 'filterSource' is not a function but {}",
-            filter.type_desc()
-        );
+        return Err(crate::show_value::type_error("a function", &filter, span));
     }
     let name = base_name(&path).to_string();
     add_path(ev, span, &name, &path, Some(filter), true, None)
@@ -189,7 +185,7 @@ fn compute_source_path(
         .tree_path(path)
         .map_err(|e| super::files::io_error(e, span, |r| r))?;
     if std::fs::symlink_metadata(&real).is_err() {
-        bail!(span, "getting status of '{path}': No such file or directory");
+        bail!(span, "path '{path}' does not exist");
     }
     // The filter sees evaluation paths, also where a mount serves them from elsewhere.
     let shown = |p: &Path| match p.strip_prefix(&real) {

@@ -106,16 +106,15 @@ fn replace_strings(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResu
     if from.len() != to.len() {
         bail!(
             s,
-            "'from' and 'to' arguments to 'replaceStrings' have different lengths"
+            "'from' and 'to' arguments passed to builtins.replaceStrings have different lengths"
         );
     }
-    let subject = ev.expect_string(&a[2], s)?;
     let mut patterns = Vec::with_capacity(from.len());
     for p in from.iter() {
         patterns.push(ev.expect_string(p, s)?);
     }
-    // Each replacement is forced when first used, as modern Nix does (Nix 2.8 forced them
-    // all up front, used or not).
+    let subject = ev.expect_string(&a[2], s)?;
+    // Modern Nix forces a replacement when it is first used (Nix 2.8: all up front).
     let mut replacements: Vec<Option<Rc<NixString>>> = vec![None; to.len()];
     let input = subject.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(input.len());

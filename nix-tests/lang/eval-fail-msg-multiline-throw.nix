@@ -1,0 +1,1 @@
+throw "a\nb\n  c"

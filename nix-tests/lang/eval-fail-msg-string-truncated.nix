@@ -1,0 +1,1 @@
+builtins.length (builtins.concatStringsSep "" (builtins.genList (_: "x") 1030))

@@ -1,0 +1,1 @@
+builtins.toJSON { a = { __toString = self: { b = 1; }; }; }

@@ -1,0 +1,1 @@
+if { a = 1; } then 1 else 2

@@ -1,0 +1,1 @@
+builtins.length { z = 1; type = "t"; _type = "u"; a = 2; }

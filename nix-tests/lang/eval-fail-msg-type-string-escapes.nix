@@ -1,0 +1,1 @@
+builtins.length "a\"b\n\t\${c}$d\\"

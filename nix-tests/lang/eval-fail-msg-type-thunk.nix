@@ -1,0 +1,1 @@
+builtins.length { a = builtins.length [ ]; b = { }; c = [ ]; }

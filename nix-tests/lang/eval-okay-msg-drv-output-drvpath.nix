@@ -1,0 +1,1 @@
+(derivation { name = "a"; system = "x"; builder = "/bin/sh"; outputs = [ "out" "drvPath" ]; }).drvPath

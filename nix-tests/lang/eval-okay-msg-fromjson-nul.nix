@@ -1,0 +1,1 @@
+builtins.fromJSON ''[ "x\u0000y" ]''
