@@ -99,6 +99,14 @@ fn drive(ev: &mut Evaluator, cli: &Cli, settings: &crate::settings::Settings) ->
                 ev.store.sink = Some(Box::new(crate::store_writer::DaemonSink(store.clone())));
                 Some(store)
             }
+            // As Nix, parse and evaluate first when nothing but writes needs the daemon:
+            // a syntax error is reported as such, and a write reports the connection.
+            Err(_) if !cli.realise && cli.add_root.is_none() && cli.out_link.is_none() => {
+                let sink =
+                    crate::store_writer::LazyDaemonSink::new(cli.store.clone(), settings.store_overrides.clone());
+                ev.store.sink = Some(Box::new(sink));
+                None
+            }
             Err(e) => {
                 eprint_line(format!("error: {e}").as_bytes());
                 return 1;

@@ -272,6 +272,16 @@ fn no_daemon_is_one_clear_error() {
 }
 
 #[test]
+fn parse_errors_come_before_the_daemon() {
+    // As Nix: the file is parsed and evaluated before anything needs the store.
+    let (dir, _) = scratch("parse-first");
+    std::fs::write(dir.join("case.nix"), "{ a = ; }").unwrap();
+    let out = rnix(&["--store", "unix:///nonexistent/rnix/socket", "case.nix"], &dir);
+    assert_clean_failure(&out, "syntax error");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn failing_build_is_one_clear_error() {
     if !nix_installed() {
         eprintln!("skipped: Nix (nix-daemon, nix-instantiate, nix-store) is not installed");

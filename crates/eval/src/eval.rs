@@ -176,6 +176,18 @@ impl Evaluator {
     }
 
     fn force_deep_inner(&mut self, v: &Value, seen: &mut rustc_hash::FxHashSet<usize>) -> EvalResult<()> {
+        // Each level counts as a call, as modern Nix's `forceValueDeep` (`addCallDepth`),
+        // against at most Nix's default depth, as `toJSON` does (`print.rs`).
+        if self.call_depth >= self.max_call_depth.min(crate::print::MAX_VALUE_DEPTH) {
+            bail!(None, "stack overflow; max-call-depth exceeded");
+        }
+        self.call_depth += 1;
+        let result = self.force_deep_level(v, seen);
+        self.call_depth -= 1;
+        result
+    }
+
+    fn force_deep_level(&mut self, v: &Value, seen: &mut rustc_hash::FxHashSet<usize>) -> EvalResult<()> {
         self.check_native_stack(None)?;
         match v {
             Value::Attrs(a) => {

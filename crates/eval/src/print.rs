@@ -123,11 +123,11 @@ fn json_into(
     json_value(ev, out, v, span, ctx, strict, false)
 }
 
-/// How deep a value `toJSON` (and `__structuredAttrs`) may nest: each level counts as a
+/// How deep a value `toJSON` (and `__structuredAttrs`, `deepSeq`, `--strict`) may nest: each level counts as a
 /// call, as in modern Nix (`printValueAsJSON` adds to the call depth), against Nix's
 /// default `max-call-depth`. Both Nix 2.8 and modern Nix fail on deeper values; a
 /// 100,000-deep list or set is not JSON anyone can read back.
-const JSON_MAX_DEPTH: usize = 10_000;
+pub(crate) const MAX_VALUE_DEPTH: usize = 10_000;
 
 #[allow(clippy::too_many_arguments)]
 /// A set with `__toString` as modern Nix's `peelToStringOutPath` turns it into JSON:
@@ -189,7 +189,7 @@ fn json_value(
     strict: bool,
     top: bool,
 ) -> EvalResult<()> {
-    if ev.call_depth >= ev.max_call_depth.min(JSON_MAX_DEPTH) {
+    if ev.call_depth >= ev.max_call_depth.min(MAX_VALUE_DEPTH) {
         bail!(span, "stack overflow; max-call-depth exceeded");
     }
     ev.call_depth += 1;
