@@ -274,10 +274,31 @@ fn absolute_url(url: &str) -> String {
     }
 }
 
+/// How `fetchurl`/`fetchTarball` were called: the `name` given, and whether the argument
+/// was a set (modern Nix's advice for a bad store path name depends on both).
+#[derive(Default)]
+struct CallShape {
+    name: Option<String>,
+    attrs: bool,
+}
+
 fn url_and_hash(ev: &mut Evaluator, v: &Value, span: Option<Span>, who: &str) -> EvalResult<(String, Option<Hash>)> {
+    url_hash_and_shape(ev, v, span, who).map(|(url, hash, _)| (url, hash))
+}
+
+fn url_hash_and_shape(
+    ev: &mut Evaluator,
+    v: &Value,
+    span: Option<Span>,
+    who: &str,
+) -> EvalResult<(String, Option<Hash>, CallShape)> {
     let v = ev.force(v)?;
     let Value::Attrs(set) = &v else {
-        return Ok((coerce_url(ev, &v, span)?, None));
+        return Ok((coerce_url(ev, &v, span)?, None, CallShape::default()));
+    };
+    let mut shape = CallShape {
+        name: None,
+        attrs: true,
     };
     let mut url = None;
     let mut hash = None;
@@ -293,6 +314,7 @@ fn url_and_hash(ev: &mut Evaluator, v: &Value, span: Option<Span>, who: &str) ->
             }
             "name" => {
                 let name = ev.expect_string_no_ctx(&a.value, span)?;
+                shape.name = Some(name.to_string());
                 if name != "source" && who == "fetchTarball" {
                     bail!(
                         span,
@@ -306,12 +328,59 @@ fn url_and_hash(ev: &mut Evaluator, v: &Value, span: Option<Span>, who: &str) ->
     let Some(url) = url else {
         bail!(span, "'url' argument required");
     };
-    Ok((url, hash))
+    Ok((url, hash, shape))
+}
+
+/// Modern Nix's `checkName` of the store path name a fetch will use (the `name` given, else
+/// the URL's base name), with its advice for each way of calling (`fetchTree.cc`).
+fn check_fetch_name(url: &str, shape: &CallShape, who: &str, span: Option<Span>) -> EvalResult<()> {
+    let name = match &shape.name {
+        Some(n) => n.clone(),
+        None => url.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string(),
+    };
+    let Some(problem) = bad_name(&name) else {
+        return Ok(());
+    };
+    let advice = if shape.name.is_some() {
+        format!("Please change the value for the 'name' attribute passed to '{who}', so that it can create a valid store path.")
+    } else if shape.attrs {
+        format!("Please add a valid 'name' attribute to the argument for '{who}', so that it can create a valid store path.")
+    } else {
+        format!("Please pass an attribute set with 'url' and 'name' attributes to '{who}',  so that it can create a valid store path.")
+    };
+    bail!(
+        span,
+        "invalid store path name when fetching URL '{url}': {problem}. {advice}"
+    )
+}
+
+/// Why `name` cannot name a store path, in modern Nix's words (`libstore/path.cc`).
+fn bad_name(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("name must not be empty".into());
+    }
+    if name.len() > 211 {
+        return Some(format!("name '{name}' must be no longer than 211 characters"));
+    }
+    for dots in [".", ".."] {
+        if name == dots {
+            return Some(format!("name '{name}' is not valid"));
+        }
+        if name.strip_prefix(dots).is_some_and(|rest| rest.starts_with('-')) {
+            return Some(format!(
+                "name '{name}' is not valid: first dash-separated component must not be '{dots}'"
+            ));
+        }
+    }
+    name.chars()
+        .find(|&c| !(c.is_ascii_alphanumeric() || "+-._?=".contains(c)))
+        .map(|c| format!("name '{name}' contains illegal character '{c}'"))
 }
 
 /// `fetchurl`: a flat file in the store, named after the URL.
 fn fetchurl(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let (url, sha256) = url_and_hash(ev, &a[0], span, "fetchurl")?;
+    let (url, sha256, shape) = url_hash_and_shape(ev, &a[0], span, "fetchurl")?;
+    check_fetch_name(&url, &shape, "fetchurl", span)?;
     if ev.io.mode == Mode::Pure && sha256.is_none() {
         bail!(span, "in pure evaluation mode, 'fetchurl' requires a 'sha256' argument");
     }
@@ -337,7 +406,10 @@ fn fetchurl(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<V
             );
         }
     }
-    let name = url.rsplit('/').next().unwrap_or("file").to_string();
+    let name = shape
+        .name
+        .clone()
+        .unwrap_or_else(|| url.rsplit('/').next().unwrap_or("file").to_string());
     let dir = ev.store.dir.clone();
     let path = make_fixed_output_path(
         &dir,
