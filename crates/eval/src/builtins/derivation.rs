@@ -297,8 +297,9 @@ fn hash_mode(mode: &str, span: Option<Span>) -> EvalResult<bool> {
 }
 
 /// Modern Nix's `checkName` (`src/libstore/path.cc`), which `derivationStrict` applies to
-/// the name first (`checkDerivationName` in `src/libexpr/primops.cc`).
-fn bad_name(name: &str) -> Option<String> {
+/// the name first (`checkDerivationName` in `src/libexpr/primops.cc`) and `fetchurl` to
+/// the name of the path it will make.
+pub(super) fn bad_name(name: &str) -> Option<String> {
     if name.is_empty() {
         return Some("name must not be empty".into());
     }

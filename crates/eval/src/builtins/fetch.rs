@@ -331,15 +331,15 @@ fn url_hash_and_shape(
     Ok((url, hash, shape))
 }
 
-/// Modern Nix's `checkName` of the store path name a fetch will use (the `name` given, else
-/// the URL's base name), with its advice for each way of calling (`fetchTree.cc`).
-fn check_fetch_name(url: &str, shape: &CallShape, who: &str, span: Option<Span>) -> EvalResult<()> {
+/// The store path name a fetch will use (the `name` given, else the URL's base name),
+/// checked as modern Nix does, with its advice for each way of calling (`fetchTree.cc`).
+fn fetch_name(url: &str, shape: &CallShape, who: &str, span: Option<Span>) -> EvalResult<String> {
     let name = match &shape.name {
         Some(n) => n.clone(),
         None => url.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string(),
     };
-    let Some(problem) = bad_name(&name) else {
-        return Ok(());
+    let Some(problem) = super::derivation::bad_name(&name) else {
+        return Ok(name);
     };
     let advice = if shape.name.is_some() {
         format!("Please change the value for the 'name' attribute passed to '{who}', so that it can create a valid store path.")
@@ -354,33 +354,10 @@ fn check_fetch_name(url: &str, shape: &CallShape, who: &str, span: Option<Span>)
     )
 }
 
-/// Why `name` cannot name a store path, in modern Nix's words (`libstore/path.cc`).
-fn bad_name(name: &str) -> Option<String> {
-    if name.is_empty() {
-        return Some("name must not be empty".into());
-    }
-    if name.len() > 211 {
-        return Some(format!("name '{name}' must be no longer than 211 characters"));
-    }
-    for dots in [".", ".."] {
-        if name == dots {
-            return Some(format!("name '{name}' is not valid"));
-        }
-        if name.strip_prefix(dots).is_some_and(|rest| rest.starts_with('-')) {
-            return Some(format!(
-                "name '{name}' is not valid: first dash-separated component must not be '{dots}'"
-            ));
-        }
-    }
-    name.chars()
-        .find(|&c| !(c.is_ascii_alphanumeric() || "+-._?=".contains(c)))
-        .map(|c| format!("name '{name}' contains illegal character '{c}'"))
-}
-
 /// `fetchurl`: a flat file in the store, named after the URL.
 fn fetchurl(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let (url, sha256, shape) = url_hash_and_shape(ev, &a[0], span, "fetchurl")?;
-    check_fetch_name(&url, &shape, "fetchurl", span)?;
+    let name = fetch_name(&url, &shape, "fetchurl", span)?;
     if ev.io.mode == Mode::Pure && sha256.is_none() {
         bail!(span, "in pure evaluation mode, 'fetchurl' requires a 'sha256' argument");
     }
@@ -406,10 +383,6 @@ fn fetchurl(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<V
             );
         }
     }
-    let name = shape
-        .name
-        .clone()
-        .unwrap_or_else(|| url.rsplit('/').next().unwrap_or("file").to_string());
     let dir = ev.store.dir.clone();
     let path = make_fixed_output_path(
         &dir,
