@@ -176,13 +176,21 @@ impl Evaluator {
     }
 
     fn force_deep_inner(&mut self, v: &Value, seen: &mut rustc_hash::FxHashSet<usize>) -> EvalResult<()> {
-        // Each level counts as a call, as modern Nix's `forceValueDeep` (`addCallDepth`),
-        // against at most Nix's default depth, as `toJSON` does (`print.rs`).
+        self.value_level(None, |ev| ev.force_deep_level(v, seen))
+    }
+
+    /// One level of a walk into a value (`deepSeq`, `--strict`, `toJSON`): it counts as a
+    /// call, as modern Nix's `addCallDepth` there, against at most Nix's default depth.
+    pub(crate) fn value_level<T>(
+        &mut self,
+        span: Option<Span>,
+        walk: impl FnOnce(&mut Self) -> EvalResult<T>,
+    ) -> EvalResult<T> {
         if self.call_depth >= self.max_call_depth.min(crate::print::MAX_VALUE_DEPTH) {
-            bail!(None, "stack overflow; max-call-depth exceeded");
+            bail!(span, "stack overflow; max-call-depth exceeded");
         }
         self.call_depth += 1;
-        let result = self.force_deep_level(v, seen);
+        let result = walk(self);
         self.call_depth -= 1;
         result
     }

@@ -189,13 +189,7 @@ fn json_value(
     strict: bool,
     top: bool,
 ) -> EvalResult<()> {
-    if ev.call_depth >= ev.max_call_depth.min(MAX_VALUE_DEPTH) {
-        bail!(span, "stack overflow; max-call-depth exceeded");
-    }
-    ev.call_depth += 1;
-    let result = json_value_at_depth(ev, out, v, span, ctx, strict, top);
-    ev.call_depth -= 1;
-    result
+    ev.value_level(span, |ev| json_value_at_depth(ev, out, v, span, ctx, strict, top))
 }
 
 #[allow(clippy::too_many_arguments)]
