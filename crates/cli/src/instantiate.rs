@@ -2,11 +2,11 @@
 //! does (`getDerivations`) and print their `.drv` paths.
 
 use rnix_eval_core::error::{ErrorKind, EvalError, EvalResult};
+use rnix_eval_core::rc::Rc;
 use rnix_eval_core::value::{AttrSet, Value};
 use rnix_eval_core::Evaluator;
 use rnix_eval_parser::Symbol;
 use rustc_hash::FxHashSet;
-use std::rc::Rc;
 
 /// A derivation found in the result: its `.drv` path and the output it stands for.
 pub struct FoundDrv {

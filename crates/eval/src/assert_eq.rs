@@ -9,7 +9,6 @@ use crate::value::Value;
 use crate::Evaluator;
 use rnix_eval_parser::ast::{self, BinOpKind, Expr};
 use rnix_eval_parser::show::identifier;
-use std::rc::Rc;
 
 fn unequal(message: String) -> Box<EvalError> {
     EvalError::new(ErrorKind::Assert, message, None)
@@ -34,7 +33,7 @@ fn type_class(v: &Value) -> u8 {
 impl Evaluator {
     /// The error of a failed assertion: the explanation of `assertEqValues` when the
     /// condition is `a == b`, else `assertion '...' failed`.
-    pub(crate) fn failed_assertion(&mut self, a: &'static ast::Assert, env: &Rc<crate::env::Env>) -> Box<EvalError> {
+    pub(crate) fn failed_assertion(&mut self, a: &'static ast::Assert, env: &crate::env::Env) -> Box<EvalError> {
         if let Expr::BinOp(b) = &a.cond {
             if b.op == BinOpKind::Eq {
                 let sides = self.eval(&b.lhs, env).and_then(|l| Ok((l, self.eval(&b.rhs, env)?)));

@@ -1,10 +1,10 @@
 //! String coercion (`coerceToString`): what `"${x}"`, `+` and `toString` accept.
 
 use crate::error::EvalResult;
+use crate::rc::Rc;
 use crate::value::{NixString, Value};
 use crate::{bail, Evaluator};
 use rnix_eval_parser::Span;
-use std::rc::Rc;
 
 impl Evaluator {
     /// `coerce_more` is `toString`'s extra leniency (ints, floats, bools, null, lists);

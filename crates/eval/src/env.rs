@@ -2,11 +2,20 @@
 //!
 //! A variable resolved to `(depth, slot)` is found by following `parent` `depth` times.
 //! A `with` frame has one slot, holding the (lazy) namespace.
+//!
+//! Frames are the most numerous allocation of an evaluation (6.5 M for a minimal NixOS
+//! system, 94% of them with one slot), so [`Env`] is a one-word handle to a single block:
+//! a 4-byte reference count (no weak count: nothing refers to a frame weakly), the slot
+//! count, the parent, then the slots inline. A one-slot frame is 32 bytes; as an
+//! `Rc<Env>` with a boxed slice for larger frames it was 48 bytes, plus a second block of
+//! 16 bytes a slot for every frame of two slots or more (ARCHITECTURE.md, "Where memory
+//! goes").
 
 use crate::stats::{self, Counter};
 use crate::value::Value;
-use std::cell::OnceCell;
-use std::rc::Rc;
+use std::alloc::Layout;
+use std::cell::{Cell, OnceCell};
+use std::ptr::NonNull;
 
 #[inline(always)]
 fn count_frame(slots: usize) {
@@ -14,59 +23,101 @@ fn count_frame(slots: usize) {
     stats::bump(Counter::EnvElements, slots as u64);
 }
 
-/// A frame. Slots are written once, while the frame is built (the bindings of `let`,
-/// `rec { }` and formals with defaults refer to the frame itself, so it exists before
-/// its values); a slot that is not written yet reads as `None`.
-pub struct Env {
-    pub parent: Option<Rc<Env>>,
-    slots: Slots,
+/// The block's head; `len` slots (`OnceCell<Value>`) follow it.
+#[repr(C)]
+struct Frame {
+    count: Cell<u32>,
+    len: u32,
+    parent: Option<Env>,
 }
 
-/// Most frames (94% in a NixOS evaluation) are `x: ...` calls and `with` with a single
-/// slot: those keep it inline, and the frame is 48 bytes with its reference counts.
-/// Larger frames have their slots in one exact-size allocation.
-enum Slots {
-    One(OnceCell<Value>),
-    Many(Box<[OnceCell<Value>]>),
-}
+/// Bytes of a frame besides its slots (for `NIX_SHOW_STATS`' `envs.bytes`).
+pub const HEADER_BYTES: usize = std::mem::size_of::<Frame>();
+const _: () = assert!(HEADER_BYTES == 16);
+const _: () = assert!(std::mem::size_of::<OnceCell<Value>>() == 16);
+const _: () = assert!(std::mem::size_of::<Option<Env>>() == 8);
 
-const _: () = assert!(std::mem::size_of::<Env>() == 32);
+/// A shared frame. Slots are written once, while the frame is built (the bindings of
+/// `let`, `rec { }` and formals with defaults refer to the frame itself, so it exists
+/// before its values); a slot that is not written yet reads as `None`.
+pub struct Env(NonNull<Frame>);
 
 impl Env {
+    fn layout(len: usize) -> Layout {
+        Layout::new::<Frame>()
+            .extend(Layout::array::<OnceCell<Value>>(len).expect("frame size"))
+            .expect("frame size")
+            .0
+    }
+
     /// A frame of `size` slots, all unwritten.
-    pub fn new(parent: Option<Rc<Env>>, size: usize) -> Rc<Env> {
+    pub fn new(parent: Option<Env>, size: usize) -> Env {
         count_frame(size);
-        let slots = if size == 1 {
-            Slots::One(OnceCell::new())
-        } else {
-            Slots::Many((0..size).map(|_| OnceCell::new()).collect())
-        };
-        Rc::new(Env { parent, slots })
+        let len = u32::try_from(size).expect("frame size fits the lowerer's u32 slots");
+        let layout = Self::layout(size);
+        // SAFETY: the layout is non-zero (the head is 16 bytes); the head and every slot
+        // are initialised before the handle is returned.
+        unsafe {
+            let block = std::alloc::alloc(layout) as *mut Frame;
+            let Some(block) = NonNull::new(block) else {
+                std::alloc::handle_alloc_error(layout)
+            };
+            block.as_ptr().write(Frame {
+                count: Cell::new(1),
+                len,
+                parent,
+            });
+            let slots = block.as_ptr().add(1) as *mut OnceCell<Value>;
+            for i in 0..size {
+                slots.add(i).write(OnceCell::new());
+            }
+            Env(block)
+        }
     }
 
     /// A frame of one slot holding `value`.
-    pub fn with_slot(parent: Option<Rc<Env>>, value: Value) -> Rc<Env> {
-        count_frame(1);
-        Rc::new(Env {
-            parent,
-            slots: Slots::One(OnceCell::from(value)),
-        })
+    #[inline]
+    pub fn with_slot(parent: Option<Env>, value: Value) -> Env {
+        let env = Env::new(parent, 1);
+        env.set(0, value);
+        env
     }
 
     /// A frame holding `values`, in order.
-    pub fn from_values(parent: Option<Rc<Env>>, values: impl Iterator<Item = Value>) -> Rc<Env> {
-        let slots: Box<[OnceCell<Value>]> = values.map(OnceCell::from).collect();
-        count_frame(slots.len());
-        let slots = Slots::Many(slots);
-        Rc::new(Env { parent, slots })
+    pub fn from_values(parent: Option<Env>, values: impl ExactSizeIterator<Item = Value>) -> Env {
+        let env = Env::new(parent, values.len());
+        for (i, v) in values.enumerate() {
+            env.set(i, v);
+        }
+        env
+    }
+
+    #[inline(always)]
+    fn frame(&self) -> &Frame {
+        // SAFETY: the block lives while this handle counts in it.
+        unsafe { self.0.as_ref() }
+    }
+
+    #[inline(always)]
+    fn slots(&self) -> &[OnceCell<Value>] {
+        let len = self.frame().len as usize;
+        // SAFETY: `new` initialised `len` slots right after the head, in the same block
+        // (the handle's pointer has the provenance of the whole block).
+        unsafe { std::slice::from_raw_parts(self.0.as_ptr().add(1) as *const OnceCell<Value>, len) }
+    }
+
+    /// The enclosing frame (`None` for the outermost one).
+    #[inline(always)]
+    pub fn parent(&self) -> Option<&Env> {
+        self.frame().parent.as_ref()
     }
 
     /// The frame `depth` levels up.
     #[inline]
-    pub fn up(self: &Rc<Env>, depth: u32) -> &Rc<Env> {
+    pub fn up(&self, depth: u32) -> &Env {
         let mut env = self;
         for _ in 0..depth {
-            env = env.parent.as_ref().expect("lowering resolved a frame that exists");
+            env = env.parent().expect("lowering resolved a frame that exists");
         }
         env
     }
@@ -74,7 +125,7 @@ impl Env {
     /// The frames at `depths` (growing outwards, as the lowerer lists the `with` frames
     /// of a variable), innermost first; each step walks on from the previous frame.
     #[inline]
-    pub fn frames_at<'a>(self: &'a Rc<Env>, depths: &'a [u32]) -> impl Iterator<Item = &'a Rc<Env>> + 'a {
+    pub fn frames_at<'a>(&'a self, depths: &'a [u32]) -> impl Iterator<Item = &'a Env> + 'a {
         let mut at = (self, 0);
         depths.iter().map(move |&depth| {
             at = (at.0.up(depth - at.1), depth);
@@ -85,11 +136,7 @@ impl Env {
     /// Slot `slot`, or `None` while the frame is being built and it is not written yet.
     #[inline]
     pub fn get(&self, slot: u32) -> Option<&Value> {
-        match &self.slots {
-            Slots::One(cell) if slot == 0 => cell.get(),
-            Slots::One(_) => None,
-            Slots::Many(cells) => cells.get(slot as usize)?.get(),
-        }
+        self.slots().get(slot as usize)?.get()
     }
 
     /// Slot `slot` of a built frame.
@@ -101,15 +148,98 @@ impl Env {
     /// Write slot `slot` while building the frame.
     #[inline]
     pub fn set(&self, slot: usize, value: Value) {
-        let cell = match &self.slots {
-            Slots::One(cell) => {
-                debug_assert_eq!(slot, 0);
-                cell
-            }
-            Slots::Many(cells) => &cells[slot],
-        };
-        if cell.set(value).is_err() {
+        if self.slots()[slot].set(value).is_err() {
             unreachable!("frame slot {slot} written twice");
         }
+    }
+
+    /// The handle as a bare pointer (a thunk packs it into one word), keeping its count.
+    #[inline(always)]
+    pub fn into_raw(self) -> *const () {
+        let p = self.0.as_ptr() as *const ();
+        std::mem::forget(self);
+        p
+    }
+
+    /// A handle from `into_raw`, taking back its count.
+    ///
+    /// # Safety
+    /// `p` must come from `into_raw`, and each such pointer is taken back once.
+    #[inline(always)]
+    pub unsafe fn from_raw(p: *const ()) -> Env {
+        Env(NonNull::new_unchecked(p as *mut Frame))
+    }
+
+    /// Do both handles name the same frame?
+    pub fn ptr_eq(&self, other: &Env) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Clone for Env {
+    #[inline(always)]
+    fn clone(&self) -> Env {
+        let count = &self.frame().count;
+        let next = count.get().wrapping_add(1);
+        if next == 0 {
+            // 2^32 references need at least 32 GiB of handles: only a bug gets here.
+            std::process::abort();
+        }
+        count.set(next);
+        Env(self.0)
+    }
+}
+
+impl Drop for Env {
+    #[inline(always)]
+    fn drop(&mut self) {
+        let count = &self.frame().count;
+        let left = count.get() - 1;
+        count.set(left);
+        if left == 0 {
+            self.free();
+        }
+    }
+}
+
+impl Env {
+    /// Drop the slots and the parent, then the block. Nested values are freed as any
+    /// value is (deep thunk chains are queued by `Thunk`'s drop, not recursed into); the
+    /// parent chain is as deep as the source's lexical nesting.
+    #[inline(never)]
+    fn free(&mut self) {
+        let len = self.frame().len as usize;
+        // SAFETY: the count reached zero, so this is the only handle: the slots and the
+        // head were initialised by `new` and are dropped exactly once, then the block is
+        // returned with the layout it was allocated with.
+        unsafe {
+            let block = self.0.as_ptr();
+            let slots = block.add(1) as *mut OnceCell<Value>;
+            std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(slots, len));
+            std::ptr::drop_in_place(std::ptr::addr_of_mut!((*block).parent));
+            std::alloc::dealloc(block as *mut u8, Self::layout(len));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_parents_and_sharing() {
+        let outer = Env::new(None, 2);
+        outer.set(0, Value::Int(1));
+        assert!(outer.get(1).is_none());
+        outer.set(1, Value::Int(2));
+        let inner = Env::with_slot(Some(outer.clone()), Value::Int(3));
+        let copy = inner.clone();
+        drop(inner);
+        assert!(matches!(copy.up(1).get(1), Some(Value::Int(2))));
+        assert!(matches!(copy.get(0), Some(Value::Int(3))));
+        assert!(copy.up(1).ptr_eq(&outer));
+        assert!(copy.get(1).is_none());
+        let empty = Env::from_values(None, std::iter::empty());
+        assert!(empty.get(0).is_none());
     }
 }

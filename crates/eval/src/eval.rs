@@ -4,17 +4,17 @@
 
 use crate::env::Env;
 use crate::error::{ErrorKind, EvalError, EvalResult, TraceFrame};
+use crate::rc::Rc;
 use crate::stats::{self, Counter};
-use crate::value::{Attr, AttrSet, Closure, NixString, PrimOpApp, Thunk, ThunkState, Value};
+use crate::value::{Attr, AttrSet, Closure, NixString, Peek, PrimOpApp, Thunk, ThunkState, Value};
 use crate::{bail, Evaluator};
 use rnix_eval_parser::ast::{self, AttrName, AttrValue, BinOpKind, Expr, VarKind};
 use rnix_eval_parser::show::identifier;
 use rnix_eval_parser::{source, Span, Symbol};
-use std::rc::Rc;
 
 impl Evaluator {
     /// Evaluate `expr` in `env` to weak head normal form.
-    pub fn eval(&mut self, expr: &'static Expr, env: &Rc<Env>) -> EvalResult<Value> {
+    pub fn eval(&mut self, expr: &'static Expr, env: &Env) -> EvalResult<Value> {
         self.check_stack(expr)?;
         match expr {
             Expr::Int(i) => Ok(Value::Int(*i)),
@@ -73,7 +73,7 @@ impl Evaluator {
     /// A lazy reference to `expr` in `env`. Constants, variables and lambdas need no
     /// thunk; variables share the cell they refer to, as Nix's `maybeThunk` does.
     #[inline]
-    pub fn thunk(&mut self, expr: &'static Expr, env: &Rc<Env>) -> Value {
+    pub fn thunk(&mut self, expr: &'static Expr, env: &Env) -> Value {
         let made = stats::get(Counter::Thunks);
         let v = self.thunk_or_value(expr, env);
         if stats::get(Counter::Thunks) == made {
@@ -83,7 +83,7 @@ impl Evaluator {
     }
 
     #[inline(always)]
-    fn thunk_or_value(&mut self, expr: &'static Expr, env: &Rc<Env>) -> Value {
+    fn thunk_or_value(&mut self, expr: &'static Expr, env: &Env) -> Value {
         match expr {
             Expr::Int(i) => Value::Int(*i),
             Expr::Float(f) => Value::Float(*f),
@@ -229,7 +229,7 @@ impl Evaluator {
 
     /// Read a variable and force it, cloning only the final value.
     #[inline]
-    fn eval_var(&mut self, var: &'static ast::Var, env: &Rc<Env>) -> EvalResult<Value> {
+    fn eval_var(&mut self, var: &'static ast::Var, env: &Env) -> EvalResult<Value> {
         let pending = match &var.kind {
             VarKind::Local { depth, slot } => {
                 let frame = env.up(*depth);
@@ -253,7 +253,7 @@ impl Evaluator {
     }
 
     #[inline]
-    fn lookup_var(&mut self, var: &'static ast::Var, env: &Rc<Env>) -> EvalResult<Value> {
+    fn lookup_var(&mut self, var: &'static ast::Var, env: &Env) -> EvalResult<Value> {
         match &var.kind {
             VarKind::Local { depth, slot } => Ok(env.up(*depth).slot(*slot)),
             VarKind::Global(slot) => Ok(self.globals[*slot as usize].clone()),
@@ -280,7 +280,7 @@ impl Evaluator {
 
     /// A new frame whose slots are lazy bindings evaluated in the frame itself.
     #[inline(never)]
-    fn new_frame(&mut self, bindings: &'static [ast::Binding], parent: &Rc<Env>) -> Rc<Env> {
+    fn new_frame(&mut self, bindings: &'static [ast::Binding], parent: &Env) -> Env {
         let frame = Env::new(Some(parent.clone()), bindings.len());
         for (i, b) in bindings.iter().enumerate() {
             let v = self.thunk(&b.value, &frame);
@@ -290,7 +290,7 @@ impl Evaluator {
     }
 
     #[inline(never)]
-    fn eval_attrs(&mut self, a: &'static ast::Attrs, env: &Rc<Env>) -> EvalResult<Value> {
+    fn eval_attrs(&mut self, a: &'static ast::Attrs, env: &Env) -> EvalResult<Value> {
         if a.rec {
             if let Some(def) = a.attrs.iter().find(|d| d.name == self.sym.overrides) {
                 return self.eval_rec_with_overrides(a, def, env);
@@ -341,7 +341,7 @@ impl Evaluator {
     pub(crate) fn add_dynamic_attrs(
         &mut self,
         a: &'static ast::Attrs,
-        scope: &Rc<Env>,
+        scope: &Env,
         entries: Vec<Attr>,
     ) -> EvalResult<Value> {
         let mut set = AttrSet { entries };
@@ -375,7 +375,7 @@ impl Evaluator {
         Ok(Value::attrs(set))
     }
 
-    pub(crate) fn attr_name(&mut self, name: &'static AttrName, env: &Rc<Env>) -> EvalResult<Symbol> {
+    pub(crate) fn attr_name(&mut self, name: &'static AttrName, env: &Env) -> EvalResult<Symbol> {
         match name {
             AttrName::Static(s) => Ok(*s),
             AttrName::Dynamic(e) => {
@@ -389,7 +389,7 @@ impl Evaluator {
     }
 
     #[inline(never)]
-    fn eval_select(&mut self, sel: &'static ast::Select, env: &Rc<Env>) -> EvalResult<Value> {
+    fn eval_select(&mut self, sel: &'static ast::Select, env: &Env) -> EvalResult<Value> {
         if let Some(slot) = sel.builtin {
             stats::bump(Counter::Lookups, 1);
             let v = self.globals[slot as usize].clone();
@@ -429,7 +429,7 @@ impl Evaluator {
     }
 
     #[inline(never)]
-    fn eval_has_attr(&mut self, h: &'static ast::HasAttr, env: &Rc<Env>) -> EvalResult<Value> {
+    fn eval_has_attr(&mut self, h: &'static ast::HasAttr, env: &Env) -> EvalResult<Value> {
         let mut v = self.eval(&h.expr, env)?;
         let last = h.path.len() - 1;
         for (i, name) in h.path.iter().enumerate() {
@@ -499,7 +499,7 @@ impl Evaluator {
     /// `f a b c`: evaluate the head once, then apply the arguments. A builtin that gets
     /// all its arguments here is called directly, without partial-application values.
     #[inline(never)]
-    fn eval_apply(&mut self, app: &'static ast::Apply, env: &Rc<Env>) -> EvalResult<Value> {
+    fn eval_apply(&mut self, app: &'static ast::Apply, env: &Env) -> EvalResult<Value> {
         let mut spine: smallvec::SmallVec<[&'static ast::Apply; 4]> = smallvec::SmallVec::new();
         let mut head = app;
         spine.push(app);
@@ -665,7 +665,7 @@ impl Evaluator {
     }
 
     #[inline(never)]
-    fn eval_interpolate(&mut self, i: &'static ast::Interpolate, env: &Rc<Env>) -> EvalResult<Value> {
+    fn eval_interpolate(&mut self, i: &'static ast::Interpolate, env: &Env) -> EvalResult<Value> {
         // Coerce every part first, then copy them into one buffer of the exact size.
         let mut parts: smallvec::SmallVec<[Rc<NixString>; 8]> = smallvec::SmallVec::new();
         let mut context = None;
@@ -766,7 +766,7 @@ pub(crate) fn merge_context(into: &mut Option<Box<std::collections::BTreeSet<Str
 
 /// Nix's `lookupVar(noEval = true)`: find a `with` variable without forcing anything.
 /// `None` if a namespace that would be searched first is not evaluated yet.
-fn lookup_with_evaluated(env: &Rc<Env>, depths: &[u32], name: Symbol) -> Option<Value> {
+fn lookup_with_evaluated(env: &Env, depths: &[u32], name: Symbol) -> Option<Value> {
     for frame in env.frames_at(depths) {
         if let Some(found) = lookup_in_evaluated_namespace(frame, name)? {
             return Some(found);
@@ -825,7 +825,7 @@ fn stack_overflow(span: Option<Span>) -> Box<EvalError> {
 
 /// An already-evaluated integer: a literal, or a local variable whose cell holds one.
 #[inline]
-fn known_int(e: &Expr, env: &Rc<Env>) -> Option<i64> {
+fn known_int(e: &Expr, env: &Env) -> Option<i64> {
     match e {
         Expr::Int(i) => Some(*i),
         Expr::Var(ast::Var {
@@ -833,10 +833,10 @@ fn known_int(e: &Expr, env: &Rc<Env>) -> Option<i64> {
             ..
         }) => match env.up(*depth).get(*slot)? {
             Value::Int(i) => Some(*i),
-            Value::Thunk(t) => t.with_state(|s| match s {
-                ThunkState::Done(Value::Int(i)) => Some(*i),
+            Value::Thunk(t) => match t.peek() {
+                Peek::Done(Value::Int(i)) => Some(*i),
                 _ => None,
-            }),
+            },
             _ => None,
         },
         _ => None,
@@ -847,7 +847,7 @@ fn known_int(e: &Expr, env: &Rc<Env>) -> Option<i64> {
 /// allocating a thunk. Only when the result cannot be an error, so laziness is not
 /// observable: overflow (an error) still gets a thunk.
 #[inline]
-fn cheap_int_binop(b: &ast::BinOp, env: &Rc<Env>) -> Option<Value> {
+fn cheap_int_binop(b: &ast::BinOp, env: &Env) -> Option<Value> {
     if !matches!(b.op, BinOpKind::Add | BinOpKind::Sub | BinOpKind::Mul) {
         return None;
     }
@@ -867,10 +867,10 @@ fn cheap_int_binop(b: &ast::BinOp, env: &Rc<Env>) -> Option<Value> {
 fn lookup_in_evaluated_namespace(env: &Env, name: Symbol) -> Option<Option<Value>> {
     match env.get(0)? {
         Value::Attrs(set) => Some(set.get(name).cloned()),
-        Value::Thunk(t) => t.with_state(|s| match s {
-            ThunkState::Done(Value::Attrs(set)) => Some(set.get(name).cloned()),
+        Value::Thunk(t) => match t.peek() {
+            Peek::Done(Value::Attrs(set)) => Some(set.get(name).cloned()),
             _ => None,
-        }),
+        },
         _ => None,
     }
 }

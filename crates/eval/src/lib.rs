@@ -23,6 +23,7 @@ mod overrides;
 pub mod primops;
 pub mod print;
 pub mod profiler;
+pub mod rc;
 pub mod show_value;
 pub mod stats;
 pub mod store;

@@ -4,16 +4,16 @@
 use crate::env::Env;
 use crate::error::EvalResult;
 use crate::eval::merge_context;
+use crate::rc::Rc;
 use crate::stats::{self, Counter};
 use crate::value::{NixString, Value};
 use crate::{bail, Evaluator};
 use rnix_eval_parser::ast::{self, BinOpKind};
 use rnix_eval_parser::Span;
 use std::cmp::Ordering;
-use std::rc::Rc;
 
 impl Evaluator {
-    pub(crate) fn eval_binop(&mut self, b: &'static ast::BinOp, env: &Rc<Env>) -> EvalResult<Value> {
+    pub(crate) fn eval_binop(&mut self, b: &'static ast::BinOp, env: &Env) -> EvalResult<Value> {
         let span = Some(b.span);
         match b.op {
             BinOpKind::And => {

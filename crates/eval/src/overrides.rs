@@ -10,11 +10,11 @@
 use crate::env::Env;
 use crate::error::{EvalResult, TraceFrame};
 use crate::primops::PrimOpDef;
+use crate::rc::Rc;
 use crate::value::{Attr, PrimOpApp, Thunk, ThunkState, Value};
 use crate::Evaluator;
 use rnix_eval_parser::ast::{self, AttrValue};
 use rnix_eval_parser::{Span, Symbol};
-use std::rc::Rc;
 
 /// `overrideOr name overrides own`: `overrides.${name}` if present, else `own`.
 static OVERRIDE_OR: PrimOpDef = PrimOpDef {
@@ -42,7 +42,7 @@ impl Evaluator {
         &mut self,
         a: &'static ast::Attrs,
         overrides: &'static ast::AttrDef,
-        env: &Rc<Env>,
+        env: &Env,
     ) -> EvalResult<Value> {
         let frame = Env::new(Some(env.clone()), a.frame.len());
         let AttrValue::Slot(own_slot) = overrides.value else {

@@ -5,13 +5,13 @@
 //! non-empty set or list printed before prints as `«repeated»`, as in Nix.
 
 use crate::error::EvalResult;
-use crate::value::{ThunkState, Value};
+use crate::rc::Rc;
+use crate::value::{Peek, Value};
 use crate::{bail, Evaluator};
 use rnix_eval_parser::show::{format_float, identifier, quote_bytes};
 use rnix_eval_parser::Span;
 use rustc_hash::FxHashSet;
 use std::io::Write;
-use std::rc::Rc;
 
 /// Print as `nix-instantiate --eval` does.
 pub fn print_value(ev: &mut Evaluator, v: &Value, _strict: bool) -> EvalResult<Vec<u8>> {
@@ -33,11 +33,11 @@ fn print_into(
     ev.check_native_stack(None)?;
     match v {
         Value::Thunk(t) => {
-            let state = t.with_state(|s| match s {
-                ThunkState::Done(inner) => Ok(inner.clone()),
-                ThunkState::Blackhole => Err("«potential infinite recursion»"),
-                _ => Err("<CODE>"),
-            });
+            let state = match t.peek() {
+                Peek::Done(inner) => Ok(inner.clone()),
+                Peek::Blackhole => Err("«potential infinite recursion»"),
+                Peek::Unevaluated => Err("<CODE>"),
+            };
             match state {
                 Ok(inner) => print_into(ev, out, &inner, Some(Rc::as_ptr(&t.0) as usize), seen)?,
                 Err(shown) => out.extend_from_slice(shown.as_bytes()),

@@ -15,7 +15,6 @@ use rnix_eval_parser::ast;
 use rnix_eval_parser::Span;
 use rustc_hash::FxHashMap;
 use std::io::Write;
-use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -175,7 +174,7 @@ impl Evaluator {
         self.profile_enter(Callee::Lambda(inner), None);
         self.call_depth += 2;
         let outer = Env::with_slot(Some(closure.env.clone()), a);
-        let frame: Rc<Env> = Env::with_slot(Some(outer), b);
+        let frame: Env = Env::with_slot(Some(outer), b);
         let result = self.eval(&inner.body, &frame);
         self.call_depth -= 2;
         self.profile_leave();

@@ -4,10 +4,10 @@
 //! `src/libexpr/eval.cc` (`showType`), `src/libexpr/print.cc`,
 //! `src/libexpr/include/nix/expr/print-options.hh` (`errorPrintOptions`).
 
-use crate::value::{ThunkState, Value};
+use crate::rc::Rc;
+use crate::value::{Peek, Value};
 use rnix_eval_parser::show::format_float;
 use rustc_hash::FxHashSet;
-use std::rc::Rc;
 
 const MAX_DEPTH: usize = 10;
 const MAX_ATTRS: usize = 10;
@@ -98,11 +98,11 @@ impl Printer {
     fn print(&mut self, v: &Value, depth: usize) {
         match v {
             Value::Thunk(t) => {
-                let inner = t.with_state(|s| match s {
-                    ThunkState::Done(inner) => Ok(inner.clone()),
-                    ThunkState::Blackhole => Err("«potential infinite recursion»"),
-                    _ => Err("«thunk»"),
-                });
+                let inner = match t.peek() {
+                    Peek::Done(inner) => Ok(inner.clone()),
+                    Peek::Blackhole => Err("«potential infinite recursion»"),
+                    Peek::Unevaluated => Err("«thunk»"),
+                };
                 match inner {
                     Ok(inner) => self.print(&inner, depth),
                     Err(shown) => self.out.push_str(shown),

@@ -78,7 +78,7 @@ pub fn requested() -> bool {
 pub fn to_json(cpu_seconds: f64, symbols: (usize, usize), peak_rss_bytes: u64) -> serde_json::Value {
     use std::mem::size_of;
     let value_size = size_of::<crate::value::Value>() as u64;
-    let env_size = size_of::<crate::env::Env>() as u64;
+    let env_size = crate::env::HEADER_BYTES as u64;
     let attr_size = size_of::<crate::value::Attr>() as u64;
     let set_size = size_of::<crate::value::AttrSet>() as u64;
     let envs = get(Counter::Envs);

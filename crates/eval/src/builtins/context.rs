@@ -4,11 +4,11 @@
 
 use crate::error::EvalResult;
 use crate::primops::PrimOpDef;
+use crate::rc::Rc;
 use crate::value::{Attr, AttrSet, NixString, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::{Span, Symbol};
 use std::collections::{BTreeMap, BTreeSet};
-use std::rc::Rc;
 
 pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("unsafeDiscardStringContext", 1, |ev, a, s| {

@@ -3,11 +3,11 @@
 use crate::error::{ErrorKind, EvalError, EvalResult, TraceFrame};
 use crate::ops::as_float;
 use crate::primops::PrimOpDef;
+use crate::rc::Rc;
 use crate::value::{Attr, AttrSet, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::ast::BinOpKind;
 use rnix_eval_parser::{Span, Symbol};
-use std::rc::Rc;
 
 pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!(global "abort", 1, abort),

@@ -7,6 +7,7 @@
 
 use crate::error::{EvalResult, TraceFrame};
 use crate::primops::PrimOpDef;
+use crate::rc::Rc;
 use crate::value::{Attr, AttrSet, NixString, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::{Span, Symbol};
@@ -14,7 +15,6 @@ use rnix_eval_store::derivation::{Derivation, DerivationOutput};
 use rnix_eval_store::hash::{Hash, HashAlgo};
 use rnix_eval_store::store_path::{self, FileIngestionMethod};
 use std::collections::BTreeSet;
-use std::rc::Rc;
 
 pub(super) static PRIMOPS: &[PrimOpDef] = &[prim!(global "derivationStrict", 1, derivation_strict)];
 

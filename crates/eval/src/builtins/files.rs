@@ -9,11 +9,11 @@ use crate::env::Env;
 use crate::error::{ErrorKind, EvalError, EvalResult};
 use crate::io::IoError;
 use crate::primops::PrimOpDef;
+use crate::rc::Rc;
 use crate::value::{NixString, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::paths::canon_path;
 use rnix_eval_parser::{Origin, Span};
-use std::rc::Rc;
 
 pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("readFile", 1, read_file),

@@ -121,10 +121,10 @@ fn elem(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
     let needle = ev.force(&a[0])?;
     for item in l.iter() {
         let quick = match item {
-            Value::Thunk(t) => t.with_state(|state| match state {
-                crate::value::ThunkState::Done(v) => scalar_eq(&needle, v),
+            Value::Thunk(t) => match t.peek() {
+                crate::value::Peek::Done(v) => scalar_eq(&needle, v),
                 _ => None,
-            }),
+            },
             v => scalar_eq(&needle, v),
         };
         let equal = match quick {

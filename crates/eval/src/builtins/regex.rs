@@ -57,6 +57,7 @@
 //! cached, as Nix caches them.
 
 use crate::error::EvalResult;
+use crate::rc::Rc;
 use crate::value::Value;
 use crate::{bail, Evaluator};
 use regex::bytes::Regex;
@@ -64,7 +65,6 @@ use rnix_eval_parser::Span;
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::fmt::Write;
-use std::rc::Rc;
 
 struct Compiled {
     /// For `split`: matches anywhere (`None` if the crate cannot compile the pattern).

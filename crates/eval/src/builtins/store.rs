@@ -80,7 +80,7 @@ fn store_path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Ev
             .map_err(|m| EvalError::new(ErrorKind::Eval, m, span))?;
     }
     context.insert(format!("{dir}/{base}"));
-    Ok(Value::String(std::rc::Rc::new(crate::value::NixString::new(
+    Ok(Value::String(crate::rc::Rc::new(crate::value::NixString::new(
         path,
         Some(Box::new(context)),
     ))))

@@ -3,10 +3,10 @@
 
 use crate::error::EvalResult;
 use crate::primops::PrimOpDef;
+use crate::rc::Rc;
 use crate::value::{Attr, AttrSet, NixString, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::{Span, Symbol};
-use std::rc::Rc;
 
 pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("stringLength", 1, |ev, a, s| {
