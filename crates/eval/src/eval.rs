@@ -74,12 +74,10 @@ impl Evaluator {
     /// thunk; variables share the cell they refer to, as Nix's `maybeThunk` does.
     #[inline]
     pub fn thunk(&mut self, expr: &'static Expr, env: &Env) -> Value {
-        let made = stats::get(Counter::Thunks);
-        let v = self.thunk_or_value(expr, env);
-        if stats::get(Counter::Thunks) == made {
-            stats::bump(Counter::Avoided, 1);
-        }
-        v
+        // Counted as avoided here and taken back by `pending` when a thunk is made: two
+        // adds, where reading the thunk counter before and after cost two calls.
+        stats::bump(Counter::Avoided, 1);
+        self.thunk_or_value(expr, env)
     }
 
     #[inline(always)]
@@ -97,7 +95,7 @@ impl Evaluator {
                 // b = 1; }`): then, as in Nix, the reference gets a thunk of its own.
                 match env.up(*depth).get(*slot) {
                     Some(v) => v.clone(),
-                    None => Value::Thunk(Thunk::new(ThunkState::Pending(expr, env.clone()))),
+                    None => pending(expr, env),
                 }
             }
             Expr::Var(ast::Var {
@@ -113,7 +111,7 @@ impl Evaluator {
             Expr::List(items) if items.is_empty() => Value::list(Vec::new()),
             Expr::BinOp(b) => match cheap_int_binop(b, env) {
                 Some(v) => v,
-                None => Value::Thunk(Thunk::new(ThunkState::Pending(expr, env.clone()))),
+                None => pending(expr, env),
             },
             Expr::Var(ast::Var {
                 kind: VarKind::With(depths),
@@ -121,9 +119,9 @@ impl Evaluator {
                 ..
             }) => match lookup_with_evaluated(env, depths, *name) {
                 Some(v) => v,
-                None => Value::Thunk(Thunk::new(ThunkState::Pending(expr, env.clone()))),
+                None => pending(expr, env),
             },
-            _ => Value::Thunk(Thunk::new(ThunkState::Pending(expr, env.clone()))),
+            _ => pending(expr, env),
         }
     }
 
@@ -841,6 +839,13 @@ fn known_int(e: &Expr, env: &Env) -> Option<i64> {
         },
         _ => None,
     }
+}
+
+/// A thunk for `expr` in `env`, made by [`Evaluator::thunk`] (which counted it avoided).
+#[inline]
+fn pending(expr: &'static Expr, env: &Env) -> Value {
+    stats::bump(Counter::Avoided, u64::MAX); // wrapping: minus one
+    Value::Thunk(Thunk::new(ThunkState::Pending(expr, env.clone())))
 }
 
 /// `a - 1` and friends on integers that are already known, computed at once instead of

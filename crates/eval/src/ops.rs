@@ -62,6 +62,12 @@ impl Evaluator {
                         return Ok(v);
                     }
                 }
+                if let (BinOpKind::Concat, Value::List(_), Value::List(_)) = (op, &l, &r) {
+                    let (Value::List(a), Value::List(b)) = (l, r) else {
+                        unreachable!("matched above")
+                    };
+                    return Ok(concat_lists(a, b));
+                }
                 self.binop_values(op, &l, &r, span)
             }
         }
@@ -101,11 +107,7 @@ impl Evaluator {
                 if a.is_empty() {
                     return Ok(Value::List(b));
                 }
-                stats::bump(Counter::ListConcats, 1);
-                let mut out = Vec::with_capacity(a.len() + b.len());
-                out.extend_from_slice(&a);
-                out.extend_from_slice(&b);
-                Ok(Value::list(out))
+                Ok(concat_lists(a, b))
             }
             BinOpKind::And | BinOpKind::Or | BinOpKind::Implication => unreachable!("lazy operators"),
         }
@@ -387,4 +389,38 @@ pub fn as_float(v: &Value) -> f64 {
         Value::Float(f) => *f,
         _ => f64::NAN,
     }
+}
+
+/// `a ++ b`. An operand nothing else refers to (the result of a call, as in nixpkgs'
+/// `cutUntil index ++ recurse ...`) gives its vector to the result, and its elements are
+/// moved, not cloned and dropped: a recursion that builds a list this way is still
+/// quadratic, as in Nix, but each step is a `memcpy`.
+pub(crate) fn concat_lists(a: Rc<Vec<Value>>, b: Rc<Vec<Value>>) -> Value {
+    if b.is_empty() {
+        return Value::List(a);
+    }
+    if a.is_empty() {
+        return Value::List(b);
+    }
+    stats::bump(Counter::ListConcats, 1);
+    let out = match (Rc::try_unwrap(a), Rc::try_unwrap(b)) {
+        (Ok(mut a), b) => {
+            match b {
+                Ok(b) => a.extend(b),
+                Err(b) => a.extend_from_slice(&b),
+            }
+            a
+        }
+        (Err(a), Ok(mut b)) => {
+            b.splice(0..0, a.iter().cloned());
+            b
+        }
+        (Err(a), Err(b)) => {
+            let mut out = Vec::with_capacity(a.len() + b.len());
+            out.extend_from_slice(&a);
+            out.extend_from_slice(&b);
+            out
+        }
+    };
+    Value::list(out)
 }
