@@ -99,9 +99,18 @@ impl<T> Drop for Rc<T> {
         let left = count.get() - 1;
         count.set(left);
         if left == 0 {
-            // SAFETY: the last handle: the block is taken back as the box it was.
-            drop(unsafe { Box::from_raw(self.0.as_ptr()) });
+            self.drop_slow();
         }
+    }
+}
+
+impl<T> Rc<T> {
+    /// Out of line, so dropping a `Value` stays a count decrement per variant and can be
+    /// inlined where values die (as `std`'s `Rc` does).
+    #[inline(never)]
+    fn drop_slow(&mut self) {
+        // SAFETY: the last handle: the block is taken back as the box it was.
+        drop(unsafe { Box::from_raw(self.0.as_ptr()) });
     }
 }
 
