@@ -639,6 +639,31 @@ impl Value {
 mod tests {
     use super::*;
 
+    /// `Packed` tells a `Value` from the other states by its first word: every variant's
+    /// tag must be below `VALUE_TAGS`, and `Thunk` (the last) just below it, so a variant
+    /// added to `Value` fails here until `VALUE_TAGS` follows.
+    #[test]
+    fn packed_states_round_trip() {
+        fn tag(v: &Value) -> u64 {
+            // SAFETY: `Value` is `repr(u64)`: its first word is the tag.
+            unsafe { *(v as *const Value as *const u64) }
+        }
+        let thunk = Thunk::new(ThunkState::Blackhole);
+        assert_eq!(tag(&Value::Thunk(thunk.clone())), VALUE_TAGS - 1);
+        assert_eq!(tag(&Value::Null), 0);
+        assert!(matches!(thunk.peek(), Peek::Blackhole));
+        thunk.set(ThunkState::Apply(Box::new((Value::Int(1), Value::Bool(true)))));
+        assert!(matches!(thunk.peek(), Peek::Unevaluated));
+        assert!(matches!(thunk.replace(ThunkState::Blackhole), ThunkState::Apply(b) if matches!(*b, (Value::Int(1), Value::Bool(true)))));
+        let env = Env::new(None, 0);
+        thunk.restore(ThunkState::Pending(&ast::Expr::Int(7), env.clone()));
+        assert!(matches!(thunk.replace(ThunkState::Blackhole), ThunkState::Pending(ast::Expr::Int(7), e) if e.ptr_eq(&env)));
+        thunk.restore(ThunkState::Done(Value::Bool(true)));
+        assert!(matches!(thunk.peek(), Peek::Done(Value::Bool(true))));
+        thunk.set(ThunkState::Done(Value::string("s")));
+        assert!(matches!(thunk.done(), Some(Value::String(s)) if s.as_bytes() == b"s"));
+    }
+
     #[test]
     fn nix_strings_are_bytes() {
         let s = NixString::copy_from(b"caf\xe9");
