@@ -12,6 +12,10 @@
 #   RUNS           runs per evaluator and program (default: 3; best time kept)
 #   BENCH_TIMEOUT  seconds before a single run is killed (default: 300)
 #
+# Each program's rnix-eval runs are timed twice: with its parse cache warm (a private cache
+# directory in the work dir, filled by one untimed run first) and cold
+# (RNIX_EVAL_PARSE_CACHE=0), the latter in the last two columns.
+#
 # Exit status: 0 if every program ran on both sides with identical stdout,
 # 1 on setup errors (e.g. missing binary), 2 if any program had a MISMATCH or
 # failed on either side.
@@ -100,6 +104,8 @@ fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rnix-bench.XXXXXX")
 trap 'rm -rf -- "$WORK"' EXIT
+# A parse cache of our own, so "warm" means filled by this script's warm-up run.
+export RNIX_EVAL_CACHE_DIR="$WORK/parse-cache"
 
 # run_one BIN PROGRAM OUTPREFIX -> prints "<seconds> <maxrss-KiB> <exit-status>"
 # stdout/stderr of the evaluator go to OUTPREFIX.out / OUTPREFIX.err.
@@ -139,14 +145,15 @@ bench() {
     return 0
 }
 
-fmt_row() { printf '%-16s %9s %9s %8s %9s %9s %8s  %s\n' "$@"; }
+fmt_row() { printf '%-16s %9s %9s %8s %9s %9s %8s  %-8s %7s %8s\n' "$@"; }
 
 echo "nix:  $NIX_BIN ($("$NIX_BIN" --version 2>/dev/null | head -n 1 || echo '?'))"
 echo "rnix: $RNIX_BIN"
 echo "runs: $RUNS per program and evaluator (best wall time, highest peak RSS)"
+echo "rnix s: parse cache warm; cold s: RNIX_EVAL_PARSE_CACHE=0 (c ratio = cold/nix)"
 echo
-fmt_row program "nix s" "rnix s" "t ratio" "nix MiB" "rnix MiB" "m ratio" status
-fmt_row ---------------- --------- --------- -------- --------- --------- -------- ------
+fmt_row program "nix s" "rnix s" "t ratio" "nix MiB" "rnix MiB" "m ratio" status "cold s" "c ratio"
+fmt_row ---------------- --------- --------- -------- --------- --------- -------- ------ ------- --------
 
 RATIOS="$WORK/ratios"
 : >"$RATIOS"
@@ -158,8 +165,13 @@ for prog in "${PROGS[@]}"; do
 
     bench "$NIX_BIN" "$prog" nix
     nix_t=$BEST_T nix_m=$PEAK_M nix_s=$STATUS
+    # one untimed run fills the parse cache, so every timed run below is warm
+    RNIX_EVAL_PARSE_CACHE=1 timeout "$BENCH_TIMEOUT" "$RNIX_BIN" --eval --strict "$prog" \
+        >/dev/null 2>&1 </dev/null || true
     bench "$RNIX_BIN" "$prog" rnix
     rnix_t=$BEST_T rnix_m=$PEAK_M rnix_s=$STATUS
+    RNIX_EVAL_PARSE_CACHE=0 bench "$RNIX_BIN" "$prog" cold
+    cold_t=$BEST_T cold_s=$STATUS
 
     if [[ $nix_s -ne 0 && $rnix_s -ne 0 ]]; then
         status="FAIL(both: nix=$nix_s rnix=$rnix_s)"
@@ -167,19 +179,22 @@ for prog in "${PROGS[@]}"; do
         status="FAIL(nix=$nix_s)"
     elif [[ $rnix_s -ne 0 ]]; then
         if [[ $rnix_s -eq 124 ]]; then status="TIMEOUT(rnix)"; else status="FAIL(rnix=$rnix_s)"; fi
-    elif cmp -s -- "$WORK/nix.out" "$WORK/rnix.out"; then
+    elif [[ $cold_s -ne 0 ]]; then
+        status="FAIL(cold=$cold_s)"
+    elif cmp -s -- "$WORK/nix.out" "$WORK/rnix.out" && cmp -s -- "$WORK/nix.out" "$WORK/cold.out"; then
         status=OK
     else
         status=MISMATCH
     fi
 
-    read -r t_ratio m_ratio nix_mib rnix_mib < <(awk -v nt="$nix_t" -v rt="$rnix_t" \
-        -v nm="$nix_m" -v rm="$rnix_m" 'BEGIN {
+    read -r t_ratio m_ratio nix_mib rnix_mib c_ratio < <(awk -v nt="$nix_t" -v rt="$rnix_t" \
+        -v nm="$nix_m" -v rm="$rnix_m" -v ct="$cold_t" 'BEGIN {
             tr = (nt > 0) ? sprintf("%.2f", rt / nt) : "n/a"
             mr = (nm > 0) ? sprintf("%.2f", rm / nm) : "n/a"
-            printf "%s %s %.1f %.1f\n", tr, mr, nm / 1024, rm / 1024 }')
+            cr = (nt > 0) ? sprintf("%.2f", ct / nt) : "n/a"
+            printf "%s %s %.1f %.1f %s\n", tr, mr, nm / 1024, rm / 1024, cr }')
 
-    fmt_row "$name" "$nix_t" "$rnix_t" "$t_ratio" "$nix_mib" "$rnix_mib" "$m_ratio" "$status"
+    fmt_row "$name" "$nix_t" "$rnix_t" "$t_ratio" "$nix_mib" "$rnix_mib" "$m_ratio" "$status" "$cold_t" "$c_ratio"
 
     if [[ $status == OK ]]; then
         # times below GNU time's 10 ms resolution are clamped to 0.01 s
@@ -193,11 +208,13 @@ for prog in "${PROGS[@]}"; do
         d+="rnix stdout: $(head -c 300 "$WORK/rnix.out")"$'\n'
         if [[ $nix_s -ne 0 ]]; then d+="nix stderr:  $(head -c 600 "$WORK/nix.err")"$'\n'; fi
         if [[ $rnix_s -ne 0 ]]; then d+="rnix stderr: $(head -c 600 "$WORK/rnix.err")"$'\n'; fi
+        if [[ $cold_s -ne 0 ]]; then d+="cold stderr: $(head -c 600 "$WORK/cold.err")"$'\n'; fi
+        if ! cmp -s -- "$WORK/rnix.out" "$WORK/cold.out"; then d+="cold stdout: $(head -c 300 "$WORK/cold.out")"$'\n'; fi
         DETAILS+=("$d")
     fi
 done
 
-fmt_row ---------------- --------- --------- -------- --------- --------- -------- ------
+fmt_row ---------------- --------- --------- -------- --------- --------- -------- ------ ------- --------
 awk -v total="${#PROGS[@]}" '
     { n++; lt += log($1); lm += log($2) }
     END {
