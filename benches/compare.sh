@@ -120,29 +120,27 @@ run_one() {
     printf '%s %s %s\n' "${t:-0}" "${m:-0}" "$status"
 }
 
-# bench BIN PROGRAM TAG -> sets BEST_T, PEAK_M, STATUS; leaves $WORK/TAG.out/.err
-bench() {
-    local bin=$1 prog=$2 tag=$3 i t m s
-    BEST_T="" PEAK_M=0 STATUS=0
-    for ((i = 1; i <= RUNS; i++)); do
-        read -r t m s < <(run_one "$bin" "$prog" "$WORK/$tag.run")
-        if [[ $i -eq 1 ]]; then
-            cp -- "$WORK/$tag.run.out" "$WORK/$tag.out"
-            cp -- "$WORK/$tag.run.err" "$WORK/$tag.err"
-        fi
-        if [[ "$s" -ne 0 ]]; then
-            STATUS=$s
-            cp -- "$WORK/$tag.run.out" "$WORK/$tag.out"
-            cp -- "$WORK/$tag.run.err" "$WORK/$tag.err"
-            BEST_T=$t PEAK_M=$m
-            return 0   # do not repeat failing runs
-        fi
-        if [[ -z "$BEST_T" ]] || awk -v a="$t" -v b="$BEST_T" 'BEGIN { exit !(a < b) }'; then
-            BEST_T=$t
-        fi
-        if ((m > PEAK_M)); then PEAK_M=$m; fi
-    done
-    return 0
+# step TAG BIN PROGRAM RUN -> one timed run of BIN, folded into TAG's BEST/PEAK/STAT
+# (best wall time, highest peak RSS, first non-zero exit status); a tag that failed is
+# not run again. Leaves $WORK/TAG.out/.err: the first run's, or the failing run's.
+declare -A BEST PEAK STAT
+step() {
+    local tag=$1 bin=$2 prog=$3 i=$4 t m s
+    if [[ $i -eq 1 ]]; then BEST[$tag]="" PEAK[$tag]=0 STAT[$tag]=0; fi
+    [[ ${STAT[$tag]} -eq 0 ]] || return 0
+    read -r t m s < <(run_one "$bin" "$prog" "$WORK/$tag.run")
+    if [[ $i -eq 1 || "$s" -ne 0 ]]; then
+        cp -- "$WORK/$tag.run.out" "$WORK/$tag.out"
+        cp -- "$WORK/$tag.run.err" "$WORK/$tag.err"
+    fi
+    if [[ "$s" -ne 0 ]]; then
+        STAT[$tag]=$s BEST[$tag]=$t PEAK[$tag]=$m
+        return 0
+    fi
+    if [[ -z "${BEST[$tag]}" ]] || awk -v a="$t" -v b="${BEST[$tag]}" 'BEGIN { exit !(a < b) }'; then
+        BEST[$tag]=$t
+    fi
+    if ((m > PEAK[$tag])); then PEAK[$tag]=$m; fi
 }
 
 fmt_row() { printf '%-16s %9s %9s %8s %9s %9s %8s  %-8s %7s %8s\n' "$@"; }
@@ -163,15 +161,19 @@ declare -a DETAILS=()
 for prog in "${PROGS[@]}"; do
     name=$(basename -- "$prog" .nix)
 
-    bench "$NIX_BIN" "$prog" nix
-    nix_t=$BEST_T nix_m=$PEAK_M nix_s=$STATUS
-    # one untimed run fills the parse cache, so every timed run below is warm
+    # one untimed run fills the parse cache, so every timed warm run below is warm
     RNIX_EVAL_PARSE_CACHE=1 timeout "$BENCH_TIMEOUT" "$RNIX_BIN" --eval --strict "$prog" \
         >/dev/null 2>&1 </dev/null || true
-    bench "$RNIX_BIN" "$prog" rnix
-    rnix_t=$BEST_T rnix_m=$PEAK_M rnix_s=$STATUS
-    RNIX_EVAL_PARSE_CACHE=0 bench "$RNIX_BIN" "$prog" cold
-    cold_t=$BEST_T cold_s=$STATUS
+    # alternate: Nix, rnix-eval warm, rnix-eval cold, RUNS times, so that a change in the
+    # machine's load falls on all three
+    for ((run = 1; run <= RUNS; run++)); do
+        step nix "$NIX_BIN" "$prog" "$run"
+        step rnix "$RNIX_BIN" "$prog" "$run"
+        RNIX_EVAL_PARSE_CACHE=0 step cold "$RNIX_BIN" "$prog" "$run"
+    done
+    nix_t=${BEST[nix]} nix_m=${PEAK[nix]} nix_s=${STAT[nix]}
+    rnix_t=${BEST[rnix]} rnix_m=${PEAK[rnix]} rnix_s=${STAT[rnix]}
+    cold_t=${BEST[cold]} cold_s=${STAT[cold]}
 
     if [[ $nix_s -ne 0 && $rnix_s -ne 0 ]]; then
         status="FAIL(both: nix=$nix_s rnix=$rnix_s)"
