@@ -12,6 +12,10 @@
 #   RUNS           runs per evaluator and program (default: 3; best time kept)
 #   BENCH_TIMEOUT  seconds before a single run is killed (default: 300)
 #
+# Each program's rnix-eval runs are timed twice: with its parse cache warm (a private cache
+# directory in the work dir, filled by one untimed run first) and cold
+# (RNIX_EVAL_PARSE_CACHE=0), the latter in the last two columns.
+#
 # Exit status: 0 if every program ran on both sides with identical stdout,
 # 1 on setup errors (e.g. missing binary), 2 if any program had a MISMATCH or
 # failed on either side.
@@ -100,6 +104,8 @@ fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rnix-bench.XXXXXX")
 trap 'rm -rf -- "$WORK"' EXIT
+# A parse cache of our own, so "warm" means filled by this script's warm-up run.
+export RNIX_EVAL_CACHE_DIR="$WORK/parse-cache"
 
 # run_one BIN PROGRAM OUTPREFIX -> prints "<seconds> <maxrss-KiB> <exit-status>"
 # stdout/stderr of the evaluator go to OUTPREFIX.out / OUTPREFIX.err.
@@ -114,39 +120,38 @@ run_one() {
     printf '%s %s %s\n' "${t:-0}" "${m:-0}" "$status"
 }
 
-# bench BIN PROGRAM TAG -> sets BEST_T, PEAK_M, STATUS; leaves $WORK/TAG.out/.err
-bench() {
-    local bin=$1 prog=$2 tag=$3 i t m s
-    BEST_T="" PEAK_M=0 STATUS=0
-    for ((i = 1; i <= RUNS; i++)); do
-        read -r t m s < <(run_one "$bin" "$prog" "$WORK/$tag.run")
-        if [[ $i -eq 1 ]]; then
-            cp -- "$WORK/$tag.run.out" "$WORK/$tag.out"
-            cp -- "$WORK/$tag.run.err" "$WORK/$tag.err"
-        fi
-        if [[ "$s" -ne 0 ]]; then
-            STATUS=$s
-            cp -- "$WORK/$tag.run.out" "$WORK/$tag.out"
-            cp -- "$WORK/$tag.run.err" "$WORK/$tag.err"
-            BEST_T=$t PEAK_M=$m
-            return 0   # do not repeat failing runs
-        fi
-        if [[ -z "$BEST_T" ]] || awk -v a="$t" -v b="$BEST_T" 'BEGIN { exit !(a < b) }'; then
-            BEST_T=$t
-        fi
-        if ((m > PEAK_M)); then PEAK_M=$m; fi
-    done
-    return 0
+# step TAG BIN PROGRAM RUN -> one timed run of BIN, folded into TAG's BEST/PEAK/STAT
+# (best wall time, highest peak RSS, first non-zero exit status); a tag that failed is
+# not run again. Leaves $WORK/TAG.out/.err: the first run's, or the failing run's.
+declare -A BEST PEAK STAT
+step() {
+    local tag=$1 bin=$2 prog=$3 i=$4 t m s
+    if [[ $i -eq 1 ]]; then BEST[$tag]="" PEAK[$tag]=0 STAT[$tag]=0; fi
+    [[ ${STAT[$tag]} -eq 0 ]] || return 0
+    read -r t m s < <(run_one "$bin" "$prog" "$WORK/$tag.run")
+    if [[ $i -eq 1 || "$s" -ne 0 ]]; then
+        cp -- "$WORK/$tag.run.out" "$WORK/$tag.out"
+        cp -- "$WORK/$tag.run.err" "$WORK/$tag.err"
+    fi
+    if [[ "$s" -ne 0 ]]; then
+        STAT[$tag]=$s BEST[$tag]=$t PEAK[$tag]=$m
+        return 0
+    fi
+    if [[ -z "${BEST[$tag]}" ]] || awk -v a="$t" -v b="${BEST[$tag]}" 'BEGIN { exit !(a < b) }'; then
+        BEST[$tag]=$t
+    fi
+    if ((m > PEAK[$tag])); then PEAK[$tag]=$m; fi
 }
 
-fmt_row() { printf '%-16s %9s %9s %8s %9s %9s %8s  %s\n' "$@"; }
+fmt_row() { printf '%-16s %9s %9s %8s %9s %9s %8s  %-8s %7s %8s\n' "$@"; }
 
 echo "nix:  $NIX_BIN ($("$NIX_BIN" --version 2>/dev/null | head -n 1 || echo '?'))"
 echo "rnix: $RNIX_BIN"
 echo "runs: $RUNS per program and evaluator (best wall time, highest peak RSS)"
+echo "rnix s: parse cache warm; cold s: RNIX_EVAL_PARSE_CACHE=0 (c ratio = cold/nix)"
 echo
-fmt_row program "nix s" "rnix s" "t ratio" "nix MiB" "rnix MiB" "m ratio" status
-fmt_row ---------------- --------- --------- -------- --------- --------- -------- ------
+fmt_row program "nix s" "rnix s" "t ratio" "nix MiB" "rnix MiB" "m ratio" status "cold s" "c ratio"
+fmt_row ---------------- --------- --------- -------- --------- --------- -------- ------ ------- --------
 
 RATIOS="$WORK/ratios"
 : >"$RATIOS"
@@ -156,10 +161,19 @@ declare -a DETAILS=()
 for prog in "${PROGS[@]}"; do
     name=$(basename -- "$prog" .nix)
 
-    bench "$NIX_BIN" "$prog" nix
-    nix_t=$BEST_T nix_m=$PEAK_M nix_s=$STATUS
-    bench "$RNIX_BIN" "$prog" rnix
-    rnix_t=$BEST_T rnix_m=$PEAK_M rnix_s=$STATUS
+    # one untimed run fills the parse cache, so every timed warm run below is warm
+    RNIX_EVAL_PARSE_CACHE=1 timeout "$BENCH_TIMEOUT" "$RNIX_BIN" --eval --strict "$prog" \
+        >/dev/null 2>&1 </dev/null || true
+    # alternate: Nix, rnix-eval warm, rnix-eval cold, RUNS times, so that a change in the
+    # machine's load falls on all three
+    for ((run = 1; run <= RUNS; run++)); do
+        step nix "$NIX_BIN" "$prog" "$run"
+        step rnix "$RNIX_BIN" "$prog" "$run"
+        RNIX_EVAL_PARSE_CACHE=0 step cold "$RNIX_BIN" "$prog" "$run"
+    done
+    nix_t=${BEST[nix]} nix_m=${PEAK[nix]} nix_s=${STAT[nix]}
+    rnix_t=${BEST[rnix]} rnix_m=${PEAK[rnix]} rnix_s=${STAT[rnix]}
+    cold_t=${BEST[cold]} cold_s=${STAT[cold]}
 
     if [[ $nix_s -ne 0 && $rnix_s -ne 0 ]]; then
         status="FAIL(both: nix=$nix_s rnix=$rnix_s)"
@@ -167,19 +181,22 @@ for prog in "${PROGS[@]}"; do
         status="FAIL(nix=$nix_s)"
     elif [[ $rnix_s -ne 0 ]]; then
         if [[ $rnix_s -eq 124 ]]; then status="TIMEOUT(rnix)"; else status="FAIL(rnix=$rnix_s)"; fi
-    elif cmp -s -- "$WORK/nix.out" "$WORK/rnix.out"; then
+    elif [[ $cold_s -ne 0 ]]; then
+        status="FAIL(cold=$cold_s)"
+    elif cmp -s -- "$WORK/nix.out" "$WORK/rnix.out" && cmp -s -- "$WORK/nix.out" "$WORK/cold.out"; then
         status=OK
     else
         status=MISMATCH
     fi
 
-    read -r t_ratio m_ratio nix_mib rnix_mib < <(awk -v nt="$nix_t" -v rt="$rnix_t" \
-        -v nm="$nix_m" -v rm="$rnix_m" 'BEGIN {
+    read -r t_ratio m_ratio nix_mib rnix_mib c_ratio < <(awk -v nt="$nix_t" -v rt="$rnix_t" \
+        -v nm="$nix_m" -v rm="$rnix_m" -v ct="$cold_t" 'BEGIN {
             tr = (nt > 0) ? sprintf("%.2f", rt / nt) : "n/a"
             mr = (nm > 0) ? sprintf("%.2f", rm / nm) : "n/a"
-            printf "%s %s %.1f %.1f\n", tr, mr, nm / 1024, rm / 1024 }')
+            cr = (nt > 0) ? sprintf("%.2f", ct / nt) : "n/a"
+            printf "%s %s %.1f %.1f %s\n", tr, mr, nm / 1024, rm / 1024, cr }')
 
-    fmt_row "$name" "$nix_t" "$rnix_t" "$t_ratio" "$nix_mib" "$rnix_mib" "$m_ratio" "$status"
+    fmt_row "$name" "$nix_t" "$rnix_t" "$t_ratio" "$nix_mib" "$rnix_mib" "$m_ratio" "$status" "$cold_t" "$c_ratio"
 
     if [[ $status == OK ]]; then
         # times below GNU time's 10 ms resolution are clamped to 0.01 s
@@ -193,11 +210,13 @@ for prog in "${PROGS[@]}"; do
         d+="rnix stdout: $(head -c 300 "$WORK/rnix.out")"$'\n'
         if [[ $nix_s -ne 0 ]]; then d+="nix stderr:  $(head -c 600 "$WORK/nix.err")"$'\n'; fi
         if [[ $rnix_s -ne 0 ]]; then d+="rnix stderr: $(head -c 600 "$WORK/rnix.err")"$'\n'; fi
+        if [[ $cold_s -ne 0 ]]; then d+="cold stderr: $(head -c 600 "$WORK/cold.err")"$'\n'; fi
+        if ! cmp -s -- "$WORK/rnix.out" "$WORK/cold.out"; then d+="cold stdout: $(head -c 300 "$WORK/cold.out")"$'\n'; fi
         DETAILS+=("$d")
     fi
 done
 
-fmt_row ---------------- --------- --------- -------- --------- --------- -------- ------
+fmt_row ---------------- --------- --------- -------- --------- --------- -------- ------ ------- --------
 awk -v total="${#PROGS[@]}" '
     { n++; lt += log($1); lm += log($2) }
     END {

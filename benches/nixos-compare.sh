@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Side by side with nix-instantiate on a real nixpkgs: NixOS systems, NixOS VM tests,
-# a cross-compiled package and `hello`. Each case evaluates a `.drvPath` (read-only:
-# nothing is written to the store), checks both evaluators print the same path, and
+# a cross-compiled package, `hello`, and `evalmodules` (the module system alone). Each
+# case evaluates a `.drvPath` (read-only: nothing is written to the store) or, for
+# `evalmodules`, an int summarising the config; checks both evaluators print the same, and
 # reports best-of-RUNS wall time and peak RSS, and their ratios (rnix/nix), once with
 # rnix-eval's parse cache warm and once with it off.
 #
 # Usage: RNIX_NIXPKGS=~/nixpkgs-20.09 benches/nixos-compare.sh [CASE...]
-#   CASE: minimal desktop openssh-test nginx-test cross-hello hello (default: all)
+#   CASE: minimal desktop openssh-test nginx-test cross-hello hello evalmodules (default: all)
 # Environment: RNIX_EVAL (default target/release/rnix-eval), RUNS (default 3).
 set -euo pipefail
 
@@ -19,6 +20,54 @@ trap 'rm -rf "$WORK"' EXIT
 # shellcheck source=benches/lib.sh
 source "$ROOT/benches/lib.sh"
 export NIX_PATH=nixpkgs=$NIXPKGS RNIX_EVAL_CACHE_DIR=$WORK/parse-cache
+
+# The module system without NixOS: `lib.evalModules` of the nixpkgs lib with 1,600
+# submodule-typed options (5 sub-options each) and 5 modules of `mkMerge`/`mkIf`/
+# `mkDefault`/`mkForce`/`mkOverride` definitions; every option's value is read.
+evalmodules_expr() {
+    cat <<EOF
+let
+  lib = import $NIXPKGS/lib;
+  inherit (lib) mkOption types mkMerge mkIf mkDefault mkForce mkOverride;
+  inherit (builtins) genList listToAttrs foldl' length toString attrNames;
+  n = 1600;
+  names = genList (i: "s\${toString i}") n;
+  sub = { name, config, ... }: {
+    options = {
+      enable = mkOption { type = types.bool; default = false; description = "Enable \${name}."; };
+      port = mkOption { type = types.port; default = 80; };
+      user = mkOption { type = types.str; default = name; };
+      flags = mkOption { type = types.listOf types.str; default = [ ]; };
+      settings = mkOption { type = types.attrsOf types.str; default = { }; };
+    };
+    config.flags = mkIf config.enable [ "--name=\${name}" ];
+  };
+  decls = {
+    options.services = listToAttrs (map (name: { inherit name; value = mkOption { type = types.submodule sub; default = { }; }; }) names);
+    options.total = mkOption { type = types.int; default = 0; };
+  };
+  defs = k: { config, ... }: {
+    config = mkMerge [
+      { services = listToAttrs (genList (j: let i0 = j * 4 + k; i = i0 - i0 / n * n; in { name = "s\${toString i}"; value = {
+          enable = mkDefault (i / 2 * 2 == i);
+          port = mkIf (i / 3 * 3 == i) (1000 + i);
+          settings.k = toString k;
+        }; }) (n / 4)); }
+      { services = listToAttrs (genList (j: let i = j * 5 + k; in { name = "s\${toString i}"; value = {
+          enable = mkForce true;
+          flags = [ "--k\${toString k}" ];
+          user = mkOverride 900 "u\${toString i}";
+        }; }) (n / 5)); }
+      (mkIf (k == 0) { total = 1; })
+    ];
+  };
+  result = lib.evalModules { modules = [ decls ] ++ genList defs 5; };
+  cfg = result.config;
+in
+foldl' (s: name: let c = cfg.services.\${name}; in
+  s + c.port + length c.flags + (if c.enable then 1 else 0) + builtins.stringLength c.user + length (attrNames c.settings)) cfg.total names
+EOF
+}
 
 system_expr() {
     cat <<EOF
@@ -40,12 +89,13 @@ case_expr() {
     nginx-test) echo "(import $NIXPKGS/nixos/tests/nginx.nix { system = \"x86_64-linux\"; }).driver.drvPath" ;;
     cross-hello) echo "(import $NIXPKGS { system = \"x86_64-linux\"; }).pkgsCross.aarch64-multiplatform.hello.drvPath" ;;
     hello) echo "(import $NIXPKGS { system = \"x86_64-linux\"; }).hello.drvPath" ;;
+    evalmodules) evalmodules_expr ;;
     *) echo "unknown case '$1'" >&2; return 1 ;;
     esac
 }
 
 CASES=("$@")
-[ ${#CASES[@]} -gt 0 ] || CASES=(minimal desktop openssh-test nginx-test cross-hello hello)
+[ ${#CASES[@]} -gt 0 ] || CASES=(minimal desktop openssh-test nginx-test cross-hello hello evalmodules)
 
 printf '%-13s %7s %7s %7s %6s %8s %8s %6s  %s\n' case nix_s rnix_s cold_s t_ratio nix_MiB rnix_MiB m_ratio status
 for c in "${CASES[@]}"; do

@@ -2,8 +2,10 @@
 //!
 //! Nix keeps the keys in a `std::set` ordered by its `<`, so every insertion is
 //! logarithmic. Here integer and string keys (nearly all real ones) are hashed; other
-//! keys (floats, paths, lists) stay in a vector sorted with Nix's `<`. Keys of types
-//! that cannot be compared fail as Nix's comparison does.
+//! keys (floats, paths, lists) stay in sorted chunks ordered with Nix's `<` (one sorted
+//! vector made each insertion a move of all greater keys: 100,000 descending float keys
+//! took 1.4 s against Nix's 0.12 s). Keys of types that cannot be compared fail as Nix's
+//! comparison does.
 
 use crate::error::EvalResult;
 use crate::value::Value;
@@ -56,7 +58,7 @@ struct KeySet {
     an_int: Option<Value>,
     a_string: Option<Value>,
     /// Every other key, sorted with Nix's `<`.
-    others: Vec<Value>,
+    others: SortedKeys,
 }
 
 impl KeySet {
@@ -65,7 +67,7 @@ impl KeySet {
         match &key {
             Value::Int(i) => {
                 self.incomparable_with(ev, &key, &self.a_string.clone(), s)?;
-                if self.ints.contains(i) || self.find_other(ev, &key, s)?.is_ok() {
+                if self.ints.contains(i) || self.others.find(ev, &key, s)?.is_ok() {
                     return Ok(false);
                 }
                 self.ints.insert(*i);
@@ -74,7 +76,7 @@ impl KeySet {
             }
             Value::String(text) => {
                 self.incomparable_with(ev, &key, &self.an_int.clone(), s)?;
-                if self.strings.contains(text.as_bytes()) || self.find_other(ev, &key, s)?.is_ok() {
+                if self.strings.contains(text.as_bytes()) || self.others.find(ev, &key, s)?.is_ok() {
                     return Ok(false);
                 }
                 self.strings.insert(text.as_bytes().to_vec());
@@ -91,7 +93,7 @@ impl KeySet {
                     self.incomparable_with(ev, &key, &self.an_int.clone(), s)?;
                 }
                 self.incomparable_with(ev, &key, &self.a_string.clone(), s)?;
-                match self.find_other(ev, &key, s)? {
+                match self.others.find(ev, &key, s)? {
                     Ok(_) => Ok(false),
                     Err(at) => {
                         self.others.insert(at, key);
@@ -115,19 +117,67 @@ impl KeySet {
         }
         Ok(())
     }
+}
 
-    /// Binary search of `others` with Nix's comparison, new key first as
-    /// `std::set::insert` compares (this decides which message a mismatch gets).
-    fn find_other(&self, ev: &mut Evaluator, key: &Value, s: Option<Span>) -> EvalResult<Result<usize, usize>> {
-        let (mut lo, mut hi) = (0, self.others.len());
+/// Keys in Nix's `<` order, in chunks of at most `2 * CHUNK` so that an insertion moves
+/// at most one chunk. A position is (chunk, index in chunk).
+#[derive(Default)]
+struct SortedKeys {
+    chunks: Vec<Vec<Value>>,
+}
+
+const CHUNK: usize = 256;
+
+impl SortedKeys {
+    /// Binary search with Nix's comparison, the new key first as `std::set::insert`
+    /// compares (this decides which message a mismatch gets): first for the chunk whose
+    /// last key is not less than `key`, then inside it. `Ok` if an equal key is there,
+    /// else `Err` with where `key` goes.
+    fn find(
+        &self,
+        ev: &mut Evaluator,
+        key: &Value,
+        s: Option<Span>,
+    ) -> EvalResult<Result<(usize, usize), (usize, usize)>> {
+        let (mut lo, mut hi) = (0, self.chunks.len());
         while lo < hi {
             let mid = (lo + hi) / 2;
-            match ev.compare(key, &self.others[mid], s)? {
+            let last = self.chunks[mid].last().expect("chunks are never empty");
+            match ev.compare(key, last, s)? {
                 Ordering::Greater => lo = mid + 1,
                 Ordering::Less => hi = mid,
-                Ordering::Equal => return Ok(Ok(mid)),
+                Ordering::Equal => return Ok(Ok((mid, self.chunks[mid].len() - 1))),
             }
         }
-        Ok(Err(lo))
+        if lo == self.chunks.len() {
+            // Greater than every key (or none yet): at the end of the last chunk.
+            let c = lo.saturating_sub(1);
+            return Ok(Err((c, self.chunks.get(c).map_or(0, Vec::len))));
+        }
+        let chunk = &self.chunks[lo];
+        let (mut i, mut j) = (0, chunk.len() - 1);
+        while i < j {
+            let mid = (i + j) / 2;
+            match ev.compare(key, &chunk[mid], s)? {
+                Ordering::Greater => i = mid + 1,
+                Ordering::Less => j = mid,
+                Ordering::Equal => return Ok(Ok((lo, mid))),
+            }
+        }
+        Ok(Err((lo, i)))
+    }
+
+    /// Insert at a position `find` returned; a chunk grown to `2 * CHUNK` is halved.
+    fn insert(&mut self, (c, i): (usize, usize), key: Value) {
+        if self.chunks.is_empty() {
+            self.chunks.push(vec![key]);
+            return;
+        }
+        let chunk = &mut self.chunks[c];
+        chunk.insert(i, key);
+        if chunk.len() >= 2 * CHUNK {
+            let upper = chunk.split_off(CHUNK);
+            self.chunks.insert(c + 1, upper);
+        }
     }
 }
