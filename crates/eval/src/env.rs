@@ -170,6 +170,33 @@ impl Env {
         Env(NonNull::new_unchecked(p as *mut Frame))
     }
 
+    /// Take the value of slot `slot` of the frame `depth` up, if no other handle exists
+    /// to any frame from this one to that one: then nothing else can read the slot, and
+    /// a `++` the lowerer marked (`moves.rs`: read nowhere after it) may own the value.
+    pub fn take_unshared(&self, depth: u32, slot: u32) -> Option<Value> {
+        let mut env = self;
+        for _ in 0..depth {
+            if env.frame().count.get() != 1 {
+                return None;
+            }
+            env = env.parent()?;
+        }
+        if env.frame().count.get() != 1 || slot >= env.frame().len {
+            return None;
+        }
+        // SAFETY: the slot is in the block; no reference into it is alive (the caller
+        // holds only the frame handles, and the frames are not shared).
+        unsafe {
+            let cell = (env.0.as_ptr().add(1) as *mut OnceCell<Value>).add(slot as usize);
+            (*cell).take()
+        }
+    }
+
+    /// Put back a value taken with `take_unshared` (the `++` failed).
+    pub fn put_back(&self, depth: u32, slot: u32, value: Value) {
+        self.up(depth).set(slot as usize, value);
+    }
+
     /// Do both handles name the same frame?
     pub fn ptr_eq(&self, other: &Env) -> bool {
         self.0 == other.0

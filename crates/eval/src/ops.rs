@@ -41,6 +41,11 @@ impl Evaluator {
                 Ok(Value::Bool(self.expect_bool(&r, b.rhs.span().or(span))?))
             }
             op => {
+                if b.move_lhs {
+                    if let Some(result) = self.concat_moving(b, env) {
+                        return result;
+                    }
+                }
                 let l = self.eval(&b.lhs, env)?;
                 let r = self.eval(&b.rhs, env)?;
                 // The hot path of most programs: integer arithmetic and comparison.
@@ -69,6 +74,41 @@ impl Evaluator {
                     return Ok(concat_lists(a, b));
                 }
                 self.binop_values(op, &l, &r, span)
+            }
+        }
+    }
+
+    /// `acc ++ e` where the lowerer found `acc` (a lambda parameter) read nowhere after
+    /// this: when no thunk or closure shares the frames, the list is moved out of its
+    /// slot and appended to in place. `None`: not taken (the ordinary path runs). On any
+    /// failure the value goes back into its slot first, so the error is the ordinary one.
+    #[inline(never)]
+    fn concat_moving(&mut self, b: &'static ast::BinOp, env: &Env) -> Option<EvalResult<Value>> {
+        let ast::Expr::Var(ast::Var {
+            kind: ast::VarKind::Local { depth, slot },
+            ..
+        }) = &b.lhs
+        else {
+            return None;
+        };
+        let (depth, slot) = (*depth, *slot);
+        let a = match env.take_unshared(depth, slot)? {
+            Value::List(a) => a,
+            other => {
+                env.put_back(depth, slot, other);
+                return None;
+            }
+        };
+        match self.eval(&b.rhs, env) {
+            Ok(Value::List(r)) => Some(Ok(concat_lists(a, r))),
+            Ok(r) => {
+                let l = Value::List(a);
+                env.put_back(depth, slot, l.clone());
+                Some(self.binop_values(BinOpKind::Concat, &l, &r, Some(b.span)))
+            }
+            Err(e) => {
+                env.put_back(depth, slot, Value::List(a));
+                Some(Err(e))
             }
         }
     }

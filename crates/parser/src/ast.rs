@@ -231,6 +231,9 @@ pub struct BinOp {
     pub lhs: Expr,
     pub rhs: Expr,
     pub span: Span,
+    /// For `x ++ e`: `x` is a lambda parameter read nowhere after this (`moves.rs`), so
+    /// the evaluator may move its list out of the frame instead of copying it.
+    pub move_lhs: bool,
 }
 
 #[derive(Debug)]

@@ -90,8 +90,13 @@ pub fn decode(bytes: &[u8], file: FileId) -> Option<Expr> {
         depth: 0,
         budget: bytes.len(),
     };
-    let expr = dec.expr()?;
-    (dec.pos == bytes.len()).then_some(expr)
+    let mut expr = dec.expr()?;
+    if dec.pos != bytes.len() {
+        return None;
+    }
+    // Not encoded: recomputed, as lowering computes it.
+    crate::moves::mark(&mut expr);
+    Some(expr)
 }
 
 // ------------------------------------------------------------------ encoder
@@ -665,7 +670,13 @@ impl Decoder<'_> {
                 let lhs = self.expr()?;
                 let rhs = self.expr()?;
                 let span = self.span()?;
-                Expr::BinOp(Box::new(BinOp { op, lhs, rhs, span }))
+                Expr::BinOp(Box::new(BinOp {
+                    op,
+                    lhs,
+                    rhs,
+                    span,
+                    move_lhs: false,
+                }))
             }
             T_NOT => {
                 let e = self.expr()?;

@@ -15,6 +15,7 @@ pub mod depth;
 pub mod error;
 pub mod lints;
 mod lower;
+mod moves;
 pub mod paths;
 pub mod show;
 pub mod source;
@@ -153,7 +154,10 @@ fn parse_and_lower_uncached(
         Err(e) if e.message.starts_with("syntax error") || e.message.starts_with("invalid ") => {
             Err(bison_error(file, text).unwrap_or(e))
         }
-        other => other,
+        other => other.map(|mut expr| {
+            moves::mark(&mut expr);
+            expr
+        }),
     }
 }
 
@@ -198,7 +202,9 @@ pub fn lower(
     globals: &dyn Globals,
 ) -> Result<ast::Expr, ParseError> {
     let mut lowerer = lower::Lowerer::new(file, base_dir, globals);
-    lowerer.lower_root(root)
+    let mut expr = lowerer.lower_root(root)?;
+    moves::mark(&mut expr);
+    Ok(expr)
 }
 
 /// Map one of rnix's errors to Nix's wording (`syntax error, unexpected ...`).

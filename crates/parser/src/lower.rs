@@ -417,7 +417,13 @@ impl<'g> Lowerer<'g> {
                 return Ok(desugar_operator(op, var, lhs, rhs, span));
             }
         }
-        Ok(Expr::BinOp(Box::new(ast::BinOp { op, lhs, rhs, span })))
+        Ok(Expr::BinOp(Box::new(ast::BinOp {
+            op,
+            lhs,
+            rhs,
+            span,
+            move_lhs: false,
+        })))
     }
 
     fn lower_lambda(&mut self, l: &rast::Lambda, span: Span) -> LResult<Expr> {
