@@ -23,7 +23,17 @@ use std::collections::{HashMap, HashSet};
 
 /// Set `move_lhs` on the `++` operations of `expr` that qualify (see the module doc).
 pub fn mark(expr: &mut Expr) {
-    let mut walker = Walker::default();
+    // Most files have no candidate: a first walk only looks for one, without recording
+    // reads (which copy the `if` path of each).
+    let mut scan = Walker::default();
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || scan.expr(expr));
+    if !scan.candidates {
+        return;
+    }
+    let mut walker = Walker {
+        record: true,
+        ..Walker::default()
+    };
     stacker::maybe_grow(64 * 1024, 1024 * 1024, || walker.expr(expr));
     if !walker.marks.is_empty() {
         set_marks(expr, &walker.marks);
@@ -59,6 +69,9 @@ struct Walker {
     /// lambda's body began.
     lazy: u32,
     body_lazy: Vec<u32>,
+    /// Record reads and decide (the second walk), or only note whether a `++` could move.
+    record: bool,
+    candidates: bool,
 }
 
 /// The read `v` may move if every other read comes before it or on another branch.
@@ -97,6 +110,10 @@ impl Walker {
         let VarKind::Local { depth, slot } = var.kind else {
             return;
         };
+        if !self.record {
+            self.candidates |= concat.is_some();
+            return;
+        }
         // Beyond this file's frames: a scope the file was lowered in (`scopedImport`).
         let Some(at) = self.frames.len().checked_sub(depth as usize + 1) else {
             return;
