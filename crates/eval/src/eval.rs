@@ -113,14 +113,24 @@ impl Evaluator {
                 Some(v) => v,
                 None => pending(expr, env),
             },
-            Expr::Var(ast::Var {
-                kind: VarKind::With(depths),
-                name,
-                ..
-            }) => match lookup_with_evaluated(env, depths, *name) {
-                Some(v) => v,
-                None => pending(expr, env),
-            },
+            Expr::Var(
+                var @ ast::Var {
+                    kind: VarKind::With(depths),
+                    name,
+                    ..
+                },
+            ) => {
+                if let Some(v) = self.with_cached(var, env.up(depths[0])) {
+                    return v;
+                }
+                match lookup_with_evaluated(env, depths, *name) {
+                    Some(v) => {
+                        self.with_remember(var, env.up(depths[0]), &v);
+                        v
+                    }
+                    None => pending(expr, env),
+                }
+            }
             _ => pending(expr, env),
         }
     }
@@ -256,24 +266,52 @@ impl Evaluator {
             VarKind::Local { depth, slot } => Ok(env.up(*depth).slot(*slot)),
             VarKind::Global(slot) => Ok(self.globals[*slot as usize].clone()),
             VarKind::With(depths) => {
-                for frame in env.frames_at(depths) {
-                    match lookup_in_evaluated_namespace(frame, var.name) {
-                        Some(Some(v)) => return Ok(v),
-                        Some(None) => continue,
-                        None => {}
-                    }
-                    let ns = frame.slot(0);
-                    let ns = self.force(&ns)?;
-                    let Value::Attrs(set) = &ns else {
-                        return Err(crate::show_value::type_error("a set", &ns, Some(var.span)));
-                    };
-                    if let Some(v) = set.get(var.name) {
-                        return Ok(v.clone());
-                    }
+                let first = env.up(depths[0]);
+                if let Some(v) = self.with_cached(var, first) {
+                    return Ok(v);
                 }
-                bail!(Some(var.span), "undefined variable '{}'", var.name)
+                let found = self.lookup_with(var, env, depths)?;
+                self.with_remember(var, first, &found);
+                Ok(found)
             }
         }
+    }
+
+    /// A `with` variable's answer from the cache, if it was found from this same
+    /// innermost `with` frame before: namespaces once evaluated never change, and the
+    /// frames above a frame are fixed, so the search would find the same cell.
+    #[inline]
+    fn with_cached(&self, var: &'static ast::Var, first: &Env) -> Option<Value> {
+        match self.with_cache.get(&(var as *const ast::Var as usize)) {
+            Some((frame, v)) if frame.ptr_eq(first) => Some(v.clone()),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn with_remember(&mut self, var: &'static ast::Var, first: &Env, v: &Value) {
+        self.with_cache
+            .insert(var as *const ast::Var as usize, (first.clone(), v.clone()));
+    }
+
+    /// Search the `with` frames of `var`, innermost first, forcing namespaces as needed.
+    fn lookup_with(&mut self, var: &'static ast::Var, env: &Env, depths: &[u32]) -> EvalResult<Value> {
+        for frame in env.frames_at(depths) {
+            match lookup_in_evaluated_namespace(frame, var.name) {
+                Some(Some(v)) => return Ok(v),
+                Some(None) => continue,
+                None => {}
+            }
+            let ns = frame.slot(0);
+            let ns = self.force(&ns)?;
+            let Value::Attrs(set) = &ns else {
+                return Err(crate::show_value::type_error("a set", &ns, Some(var.span)));
+            };
+            if let Some(v) = set.get(var.name) {
+                return Ok(v.clone());
+            }
+        }
+        bail!(Some(var.span), "undefined variable '{}'", var.name)
     }
 
     /// A new frame whose slots are lazy bindings evaluated in the frame itself.
