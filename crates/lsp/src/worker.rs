@@ -9,7 +9,7 @@ use crate::overlay::OverlayFs;
 use rnix_eval_core::error::EvalResult;
 use rnix_eval_core::value::Value;
 use rnix_eval_core::{EvalError, Evaluator, Options};
-use rnix_eval_parser::Symbol;
+use rnix_eval_modules::get_path;
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
@@ -185,7 +185,7 @@ fn pick_host(
     file: Option<&Path>,
     source: &Option<(String, PathBuf)>,
 ) -> Result<(String, Value), String> {
-    let configs = get(ev, flake, &["nixosConfigurations"])
+    let configs = get_path(ev, flake, &["nixosConfigurations"])
         .map_err(|e| e.message.clone())?
         .ok_or("the flake has no nixosConfigurations")?;
     let Value::Attrs(set) = ev.force(&configs).map_err(|e| e.message.clone())? else {
@@ -213,7 +213,7 @@ fn pick_host(
     let wanted = [file.to_path_buf(), Path::new(store).join(rel)];
     for (name, system) in &hosts {
         ev.io.log = Some(Vec::new());
-        let _ = get(ev, system, &["options"]).and_then(|o| o.map(|o| ev.force(&o).map(|_| ())).transpose());
+        let _ = get_path(ev, system, &["options"]).and_then(|o| o.map(|o| ev.force(&o).map(|_| ())).transpose());
         let log = ev.io.log.take().unwrap_or_default();
         let read = log.iter().any(|a| match a {
             rnix_eval_core::io::Access::File(p) => wanted.iter().any(|w| Path::new(p) == w),
@@ -230,15 +230,15 @@ fn pick_host(
 /// `config` (a bare module system).
 fn check(s: &mut Loaded) -> EvalResult<()> {
     let ev = &mut s.ev;
-    if let Some(top) = get(ev, &s.system, &["config", "system", "build", "toplevel"])? {
-        if let Some(drv) = get(ev, &top, &["drvPath"])? {
+    if let Some(top) = get_path(ev, &s.system, &["config", "system", "build", "toplevel"])? {
+        if let Some(drv) = get_path(ev, &top, &["drvPath"])? {
             ev.force(&drv)?;
             return Ok(());
         }
         rnix_eval_core::print::print_value(ev, &top, true)?;
         return Ok(());
     }
-    if let Some(config) = get(ev, &s.system, &["config"])? {
+    if let Some(config) = get_path(ev, &s.system, &["config"])? {
         rnix_eval_core::print::to_json(ev, &config, None, true)?;
     }
     Ok(())
@@ -280,22 +280,8 @@ fn map_to_workspace(source: &Option<(String, PathBuf)>, path: &str) -> PathBuf {
     PathBuf::from(path)
 }
 
-pub(crate) fn get(ev: &mut Evaluator, v: &Value, path: &[&str]) -> EvalResult<Option<Value>> {
-    let mut cur = v.clone();
-    for name in path {
-        let Value::Attrs(set) = ev.force(&cur)? else {
-            return Ok(None);
-        };
-        match set.get(Symbol::intern(name)) {
-            Some(next) => cur = next.clone(),
-            None => return Ok(None),
-        }
-    }
-    Ok(Some(cur))
-}
-
 fn is_option(ev: &mut Evaluator, v: &Value) -> EvalResult<bool> {
-    let Some(t) = get(ev, v, &["_type"])? else {
+    let Some(t) = get_path(ev, v, &["_type"])? else {
         return Ok(false);
     };
     Ok(matches!(ev.force(&t)?, Value::String(s) if s.as_bytes() == b"option"))
@@ -308,11 +294,11 @@ fn names(s: &mut Loaded, req: &Json) -> EvalResult<Json> {
     let path = strings(&req["path"]);
     let start = match root {
         "lib" => s.lib.clone(),
-        "pkgs" => match get(&mut s.ev, &s.system, &["pkgs"])? {
+        "pkgs" => match get_path(&mut s.ev, &s.system, &["pkgs"])? {
             Some(p) => Some(p),
-            None => get(&mut s.ev, &s.system, &["config", "_module", "args", "pkgs"])?,
+            None => get_path(&mut s.ev, &s.system, &["config", "_module", "args", "pkgs"])?,
         },
-        other => get(&mut s.ev, &s.system, &[other])?,
+        other => get_path(&mut s.ev, &s.system, &[other])?,
     };
     let Some(mut cur) = start else {
         return Ok(json!({ "names": [] }));
@@ -322,7 +308,7 @@ fn names(s: &mut Loaded, req: &Json) -> EvalResult<Json> {
         if root == "options" && is_option(ev, &cur)? {
             return Ok(json!({ "names": [] }));
         }
-        match get(ev, &cur, &[p.as_str()])? {
+        match get_path(ev, &cur, &[p.as_str()])? {
             Some(next) => cur = next,
             None => return Ok(json!({ "names": [] })),
         }
@@ -355,7 +341,7 @@ fn names(s: &mut Loaded, req: &Json) -> EvalResult<Json> {
 fn describe(s: &mut Loaded, req: &Json) -> EvalResult<Json> {
     let path = strings(&req["path"]);
     let has_nixpkgs_lib = match &s.lib {
-        Some(lib) => get(&mut s.ev, lib, &["optionAttrSetToDocList"])?.is_some(),
+        Some(lib) => get_path(&mut s.ev, lib, &["optionAttrSetToDocList"])?.is_some(),
         None => false,
     };
     let (markdown, declarations) = if has_nixpkgs_lib {
@@ -398,7 +384,7 @@ fn generic_describe(s: &mut Loaded, path: &[String]) -> EvalResult<(String, Vec<
     let ev = &mut s.ev;
     let mut opt_path = vec!["options"];
     opt_path.extend(&refs);
-    let Some(opt) = get(ev, &s.system, &opt_path)? else {
+    let Some(opt) = get_path(ev, &s.system, &opt_path)? else {
         return Err(EvalError::new(
             rnix_eval_core::ErrorKind::Eval,
             format!("no option '{}'", path.join(".")),
@@ -413,7 +399,7 @@ fn generic_describe(s: &mut Loaded, path: &[String]) -> EvalResult<(String, Vec<
         ));
     }
     let field = |ev: &mut Evaluator, name: &[&str]| -> Option<String> {
-        let v = get(ev, &opt, name).ok()??;
+        let v = get_path(ev, &opt, name).ok()??;
         show(ev, &v)
     };
     let type_desc = field(ev, &["type", "description"])
@@ -422,7 +408,7 @@ fn generic_describe(s: &mut Loaded, path: &[String]) -> EvalResult<(String, Vec<
         .unwrap_or_default();
     let description = field(ev, &["description"]).unwrap_or_default();
     let default = field(ev, &["default"]);
-    let declared = match get(ev, &opt, &["declarations"])? {
+    let declared = match get_path(ev, &opt, &["declarations"])? {
         Some(d) => match ev.force(&d)? {
             Value::List(items) => {
                 let items: Vec<Value> = items.iter().cloned().collect();
@@ -434,7 +420,7 @@ fn generic_describe(s: &mut Loaded, path: &[String]) -> EvalResult<(String, Vec<
     };
     let mut config_path = vec!["config"];
     config_path.extend(&refs);
-    let value = match get(ev, &s.system, &config_path) {
+    let value = match get_path(ev, &s.system, &config_path) {
         Ok(Some(v)) => show(ev, &v),
         Ok(None) => None,
         Err(e) => Some(format!("error: {}", e.message)),

@@ -1,6 +1,6 @@
 //! One option: `describe.nix` (run on the evaluation's own `lib`) to Rust data.
 
-use crate::{attrs, find_option, get_path};
+use crate::{attrs, find_option, get_path, FoundOption};
 use rnix_eval_core::error::{EvalError, EvalResult};
 use rnix_eval_core::value::Value;
 use rnix_eval_core::{print, Evaluator};
@@ -93,21 +93,7 @@ pub fn describe_option(
     let options = require(ev, system, "options")?;
     let config = require(ev, system, "config")?;
     let found = find_option(ev, &options, path)?;
-    let f = ev.eval_embedded(
-        Origin::Path("//builtin/rnix-eval-modules/describe.nix".into()),
-        DESCRIBE_NIX,
-    )?;
-    let path_value = Value::list(path.iter().map(|p| Value::string(p.clone())).collect());
-    let arg = attrs(vec![
-        ("lib", lib.clone()),
-        ("system", system.clone()),
-        ("opt", found.option),
-        ("merged", Value::Bool(found.merged)),
-        ("config", config),
-        ("path", path_value),
-        ("asText", Value::Bool(render == Render::Text)),
-    ]);
-    let described = ev.call(f, arg, None)?;
+    let described = call_describe(ev, lib, system, &found, config, path, render == Render::Text)?;
     let field = |ev: &mut Evaluator, name: &str| -> EvalResult<Json> {
         let v = get_path(ev, &described, &[name])?.expect("describe.nix has every field");
         to_json(ev, &v)
@@ -238,21 +224,7 @@ pub fn definition_places(ev: &mut Evaluator, lib: &Value, system: &Value, path: 
     if !found.merged {
         return Ok(Vec::new());
     }
-    let f = ev.eval_embedded(
-        Origin::Path("//builtin/rnix-eval-modules/describe.nix".into()),
-        DESCRIBE_NIX,
-    )?;
-    let path_value = Value::list(path.iter().map(|p| Value::string(p.clone())).collect());
-    let arg = attrs(vec![
-        ("lib", lib.clone()),
-        ("system", system.clone()),
-        ("opt", found.option),
-        ("merged", Value::Bool(true)),
-        ("config", config),
-        ("path", path_value),
-        ("asText", Value::Bool(true)),
-    ]);
-    let described = ev.call(f, arg, None)?;
+    let described = call_describe(ev, lib, system, &found, config, path, true)?;
     let get = |ev: &mut Evaluator, name: &str| -> EvalResult<Value> {
         Ok(get_path(ev, &described, &[name])?.expect("describe.nix has every field"))
     };
@@ -385,4 +357,32 @@ fn require(ev: &mut Evaluator, system: &Value, name: &str) -> EvalResult<Value> 
 fn to_json(ev: &mut Evaluator, v: &Value) -> EvalResult<Json> {
     let bytes = print::to_json(ev, v, None, true)?;
     Ok(serde_json::from_slice(&bytes).expect("the JSON printer writes valid JSON"))
+}
+
+/// `describe.nix` applied to the option `found` at `path` of `system`: the one place its
+/// arguments are built, for a whole description and for the definition places alone.
+fn call_describe(
+    ev: &mut Evaluator,
+    lib: &Value,
+    system: &Value,
+    found: &FoundOption,
+    config: Value,
+    path: &[String],
+    as_text: bool,
+) -> EvalResult<Value> {
+    let f = ev.eval_embedded(
+        Origin::Path("//builtin/rnix-eval-modules/describe.nix".into()),
+        DESCRIBE_NIX,
+    )?;
+    let path_value = Value::list(path.iter().map(|p| Value::string(p.clone())).collect());
+    let arg = attrs(vec![
+        ("lib", lib.clone()),
+        ("system", system.clone()),
+        ("opt", found.option.clone()),
+        ("merged", Value::Bool(found.merged)),
+        ("config", config),
+        ("path", path_value),
+        ("asText", Value::Bool(as_text)),
+    ]);
+    ev.call(f, arg, None)
 }

@@ -53,7 +53,7 @@ pub fn option_list(ev: &mut Evaluator, lib: &Value, options: &Value) -> EvalResu
 
 /// The attribute at `path` below `v`, `None` when a set on the way lacks it (values that
 /// are not sets are `None` too: the caller asked about a shape, not for an error).
-pub(crate) fn get_path(ev: &mut Evaluator, v: &Value, path: &[&str]) -> EvalResult<Option<Value>> {
+pub fn get_path(ev: &mut Evaluator, v: &Value, path: &[&str]) -> EvalResult<Option<Value>> {
     let mut cur = v.clone();
     for name in path {
         let Value::Attrs(set) = ev.force(&cur)? else {
