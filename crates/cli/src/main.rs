@@ -29,6 +29,7 @@ fn main() {
         std::process::exit(rnix_eval_lsp::run_stdio());
     }
     alloc::keep_freed_memory();
+    alloc::prefault::start();
     let cli = match args::Cli::try_parse_from(setting_flags::expand(std::env::args_os())) {
         Ok(cli) => cli,
         Err(e) => std::process::exit(usage_error(e)),

@@ -242,7 +242,13 @@ impl Env {
         unsafe {
             let block = self.0.as_ptr();
             let slots = block.add(1) as *mut OnceCell<Value>;
-            std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(slots, len));
+            // Numbers and booleans own nothing: skip the out-of-line drop glue for them.
+            for i in 0..len {
+                let slot = slots.add(i);
+                if (*slot).get().is_some_and(Value::owns_heap) {
+                    std::ptr::drop_in_place(slot);
+                }
+            }
             std::ptr::drop_in_place(std::ptr::addr_of_mut!((*block).parent));
             std::alloc::dealloc(block as *mut u8, Self::layout(len));
         }

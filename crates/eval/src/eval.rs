@@ -6,7 +6,7 @@ use crate::env::Env;
 use crate::error::{ErrorKind, EvalError, EvalResult, TraceFrame};
 use crate::rc::Rc;
 use crate::stats::{self, Counter};
-use crate::value::{Attr, AttrSet, Closure, NixString, Peek, PrimOpApp, Thunk, ThunkState, Value};
+use crate::value::{release, Attr, AttrSet, Closure, NixString, Peek, PrimOpApp, Thunk, ThunkState, Value};
 use crate::{bail, Evaluator};
 use rnix_eval_parser::ast::{self, AttrName, AttrValue, BinOpKind, Expr, VarKind};
 use rnix_eval_parser::show::identifier;
@@ -282,16 +282,12 @@ impl Evaluator {
     /// frames above a frame are fixed, so the search would find the same cell.
     #[inline]
     fn with_cached(&self, var: &'static ast::Var, first: &Env) -> Option<Value> {
-        match self.with_cache.get(&(var as *const ast::Var as usize)) {
-            Some((frame, v)) if frame.ptr_eq(first) => Some(v.clone()),
-            _ => None,
-        }
+        self.with_cache.get(var, first)
     }
 
     #[inline]
     fn with_remember(&mut self, var: &'static ast::Var, first: &Env, v: &Value) {
-        self.with_cache
-            .insert(var as *const ast::Var as usize, (first.clone(), v.clone()));
+        self.with_cache.remember(var, first, v);
     }
 
     /// Search the `with` frames of `var`, innermost first, forcing namespaces as needed.
@@ -487,8 +483,15 @@ impl Evaluator {
 
     /// Apply a function value to one (lazy) argument.
     pub fn call(&mut self, f: Value, arg: Value, span: Option<Span>) -> EvalResult<Value> {
+        self.call_ref(&f, arg, span)
+    }
+
+    /// [`Evaluator::call`] of a function the caller keeps: builtins that call the same
+    /// function for every element (`filter`, `foldl'`, `sort`, ...) need not raise and
+    /// drop its count each time.
+    pub fn call_ref(&mut self, f: &Value, arg: Value, span: Option<Span>) -> EvalResult<Value> {
         match f {
-            Value::Lambda(closure) => self.call_lambda(&closure, arg, span),
+            Value::Lambda(closure) => self.call_lambda(closure, arg, span),
             Value::PrimOp(op) => {
                 if op.arity == 1 {
                     self.call_primop(op, &[arg], span)
@@ -505,17 +508,17 @@ impl Evaluator {
                     Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op: app.op, args })))
                 }
             }
-            Value::Attrs(ref set) if set.get(self.sym.functor).is_some() => {
+            Value::Attrs(set) if set.get(self.sym.functor).is_some() => {
                 let functor = set.get(self.sym.functor).unwrap().clone();
                 let functor = self.force(&functor)?;
                 let partial = self.call(functor, f.clone(), span)?;
                 self.call(partial, arg, span)
             }
             Value::Thunk(_) => {
-                let f = self.force(&f)?;
+                let f = self.force(f)?;
                 self.call(f, arg, span)
             }
-            other => Err(crate::show_value::not_a_function(&other, span)),
+            other => Err(crate::show_value::not_a_function(other, span)),
         }
     }
 
@@ -554,7 +557,13 @@ impl Evaluator {
                     let x = self.eval(&spine[i - 1].arg, env)?;
                     let y = self.eval(&spine[i - 2].arg, env)?;
                     i -= 2;
-                    f = self.call_primop(op, &[x, y], Some(spine[i].span))?;
+                    let args = [x, y];
+                    let result = self.call_primop(op, &args, Some(spine[i].span));
+                    let [x, y] = args;
+                    release(x);
+                    release(y);
+                    // `f` is a builtin: nothing to drop.
+                    std::mem::forget(std::mem::replace(&mut f, result?));
                     continue;
                 }
                 if op.arity > 1 && op.arity <= i {
@@ -594,10 +603,15 @@ impl Evaluator {
     /// operators, `sort` comparators, `mapAttrs` functions) are, both frames are made
     /// directly and the closure for `y: body` that `f a` would return is never built.
     pub fn call2(&mut self, f: Value, a: Value, b: Value, span: Option<Span>) -> EvalResult<Value> {
-        if let Some(inner) = self.curried_body(&f) {
-            return self.call_curried(&f, inner, a, b);
+        self.call2_ref(&f, a, b, span)
+    }
+
+    /// [`Evaluator::call2`] of a function the caller keeps (see [`Evaluator::call_ref`]).
+    pub fn call2_ref(&mut self, f: &Value, a: Value, b: Value, span: Option<Span>) -> EvalResult<Value> {
+        if let Some(inner) = self.curried_body(f) {
+            return self.call_curried(f, inner, a, b);
         }
-        let partial = self.call(f, a, span)?;
+        let partial = self.call_ref(f, a, span)?;
         self.call(partial, b, span)
     }
 
@@ -787,6 +801,9 @@ impl Evaluator {
     }
 
     pub fn expect_bool(&mut self, v: &Value, span: Option<Span>) -> EvalResult<bool> {
+        if let Value::Bool(b) = v {
+            return Ok(*b);
+        }
         match self.force(v)? {
             Value::Bool(b) => Ok(b),
             other => Err(crate::show_value::type_error("a Boolean", &other, span)),

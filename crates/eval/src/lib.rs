@@ -29,6 +29,7 @@ pub mod stats;
 pub mod store;
 pub mod term;
 pub mod value;
+mod with_cache;
 pub mod xml;
 
 mod builtins;
@@ -146,11 +147,8 @@ pub struct Evaluator {
     pub current_system: String,
     /// `--eval-profiler flamegraph`: call stacks sampled while evaluating.
     pub profiler: Option<Box<profiler::Profiler>>,
-    /// The last answer of each `with`-resolved variable (by its AST node), with the
-    /// innermost `with` frame it was found from: the same frame means the same chain of
-    /// evaluated namespaces, so the same answer (`eval.rs`, `with_cached`). Holding the
-    /// frame keeps its address from being reused.
-    pub(crate) with_cache: FxHashMap<usize, (env::Env, value::Value)>,
+    /// The last answer of each `with`-resolved variable (`with_cache.rs`).
+    pub(crate) with_cache: with_cache::WithCache,
     /// The `parse-toml-timestamps` experimental feature (see `builtins/toml.rs`).
     pub toml_timestamps: bool,
 }
@@ -173,7 +171,7 @@ impl Evaluator {
                 .map(|e| import::split_search_entry(e))
                 .collect(),
             call_depth: 0,
-            with_cache: FxHashMap::default(),
+            with_cache: with_cache::WithCache::default(),
             max_call_depth: options.max_call_depth,
             stack_limit: sp.saturating_sub(options.stack_budget),
             store: store::StoreState::new(builtins::store_dir()),

@@ -6,7 +6,7 @@ use crate::error::EvalResult;
 use crate::eval::merge_context;
 use crate::rc::Rc;
 use crate::stats::{self, Counter};
-use crate::value::{NixString, Peek, Value};
+use crate::value::{NixString, Peek, Temp, Value};
 use crate::{bail, Evaluator};
 use rnix_eval_parser::ast::{self, BinOpKind, Expr};
 use rnix_eval_parser::Span;
@@ -58,16 +58,16 @@ impl Evaluator {
                 let l = match peek_local(&b.lhs, env) {
                     Some(v) => v,
                     None => {
-                        l_owned = self.eval(&b.lhs, env)?;
-                        &l_owned
+                        l_owned = Temp::new(self.eval(&b.lhs, env)?);
+                        &*l_owned
                     }
                 };
                 let r_owned;
                 let r = match peek_local(&b.rhs, env) {
                     Some(v) => v,
                     None => {
-                        r_owned = self.eval(&b.rhs, env)?;
-                        &r_owned
+                        r_owned = Temp::new(self.eval(&b.rhs, env)?);
+                        &*r_owned
                     }
                 };
                 // The hot path of most programs: integer arithmetic and comparison.
@@ -287,6 +287,16 @@ impl Evaluator {
     /// Nix's `==`. `nested` enables the same-cell shortcut, which Nix applies to the
     /// elements of lists and sets but not to the operands of `==` themselves.
     pub fn eq_values(&mut self, a: &Value, b: &Value, nested: bool) -> EvalResult<bool> {
+        // Evaluated strings and numbers, the common case (`filter (x: x != e)`), without
+        // `force`'s clones.
+        if let (Some(x), Some(y)) = (a.evaluated(), b.evaluated()) {
+            match (x, y) {
+                (Value::String(x), Value::String(y)) => return Ok(x.as_bytes() == y.as_bytes()),
+                (Value::Int(x), Value::Int(y)) => return Ok(x == y),
+                (Value::Bool(x), Value::Bool(y)) => return Ok(x == y),
+                _ => {}
+            }
+        }
         self.check_native_stack(None)?;
         let fa = self.force(a)?;
         let fb = self.force(b)?;

@@ -143,7 +143,7 @@ fn group_by(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Valu
     let l = ev.expect_list(&a[1], s)?;
     let mut grouped = Groups::default();
     for x in l.iter() {
-        let key = ev.call(f.clone(), x.clone(), s)?;
+        let key = ev.call_ref(&f, x.clone(), s)?;
         let key = Symbol::intern(&ev.expect_string(&key, s)?.to_str_lossy());
         grouped.push(key, x.clone());
     }

@@ -2,7 +2,7 @@
 
 use crate::error::EvalResult;
 use crate::primops::PrimOpDef;
-use crate::value::{Attr, AttrSet, Value};
+use crate::value::{Attr, AttrSet, Temp, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::Span;
 
@@ -70,7 +70,7 @@ fn filter(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value>
     let f = ev.expect_function(&a[0], s)?;
     let mut out = Vec::new();
     for x in l.iter() {
-        let keep = ev.call(f.clone(), x.clone(), s)?;
+        let keep = Temp::new(ev.call_ref(&f, x.clone(), s)?);
         if ev.expect_bool(&keep, s)? {
             out.push(x.clone());
         }
@@ -89,8 +89,8 @@ fn foldl_strict(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<
     }
     let mut acc = a[1].clone();
     for x in l.iter() {
-        acc = ev.call2(f.clone(), acc, x.clone(), s)?;
-        acc = ev.force(&acc)?;
+        let r = ev.call2_ref(&f, acc, x.clone(), s)?;
+        acc = if let Value::Thunk(_) = r { ev.force(&r)? } else { r };
     }
     Ok(acc)
 }
@@ -172,7 +172,7 @@ fn concat_map(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Va
     let l = ev.expect_list(&a[1], s)?;
     let mut out = Vec::new();
     for x in l.iter() {
-        let r = ev.call(f.clone(), x.clone(), s)?;
+        let r = ev.call_ref(&f, x.clone(), s)?;
         out.extend_from_slice(&ev.expect_list(&r, s)?);
     }
     Ok(Value::list(out))
@@ -182,7 +182,7 @@ fn any_all(ev: &mut Evaluator, a: &[Value], s: Option<Span>, any: bool) -> EvalR
     let f = ev.expect_function(&a[0], s)?;
     let l = ev.expect_list(&a[1], s)?;
     for x in l.iter() {
-        let r = ev.call(f.clone(), x.clone(), s)?;
+        let r = Temp::new(ev.call_ref(&f, x.clone(), s)?);
         if ev.expect_bool(&r, s)? == any {
             return Ok(Value::Bool(any));
         }
@@ -195,7 +195,7 @@ fn partition(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Val
     let l = ev.expect_list(&a[1], s)?;
     let (mut right, mut wrong) = (Vec::new(), Vec::new());
     for x in l.iter() {
-        let r = ev.call(f.clone(), x.clone(), s)?;
+        let r = Temp::new(ev.call_ref(&f, x.clone(), s)?);
         if ev.expect_bool(&r, s)? {
             right.push(x.clone());
         } else {

@@ -9,7 +9,7 @@
 //! O(n log n) comparisons.
 
 use crate::error::EvalResult;
-use crate::value::Value;
+use crate::value::{Temp, Value};
 use crate::Evaluator;
 use rnix_eval_parser::Span;
 
@@ -34,7 +34,7 @@ pub(super) fn sort(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResu
         if direct {
             return Ok(ev.compare(x, y, s)? == std::cmp::Ordering::Less);
         }
-        let r = ev.call2(f.clone(), x.clone(), y.clone(), s)?;
+        let r = Temp::new(ev.call2_ref(&f, x.clone(), y.clone(), s)?);
         ev.expect_bool(&r, s)
     };
     stable_sort(&mut items, &mut less)?;
