@@ -42,5 +42,6 @@ pub fn lock_options(cli: &Cli) -> FlakeOptions {
             .chunks(2)
             .map(|p| (p[0].clone(), p[1].clone()))
             .collect(),
+        refuse_unlocked: false,
     }
 }

@@ -27,7 +27,8 @@ fn root(ev: &mut Evaluator, cli: &Cli, cwd: &str, worker: bool) -> EvalResult<(V
             return Ok((v, rnix_eval_flake::outputs::split_attr_path(&path)?));
         }
         let prefix = rnix_eval_flake::outputs::split_attr_path(fragment)?;
-        let v = crate::run::select_attr_path(ev, flake, fragment, &None)?;
+        let outputs = rnix_eval_flake::outputs::flake_outputs(ev, &flake)?;
+        let v = crate::run::select_attr_path(ev, outputs, fragment, &None)?;
         return Ok((v, prefix));
     }
     let input = cli.files.first().cloned().unwrap_or_else(|| "./default.nix".into());

@@ -125,7 +125,8 @@ fn flake_errors_name_the_input_or_attribute_and_write_no_lock_file() {
         ("./extra#v", "has an unsupported attribute 'foo'"),
         (
             "./hosts#alphx",
-            "does not provide attribute 'alphx', 'packages.x86_64-linux.alphx' or 'legacyPackages.x86_64-linux.alphx'",
+            // Nix 2.8's order and wording (`nix eval ./hosts#alphx`).
+            "does not provide attribute 'packages.x86_64-linux.alphx', 'legacyPackages.x86_64-linux.alphx' or 'alphx'",
         ),
         (
             "./offline#v",

@@ -2,8 +2,10 @@
 //! with it as a `git+file:` input (the checkout copied into a fresh git repository)
 //! define a NixOS host with `nixpkgs.lib.nixosSystem`; `rnix-eval --read-only --flake
 //! DIR#host` must print the toplevel `.drv` path `nix eval` gives, and write the same
-//! lock file. Skipped, with a message, when `RNIX_NIXPKGS` is unset or Nix or git is
-//! missing.
+//! lock file; and `DIR#hello`, `legacyPackages.<system>.hello` as most flakes take a
+//! package (pure mode: nixpkgs' `impure.nix` must see its probes fail quietly), must
+//! print the `.drv` path Nix gives. Skipped, with a message, when `RNIX_NIXPKGS` is unset
+//! or Nix or git is missing.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,6 +13,7 @@ use std::process::Command;
 const HOST_FLAKE: &str = r#"{
   inputs.nixpkgs.url = "@URL@";
   outputs = { self, nixpkgs }: {
+    packages.x86_64-linux.hello = nixpkgs.legacyPackages.x86_64-linux.hello;
     nixosConfigurations.host = nixpkgs.lib.nixosSystem {
       system = "x86_64-linux";
       modules = [ ({ ... }: {
@@ -58,11 +61,8 @@ fn copy_tree(from: &Path, to: &Path) {
     assert!(ok, "copying {} failed", from.display());
 }
 
-/// A host flake in `dir` using nixpkgs at `url`, committed; returns Nix's drv path and lock.
-fn nix_answer(dir: &Path, url: &str, registry: &Path) -> (String, String) {
-    std::fs::create_dir_all(dir).unwrap();
-    std::fs::write(dir.join("flake.nix"), HOST_FLAKE.replace("@URL@", url)).unwrap();
-    new_repo(dir);
+/// `nix eval --raw DIR#ATTR`.
+fn nix_eval_raw(dir: &Path, registry: &Path, attr: &str) -> String {
     let out = Command::new("nix")
         .args([
             "--extra-experimental-features",
@@ -71,11 +71,7 @@ fn nix_answer(dir: &Path, url: &str, registry: &Path) -> (String, String) {
             "flake-registry",
         ])
         .arg(registry)
-        .args([
-            "eval",
-            "--raw",
-            ".#nixosConfigurations.host.config.system.build.toplevel.drvPath",
-        ])
+        .args(["eval", "--raw", attr])
         .current_dir(dir)
         .output()
         .expect("run nix");
@@ -84,11 +80,42 @@ fn nix_answer(dir: &Path, url: &str, registry: &Path) -> (String, String) {
         "nix eval failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A host flake in `dir` using nixpkgs at `url`, committed; returns Nix's drv paths (the
+/// host's toplevel, `hello`) and lock.
+fn nix_answer(dir: &Path, url: &str, registry: &Path) -> (String, String, String) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("flake.nix"), HOST_FLAKE.replace("@URL@", url)).unwrap();
+    new_repo(dir);
+    let host = nix_eval_raw(
+        dir,
+        registry,
+        ".#nixosConfigurations.host.config.system.build.toplevel.drvPath",
+    );
+    let hello = nix_eval_raw(dir, registry, ".#hello.drvPath");
     let lock = std::fs::read_to_string(dir.join("flake.lock")).unwrap();
     // Start rnix-eval from the same state: the lock file Nix wrote (and staged) removed.
     git(dir, &["rm", "-q", "--cached", "flake.lock"]);
     std::fs::remove_file(dir.join("flake.lock")).unwrap();
-    (String::from_utf8_lossy(&out.stdout).trim().to_string(), lock)
+    (host, hello, lock)
+}
+
+fn rnix_drv(dir: &Path, cache: &Path, fragment: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
+        .args(["--read-only", "--flake", fragment])
+        .current_dir(dir)
+        .env("RNIX_EVAL_FETCH_CACHE", cache)
+        .env("RNIX_EVAL_PARSE_CACHE", "0")
+        .output()
+        .expect("run rnix-eval");
+    assert!(
+        out.status.success(),
+        "{fragment}: rnix-eval failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 #[test]
@@ -117,24 +144,9 @@ fn nixos_host_flakes_match_nix() {
         ("path", format!("path:{}", repo.display())),
     ] {
         let dir = work.join(format!("host-{tag}"));
-        let (want, want_lock) = nix_answer(&dir, &url, &registry);
-        let out = Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
-            .args(["--read-only", "--flake", ".#host"])
-            .current_dir(&dir)
-            .env("RNIX_EVAL_FETCH_CACHE", &cache)
-            .env("RNIX_EVAL_PARSE_CACHE", "0")
-            .output()
-            .expect("run rnix-eval");
-        assert!(
-            out.status.success(),
-            "{tag}: rnix-eval failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout).trim(),
-            want,
-            "{tag}: toplevel drv path"
-        );
+        let (want, want_hello, want_lock) = nix_answer(&dir, &url, &registry);
+        assert_eq!(rnix_drv(&dir, &cache, ".#host"), want, "{tag}: toplevel drv path");
+        assert_eq!(rnix_drv(&dir, &cache, ".#hello"), want_hello, "{tag}: hello drv path");
         let lock = std::fs::read_to_string(dir.join("flake.lock")).unwrap();
         assert_eq!(lock, want_lock, "{tag}: lock file");
     }

@@ -84,8 +84,11 @@ impl Evaluator {
     /// `findFile`: resolve `<name/rest>` against the search path.
     pub fn find_file(&mut self, entries: &[(String, String)], lookup: &str, span: Option<Span>) -> EvalResult<String> {
         if self.io.mode == Mode::Pure && !lookup.starts_with("nix/") {
+            // A `ThrownError` in Nix, so `tryEval` catches it: nixpkgs' `impure.nix` does
+            // `try (toString <nixpkgs-overlays>) ""`, which every flake's `legacyPackages`
+            // evaluates.
             return Err(EvalError::new(
-                ErrorKind::Eval,
+                ErrorKind::Throw,
                 format!("cannot look up '<{lookup}>' in pure evaluation mode (use '--impure' to override)"),
                 span,
             ));

@@ -63,7 +63,15 @@ impl FlakeRef {
         match scheme {
             "path" => {
                 attrs.set("type", "path");
-                attrs.set("path", rest);
+                // A relative `path:` reference given where there is a base (the command
+                // line) is resolved against it, as Nix's `PathInputScheme` does with the
+                // input's parent; elsewhere (`fetchTree`, lock files) it stays refused.
+                match base_dir {
+                    Some(base) if !rest.starts_with('/') => {
+                        attrs.set("path", rnix_canon(&format!("{}/{rest}", base.display())));
+                    }
+                    _ => attrs.set("path", rest),
+                }
             }
             "git+file" | "git+https" | "git+http" | "git+ssh" => {
                 // Query parameters that are not git attributes stay in the URL, `dir`

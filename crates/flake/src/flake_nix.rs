@@ -31,6 +31,11 @@ fn err(msg: String) -> Box<EvalError> {
 
 /// Evaluate `path` (a `flake.nix`) and read what locking needs.
 pub fn read(ev: &mut Evaluator, path: &str, flake_name: &str) -> EvalResult<FlakeNix> {
+    if let Ok((_, text)) = ev.read_source(path, None) {
+        if !rnix_eval_parser::is_attr_set_literal(&text) {
+            return Err(err(format!("file '{path}' must be an attribute set")));
+        }
+    }
     let value = ev.eval_file(path)?;
     let set = ev.expect_attrs(&value, None)?;
     let mut flake = FlakeNix {

@@ -32,6 +32,9 @@ pub struct FlakeOptions {
     pub update_inputs: Vec<String>,
     /// `--override-input A/B REF`.
     pub override_inputs: Vec<(String, String)>,
+    /// Pure `builtins.getFlake`: an input the lock file lacks may not be locked now
+    /// unless its reference is locked already (Nix's `allowMutable = !pureEval`).
+    pub refuse_unlocked: bool,
 }
 
 /// A fetched flake source: its store path and where `flake.nix` sits inside it.
@@ -111,6 +114,7 @@ pub fn lock_flake(
     let mut locker = locking::Locker::new(ev, opts);
     locker.lock_root(&inputs, old.as_ref(), &source)?;
     let lock = locker.lock;
+    lock.check().map_err(fail)?;
     let new_text = lock.to_json_text();
     if old_text.as_deref() != Some(new_text.as_str()) && !(old_text.is_none() && lock.nodes[0].inputs.is_empty()) {
         match writable_lock_path(&flake_ref) {
@@ -155,11 +159,17 @@ fn subdir_prefix(subdir: &str) -> String {
 fn apply_override(inputs: &mut std::collections::BTreeMap<String, flake_nix::FlakeInput>, path: &str, r: FlakeRef) {
     let mut parts = path.split('/');
     let Some(first) = parts.next() else { return };
-    let mut input = inputs.entry(first.to_string()).or_default();
+    // A declared input keeps its `flake = false` (Nix: "Respect the 'flakeness' of the
+    // input even if we override it"); one the flake does not declare is a flake.
+    let mut input = inputs
+        .entry(first.to_string())
+        .or_insert_with(|| flake_nix::FlakeInput {
+            is_flake: true,
+            ..Default::default()
+        });
     for part in parts {
         input = input.overrides.entry(part.to_string()).or_default();
     }
-    input.is_flake = true;
     input.follows = None;
     input.reference = Some(r);
 }
@@ -282,7 +292,10 @@ pub fn install(ev: &mut Evaluator) {
                 ));
             }
         }
-        let opts = FlakeOptions::default();
+        let opts = FlakeOptions {
+            refuse_unlocked: ev.io.mode == Mode::Pure,
+            ..FlakeOptions::default()
+        };
         load_flake(ev, reference, &cwd, &opts)
     }));
 }

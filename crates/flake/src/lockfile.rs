@@ -63,6 +63,33 @@ impl LockFile {
         Some(id)
     }
 
+    /// Nix's `LockFile::check`: every non-empty `follows` leads to an input.
+    pub fn check(&self) -> Result<(), String> {
+        let mut seen = vec![false; self.nodes.len()];
+        let mut stack: Vec<(NodeId, Vec<String>)> = vec![(ROOT, Vec::new())];
+        while let Some((id, prefix)) = stack.pop() {
+            if std::mem::replace(&mut seen[id], true) {
+                continue;
+            }
+            for (name, edge) in &self.nodes[id].inputs {
+                let mut path = prefix.clone();
+                path.push(name.clone());
+                match edge {
+                    Edge::Node(child) => stack.push((*child, path)),
+                    Edge::Follows(target) if !target.is_empty() && self.resolve(target).is_none() => {
+                        return Err(format!(
+                            "input '{}' follows a non-existent input '{}'",
+                            path.join("/"),
+                            target.join("/")
+                        ));
+                    }
+                    Edge::Follows(_) => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub fn parse(text: &str) -> Result<LockFile, String> {
         let json: Json = serde_json::from_str(text).map_err(|e| format!("invalid lock file: {e}"))?;
         let version = json["version"].as_u64().unwrap_or(0);

@@ -111,6 +111,15 @@ impl<'a> Locker<'a> {
                     continue;
                 }
             }
+            if self.opts.refuse_unlocked
+                && reference.input.get_str("rev").is_none()
+                && reference.input.get_str("narHash").is_none()
+            {
+                return Err(fail(format!(
+                    "cannot update flake input '{}' in pure mode",
+                    path.join("/")
+                )));
+            }
             let (tree_src, locked) = crate::fetch_reference(self.ev, reference, parent, &path)?;
             let child = self.lock.add(Node {
                 inputs: BTreeMap::new(),

@@ -16,7 +16,17 @@ pub enum Purpose {
     Eval,
 }
 
-/// The output named by `fragment` and the attribute path it was found at.
+/// A called flake's `outputs`: where fragments are looked up (not in the flake's own
+/// `inputs`, `sourceInfo`, `narHash`, ..., which Nix's `REF#inputs` does not see).
+pub fn flake_outputs(ev: &mut Evaluator, flake: &Value) -> EvalResult<Value> {
+    match lookup(ev, flake, &["outputs"])? {
+        Some(outputs) => Ok(outputs),
+        None => Err(EvalError::new(ErrorKind::Eval, "the flake has no 'outputs'", None)),
+    }
+}
+
+/// The output named by `fragment` in the called `flake`'s outputs, and the attribute
+/// path it was found at.
 pub fn select_output(
     ev: &mut Evaluator,
     flake: &Value,
@@ -25,6 +35,8 @@ pub fn select_output(
     system: &str,
     purpose: Purpose,
 ) -> EvalResult<(Value, String)> {
+    let outputs = flake_outputs(ev, flake)?;
+    let flake = &outputs;
     let components = split_attr_path(fragment)?;
     let mut candidates: Vec<Vec<String>> = Vec::new();
     if purpose == Purpose::Build && components.len() == 1 {
@@ -46,7 +58,8 @@ pub fn select_output(
     } else if let Some(rest) = fragment.strip_prefix('.') {
         candidates.push(split_attr_path(rest)?);
     } else {
-        candidates.push(components.clone());
+        // Nix's `InstallableFlake::getActualAttrPaths`: the default prefixes first, then
+        // the fragment as it is.
         for prefix in ["packages", "legacyPackages"] {
             candidates.push(
                 [prefix.to_string(), system.to_string()]
@@ -55,6 +68,7 @@ pub fn select_output(
                     .collect(),
             );
         }
+        candidates.push(components.clone());
     }
     for path in &candidates {
         let refs: Vec<&str> = path.iter().map(String::as_str).collect();

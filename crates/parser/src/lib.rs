@@ -35,6 +35,21 @@ pub fn parse(text: &str) -> rnix::Parse<rnix::Root> {
     rnix::Root::parse(&comments_end_at_cr(text))
 }
 
+/// Whether the file is an attribute set literal (`{ ... }` or `rec { ... }`, in any
+/// parentheses), as Nix requires of a `flake.nix` (`evalFile` with `mustBeTrivial`).
+/// A text with syntax errors counts as one: parsing it for evaluation reports them.
+pub fn is_attr_set_literal(text: &str) -> bool {
+    let parsed = parse(text);
+    if !parsed.errors().is_empty() {
+        return true;
+    }
+    let mut expr = parsed.tree().expr();
+    while let Some(rnix::ast::Expr::Paren(p)) = &expr {
+        expr = p.expr();
+    }
+    matches!(expr, Some(rnix::ast::Expr::AttrSet(_)))
+}
+
 /// Nix's lexer ends a `#` comment at a carriage return as well as at a newline (and
 /// reads the CR as white space): `1 # c<CR>+ 2` is 3. rnix's comments run to the
 /// newline, so a lone CR inside a `#` comment becomes a newline here; the text keeps
