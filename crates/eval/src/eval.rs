@@ -432,7 +432,18 @@ impl Evaluator {
             let sym = self.attr_name(name, env)?;
             stats::bump(Counter::Lookups, 1);
             let next = match &v {
-                Value::Attrs(set) => set.get(sym).cloned(),
+                Value::Attrs(set) => match set.get(sym) {
+                    // Evaluated already (most reads of a NixOS `config`): its value, without
+                    // raising and dropping the thunk's count around `force`.
+                    Some(n) => match n.evaluated() {
+                        Some(done) => {
+                            v = done.clone();
+                            continue;
+                        }
+                        None => Some(n.clone()),
+                    },
+                    None => None,
+                },
                 other if sel.default.is_none() => {
                     return Err(crate::show_value::type_error("a set", other, Some(sel.span)))
                 }
