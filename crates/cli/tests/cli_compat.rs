@@ -106,6 +106,44 @@ fn assert_same(args: &[&str], dir: &Path) {
 
 // ------------------------------------------------------------------ diagnostics
 
+/// Where Nix says an infinite recursion or a failed `assert a == b` is: the variable or
+/// selection that forced the thunk under evaluation, the assertion (the message of the
+/// latter is modern Nix's, so only the `at` lines are compared).
+#[test]
+fn error_positions_as_nix() {
+    if !nix_installed() {
+        return;
+    }
+    let dir = scratch("positions");
+    std::fs::write(
+        dir.join("assert.nix"),
+        "rec { x = 1; y = { z = assert x == 2; 3; }; }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("overlay.nix"),
+        "let pkgs = { hello = pkgs.hello; }; in pkgs.hello\n",
+    )
+    .unwrap();
+    for args in [
+        &["--eval", "-E", "let x = x; in x"][..],
+        &["--eval", "-E", "rec { a = b; b = a; }.a"],
+        &["--eval", "-E", "let xs = [ 1 ] ++ xs; in xs"],
+        &["--eval", "overlay.nix"],
+        &["--eval", "--strict", "assert.nix"],
+    ] {
+        let (ours, theirs) = (rnix(args, &dir), nix(args, &dir));
+        assert_eq!(ours.status.code(), theirs.status.code(), "exit code of {args:?}");
+        assert_eq!(
+            lines_with(&ours, "       at "),
+            lines_with(&theirs, "       at "),
+            "positions of {args:?}\nours: {}\nnix: {}",
+            text(&ours.stderr),
+            text(&theirs.stderr)
+        );
+    }
+}
+
 const COLOURED_TRACE: &str = r#"builtins.trace (builtins.fromJSON "\"\\u001b[1;31mwarning:\\u001b[0m a\\tb\\rc\"") 1"#;
 
 /// A `trace` of a coloured string (nixpkgs' old `lib.warn`) to a pipe: no escapes, tabs

@@ -37,7 +37,19 @@ impl Evaluator {
         if let Expr::BinOp(b) = &a.cond {
             if b.op == BinOpKind::Eq {
                 let sides = self.eval(&b.lhs, env).and_then(|l| Ok((l, self.eval(&b.rhs, env)?)));
-                if let Err(e) = sides.and_then(|(l, r)| self.assert_eq_values(&l, &r, false)) {
+                if let Err(mut e) = sides.and_then(|(l, r)| self.assert_eq_values(&l, &r, false)) {
+                    // Modern Nix puts the assertion in a frame; without `--show-trace`, the
+                    // assertion's position stands for it (Nix 2.8's `at` line).
+                    e.trace.push(crate::error::TraceFrame {
+                        span: Some(a.span),
+                        message: format!(
+                            "while evaluating the condition of the assertion '{}'",
+                            rnix_eval_parser::show::show(&a.cond)
+                        ),
+                    });
+                    if e.span.is_none() {
+                        e.span = Some(a.span);
+                    }
                     return e;
                 }
             }

@@ -58,9 +58,12 @@ impl EvalError {
     }
 
     /// Render as Nix does on stderr: `error: msg`, then the position and the source line.
+    /// With `--show-trace`, as modern Nix: a bare `error:` line, the frames outermost
+    /// first, then the error itself, indented under them.
     pub fn render(&self, show_trace: bool) -> String {
         let mut out = String::new();
-        if show_trace {
+        if show_trace && !self.trace.is_empty() {
+            out.push_str("error:\n");
             for frame in self.trace.iter().rev() {
                 out.push_str(&format!("       … {}\n", frame.message));
                 if let Some(span) = frame.span {
@@ -68,6 +71,7 @@ impl EvalError {
                 }
                 out.push('\n');
             }
+            out.push_str("       ");
         }
         out.push_str(&format!("error: {}\n", indent_message(&self.message)));
         if let Some(span) = self.span {

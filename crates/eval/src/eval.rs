@@ -156,9 +156,9 @@ impl Evaluator {
             ThunkState::Apply2(app) => self
                 .force(&app.0)
                 .and_then(|f| self.call2(f, app.1.clone(), app.2.clone(), None)),
-            ThunkState::Blackhole => {
-                return Err(EvalError::new(ErrorKind::Eval, "infinite recursion encountered", None))
-            }
+            // Without a position: the variable or selection that forced it adds its own
+            // (`at_forcing_site`), as Nix reports the `forceValue` call's position.
+            ThunkState::Blackhole => return Err(EvalError::new(ErrorKind::Eval, INFINITE_RECURSION, None)),
             ThunkState::Done(_) => unreachable!("checked above"),
         };
         match result {
@@ -169,6 +169,10 @@ impl Evaluator {
             }
             Err(e) => {
                 // Restore so a later force (e.g. after `tryEval`) re-evaluates.
+                let e = match &state {
+                    ThunkState::Pending(expr, _) => at_forcing_site(e, expr.span()),
+                    _ => e,
+                };
                 t.restore(state);
                 Err(e)
             }
@@ -254,10 +258,11 @@ impl Evaluator {
             VarKind::Global(slot) => return self.force(&self.globals[*slot as usize].clone()),
             VarKind::With(_) => {
                 let v = self.lookup_var(var, env)?;
-                return self.force(&v);
+                return self.force(&v).map_err(|e| at_forcing_site(e, Some(var.span)));
             }
         };
         self.force_thunk(&pending)
+            .map_err(|e| at_forcing_site(e, Some(var.span)))
     }
 
     #[inline]
@@ -432,15 +437,17 @@ impl Evaluator {
             let sym = self.attr_name(name, env)?;
             stats::bump(Counter::Lookups, 1);
             let next = match &v {
-                Value::Attrs(set) => match set.get(sym) {
+                Value::Attrs(set) => match set.get_attr(sym) {
                     // Evaluated already (most reads of a NixOS `config`): its value, without
                     // raising and dropping the thunk's count around `force`.
-                    Some(n) => match n.evaluated() {
+                    Some(attr) => match attr.value.evaluated() {
                         Some(done) => {
                             v = done.clone();
                             continue;
                         }
-                        None => Some(n.clone()),
+                        // An infinite recursion is placed where the attribute is defined,
+                        // as Nix's `ExprSelect` forces it (`pos2`).
+                        None => Some((attr.value.clone(), attr.span().or(Some(sel.span)))),
                     },
                     None => None,
                 },
@@ -450,7 +457,7 @@ impl Evaluator {
                 _ => None,
             };
             match next {
-                Some(n) => v = self.force(&n)?,
+                Some((n, site)) => v = self.force(&n).map_err(|e| at_forcing_site(e, site))?,
                 None => match &sel.default {
                     Some(d) => return self.eval(d, env),
                     None => {
@@ -837,6 +844,20 @@ fn lookup_with_evaluated(env: &Env, depths: &[u32], name: Symbol) -> Option<Valu
         }
     }
     None
+}
+
+const INFINITE_RECURSION: &str = "infinite recursion encountered";
+
+/// An infinite recursion found by forcing a thunk under evaluation gets the position of
+/// the innermost expression that forced it (the variable or selection, else the thunk's
+/// own expression), as Nix's `forceValue(v, pos)` reports it.
+#[cold]
+#[inline(never)]
+fn at_forcing_site(mut e: Box<EvalError>, span: Option<Span>) -> Box<EvalError> {
+    if e.span.is_none() && e.message == INFINITE_RECURSION {
+        e.span = span;
+    }
+    e
 }
 
 /// `'name'` or `'anonymous lambda'`, as modern Nix's `callFunction` names a function.

@@ -6,7 +6,7 @@
 //! once per `drvPath`; later occurrences, and every derivation without a string
 //! `drvPath`, print `<repeated />`.
 
-use crate::error::EvalResult;
+use crate::error::{ErrorKind, EvalError, EvalResult};
 use crate::eval::merge_context;
 use crate::value::{AttrSet, Value};
 use crate::Evaluator;
@@ -144,6 +144,16 @@ impl Writer {
 
     fn value(&mut self, ev: &mut Evaluator, v: &Value, depth: usize) -> EvalResult<()> {
         ev.check_native_stack(None)?;
+        // A cyclic value (`let x = { a = x; }; in x`) would nest until memory runs out:
+        // indentation makes the output quadratic in the depth. Nix fails with this message
+        // when its native stack runs out; here the depth is bounded as the JSON printer's.
+        if depth > crate::print::MAX_VALUE_DEPTH {
+            return Err(EvalError::new(
+                ErrorKind::Eval,
+                "stack overflow (possible infinite recursion)",
+                None,
+            ));
+        }
         // Indentation makes deep values quadratic (100,000 nested lists are 10 GB, as in
         // Nix): stop while growing the buffer can still succeed, instead of being
         // killed by the kernel once memory is overcommitted.

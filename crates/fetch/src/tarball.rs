@@ -1,6 +1,6 @@
-//! `tarball` and `file` inputs from local files (`file://` URLs): `.tar`, `.tar.gz`,
-//! `.tgz`, `.tar.xz`, `.zip` are unpacked, and a single top-level directory is stripped as
-//! Nix does; a `file` input is the file itself. Anything remote needs the network.
+//! `tarball` and `file` inputs from local files (`file://` URLs): tar archives (plain or
+//! compressed with gzip, xz, bzip2 or zstd, told apart by content) and zip archives are
+//! unpacked, and a single top-level directory is stripped as Nix does; a `file` input is the file itself. Anything remote needs the network.
 
 use crate::{hash_tree, Attrs, FetchContext, FetchError, FetchResult, Tree};
 use std::path::{Path, PathBuf};
@@ -61,26 +61,57 @@ fn parse_record(text: &str) -> Option<(rnix_eval_store::hash::Hash, i64)> {
     Some((crate::parse_sri(hash).ok()?, mtime.parse().ok()?))
 }
 
+/// Unpack by content, as Nix's libarchive does (the name says nothing: a `.tar.bz2`, a
+/// `.tar.zst`, a gzipped file without an extension are all archives to Nix).
 fn unpack_archive(name: &str, data: &[u8], dest: &Path) -> FetchResult<()> {
     let bad = |e: std::io::Error| FetchError::Other(format!("unpacking '{name}': {e}"));
-    if name.ends_with(".zip") {
+    if data.starts_with(b"PK\x03\x04") || data.starts_with(b"PK\x05\x06") {
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(data))
             .map_err(|e| FetchError::Other(format!("unpacking '{name}': {e}")))?;
         return archive
             .extract(dest)
             .map_err(|e| FetchError::Other(format!("unpacking '{name}': {e}")));
     }
-    let reader: Box<dyn std::io::Read> = if name.ends_with(".tar.gz") || name.ends_with(".tgz") {
-        Box::new(flate2::read::GzDecoder::new(data))
-    } else if name.ends_with(".tar.xz") {
-        Box::new(xz2::read::XzDecoder::new(data))
-    } else {
-        Box::new(data)
+    let reader: Box<dyn std::io::Read> = match Compression::of(data) {
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(data)),
+        Compression::Xz => Box::new(xz2::read::XzDecoder::new_multi_decoder(data)),
+        Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(data)),
+        Compression::Zstd => Box::new(
+            ruzstd::decoding::StreamingDecoder::new(data)
+                .map_err(|e| FetchError::Other(format!("unpacking '{name}': {e}")))?,
+        ),
+        Compression::None => Box::new(data),
     };
     let mut archive = tar::Archive::new(reader);
     archive.set_preserve_mtime(true);
     archive.set_preserve_permissions(true);
     archive.unpack(dest).map_err(bad)
+}
+
+#[derive(Debug, PartialEq)]
+enum Compression {
+    Gzip,
+    Xz,
+    Bzip2,
+    Zstd,
+    None,
+}
+
+impl Compression {
+    /// From the stream's magic number.
+    fn of(data: &[u8]) -> Compression {
+        if data.starts_with(&[0x1f, 0x8b]) {
+            Compression::Gzip
+        } else if data.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
+            Compression::Xz
+        } else if data.starts_with(b"BZh") {
+            Compression::Bzip2
+        } else if data.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else {
+            Compression::None
+        }
+    }
 }
 
 /// Nix strips a single top-level directory; an archive with several entries at the top
@@ -91,5 +122,57 @@ fn single_top_level(dir: &Path) -> FetchResult<PathBuf> {
         [only] if only.file_type()?.is_dir() => Ok(only.path()),
         [] => Err(FetchError::Other("tarball is empty".into())),
         _ => Ok(dir.to_path_buf()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn tar_of(name: &str, content: &[u8]) -> Vec<u8> {
+        let mut builder = tar::Builder::new(Vec::new());
+        let mut header = tar::Header::new_gnu();
+        header.set_size(content.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        builder.append_data(&mut header, name, content).unwrap();
+        builder.into_inner().unwrap()
+    }
+
+    /// Every compression Nix's libarchive reads, whatever the file is called.
+    #[test]
+    fn archives_are_unpacked_by_content_not_name() {
+        let tar = tar_of("top/hello.txt", b"hi\n");
+        let gz = {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            e.write_all(&tar).unwrap();
+            e.finish().unwrap()
+        };
+        let xz = {
+            let mut e = xz2::write::XzEncoder::new(Vec::new(), 6);
+            e.write_all(&tar).unwrap();
+            e.finish().unwrap()
+        };
+        let bz2 = {
+            let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
+            e.write_all(&tar).unwrap();
+            e.finish().unwrap()
+        };
+        let zst = ruzstd::encoding::compress_to_vec(&tar[..], ruzstd::encoding::CompressionLevel::Fastest);
+        for (kind, data, want) in [
+            ("tar", &tar, Compression::None),
+            ("gz", &gz, Compression::Gzip),
+            ("xz", &xz, Compression::Xz),
+            ("bz2", &bz2, Compression::Bzip2),
+            ("zst", &zst, Compression::Zstd),
+        ] {
+            assert_eq!(Compression::of(data), want, "{kind}");
+            let dest = tempfile::tempdir().unwrap();
+            // A name that says nothing of the format.
+            unpack_archive("download", data, dest.path()).unwrap_or_else(|e| panic!("{kind}: {e:?}"));
+            let text = std::fs::read_to_string(dest.path().join("top/hello.txt")).unwrap();
+            assert_eq!(text, "hi\n", "{kind}");
+        }
     }
 }

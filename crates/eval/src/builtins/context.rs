@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("unsafeDiscardStringContext", 1, |ev, a, s| {
-        let v = ev.coerce_to_string(&a[0], s, false, false)?;
+        let v = ev.coerce_to_string(&a[0], s, false, true)?;
         if v.context.is_none() {
             return Ok(Value::String(v));
         }
@@ -23,7 +23,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         Ok(Value::Bool(v.context.as_ref().is_some_and(|c| !c.is_empty())))
     }),
     prim!("unsafeDiscardOutputDependency", 1, |ev, a, s| {
-        let v = ev.coerce_to_string(&a[0], s, false, false)?;
+        let v = ev.coerce_to_string(&a[0], s, false, true)?;
         let context = v
             .context
             .iter()
@@ -46,7 +46,7 @@ fn with_context(s: bytes::Bytes, context: BTreeSet<String>) -> Value {
 
 /// Modern Nix: turn the one plain `.drv` path in a string's context into `=DRV`.
 fn add_drv_output_dependencies(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let v = ev.coerce_to_string(&a[0], span, false, false)?;
+    let v = ev.coerce_to_string(&a[0], span, false, true)?;
     let elements: Vec<&String> = v.context.iter().flat_map(|c| c.iter()).collect();
     if elements.len() != 1 {
         bail!(

@@ -99,7 +99,7 @@ fn expect_number(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResul
 }
 
 fn abort(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let msg = ev.coerce_to_string(&a[0], span, false, false)?;
+    let msg = ev.coerce_to_string(&a[0], span, false, true)?;
     Err(EvalError::new(
         ErrorKind::Abort,
         format!("evaluation aborted with the following error message: '{}'", msg),
@@ -108,7 +108,7 @@ fn abort(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Valu
 }
 
 fn throw(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let msg = ev.coerce_to_string(&a[0], span, false, false)?;
+    let msg = ev.coerce_to_string(&a[0], span, false, true)?;
     Err(EvalError::new(ErrorKind::Throw, msg.to_str_lossy().into_owned(), span))
 }
 

@@ -10,7 +10,9 @@ use rnix_eval_parser::{Span, Symbol};
 
 pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("stringLength", 1, |ev, a, s| {
-        Ok(Value::Int(ev.coerce_to_string(&a[0], s, false, false)?.len() as i64))
+        // A path is copied to the store first (`coerceToString` with `copyToStore`), as
+        // for every builtin below that takes a string.
+        Ok(Value::Int(ev.coerce_to_string(&a[0], s, false, true)?.len() as i64))
     }),
     prim!("substring", 3, substring),
     prim!("concatStringsSep", 2, concat_strings_sep),
@@ -60,7 +62,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
 fn substring(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
     let start = ev.expect_int(&a[0], s)?;
     let len = ev.expect_int(&a[1], s)?;
-    let str = ev.coerce_to_string(&a[2], s, false, false)?;
+    let str = ev.coerce_to_string(&a[2], s, false, true)?;
     if start < 0 {
         bail!(s, "negative start position in 'substring'");
     }
