@@ -59,6 +59,13 @@ pub struct Cli {
     #[arg(long, num_args = 2, value_names = ["NAME", "STRING"], action = clap::ArgAction::Append, allow_hyphen_values = true)]
     pub argstr: Vec<String>,
 
+    /// Where each `--arg` and `--argstr` pair stood on the command line (`Cli::parse_args`):
+    /// for one name, the last flag wins, whichever kind it is, as in Nix.
+    #[arg(skip)]
+    pub arg_positions: Vec<usize>,
+    #[arg(skip)]
+    pub argstr_positions: Vec<usize>,
+
     /// Add a search path entry (`prefix=path` or `path`).
     #[arg(short = 'I', long = "include")]
     pub include: Vec<String>,
@@ -218,6 +225,26 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// Parse a command line, noting the positions of the `--arg`/`--argstr` pairs.
+    pub fn parse_args<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Cli::command().try_get_matches_from(args)?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        let positions = |id: &str| -> Vec<usize> {
+            matches
+                .indices_of(id)
+                .map(|i| i.step_by(2).collect())
+                .unwrap_or_default()
+        };
+        cli.arg_positions = positions("arg");
+        cli.argstr_positions = positions("argstr");
+        Ok(cli)
+    }
+
     /// Instantiate mode: derivations are looked for, written and maybe built.
     pub fn instantiates(&self) -> bool {
         !self.eval && !self.parse && !self.modules_query()

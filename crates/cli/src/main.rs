@@ -18,7 +18,6 @@ mod stderr_tee;
 mod store_writer;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::Parser;
 
 #[global_allocator]
 static GLOBAL: alloc::MiMalloc = alloc::MiMalloc;
@@ -30,7 +29,7 @@ fn main() {
     }
     alloc::keep_freed_memory();
     alloc::prefault::start();
-    let cli = match args::Cli::try_parse_from(setting_flags::expand(std::env::args_os())) {
+    let cli = match args::Cli::parse_args(setting_flags::expand(std::env::args_os())) {
         Ok(cli) => cli,
         Err(e) => std::process::exit(usage_error(e)),
     };

@@ -415,26 +415,40 @@ pub(crate) fn auto_args(ev: &mut Evaluator, cli: &Cli, cwd: &str) -> EvalResult<
     if cli.arg.is_empty() && cli.argstr.is_empty() {
         return Ok(None);
     }
+    // (position on the command line, attribute); without positions (a `Cli` built by
+    // hand), `--argstr`s after `--arg`s.
     let mut entries = Vec::new();
-    for pair in cli.arg.chunks(2) {
+    for (i, pair) in cli.arg.chunks(2).enumerate() {
         let expr = rnix_eval_parser::parse_and_lower(Origin::String, cwd.to_string(), &pair[1], &ev.global_names)?;
         let expr: &'static _ = Box::leak(Box::new(expr));
         let value = ev.thunk(expr, &Env::new(None, 0));
-        entries.push(Attr {
-            name: Symbol::intern(&pair[0]),
-            value,
-            pos: None,
-        });
+        let at = cli.arg_positions.get(i).copied().unwrap_or(i);
+        entries.push((
+            at,
+            Attr {
+                name: Symbol::intern(&pair[0]),
+                value,
+                pos: None,
+            },
+        ));
     }
-    for pair in cli.argstr.chunks(2) {
-        entries.push(Attr {
-            name: Symbol::intern(&pair[0]),
-            value: Value::string(pair[1].clone()),
-            pos: None,
-        });
+    for (i, pair) in cli.argstr.chunks(2).enumerate() {
+        let at = cli.argstr_positions.get(i).copied().unwrap_or(usize::MAX / 2 + i);
+        let value = Value::string(pair[1].clone());
+        entries.push((
+            at,
+            Attr {
+                name: Symbol::intern(&pair[0]),
+                value,
+                pos: None,
+            },
+        ));
     }
-    entries.reverse();
-    Ok(Some(AttrSet::from_unsorted(entries)))
+    // The last flag for a name wins: latest first, and the first of a name is kept.
+    entries.sort_by(|a, b| b.0.cmp(&a.0));
+    Ok(Some(AttrSet::from_unsorted(
+        entries.into_iter().map(|(_, a)| a).collect(),
+    )))
 }
 
 /// Nix's `autoCallFunction`: call a function with formals using the `--arg`s.

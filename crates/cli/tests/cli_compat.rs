@@ -106,6 +106,36 @@ fn assert_same(args: &[&str], dir: &Path) {
 
 // ------------------------------------------------------------------ diagnostics
 
+/// `--arg` and `--argstr` for one name: the last flag wins, whichever kind it is.
+#[test]
+fn last_auto_argument_wins() {
+    if !nix_installed() {
+        return;
+    }
+    let dir = scratch("autoargs");
+    for args in [
+        &["--eval", "-E", "{ x }: x", "--argstr", "x", "a", "--arg", "x", "2"][..],
+        &["--eval", "-E", "{ x }: x", "--arg", "x", "1", "--argstr", "x", "b"],
+        &[
+            "--eval",
+            "-E",
+            "{ x, y }: [ x y ]",
+            "--arg",
+            "x",
+            "1",
+            "--argstr",
+            "y",
+            "b",
+            "--arg",
+            "y",
+            "3",
+            "--strict",
+        ],
+    ] {
+        assert_same(args, &dir);
+    }
+}
+
 /// Where Nix says an infinite recursion or a failed `assert a == b` is: the variable or
 /// selection that forced the thunk under evaluation, the assertion (the message of the
 /// latter is modern Nix's, so only the `at` lines are compared).

@@ -89,6 +89,12 @@ impl Evaluator {
                         return Ok(v);
                     }
                 }
+                if op == BinOpKind::Add {
+                    // An operand that cannot be added is reported where it is, as Nix's
+                    // `ExprConcatStrings` does.
+                    let (lspan, rspan) = b.operand_spans();
+                    return self.add(l, r, b.lhs.span().or(Some(lspan)), b.rhs.span().or(Some(rspan)));
+                }
                 self.binop_values(op, l, r, span)
             }
         }
@@ -147,7 +153,7 @@ impl Evaluator {
     #[inline(never)]
     pub fn binop_values(&mut self, op: BinOpKind, l: &Value, r: &Value, span: Option<Span>) -> EvalResult<Value> {
         match op {
-            BinOpKind::Add => self.add(l, r, span),
+            BinOpKind::Add => self.add(l, r, span, span),
             BinOpKind::Sub | BinOpKind::Mul | BinOpKind::Div => self.arith(op, l, r, span),
             BinOpKind::Eq => Ok(Value::Bool(self.eq_values(l, r, false)?)),
             BinOpKind::NotEq => Ok(Value::Bool(!self.eq_values(l, r, false)?)),
@@ -184,16 +190,18 @@ impl Evaluator {
     }
 
     /// `+`: numbers add, a path on the left makes a path, otherwise strings concatenate.
-    fn add(&mut self, l: &Value, r: &Value, span: Option<Span>) -> EvalResult<Value> {
+    /// Errors about an operand are reported at that operand (`lspan`, `rspan`).
+    fn add(&mut self, l: &Value, r: &Value, lspan: Option<Span>, rspan: Option<Span>) -> EvalResult<Value> {
+        let span = lspan;
         let l = self.force(l)?;
         let r = self.force(r)?;
         match (&l, &r) {
-            (Value::Int(_) | Value::Float(_), _) => self.arith(BinOpKind::Add, &l, &r, span),
+            (Value::Int(_) | Value::Float(_), _) => self.arith(BinOpKind::Add, &l, &r, rspan),
             (Value::Path(p), _) => {
-                let s = self.coerce_to_string(&r, span, false, false)?;
+                let s = self.coerce_to_string(&r, rspan, false, false)?;
                 if s.context.is_some() {
                     bail!(
-                        span,
+                        rspan,
                         "a string that refers to a store path cannot be appended to a path"
                     );
                 }
@@ -202,8 +210,8 @@ impl Evaluator {
                 Ok(Value::path(rnix_eval_parser::paths::canon_path(&joined)))
             }
             _ => {
-                let a = self.coerce_to_string(&l, span, false, true)?;
-                let b = self.coerce_to_string(&r, span, false, true)?;
+                let a = self.coerce_to_string(&l, lspan, false, true)?;
+                let b = self.coerce_to_string(&r, rspan, false, true)?;
                 // Adding an empty string without context changes nothing: share the other.
                 if b.is_empty() && b.context.is_none() {
                     return Ok(Value::String(a));

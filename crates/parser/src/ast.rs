@@ -231,6 +231,9 @@ pub struct BinOp {
     pub lhs: Expr,
     pub rhs: Expr,
     pub span: Span,
+    /// Where `rhs` starts: an error about the right operand (`1 + "a"`) is reported
+    /// there, as Nix does; literals carry no span of their own.
+    pub rhs_start: u32,
     /// For `x ++ e`: `x` is a lambda parameter read nowhere after this (`moves.rs`), so
     /// the evaluator may move its list out of the frame instead of copying it.
     pub move_lhs: bool,
@@ -243,6 +246,23 @@ pub struct Interpolate {
     /// false for paths with interpolation.
     pub is_string: bool,
     pub span: Span,
+}
+
+impl BinOp {
+    /// The spans of the operands (the left one runs from the start to the right one).
+    pub fn operand_spans(&self) -> (Span, Span) {
+        let rhs_start = self.rhs_start.clamp(self.span.start, self.span.end);
+        (
+            Span {
+                end: rhs_start,
+                ..self.span
+            },
+            Span {
+                start: rhs_start,
+                ..self.span
+            },
+        )
+    }
 }
 
 impl Expr {

@@ -312,6 +312,7 @@ impl Encoder<'_> {
                 self.expr(&b.lhs)?;
                 self.expr(&b.rhs)?;
                 self.span(b.span);
+                self.u32(b.rhs_start);
             }
             Expr::Not(e, span) => {
                 self.byte(T_NOT);
@@ -670,11 +671,13 @@ impl Decoder<'_> {
                 let lhs = self.expr()?;
                 let rhs = self.expr()?;
                 let span = self.span()?;
+                let rhs_start = self.u32()?;
                 Expr::BinOp(Box::new(BinOp {
                     op,
                     lhs,
                     rhs,
                     span,
+                    rhs_start,
                     move_lhs: false,
                 }))
             }

@@ -390,6 +390,7 @@ impl<'g> Lowerer<'g> {
         use rast::BinOpKind as K;
         let op = b.operator().ok_or_else(|| self.missing(b))?;
         let lhs = self.lower_opt(b.lhs(), b)?;
+        let rhs_start = b.rhs().map_or(span.start, |r| self.span(&r).start);
         let rhs = self.lower_opt(b.rhs(), b)?;
         let op = match op {
             K::Concat => BinOpKind::Concat,
@@ -422,6 +423,7 @@ impl<'g> Lowerer<'g> {
             lhs,
             rhs,
             span,
+            rhs_start,
             move_lhs: false,
         })))
     }
