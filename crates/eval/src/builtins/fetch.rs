@@ -294,7 +294,7 @@ fn url_hash_and_shape(
 ) -> EvalResult<(String, Option<Hash>, CallShape)> {
     let v = ev.force(v)?;
     let Value::Attrs(set) = &v else {
-        return Ok((coerce_url(ev, &v, span)?, None, CallShape::default()));
+        return Ok((ev.expect_string_no_ctx(&v, span)?, None, CallShape::default()));
     };
     let mut shape = CallShape {
         name: None,
@@ -304,7 +304,7 @@ fn url_hash_and_shape(
     let mut hash = None;
     for a in set.entries.iter() {
         match a.name.as_str() {
-            "url" => url = Some(coerce_url(ev, &a.value, span)?),
+            "url" => url = Some(ev.expect_string_no_ctx(&a.value, span)?),
             "sha256" => {
                 let text = ev.expect_string_no_ctx(&a.value, span)?;
                 hash = Some(
