@@ -41,6 +41,10 @@ rewrite() {
         # libutil/hash.cc parseHashAlgo; primops/fromTOML.cc.
         s/^error: unknown hash algorithm (\x27[^\x27]*\x27)$/error: unknown hash algorithm $1, expect \x27blake3\x27, \x27md5\x27, \x27sha1\x27, \x27sha256\x27, or \x27sha512\x27/;
         s/^error: while parsing a TOML string: /error: while parsing TOML: /;
+        # eval.cc forceStringNoCtx: the context element as NixStringContextElem::display
+        # (value/context.cc, 2.34) shows it: DRV^OUT, DRV (deep), not !OUT!DRV, =DRV.
+        s/\(such as \x27!([^!\x27]+)!([^\x27]+)\x27\)$/(such as \x27$2^$1\x27)/;
+        s/\(such as \x27=([^\x27]+)\x27\)$/(such as \x27$1 (deep)\x27)/;
         # eval.cc callFunction: "function %1% called without required argument %2%".
         s/^error: anonymous function at \S+ called (with unexpected|without required) argument (.*)$/error: function \x27anonymous lambda\x27 called $1 argument $2/;
         s/^error: \x27([^\x27]+)\x27 at \S+ called (with unexpected|without required) argument (.*)$/error: function \x27$1\x27 called $2 argument $3/;

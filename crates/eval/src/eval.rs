@@ -386,7 +386,10 @@ impl Evaluator {
             let name = self.eval(&d.name, scope)?;
             let name = match name {
                 Value::Null => continue,
-                Value::String(s) => Symbol::intern(&s.to_str_lossy()),
+                Value::String(s) => {
+                    crate::no_ctx::check_no_ctx(&s, Some(d.span))?;
+                    Symbol::intern(&s.to_str_lossy())
+                }
                 other => return Err(crate::show_value::type_error("a string", &other, Some(d.span))),
             };
             if let Some(existing) = set.get_attr(name) {
@@ -418,7 +421,10 @@ impl Evaluator {
             AttrName::Dynamic(e) => {
                 let v = self.eval(e, env)?;
                 match &v {
-                    Value::String(s) => Ok(Symbol::intern(&s.to_str_lossy())),
+                    Value::String(s) => {
+                        crate::no_ctx::check_no_ctx(s, e.span())?;
+                        Ok(Symbol::intern(&s.to_str_lossy()))
+                    }
                     other => Err(crate::show_value::type_error("a string", other, e.span())),
                 }
             }

@@ -18,6 +18,7 @@ pub mod eval;
 pub mod import;
 pub mod io;
 pub mod memory;
+mod no_ctx;
 pub mod ops;
 mod overrides;
 pub mod primops;

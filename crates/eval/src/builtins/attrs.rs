@@ -22,7 +22,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         ))
     }),
     prim!("getAttr", 2, |ev, a, s| {
-        let name = ev.expect_string(&a[0], s)?;
+        let name = ev.expect_plain_string(&a[0], s)?;
         let set = ev.expect_attrs(&a[1], s)?;
         match set.get(Symbol::intern(&name.to_str_lossy())) {
             Some(v) => ev.force(&v.clone()),
@@ -30,9 +30,9 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         }
     }),
     prim!("hasAttr", 2, |ev, a, s| {
-        let name = ev.expect_string(&a[0], s)?;
+        let name = ev.expect_attr_name(&a[0], s)?;
         let set = ev.expect_attrs(&a[1], s)?;
-        Ok(Value::Bool(set.get(Symbol::intern(&name.to_str_lossy())).is_some()))
+        Ok(Value::Bool(set.get(name).is_some()))
     }),
     prim!(global "removeAttrs", 2, remove_attrs),
     prim!("intersectAttrs", 2, |ev, a, s| {
@@ -62,7 +62,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         Ok(Value::attrs(AttrSet { entries }))
     }),
     prim!("catAttrs", 2, |ev, a, s| {
-        let name = Symbol::intern(&ev.expect_string(&a[0], s)?.to_str_lossy());
+        let name = ev.expect_attr_name(&a[0], s)?;
         let l = ev.expect_list(&a[1], s)?;
         let mut out = Vec::new();
         for item in l.iter() {
@@ -82,7 +82,7 @@ fn remove_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<
     let names = ev.expect_list(&a[1], s)?;
     let mut remove = FxHashSet::default();
     for n in names.iter() {
-        remove.insert(Symbol::intern(&ev.expect_string(n, s)?.to_str_lossy()));
+        remove.insert(ev.expect_attr_name(n, s)?);
     }
     let entries = set
         .entries
@@ -101,7 +101,7 @@ fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult
         let Some(name) = pair.get(ev.sym.name).cloned() else {
             bail!(s, "attribute 'name' missing");
         };
-        let name = Symbol::intern(&ev.expect_string(&name, s)?.to_str_lossy());
+        let name = ev.expect_attr_name(&name, s)?;
         let Some(value) = pair.get_attr(ev.sym.value) else {
             bail!(s, "attribute 'value' missing");
         };
@@ -144,7 +144,7 @@ fn group_by(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Valu
     let mut grouped = Groups::default();
     for x in l.iter() {
         let key = ev.call_ref(&f, x.clone(), s)?;
-        let key = Symbol::intern(&ev.expect_string(&key, s)?.to_str_lossy());
+        let key = ev.expect_attr_name(&key, s)?;
         grouped.push(key, x.clone());
     }
     let entries = grouped

@@ -7,7 +7,7 @@ use crate::rc::Rc;
 use crate::value::{Attr, AttrSet, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::ast::BinOpKind;
-use rnix_eval_parser::{Span, Symbol};
+use rnix_eval_parser::Span;
 
 pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!(global "abort", 1, abort),
@@ -64,7 +64,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         expect_number(ev, &a[0], s)?.floor() as i64
     ))),
     prim!("getEnv", 1, |ev, a, s| {
-        let name = ev.expect_string(&a[0], s)?;
+        let name = ev.expect_plain_string(&a[0], s)?;
         use std::os::unix::ffi::{OsStrExt, OsStringExt};
         let value = ev.io.get_env(std::ffi::OsStr::from_bytes(name.as_bytes()));
         Ok(Value::string(value.into_vec()))
@@ -247,12 +247,12 @@ fn function_args(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRes
 
 fn find_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let list = ev.expect_list(&a[0], span)?;
-    let lookup = ev.expect_string(&a[1], span)?;
+    let lookup = ev.expect_plain_string(&a[1], span)?;
     let mut entries = Vec::with_capacity(list.len());
     for item in list.iter() {
         let set = ev.expect_attrs(item, span)?;
         let prefix = match set.get(ev.sym.prefix) {
-            Some(p) => ev.expect_string(&p.clone(), span)?.to_str_lossy().into_owned(),
+            Some(p) => ev.expect_string_no_ctx(&p.clone(), span)?,
             None => String::new(),
         };
         let Some(path) = set.get(ev.sym.path).cloned() else {
@@ -269,12 +269,9 @@ fn find_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
 }
 
 fn unsafe_get_attr_pos(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let name = ev.expect_string(&a[0], span)?;
+    let name = ev.expect_attr_name(&a[0], span)?;
     let set = ev.expect_attrs(&a[1], span)?;
-    match set
-        .get_attr(Symbol::intern(&name.to_str_lossy()))
-        .and_then(|attr| attr.span())
-    {
+    match set.get_attr(name).and_then(|attr| attr.span()) {
         Some(pos) => Ok(ev.pos_attrs(pos)),
         None => Ok(Value::Null),
     }

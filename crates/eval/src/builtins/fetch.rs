@@ -133,6 +133,13 @@ fn fetch_path_input(
 
 /// The set `fetchTree` returns (Nix's `emitTreeAttrs`).
 pub fn tree_attrs(tree: &Tree) -> Value {
+    emit_tree_attrs(tree, false)
+}
+
+/// `emitTreeAttrs`; with `empty_rev_fallback` (`fetchGit`'s backwards compatibility) a
+/// tree without a revision (dirty, or no commit yet) has the null `rev`, `shortRev` and
+/// `revCount = 0`, as in Nix 2.8 and modern Nix (`src/libexpr/primops/fetchTree.cc`).
+fn emit_tree_attrs(tree: &Tree, empty_rev_fallback: bool) -> Value {
     let mut entries = vec![attr(
         "outPath",
         string_with_context(&tree.store_path, tree.store_path.clone()),
@@ -151,6 +158,9 @@ pub fn tree_attrs(tree: &Tree) -> Value {
     if let Some(rev) = locked.get_str("rev") {
         entries.push(attr("rev", Value::string(rev.to_string())));
         entries.push(attr("shortRev", Value::string(rev[..rev.len().min(7)].to_string())));
+    } else if empty_rev_fallback {
+        entries.push(attr("rev", Value::string("0".repeat(40))));
+        entries.push(attr("shortRev", Value::string("0".repeat(7))));
     }
     for key in ["dirtyRev", "dirtyShortRev"] {
         if let Some(v) = locked.get_str(key) {
@@ -159,6 +169,8 @@ pub fn tree_attrs(tree: &Tree) -> Value {
     }
     if let Some(n) = locked.get_int("revCount") {
         entries.push(attr("revCount", Value::Int(n as i64)));
+    } else if empty_rev_fallback {
+        entries.push(attr("revCount", Value::Int(0)));
     }
     if let Some(t) = locked.get_int("lastModified") {
         entries.push(attr("lastModified", Value::Int(t as i64)));
@@ -185,7 +197,11 @@ fn fetch_tree(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult
             if set.get(ev.sym.type_).is_none() {
                 bail!(span, "argument 'type' is missing in call to 'fetchTree'");
             }
-            input_attrs(ev, set, span, Some("fetchTree"))?
+            let attrs = input_attrs(ev, set, span, Some("fetchTree"))?;
+            if attrs.get_str("type") == Some("git") {
+                check_git_attrs(&attrs, span)?;
+            }
+            attrs
         }
         _ => {
             let text = ev.expect_string_no_ctx(&arg, span)?;
@@ -208,7 +224,11 @@ fn fetch_tree(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult
 fn fetch_git(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let arg = ev.force(&a[0])?;
     let mut attrs = match &arg {
-        Value::Attrs(set) => input_attrs(ev, set, span, Some("fetchGit"))?,
+        Value::Attrs(set) => {
+            let attrs = input_attrs(ev, set, span, Some("fetchGit"))?;
+            check_git_attrs(&attrs, span)?;
+            attrs
+        }
         _ => {
             let mut attrs = Attrs::new();
             let url = coerce_url(ev, &arg, span)?;
@@ -233,7 +253,54 @@ fn fetch_git(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
         bail!(span, "in pure evaluation mode, 'fetchGit' requires a locked input");
     }
     let tree = fetch_input(ev, &attrs, span)?;
-    Ok(tree_attrs(&tree))
+    Ok(emit_tree_attrs(&tree, true))
+}
+
+/// The attributes a `git` input may have (modern Nix's `GitInputScheme::allowedAttrs`,
+/// `src/libfetchers/git.cc`; Nix 2.8 has fewer, and says `unsupported Git input
+/// attribute 'foo'`).
+const GIT_ATTRS: &[&str] = &[
+    "allRefs",
+    "dirtyRev",
+    "dirtyShortRev",
+    "exportIgnore",
+    "keytype",
+    "lastModified",
+    "lfs",
+    "name",
+    "narHash",
+    "publicKey",
+    "publicKeys",
+    "ref",
+    "rev",
+    "revCount",
+    "shallow",
+    "submodules",
+    "url",
+    "verifyCommit",
+];
+
+/// `Input::fromAttrs`: an attribute the scheme does not know is refused, the first by
+/// name; then `GitInputScheme::inputFromAttrs` wants the `verified-fetches` feature for
+/// signatures, which rnix-eval does not have (it never verifies, so it must not accept).
+fn check_git_attrs(attrs: &Attrs, span: Option<Span>) -> EvalResult<()> {
+    for (name, _) in attrs.iter() {
+        if name != "type" && name != "__final" && !GIT_ATTRS.contains(&name.as_str()) {
+            bail!(span, "input attribute '{name}' not supported by scheme 'git'");
+        }
+    }
+    for (name, _) in attrs.iter() {
+        if ["verifyCommit", "keytype", "publicKey", "publicKeys"].contains(&name.as_str()) {
+            bail!(
+                span,
+                "experimental Nix feature 'verified-fetches' is disabled; add '--extra-experimental-features verified-fetches' to enable it"
+            );
+        }
+    }
+    if attrs.get_bool("lfs") == Some(true) {
+        bail!(span, "Git LFS ('lfs = true') is not supported by rnix-eval");
+    }
+    Ok(())
 }
 
 fn coerce_url(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<String> {
@@ -294,7 +361,7 @@ fn url_hash_and_shape(
 ) -> EvalResult<(String, Option<Hash>, CallShape)> {
     let v = ev.force(v)?;
     let Value::Attrs(set) = &v else {
-        return Ok((coerce_url(ev, &v, span)?, None, CallShape::default()));
+        return Ok((ev.expect_string_no_ctx(&v, span)?, None, CallShape::default()));
     };
     let mut shape = CallShape {
         name: None,
@@ -304,7 +371,7 @@ fn url_hash_and_shape(
     let mut hash = None;
     for a in set.entries.iter() {
         match a.name.as_str() {
-            "url" => url = Some(coerce_url(ev, &a.value, span)?),
+            "url" => url = Some(ev.expect_string_no_ctx(&a.value, span)?),
             "sha256" => {
                 let text = ev.expect_string_no_ctx(&a.value, span)?;
                 hash = Some(

@@ -14,7 +14,7 @@ use crate::Evaluator;
 use rnix_eval_parser::{Span, Symbol};
 
 pub(super) fn from_json(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let text = ev.expect_string(&a[0], span)?;
+    let text = ev.expect_plain_string(&a[0], span)?;
     parse(text.as_bytes()).map_err(|msg| {
         let mut e = EvalError::new(crate::error::ErrorKind::Eval, msg, None);
         e.trace.push(TraceFrame {

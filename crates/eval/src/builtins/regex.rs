@@ -87,7 +87,7 @@ enum Invalid {
 }
 
 fn compile(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<Rc<Compiled>> {
-    let re = ev.expect_string(v, span)?;
+    let re = ev.expect_plain_string(v, span)?;
     if let Some(c) = CACHE.with(|c| c.borrow().get(re.as_bytes()).cloned()) {
         return Ok(c);
     }

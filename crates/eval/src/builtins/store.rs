@@ -317,22 +317,6 @@ impl Evaluator {
             )),
         }
     }
-
-    /// `forceStringNoCtx`: a string that must not refer to store paths.
-    pub fn expect_string_no_ctx(&mut self, v: &Value, span: Option<Span>) -> EvalResult<String> {
-        let s = self.expect_string(v, span)?;
-        if let Some(first) = s.context.as_ref().and_then(|c| c.iter().next()) {
-            let shown = first;
-            bail!(
-                span,
-                "the string '{}' is not allowed to refer to a store path (such as '{}')",
-                s,
-                shown
-            );
-        }
-        // Callers want names, hashes, systems: text (invalid UTF-8 is replaced).
-        Ok(s.to_str_lossy().into_owned())
-    }
 }
 
 fn base_name(path: &str) -> &str {

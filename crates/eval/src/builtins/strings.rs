@@ -18,12 +18,12 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("concatStringsSep", 2, concat_strings_sep),
     prim!("replaceStrings", 3, replace_strings),
     prim!("compareVersions", 2, |ev, a, s| {
-        let x = ev.expect_string(&a[0], s)?;
-        let y = ev.expect_string(&a[1], s)?;
+        let x = ev.expect_plain_string(&a[0], s)?;
+        let y = ev.expect_plain_string(&a[1], s)?;
         Ok(Value::Int(compare_versions(x.as_bytes(), y.as_bytes()) as i64))
     }),
     prim!("splitVersion", 1, |ev, a, s| {
-        let v = ev.expect_string(&a[0], s)?;
+        let v = ev.expect_plain_string(&a[0], s)?;
         Ok(Value::list(
             split_version(v.as_bytes())
                 .into_iter()
@@ -32,7 +32,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         ))
     }),
     prim!("parseDrvName", 1, |ev, a, s| {
-        let v = ev.expect_string(&a[0], s)?;
+        let v = ev.expect_plain_string(&a[0], s)?;
         let (name, version) = parse_drv_name(v.as_bytes());
         let (name, version) = (v.bytes.slice_ref(name), v.bytes.slice_ref(version));
         Ok(Value::attrs(AttrSet::from_unsorted(vec![

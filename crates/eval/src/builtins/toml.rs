@@ -19,7 +19,7 @@ use rnix_eval_parser::{Span, Symbol};
 pub(super) static PRIMOPS: &[PrimOpDef] = &[prim!(global "fromTOML", 1, from_toml)];
 
 fn from_toml(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let text = ev.expect_string(&a[0], span)?;
+    let text = ev.expect_plain_string(&a[0], span)?;
     // TOML documents are UTF-8; invalid bytes become U+FFFD and fail to parse.
     let mut doc = text.to_str_lossy();
     let table: toml::Table = loop {

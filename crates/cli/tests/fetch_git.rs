@@ -1,0 +1,193 @@
+//! `builtins.fetchGit` of local repositories against the installed Nix: a work tree with
+//! no commit, a dirty one and a clean one give Nix's attributes (the null `rev`,
+//! `shortRev` and `revCount = 0` when there is no revision), and unknown attributes are
+//! refused. Skipped without `git` or `nix-instantiate`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn have(tool: &str) -> bool {
+    Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// A scratch folder of this test's own, made anew.
+fn scratch(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rnix-fetchgit-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// git with a fixed identity and dates, no user configuration.
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "fixture")
+        .env("GIT_AUTHOR_EMAIL", "fixture@example.org")
+        .env("GIT_COMMITTER_NAME", "fixture")
+        .env("GIT_COMMITTER_EMAIL", "fixture@example.org")
+        .env("GIT_AUTHOR_DATE", "@1600000000 +0000")
+        .env("GIT_COMMITTER_DATE", "@1600000000 +0000")
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn repo(root: &Path, name: &str, setup: &[&[&str]], files: &[(&str, &str)]) -> PathBuf {
+    let dir = root.join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    git(&dir, &["init", "-q"]);
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).unwrap();
+    }
+    for args in setup {
+        git(&dir, args);
+    }
+    dir
+}
+
+fn nix(expr: &str, cwd: &Path, extra: &[&str]) -> Output {
+    Command::new("nix-instantiate")
+        .args(["--eval", "--strict"])
+        .args(extra)
+        .args(["-E", expr])
+        .current_dir(cwd)
+        .env("NIX_PATH", "")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run nix-instantiate")
+}
+
+fn rnix(expr: &str, cwd: &Path, cache: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
+        .args(["--eval", "--strict", "--read-only", "-E", expr])
+        .current_dir(cwd)
+        .env("NIX_PATH", "")
+        .env("NO_COLOR", "1")
+        .env("RNIX_EVAL_FETCH_CACHE", cache)
+        .env("RNIX_EVAL_PARSE_CACHE", "0")
+        .env("RNIX_EVAL_NO_CACHE", "1")
+        .output()
+        .expect("run rnix-eval")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn fetch_git_work_trees_match_nix() {
+    if !have("git") || !have("nix-instantiate") {
+        eprintln!("skipped: needs git and nix-instantiate");
+        return;
+    }
+    let root = scratch("trees");
+    let cache = root.join("fetch-cache");
+    let add: &[&str] = &["add", "-A"];
+    let commit: &[&str] = &["commit", "-qm", "c"];
+    repo(&root, "nocommit", &[add], &[("f", "x\n")]);
+    let dirty = repo(&root, "dirty", &[add, commit], &[("f", "x\n")]);
+    std::fs::write(dirty.join("f"), "y\n").unwrap();
+    let clean = repo(&root, "clean", &[add, commit], &[("f", "x\n")]);
+    std::fs::write(clean.join("g"), "z\n").unwrap();
+    git(&clean, add);
+    git(&clean, commit);
+
+    // Nix 2.8 has no dirtyRev/dirtyShortRev (modern Nix does: checked below).
+    let modern_only = r#"[ "dirtyRev" "dirtyShortRev" ]"#;
+    for name in ["nocommit", "dirty", "clean"] {
+        let expr = format!("builtins.removeAttrs (builtins.fetchGit ./{name}) {modern_only}");
+        let want = nix(&expr, &root, &[]);
+        assert!(want.status.success(), "Nix failed on {name}: {}", stderr(&want));
+        let got = rnix(&expr, &root, &cache);
+        assert!(got.status.success(), "rnix-eval failed on {name}: {}", stderr(&got));
+        assert_eq!(stdout(&got), stdout(&want), "fetchGit ./{name}");
+    }
+
+    // The common `version = "...-${src.shortRev}"` of a work tree, and the null revision.
+    let expr = r#"let s = builtins.fetchGit ./dirty; in [ "v-${s.shortRev}" s.rev s.revCount ]"#;
+    let want = nix(expr, &root, &[]);
+    assert!(want.status.success(), "{}", stderr(&want));
+    assert!(stdout(&want).contains("v-0000000"), "Nix: {}", stdout(&want));
+    assert_eq!(stdout(&rnix(expr, &root, &cache)), stdout(&want));
+
+    // Modern Nix also names the dirty tree's HEAD (`src/libfetchers/git.cc`).
+    let head = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(&dirty)
+        .output()
+        .unwrap();
+    let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    let expr = "let s = builtins.fetchGit ./dirty; in [ s.dirtyRev s.dirtyShortRev ]";
+    let got = rnix(expr, &root, &cache);
+    assert_eq!(
+        stdout(&got).trim(),
+        format!("[ \"{head}-dirty\" \"{}-dirty\" ]", &head[..7]),
+        "{}",
+        stderr(&got)
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn fetch_git_refuses_unknown_attributes() {
+    if !have("git") || !have("nix-instantiate") {
+        eprintln!("skipped: needs git and nix-instantiate");
+        return;
+    }
+    let root = scratch("attrs");
+    let cache = root.join("fetch-cache");
+    repo(&root, "r", &[&["add", "-A"], &["commit", "-qm", "c"]], &[("f", "x\n")]);
+    let url = format!("file://{}", root.join("r").display());
+    // Modern Nix's words (`Input::fromAttrs`, `src/libfetchers/fetchers.cc`; Nix 2.8:
+    // `unsupported Git input attribute 'foo'`); `bar` is the first unknown one by name.
+    let cases = [
+        (
+            "(builtins.fetchGit { url = ./r; foo = 1; }).outPath".to_string(),
+            "error: input attribute 'foo' not supported by scheme 'git'",
+            &[][..],
+        ),
+        (
+            format!(r#"(builtins.fetchTree {{ type = "git"; url = "{url}"; zz = 1; bar = "x"; }}).outPath"#),
+            "error: input attribute 'bar' not supported by scheme 'git'",
+            &["--extra-experimental-features", "flakes"][..],
+        ),
+        (
+            "(builtins.fetchGit { url = ./r; verifyCommit = true; }).outPath".to_string(),
+            "error: experimental Nix feature 'verified-fetches' is disabled; add '--extra-experimental-features verified-fetches' to enable it",
+            &[][..],
+        ),
+    ];
+    for (expr, message, nix_flags) in &cases {
+        let want = nix(expr, &root, nix_flags);
+        assert!(!want.status.success(), "Nix accepted {expr}");
+        assert!(
+            stderr(&want).contains("unsupported Git input attribute"),
+            "{}",
+            stderr(&want)
+        );
+        let got = rnix(expr, &root, &cache);
+        assert_eq!(got.status.code(), Some(1), "{expr}: {}", stdout(&got));
+        assert_eq!(stderr(&got).lines().next(), Some(*message), "{expr}");
+    }
+    // Known attributes are still accepted.
+    let expr = r#"(builtins.fetchGit { url = ./r; shallow = false; submodules = false; }).revCount"#;
+    let want = nix(expr, &root, &[]);
+    assert!(want.status.success(), "{}", stderr(&want));
+    assert_eq!(stdout(&rnix(expr, &root, &cache)), stdout(&want));
+    let _ = std::fs::remove_dir_all(&root);
+}

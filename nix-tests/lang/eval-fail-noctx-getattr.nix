@@ -1,0 +1,1 @@
+let d = derivation { name = "a"; builder = "b"; system = "x"; }; in builtins.getAttr "${d}" { }

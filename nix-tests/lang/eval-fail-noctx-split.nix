@@ -1,0 +1,1 @@
+let s = "${builtins.toFile "f" "x"}"; in builtins.split (builtins.substring 0 0 s + "x") "x"
