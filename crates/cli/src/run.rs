@@ -445,7 +445,7 @@ pub(crate) fn auto_args(ev: &mut Evaluator, cli: &Cli, cwd: &str) -> EvalResult<
         ));
     }
     // The last flag for a name wins: latest first, and the first of a name is kept.
-    entries.sort_by(|a, b| b.0.cmp(&a.0));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.0));
     Ok(Some(AttrSet::from_unsorted(
         entries.into_iter().map(|(_, a)| a).collect(),
     )))
@@ -453,6 +453,16 @@ pub(crate) fn auto_args(ev: &mut Evaluator, cli: &Cli, cwd: &str) -> EvalResult<
 
 /// Nix's `autoCallFunction`: call a function with formals using the `--arg`s.
 pub(crate) fn auto_call(ev: &mut Evaluator, f: Value, args: &AttrSet) -> EvalResult<Value> {
+    // A functor set (`lib.makeOverridable`'s result) is called as `__functor self` and its
+    // result auto-called in turn (Nix's `autoCallFunction`).
+    if let Value::Attrs(set) = &f {
+        if let Some(functor) = set.get(Symbol::intern("__functor")).cloned() {
+            let functor = ev.force(&functor)?;
+            let called = ev.call(functor, f.clone(), None)?;
+            let called = ev.force(&called)?;
+            return auto_call(ev, called, args);
+        }
+    }
     let Value::Lambda(closure) = &f else { return Ok(f) };
     let Some(formals) = &closure.lambda.formals else {
         return Ok(f);

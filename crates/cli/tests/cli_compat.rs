@@ -136,6 +136,39 @@ fn last_auto_argument_wins() {
     }
 }
 
+/// A functor set (what `lib.makeOverridable` returns) is auto-called through
+/// `__functor`, at the top and at each step of `-A`.
+#[test]
+fn functor_sets_are_auto_called() {
+    if !nix_installed() {
+        return;
+    }
+    let dir = scratch("functors");
+    for args in [
+        &["--eval", "-E", "{ __functor = s: { x ? 1 }: { a = x; }; }", "-A", "a"][..],
+        &[
+            "--eval",
+            "-E",
+            "{ f = { __functor = s: { x ? 1 }: { a = x; }; }; }",
+            "-A",
+            "f.a",
+        ],
+        &["--eval", "-E", "{ __functor = s: { x }: x; }", "--arg", "x", "1"],
+        &[
+            "--eval",
+            "-E",
+            "{ __functor = s: { x }: x; }",
+            "--argstr",
+            "x",
+            "1",
+            "-A",
+            "",
+        ],
+    ] {
+        assert_same(args, &dir);
+    }
+}
+
 /// Where Nix says an infinite recursion or a failed `assert a == b` is: the variable or
 /// selection that forced the thunk under evaluation, the assertion (the message of the
 /// latter is modern Nix's, so only the `at` lines are compared).
