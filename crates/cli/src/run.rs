@@ -172,19 +172,21 @@ fn evaluate_inputs(
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for input in &inputs {
+        // What was printed before a failure is printed (`-A a -A b` with `b` failing
+        // shows `a`'s result, as Nix prints each path as it goes).
+        let mut text = Vec::new();
         let result = if cli.parse {
-            parse_one(ev, cli, input, cwd).map(String::into_bytes)
+            parse_one(ev, cli, input, cwd).map(|t| text = t.into_bytes())
         } else {
-            eval_one(ev, cli, input, cwd, store)
+            eval_one(ev, cli, input, cwd, store, &mut text)
         };
+        sync();
+        if out.write_all(&text).and_then(|_| out.flush()).is_err() {
+            return 1;
+        }
+        printed.extend_from_slice(&text);
         match result {
-            Ok(text) => {
-                sync();
-                if out.write_all(&text).and_then(|_| out.flush()).is_err() {
-                    return 1;
-                }
-                printed.extend_from_slice(&text);
-            }
+            Ok(()) => {}
             Err(e) => {
                 let _ = out.flush();
                 let text = e.render(show_trace);
@@ -267,7 +269,8 @@ fn eval_one(
     input: &str,
     cwd: &str,
     store: Option<&crate::store_writer::SharedStore>,
-) -> EvalResult<Vec<u8>> {
+    out: &mut Vec<u8>,
+) -> EvalResult<()> {
     let root = if cli.flake.is_some() {
         crate::flake_cmd::output(ev, cli, input, cwd)?
     } else {
@@ -276,7 +279,7 @@ fn eval_one(
     // Never dropped: the process ends soon, and dropping a very deep value (a
     // 1,000,000-deep list) recurses once per level on the native stack.
     let root = std::mem::ManuallyDrop::new(root);
-    eval_paths(ev, cli, cwd, &root, store).map_err(|mut e| {
+    eval_paths(ev, cli, cwd, &root, store, out).map_err(|mut e| {
         // A module-system error about an option of the root (a NixOS system, a flake
         // host): where its definitions are, which the lib's message cannot say.
         // The root as `-A` sees it: a file's function called with the `--arg`s.
@@ -298,7 +301,8 @@ fn eval_paths(
     cwd: &str,
     root: &Value,
     store: Option<&crate::store_writer::SharedStore>,
-) -> EvalResult<Vec<u8>> {
+    out: &mut Vec<u8>,
+) -> EvalResult<()> {
     let auto_args = auto_args(ev, cli, cwd)?;
     let paths = if cli.attr.is_empty() {
         vec![String::new()]
@@ -306,7 +310,6 @@ fn eval_paths(
         cli.attr.clone()
     };
     // Bytes: strings are printed as they are, as Nix does, even if not UTF-8.
-    let mut out = Vec::new();
     for path in paths {
         let v = select_attr_path(ev, root.clone(), &path, &auto_args)?;
         let v = ev.force(&v)?;
@@ -389,7 +392,7 @@ fn eval_paths(
             out.push(b'\n');
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 pub(crate) fn eval_input(ev: &mut Evaluator, cli: &Cli, input: &str, cwd: &str) -> EvalResult<Value> {

@@ -136,6 +136,30 @@ fn last_auto_argument_wins() {
     }
 }
 
+/// Several `-A` paths: each result is printed as it comes, so a later failure keeps the
+/// earlier results on stdout.
+#[test]
+fn results_before_a_failing_attribute_are_printed() {
+    if !nix_installed() {
+        return;
+    }
+    let dir = scratch("partial");
+    assert_same(
+        &[
+            "--eval",
+            "-E",
+            "{ a = 1; b = throw \"x\"; c = 3; }",
+            "-A",
+            "a",
+            "-A",
+            "b",
+            "-A",
+            "c",
+        ],
+        &dir,
+    );
+}
+
 /// A functor set (what `lib.makeOverridable` returns) is auto-called through
 /// `__functor`, at the top and at each step of `-A`.
 #[test]
