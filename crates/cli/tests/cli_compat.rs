@@ -212,12 +212,20 @@ fn error_positions_as_nix() {
         "let pkgs = { hello = pkgs.hello; }; in pkgs.hello\n",
     )
     .unwrap();
+    std::fs::write(
+        dir.join("json.nix"),
+        "{ services.foo = { port = 1; check = x: x; }; }\n",
+    )
+    .unwrap();
     for args in [
         &["--eval", "-E", "let x = x; in x"][..],
         &["--eval", "-E", "rec { a = b; b = a; }.a"],
         &["--eval", "-E", "let xs = [ 1 ] ++ xs; in xs"],
         &["--eval", "overlay.nix"],
         &["--eval", "--strict", "assert.nix"],
+        // A function in `toJSON`: at the function, a builtin at its attribute.
+        &["--eval", "-E", "builtins.toJSON (import ./json.nix)"],
+        &["--eval", "-E", "builtins.toJSON { a = builtins.add 1; }"],
     ] {
         let (ours, theirs) = (rnix(args, &dir), nix(args, &dir));
         assert_eq!(ours.status.code(), theirs.status.code(), "exit code of {args:?}");

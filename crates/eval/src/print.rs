@@ -231,8 +231,9 @@ fn json_value_at_depth(
             if let Some(f) = set.get(ev.sym.to_string).cloned() {
                 return json_through_to_string(ev, out, &v, f, span, ctx);
             }
-            // Nix reports an unevaluated attribute at its definition.
-            let at = |pos: Option<Span>| if strict { span } else { pos.or(span) };
+            // Nix passes each attribute's position down (`printValueAsJSON(..., a.pos)`):
+            // an error about a value is reported where its attribute is defined.
+            let at = |pos: Option<Span>| pos.or(span);
             if let Some(o) = set.get_attr(ev.sym.out_path).cloned() {
                 return json_into(ev, out, &o.value, at(o.span()), ctx, strict);
             }
@@ -257,8 +258,11 @@ fn json_value_at_depth(
             }
             out.push(b']');
         }
-        Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) => {
-            bail!(span, "cannot convert {} to JSON", v.type_desc())
+        // At the function itself when it has a position (Nix's `v.determinePos(pos)`),
+        // named as `showType` names it (`the built-in function 'add'`).
+        Value::Lambda(c) => bail!(Some(c.lambda.span), "cannot convert a function to JSON"),
+        Value::PrimOp(_) | Value::PrimOpApp(_) => {
+            bail!(span, "cannot convert {} to JSON", crate::show_value::show_type(&v))
         }
         Value::Thunk(_) => unreachable!("forced"),
     }
