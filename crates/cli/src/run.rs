@@ -418,40 +418,27 @@ pub(crate) fn auto_args(ev: &mut Evaluator, cli: &Cli, cwd: &str) -> EvalResult<
     if cli.arg.is_empty() && cli.argstr.is_empty() {
         return Ok(None);
     }
-    // (position on the command line, attribute); without positions (a `Cli` built by
+    // (position on the command line, name, value); without positions (a `Cli` built by
     // hand), `--argstr`s after `--arg`s.
     let mut entries = Vec::new();
     for (i, pair) in cli.arg.chunks(2).enumerate() {
         let expr = rnix_eval_parser::parse_and_lower(Origin::String, cwd.to_string(), &pair[1], &ev.global_names)?;
         let expr: &'static _ = Box::leak(Box::new(expr));
         let value = ev.thunk(expr, &Env::new(None, 0));
-        let at = cli.arg_positions.get(i).copied().unwrap_or(i);
-        entries.push((
-            at,
-            Attr {
-                name: Symbol::intern(&pair[0]),
-                value,
-                pos: None,
-            },
-        ));
+        entries.push((cli.arg_positions.get(i).copied().unwrap_or(i), &pair[0], value));
     }
     for (i, pair) in cli.argstr.chunks(2).enumerate() {
         let at = cli.argstr_positions.get(i).copied().unwrap_or(usize::MAX / 2 + i);
-        let value = Value::string(pair[1].clone());
-        entries.push((
-            at,
-            Attr {
-                name: Symbol::intern(&pair[0]),
-                value,
-                pos: None,
-            },
-        ));
+        entries.push((at, &pair[0], Value::string(pair[1].clone())));
     }
     // The last flag for a name wins: latest first, and the first of a name is kept.
     entries.sort_by_key(|e| std::cmp::Reverse(e.0));
-    Ok(Some(AttrSet::from_unsorted(
-        entries.into_iter().map(|(_, a)| a).collect(),
-    )))
+    let attrs = entries.into_iter().map(|(_, name, value)| Attr {
+        name: Symbol::intern(name),
+        value,
+        pos: None,
+    });
+    Ok(Some(AttrSet::from_unsorted(attrs.collect())))
 }
 
 /// Nix's `autoCallFunction`: call a function with formals using the `--arg`s.

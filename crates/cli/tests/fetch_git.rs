@@ -3,8 +3,10 @@
 //! `shortRev` and `revCount = 0` when there is no revision), and unknown attributes are
 //! refused. Skipped without `git` or `nix-instantiate`.
 
+mod support;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use support::git;
 
 fn have(tool: &str) -> bool {
     Command::new(tool)
@@ -19,28 +21,6 @@ fn scratch(tag: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-/// git with a fixed identity and dates, no user configuration.
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "fixture")
-        .env("GIT_AUTHOR_EMAIL", "fixture@example.org")
-        .env("GIT_COMMITTER_NAME", "fixture")
-        .env("GIT_COMMITTER_EMAIL", "fixture@example.org")
-        .env("GIT_AUTHOR_DATE", "@1600000000 +0000")
-        .env("GIT_COMMITTER_DATE", "@1600000000 +0000")
-        .output()
-        .expect("run git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 fn repo(root: &Path, name: &str, setup: &[&[&str]], files: &[(&str, &str)]) -> PathBuf {

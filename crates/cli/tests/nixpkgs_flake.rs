@@ -7,8 +7,10 @@
 //! print the `.drv` path Nix gives. Skipped, with a message, when `RNIX_NIXPKGS` is unset
 //! or Nix or git is missing.
 
+mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use support::git;
 
 const HOST_FLAKE: &str = r#"{
   inputs.nixpkgs.url = "@URL@";
@@ -27,23 +29,6 @@ const HOST_FLAKE: &str = r#"{
   };
 }
 "#;
-
-fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "fixture")
-        .env("GIT_AUTHOR_EMAIL", "fixture@example.org")
-        .env("GIT_COMMITTER_NAME", "fixture")
-        .env("GIT_COMMITTER_EMAIL", "fixture@example.org")
-        .env("GIT_AUTHOR_DATE", "@1600000000 +0000")
-        .env("GIT_COMMITTER_DATE", "@1600000000 +0000")
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(ok, "git {args:?} failed in {}", dir.display());
-}
 
 fn new_repo(dir: &Path) {
     git(dir, &["init", "-q", "-b", "main"]);
