@@ -439,11 +439,11 @@ impl Evaluator {
             return self.force(&v);
         }
         let mut v = self.eval(&sel.expr, env)?;
-        for name in sel.path.iter() {
+        for (name, hint) in sel.path.iter().zip(sel.hints.iter()) {
             let sym = self.attr_name(name, env)?;
             stats::bump(Counter::Lookups, 1);
             let next = match &v {
-                Value::Attrs(set) => match set.get_attr(sym) {
+                Value::Attrs(set) => match set.get_attr_hinted(sym, hint) {
                     // Evaluated already (most reads of a NixOS `config`): its value, without
                     // raising and dropping the thunk's count around `force`.
                     Some(attr) => match attr.value.evaluated() {
@@ -488,12 +488,12 @@ impl Evaluator {
     fn eval_has_attr(&mut self, h: &'static ast::HasAttr, env: &Env) -> EvalResult<Value> {
         let mut v = self.eval(&h.expr, env)?;
         let last = h.path.len() - 1;
-        for (i, name) in h.path.iter().enumerate() {
+        for (i, (name, hint)) in h.path.iter().zip(h.hints.iter()).enumerate() {
             let sym = self.attr_name(name, env)?;
             let Value::Attrs(set) = &v else {
                 return Ok(Value::Bool(false));
             };
-            match set.get(sym) {
+            match set.get_attr_hinted(sym, hint).map(|a| &a.value) {
                 Some(_) if i == last => return Ok(Value::Bool(true)),
                 Some(n) => {
                     let n = n.clone();

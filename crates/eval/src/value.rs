@@ -315,6 +315,20 @@ impl AttrSet {
             .map(|i| &self.entries[i])
     }
 
+    /// [`AttrSet::get_attr`], trying the index in `hint` first and leaving the index found
+    /// there (see `ast::SlotHint`).
+    #[inline(always)]
+    pub fn get_attr_hinted(&self, name: Symbol, hint: &rnix_eval_parser::ast::SlotHint) -> Option<&Attr> {
+        if let Some(a) = self.entries.get(hint.get()) {
+            if a.name == name {
+                return Some(a);
+            }
+        }
+        let i = self.entries.binary_search_by_key(&name, |a| a.name).ok()?;
+        hint.set(i);
+        Some(&self.entries[i])
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -784,6 +798,35 @@ mod tests {
         let out = NixString::concat(parts.iter().copied());
         assert_eq!(out, b"ab\xe9");
         assert_eq!(out.capacity(), 3);
+    }
+
+    #[test]
+    fn hinted_lookups_check_the_name_at_the_hint() {
+        use rnix_eval_parser::ast::SlotHint;
+        let set = AttrSet::from_unsorted(
+            ["a", "b", "c"]
+                .iter()
+                .enumerate()
+                .map(|(i, n)| Attr {
+                    name: Symbol::intern(n),
+                    value: Value::Int(i as i64),
+                    pos: None,
+                })
+                .collect(),
+        );
+        let hint = SlotHint::default();
+        let value = |a: Option<&Attr>| match a.map(|a| &a.value) {
+            Some(Value::Int(i)) => Some(*i),
+            _ => None,
+        };
+        // Wrong, then stale, then out-of-range hints all fall back to the search.
+        assert_eq!(value(set.get_attr_hinted(Symbol::intern("c"), &hint)), Some(2));
+        assert_eq!(value(set.get_attr_hinted(Symbol::intern("a"), &hint)), Some(0));
+        hint.set(99);
+        assert_eq!(value(set.get_attr_hinted(Symbol::intern("b"), &hint)), Some(1));
+        assert_eq!(value(set.get_attr_hinted(Symbol::intern("zz"), &hint)), None);
+        let small = AttrSet::default();
+        assert_eq!(value(small.get_attr_hinted(Symbol::intern("b"), &hint)), None);
     }
 
     #[test]

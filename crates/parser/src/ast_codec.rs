@@ -545,6 +545,7 @@ impl Decoder<'_> {
                 };
                 Expr::Select(Box::new(Select {
                     expr,
+                    hints: crate::ast::SlotHint::for_path(path.len()),
                     path,
                     default,
                     span,
@@ -555,7 +556,12 @@ impl Decoder<'_> {
                 let expr = self.expr()?;
                 let path = self.attr_path()?;
                 let span = self.span()?;
-                Expr::HasAttr(Box::new(HasAttr { expr, path, span }))
+                Expr::HasAttr(Box::new(HasAttr {
+                    expr,
+                    hints: crate::ast::SlotHint::for_path(path.len()),
+                    path,
+                    span,
+                }))
             }
             T_APPLY => {
                 let func = self.expr()?;

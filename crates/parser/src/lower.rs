@@ -251,6 +251,7 @@ impl<'g> Lowerer<'g> {
                 };
                 Expr::Select(Box::new(ast::Select {
                     expr,
+                    hints: ast::SlotHint::for_path(path.len()),
                     path,
                     default,
                     span,
@@ -260,7 +261,12 @@ impl<'g> Lowerer<'g> {
             rast::Expr::HasAttr(h) => {
                 let expr = self.lower_opt(h.expr(), h)?;
                 let path = self.lower_attrpath(h.attrpath(), h)?;
-                Expr::HasAttr(Box::new(ast::HasAttr { expr, path, span }))
+                Expr::HasAttr(Box::new(ast::HasAttr {
+                    expr,
+                    hints: ast::SlotHint::for_path(path.len()),
+                    path,
+                    span,
+                }))
             }
             rast::Expr::Apply(a) => {
                 let func = self.lower_opt(a.lambda(), a)?;
@@ -282,6 +288,7 @@ impl<'g> Lowerer<'g> {
                 Expr::Select(Box::new(ast::Select {
                     expr: set,
                     path: Box::new([AttrName::Static(Symbol::intern("body"))]),
+                    hints: ast::SlotHint::for_path(1),
                     default: None,
                     span,
                     builtin: None,
@@ -971,6 +978,7 @@ fn select_from_slot(slot: u32, name: Symbol, span: Span) -> Expr {
             span,
         }),
         path: Box::new([AttrName::Static(name)]),
+        hints: ast::SlotHint::for_path(1),
         default: None,
         span,
         builtin: None,
