@@ -52,6 +52,8 @@ pub fn run(mut cli: Cli, stack: Option<usize>) -> i32 {
     ev.trace_verbose = settings.trace_verbose;
     rnix_eval_parser::lints::set(settings.lints);
     ev.toml_timestamps = settings.toml_timestamps;
+    // What is printed unevaluated must be what Nix leaves unevaluated.
+    ev.thunks_as_nix = cli.eval && !cli.strict && !cli.json;
     if let Some(file) = &settings.eval_profile_file {
         match rnix_eval_core::profiler::Profiler::start(file.into(), settings.eval_profiler_frequency) {
             Ok(p) => ev.profiler = Some(Box::new(p)),

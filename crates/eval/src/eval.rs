@@ -102,14 +102,14 @@ impl Evaluator {
                 kind: VarKind::Global(slot),
                 ..
             }) => self.globals[*slot as usize].clone(),
-            Expr::Lambda(l) => Value::Lambda(Rc::new(Closure {
+            Expr::Lambda(l) if !self.thunks_as_nix => Value::Lambda(Rc::new(Closure {
                 lambda: l,
                 env: env.clone(),
             })),
             // Nix's `ExprList::maybeThunk`: `[ ]` is a value, never a thunk (it shows in
             // error messages as `[ ]`, not `«thunk»`).
             Expr::List(items) if items.is_empty() => Value::list(Vec::new()),
-            Expr::BinOp(b) => match cheap_int_binop(b, env) {
+            Expr::BinOp(b) if !self.thunks_as_nix => match cheap_int_binop(b, env) {
                 Some(v) => v,
                 None => pending(expr, env),
             },

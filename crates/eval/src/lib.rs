@@ -152,6 +152,10 @@ pub struct Evaluator {
     pub(crate) with_cache: with_cache::WithCache,
     /// The `parse-toml-timestamps` experimental feature (see `builtins/toml.rs`).
     pub toml_timestamps: bool,
+    /// Make a thunk wherever Nix makes one, for output that shows what is unevaluated
+    /// (`nix-instantiate --eval` without `--strict` prints `<CODE>`): arithmetic on known
+    /// integers and lambdas are otherwise values at once, which Nix would print evaluated.
+    pub thunks_as_nix: bool,
 }
 
 impl Evaluator {
@@ -185,6 +189,7 @@ impl Evaluator {
             current_system: options.current_system.clone().unwrap_or_else(builtins::host_system),
             profiler: None,
             toml_timestamps: false,
+            thunks_as_nix: false,
         };
         match ev.io.mode {
             io::Mode::Pure => ev.search_path.clear(),
