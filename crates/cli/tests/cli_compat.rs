@@ -226,6 +226,10 @@ fn error_positions_as_nix() {
         // A function in `toJSON`: at the function, a builtin at its attribute.
         &["--eval", "-E", "builtins.toJSON (import ./json.nix)"],
         &["--eval", "-E", "builtins.toJSON { a = builtins.add 1; }"],
+        // A part that is no string: at its `${`, in strings, indented strings and paths.
+        &["--eval", "-E", "let x = { }; in \"a ${\"b\"} c ${x}\""],
+        &["--eval", "-E", "''\n  one\n    ${toString 1} ${ [ ] }\n''"],
+        &["--eval", "-E", "let d = \"d\"; in ./a/${d}/${{ }}"],
     ] {
         let (ours, theirs) = (rnix(args, &dir), nix(args, &dir));
         assert_eq!(ours.status.code(), theirs.status.code(), "exit code of {args:?}");

@@ -752,7 +752,12 @@ impl Evaluator {
             if n == 0 && matches!(v, Value::Path(_)) && !i.is_string {
                 first_is_path = true;
             }
-            let s = self.coerce_to_string(&v, part.span().or(Some(i.span)), false, !first_is_path)?;
+            let at = Span {
+                start: i.part_starts[n],
+                end: i.part_starts[n],
+                ..i.span
+            };
+            let s = self.coerce_to_string(&v, Some(at), false, !first_is_path)?;
             merge_context(&mut context, &s);
             parts.push(s);
         }

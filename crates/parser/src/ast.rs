@@ -278,6 +278,9 @@ pub struct BinOp {
 #[derive(Debug)]
 pub struct Interpolate {
     pub parts: Box<[Expr]>,
+    /// Where each part starts: an interpolation at its `${`, where Nix reports a part
+    /// that cannot be coerced to a string (`ExprConcatStrings`' element positions).
+    pub part_starts: Box<[u32]>,
     /// True for indented strings and strings (`"..."`): Nix's `forceString` semantics;
     /// false for paths with interpolation.
     pub is_string: bool,

@@ -328,6 +328,9 @@ impl Encoder<'_> {
                 self.byte(T_INTERPOLATE);
                 self.bool(i.is_string);
                 self.exprs(&i.parts)?;
+                for start in i.part_starts.iter() {
+                    self.u32(*start);
+                }
                 self.span(i.span);
             }
             Expr::CurPos(span) => {
@@ -698,8 +701,14 @@ impl Decoder<'_> {
             T_INTERPOLATE => {
                 let is_string = self.bool()?;
                 let parts = self.exprs()?;
+                let part_starts = (0..parts.len()).map(|_| self.u32()).collect::<Option<_>>()?;
                 let span = self.span()?;
-                Expr::Interpolate(Box::new(Interpolate { parts, is_string, span }))
+                Expr::Interpolate(Box::new(Interpolate {
+                    parts,
+                    part_starts,
+                    is_string,
+                    span,
+                }))
             }
             T_CUR_POS => Expr::CurPos(self.span()?),
             _ => return None,

@@ -9,7 +9,12 @@ use rnix::ast::{self as rast, InterpolPart};
 pub(crate) fn lower_path(l: &mut Lowerer, path: &rast::Path, span: Span) -> LResult<Expr> {
     let parts = path.parts();
     let mut out = Vec::with_capacity(parts.len());
+    let mut part_starts = Vec::with_capacity(parts.len());
     for (i, part) in parts.into_iter().enumerate() {
+        part_starts.push(match &part {
+            InterpolPart::Literal(_) => span.start,
+            InterpolPart::Interpolation(interp) => l.span(interp).start,
+        });
         match part {
             InterpolPart::Literal(lit) => {
                 let text = lit.text();
@@ -42,6 +47,7 @@ pub(crate) fn lower_path(l: &mut Lowerer, path: &rast::Path, span: Span) -> LRes
     }
     Ok(Expr::Interpolate(Box::new(ast::Interpolate {
         parts: out.into_boxed_slice(),
+        part_starts: part_starts.into_boxed_slice(),
         is_string: false,
         span,
     })))

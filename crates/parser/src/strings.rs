@@ -39,33 +39,41 @@ pub(crate) fn lower_str(l: &mut Lowerer, s: &rast::Str) -> LResult<Expr> {
             }
         }
     }
-    // (expression, is literal text)
-    let mut parts: Vec<(Expr, bool)> = Vec::new();
+    // (expression, is literal text, start)
+    let mut parts: Vec<(Expr, bool, u32)> = Vec::new();
     if indented {
         let tokens = indented_tokens(raw);
         for part in strip_indentation(tokens) {
             match part {
                 // Modern Nix drops the empty fragments stripping leaves behind.
                 StrippedPart::Text(t) if t.is_empty() => {}
-                StrippedPart::Text(t) => parts.push((Expr::Str(t.into()), true)),
-                StrippedPart::Interp(e, node) => parts.push((l.lower_opt(e, &node)?, false)),
+                StrippedPart::Text(t) => parts.push((Expr::Str(t.into()), true, span.start)),
+                StrippedPart::Interp(e, node) => {
+                    let start = l.span(&node).start;
+                    parts.push((l.lower_opt(e, &node)?, false, start))
+                }
             }
         }
     } else {
         for r in raw {
             parts.push(match r {
-                Raw::Text(t) => (Expr::Str(unescape(&t).into()), true),
-                Raw::Interp(e, node) => (l.lower_opt(e, &node)?, false),
+                Raw::Text(t) => (Expr::Str(unescape(&t).into()), true, span.start),
+                Raw::Interp(e, node) => {
+                    let start = l.span(&node).start;
+                    (l.lower_opt(e, &node)?, false, start)
+                }
             });
         }
     }
     let only_literal = parts.len() == 1 && parts[0].1;
-    let mut parts: Vec<Expr> = parts.into_iter().map(|(e, _)| e).collect();
+    let part_starts: Box<[u32]> = parts.iter().map(|p| p.2).collect();
+    let mut parts: Vec<Expr> = parts.into_iter().map(|(e, _, _)| e).collect();
     Ok(match parts.len() {
         0 => Expr::Str("".into()),
         1 if only_literal => parts.pop().unwrap(),
         _ => Expr::Interpolate(Box::new(ast::Interpolate {
             parts: parts.into_boxed_slice(),
+            part_starts,
             is_string: true,
             span,
         })),

@@ -1,0 +1,4 @@
+let
+  x = { };
+in
+"prefix ${"ok"} and ${x} suffix"
