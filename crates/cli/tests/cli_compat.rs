@@ -243,6 +243,43 @@ fn error_positions_as_nix() {
     }
 }
 
+/// The whole of stderr as Nix prints it: the source lines around an error's position
+/// (the line before and after, none after the file's last line, empty lines without
+/// trailing spaces), line numbers right-aligned in five columns, and a message's lines
+/// without trailing whitespace (a NixOS `Failed assertions:` message starts with a
+/// newline: a bare `error:` line; nixpkgs' unfree message has empty lines in it).
+#[test]
+fn error_layout_as_nix() {
+    require_nix!();
+    let dir = scratch("layout");
+    let mut long = "\n".repeat(119);
+    long.push_str("1 + \"a\"\n");
+    for (name, text) in [
+        ("middle.nix", "let\n  x = 1;\nin\n  x + \"a\"\n  + 2\n"),
+        ("last.nix", "let\n  x = 1;\n\nin\n  x + 2 + \"a\"\n"),
+        ("empty.nix", "let x = 1;\n\nin x + \"a\"\n\n"),
+        ("long.nix", long.as_str()),
+        ("suggest.nix", "{ abc = 1; }.abd\n"),
+        (
+            "assertions.nix",
+            "let f = x: if x then throw \"\\nFailed assertions:\\n- a  \\n\\n  b \\n\" else 1; in f true\n",
+        ),
+    ] {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    for file in ["middle.nix", "last.nix", "empty.nix", "long.nix", "suggest.nix"] {
+        let args = ["--eval", file];
+        let (ours, theirs) = (rnix(&args, &dir), nix(&args, &dir));
+        assert_eq!(ours.status.code(), theirs.status.code(), "exit code of {file}");
+        assert_eq!(text(&ours.stderr), text(&theirs.stderr), "stderr of {file}");
+    }
+    // `throw` has a position in modern Nix, none in Nix 2.8: the message alone.
+    let message = |o: &Output| text(&o.stderr).split("\n\n       at ").next().unwrap().to_string();
+    let args = ["--eval", "assertions.nix"];
+    let (ours, theirs) = (rnix(&args, &dir), nix(&args, &dir));
+    assert_eq!(message(&ours), text(&theirs.stderr).trim_end_matches('\n'));
+}
+
 const COLOURED_TRACE: &str = r#"builtins.trace (builtins.fromJSON "\"\\u001b[1;31mwarning:\\u001b[0m a\\tb\\rc\"") 1"#;
 
 /// A `trace` of a coloured string (nixpkgs' old `lib.warn`) to a pipe: no escapes, tabs

@@ -73,7 +73,8 @@ impl EvalError {
             }
             out.push_str("       ");
         }
-        out.push_str(&format!("error: {}\n", indent_message(&self.message)));
+        out.push_str(&indent_message("error: ", &self.message));
+        out.push('\n');
         if let Some(span) = self.span {
             out.push('\n');
             out.push_str(&render_position(span));
@@ -91,42 +92,56 @@ impl EvalError {
     }
 }
 
-/// Continuation lines of a message are indented under its first line (`error: ` is
-/// seven columns wide), as Nix prints them; the `Try '... --help'` hint of a usage error
-/// is Nix's separate line and stays unindented.
-fn indent_message(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
+/// `prefix` and the message, continuation lines indented under its first line (`error: `
+/// is seven columns wide), as Nix prints them; the `Try '... --help'` hint of a usage
+/// error is Nix's separate line and stays unindented. As Nix's `indent` (both 2.8 and
+/// modern), the message loses its trailing whitespace and newlines and every line its
+/// trailing whitespace: a message starting with a newline (NixOS' `Failed assertions:`)
+/// gives a bare `error:` line, and an empty line inside one (nixpkgs' unfree-package
+/// message) is empty, not seven spaces.
+fn indent_message(prefix: &str, message: &str) -> String {
+    let message = message.trim_end_matches([' ', '\n', '\r', '\t']);
+    let mut out = String::with_capacity(prefix.len() + message.len());
     for (i, line) in message.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
-            if !line.starts_with("Try '") {
-                out.push_str("       ");
-            }
+        }
+        let start = out.len();
+        if i == 0 {
+            out.push_str(prefix);
+        } else if !line.starts_with("Try '") {
+            out.push_str("       ");
         }
         out.push_str(line);
+        let kept = out[start..].trim_end_matches([' ', '\r', '\t']).len();
+        out.truncate(start + kept);
     }
     out
 }
 
-/// `       at file:line:col:` followed by the source line and a caret, Nix's layout.
+/// `       at file:line:col:` followed by the source lines around the position (the
+/// line before, the line with a caret under the column, the line after), Nix's
+/// `printCodeLines`: the line numbers right-aligned in five columns, each line without
+/// its trailing whitespace (Nix's `indent` chomps every line). A last line that ends
+/// the file with a newline has no line after it.
 pub fn render_position(span: Span) -> String {
     let file = source::file(span.file);
     let (line, col) = file.line_col(span.start);
-    let text = file.line_text(line);
-    let gutter = format!("{line}");
-    let pad = " ".repeat(gutter.len());
-    format!(
-        "       at {}:{}:{}:\n\n       {} {}| {}\n       {} {}| {}^\n\n",
-        file.display_name(),
-        line,
-        col,
-        "    ",
-        gutter,
-        text,
-        "    ",
-        pad,
-        " ".repeat((col as usize).saturating_sub(1))
-    )
+    let mut out = format!("       at {}:{}:{}:\n\n", file.display_name(), line, col);
+    let code = |out: &mut String, n: u32| {
+        let text = format!("        {n:>5}| {}", file.line_text(n));
+        out.push_str(text.trim_end_matches([' ', '\t', '\r']));
+        out.push('\n');
+    };
+    if line > 1 {
+        code(&mut out, line - 1);
+    }
+    code(&mut out, line);
+    out.push_str(&format!("             |{}^\n", " ".repeat(col as usize)));
+    if file.has_line(line + 1) {
+        code(&mut out, line + 1);
+    }
+    out
 }
 
 impl From<ParseError> for Box<EvalError> {

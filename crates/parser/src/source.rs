@@ -68,6 +68,16 @@ impl SourceFile {
         (line as u32 + 1, offset - self.line_starts[line] + 1)
     }
 
+    /// Whether the 1-based `line` has text: the empty rest after a final newline is
+    /// no line (Nix shows no line after the last one).
+    pub fn has_line(&self, line: u32) -> bool {
+        line >= 1
+            && self
+                .line_starts
+                .get(line as usize - 1)
+                .is_some_and(|&start| (start as usize) < self.text.len())
+    }
+
     pub fn line_text(&self, line: u32) -> &str {
         let start = self.line_starts[(line - 1) as usize] as usize;
         let end = self
