@@ -230,6 +230,9 @@ fn error_positions_as_nix() {
         &["--eval", "-E", "let x = { }; in \"a ${\"b\"} c ${x}\""],
         &["--eval", "-E", "''\n  one\n    ${toString 1} ${ [ ] }\n''"],
         &["--eval", "-E", "let d = \"d\"; in ./a/${d}/${{ }}"],
+        &["--eval", "-E", "\"a ${{ b = 1; }}\""],
+        &["--eval", "-E", "let x = { }; in ./a/${x}"],
+        &["--eval", "-E", "let x = { __toString = s: 1; }; in \"a ${x} b\""],
     ] {
         let (ours, theirs) = (rnix(args, &dir), nix(args, &dir));
         assert_eq!(ours.status.code(), theirs.status.code(), "exit code of {args:?}");
