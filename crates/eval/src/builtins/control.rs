@@ -57,12 +57,8 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!(strict "bitXor", 2, |ev, a, s| Ok(Value::Int(
         ev.expect_int(&a[0], s)? ^ ev.expect_int(&a[1], s)?
     ))),
-    prim!("ceil", 1, |ev, a, s| Ok(Value::Int(
-        expect_number(ev, &a[0], s)?.ceil() as i64
-    ))),
-    prim!("floor", 1, |ev, a, s| Ok(Value::Int(
-        expect_number(ev, &a[0], s)?.floor() as i64
-    ))),
+    prim!("ceil", 1, |ev, a, s| round_to_int(ev, &a[0], s, f64::ceil)),
+    prim!("floor", 1, |ev, a, s| round_to_int(ev, &a[0], s, f64::floor)),
     prim!("getEnv", 1, |ev, a, s| {
         let name = ev.expect_plain_string(&a[0], s)?;
         use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -96,6 +92,36 @@ fn expect_number(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResul
         v @ (Value::Int(_) | Value::Float(_)) => Ok(as_float(&v)),
         other => Err(crate::show_value::type_error("a float", &other, span)),
     }
+}
+
+/// `ceil`/`floor` as modern Nix's `prim_ceil`/`prim_floor`: a result outside the integer
+/// range is an error (Nix 2.8 and a plain cast gave `i64::MIN`/`i64::MAX`), and an integer
+/// argument is returned as it is, unless going through a float changed it (NixOS/nix#12899).
+fn round_to_int(ev: &mut Evaluator, v: &Value, span: Option<Span>, round: fn(f64) -> f64) -> EvalResult<Value> {
+    const INT_MIN: f64 = i64::MIN as f64; // a power of 2: exact
+    let value = expect_number(ev, v, span)?;
+    let rounded = round(value);
+    let int = match ev.force(v)? {
+        Value::Int(i) => Some(i),
+        _ => None,
+    };
+    if !(INT_MIN..-INT_MIN).contains(&rounded) {
+        match int {
+            Some(i) => bail!(
+                span,
+                "Due to a bug (see https://github.com/NixOS/nix/issues/12899) the NixInt argument {i} caused undefined behavior in previous Nix versions.\n\tFuture Nix versions might implement the correct behavior."
+            ),
+            None => bail!(span, "NixFloat argument {} is not in the range of NixInt", rnix_eval_parser::show::format_float(value)),
+        }
+    }
+    let result = rounded as i64;
+    if let Some(i) = int.filter(|&i| i != result) {
+        bail!(
+            span,
+            "Due to a bug (see https://github.com/NixOS/nix/issues/12899) a loss of precision occurred in previous Nix versions because the NixInt argument {i} was rounded to {result}.\n\tFuture Nix versions might implement the correct behavior."
+        );
+    }
+    Ok(Value::Int(result))
 }
 
 fn abort(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
