@@ -195,7 +195,7 @@ fn functor_sets_are_auto_called() {
 
 /// Where Nix says an infinite recursion or a failed `assert a == b` is: the variable or
 /// selection that forced the thunk under evaluation, the assertion (the message of the
-/// latter is modern Nix's, so only the `at` lines are compared).
+/// latter is modern Nix's, so only the `at` lines are compared); a duplicate formal.
 #[test]
 fn error_positions_as_nix() {
     if !nix_installed() {
@@ -233,6 +233,9 @@ fn error_positions_as_nix() {
         &["--eval", "-E", "\"a ${{ b = 1; }}\""],
         &["--eval", "-E", "let x = { }; in ./a/${x}"],
         &["--eval", "-E", "let x = { __toString = s: 1; }; in \"a ${x} b\""],
+        // An `@` name that is also a formal: at the lambda, either way round.
+        &["--eval", "-E", "(a@{ a }: a) { a = 1; }"],
+        &["--eval", "-E", "({ b, a }@a: a) { a = 1; }"],
     ] {
         let (ours, theirs) = (rnix(args, &dir), nix(args, &dir));
         assert_eq!(ours.status.code(), theirs.status.code(), "exit code of {args:?}");

@@ -324,7 +324,16 @@ impl<'g> Lowerer<'g> {
                 let inner = self.lower_opt(u.expr(), u)?;
                 match u.operator() {
                     Some(rast::UnaryOpKind::Invert) => Expr::Not(Box::new(inner), span),
-                    Some(rast::UnaryOpKind::Negate) => Expr::Neg(Box::new(inner), span),
+                    Some(rast::UnaryOpKind::Negate) => {
+                        // Nix's parser makes `-e` the call `__sub 0 e`: a local binding of
+                        // `__sub` takes it over, as for `a - b`.
+                        let var = self.resolve(Symbol::intern("__sub"), span)?;
+                        if matches!(var.kind, VarKind::Global(_)) {
+                            Expr::Neg(Box::new(inner), span)
+                        } else {
+                            desugar_operator(BinOpKind::Sub, var, Expr::Int(0), inner, span)
+                        }
+                    }
                     None => return Err(self.missing(u)),
                 }
             }
@@ -477,7 +486,8 @@ impl<'g> Lowerer<'g> {
                         let name = b.ident().and_then(|i| ident_name(&i)).ok_or_else(|| self.missing(&b))?;
                         let sym = Symbol::intern(&name);
                         if names.contains_key(&sym) {
-                            return Err(self.err(self.span(&b), format!("duplicate formal function argument '{name}'")));
+                            // Nix's `validateFormals` reports it at the lambda (`a@{ a }: a`).
+                            return Err(self.err(span, format!("duplicate formal function argument '{name}'")));
                         }
                         names.insert(sym, order.len() as u32);
                         Some((sym, b))
