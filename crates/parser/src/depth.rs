@@ -98,4 +98,19 @@ mod tests {
         let sequence = "{ a = 1; } // ".repeat(100) + "{}";
         assert_eq!(too_deep(&sequence), None);
     }
+
+    /// rnix's path heuristic scanned the rest of `a.a.a...` at every name: 200,000
+    /// selections took minutes. Each run of path characters is now scanned once.
+    #[test]
+    fn long_selection_chains_tokenize_in_linear_time() {
+        let text = format!("x{} or 1", ".a".repeat(200_000));
+        let start = std::time::Instant::now();
+        assert_eq!(too_deep(&text), None);
+        assert!(crate::parse(&text).errors().is_empty());
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            start.elapsed()
+        );
+    }
 }

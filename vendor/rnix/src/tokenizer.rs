@@ -56,11 +56,15 @@ pub fn tokenize(input: &str) -> impl Iterator<Item = Token<'_>> + '_ {
 struct Tokenizer<'a> {
     ctx: Vec<Context>,
     state: State<'a>,
+    /// The last run of path characters the path heuristic scanned: its start, its end and
+    /// its last `_`. A token starting inside it ends the run at the same place, so
+    /// `x.a.a.a...` is scanned once, not once a token (which was quadratic).
+    path_run: Option<(usize, usize, Option<usize>)>,
 }
 
 impl<'a> Tokenizer<'a> {
     pub fn new(input: &'a str) -> Self {
-        Self { ctx: Vec::new(), state: State { input, offset: 0 } }
+        Self { ctx: Vec::new(), state: State { input, offset: 0 }, path_run: None }
     }
 }
 
@@ -308,16 +312,29 @@ impl Tokenizer<'_> {
         } else {
             // Fallback to heuristic previously used for relative, search and URI paths.
             let store_path = self.peek() == Some('<');
+            let pos = self.state.offset;
+            let (skipped_len, contains_underscore) = match self.path_run {
+                Some((start, end, underscore)) if !store_path && start <= pos && pos <= end => {
+                    (end - pos, underscore.is_some_and(|u| u >= pos))
+                }
+                _ => {
+                    let (len, underscore) = self
+                        .remaining()
+                        .char_indices()
+                        .take_while(|&(_, c)| match c {
+                            '<' | '/' => store_path,
+                            _ => is_valid_path_char(c),
+                        })
+                        .fold((0, None), |(_, underscore), (offset, c)| {
+                            (offset + c.len_utf8(), if c == '_' { Some(pos + offset) } else { underscore })
+                        });
+                    if !store_path {
+                        self.path_run = Some((pos, pos + len, underscore));
+                    }
+                    (len, underscore.is_some())
+                }
+            };
             let remaining = self.remaining();
-            let (skipped_len, contains_underscore) = remaining
-                .char_indices()
-                .take_while(|&(_, c)| match c {
-                    '<' | '/' => store_path,
-                    _ => is_valid_path_char(c),
-                })
-                .fold((0, false), |(_, contains_underscore), (offset, c)| {
-                    (offset + c.len_utf8(), contains_underscore || c == '_')
-                });
 
             let mut lookahead = remaining[skipped_len..].chars();
 
