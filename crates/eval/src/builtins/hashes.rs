@@ -38,6 +38,10 @@ fn hash_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
     let path = coerce_to_path(ev, &a[1], span)?;
     let data = match ev.io.read_file(&path.to_str_lossy()) {
         Ok(data) => data,
+        // As `readFile`: `open` succeeds on a directory; Nix's `read` then fails.
+        Err(crate::io::IoError::Sys(e)) if e.kind() == std::io::ErrorKind::IsADirectory => {
+            return Err(sys_error(format!("reading from file: {}", super::files::io_reason(&e))));
+        }
         Err(e) => {
             let shown = super::files::resolve_symlinks(ev, &path.to_str_lossy());
             return Err(super::files::access_error(e, span, &shown, |r| {
