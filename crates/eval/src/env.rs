@@ -125,11 +125,14 @@ impl Env {
     /// The frames at `depths` (growing outwards, as the lowerer lists the `with` frames
     /// of a variable), innermost first; each step walks on from the previous frame.
     #[inline]
-    pub fn frames_at<'a>(&'a self, depths: &'a [u32]) -> impl Iterator<Item = &'a Env> + 'a {
+    pub fn frames_at<'a>(
+        &'a self,
+        depths: &'a [rnix_eval_parser::ast::WithFrame],
+    ) -> impl Iterator<Item = (&'a Env, &'a rnix_eval_parser::ast::WithFrame)> + 'a {
         let mut at = (self, 0);
-        depths.iter().map(move |&depth| {
-            at = (at.0.up(depth - at.1), depth);
-            at.0
+        depths.iter().map(move |w| {
+            at = (at.0.up(w.depth - at.1), w.depth);
+            (at.0, w)
         })
     }
 

@@ -120,12 +120,12 @@ impl Evaluator {
                     ..
                 },
             ) => {
-                if let Some(v) = self.with_cached(var, env.up(depths[0])) {
+                if let Some(v) = self.with_cached(var, env.up(depths[0].depth)) {
                     return v;
                 }
                 match lookup_with_evaluated(env, depths, *name) {
                     Some(v) => {
-                        self.with_remember(var, env.up(depths[0]), &v);
+                        self.with_remember(var, env.up(depths[0].depth), &v);
                         v
                     }
                     None => pending(expr, env),
@@ -271,7 +271,7 @@ impl Evaluator {
             VarKind::Local { depth, slot } => Ok(env.up(*depth).slot(*slot)),
             VarKind::Global(slot) => Ok(self.globals[*slot as usize].clone()),
             VarKind::With(depths) => {
-                let first = env.up(depths[0]);
+                let first = env.up(depths[0].depth);
                 if let Some(v) = self.with_cached(var, first) {
                     return Ok(v);
                 }
@@ -296,9 +296,9 @@ impl Evaluator {
     }
 
     /// Search the `with` frames of `var`, innermost first, forcing namespaces as needed.
-    fn lookup_with(&mut self, var: &'static ast::Var, env: &Env, depths: &[u32]) -> EvalResult<Value> {
-        for frame in env.frames_at(depths) {
-            match lookup_in_evaluated_namespace(frame, var.name) {
+    fn lookup_with(&mut self, var: &'static ast::Var, env: &Env, depths: &[ast::WithFrame]) -> EvalResult<Value> {
+        for (frame, with) in env.frames_at(depths) {
+            match lookup_in_evaluated_namespace(frame, var.name, &with.hint) {
                 Some(Some(v)) => return Ok(v),
                 Some(None) => continue,
                 None => {}
@@ -308,8 +308,8 @@ impl Evaluator {
             let Value::Attrs(set) = &ns else {
                 return Err(crate::show_value::type_error("a set", &ns, Some(var.span)));
             };
-            if let Some(v) = set.get(var.name) {
-                return Ok(v.clone());
+            if let Some(a) = set.get_attr_hinted(var.name, &with.hint) {
+                return Ok(a.value.clone());
             }
         }
         bail!(Some(var.span), "undefined variable '{}'", var.name)
@@ -848,9 +848,9 @@ pub(crate) fn merge_context(into: &mut Option<Box<std::collections::BTreeSet<Str
 
 /// Nix's `lookupVar(noEval = true)`: find a `with` variable without forcing anything.
 /// `None` if a namespace that would be searched first is not evaluated yet.
-fn lookup_with_evaluated(env: &Env, depths: &[u32], name: Symbol) -> Option<Value> {
-    for frame in env.frames_at(depths) {
-        if let Some(found) = lookup_in_evaluated_namespace(frame, name)? {
+fn lookup_with_evaluated(env: &Env, depths: &[ast::WithFrame], name: Symbol) -> Option<Value> {
+    for (frame, with) in env.frames_at(depths) {
+        if let Some(found) = lookup_in_evaluated_namespace(frame, name, &with.hint)? {
             return Some(found);
         }
     }
@@ -967,11 +967,11 @@ fn cheap_int_binop(b: &ast::BinOp, env: &Env) -> Option<Value> {
 /// Look `name` up in the namespace of the `with` frame `env` without cloning the set:
 /// `None` if the namespace is not an evaluated set yet, `Some(found)` otherwise.
 #[inline]
-fn lookup_in_evaluated_namespace(env: &Env, name: Symbol) -> Option<Option<Value>> {
+fn lookup_in_evaluated_namespace(env: &Env, name: Symbol, hint: &ast::SlotHint) -> Option<Option<Value>> {
     match env.get(0)? {
-        Value::Attrs(set) => Some(set.get(name).cloned()),
+        Value::Attrs(set) => Some(set.get_attr_hinted(name, hint).map(|a| a.value.clone())),
         Value::Thunk(t) => match t.peek() {
-            Peek::Done(Value::Attrs(set)) => Some(set.get(name).cloned()),
+            Peek::Done(Value::Attrs(set)) => Some(set.get_attr_hinted(name, hint).map(|a| a.value.clone())),
             _ => None,
         },
         _ => None,

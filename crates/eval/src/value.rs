@@ -315,18 +315,33 @@ impl AttrSet {
             .map(|i| &self.entries[i])
     }
 
-    /// [`AttrSet::get_attr`], trying the index in `hint` first and leaving the index found
-    /// there (see `ast::SlotHint`).
+    /// [`AttrSet::get_attr`], answered from the index in `hint` when it holds the name, or
+    /// proves it absent (the names on both sides of the index are below and above it:
+    /// entries are sorted); otherwise searched, and the index found, or where the name
+    /// would be, is left in `hint` (see `ast::SlotHint`). A `with` namespace that misses a
+    /// name is asked again and again (`with pkgs; with lib;`: a name of `pkgs` misses
+    /// `lib` every time), so misses are worth answering in one step too.
     #[inline(always)]
     pub fn get_attr_hinted(&self, name: Symbol, hint: &rnix_eval_parser::ast::SlotHint) -> Option<&Attr> {
-        if let Some(a) = self.entries.get(hint.get()) {
-            if a.name == name {
-                return Some(a);
+        let e = &self.entries;
+        let h = hint.get();
+        let below = |i: usize| i == 0 || e[i - 1].name < name;
+        match e.get(h) {
+            Some(a) if a.name == name => return Some(a),
+            Some(a) if name < a.name && below(h) => return None,
+            None if h == e.len() && below(h) => return None,
+            _ => {}
+        }
+        match e.binary_search_by_key(&name, |a| a.name) {
+            Ok(i) => {
+                hint.set(i);
+                Some(&e[i])
+            }
+            Err(i) => {
+                hint.set(i);
+                None
             }
         }
-        let i = self.entries.binary_search_by_key(&name, |a| a.name).ok()?;
-        hint.set(i);
-        Some(&self.entries[i])
     }
 
     pub fn len(&self) -> usize {
@@ -827,6 +842,18 @@ mod tests {
         assert_eq!(value(set.get_attr_hinted(Symbol::intern("zz"), &hint)), None);
         let small = AttrSet::default();
         assert_eq!(value(small.get_attr_hinted(Symbol::intern("b"), &hint)), None);
+        // A miss leaves where the name would be; the next lookup of a present name at a
+        // hint that proves another name absent still finds it.
+        let names: Vec<Symbol> = set.entries.iter().map(|a| a.name).collect();
+        for probe in ["a", "b", "c", "zz", "a0", ""] {
+            let sym = Symbol::intern(probe);
+            for start in 0..=names.len() + 1 {
+                hint.set(start);
+                let want = names.iter().position(|&n| n == sym).map(|i| i as i64);
+                assert_eq!(value(set.get_attr_hinted(sym, &hint)), want, "{probe} from {start}");
+                assert_eq!(value(set.get_attr_hinted(sym, &hint)), want, "{probe} again");
+            }
+        }
     }
 
     #[test]

@@ -52,8 +52,7 @@ pub enum VarKind {
     /// A name of the global scope (`builtins`, `true`, `map`, ...).
     Global(u32),
     /// Not bound lexically: looked up in the enclosing `with` frames, innermost first.
-    /// Each entry is the depth of one `with` frame.
-    With(Box<[u32]>),
+    With(Box<[WithFrame]>),
 }
 
 #[derive(Debug)]
@@ -74,6 +73,24 @@ pub struct Select {
     pub builtin: Option<u32>,
     /// One per element of `path`: where its attribute was found last time.
     pub hints: Box<[SlotHint]>,
+}
+
+/// One `with` frame a variable is looked up in.
+#[derive(Debug, Clone)]
+pub struct WithFrame {
+    /// Its depth from the variable's frame.
+    pub depth: u32,
+    /// Where the name was found in (or was missing from) its namespace last time.
+    pub hint: SlotHint,
+}
+
+impl WithFrame {
+    pub fn new(depth: u32) -> WithFrame {
+        WithFrame {
+            depth,
+            hint: SlotHint::default(),
+        }
+    }
 }
 
 /// The index at which a select found its attribute the last time: the same site mostly
@@ -99,6 +116,12 @@ impl SlotHint {
     #[inline(always)]
     pub fn set(&self, index: usize) {
         self.0.store(index as u32, std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl Clone for SlotHint {
+    fn clone(&self) -> SlotHint {
+        SlotHint(std::sync::atomic::AtomicU32::new(self.get() as u32))
     }
 }
 

@@ -357,7 +357,7 @@ impl Encoder<'_> {
                 self.byte(2);
                 self.uint(depths.len() as u64);
                 for d in depths.iter() {
-                    self.u32(*d);
+                    self.u32(d.depth);
                 }
             }
         }
@@ -727,7 +727,7 @@ impl Decoder<'_> {
                 let n = self.len()?;
                 let mut depths = Vec::with_capacity(n);
                 for _ in 0..n {
-                    depths.push(self.u32()?);
+                    depths.push(crate::ast::WithFrame::new(self.u32()?));
                 }
                 VarKind::With(depths.into_boxed_slice())
             }

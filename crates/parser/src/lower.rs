@@ -175,7 +175,7 @@ impl<'g> Lowerer<'g> {
         }
         Ok(Var {
             name,
-            kind: VarKind::With(withs.into_boxed_slice()),
+            kind: VarKind::With(withs.into_iter().map(ast::WithFrame::new).collect()),
             span,
         })
     }
