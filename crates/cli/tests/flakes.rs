@@ -113,6 +113,10 @@ fn flake_errors_name_the_input_or_attribute_and_write_no_lock_file() {
                 r#"{ inputs.d.url = "path:@DIR@/dep?narHash=sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="; outputs = { self, d }: { v = 1; }; }"#,
             ),
             ("nofile/readme", "not a flake"),
+            (
+                "near/flake.nix",
+                "{ outputs = { self }: { packages.x86_64-linux.hello = 1; foo.bar = 2; }; }",
+            ),
         ],
     );
     let cache = fetch_cache("errors");
@@ -120,7 +124,8 @@ fn flake_errors_name_the_input_or_attribute_and_write_no_lock_file() {
         ("./nofile#v", "error: path '"),
         (
             "./notfun#v",
-            "error: expected a function but got an integer at the 'outputs' attribute of flake 'path:",
+            // Nix's wording, with the position of `outputs` (`expectType`).
+            "error: expected a function but got an integer at /nix/store/",
         ),
         ("./extra#v", "has an unsupported attribute 'foo'"),
         (
@@ -138,6 +143,18 @@ fn flake_errors_name_the_input_or_attribute_and_write_no_lock_file() {
             "error: 'github:onlyowner' is not a valid github URL",
         ),
         ("./nosuchdir#v", "error: path '"),
+        // `nix eval` (2.8 and modern): the names near the missing one, over every
+        // attribute path tried, and a value on the way that is not an attribute set.
+        ("./near#helo", "or 'helo'\n       Did you mean hello?"),
+        ("./near#packages.x86_64-linux.helo", "Did you mean hello?"),
+        ("./near#fo", "Did you mean foo?"),
+        ("./near#foo.baz", "or 'foo.baz'\n       Did you mean bar?"),
+        ("./near#packagess.x", "Did you mean packages?"),
+        (
+            "./near#hello.x",
+            "error: 'packages.x86_64-linux.hello' is not an attribute set",
+        ),
+        ("./extra#v", "has an unsupported attribute 'foo', at /nix/store/"),
     ];
     for (reference, want) in cases {
         let (code, _, err) = rnix(&dir, &["--eval", "--json", "--flake", reference], &cache);
@@ -147,6 +164,9 @@ fn flake_errors_name_the_input_or_attribute_and_write_no_lock_file() {
     }
     let (_, _, err) = rnix(&dir, &["--read-only", "--flake", "./hosts#alphx"], &cache);
     assert!(err.contains("Did you mean alpha?"), "{err}");
+    // `nix eval` does not look among the hosts.
+    let (_, _, err) = rnix(&dir, &["--eval", "--json", "--flake", "./hosts#alphx"], &cache);
+    assert!(!err.contains("Did you mean"), "{err}");
     for d in ["offline", "badhash", "notfun"] {
         assert!(
             !dir.join(d).join("flake.lock").exists(),

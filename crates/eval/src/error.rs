@@ -194,7 +194,14 @@ macro_rules! bail {
 /// Nix's `Suggestions::bestMatches(..).trim()`: at most 5 names within edit distance 2,
 /// ordered by distance, then name.
 pub fn suggest<'a>(candidates: impl IntoIterator<Item = &'a str>, query: &str) -> Vec<String> {
-    let mut scored: Vec<(usize, &str)> = candidates.into_iter().map(|c| (levenshtein(query, c), c)).collect();
+    suggest_merged(candidates.into_iter().map(|c| (query, c)))
+}
+
+/// [`suggest`] over several failed lookups, each `(query, candidate)`: Nix merges the
+/// `Suggestions` of each (`operator+=`, as a flake fragment's attribute paths all fail)
+/// before trimming.
+pub fn suggest_merged<'a, 'b>(pairs: impl IntoIterator<Item = (&'b str, &'a str)>) -> Vec<String> {
+    let mut scored: Vec<(usize, &str)> = pairs.into_iter().map(|(q, c)| (levenshtein(q, c), c)).collect();
     scored.sort();
     scored.dedup();
     scored

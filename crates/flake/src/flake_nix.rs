@@ -25,6 +25,15 @@ pub struct FlakeNix {
     pub nix_config: Vec<String>,
 }
 
+/// ` at FILE:LINE:COL`, as Nix appends a flake attribute's position to these messages
+/// (`readFlake`, `expectType` in `src/libflake/flake.cc`); nothing without a position.
+fn at(span: Option<rnix_eval_parser::Span>) -> String {
+    let Some(span) = span else { return String::new() };
+    let file = rnix_eval_parser::source::file(span.file);
+    let (line, col) = file.line_col(span.start);
+    format!(" at {}:{line}:{col}", file.display_name())
+}
+
 fn err(msg: String) -> Box<EvalError> {
     EvalError::new(ErrorKind::Eval, msg, None)
 }
@@ -51,25 +60,27 @@ pub fn read(ev: &mut Evaluator, path: &str, flake_name: &str) -> EvalResult<Flak
                 let inputs = ev.expect_attrs(&attr.value, attr.span())?;
                 flake.inputs = read_inputs(ev, &inputs)?;
             }
-            "outputs" => outputs = Some(ev.force(&attr.value)?),
+            "outputs" => outputs = Some((ev.force(&attr.value)?, attr.span())),
             "nixConfig" => {
                 let cfg = ev.expect_attrs(&attr.value, attr.span())?;
                 flake.nix_config = cfg.entries.iter().map(|a| a.name.as_str().to_string()).collect();
             }
             other => {
                 return Err(err(format!(
-                    "flake '{flake_name}' has an unsupported attribute '{other}'"
+                    "flake '{flake_name}' has an unsupported attribute '{other}',{}",
+                    at(attr.span())
                 )))
             }
         }
     }
-    let Some(outputs) = outputs else {
+    let Some((outputs, outputs_span)) = outputs else {
         return Err(err(format!("flake '{flake_name}' lacks attribute 'outputs'")));
     };
     let Value::Lambda(closure) = &outputs else {
         return Err(err(format!(
-            "expected a function but got {} at the 'outputs' attribute of flake '{flake_name}'",
-            outputs.type_desc()
+            "expected a function but got {}{}",
+            outputs.type_desc(),
+            at(outputs_span)
         )));
     };
     // Arguments of `outputs` not declared in `inputs` are registry inputs, as in Nix.

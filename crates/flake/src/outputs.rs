@@ -3,7 +3,7 @@
 //! otherwise the fragment is tried as given and under `packages.<system>` and
 //! `legacyPackages.<system>`; no fragment means the default package.
 
-use rnix_eval_core::error::{suggest, ErrorKind, EvalError, EvalResult};
+use rnix_eval_core::error::{suggest_merged, ErrorKind, EvalError, EvalResult};
 use rnix_eval_core::value::Value;
 use rnix_eval_core::Evaluator;
 use rnix_eval_parser::Symbol;
@@ -70,10 +70,14 @@ pub fn select_output(
         }
         candidates.push(components.clone());
     }
+    // Nix's `InstallableFlake::getCursors`: each path that fails contributes the names
+    // near its missing attribute (`AttrCursor::findAlongAttrPath`); a value that is not
+    // an attribute set on the way is an error of its own.
+    let mut near: Vec<(String, String)> = Vec::new();
     for path in &candidates {
-        let refs: Vec<&str> = path.iter().map(String::as_str).collect();
-        if let Some(v) = lookup(ev, flake, &refs)? {
-            return Ok((v, path.join(".")));
+        match walk(ev, flake, path)? {
+            Ok(v) => return Ok((v, path.join("."))),
+            Err((missing, names)) => near.extend(names.into_iter().map(|n| (missing.clone(), n))),
         }
     }
     let tried: Vec<String> = candidates.iter().map(|p| format!("'{}'", p.join("."))).collect();
@@ -87,12 +91,36 @@ pub fn select_output(
         format!("flake '{flake_name}' does not provide attribute {tried}"),
         None,
     );
-    if components.len() == 1 {
+    if purpose == Purpose::Build && components.len() == 1 {
+        // `nixos-rebuild --flake REF#NAME`: a host name misspelt.
         if let Some(Value::Attrs(hosts)) = lookup(ev, flake, &["nixosConfigurations"])? {
-            err = err.with_suggestions(suggest(hosts.names(), &components[0]));
+            near.extend(hosts.names().map(|n| (components[0].clone(), n.to_string())));
         }
     }
+    let hints = suggest_merged(near.iter().map(|(q, c)| (q.as_str(), c.as_str())));
+    err = err.with_suggestions(hints);
     Err(err)
+}
+
+/// Walk `path` in `v`: the value, or the missing name and the names beside it. A value
+/// on the way that is not an attribute set fails as Nix's `AttrCursor::getAttrs` does.
+fn walk(ev: &mut Evaluator, v: &Value, path: &[String]) -> EvalResult<Result<Value, (String, Vec<String>)>> {
+    let mut cur = v.clone();
+    for (i, name) in path.iter().enumerate() {
+        let forced = ev.force(&cur)?;
+        let Value::Attrs(set) = &forced else {
+            return Err(EvalError::new(
+                ErrorKind::Eval,
+                format!("'{}' is not an attribute set", path[..i].join(".")),
+                None,
+            ));
+        };
+        match set.get(Symbol::intern(name)) {
+            Some(next) => cur = next.clone(),
+            None => return Ok(Err((name.clone(), set.names().map(str::to_string).collect()))),
+        }
+    }
+    Ok(Ok(ev.force(&cur)?))
 }
 
 /// Walk `path` in `v`; `None` where a component is missing.
