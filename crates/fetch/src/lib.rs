@@ -23,7 +23,7 @@ pub use attrs::{AttrValue, Attrs};
 pub use cache::FetchCache;
 pub use flakeref::{input_to_url, FlakeRef, ParseError};
 pub use git::intent_to_add as git_intent_to_add;
-pub use path::fetch_at as fetch_path_at;
+pub use path::{fetch_at as fetch_path_at, store_mtime};
 
 use rnix_eval_store::hash::{Hash, HashAlgo};
 use rnix_eval_store::store_path::{make_fixed_output_path, FileIngestionMethod};

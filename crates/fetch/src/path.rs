@@ -13,14 +13,28 @@ pub(crate) fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
     if !path.starts_with('/') {
         return Err(FetchError::Other(format!("path '{path}' is not absolute")));
     }
-    let in_store = path.starts_with(&format!("{}/", ctx.store_dir));
+    let in_store = store_mtime(path, &ctx.store_dir);
     fetch_at(ctx, input, Path::new(path), in_store)
+}
+
+/// The `lastModified` of a `path:` input at `path` in the store, `None` outside it.
+/// Nix's `PathInputScheme` takes a valid store path named `source` as it is, without
+/// reading its mtime (0); a path inside a store path is dumped, and has the store's
+/// mtime, 1.
+pub fn store_mtime(path: &str, store_dir: &str) -> Option<u64> {
+    let rest = path.strip_prefix(store_dir)?.strip_prefix('/')?;
+    let rest = rest.trim_end_matches('/');
+    Some(if !rest.contains('/') && rest.ends_with("-source") {
+        0
+    } else {
+        1
+    })
 }
 
 /// A `path:` input whose files are at `dir` (for a relative input of a flake that is
 /// served from the fetcher cache, not where its `path` says). `in_store`: the path lies
-/// inside a store path, whose files all have mtime 1.
-pub fn fetch_at(ctx: &FetchContext, input: &Attrs, dir: &Path, in_store: bool) -> FetchResult<Tree> {
+/// in the store, and its `lastModified` is this ([`store_mtime`]).
+pub fn fetch_at(ctx: &FetchContext, input: &Attrs, dir: &Path, in_store: Option<u64>) -> FetchResult<Tree> {
     let path = dir.to_string_lossy();
     if std::fs::symlink_metadata(dir).is_err() {
         return Err(FetchError::Other(format!(
@@ -37,7 +51,7 @@ pub fn fetch_at(ctx: &FetchContext, input: &Attrs, dir: &Path, in_store: bool) -
     let mut locked = input.clone();
     locked.set("narHash", hash.to_sri());
     if locked.get("lastModified").is_none() {
-        locked.set("lastModified", if in_store { 1 } else { mtime.max(0) as u64 });
+        locked.set("lastModified", in_store.unwrap_or(mtime.max(0) as u64));
     }
     Ok(Tree {
         store_path,

@@ -116,7 +116,7 @@ fn fetch_path_input(
     // Fetching is not evaluation reading files: a locked input may come from anywhere
     // (`fetchTree` refuses unlocked ones in pure mode before this).
     let real = ev.io.translate(path);
-    let in_store = path.starts_with(&format!("{}/", ev.store.dir));
+    let in_store = rnix_eval_fetch::store_mtime(path, &ev.store.dir);
     let tree = rnix_eval_fetch::fetch_path_at(ctx, attrs, &real, in_store);
     if let (Ok(t), Some(want)) = (&tree, attrs.get_str("narHash")) {
         if Some(want) != t.nar_hash() {
