@@ -968,12 +968,8 @@ fn cheap_int_binop(b: &ast::BinOp, env: &Env) -> Option<Value> {
 /// `None` if the namespace is not an evaluated set yet, `Some(found)` otherwise.
 #[inline]
 fn lookup_in_evaluated_namespace(env: &Env, name: Symbol, hint: &ast::SlotHint) -> Option<Option<Value>> {
-    match env.get(0)? {
+    match env.get(0)?.evaluated()? {
         Value::Attrs(set) => Some(set.get_attr_hinted(name, hint).map(|a| a.value.clone())),
-        Value::Thunk(t) => match t.peek() {
-            Peek::Done(Value::Attrs(set)) => Some(set.get_attr_hinted(name, hint).map(|a| a.value.clone())),
-            _ => None,
-        },
         _ => None,
     }
 }
