@@ -385,8 +385,9 @@ impl Evaluator {
             (Value::Path(x), Value::Path(y)) => x.as_bytes().cmp(y.as_bytes()),
             (Value::List(x), Value::List(y)) => {
                 for (p, q) in x.iter().zip(y.iter()) {
-                    if !self.eq_values(p, q, true)? {
-                        return self.compare(p, q, span);
+                    match self.compare_elements(p, q, span)? {
+                        Ordering::Equal => {}
+                        unequal => return Ok(unequal),
                     }
                 }
                 x.len().cmp(&y.len())
@@ -404,6 +405,25 @@ impl Evaluator {
                 )
             }
         })
+    }
+
+    /// Nix compares lists at the first elements that are not `==`, by `<`. Two nested
+    /// lists are compared in one walk instead (a list compares `Equal` exactly when it is
+    /// `==`): Nix's `==` of every level, then `<` of the same level, is quadratic in the
+    /// depth (`d 1000000 < d 1000001` never ended). Other elements: `==`, then `<`.
+    fn compare_elements(&mut self, p: &Value, q: &Value, span: Option<Span>) -> EvalResult<Ordering> {
+        let (fp, fq) = (self.force(p)?, self.force(q)?);
+        if p.same_cell(q) {
+            // `==` of one cell is true whatever it holds (as `eqValues`).
+            return Ok(Ordering::Equal);
+        }
+        if matches!((&fp, &fq), (Value::List(_), Value::List(_))) {
+            return self.compare(&fp, &fq, span);
+        }
+        if self.eq_values(p, q, true)? {
+            return Ok(Ordering::Equal);
+        }
+        self.compare(&fp, &fq, span)
     }
 
     pub fn expect_attrs(&mut self, v: &Value, span: Option<Span>) -> EvalResult<Rc<crate::value::AttrSet>> {

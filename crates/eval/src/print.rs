@@ -274,17 +274,28 @@ fn json_value_at_depth(
 fn json_string(out: &mut Vec<u8>, s: &[u8]) {
     out.reserve(s.len() + 2);
     out.push(b'"');
-    for &c in s {
-        match c {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            c if c < 0x20 => write!(out, "\\u{:04x}", c).unwrap(),
-            c => out.push(c),
+    // Runs without special bytes are copied whole (a per-byte push checked the capacity
+    // each time: `toJSON` of NixOS's option descriptions).
+    let mut start = 0;
+    for (i, &c) in s.iter().enumerate() {
+        let escaped: &[u8] = match c {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            c if c < 0x20 => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&s[start..i]);
+        if escaped.is_empty() {
+            write!(out, "\\u{:04x}", c).unwrap();
+        } else {
+            out.extend_from_slice(escaped);
         }
+        start = i + 1;
     }
+    out.extend_from_slice(&s[start..]);
     out.push(b'"');
 }
 

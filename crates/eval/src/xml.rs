@@ -14,7 +14,6 @@ use rnix_eval_parser::show::format_float;
 use rnix_eval_parser::{source, Span, Symbol};
 use rustc_hash::FxHashSet;
 use std::collections::BTreeSet;
-use std::io::Write;
 
 /// The context gathered from the strings printed, for `toXML`'s result.
 pub type Context = Option<Box<BTreeSet<String>>>;
@@ -47,23 +46,34 @@ struct Writer {
 type XmlAttrs = Vec<(&'static str, Vec<u8>)>;
 
 fn escape_into(out: &mut Vec<u8>, s: &[u8]) {
-    for &c in s {
-        match c {
-            b'"' => out.extend_from_slice(b"&quot;"),
-            b'<' => out.extend_from_slice(b"&lt;"),
-            b'>' => out.extend_from_slice(b"&gt;"),
-            b'&' => out.extend_from_slice(b"&amp;"),
+    // Runs without special bytes are copied whole: option descriptions are long and
+    // rarely need escaping (`toXML` of NixOS's options for its manual).
+    let mut start = 0;
+    for (i, &c) in s.iter().enumerate() {
+        let escaped: &[u8] = match c {
+            b'"' => b"&quot;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'&' => b"&amp;",
             // Newlines would be normalised away in attribute values (XML 1.0, 3.3.3).
-            b'\n' => out.extend_from_slice(b"&#xA;"),
-            c => out.push(c),
-        }
+            b'\n' => b"&#xA;",
+            _ => continue,
+        };
+        out.extend_from_slice(&s[start..i]);
+        out.extend_from_slice(escaped);
+        start = i + 1;
     }
+    out.extend_from_slice(&s[start..]);
 }
 
 impl Writer {
     fn indent(&mut self, depth: usize) {
-        for _ in 0..depth {
-            self.out.extend_from_slice(b"  ");
+        const SPACES: &[u8] = &[b' '; 64];
+        let mut left = 2 * depth;
+        while left > 0 {
+            let n = left.min(SPACES.len());
+            self.out.extend_from_slice(&SPACES[..n]);
+            left -= n;
         }
     }
 
@@ -71,12 +81,20 @@ impl Writer {
         self.indent(depth);
         self.out.push(b'<');
         self.out.extend_from_slice(name.as_bytes());
-        let mut sorted: Vec<&(&str, Vec<u8>)> = attrs.iter().collect();
-        sorted.sort_by_key(|(k, _)| *k);
-        for (k, v) in sorted {
-            write!(self.out, " {k}=\"").unwrap();
+        let write_attr = |(k, v): &(&str, Vec<u8>)| {
+            self.out.push(b' ');
+            self.out.extend_from_slice(k.as_bytes());
+            self.out.extend_from_slice(b"=\"");
             escape_into(&mut self.out, v);
             self.out.push(b'"');
+        };
+        // Most elements have one attribute (`value`, `name`): no sorting needed.
+        if attrs.len() <= 1 || attrs.is_sorted_by_key(|(k, _)| *k) {
+            attrs.iter().for_each(write_attr);
+        } else {
+            let mut sorted: Vec<&(&str, Vec<u8>)> = attrs.iter().collect();
+            sorted.sort_by_key(|(k, _)| *k);
+            sorted.into_iter().for_each(write_attr);
         }
         self.out.extend_from_slice(end.as_bytes());
     }
@@ -91,7 +109,9 @@ impl Writer {
 
     fn close(&mut self, depth: usize, name: &str) {
         self.indent(depth);
-        writeln!(self.out, "</{name}>").unwrap();
+        self.out.extend_from_slice(b"</");
+        self.out.extend_from_slice(name.as_bytes());
+        self.out.extend_from_slice(b">\n");
     }
 
     fn position(&self, span: Option<Span>) -> XmlAttrs {
