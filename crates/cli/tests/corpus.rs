@@ -6,6 +6,8 @@
 //!
 //! The corpus runs twice against one fresh parse cache (`RNIX_EVAL_CACHE_DIR`): a cold
 //! pass that fills it and a warm pass that reads it, which must give the same results.
+//! The cold pass runs the cycle collector at every frame allocation after a frame was
+//! released (`RNIX_EVAL_CYCLES=1`): whatever it frees too early changes a result there.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -15,6 +17,8 @@ use std::time::{Duration, Instant};
 
 /// The parse cache of this run: a temporary directory, never the user's cache.
 static CACHE_DIR: OnceLock<PathBuf> = OnceLock::new();
+/// `RNIX_EVAL_CYCLES` of the current pass (`None`: the default).
+static CYCLES: std::sync::Mutex<Option<&str>> = std::sync::Mutex::new(None);
 
 const CASE_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -79,6 +83,8 @@ fn main() {
     let (mut modern, mut failing) = (0, 0);
     let mut failures = Vec::new();
     for pass in ["cold", "warm"] {
+        // The warm pass keeps the default threshold.
+        *CYCLES.lock().unwrap() = (pass == "cold").then_some("1");
         for case in &cases {
             match check(case) {
                 Ok(message_matches) => {
@@ -159,7 +165,12 @@ fn flags(case: &Case) -> Vec<String> {
 
 fn run(case: &Case, args: &[String]) -> Outcome {
     let bin = env!("CARGO_BIN_EXE_rnix-eval");
-    let mut child = Command::new(bin)
+    let mut command = Command::new(bin);
+    match *CYCLES.lock().unwrap() {
+        Some(threshold) => command.env("RNIX_EVAL_CYCLES", threshold),
+        None => command.env_remove("RNIX_EVAL_CYCLES"),
+    };
+    let mut child = command
         .args(args)
         .current_dir(&case.dir)
         .env("NIX_PATH", "")

@@ -23,6 +23,13 @@ fn count_frame(slots: usize) {
     stats::bump(Counter::EnvElements, slots as u64);
 }
 
+/// The count word's low bits are marks (see `cycles.rs`): [`BUFFERED`], then the cycle
+/// collector's old and colour bits; a reference adds [`FRAME_ONE`].
+pub(crate) const BUFFERED: u32 = 1;
+/// Marks below the count in a frame's count word (`BUFFERED` and three of `cycles.rs`).
+pub(crate) const FRAME_FLAG_BITS: u32 = 4;
+pub(crate) const FRAME_ONE: u32 = 1 << FRAME_FLAG_BITS;
+
 /// The block's head; `len` slots (`OnceCell<Value>`) follow it.
 #[repr(C)]
 struct Frame {
@@ -51,8 +58,10 @@ impl Env {
     }
 
     /// A frame of `size` slots, all unwritten.
+    #[inline(always)]
     pub fn new(parent: Option<Env>, size: usize) -> Env {
         count_frame(size);
+        let marks = crate::cycles::new_frame_marks();
         let len = u32::try_from(size).expect("frame size fits the lowerer's u32 slots");
         let layout = Self::layout(size);
         // SAFETY: the layout is non-zero (the head is 16 bytes); the head and every slot
@@ -63,7 +72,7 @@ impl Env {
                 std::alloc::handle_alloc_error(layout)
             };
             block.as_ptr().write(Frame {
-                count: Cell::new(1),
+                count: Cell::new(FRAME_ONE | marks),
                 len,
                 parent,
             });
@@ -179,12 +188,12 @@ impl Env {
     pub fn take_unshared(&self, depth: u32, slot: u32) -> Option<Value> {
         let mut env = self;
         for _ in 0..depth {
-            if env.frame().count.get() != 1 {
+            if env.frame().count.get() >> FRAME_FLAG_BITS != 1 {
                 return None;
             }
             env = env.parent()?;
         }
-        if env.frame().count.get() != 1 || slot >= env.frame().len {
+        if env.frame().count.get() >> FRAME_FLAG_BITS != 1 || slot >= env.frame().len {
             return None;
         }
         // SAFETY: the slot is in the block; no reference into it is alive (the caller
@@ -200,6 +209,12 @@ impl Env {
         self.up(depth).set(slot as usize, value);
     }
 
+    /// The frame's block address (the cycle collector's name for it).
+    #[inline(always)]
+    pub(crate) fn block(&self) -> *const () {
+        self.0.as_ptr() as *const ()
+    }
+
     /// Do both handles name the same frame?
     pub fn ptr_eq(&self, other: &Env) -> bool {
         self.0 == other.0
@@ -210,9 +225,10 @@ impl Clone for Env {
     #[inline(always)]
     fn clone(&self) -> Env {
         let count = &self.frame().count;
-        let next = count.get().wrapping_add(1);
-        if next == 0 {
-            // 2^32 references need at least 32 GiB of handles: only a bug gets here.
+        let next = count.get().wrapping_add(FRAME_ONE);
+        if next < FRAME_ONE {
+            // 2^28 references need at least 2 GiB of handles to one frame: only a bug
+            // gets here.
             std::process::abort();
         }
         count.set(next);
@@ -224,37 +240,101 @@ impl Drop for Env {
     #[inline(always)]
     fn drop(&mut self) {
         let count = &self.frame().count;
-        let left = count.get() - 1;
+        let left = count.get() - FRAME_ONE;
         count.set(left);
-        if left == 0 {
-            self.free();
+        if left < FRAME_ONE {
+            self.free(left);
+        } else if left & (BUFFERED | crate::cycles::OLD) == 0 {
+            // Released but still held: the frame may now be held only by a cycle.
+            crate::cycles::released(self.0.as_ptr() as *const ());
         }
     }
 }
 
 impl Env {
-    /// Drop the slots and the parent, then the block. Nested values are freed as any
-    /// value is (deep thunk chains are queued by `Thunk`'s drop, not recursed into); the
-    /// parent chain is as deep as the source's lexical nesting.
+    /// Drop the slots and the parent, then the block; a frame the cycle collector has
+    /// buffered keeps its block until the collector lets it go (`dealloc_released`).
     #[inline(never)]
-    fn free(&mut self) {
-        let len = self.frame().len as usize;
-        // SAFETY: the count reached zero, so this is the only handle: the slots and the
-        // head were initialised by `new` and are dropped exactly once, then the block is
-        // returned with the layout it was allocated with.
+    fn free(&mut self, marks: u32) {
+        // SAFETY: the count reached zero, so this is the only handle.
         unsafe {
-            let block = self.0.as_ptr();
-            let slots = block.add(1) as *mut OnceCell<Value>;
-            // Numbers and booleans own nothing: skip the out-of-line drop glue for them.
-            for i in 0..len {
-                let slot = slots.add(i);
-                if (*slot).get().is_some_and(Value::owns_heap) {
-                    std::ptr::drop_in_place(slot);
-                }
+            Self::drop_contents(self.0.as_ptr());
+            if marks & BUFFERED == 0 {
+                Self::dealloc(self.0.as_ptr());
             }
-            std::ptr::drop_in_place(std::ptr::addr_of_mut!((*block).parent));
-            std::alloc::dealloc(block as *mut u8, Self::layout(len));
         }
+    }
+
+    /// Drop the slots and the parent. Nested values are freed as any value is (deep thunk
+    /// chains are queued by `Thunk`'s drop, not recursed into); the parent chain is as
+    /// deep as the source's lexical nesting.
+    ///
+    /// # Safety
+    /// No handle to the frame is used afterwards except to deallocate it; the slots and
+    /// the parent are dropped exactly once (taken ones are `None`).
+    unsafe fn drop_contents(block: *mut Frame) {
+        let len = (*block).len as usize;
+        let slots = block.add(1) as *mut OnceCell<Value>;
+        // Numbers and booleans own nothing: skip the out-of-line drop glue for them.
+        for i in 0..len {
+            let slot = slots.add(i);
+            if (*slot).get().is_some_and(Value::owns_heap) {
+                std::ptr::drop_in_place(slot);
+            }
+        }
+        std::ptr::drop_in_place(std::ptr::addr_of_mut!((*block).parent));
+    }
+
+    /// # Safety
+    /// The contents were dropped; the block is returned with its allocation's layout.
+    unsafe fn dealloc(block: *mut Frame) {
+        std::alloc::dealloc(block as *mut u8, Self::layout((*block).len as usize));
+    }
+
+    /// The count word of the frame at `block` (for `cycles.rs`).
+    ///
+    /// # Safety
+    /// The block must not be deallocated.
+    pub(crate) unsafe fn count_word<'a>(block: *const ()) -> &'a Cell<u32> {
+        &(*(block as *const Frame)).count
+    }
+
+    /// The parent and the written slots of the live frame at `block`.
+    ///
+    /// # Safety
+    /// The frame must be alive.
+    pub(crate) unsafe fn refs_of<'a>(block: *const ()) -> (Option<&'a Env>, impl Iterator<Item = &'a Value>) {
+        let frame = &*(block as *const Frame);
+        let slots = std::slice::from_raw_parts(
+            (block as *const Frame).add(1) as *const OnceCell<Value>,
+            frame.len as usize,
+        );
+        (frame.parent.as_ref(), slots.iter().filter_map(OnceCell::get))
+    }
+
+    /// Take the slots and the parent out of the frame at `block`, which the cycle
+    /// collector found held only by a garbage cycle; dropping them breaks the cycle.
+    ///
+    /// # Safety
+    /// The frame must be alive, and nothing may read it (nothing outside the cycle holds
+    /// it).
+    pub(crate) unsafe fn take_contents(block: *const (), out: &mut Vec<Value>) -> Option<Env> {
+        let block = block as *mut Frame;
+        let slots = block.add(1) as *mut OnceCell<Value>;
+        for i in 0..(*block).len as usize {
+            if let Some(v) = (*slots.add(i)).take() {
+                out.push(v);
+            }
+        }
+        std::ptr::replace(std::ptr::addr_of_mut!((*block).parent), None)
+    }
+
+    /// Deallocate a frame released while buffered (its contents are gone).
+    ///
+    /// # Safety
+    /// The frame's count reached zero while it was buffered, and nothing refers to it.
+    pub(crate) unsafe fn dealloc_released(block: *const ()) {
+        Self::dealloc(block as *mut Frame);
     }
 }
 

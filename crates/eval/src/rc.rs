@@ -5,10 +5,20 @@
 //! weakly, and `std`'s weak count cost 8 bytes in each of the ~12 M such blocks of a
 //! NixOS evaluation (a thunk cell was 40 bytes, now 32). The API is the subset of
 //! `std::rc::Rc` the evaluator uses, with the same names.
+//!
+//! The count word also carries the cycle collector's marks (`cycles.rs`) in its low
+//! [`FLAG_BITS`] bits, laid out as a frame's: a reference adds [`ONE`], and a block is
+//! freed when fewer than `ONE` remain, which is the same single compare as a test for
+//! zero.
 
 use std::cell::Cell;
 use std::ops::Deref;
 use std::ptr::NonNull;
+
+/// Low bits of the count word that are marks, not references.
+pub(crate) const FLAG_BITS: u32 = 4;
+/// What one reference adds to the count word.
+pub(crate) const ONE: usize = 1 << FLAG_BITS;
 
 #[repr(C)]
 struct Inner<T> {
@@ -23,7 +33,7 @@ impl<T> Rc<T> {
     #[inline]
     pub fn new(value: T) -> Rc<T> {
         let inner = Box::new(Inner {
-            count: Cell::new(1),
+            count: Cell::new(ONE),
             value,
         });
         // SAFETY: `Box::into_raw` never returns null.
@@ -38,7 +48,22 @@ impl<T> Rc<T> {
 
     #[inline]
     pub fn strong_count(this: &Rc<T>) -> usize {
-        this.inner().count.get()
+        this.inner().count.get() >> FLAG_BITS
+    }
+
+    /// The block's address, which names it for the cycle collector.
+    #[inline(always)]
+    pub(crate) fn block(this: &Rc<T>) -> *const () {
+        this.0.as_ptr() as *const ()
+    }
+
+    /// The payload of the block at `block`.
+    ///
+    /// # Safety
+    /// The block must be alive and hold a `T`.
+    #[inline(always)]
+    pub(crate) unsafe fn payload<'a>(block: *const ()) -> &'a T {
+        &(*(block as *const Inner<T>)).value
     }
 
     #[inline]
@@ -86,8 +111,8 @@ impl<T> Clone for Rc<T> {
     #[inline(always)]
     fn clone(&self) -> Rc<T> {
         let count = &self.inner().count;
-        // Overflow needs 2^64 handles: no memory holds them.
-        count.set(count.get() + 1);
+        // Overflow needs 2^60 handles: no memory holds them.
+        count.set(count.get() + ONE);
         Rc(self.0)
     }
 }
@@ -96,9 +121,9 @@ impl<T> Drop for Rc<T> {
     #[inline(always)]
     fn drop(&mut self) {
         let count = &self.inner().count;
-        let left = count.get() - 1;
+        let left = count.get() - ONE;
         count.set(left);
-        if left == 0 {
+        if left < ONE {
             self.drop_slow();
         }
     }

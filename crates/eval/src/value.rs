@@ -530,6 +530,44 @@ impl Packed {
     }
 }
 
+impl Packed {
+    /// What the state holds a reference to, for the cycle collector: values (`Done`, the
+    /// operands of `Apply`/`Apply2`) and a frame (`Pending`, by its block address).
+    pub(crate) fn visit_refs(&self, mut on_value: impl FnMut(&Value), on_frame: impl FnOnce(*const ())) {
+        let w = self.words();
+        // SAFETY: the words are read as the state they encode (see `read`), in place.
+        unsafe {
+            match w.read() {
+                t if t < VALUE_TAGS => on_value(&*(w as *const Value)),
+                BLACKHOLE => {}
+                APPLY => {
+                    let b = &*(w.add(1).read() as *const (Value, Value));
+                    on_value(&b.0);
+                    on_value(&b.1);
+                }
+                APPLY2 => {
+                    let b = &*(w.add(1).read() as *const (Value, Value, Value));
+                    on_value(&b.0);
+                    on_value(&b.1);
+                    on_value(&b.2);
+                }
+                _ => on_frame(w.add(1).read() as *const ()),
+            }
+        }
+    }
+
+    /// Take the state out, leaving a blackhole (the cycle collector breaking a cycle).
+    pub(crate) fn take(&self) -> ThunkState {
+        // SAFETY: as `Thunk::replace`: the old state is moved out before the blackhole is
+        // written over its bits.
+        unsafe {
+            let old = self.read();
+            self.write(ThunkState::Blackhole);
+            old
+        }
+    }
+}
+
 impl Drop for Packed {
     fn drop(&mut self) {
         // SAFETY: dropped once; the state is owned by this cell.
