@@ -116,8 +116,14 @@ pub fn to_json(cpu_seconds: f64, symbols: (usize, usize), peak_rss_bytes: u64) -
         "nrLookups": get(Counter::Lookups),
         "nrPrimOpCalls": get(Counter::PrimOpCalls),
         "nrFunctionCalls": get(Counter::FunctionCalls),
-        // No collector: the peak resident size is the closest to Nix's heap size.
-        "gc": { "heapSize": peak_rss_bytes, "totalBytes": peak_rss_bytes, "cycles": 0 },
+        // The peak resident size is the closest to Nix's heap size; `cycles` counts the
+        // cycle collector's collections (`cycles.rs`, off by default).
+        "gc": {
+            "heapSize": peak_rss_bytes,
+            "totalBytes": peak_rss_bytes,
+            "cycles": crate::cycles::statistics().0,
+            "framesFreed": crate::cycles::statistics().1,
+        },
     })
 }
 
