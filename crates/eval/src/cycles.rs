@@ -165,7 +165,9 @@ pub(crate) fn new_frame_marks() -> u32 {
 #[inline(never)]
 fn new_frame_marks_slow() -> u32 {
     if NEW_FRAME.with(Cell::get) & UNSET != 0 {
-        STATE.with(|s| s.borrow().publish_marks());
+        // While the thread exits the state may be gone: frames stay young, and are marked
+        // old when released (`released`).
+        let _ = STATE.try_with(|s| s.borrow().publish_marks());
     } else {
         collect();
     }
@@ -176,12 +178,14 @@ fn new_frame_marks_slow() -> u32 {
 #[inline(never)]
 pub fn collect() {
     NEW_FRAME.with(|m| m.set(m.get() & !WANTED));
-    let Ok(mut broken) = STATE.with(|s| {
-        s.try_borrow_mut().map(|mut s| {
+    let found = STATE.try_with(|s| {
+        s.try_borrow_mut().ok().map(|mut s| {
             s.find_garbage();
             s.break_garbage()
         })
-    }) else {
+    });
+    // Not while the thread exits, nor from inside a collection.
+    let Ok(Some(mut broken)) = found else {
         return;
     };
     // Dropping the contents frees the garbage by ordinary counting; frames released
