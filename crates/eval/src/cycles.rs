@@ -561,6 +561,19 @@ mod tests {
     }
 
     #[test]
+    fn a_cycle_that_survived_a_collection_is_old() {
+        let before = freed();
+        let env = Env::new(None, 1);
+        env.set(0, pending(&env));
+        let held = env.clone();
+        drop(env); // released while `held` holds it
+        collect(); // survives: old, not followed again
+        drop(held);
+        collect();
+        assert_eq!(freed(), before);
+    }
+
+    #[test]
     fn keeps_what_is_held_from_outside() {
         let before = freed();
         let env = Env::new(None, 2);
