@@ -22,12 +22,12 @@
 
 use crate::env::{Env, BUFFERED, FRAME_FLAG_BITS};
 use crate::rc::{self, Rc};
+use crate::value::{AttrSet, Closure, Packed, PrimOpApp, ThunkState, Value};
+use std::cell::{Cell, RefCell};
 
 // Frames and `Rc` blocks share the layout of the count word's low 32 bits: `BUFFERED`
 // (frames only), `OLD`, two colour bits, then the count.
 const _: () = assert!(FRAME_FLAG_BITS == rc::FLAG_BITS && BUFFERED == 1);
-use crate::value::{AttrSet, Closure, Packed, PrimOpApp, ThunkState, Value};
-use std::cell::{Cell, RefCell};
 
 /// Survived a collection: not followed again.
 pub(crate) const OLD: u32 = 2;
@@ -265,8 +265,9 @@ impl State {
                 live_roots.push(Node::new(Kind::Frame, block));
             }
         }
+        // Roots are young: only frames without `OLD` are buffered.
         for &root in &live_roots {
-            if root.colour() != GRAY && !root.is_old() {
+            if root.colour() != GRAY {
                 self.mark_gray(root);
             }
         }

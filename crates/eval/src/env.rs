@@ -38,6 +38,13 @@ struct Frame {
     parent: Option<Env>,
 }
 
+/// The first slot of the frame at `block`: the slots follow the head in the same block.
+#[inline(always)]
+fn slots_of(block: *mut Frame) -> *mut OnceCell<Value> {
+    // SAFETY: in bounds of the block (one past the head at most, for a frame of no slots).
+    unsafe { block.add(1) as *mut OnceCell<Value> }
+}
+
 /// Bytes of a frame besides its slots (for `NIX_SHOW_STATS`' `envs.bytes`).
 pub const HEADER_BYTES: usize = std::mem::size_of::<Frame>();
 const _: () = assert!(HEADER_BYTES == 16);
@@ -76,7 +83,7 @@ impl Env {
                 len,
                 parent,
             });
-            let slots = block.as_ptr().add(1) as *mut OnceCell<Value>;
+            let slots = slots_of(block.as_ptr());
             for i in 0..size {
                 slots.add(i).write(OnceCell::new());
             }
@@ -112,7 +119,7 @@ impl Env {
         let len = self.frame().len as usize;
         // SAFETY: `new` initialised `len` slots right after the head, in the same block
         // (the handle's pointer has the provenance of the whole block).
-        unsafe { std::slice::from_raw_parts(self.0.as_ptr().add(1) as *const OnceCell<Value>, len) }
+        unsafe { std::slice::from_raw_parts(slots_of(self.0.as_ptr()), len) }
     }
 
     /// The enclosing frame (`None` for the outermost one).
@@ -199,7 +206,7 @@ impl Env {
         // SAFETY: the slot is in the block; no reference into it is alive (the caller
         // holds only the frame handles, and the frames are not shared).
         unsafe {
-            let cell = (env.0.as_ptr().add(1) as *mut OnceCell<Value>).add(slot as usize);
+            let cell = slots_of(env.0.as_ptr()).add(slot as usize);
             (*cell).take()
         }
     }
@@ -274,7 +281,7 @@ impl Env {
     /// the parent are dropped exactly once (taken ones are `None`).
     unsafe fn drop_contents(block: *mut Frame) {
         let len = (*block).len as usize;
-        let slots = block.add(1) as *mut OnceCell<Value>;
+        let slots = slots_of(block);
         // Numbers and booleans own nothing: skip the out-of-line drop glue for them.
         for i in 0..len {
             let slot = slots.add(i);
@@ -305,10 +312,7 @@ impl Env {
     /// The frame must be alive.
     pub(crate) unsafe fn refs_of<'a>(block: *const ()) -> (Option<&'a Env>, impl Iterator<Item = &'a Value>) {
         let frame = &*(block as *const Frame);
-        let slots = std::slice::from_raw_parts(
-            (block as *const Frame).add(1) as *const OnceCell<Value>,
-            frame.len as usize,
-        );
+        let slots = std::slice::from_raw_parts(slots_of(block as *mut Frame), frame.len as usize);
         (frame.parent.as_ref(), slots.iter().filter_map(OnceCell::get))
     }
 
@@ -320,7 +324,7 @@ impl Env {
     /// it).
     pub(crate) unsafe fn take_contents(block: *const (), out: &mut Vec<Value>) -> Option<Env> {
         let block = block as *mut Frame;
-        let slots = block.add(1) as *mut OnceCell<Value>;
+        let slots = slots_of(block);
         for i in 0..(*block).len as usize {
             if let Some(v) = (*slots.add(i)).take() {
                 out.push(v);

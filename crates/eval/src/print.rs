@@ -274,29 +274,43 @@ fn json_value_at_depth(
 fn json_string(out: &mut Vec<u8>, s: &[u8]) {
     out.reserve(s.len() + 2);
     out.push(b'"');
-    // Runs without special bytes are copied whole (a per-byte push checked the capacity
-    // each time: `toJSON` of NixOS's option descriptions).
+    push_escaped(out, s, |c| match c {
+        b'"' => Some(b"\\\""),
+        b'\\' => Some(b"\\\\"),
+        b'\n' => Some(b"\\n"),
+        b'\r' => Some(b"\\r"),
+        b'\t' => Some(b"\\t"),
+        c if c < 0x20 => Some(&JSON_CONTROL[c as usize]),
+        _ => None,
+    });
+    out.push(b'"');
+}
+
+/// `\u00XX` for each control character, as `toJSON` writes them.
+const JSON_CONTROL: [[u8; 6]; 32] = {
+    let mut table = [*b"\\u0000"; 32];
+    let mut c = 0;
+    while c < 32 {
+        table[c][4] = b"0123456789abcdef"[c >> 4];
+        table[c][5] = b"0123456789abcdef"[c & 15];
+        c += 1;
+    }
+    table
+};
+
+/// Append `s` with the bytes `escape` has a replacement for replaced. Runs without such
+/// bytes are copied whole (a per-byte push checked the capacity each time: `toJSON` and
+/// `toXML` of NixOS's option descriptions, long and rarely escaped).
+pub(crate) fn push_escaped(out: &mut Vec<u8>, s: &[u8], escape: impl Fn(u8) -> Option<&'static [u8]>) {
     let mut start = 0;
     for (i, &c) in s.iter().enumerate() {
-        let escaped: &[u8] = match c {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            c if c < 0x20 => b"",
-            _ => continue,
-        };
-        out.extend_from_slice(&s[start..i]);
-        if escaped.is_empty() {
-            write!(out, "\\u{:04x}", c).unwrap();
-        } else {
+        if let Some(escaped) = escape(c) {
+            out.extend_from_slice(&s[start..i]);
             out.extend_from_slice(escaped);
+            start = i + 1;
         }
-        start = i + 1;
     }
     out.extend_from_slice(&s[start..]);
-    out.push(b'"');
 }
 
 /// Modern Nix (nlohmann::json) float output: the shortest round-trip digits, decimal

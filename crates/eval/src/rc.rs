@@ -8,8 +8,8 @@
 //!
 //! The count word also carries the cycle collector's marks (`cycles.rs`) in its low
 //! [`FLAG_BITS`] bits, laid out as a frame's: a reference adds [`ONE`], and a block is
-//! freed when fewer than `ONE` remain, which is the same single compare as a test for
-//! zero.
+//! freed when fewer than `ONE` remain (a compare after the subtraction, where a test for
+//! zero used its flags: about 70 M more instructions on the minimal NixOS system).
 
 use std::cell::Cell;
 use std::ops::Deref;

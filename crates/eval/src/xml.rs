@@ -46,34 +46,21 @@ struct Writer {
 type XmlAttrs = Vec<(&'static str, Vec<u8>)>;
 
 fn escape_into(out: &mut Vec<u8>, s: &[u8]) {
-    // Runs without special bytes are copied whole: option descriptions are long and
-    // rarely need escaping (`toXML` of NixOS's options for its manual).
-    let mut start = 0;
-    for (i, &c) in s.iter().enumerate() {
-        let escaped: &[u8] = match c {
-            b'"' => b"&quot;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'&' => b"&amp;",
-            // Newlines would be normalised away in attribute values (XML 1.0, 3.3.3).
-            b'\n' => b"&#xA;",
-            _ => continue,
-        };
-        out.extend_from_slice(&s[start..i]);
-        out.extend_from_slice(escaped);
-        start = i + 1;
-    }
-    out.extend_from_slice(&s[start..]);
+    crate::print::push_escaped(out, s, |c| match c {
+        b'"' => Some(b"&quot;"),
+        b'<' => Some(b"&lt;"),
+        b'>' => Some(b"&gt;"),
+        b'&' => Some(b"&amp;"),
+        // Newlines would be normalised away in attribute values (XML 1.0, 3.3.3).
+        b'\n' => Some(b"&#xA;"),
+        _ => None,
+    });
 }
 
 impl Writer {
     fn indent(&mut self, depth: usize) {
-        const SPACES: &[u8] = &[b' '; 64];
-        let mut left = 2 * depth;
-        while left > 0 {
-            let n = left.min(SPACES.len());
-            self.out.extend_from_slice(&SPACES[..n]);
-            left -= n;
+        for _ in 0..depth {
+            self.out.extend_from_slice(b"  ");
         }
     }
 
