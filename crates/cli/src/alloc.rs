@@ -171,3 +171,86 @@ pub mod prefault {
         }
     }
 }
+
+/// A ceiling on the process's resident memory, so that a runaway evaluation ends with
+/// Nix's `error: out of memory` instead of taking the machine down.
+///
+/// The evaluation stack is deep by design (1 GiB, over 400,000 nested calls), so infinite
+/// recursion that builds data at each level (a string growing with the depth) can fill
+/// all memory before it reaches the stack's end: nixpkgs' `lib.generators.toPretty` of a
+/// type grew to 24 GB and the kernel's OOM killer ended it, and other processes with it
+/// (Nix 2.8 stops at 1.9 GB, on its smaller stack). A helper thread reads the resident
+/// size every 20 ms and ends the process past the limit: `RNIX_EVAL_MAX_MEMORY_MIB`, else
+/// three quarters of the machine's memory or nine tenths of the cgroup's limit, whichever
+/// is lower. `RNIX_EVAL_MAX_MEMORY_MIB=0` turns it off.
+pub mod memory_guard {
+    use std::time::Duration;
+
+    const MIB: u64 = 1 << 20;
+    const POLL: Duration = Duration::from_millis(20);
+
+    /// Start the guard (Linux only).
+    pub fn start() {
+        #[cfg(target_os = "linux")]
+        if let Some(limit) = limit_bytes() {
+            let _ = std::thread::Builder::new()
+                .name("memory-guard".into())
+                .stack_size(64 << 10)
+                .spawn(move || watch(limit));
+        }
+    }
+
+    /// The limit in bytes, or `None` when off or unknown.
+    pub fn limit_bytes() -> Option<u64> {
+        if let Some(v) = std::env::var_os("RNIX_EVAL_MAX_MEMORY_MIB").filter(|v| !v.is_empty()) {
+            let mib: u64 = v.to_str()?.trim().parse().ok()?;
+            return (mib > 0).then(|| mib * MIB);
+        }
+        let total = meminfo_total()?;
+        let mut limit = total / 4 * 3;
+        if let Some(cgroup) = cgroup_max() {
+            limit = limit.min(cgroup / 10 * 9);
+        }
+        Some(limit)
+    }
+
+    fn meminfo_total() -> Option<u64> {
+        let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+        let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib * 1024)
+    }
+
+    /// cgroup v2's `memory.max` of this process's group ("max" means none).
+    fn cgroup_max() -> Option<u64> {
+        let groups = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+        let path = groups.lines().find_map(|l| l.strip_prefix("0::"))?;
+        let max = std::fs::read_to_string(format!("/sys/fs/cgroup{}/memory.max", path.trim_end())).ok()?;
+        max.trim().parse().ok()
+    }
+
+    #[cfg(target_os = "linux")]
+    fn watch(limit: u64) {
+        use std::os::unix::fs::FileExt;
+        let Ok(statm) = std::fs::File::open("/proc/self/statm") else {
+            return;
+        };
+        // SAFETY: a plain query without pointers.
+        let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(4096) as u64;
+        let mut buf = [0u8; 128];
+        loop {
+            std::thread::sleep(POLL);
+            let Ok(n) = statm.read_at(&mut buf, 0) else {
+                return;
+            };
+            // `size resident shared ...`, in pages.
+            let resident = std::str::from_utf8(&buf[..n])
+                .ok()
+                .and_then(|t| t.split_whitespace().nth(1))
+                .and_then(|r| r.parse::<u64>().ok());
+            if resident.is_some_and(|pages| pages * page > limit) {
+                super::out_of_memory();
+            }
+        }
+    }
+}

@@ -29,6 +29,7 @@ fn main() {
     }
     alloc::keep_freed_memory();
     alloc::prefault::start();
+    alloc::memory_guard::start();
     let cli = match args::Cli::parse_args(setting_flags::expand(std::env::args_os())) {
         Ok(cli) => cli,
         Err(e) => std::process::exit(usage_error(e)),

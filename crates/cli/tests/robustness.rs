@@ -205,3 +205,20 @@ fn deep_recursion_follows_the_stack() {
         );
     }
 }
+
+/// Infinite recursion that builds a longer string at each level fills memory long before
+/// the deep evaluation stack ends (nixpkgs' `lib.generators.toPretty` of a type reached
+/// 24 GB); the memory guard ends it with Nix's out-of-memory error at the limit.
+#[test]
+fn runaway_growth_ends_at_the_memory_limit() {
+    let growing = "let x = { a = x; }; p = ind: v: \"{\\n\" + ind + p (ind + \"  \") v.a + \"}\"; in p \"\" x";
+    let started = std::time::Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
+        .args(["--eval", "-E", growing])
+        .env("RNIX_EVAL_PARSE_CACHE", "0")
+        .env("RNIX_EVAL_MAX_MEMORY_MIB", "300")
+        .output()
+        .expect("run rnix-eval");
+    assert_error(&out, "growing recursion", "error: out of memory");
+    assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
+}

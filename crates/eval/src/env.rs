@@ -211,6 +211,38 @@ impl Env {
         }
     }
 
+    /// Put `value` into the only slot of a one-slot frame nothing else refers to (one
+    /// handle, not buffered by the cycle collector), dropping what was there: the frame of
+    /// a finished call used again for the next call of the same function (`repeat.rs`).
+    /// Gives `value` back when the frame is shared.
+    #[inline]
+    pub(crate) fn refill(&self, value: Value) -> Result<(), Value> {
+        if !self.is_unshared_one_slot() {
+            return Err(value);
+        }
+        // SAFETY: slot 0 exists (`len` is 1); the only handle is `self`, so no reference
+        // into the slot is alive.
+        let old = unsafe {
+            let cell = slots_of(self.0.as_ptr());
+            let old = (*cell).take();
+            let _ = (*cell).set(value);
+            old
+        };
+        if let Some(old) = old {
+            crate::value::release(old);
+        }
+        // Counted as a frame made, as Nix's `envs` counts one per call.
+        count_frame(1);
+        Ok(())
+    }
+
+    /// One slot, one handle (this one), not buffered by the cycle collector.
+    #[inline]
+    pub(crate) fn is_unshared_one_slot(&self) -> bool {
+        let frame = self.frame();
+        frame.count.get() & !crate::cycles::OLD == FRAME_ONE && frame.len == 1
+    }
+
     /// Put back a value taken with `take_unshared` (the `++` failed).
     pub fn put_back(&self, depth: u32, slot: u32, value: Value) {
         self.up(depth).set(slot as usize, value);

@@ -643,7 +643,7 @@ impl Evaluator {
     /// unless two more calls would pass `--max-call-depth` (then the ordinary path
     /// reports it).
     #[inline]
-    fn curried_body(&self, f: &Value) -> Option<&'static ast::Lambda> {
+    pub(crate) fn curried_body(&self, f: &Value) -> Option<&'static ast::Lambda> {
         let Value::Lambda(closure) = f else {
             return None;
         };

@@ -26,6 +26,7 @@ pub mod primops;
 pub mod print;
 pub mod profiler;
 pub mod rc;
+pub mod repeat;
 pub mod show_value;
 pub mod stats;
 pub mod store;

@@ -210,8 +210,12 @@ impl Evaluator {
                 Ok(Value::path(rnix_eval_parser::paths::canon_path(&joined)))
             }
             _ => {
-                let a = self.coerce_to_string(&l, lspan, false, true)?;
-                let b = self.coerce_to_string(&r, rspan, false, true)?;
+                // As Nix's `ExprConcatStrings`: paths are copied to the store only when
+                // the left operand is a string; after a set (`outPath`, `__toString`)
+                // a path is appended as its text (`fetchzip { ... } + /sub`).
+                let copy = matches!(l, Value::String(_));
+                let a = self.coerce_to_string(&l, lspan, false, copy)?;
+                let b = self.coerce_to_string(&r, rspan, false, copy)?;
                 // Adding an empty string without context changes nothing: share the other.
                 if b.is_empty() && b.context.is_none() {
                     return Ok(Value::String(a));

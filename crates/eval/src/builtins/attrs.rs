@@ -2,6 +2,7 @@
 
 use crate::error::EvalResult;
 use crate::primops::PrimOpDef;
+use crate::repeat::Repeated;
 use crate::value::{Attr, AttrSet, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::show::identifier;
@@ -142,8 +143,9 @@ fn group_by(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Valu
     let f = ev.expect_function(&a[0], s)?;
     let l = ev.expect_list(&a[1], s)?;
     let mut grouped = Groups::default();
+    let mut calls = Repeated::default();
     for x in l.iter() {
-        let key = ev.call_ref(&f, x.clone(), s)?;
+        let key = ev.call_again(&mut calls, &f, x.clone(), s)?;
         let key = ev.expect_attr_name(&key, s)?;
         grouped.push(key, x.clone());
     }

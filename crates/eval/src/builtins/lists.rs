@@ -2,6 +2,7 @@
 
 use crate::error::EvalResult;
 use crate::primops::PrimOpDef;
+use crate::repeat::Repeated;
 use crate::value::{Attr, AttrSet, Temp, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::Span;
@@ -69,8 +70,9 @@ fn filter(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value>
     }
     let f = ev.expect_function(&a[0], s)?;
     let mut out = Vec::new();
+    let mut calls = Repeated::default();
     for x in l.iter() {
-        let keep = Temp::new(ev.call_ref(&f, x.clone(), s)?);
+        let keep = Temp::new(ev.call_again(&mut calls, &f, x.clone(), s)?);
         if ev.expect_bool(&keep, s)? {
             out.push(x.clone());
         }
@@ -88,8 +90,9 @@ fn foldl_strict(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<
         return ev.force(&a[1]);
     }
     let mut acc = a[1].clone();
+    let mut calls = Repeated::default();
     for x in l.iter() {
-        let r = ev.call2_ref(&f, acc, x.clone(), s)?;
+        let r = ev.call2_again(&mut calls, &f, acc, x.clone(), s)?;
         acc = if let Value::Thunk(_) = r { ev.force(&r)? } else { r };
     }
     Ok(acc)
@@ -171,8 +174,9 @@ fn concat_map(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Va
     let f = ev.expect_function(&a[0], s)?;
     let l = ev.expect_list(&a[1], s)?;
     let mut out = Vec::new();
+    let mut calls = Repeated::default();
     for x in l.iter() {
-        let r = ev.call_ref(&f, x.clone(), s)?;
+        let r = ev.call_again(&mut calls, &f, x.clone(), s)?;
         out.extend_from_slice(&ev.expect_list(&r, s)?);
     }
     Ok(Value::list(out))
@@ -181,8 +185,9 @@ fn concat_map(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Va
 fn any_all(ev: &mut Evaluator, a: &[Value], s: Option<Span>, any: bool) -> EvalResult<Value> {
     let f = ev.expect_function(&a[0], s)?;
     let l = ev.expect_list(&a[1], s)?;
+    let mut calls = Repeated::default();
     for x in l.iter() {
-        let r = Temp::new(ev.call_ref(&f, x.clone(), s)?);
+        let r = Temp::new(ev.call_again(&mut calls, &f, x.clone(), s)?);
         if ev.expect_bool(&r, s)? == any {
             return Ok(Value::Bool(any));
         }
@@ -194,8 +199,9 @@ fn partition(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Val
     let f = ev.expect_function(&a[0], s)?;
     let l = ev.expect_list(&a[1], s)?;
     let (mut right, mut wrong) = (Vec::new(), Vec::new());
+    let mut calls = Repeated::default();
     for x in l.iter() {
-        let r = Temp::new(ev.call_ref(&f, x.clone(), s)?);
+        let r = Temp::new(ev.call_again(&mut calls, &f, x.clone(), s)?);
         if ev.expect_bool(&r, s)? {
             right.push(x.clone());
         } else {

@@ -9,6 +9,7 @@
 //! O(n log n) comparisons.
 
 use crate::error::EvalResult;
+use crate::repeat::Repeated;
 use crate::value::{Temp, Value};
 use crate::Evaluator;
 use rnix_eval_parser::Span;
@@ -30,11 +31,12 @@ pub(super) fn sort(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResu
     }
     // As in Nix, `builtins.lessThan` is applied directly.
     let direct = matches!(&f, Value::PrimOp(op) if op.name == "lessThan");
+    let mut calls = Repeated::default();
     let mut less = |x: &Value, y: &Value| -> EvalResult<bool> {
         if direct {
             return Ok(ev.compare(x, y, s)? == std::cmp::Ordering::Less);
         }
-        let r = Temp::new(ev.call2_ref(&f, x.clone(), y.clone(), s)?);
+        let r = Temp::new(ev.call2_again(&mut calls, &f, x.clone(), y.clone(), s)?);
         ev.expect_bool(&r, s)
     };
     stable_sort(&mut items, &mut less)?;
