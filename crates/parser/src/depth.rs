@@ -23,9 +23,21 @@ pub fn too_deep(text: &str) -> Option<usize> {
     let mut stack: Vec<(bool, usize)> = Vec::new(); // (is a bracket, entries)
     let mut entries = 0usize;
     let mut offset = 0usize;
+    // Whether the last token that is not trivia ends an operand: a `-` after one is the
+    // left-associative binary minus, which Bison reduces at once (`1 - 1 - ... - 1`
+    // never grows its stack); anywhere else it is a negation, which nests.
+    let mut after_operand = false;
     for (kind, token) in rnix::tokenize(text) {
         let at = offset;
         offset += token.len();
+        if matches!(kind, TOKEN_WHITESPACE | TOKEN_COMMENT) {
+            continue;
+        }
+        let binary_minus = kind == TOKEN_SUB && after_operand;
+        after_operand = ends_operand(kind);
+        if binary_minus {
+            continue;
+        }
         let pushed = match kind {
             TOKEN_L_PAREN => Some((true, PAREN)),
             TOKEN_L_BRACK | TOKEN_L_BRACE | TOKEN_INTERPOL_START | TOKEN_STRING_START => Some((true, OTHER)),
@@ -60,6 +72,26 @@ fn pop_constructs(stack: &mut Vec<(bool, usize)>, entries: &mut usize) {
         stack.pop();
         *entries -= n;
     }
+}
+
+fn ends_operand(kind: SyntaxKind) -> bool {
+    matches!(
+        kind,
+        TOKEN_IDENT
+            | TOKEN_INTEGER
+            | TOKEN_FLOAT
+            | TOKEN_URI
+            | TOKEN_PATH_ABS
+            | TOKEN_PATH_HOME
+            | TOKEN_PATH_REL
+            | TOKEN_PATH_SEARCH
+            | TOKEN_CUR_POS
+            | TOKEN_R_PAREN
+            | TOKEN_R_BRACK
+            | TOKEN_R_BRACE
+            | TOKEN_STRING_END
+            | TOKEN_INTERPOL_END
+    )
 }
 
 fn opens_construct(kind: SyntaxKind) -> bool {
@@ -97,6 +129,13 @@ mod tests {
         assert!(too_deep(&lambdas).is_some());
         let sequence = "{ a = 1; } // ".repeat(100) + "{}";
         assert_eq!(too_deep(&sequence), None);
+        // Binary minus is left-associative: Nix evaluates a 20,000-operand chain.
+        let minus = "1 - ".repeat(20_000) + "1";
+        assert_eq!(too_deep(&minus), None);
+        let minus_tight = "1-".repeat(20_000) + "1";
+        assert_eq!(too_deep(&minus_tight), None);
+        let negations = "- ".repeat(6000) + "1";
+        assert!(too_deep(&negations).is_some());
     }
 
     /// rnix's path heuristic scanned the rest of `a.a.a...` at every name: 200,000

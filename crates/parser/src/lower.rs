@@ -686,12 +686,9 @@ impl<'g> Lowerer<'g> {
                             );
                         }
                         Some(existing) => {
-                            let new_set = match &value {
-                                rast::Expr::AttrSet(s) => Some(s.clone()),
-                                _ => None,
-                            };
+                            let new_set = literal_set(&value);
                             let existing_is_set = matches!(existing.value, Pending::Nested(_))
-                                || matches!(&existing.value, Pending::Named(_, rast::Expr::AttrSet(_)));
+                                || matches!(&existing.value, Pending::Named(_, e) if literal_set(e).is_some());
                             match new_set {
                                 Some(set) if existing_is_set => {
                                     self.make_nested(existing, &shown, span)?;
@@ -747,7 +744,11 @@ impl<'g> Lowerer<'g> {
                 target.statics.insert(name, entry);
                 continue;
             };
-            let is_set = |p: &Pending| matches!(p, Pending::Nested(_) | Pending::Named(_, rast::Expr::AttrSet(_)));
+            let is_set = |p: &Pending| match p {
+                Pending::Nested(_) => true,
+                Pending::Named(_, e) => literal_set(e).is_some(),
+                _ => false,
+            };
             if !(is_set(&prev.value) && is_set(&entry.value)) {
                 return Err(self.err(
                     entry.span,
@@ -771,8 +772,8 @@ impl<'g> Lowerer<'g> {
     fn make_nested(&mut self, entry: &mut Entry, shown: &str, span: Span) -> LResult<()> {
         match &entry.value {
             Pending::Nested(_) => Ok(()),
-            Pending::Named(_, rast::Expr::AttrSet(set)) => {
-                let set = set.clone();
+            Pending::Named(_, e) if literal_set(e).is_some() => {
+                let set = literal_set(e).expect("checked");
                 let mut nested = Collected::new(set.rec_token().is_some());
                 self.collect_entries(&mut nested, &set, false)?;
                 entry.value = Pending::Nested(Box::new(nested));
@@ -1023,6 +1024,16 @@ pub(crate) fn ident_name(id: &rast::Ident) -> Option<String> {
         // `or` used as an identifier is a TOKEN_OR inside NODE_IDENT.
         id.syntax().first_token().map(|t| t.text().to_string())
     })
+}
+
+/// The literal set `e` is, through any parentheses: Nix's AST has no node for them, so
+/// `a = ({ x = 1; }); a.y = 2;` merges as `a = { x = 1; }; a.y = 2;` does.
+fn literal_set(e: &rast::Expr) -> Option<rast::AttrSet> {
+    match e {
+        rast::Expr::AttrSet(s) => Some(s.clone()),
+        rast::Expr::Paren(p) => literal_set(&p.expr()?),
+        _ => None,
+    }
 }
 
 /// Nix's FLOAT token: `(([1-9][0-9]*\.[0-9]*)|(0?\.[0-9]+))([Ee][+-]?[0-9]+)?`.

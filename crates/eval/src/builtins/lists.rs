@@ -201,6 +201,8 @@ fn partition(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Val
     let (mut right, mut wrong) = (Vec::new(), Vec::new());
     let mut calls = Repeated::default();
     for x in l.iter() {
+        // Nix forces each element before calling the predicate on it.
+        ev.force(x)?;
         let r = Temp::new(ev.call_again(&mut calls, &f, x.clone(), s)?);
         if ev.expect_bool(&r, s)? {
             right.push(x.clone());

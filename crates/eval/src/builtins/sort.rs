@@ -25,9 +25,12 @@ pub(super) fn sort(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResu
     }
     let f = ev.expect_function(&a[0], s)?;
     // Nix forces every element before sorting.
+    // The elements themselves are sorted, not their forced copies: a thunk cell stays the
+    // same cell, which `==` of lists compares by identity (functions) as Nix does.
     let mut items = Vec::with_capacity(list.len());
     for x in list.iter() {
-        items.push(ev.force(x)?);
+        ev.force(x)?;
+        items.push(x.clone());
     }
     // As in Nix, `builtins.lessThan` is applied directly.
     let direct = matches!(&f, Value::PrimOp(op) if op.name == "lessThan");

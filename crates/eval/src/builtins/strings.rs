@@ -175,8 +175,9 @@ fn next_component<'a>(s: &'a [u8], p: &mut usize) -> &'a [u8] {
     &s[start..*p]
 }
 
-/// A component of digits as a number (`None` for other components, or too large).
-fn component_number(c: &[u8]) -> Option<i64> {
+/// A component of digits as a number (`None` for other components, or too large: Nix
+/// reads them as a C `int`, so a component past 2^31 - 1 compares as a string).
+fn component_number(c: &[u8]) -> Option<i32> {
     std::str::from_utf8(c).ok()?.parse().ok().filter(|_| !c.is_empty())
 }
 
