@@ -539,7 +539,10 @@ impl Tokenizer<'_> {
                 // Due to nix's behavior on leading 0's we know immediately
                 // That a '0' followed by some other number character MUST tokenize into an INT.
                 // More background on this: https://github.com/NixOS/rnix-parser/issues/157
-                if fst == '0' && self.peek() != Some('.') {
+                // Nix's FLOAT is `0?\.[0-9]+` after a zero: `0.` followed by anything else is
+                // the integer 0 (`0.a or 1` selects from it).
+                let zero_dot_digit = self.remaining().as_bytes().get(1).is_some_and(u8::is_ascii_digit);
+                if fst == '0' && (self.peek() != Some('.') || !zero_dot_digit) {
                     // In that case just consume the remaining number characters to fill the TOKEN_INTEGER
                     self.consume(|c| c.is_ascii_digit());
                     TOKEN_INTEGER
