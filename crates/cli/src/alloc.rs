@@ -189,7 +189,9 @@ pub mod memory_guard {
     const MIB: u64 = 1 << 20;
     const POLL: Duration = Duration::from_millis(20);
 
-    /// Start the guard (Linux only).
+    /// Start the guard (Linux only). The limit is found here, on the main thread: the
+    /// guard's thread never allocates, since a thread's first allocation makes mimalloc
+    /// reserve a heap of its own, which fails under a small `ulimit -v`.
     pub fn start() {
         #[cfg(target_os = "linux")]
         if let Some(limit) = limit_bytes() {
@@ -201,7 +203,7 @@ pub mod memory_guard {
     }
 
     /// The limit in bytes, or `None` when off or unknown.
-    pub fn limit_bytes() -> Option<u64> {
+    fn limit_bytes() -> Option<u64> {
         if let Some(v) = std::env::var_os("RNIX_EVAL_MAX_MEMORY_MIB").filter(|v| !v.is_empty()) {
             let mib: u64 = v.to_str()?.trim().parse().ok()?;
             return (mib > 0).then(|| mib * MIB);

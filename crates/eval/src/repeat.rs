@@ -12,6 +12,7 @@ use crate::env::Env;
 use crate::stats::{self, Counter};
 use crate::value::{Closure, Value};
 use crate::{EvalResult, Evaluator};
+use rnix_eval_parser::ast::Expr;
 use rnix_eval_parser::Span;
 
 /// The innermost frame of the last call, and the closure it was made for.
@@ -32,19 +33,8 @@ impl Evaluator {
         if lambda.formals.is_some() || self.profiler.is_some() || self.call_depth >= self.max_call_depth {
             return self.call_ref(f, arg, span);
         }
-        let frame = match r.take_frame(closure) {
-            Some(frame) => match frame.refill(arg) {
-                Ok(()) => frame,
-                Err(arg) => Env::with_slot(Some(closure.env.clone()), arg),
-            },
-            None => Env::with_slot(Some(closure.env.clone()), arg),
-        };
-        stats::bump(Counter::FunctionCalls, 1);
-        self.call_depth += 1;
-        let result = self.eval(&lambda.body, &frame);
-        self.call_depth -= 1;
-        r.keep(closure, frame);
-        result
+        let frame = frame_for(r.take_frame(closure), closure, arg);
+        self.eval_body(r, closure, &lambda.body, frame, 1)
     }
 
     /// `f a b`, as [`Evaluator::call2_ref`]: for `f` = `x: y: body`, both frames of the
@@ -67,34 +57,61 @@ impl Evaluator {
         if self.profiler.is_some() {
             return self.call2_ref(f, a, b, span);
         }
-        let frame = match r.take_frame(closure) {
-            Some(frame) => refill2(frame, closure, a, b),
-            None => Env::with_slot(Some(Env::with_slot(Some(closure.env.clone()), a)), b),
-        };
-        stats::bump(Counter::FunctionCalls, 2);
-        self.call_depth += 2;
-        let result = self.eval(&inner.body, &frame);
-        self.call_depth -= 2;
+        let frame = frames_for(r.take_frame(closure), closure, a, b);
+        self.eval_body(r, closure, &inner.body, frame, 2)
+    }
+
+    /// The body of `calls` nested lambdas in their innermost frame, counted as that many
+    /// calls; the frame is kept for the next call.
+    #[inline]
+    fn eval_body(
+        &mut self,
+        r: &mut Repeated,
+        closure: &Closure,
+        body: &'static Expr,
+        frame: Env,
+        calls: usize,
+    ) -> EvalResult<Value> {
+        stats::bump(Counter::FunctionCalls, calls as u64);
+        self.call_depth += calls;
+        let result = self.eval(body, &frame);
+        self.call_depth -= calls;
         r.keep(closure, frame);
         result
     }
 }
 
+/// The frame `[arg]` of `x: body`: the last call's, if nothing else refers to it, else a
+/// new one.
+fn frame_for(last: Option<Env>, closure: &Closure, arg: Value) -> Env {
+    let arg = match last {
+        Some(frame) => match frame.refill(arg) {
+            Ok(()) => return frame,
+            Err(arg) => arg,
+        },
+        None => arg,
+    };
+    Env::with_slot(Some(closure.env.clone()), arg)
+}
+
 /// The inner frame `[b]` over the outer `[a]` of `x: y: body`: the last call's, if neither
 /// is shared (the inner one first: through it, anything holding it reads the outer one),
 /// else a new pair (an inner frame's parent cannot change).
-fn refill2(frame: Env, closure: &Closure, a: Value, b: Value) -> Env {
-    if frame.is_unshared_one_slot() {
+fn frames_for(last: Option<Env>, closure: &Closure, a: Value, b: Value) -> Env {
+    let mut a = a;
+    if let Some(frame) = last.filter(Env::is_unshared_one_slot) {
         let outer = frame.parent().expect("a curried call's inner frame has the outer one");
         match outer.refill(a) {
-            Ok(()) => match frame.refill(b) {
-                Ok(()) => return frame,
-                Err(_) => unreachable!("the inner frame was checked unshared"),
-            },
-            Err(a) => return Env::with_slot(Some(Env::with_slot(Some(closure.env.clone()), a)), b),
+            Ok(()) => {
+                if frame.refill(b).is_err() {
+                    unreachable!("the inner frame was checked unshared");
+                }
+                return frame;
+            }
+            Err(back) => a = back,
         }
     }
-    Env::with_slot(Some(Env::with_slot(Some(closure.env.clone()), a)), b)
+    Env::with_slot(Some(frame_for(None, closure, a)), b)
 }
 
 impl Repeated {

@@ -687,10 +687,8 @@ impl<'g> Lowerer<'g> {
                         }
                         Some(existing) => {
                             let new_set = literal_set(&value);
-                            let existing_is_set = matches!(existing.value, Pending::Nested(_))
-                                || matches!(&existing.value, Pending::Named(_, e) if literal_set(e).is_some());
                             match new_set {
-                                Some(set) if existing_is_set => {
+                                Some(set) if is_mergeable_set(&existing.value) => {
                                     self.make_nested(existing, &shown, span)?;
                                     let Pending::Nested(target) = &mut existing.value else {
                                         unreachable!()
@@ -744,12 +742,7 @@ impl<'g> Lowerer<'g> {
                 target.statics.insert(name, entry);
                 continue;
             };
-            let is_set = |p: &Pending| match p {
-                Pending::Nested(_) => true,
-                Pending::Named(_, e) => literal_set(e).is_some(),
-                _ => false,
-            };
-            if !(is_set(&prev.value) && is_set(&entry.value)) {
+            if !(is_mergeable_set(&prev.value) && is_mergeable_set(&entry.value)) {
                 return Err(self.err(
                     entry.span,
                     format!("attribute '{path}' already defined at {}", prev.span.describe()),
@@ -770,20 +763,21 @@ impl<'g> Lowerer<'g> {
     /// Turn an entry that is a literal set into a [`Pending::Nested`] so more attributes
     /// can be added to it; anything else is a duplicate definition.
     fn make_nested(&mut self, entry: &mut Entry, shown: &str, span: Span) -> LResult<()> {
-        match &entry.value {
-            Pending::Nested(_) => Ok(()),
-            Pending::Named(_, e) if literal_set(e).is_some() => {
-                let set = literal_set(e).expect("checked");
-                let mut nested = Collected::new(set.rec_token().is_some());
-                self.collect_entries(&mut nested, &set, false)?;
-                entry.value = Pending::Nested(Box::new(nested));
-                Ok(())
-            }
-            _ => Err(self.err(
+        let set = match &entry.value {
+            Pending::Nested(_) => return Ok(()),
+            Pending::Named(_, e) => literal_set(e),
+            _ => None,
+        };
+        let Some(set) = set else {
+            return Err(self.err(
                 span,
                 format!("attribute '{shown}' already defined at {}", entry.span.describe()),
-            )),
-        }
+            ));
+        };
+        let mut nested = Collected::new(set.rec_token().is_some());
+        self.collect_entries(&mut nested, &set, false)?;
+        entry.value = Pending::Nested(Box::new(nested));
+        Ok(())
     }
 
     fn lower_let(&mut self, collected: Collected, body: impl FnOnce(&mut Self) -> LResult<Expr>) -> LResult<Expr> {
@@ -1033,6 +1027,15 @@ fn literal_set(e: &rast::Expr) -> Option<rast::AttrSet> {
         rast::Expr::AttrSet(s) => Some(s.clone()),
         rast::Expr::Paren(p) => literal_set(&p.expr()?),
         _ => None,
+    }
+}
+
+/// An entry more definitions can merge into: a nested set already, or a literal set.
+fn is_mergeable_set(p: &Pending) -> bool {
+    match p {
+        Pending::Nested(_) => true,
+        Pending::Named(_, e) => literal_set(e).is_some(),
+        _ => false,
     }
 }
 
