@@ -152,4 +152,25 @@ mod tests {
             start.elapsed()
         );
     }
+
+    /// rowan re-hashed every interned tree from its leaves when its node cache grew, so
+    /// a chain of small nodes (`a&&a&&...`, no spaces) parsed in quadratic time.
+    /// (The tree is 200,000 levels deep and is dropped recursively, as the evaluator
+    /// does on its own large stack.)
+    #[test]
+    fn long_tight_operator_chains_parse_in_linear_time() {
+        let run = || {
+            let text = "a&&".repeat(200_000) + "a";
+            let start = std::time::Instant::now();
+            assert!(crate::parse(&text).errors().is_empty());
+            start.elapsed()
+        };
+        let elapsed = std::thread::Builder::new()
+            .stack_size(512 << 20)
+            .spawn(run)
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(elapsed < std::time::Duration::from_secs(20), "{elapsed:?}");
+    }
 }

@@ -639,6 +639,10 @@ where
             self.parse_negate();
             self.finish_node();
             checkpoint
+        } else if self.peek() == Some(TOKEN_INVERT) {
+            // rnix-eval: `!` may start any operand, as in Nix's grammar (`1 + !x` is
+            // `1 + (!x)`, `2 * !x + 1` is `2 * !(x + 1)`: `!` binds looser than `+`).
+            self.parse_invert()
         } else {
             self.parse_fn()
         }

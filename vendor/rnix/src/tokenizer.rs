@@ -56,7 +56,7 @@ pub fn tokenize(input: &str) -> impl Iterator<Item = Token<'_>> + '_ {
 struct Tokenizer<'a> {
     ctx: Vec<Context>,
     state: State<'a>,
-    /// The last run of path characters the path heuristic scanned: its start, its end and
+    /// rnix-eval: the last run of path characters the path heuristic scanned: its start, its end and
     /// its last `_`. A token starting inside it ends the run at the same place, so
     /// `x.a.a.a...` is scanned once, not once a token (which was quadratic).
     path_run: Option<(usize, usize, Option<usize>)>,
@@ -539,7 +539,7 @@ impl Tokenizer<'_> {
                 // Due to nix's behavior on leading 0's we know immediately
                 // That a '0' followed by some other number character MUST tokenize into an INT.
                 // More background on this: https://github.com/NixOS/rnix-parser/issues/157
-                // Nix's FLOAT is `0?\.[0-9]+` after a zero: `0.` followed by anything else is
+                // rnix-eval: Nix's FLOAT is `0?\.[0-9]+` after a zero: `0.` followed by anything else is
                 // the integer 0 (`0.a or 1` selects from it).
                 let zero_dot_digit = self.remaining().as_bytes().get(1).is_some_and(u8::is_ascii_digit);
                 if fst == '0' && (self.peek() != Some('.') || !zero_dot_digit) {
