@@ -82,37 +82,43 @@ impl Evaluator {
 
     #[inline(always)]
     fn thunk_or_value(&mut self, expr: &'static Expr, env: &Env) -> Value {
+        match self.known_value(expr, env) {
+            Some(v) => v,
+            None => pending(expr, env),
+        }
+    }
+
+    /// The value of `expr` if it is known without evaluating anything that could fail,
+    /// recurse or be observed (Nix's `maybeThunk` and more): constants, variables,
+    /// lambdas, selections and `?` on evaluated sets, arithmetic on known integers.
+    /// `None`: it needs a thunk.
+    #[inline(always)]
+    fn known_value(&mut self, expr: &'static Expr, env: &Env) -> Option<Value> {
         match expr {
-            Expr::Int(i) => Value::Int(*i),
-            Expr::Float(f) => Value::Float(*f),
-            Expr::Str(s) => Value::string(s.as_bytes()),
-            Expr::Path(p) => Value::path(&**p),
+            Expr::Int(i) => Some(Value::Int(*i)),
+            Expr::Float(f) => Some(Value::Float(*f)),
+            Expr::Str(s) => Some(Value::string(s.as_bytes())),
+            Expr::Path(p) => Some(Value::path(&**p)),
+            // A frame under construction may not have this slot yet (`rec { a = b;
+            // b = 1; }`): then, as in Nix, the reference gets a thunk of its own.
             Expr::Var(ast::Var {
                 kind: VarKind::Local { depth, slot },
                 ..
-            }) => {
-                // A frame under construction may not have this slot yet (`rec { a = b;
-                // b = 1; }`): then, as in Nix, the reference gets a thunk of its own.
-                match env.up(*depth).get(*slot) {
-                    Some(v) => v.clone(),
-                    None => pending(expr, env),
-                }
-            }
+            }) => env.up(*depth).get(*slot).cloned(),
             Expr::Var(ast::Var {
                 kind: VarKind::Global(slot),
                 ..
-            }) => self.globals[*slot as usize].clone(),
-            Expr::Lambda(l) if !self.thunks_as_nix => Value::Lambda(Rc::new(Closure {
+            }) => Some(self.globals[*slot as usize].clone()),
+            Expr::Lambda(l) if !self.thunks_as_nix => Some(Value::Lambda(Rc::new(Closure {
                 lambda: l,
                 env: env.clone(),
-            })),
+            }))),
             // Nix's `ExprList::maybeThunk`: `[ ]` is a value, never a thunk (it shows in
             // error messages as `[ ]`, not `«thunk»`).
-            Expr::List(items) if items.is_empty() => Value::list(Vec::new()),
-            Expr::BinOp(b) if !self.thunks_as_nix => match cheap_int_binop(b, env) {
-                Some(v) => v,
-                None => pending(expr, env),
-            },
+            Expr::List(items) if items.is_empty() => Some(Value::list(Vec::new())),
+            Expr::BinOp(b) if !self.thunks_as_nix => cheap_int_binop(b, env),
+            Expr::Select(s) if !self.thunks_as_nix => self.known_select(s, env),
+            Expr::HasAttr(h) if !self.thunks_as_nix => self.known_has_attr(h, env),
             Expr::Var(
                 var @ ast::Var {
                     kind: VarKind::With(depths),
@@ -120,18 +126,21 @@ impl Evaluator {
                     ..
                 },
             ) => {
-                if let Some(v) = self.with_cached(var, env.up(depths[0].depth)) {
-                    return v;
-                }
-                match lookup_with_evaluated(env, depths, *name) {
-                    Some(v) => {
+                let v = match self.with_cached(var, env.up(depths[0].depth)) {
+                    Some(v) => v,
+                    None => {
+                        let v = lookup_with_evaluated(env, depths, *name)?;
                         self.with_remember(var, env.up(depths[0].depth), &v);
                         v
                     }
-                    None => pending(expr, env),
-                }
+                };
+                // Nix makes a thunk for every `with` variable.
+                Some(match v.evaluated() {
+                    Some(f) if f.is_function() => own_cell_if_function(f),
+                    _ => v,
+                })
             }
-            _ => pending(expr, env),
+            _ => None,
         }
     }
 
@@ -936,6 +945,108 @@ fn known_int(e: &Expr, env: &Env) -> Option<i64> {
             _ => None,
         },
         _ => None,
+    }
+}
+
+impl Evaluator {
+    /// `x.a.b` when `x` and every attribute on the path are evaluated already: the value
+    /// itself instead of a thunk to select it later (a NixOS evaluation passes
+    /// `cfg.enable`, `config.foo.bar` and `types.str` as arguments by the million). Only
+    /// then: the selection can neither fail nor recurse, so its laziness is not
+    /// observable, and an unevaluated attribute keeps the thunk that reports infinite
+    /// recursion where the attribute is defined. A thunk not made holds no frame: this
+    /// is a memory step more than a time step.
+    #[inline]
+    fn known_select(&mut self, sel: &'static ast::Select, env: &Env) -> Option<Value> {
+        if sel.builtin.is_some() {
+            return None;
+        }
+        self.with_known_base(&sel.expr, env, |base| select_evaluated(base, sel))
+    }
+
+    /// `x ? a.b` when `x` and the attributes before the last name are evaluated: a
+    /// boolean at once, as [`Evaluator::known_select`] (NixOS modules test `cfg ? foo`).
+    #[inline]
+    fn known_has_attr(&mut self, h: &'static ast::HasAttr, env: &Env) -> Option<Value> {
+        self.with_known_base(&h.expr, env, |base| {
+            let mut v = base.evaluated()?;
+            let last = h.path.len() - 1;
+            for (i, (name, hint)) in h.path.iter().zip(h.hints.iter()).enumerate() {
+                let (ast::AttrName::Static(sym), Value::Attrs(set)) = (name, v) else {
+                    // Not a set: `false`; a dynamic name: evaluated later.
+                    return matches!(name, ast::AttrName::Static(_)).then_some(Value::Bool(false));
+                };
+                match set.get_attr_hinted(*sym, hint) {
+                    None => return Some(Value::Bool(false)),
+                    Some(_) if i == last => return Some(Value::Bool(true)),
+                    Some(attr) => v = attr.value.evaluated()?,
+                }
+            }
+            None
+        })
+    }
+
+    /// Run `f` on the value of the variable `base` if it is known without evaluating
+    /// anything (a local slot, or a `with` name in evaluated namespaces).
+    #[inline]
+    fn with_known_base(
+        &mut self,
+        base: &'static Expr,
+        env: &Env,
+        f: impl FnOnce(&Value) -> Option<Value>,
+    ) -> Option<Value> {
+        match base {
+            Expr::Var(ast::Var {
+                kind: VarKind::Local { depth, slot },
+                ..
+            }) => f(env.up(*depth).get(*slot)?),
+            Expr::Var(
+                var @ ast::Var {
+                    kind: VarKind::With(depths),
+                    name,
+                    ..
+                },
+            ) => {
+                let first = env.up(depths[0].depth);
+                let found = match self.with_cached(var, first) {
+                    Some(v) => v,
+                    None => {
+                        let v = lookup_with_evaluated(env, depths, *name)?;
+                        self.with_remember(var, first, &v);
+                        v
+                    }
+                };
+                f(&found)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The value at `sel`'s path (static names only) in `base`, if it and every step are
+/// evaluated.
+#[inline]
+fn select_evaluated(base: &Value, sel: &ast::Select) -> Option<Value> {
+    let mut v = base.evaluated()?;
+    for (name, hint) in sel.path.iter().zip(sel.hints.iter()) {
+        let (ast::AttrName::Static(sym), Value::Attrs(set)) = (name, v) else {
+            return None;
+        };
+        v = set.get_attr_hinted(*sym, hint)?.value.evaluated()?;
+    }
+    Some(own_cell_if_function(v))
+}
+
+/// `v`, or for a function a new evaluated cell holding it. Functions are equal under `==`
+/// only as the same cell (`[ s.f ] == [ s.f ]` is false in Nix, where each selection is
+/// a thunk of its own), so a value that replaces a thunk must keep that identity; an
+/// evaluated cell does, and unlike the thunk it holds no frame.
+#[inline]
+fn own_cell_if_function(v: &Value) -> Value {
+    if v.is_function() {
+        Value::Thunk(Thunk::new(ThunkState::Done(v.clone())))
+    } else {
+        v.clone()
     }
 }
 
