@@ -1,7 +1,8 @@
 //! Fingerprint of everything the lowered AST depends on at build time: this crate's
-//! sources (the lowering, the AST types, the cache codec) and the workspace's
-//! `Cargo.lock` (the rnix version). The on-disk parse cache keys every entry with it, so
-//! a change to either invalidates the whole cache.
+//! sources (the lowering, the AST types, the cache codec), the vendored rnix's sources
+//! (`vendor/rnix/src`: its lexer and parser decide what a file parses to) and the
+//! workspace's `Cargo.lock`. The on-disk parse cache keys every entry with it, so a change
+//! to any of them invalidates the whole cache.
 
 use std::path::{Path, PathBuf};
 
@@ -10,12 +11,14 @@ fn main() {
     let mut hasher = blake3::Hasher::new();
     let mut files = Vec::new();
     collect(&manifest.join("src"), &mut files);
+    collect(&manifest.join("../../vendor/rnix/src"), &mut files);
     files.sort();
     let lock = manifest.join("../../Cargo.lock");
     if lock.exists() {
         files.push(lock);
     }
     println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=../../vendor/rnix/src");
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
         let rel = file.strip_prefix(&manifest).unwrap_or(file);

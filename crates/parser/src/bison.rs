@@ -65,6 +65,21 @@ const OPERATORS: [(&str, i32); 13] = [
 /// The first syntax error of `text` as Nix reports it: message and byte offset. `None`
 /// when Nix's grammar accepts the text (the error is then not a syntax error).
 pub fn syntax_error(text: &str) -> Option<(String, usize)> {
+    drive(text).err()
+}
+
+/// Where Nix stops reading `text` when its grammar accepts it before a NUL byte:
+/// `lexer.l` returns the NUL as character 0, Bison's end-of-file token, and the rest of
+/// the file is never read (`1<NUL> + ` is 1). `None` when the grammar rejects the text
+/// or reads it to its end.
+pub fn end_at_nul(text: &str) -> Option<usize> {
+    drive(text).ok().filter(|&end| text.as_bytes().get(end) == Some(&0))
+}
+
+/// Run the parser over `text`: the offset of the end-of-file token it accepted at, or the
+/// first syntax error.
+fn drive(text: &str) -> Result<usize, (String, usize)> {
+    let mut end = text.len();
     let mut lexer = Lexer {
         s: text.as_bytes(),
         i: 0,
@@ -75,7 +90,7 @@ pub fn syntax_error(text: &str) -> Option<(String, usize)> {
     loop {
         let state = *stack.last().expect("never empty");
         if state == t::FINAL {
-            return None;
+            return Ok(end);
         }
         let mut n = t::YYPACT[state as usize] as i32;
         let mut default = n == t::PACT_NINF as i32;
@@ -83,8 +98,13 @@ pub fn syntax_error(text: &str) -> Option<(String, usize)> {
             let tok = match lookahead {
                 Some(tok) => tok,
                 None => match lexer.next() {
-                    Ok(tok) => *lookahead.insert(tok),
-                    Err(e) => return Some(e),
+                    Ok(tok) => {
+                        if tok.kind == S_EOF {
+                            end = tok.at;
+                        }
+                        *lookahead.insert(tok)
+                    }
+                    Err(e) => return Err(e),
                 },
             };
             n += tok.kind;
@@ -98,7 +118,7 @@ pub fn syntax_error(text: &str) -> Option<(String, usize)> {
                     continue;
                 }
                 if action == t::TABLE_NINF as i32 {
-                    return Some(report(state, tok));
+                    return Err(report(state, tok));
                 }
                 reduce(&mut stack, -action as usize);
                 continue;
@@ -114,7 +134,7 @@ pub fn syntax_error(text: &str) -> Option<(String, usize)> {
                         at: text.len(),
                     },
                 };
-                return Some(report(state, tok));
+                return Err(report(state, tok));
             }
             reduce(&mut stack, rule);
         }
@@ -569,7 +589,7 @@ impl Lexer<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::syntax_error;
+    use super::{end_at_nul, syntax_error};
 
     fn msg(text: &str) -> Option<String> {
         syntax_error(text).map(|(m, _)| m)
@@ -615,5 +635,21 @@ mod tests {
             )
         );
         assert_eq!(msg("./a/ 1").unwrap(), "path has a trailing slash");
+        // Only ` `, tab, CR and newline are white space.
+        for space in ["\x0b", "\x0c", "\u{a0}", "\u{3000}"] {
+            assert_eq!(
+                syntax_error(&format!("1 +{space}2")).unwrap(),
+                ("syntax error, unexpected invalid token".into(), 3)
+            );
+        }
+    }
+
+    #[test]
+    fn nul_ends_the_input() {
+        assert_eq!(end_at_nul("1\0 + ]"), Some(1));
+        assert_eq!(end_at_nul("\"a\0\"\0)"), Some(4));
+        assert_eq!(end_at_nul("1 + 2"), None);
+        assert_eq!(end_at_nul("1 +\0 2"), None);
+        assert_eq!(msg("1 +\0 2").unwrap(), "syntax error, unexpected end of file");
     }
 }

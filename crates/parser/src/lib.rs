@@ -152,10 +152,17 @@ fn parse_and_lower_uncached(
         return Err(ParseError::new("memory exhausted".into(), span));
     }
     let parsed = parse(text);
+    let invalid = validate::check(parsed.tree().syntax());
+    // Nix stops reading at a NUL byte where its grammar can end: the rest is not parsed.
+    if !parsed.errors().is_empty() || invalid.is_some() {
+        if let Some(end) = bison::end_at_nul(text) {
+            return parse_and_lower_uncached(file, base_dir, &text[..end], globals, scope);
+        }
+    }
     if let Some(err) = parsed.errors().first() {
         return Err(bison_error(file, text).unwrap_or_else(|| syntax_error(file, text, err)));
     }
-    if let Some((token, message)) = validate::check(parsed.tree().syntax()) {
+    if let Some((token, message)) = invalid {
         let r = token.text_range();
         let span = Span {
             file,
@@ -199,6 +206,10 @@ pub fn check_syntax(text: &str) -> Option<(u32, u32, String)> {
     let file = FileId::DETACHED;
     if let Some(at) = depth::too_deep(text) {
         return Some((at as u32, at as u32 + 1, "memory exhausted".into()));
+    }
+    // Nix stops reading at a NUL byte where its grammar can end (`bison::end_at_nul`).
+    if let Some(end) = text.contains('\0').then(|| bison::end_at_nul(text)).flatten() {
+        return check_syntax(&text[..end]);
     }
     let parsed = parse(text);
     if let Some(err) = parsed.errors().first() {

@@ -546,7 +546,8 @@ impl<'g> Lowerer<'g> {
     }
 
     /// An attribute name: static when it is an identifier or a string without
-    /// interpolation (also `${"x"}`, which Nix makes static too), dynamic otherwise.
+    /// interpolation (also `${"x"}`, `${("x")}` and `${''${"x"}''}`, which Nix makes static
+    /// too: all are its `ExprString`), dynamic otherwise.
     pub(crate) fn lower_attr_name(&mut self, attr: &rast::Attr) -> LResult<AttrName> {
         match attr {
             rast::Attr::Ident(id) => {
@@ -566,16 +567,13 @@ impl<'g> Lowerer<'g> {
 
     // ---------------------------------------------------------------- sets and lets
 
-    /// A static name if `attr` is one (identifier, plain string, `${"constant"}`), else
+    /// A static name if `attr` is one (identifier, plain string, `${"constant"}`, ...), else
     /// `None`: dynamic names are lowered later, in the scope they are evaluated in.
     fn static_name(&mut self, attr: &rast::Attr) -> LResult<Option<Symbol>> {
         let constant = match attr {
             rast::Attr::Ident(_) => true,
-            rast::Attr::Str(s) => s.parts().all(|p| matches!(p, rast::InterpolPart::Literal(_))),
-            rast::Attr::Dynamic(d) => match d.expr() {
-                Some(rast::Expr::Str(s)) => s.parts().all(|p| matches!(p, rast::InterpolPart::Literal(_))),
-                _ => false,
-            },
+            rast::Attr::Str(s) => is_constant_str(s),
+            rast::Attr::Dynamic(d) => d.expr().is_some_and(|e| is_constant(&e)),
         };
         if !constant {
             return Ok(None);
@@ -988,6 +986,25 @@ fn select_from_slot(slot: u32, name: Symbol, span: Span) -> Expr {
         span,
         builtin: None,
     }))
+}
+
+/// Whether `e` is made of string literals only (`"x"`, `("x")`, `''${"x"}''`, a URI), so
+/// that lowering it outside its scope is safe; whether Nix makes it a static name is then
+/// up to the lowered expression ([`static_or_dynamic`]). Deeply nested names grow the stack.
+fn is_constant(e: &rast::Expr) -> bool {
+    stacker::maybe_grow(64 * 1024, 1024 * 1024, || match e {
+        rast::Expr::Str(s) => is_constant_str(s),
+        rast::Expr::Paren(p) => p.expr().is_some_and(|e| is_constant(&e)),
+        rast::Expr::Literal(l) => matches!(l.kind(), rast::LiteralKind::Uri(_)),
+        _ => false,
+    })
+}
+
+fn is_constant_str(s: &rast::Str) -> bool {
+    s.parts().all(|p| match p {
+        rast::InterpolPart::Literal(_) => true,
+        rast::InterpolPart::Interpolation(i) => i.expr().is_some_and(|e| is_constant(&e)),
+    })
 }
 
 fn static_or_dynamic(e: Expr) -> AttrName {

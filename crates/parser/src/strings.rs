@@ -65,7 +65,10 @@ pub(crate) fn lower_str(l: &mut Lowerer, s: &rast::Str) -> LResult<Expr> {
             });
         }
     }
-    let only_literal = parts.len() == 1 && parts[0].1;
+    // A `''` string left with one string literal is that literal, also when it is an
+    // interpolated one (`''${"x"}''`): Nix's `stripIndentation` returns a lone `ExprString`
+    // part as it is, which makes `${''${"x"}''}` a static attribute name.
+    let only_literal = parts.len() == 1 && (parts[0].1 || (indented && matches!(parts[0].0, Expr::Str(_))));
     let part_starts: Box<[u32]> = parts.iter().map(|p| p.2).collect();
     let mut parts: Vec<Expr> = parts.into_iter().map(|(e, _, _)| e).collect();
     Ok(match parts.len() {

@@ -5,7 +5,9 @@
 //!   closing one, so `(1]` read as `1`;
 //! - a function as a bare operand: Nix's application and operator operands are
 //!   select-expressions, so `f x: x`, `[ x: x ]` and `1 + x: x` are syntax errors
-//!   (Nix stops at the `:`), where rnix reads a lambda argument.
+//!   (Nix stops at the `:`), where rnix reads a lambda argument;
+//! - an indented string as an attribute name (`{ ''a'' = 1; }`, `x.''a''`, `inherit
+//!   ''a'';`): Nix's `attr` and `string_attr` take only `"` strings and `${...}`.
 
 use rnix::SyntaxKind::{self, *};
 use rnix::{SyntaxNode, SyntaxToken};
@@ -36,6 +38,12 @@ pub fn check(root: &SyntaxNode) -> Option<(SyntaxToken, String)> {
                     None => "syntax error, unexpected ':'".to_string(),
                 };
                 return Some((colon, message));
+            }
+            NODE_STRING if matches!(node.parent().map(|p| p.kind()), Some(NODE_ATTRPATH | NODE_INHERIT)) => {
+                let Some(open) = tokens(&node).next() else { continue };
+                if open.kind() == TOKEN_STRING_START && open.text() == "''" {
+                    return Some((open, "syntax error, unexpected start of an indented string".into()));
+                }
             }
             _ => {}
         }

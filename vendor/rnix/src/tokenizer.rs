@@ -16,6 +16,12 @@ fn is_valid_path_char(c: char) -> bool {
     matches!(c, 'a'..='z' | 'A'..='Z' | '0'..='9' | '/' | '_' | '.' | '+' | '-')
 }
 
+/// rnix-eval: Nix's lexer eats only `[ \t\r\n]` as whitespace; any other character
+/// (vertical tab, form feed, U+00A0, other Unicode spaces) is an invalid token there.
+fn is_nix_whitespace(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
 fn is_valid_uri_char(c: char) -> bool {
     match c {
         '%' | '?' | ':' | '@' | '&' | '=' | '$' | ',' | '!' | '~' | '*' | '\'' => true,
@@ -261,7 +267,8 @@ impl Tokenizer<'_> {
             break;
         }
 
-        if self.consume(char::is_whitespace) > 0 {
+        // rnix-eval: was `char::is_whitespace`, which also took `\x0b`, `\x0c` and Unicode spaces.
+        if self.consume(is_nix_whitespace) > 0 {
             return Some(TOKEN_WHITESPACE);
         }
 

@@ -3,7 +3,9 @@
 //! Nix rejects every date and time ("Dates and times are not supported"), but only after
 //! the whole document parsed: a syntax error anywhere wins. Parse errors carry the
 //! parser's own wording after Nix's `while parsing TOML: ` prefix; toml11's
-//! multi-line reports are not reproduced.
+//! multi-line reports are not reproduced. A `[table]` header defining a key again (also a
+//! table defined by dotted keys, which Nix 2.8's toml11 3.x merged) is an error with toml11
+//! 4.x's title, as in modern Nix.
 //!
 //! An integer outside `i64` is an error, as in modern Nix (Nix 2.8's toml11 saturated
 //! it). A float too large becomes the largest finite float, as toml11 reads it; the
@@ -27,6 +29,9 @@ fn from_toml(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
             Ok(t) => break t,
             Err(e) => {
                 if let Some(msg) = e.span().and_then(|r| integer_out_of_range(&doc, r.start, e.message())) {
+                    bail!(span, "while parsing TOML: {msg}")
+                }
+                if let Some(msg) = e.span().and_then(|r| table_redefined(&doc, r.start, e.message())) {
                     bail!(span, "while parsing TOML: {msg}")
                 }
                 if let Some(fixed) = e.span().and_then(|r| saturate(&doc, r.start, e.message())) {
@@ -65,6 +70,20 @@ fn integer_out_of_range(doc: &str, at: usize, message: &str) -> Option<String> {
     Some(format!(
         "[error] toml::parse_{kind}_integer: too large integer: current max digits = 2^63"
     ))
+}
+
+/// toml11 4.x's title for a `[table]` header naming a key already defined (by another
+/// header, by dotted keys, inline or as a value), which TOML 1.0 and modern Nix refuse (Nix
+/// 2.8's toml11 3.x merged a table defined by dotted keys): the `toml` crate calls it a
+/// duplicate key in a table header. `None` for other errors.
+fn table_redefined(doc: &str, at: usize, message: &str) -> Option<String> {
+    if !(message.starts_with("invalid table header") && message.contains("duplicate key")) {
+        return None;
+    }
+    let line_start = doc.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let header = doc.get(line_start..)?.trim_start_matches([' ', '\t']);
+    (header.starts_with('[') && !header.starts_with("[["))
+        .then(|| "[error] toml::insert_value: failed to insert a table, table already defined".to_string())
 }
 
 /// `doc` with the too-large float literal starting at `at` replaced by the largest finite

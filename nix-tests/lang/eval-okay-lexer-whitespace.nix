@@ -1,0 +1,4 @@
+# Tabs, carriage returns and newlines are whitespace.
+	1
++2	+
+3

@@ -1,0 +1,2 @@
+# Indented strings are not attribute names in Nix's grammar.
+{ ''a'' = 1; }

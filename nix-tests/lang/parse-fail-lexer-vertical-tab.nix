@@ -1,0 +1,2 @@
+# Nix lexes only [ \t\r\n] as whitespace: a vertical tab is an invalid token.
+1 +2
