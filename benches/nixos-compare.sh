@@ -8,13 +8,18 @@
 #
 # Usage: RNIX_NIXPKGS=~/nixpkgs-20.09 benches/nixos-compare.sh [CASE...]
 #   CASE: minimal desktop openssh-test nginx-test cross-hello hello evalmodules (default: all)
-# Environment: RNIX_EVAL (default target/release/rnix-eval), RUNS (default 3).
+# Environment: RNIX_EVAL (default target/release/rnix-eval), RUNS (default 3), STRICT=1
+# (both evaluators with --strict: the printed `.drvPath` is the same, but without it
+# rnix-eval makes a thunk wherever Nix does, so that a lazily printed value shows `<CODE>`
+# where Nix's would, and that costs it the thunks it otherwise avoids).
 set -euo pipefail
 
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 NIXPKGS=${RNIX_NIXPKGS:?set RNIX_NIXPKGS to a nixpkgs checkout (20.09 is what the numbers in benches/README.md use)}
 RNIX=${RNIX_EVAL:-$ROOT/target/release/rnix-eval}
 RUNS=${RUNS:-3}
+EVAL=(--eval)
+[ "${STRICT:-0}" = 1 ] && EVAL=(--eval --strict)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 # shellcheck source=benches/lib.sh
@@ -100,10 +105,10 @@ CASES=("$@")
 printf '%-13s %7s %7s %7s %6s %8s %8s %6s  %s\n' case nix_s rnix_s cold_s t_ratio nix_MiB rnix_MiB m_ratio status
 for c in "${CASES[@]}"; do
     case_expr "$c" >"$WORK/$c.nix"
-    read -r ns nk < <(measure "$WORK/nix.out" nix-instantiate --eval --readonly-mode "$WORK/$c.nix")
-    RNIX_EVAL_PARSE_CACHE=1 "$RNIX" --eval --read-only "$WORK/$c.nix" >/dev/null 2>&1 || true # warm the cache
-    read -r rs rk < <(measure "$WORK/rnix.out" "$RNIX" --eval --read-only "$WORK/$c.nix")
-    read -r cs _ < <(RNIX_EVAL_PARSE_CACHE=0 measure "$WORK/cold.out" "$RNIX" --eval --read-only "$WORK/$c.nix")
+    read -r ns nk < <(measure "$WORK/nix.out" nix-instantiate "${EVAL[@]}" --readonly-mode "$WORK/$c.nix")
+    RNIX_EVAL_PARSE_CACHE=1 "$RNIX" "${EVAL[@]}" --read-only "$WORK/$c.nix" >/dev/null 2>&1 || true # warm the cache
+    read -r rs rk < <(measure "$WORK/rnix.out" "$RNIX" "${EVAL[@]}" --read-only "$WORK/$c.nix")
+    read -r cs _ < <(RNIX_EVAL_PARSE_CACHE=0 measure "$WORK/cold.out" "$RNIX" "${EVAL[@]}" --read-only "$WORK/$c.nix")
     status=OK
     cmp -s "$WORK/nix.out" "$WORK/rnix.out" && cmp -s "$WORK/nix.out" "$WORK/cold.out" || status=MISMATCH
     awk -v c="$c" -v ns="$ns" -v rs="$rs" -v cs="$cs" -v nk="$nk" -v rk="$rk" -v st="$status" 'BEGIN{

@@ -134,11 +134,7 @@ impl Evaluator {
                         v
                     }
                 };
-                // Nix makes a thunk for every `with` variable.
-                Some(match v.evaluated() {
-                    Some(f) if f.is_function() => own_cell_if_function(f),
-                    _ => v,
-                })
+                Some(v)
             }
             _ => None,
         }
@@ -856,7 +852,11 @@ pub(crate) fn merge_context(into: &mut Option<Box<std::collections::BTreeSet<Str
 }
 
 /// Nix's `lookupVar(noEval = true)`: find a `with` variable without forcing anything.
-/// `None` if a namespace that would be searched first is not evaluated yet.
+/// `None` if a namespace that would be searched first is not evaluated yet. (Nix asks
+/// whether a lookup has read the namespace, not whether it is evaluated: the two differ
+/// only for `==` on functions, see `nix-tests/KNOWN-DIFFERENCES.md`, and asking Nix's
+/// question made a thunk of each name in `with pkgs; [ a b c ]`: +5% instructions on
+/// `benches/programs/with-lib`.)
 fn lookup_with_evaluated(env: &Env, depths: &[ast::WithFrame], name: Symbol) -> Option<Value> {
     for (frame, with) in env.frames_at(depths) {
         if let Some(found) = lookup_in_evaluated_namespace(frame, name, &with.hint)? {
