@@ -117,8 +117,8 @@ impl Evaluator {
             // error messages as `[ ]`, not `«thunk»`).
             Expr::List(items) if items.is_empty() => Some(Value::list(Vec::new())),
             Expr::BinOp(b) if !self.thunks_as_nix => cheap_int_binop(b, env),
-            Expr::Select(s) if !self.thunks_as_nix => self.known_select(s, env),
-            Expr::HasAttr(h) if !self.thunks_as_nix => self.known_has_attr(h, env),
+            Expr::Select(s) => self.known_select(s, env).map(|v| self.thunk_if_as_nix(v)),
+            Expr::HasAttr(h) => self.known_has_attr(h, env).map(|v| self.thunk_if_as_nix(v)),
             Expr::Var(
                 var @ ast::Var {
                     kind: VarKind::With(depths),
@@ -1035,6 +1035,29 @@ fn select_evaluated(base: &Value, sel: &ast::Select) -> Option<Value> {
         v = set.get_attr_hinted(*sym, hint)?.value.evaluated()?;
     }
     Some(own_cell_if_function(v))
+}
+
+/// `known x`: `x`. The thunk a known value gets in `--eval` without `--strict`.
+static KNOWN: crate::primops::PrimOpDef = crate::primops::PrimOpDef {
+    name: "__known",
+    arity: 1,
+    func: |ev, a, _| ev.force(&a[0]),
+    global: false,
+    strict: false,
+};
+
+impl Evaluator {
+    /// `v`, or with [`Evaluator::thunks_as_nix`] an unevaluated thunk that returns it: a
+    /// lazily printed value shows `<CODE>` where Nix's does, and the thunk still holds
+    /// no frame.
+    #[inline]
+    fn thunk_if_as_nix(&self, v: Value) -> Value {
+        if self.thunks_as_nix {
+            Value::Thunk(Thunk::new(ThunkState::Apply(Box::new((Value::PrimOp(&KNOWN), v)))))
+        } else {
+            v
+        }
+    }
 }
 
 /// `v`, or for a function a new evaluated cell holding it. Functions are equal under `==`
