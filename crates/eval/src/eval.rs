@@ -117,25 +117,14 @@ impl Evaluator {
             // error messages as `[ ]`, not `«thunk»`).
             Expr::List(items) if items.is_empty() => Some(Value::list(Vec::new())),
             Expr::BinOp(b) if !self.thunks_as_nix => cheap_int_binop(b, env),
-            Expr::Select(s) => self.known_select(s, env).map(|v| self.thunk_if_as_nix(v)),
-            Expr::HasAttr(h) => self.known_has_attr(h, env).map(|v| self.thunk_if_as_nix(v)),
+            Expr::Select(s) => self.known_select(s, env).map(|v| self.in_place_of_thunk(v)),
+            Expr::HasAttr(h) => self.known_has_attr(h, env).map(|v| self.in_place_of_thunk(v)),
             Expr::Var(
                 var @ ast::Var {
                     kind: VarKind::With(depths),
-                    name,
                     ..
                 },
-            ) => {
-                let v = match self.with_cached(var, env.up(depths[0].depth)) {
-                    Some(v) => v,
-                    None => {
-                        let v = lookup_with_evaluated(env, depths, *name)?;
-                        self.with_remember(var, env.up(depths[0].depth), &v);
-                        v
-                    }
-                };
-                Some(v)
-            }
+            ) => self.known_with_var(var, depths, env),
             _ => None,
         }
     }
@@ -1003,22 +992,40 @@ impl Evaluator {
             Expr::Var(
                 var @ ast::Var {
                     kind: VarKind::With(depths),
-                    name,
                     ..
                 },
-            ) => {
-                let first = env.up(depths[0].depth);
-                let found = match self.with_cached(var, first) {
-                    Some(v) => v,
-                    None => {
-                        let v = lookup_with_evaluated(env, depths, *name)?;
-                        self.with_remember(var, first, &v);
-                        v
-                    }
-                };
-                f(&found)
-            }
+            ) => f(&self.known_with_var(var, depths, env)?),
             _ => None,
+        }
+    }
+
+    /// The `with` variable `var` if its namespaces are evaluated: the cached answer for
+    /// its innermost `with` frame, else a search that does not force (and is remembered).
+    #[inline]
+    fn known_with_var(&mut self, var: &'static ast::Var, depths: &[ast::WithFrame], env: &Env) -> Option<Value> {
+        let first = env.up(depths[0].depth);
+        if let Some(v) = self.with_cached(var, first) {
+            return Some(v);
+        }
+        let v = lookup_with_evaluated(env, depths, var.name)?;
+        self.with_remember(var, first, &v);
+        Some(v)
+    }
+
+    /// A known value that stands where Nix has a thunk of its own: with
+    /// [`Evaluator::thunks_as_nix`] an unevaluated `__known v` (a lazily printed value
+    /// shows `<CODE>` where Nix's does); a function in a new evaluated cell, since
+    /// functions are equal under `==` only as the same cell (`[ s.f ] == [ s.f ]` is false
+    /// in Nix, each selection being a thunk); anything else as it is. None of them holds
+    /// a frame, which is what the thunk would have done.
+    #[inline]
+    fn in_place_of_thunk(&self, v: Value) -> Value {
+        if self.thunks_as_nix {
+            Value::Thunk(Thunk::new(ThunkState::Apply(Box::new((Value::PrimOp(&KNOWN), v)))))
+        } else if v.is_function() {
+            Value::Thunk(Thunk::new(ThunkState::Done(v)))
+        } else {
+            v
         }
     }
 }
@@ -1034,10 +1041,11 @@ fn select_evaluated(base: &Value, sel: &ast::Select) -> Option<Value> {
         };
         v = set.get_attr_hinted(*sym, hint)?.value.evaluated()?;
     }
-    Some(own_cell_if_function(v))
+    Some(v.clone())
 }
 
-/// `known x`: `x`. The thunk a known value gets in `--eval` without `--strict`.
+/// `known x`: `x`. The thunk a known value gets in `--eval` without `--strict`
+/// ([`Evaluator::in_place_of_thunk`]).
 static KNOWN: crate::primops::PrimOpDef = crate::primops::PrimOpDef {
     name: "__known",
     arity: 1,
@@ -1045,33 +1053,6 @@ static KNOWN: crate::primops::PrimOpDef = crate::primops::PrimOpDef {
     global: false,
     strict: false,
 };
-
-impl Evaluator {
-    /// `v`, or with [`Evaluator::thunks_as_nix`] an unevaluated thunk that returns it: a
-    /// lazily printed value shows `<CODE>` where Nix's does, and the thunk still holds
-    /// no frame.
-    #[inline]
-    fn thunk_if_as_nix(&self, v: Value) -> Value {
-        if self.thunks_as_nix {
-            Value::Thunk(Thunk::new(ThunkState::Apply(Box::new((Value::PrimOp(&KNOWN), v)))))
-        } else {
-            v
-        }
-    }
-}
-
-/// `v`, or for a function a new evaluated cell holding it. Functions are equal under `==`
-/// only as the same cell (`[ s.f ] == [ s.f ]` is false in Nix, where each selection is
-/// a thunk of its own), so a value that replaces a thunk must keep that identity; an
-/// evaluated cell does, and unlike the thunk it holds no frame.
-#[inline]
-fn own_cell_if_function(v: &Value) -> Value {
-    if v.is_function() {
-        Value::Thunk(Thunk::new(ThunkState::Done(v.clone())))
-    } else {
-        v.clone()
-    }
-}
 
 /// A thunk for `expr` in `env`, made by [`Evaluator::thunk`] (which counted it avoided).
 #[inline]

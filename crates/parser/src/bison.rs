@@ -73,6 +73,9 @@ pub fn syntax_error(text: &str) -> Option<(String, usize)> {
 /// the file is never read (`1<NUL> + ` is 1). `None` when the grammar rejects the text
 /// or reads it to its end.
 pub fn end_at_nul(text: &str) -> Option<usize> {
+    if !text.contains('\0') {
+        return None;
+    }
     drive(text).ok().filter(|&end| text.as_bytes().get(end) == Some(&0))
 }
 

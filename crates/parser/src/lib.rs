@@ -152,7 +152,11 @@ fn parse_and_lower_uncached(
         return Err(ParseError::new("memory exhausted".into(), span));
     }
     let parsed = parse(text);
-    let invalid = validate::check(parsed.tree().syntax());
+    let invalid = if parsed.errors().is_empty() {
+        validate::check(parsed.tree().syntax())
+    } else {
+        None
+    };
     // Nix stops reading at a NUL byte where its grammar can end: the rest is not parsed.
     if !parsed.errors().is_empty() || invalid.is_some() {
         if let Some(end) = bison::end_at_nul(text) {
@@ -208,7 +212,7 @@ pub fn check_syntax(text: &str) -> Option<(u32, u32, String)> {
         return Some((at as u32, at as u32 + 1, "memory exhausted".into()));
     }
     // Nix stops reading at a NUL byte where its grammar can end (`bison::end_at_nul`).
-    if let Some(end) = text.contains('\0').then(|| bison::end_at_nul(text)).flatten() {
+    if let Some(end) = bison::end_at_nul(text) {
         return check_syntax(&text[..end]);
     }
     let parsed = parse(text);
