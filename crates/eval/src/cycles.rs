@@ -34,6 +34,10 @@ pub(crate) const OLD: u32 = 2;
 /// `NEW_FRAME` flags, never in a count word.
 const WANTED: u32 = 1 << 30;
 const UNSET: u32 = 1 << 31;
+/// `teardown`'s queue has work for the next frame allocation.
+const TEARDOWN: u32 = 1 << 29;
+/// Flags that outlive `publish_marks`.
+const REQUESTS: u32 = WANTED | TEARDOWN;
 const COLOUR: u32 = 0b1100;
 const BLACK: u32 = 0;
 const GRAY: u32 = 0b0100;
@@ -101,7 +105,7 @@ impl State {
     /// New frames are born old while collection is off.
     fn publish_marks(&self) {
         let marks = if self.threshold == 0 { OLD } else { 0 };
-        NEW_FRAME.with(|m| m.set(marks | (m.get() & WANTED)));
+        NEW_FRAME.with(|m| m.set(marks | (m.get() & REQUESTS)));
     }
 
     fn new() -> State {
@@ -155,7 +159,7 @@ pub(crate) fn released(block: *const ()) {
 #[inline(always)]
 pub(crate) fn new_frame_marks() -> u32 {
     let marks = NEW_FRAME.with(Cell::get);
-    if marks & (WANTED | UNSET) == 0 {
+    if marks & (REQUESTS | UNSET) == 0 {
         return marks;
     }
     new_frame_marks_slow()
@@ -164,14 +168,24 @@ pub(crate) fn new_frame_marks() -> u32 {
 #[cold]
 #[inline(never)]
 fn new_frame_marks_slow() -> u32 {
-    if NEW_FRAME.with(Cell::get) & UNSET != 0 {
+    let word = NEW_FRAME.with(Cell::get);
+    if word & UNSET != 0 {
         // While the thread exits the state may be gone: frames stay young, and are marked
         // old when released (`released`).
         let _ = STATE.try_with(|s| s.borrow().publish_marks());
-    } else {
+    } else if word & WANTED != 0 {
         collect();
     }
-    NEW_FRAME.with(Cell::get) & !(WANTED | UNSET)
+    if word & TEARDOWN != 0 {
+        crate::teardown::free_some();
+    }
+    NEW_FRAME.with(Cell::get) & !(REQUESTS | UNSET)
+}
+
+/// Whether the next frame allocation frees some of `teardown`'s queue (it shares the
+/// collector's one thread-local read per frame).
+pub(crate) fn request_teardown(on: bool) {
+    let _ = NEW_FRAME.try_with(|m| m.set(if on { m.get() | TEARDOWN } else { m.get() & !TEARDOWN }));
 }
 
 /// Run a collection now (statistics and tests).

@@ -1034,6 +1034,13 @@ impl Evaluator {
 /// evaluated.
 #[inline]
 fn select_evaluated(base: &Value, sel: &ast::Select) -> Option<Value> {
+    select_in_place(base, sel).cloned()
+}
+
+/// [`select_evaluated`] without the clone: the value where it is, for operators that only
+/// read it (`a.name < b.name` in a `sort` comparator).
+#[inline]
+pub(crate) fn select_in_place<'a>(base: &'a Value, sel: &ast::Select) -> Option<&'a Value> {
     let mut v = base.evaluated()?;
     for (name, hint) in sel.path.iter().zip(sel.hints.iter()) {
         let (ast::AttrName::Static(sym), Value::Attrs(set)) = (name, v) else {
@@ -1041,7 +1048,7 @@ fn select_evaluated(base: &Value, sel: &ast::Select) -> Option<Value> {
         };
         v = set.get_attr_hinted(*sym, hint)?.value.evaluated()?;
     }
-    Some(v.clone())
+    Some(v)
 }
 
 /// `known x`: `x`. The thunk a known value gets in `--eval` without `--strict`

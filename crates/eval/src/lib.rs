@@ -30,6 +30,7 @@ pub mod repeat;
 pub mod show_value;
 pub mod stats;
 pub mod store;
+pub mod teardown;
 pub mod term;
 pub mod value;
 mod with_cache;

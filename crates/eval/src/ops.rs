@@ -55,7 +55,7 @@ impl Evaluator {
                 // here, not a function of its own: one more native frame per level cost
                 // deep recursion through `1 + f (n - 1)` a tenth of its depth.)
                 let l_owned;
-                let l = match peek_local(&b.lhs, env) {
+                let l = match peek_operand(&b.lhs, env) {
                     Some(v) => v,
                     None => {
                         l_owned = Temp::new(self.eval(&b.lhs, env)?);
@@ -63,7 +63,7 @@ impl Evaluator {
                     }
                 };
                 let r_owned;
-                let r = match peek_local(&b.rhs, env) {
+                let r = match peek_operand(&b.rhs, env) {
                     Some(v) => v,
                     None => {
                         r_owned = Temp::new(self.eval(&b.rhs, env)?);
@@ -535,6 +535,17 @@ pub(crate) fn concat_lists(a: Rc<Vec<Value>>, b: Rc<Vec<Value>>) -> Value {
         }
     };
     Value::list(out)
+}
+
+/// The value of an operand that is a local variable, or a selection from one (`a.name`),
+/// already evaluated, in place: reading it cannot fail or run anything, and comparing it
+/// needs no reference-count raise and drop (each a write to a cold line in a `sort`).
+#[inline(always)]
+fn peek_operand<'a>(e: &Expr, env: &'a Env) -> Option<&'a Value> {
+    match e {
+        Expr::Select(sel) if sel.builtin.is_none() => crate::eval::select_in_place(peek_local(&sel.expr, env)?, sel),
+        e => peek_local(e, env),
+    }
 }
 
 /// The value of a local variable that is already evaluated, in place.

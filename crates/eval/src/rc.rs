@@ -26,10 +26,19 @@ struct Inner<T> {
     value: T,
 }
 
-/// A shared, immutable `T` with a single reference count.
-pub struct Rc<T>(NonNull<Inner<T>>);
+/// What a payload does when its last handle goes, just before it is freed: a large list
+/// or set hands its elements to [`crate::teardown`] instead of freeing them now.
+pub trait Retire {
+    #[inline(always)]
+    fn retire(&mut self) {}
+}
 
-impl<T> Rc<T> {
+impl Retire for String {}
+
+/// A shared, immutable `T` with a single reference count.
+pub struct Rc<T: Retire>(NonNull<Inner<T>>);
+
+impl<T: Retire> Rc<T> {
     #[inline]
     pub fn new(value: T) -> Rc<T> {
         let inner = Box::new(Inner {
@@ -100,14 +109,14 @@ impl<T> Rc<T> {
     }
 }
 
-impl<T: Clone> Rc<T> {
+impl<T: Retire + Clone> Rc<T> {
     /// The payload, cloned if it is shared.
     pub fn unwrap_or_clone(this: Rc<T>) -> T {
         Rc::try_unwrap(this).unwrap_or_else(|shared| (*shared).clone())
     }
 }
 
-impl<T> Clone for Rc<T> {
+impl<T: Retire> Clone for Rc<T> {
     #[inline(always)]
     fn clone(&self) -> Rc<T> {
         let count = &self.inner().count;
@@ -117,7 +126,7 @@ impl<T> Clone for Rc<T> {
     }
 }
 
-impl<T> Drop for Rc<T> {
+impl<T: Retire> Drop for Rc<T> {
     #[inline(always)]
     fn drop(&mut self) {
         let count = &self.inner().count;
@@ -129,17 +138,19 @@ impl<T> Drop for Rc<T> {
     }
 }
 
-impl<T> Rc<T> {
+impl<T: Retire> Rc<T> {
     /// Out of line, so dropping a `Value` stays a count decrement per variant and can be
     /// inlined where values die (as `std`'s `Rc` does).
     #[inline(never)]
     fn drop_slow(&mut self) {
         // SAFETY: the last handle: the block is taken back as the box it was.
-        drop(unsafe { Box::from_raw(self.0.as_ptr()) });
+        let mut block = unsafe { Box::from_raw(self.0.as_ptr()) };
+        block.value.retire();
+        drop(block);
     }
 }
 
-impl<T> Deref for Rc<T> {
+impl<T: Retire> Deref for Rc<T> {
     type Target = T;
     #[inline(always)]
     fn deref(&self) -> &T {
@@ -147,25 +158,25 @@ impl<T> Deref for Rc<T> {
     }
 }
 
-impl<T> AsRef<T> for Rc<T> {
+impl<T: Retire> AsRef<T> for Rc<T> {
     fn as_ref(&self) -> &T {
         self
     }
 }
 
-impl<T: std::fmt::Debug> std::fmt::Debug for Rc<T> {
+impl<T: Retire + std::fmt::Debug> std::fmt::Debug for Rc<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         (**self).fmt(f)
     }
 }
 
-impl<T: std::fmt::Display> std::fmt::Display for Rc<T> {
+impl<T: Retire + std::fmt::Display> std::fmt::Display for Rc<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         (**self).fmt(f)
     }
 }
 
-impl<T: PartialEq> PartialEq for Rc<T> {
+impl<T: Retire + PartialEq> PartialEq for Rc<T> {
     fn eq(&self, other: &Rc<T>) -> bool {
         **self == **other
     }
@@ -173,7 +184,9 @@ impl<T: PartialEq> PartialEq for Rc<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::Rc;
+    use super::{Rc, Retire};
+
+    impl Retire for Vec<i32> {}
 
     #[test]
     fn counts_shares_and_unwraps() {

@@ -57,7 +57,7 @@
 //! cached, as Nix caches them.
 
 use crate::error::EvalResult;
-use crate::rc::Rc;
+use crate::rc::{Rc, Retire};
 use crate::value::Value;
 use crate::{bail, Evaluator};
 use regex::bytes::Regex;
@@ -76,6 +76,8 @@ struct Compiled {
     /// Capture groups, group 0 included (the crate forgets groups under `{0}`).
     groups: usize,
 }
+
+impl Retire for Compiled {}
 
 thread_local! {
     static CACHE: RefCell<FxHashMap<Vec<u8>, Rc<Compiled>>> = RefCell::new(FxHashMap::default());
