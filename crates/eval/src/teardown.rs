@@ -132,16 +132,8 @@ pub(crate) fn free_some() {
             return;
         };
         let left = match oldest {
-            Retired::List(v) => {
-                let at = v.len().saturating_sub(CHUNK);
-                taken.extend(v.drain(at..));
-                v.len()
-            }
-            Retired::Set(v) => {
-                let at = v.len().saturating_sub(CHUNK);
-                taken_attrs.extend(v.drain(at..));
-                v.len()
-            }
+            Retired::List(v) => take_tail(v, &mut taken),
+            Retired::Set(v) => take_tail(v, &mut taken_attrs),
         };
         q.elements -= taken.len() + taken_attrs.len();
         if left == 0 {
@@ -154,6 +146,13 @@ pub(crate) fn free_some() {
     // Freed outside the borrow: they may retire vectors of their own.
     drop(taken);
     drop(taken_attrs);
+}
+
+/// Move up to [`CHUNK`] elements off the end of `v` into `out`; how many are left.
+fn take_tail<T>(v: &mut Vec<T>, out: &mut SmallVec<[T; CHUNK]>) -> usize {
+    let at = v.len().saturating_sub(CHUNK);
+    out.extend(v.drain(at..));
+    v.len()
 }
 
 /// Free everything queued on this thread (before an import; a long-running caller,
