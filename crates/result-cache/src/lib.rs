@@ -343,11 +343,19 @@ pub fn now_secs() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-/// Nanoseconds since the epoch, now.
+/// Nanoseconds since the epoch, now, on the clock the kernel stamps file times with
+/// (`CLOCK_REALTIME_COARSE`): a file written after this reading has an mtime at least
+/// this. The precise clock ran ahead of it by more than the slack `deps.rs` allows on
+/// a busy machine, so a file written during an evaluation looked older than its start.
 pub fn now_ns() -> i128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as i128)
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a valid timespec for the call to fill in.
+    if unsafe { libc::clock_gettime(libc::CLOCK_REALTIME_COARSE, &mut ts) } != 0 {
+        return std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as i128);
+    }
+    ts.tv_sec as i128 * 1_000_000_000 + ts.tv_nsec as i128
 }
 
 /// Whether `path` lies below one of `roots`.
