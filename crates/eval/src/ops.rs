@@ -49,11 +49,12 @@ impl Evaluator {
                 if op == BinOpKind::Concat {
                     return self.eval_concat(b, env);
                 }
-                // An operand that is a variable already evaluated is read in place, not
-                // cloned: `x != e` in a `filter` predicate paid two reference-count
-                // raises and two drops per call for values it only looks at. (Inline
-                // here, not a function of its own: one more native frame per level cost
-                // deep recursion through `1 + f (n - 1)` a tenth of its depth.)
+                // An operand that is a variable, or a selection from one, already
+                // evaluated is read in place (`peek_operand`), not cloned: `x != e` in a
+                // `filter` predicate paid two reference-count raises and two drops per
+                // call for values it only looks at. (Inline here, not a function of its
+                // own: one more native frame per level cost deep recursion through
+                // `1 + f (n - 1)` a tenth of its depth.)
                 let l_owned;
                 let l = match peek_operand(&b.lhs, env) {
                     Some(v) => v,

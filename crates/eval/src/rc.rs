@@ -33,8 +33,6 @@ pub trait Retire {
     fn retire(&mut self) {}
 }
 
-impl Retire for String {}
-
 /// A shared, immutable `T` with a single reference count.
 pub struct Rc<T: Retire>(NonNull<Inner<T>>);
 

@@ -76,7 +76,9 @@ pub(crate) fn retire_set(entries: Vec<Attr>) {
 fn retire(item: Retired) {
     let len = item.len();
     make_room(len);
-    let rejected = QUEUE.try_with(|q| match q.try_borrow_mut() {
+    // If the thread is exiting or the queue is borrowed, the item is freed here, as
+    // before: it is dropped with the closure or returned and dropped.
+    let _rejected = QUEUE.try_with(|q| match q.try_borrow_mut() {
         Ok(mut q) => {
             q.elements += len;
             q.entries.push_back(item);
@@ -85,12 +87,6 @@ fn retire(item: Retired) {
         }
         Err(_) => Some(item),
     });
-    // The thread is exiting, or the queue is borrowed: free it here, as before.
-    match rejected {
-        Ok(Some(item)) => drop(item),
-        Ok(None) => {}
-        Err(_) => {}
-    }
 }
 
 /// Free the oldest entries until `incoming` more elements fit under [`QUEUE_LIMIT`].
@@ -155,12 +151,8 @@ fn take_tail<T>(v: &mut Vec<T>, out: &mut SmallVec<[T; CHUNK]>) -> usize {
     v.len()
 }
 
-/// Free everything queued on this thread (before an import; a long-running caller,
-/// between evaluations).
+/// Free everything queued on this thread (a long-running caller, between evaluations).
 pub fn drain() {
-    if QUEUE.with(|q| q.borrow().entries.is_empty()) {
-        return;
-    }
     loop {
         let all = QUEUE.with(|q| {
             let mut q = q.borrow_mut();

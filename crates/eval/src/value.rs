@@ -315,6 +315,7 @@ impl Retire for AttrSet {
     }
 }
 
+impl Retire for String {}
 impl Retire for NixString {}
 impl Retire for Closure {}
 impl Retire for PrimOpApp {}
