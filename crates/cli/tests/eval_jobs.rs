@@ -15,6 +15,9 @@ fn rnix(args: &[&str]) -> Output {
         .args(args)
         .current_dir(root())
         .env("RNIX_EVAL_PARSE_CACHE", "0")
+        // Each run evaluates: a cached answer from an earlier run starts no worker (the
+        // memory-limit test then saw no restarts), and the user's cache stays untouched.
+        .env("RNIX_EVAL_NO_CACHE", "1")
         .output()
         .expect("run rnix-eval")
 }
@@ -141,6 +144,7 @@ fn a_flakes_hosts_are_jobs_with_their_toplevel() {
             .current_dir(root())
             .env("RNIX_EVAL_PARSE_CACHE", "0")
             .env("RNIX_EVAL_FETCH_CACHE", &cache)
+            .env("RNIX_EVAL_NO_CACHE", "1")
             .output()
             .expect("run rnix-eval")
     };
