@@ -17,6 +17,11 @@ const OTHER: usize = 2;
 
 /// The byte offset where nesting first exceeds [`MAX_DEPTH`], if it does.
 pub fn too_deep(text: &str) -> Option<usize> {
+    too_deep_in(&rnix::tokenize(text).collect::<Vec<_>>())
+}
+
+/// [`too_deep`] of a text already tokenized (the tree is built from the same tokens).
+pub fn too_deep_in(tokens: &[rnix::Token<'_>]) -> Option<usize> {
     // Each open bracket is a level; right-nested constructs (lambda bodies, `with`,
     // `assert`, `let`, `if`, right-associative operators) add levels until the
     // enclosing bracket closes or a `;`/`,` ends them.
@@ -27,7 +32,7 @@ pub fn too_deep(text: &str) -> Option<usize> {
     // left-associative binary minus, which Bison reduces at once (`1 - 1 - ... - 1`
     // never grows its stack); anywhere else it is a negation, which nests.
     let mut after_operand = false;
-    for (kind, token) in rnix::tokenize(text) {
+    for &(kind, token) in tokens {
         let at = offset;
         offset += token.len();
         if matches!(kind, TOKEN_WHITESPACE | TOKEN_COMMENT) {

@@ -48,6 +48,13 @@ impl Root {
         let (green, errors) = parser::parse(tokenize(s));
         Parse { green, errors, _ty: PhantomData }
     }
+
+    /// rnix-eval: parse tokens of `tokenize` the caller already has (it tokenizes once for
+    /// its own checks and the tree).
+    pub fn parse_tokens(tokens: &[Token<'_>]) -> Parse<Root> {
+        let (green, errors) = parser::parse_tokens(tokens);
+        Parse { green, errors, _ty: PhantomData }
+    }
 }
 
 /// The result of a parse

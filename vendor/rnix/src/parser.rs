@@ -1,6 +1,6 @@
 //! The parser: turns a series of tokens into an AST
 
-use std::{collections::VecDeque, fmt};
+use std::fmt;
 
 use rowan::{Checkpoint, GreenNode, GreenNodeBuilder, Language, TextRange, TextSize};
 
@@ -89,34 +89,32 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-struct Parser<'a, I>
-where
-    I: Iterator<Item = Token<'a>>,
-{
+/// rnix-eval: the parser reads a slice of tokens by index (`pos`) instead of pulling them
+/// from an iterator into a `VecDeque`: the caller tokenizes once for its nesting check and
+/// the tree, and a look ahead is a scan of the slice (the queue's bookkeeping was a tenth
+/// of a cold parse).
+struct Parser<'a, 't> {
     builder: GreenNodeBuilder<'static>,
     errors: Vec<ParseError>,
 
     trivia_buffer: Vec<Token<'a>>,
-    buffer: VecDeque<Token<'a>>,
-    iter: I,
+    tokens: &'t [Token<'a>],
+    pos: usize,
     consumed: TextSize,
 
     // Recursion depth, used for avoiding stack overflows. This may be incremented
     // by any method as long as it is decremented when that method returns.
     depth: u32,
 }
-impl<'a, I> Parser<'a, I>
-where
-    I: Iterator<Item = Token<'a>>,
-{
-    fn new(iter: I) -> Self {
+impl<'a, 't> Parser<'a, 't> {
+    fn new(tokens: &'t [Token<'a>]) -> Self {
         Self {
             builder: GreenNodeBuilder::new(),
             errors: Vec::new(),
 
             trivia_buffer: Vec::with_capacity(1),
-            buffer: VecDeque::with_capacity(1),
-            iter,
+            tokens,
+            pos: 0,
             consumed: TextSize::from(0),
 
             depth: 0,
@@ -128,12 +126,7 @@ where
     }
 
     fn peek_raw(&mut self) -> Option<&Token<'a>> {
-        if self.buffer.is_empty()
-            && let Some(token) = self.iter.next()
-        {
-            self.buffer.push_back(token);
-        }
-        self.buffer.front()
+        self.tokens.get(self.pos)
     }
     fn drain_trivia_buffer(&mut self) {
         for (t, s) in self.trivia_buffer.drain(..) {
@@ -181,27 +174,28 @@ where
         }
     }
     fn try_next(&mut self) -> Option<Token<'a>> {
-        self.buffer.pop_front().or_else(|| self.iter.next())
+        let token = self.tokens.get(self.pos).copied();
+        self.pos += token.is_some() as usize;
+        token
     }
     fn manual_bump(&mut self, s: &str, token: SyntaxKind) {
         self.consumed += TextSize::of(s);
         self.builder.token(NixLanguage::kind_to_raw(token), s)
     }
     fn peek(&mut self) -> Option<SyntaxKind> {
-        while self.peek_raw().map(|&(t, _)| t.is_trivia()).unwrap_or(false) {
-            self.bump();
+        // rnix-eval: trivia moves to the trivia buffer as `bump` would move it, in one loop.
+        while let Some(&(kind, text)) = self.tokens.get(self.pos) {
+            if !kind.is_trivia() {
+                return Some(kind);
+            }
+            self.trivia_buffer.push((kind, text));
+            self.pos += 1;
         }
-        self.peek_ahead(0)
+        None
     }
     fn peek_ahead(&mut self, n: usize) -> Option<SyntaxKind> {
         let mut non_trivia_seen = 0;
-        let mut cursor = 0;
-        loop {
-            if self.buffer.len() <= cursor {
-                self.buffer.push_back(self.iter.next()?);
-            }
-            let kind = self.buffer[cursor].0;
-            cursor += 1;
+        for &(kind, _) in &self.tokens[self.pos..] {
             if !kind.is_trivia() {
                 if non_trivia_seen == n {
                     return Some(kind);
@@ -209,6 +203,7 @@ where
                 non_trivia_seen += 1;
             }
         }
+        None
     }
     fn expect_peek_any(&mut self, allowed_slice: &[SyntaxKind]) -> Option<SyntaxKind> {
         let allowed = TokenSet::from_slice(allowed_slice);
@@ -445,21 +440,8 @@ where
                 self.finish_node();
             }
             T!['{'] => {
-                // Do a lookahead:
-                let mut peek = [None, None];
-                for i in &mut peek {
-                    let mut token;
-                    *i = loop {
-                        token = self.iter.next();
-                        let kind = token.as_ref().map(|&(t, _)| t);
-                        if let Some(token) = token {
-                            self.buffer.push_back(token);
-                        }
-                        if kind.map(|t| !t.is_trivia()).unwrap_or(true) {
-                            break kind;
-                        }
-                    };
-                }
+                // Do a lookahead (rnix-eval: the two tokens after the `{` being peeked):
+                let peek = [self.peek_ahead(1), self.peek_ahead(2)];
 
                 match peek {
                     [Some(TOKEN_IDENT), Some(T![,])]
@@ -824,7 +806,12 @@ pub fn parse<'s, I>(iter: I) -> (GreenNode, Vec<ParseError>)
 where
     I: Iterator<Item = Token<'s>>,
 {
-    let mut parser = Parser::new(iter);
+    parse_tokens(&iter.collect::<Vec<_>>())
+}
+
+/// rnix-eval: [`parse`] of tokens the caller has already collected.
+pub fn parse_tokens(tokens: &[Token<'_>]) -> (GreenNode, Vec<ParseError>) {
+    let mut parser = Parser::new(tokens);
     parser.builder.start_node(NixLanguage::kind_to_raw(NODE_ROOT));
     parser.parse_expr();
     parser.eat_trivia();
