@@ -648,13 +648,15 @@ impl<'g> Lowerer<'g> {
     /// Nix's `addAttr`: insert `path = value`, creating or descending into nested sets,
     /// merging two literal sets defined for the same name, and rejecting duplicates.
     fn add_attr(&mut self, into: &mut Collected, path: Vec<PathKey>, value: rast::Expr, span: Span) -> LResult<()> {
-        let shown = show_attr_path(&path);
+        // The path as Nix shows it, for errors only: formatting it for every attribute
+        // defined was 2% of a parse.
+        let shown = || show_attr_path(&path);
         let mut current = into;
         let last = path.len() - 1;
-        for (i, name) in path.into_iter().enumerate() {
+        for (i, name) in path.iter().enumerate() {
             let is_last = i == last;
             match name {
-                PathKey::Static(sym) => {
+                &PathKey::Static(sym) => {
                     if !is_last {
                         if !current.statics.contains_key(&sym) {
                             current.statics.insert(
@@ -694,12 +696,16 @@ impl<'g> Lowerer<'g> {
                                     // Merge the new literal's definitions into the existing set.
                                     let mut incoming = Collected::new(false);
                                     self.collect_entries(&mut incoming, &set, false)?;
-                                    self.merge_sets(target, incoming, &shown)?;
+                                    self.merge_sets(target, incoming, &shown())?;
                                 }
                                 _ => {
                                     return Err(self.err(
                                         span,
-                                        format!("attribute '{shown}' already defined at {}", existing.span.describe()),
+                                        format!(
+                                            "attribute '{}' already defined at {}",
+                                            shown(),
+                                            existing.span.describe()
+                                        ),
                                     ))
                                 }
                             }
@@ -709,12 +715,12 @@ impl<'g> Lowerer<'g> {
                 }
                 PathKey::Dynamic(key) => {
                     if is_last {
-                        current.dynamics.push((key, Pending::Syntax(value), span));
+                        current.dynamics.push((key.clone(), Pending::Syntax(value), span));
                         return Ok(());
                     }
                     current
                         .dynamics
-                        .push((key, Pending::Nested(Box::new(Collected::new(false))), span));
+                        .push((key.clone(), Pending::Nested(Box::new(Collected::new(false))), span));
                     let Some((_, Pending::Nested(next), _)) = current.dynamics.last_mut() else {
                         unreachable!()
                     };
@@ -747,8 +753,8 @@ impl<'g> Lowerer<'g> {
                 ));
             }
             let at = entry.span;
-            self.make_nested(prev, &path, at)?;
-            self.make_nested(&mut entry, &path, at)?;
+            self.make_nested(prev, &|| path.clone(), at)?;
+            self.make_nested(&mut entry, &|| path.clone(), at)?;
             let (Pending::Nested(into), Pending::Nested(from)) = (&mut prev.value, entry.value) else {
                 unreachable!("made nested above")
             };
@@ -760,7 +766,7 @@ impl<'g> Lowerer<'g> {
 
     /// Turn an entry that is a literal set into a [`Pending::Nested`] so more attributes
     /// can be added to it; anything else is a duplicate definition.
-    fn make_nested(&mut self, entry: &mut Entry, shown: &str, span: Span) -> LResult<()> {
+    fn make_nested(&mut self, entry: &mut Entry, shown: &dyn Fn() -> String, span: Span) -> LResult<()> {
         let set = match &entry.value {
             Pending::Nested(_) => return Ok(()),
             Pending::Named(_, e) => literal_set(e),
@@ -769,7 +775,7 @@ impl<'g> Lowerer<'g> {
         let Some(set) = set else {
             return Err(self.err(
                 span,
-                format!("attribute '{shown}' already defined at {}", entry.span.describe()),
+                format!("attribute '{}' already defined at {}", shown(), entry.span.describe()),
             ));
         };
         let mut nested = Collected::new(set.rec_token().is_some());

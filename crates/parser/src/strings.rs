@@ -17,6 +17,9 @@ enum Raw {
 }
 
 pub(crate) fn lower_str(l: &mut Lowerer, s: &rast::Str) -> LResult<Expr> {
+    if let Some(text) = plain_text(s) {
+        return Ok(Expr::Str(text.into()));
+    }
     let span = l.span(s);
     let mut indented = false;
     let mut raw = Vec::new();
@@ -110,6 +113,27 @@ fn null_byte(l: &Lowerer, t: &rnix::SyntaxToken, indented: bool) -> crate::Parse
 }
 
 /// Nix's `unescapeStr`: `\n`, `\r`, `\t`, `\x` -> `x`; a raw CR or CR LF becomes LF.
+/// The text of `"..."` without interpolation, escapes or carriage returns, which is the
+/// string's value as written: most strings, lowered without the general path's buffers.
+fn plain_text(s: &rast::Str) -> Option<String> {
+    let mut text = String::new();
+    for (i, child) in s.syntax().children_with_tokens().enumerate() {
+        let token = child.into_token()?;
+        match (i, token.kind()) {
+            (0, SyntaxKind::TOKEN_STRING_START) if token.text() == "\"" => {}
+            (1, SyntaxKind::TOKEN_STRING_CONTENT) => {
+                if token.text().contains(['\\', '\r', '\0']) {
+                    return None;
+                }
+                text = token.text().to_string();
+            }
+            (1 | 2, SyntaxKind::TOKEN_STRING_END) => {}
+            _ => return None,
+        }
+    }
+    Some(text)
+}
+
 pub fn unescape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
