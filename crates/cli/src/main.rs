@@ -28,6 +28,7 @@ fn main() {
         std::process::exit(rnix_eval_lsp::run_stdio());
     }
     alloc::keep_freed_memory();
+    alloc::one_libc_arena();
     alloc::prefault::start();
     alloc::memory_guard::start();
     let cli = match args::Cli::parse_args(setting_flags::expand(std::env::args_os())) {
