@@ -121,6 +121,10 @@ fn cyclic_xml_is_a_stack_overflow_as_in_nix() {
         args.extend(["-E", &expr]);
         let out = rnix(limit, &args);
         assert_error(&out, "xml", "error: stack overflow (possible infinite recursion)");
+        if flags.len() == 1 {
+            // At the `builtins.toXML` call, as `toJSON`'s overflow is.
+            assert!(stderr(&out).contains("at «string»:1:1:"), "{}", stderr(&out));
+        }
     }
 }
 
