@@ -359,7 +359,7 @@ pub fn json_float(f: f64) -> String {
 /// `--xml` output (`printValueAsXML`): with `strict`, values are forced as they are
 /// printed (a derivation seen before is `<repeated />` and not forced again).
 pub fn to_xml(ev: &mut Evaluator, v: &Value, strict: bool, location: bool) -> EvalResult<Vec<u8>> {
-    Ok(crate::xml::to_xml(ev, v, strict, location)?.0)
+    Ok(crate::xml::to_xml(ev, v, strict, location, None)?.0)
 }
 
 #[cfg(test)]

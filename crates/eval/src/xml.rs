@@ -20,12 +20,21 @@ pub type Context = Option<Box<BTreeSet<String>>>;
 
 /// The whole document. `strict` forces values as they are printed (`toXML`, and
 /// `--xml --strict` in Nix); otherwise unevaluated values print as `<unevaluated />`.
-/// `location` adds `line`/`column`/`path` to attributes and functions.
-pub fn to_xml(ev: &mut Evaluator, v: &Value, strict: bool, location: bool) -> EvalResult<(Vec<u8>, Context)> {
+/// `location` adds `line`/`column`/`path` to attributes and functions. `span` is where the
+/// printer's own errors (a value nested too deep) are reported: the `builtins.toXML`
+/// call, as `toJSON`'s are, or none for `--xml` output.
+pub fn to_xml(
+    ev: &mut Evaluator,
+    v: &Value,
+    strict: bool,
+    location: bool,
+    span: Option<Span>,
+) -> EvalResult<(Vec<u8>, Context)> {
     let mut w = Writer {
         out: b"<?xml version='1.0' encoding='utf-8'?>\n<expr>\n".to_vec(),
         strict,
         location,
+        span,
         drvs_seen: FxHashSet::default(),
         context: None,
     };
@@ -39,6 +48,7 @@ struct Writer {
     out: Vec<u8>,
     strict: bool,
     location: bool,
+    span: Option<Span>,
     drvs_seen: FxHashSet<Vec<u8>>,
     context: Context,
 }
@@ -150,7 +160,7 @@ impl Writer {
     }
 
     fn value(&mut self, ev: &mut Evaluator, v: &Value, depth: usize) -> EvalResult<()> {
-        ev.check_native_stack(None)?;
+        ev.check_native_stack(self.span)?;
         // A cyclic value (`let x = { a = x; }; in x`) would nest until memory runs out:
         // indentation makes the output quadratic in the depth. Nix fails with this message
         // when its native stack runs out; here the depth is bounded as the JSON printer's.
@@ -158,14 +168,14 @@ impl Writer {
             return Err(EvalError::new(
                 ErrorKind::Eval,
                 "stack overflow (possible infinite recursion)",
-                None,
+                self.span,
             ));
         }
         // Indentation makes deep values quadratic (100,000 nested lists are 10 GB, as in
         // Nix): stop while growing the buffer can still succeed, instead of being
         // killed by the kernel once memory is overcommitted.
         if self.out.len() > crate::memory::memory_limit() / 4 {
-            return Err(crate::memory::out_of_memory(None));
+            return Err(crate::memory::out_of_memory(self.span));
         }
         let Some(v) = self.resolve(ev, v)? else {
             self.empty(depth, "unevaluated", &Vec::new());

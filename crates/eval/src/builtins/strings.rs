@@ -234,13 +234,9 @@ pub fn parse_drv_name(b: &[u8]) -> (&[u8], &[u8]) {
 }
 
 /// `toXML`: the value forced as it is printed, without positions; the result keeps
-/// the context of the strings in it. An error of the printer itself (a value nested too
-/// deep) is reported at the call, as `toJSON`'s is.
+/// the context of the strings in it.
 fn to_xml(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let (s, context) = crate::xml::to_xml(ev, &a[0], true, false).map_err(|mut e| {
-        e.span = e.span.or(span);
-        e
-    })?;
+    let (s, context) = crate::xml::to_xml(ev, &a[0], true, false, span)?;
     Ok(Value::String(Rc::new(NixString::new(s, context))))
 }
 
