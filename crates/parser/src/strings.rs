@@ -112,7 +112,6 @@ fn null_byte(l: &Lowerer, t: &rnix::SyntaxToken, indented: bool) -> crate::Parse
     )
 }
 
-/// Nix's `unescapeStr`: `\n`, `\r`, `\t`, `\x` -> `x`; a raw CR or CR LF becomes LF.
 /// The text of `"..."` without interpolation, escapes or carriage returns, which is the
 /// string's value as written: most strings, lowered without the general path's buffers.
 fn plain_text(s: &rast::Str) -> Option<String> {
@@ -134,6 +133,7 @@ fn plain_text(s: &rast::Str) -> Option<String> {
     Some(text)
 }
 
+/// Nix's `unescapeStr`: `\n`, `\r`, `\t`, `\x` -> `x`; a raw CR or CR LF becomes LF.
 pub fn unescape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();

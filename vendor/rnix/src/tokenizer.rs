@@ -78,15 +78,20 @@ impl Tokenizer<'_> {
     fn remaining(&self) -> &str {
         &self.state.input[self.state.offset..]
     }
-    /// rnix-eval: ASCII is read as a byte; only other characters are decoded (decoding
-    /// every character was a quarter of the tokenizer's instructions).
+    /// rnix-eval: the character at byte `i`: ASCII is read as a byte, only other
+    /// characters are decoded (decoding every character was a quarter of the tokenizer's
+    /// instructions).
     #[inline]
-    fn peek(&self) -> Option<char> {
-        match self.state.input.as_bytes().get(self.state.offset) {
+    fn char_at(&self, i: usize) -> Option<char> {
+        match self.state.input.as_bytes().get(i) {
             Some(&b) if b.is_ascii() => Some(b as char),
-            Some(_) => self.remaining().chars().next(),
+            Some(_) => self.state.input[i..].chars().next(),
             None => None,
         }
+    }
+    #[inline]
+    fn peek(&self) -> Option<char> {
+        self.char_at(self.state.offset)
     }
     fn next(&mut self) -> Option<char> {
         let c = self.peek();
@@ -123,20 +128,15 @@ impl Tokenizer<'_> {
     /// while the predicate function [f] returns true
     ///
     /// returns the count of consumed characters.
-    /// rnix-eval: a byte loop with the same ASCII fast path as `peek`.
+    /// rnix-eval: reads characters with `char_at`, as `peek` does.
     #[inline]
     fn consume<F>(&mut self, mut f: F) -> usize
     where
         F: FnMut(char) -> bool,
     {
-        let input = self.state.input;
         let start = self.state.offset;
         let mut i = start;
-        while let Some(&b) = input.as_bytes().get(i) {
-            let c = if b.is_ascii() { b as char } else { input[i..].chars().next().unwrap() };
-            if !f(c) {
-                break;
-            }
+        while let Some(c) = self.char_at(i).filter(|&c| f(c)) {
             i += c.len_utf8();
         }
         self.state.offset = i;
