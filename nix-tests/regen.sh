@@ -75,7 +75,13 @@ regen_case() {
     esac
     stdout_f=$(mktemp); stderr_f=$(mktemp)
     rc=0
-    nix-instantiate "${args[@]}" >"$stdout_f" 2>"$stderr_f" </dev/null || rc=$?
+    # `$name.stack`: the native stack (KiB) to run Nix with, for a deep but finite case
+    # that Nix 2.8 evaluates given the stack rnix-eval has (1 GiB).
+    if [ -f "$name.stack" ]; then
+        (ulimit -s "$(head -n1 "$name.stack")" && nix-instantiate "${args[@]}") >"$stdout_f" 2>"$stderr_f" </dev/null || rc=$?
+    else
+        nix-instantiate "${args[@]}" >"$stdout_f" 2>"$stderr_f" </dev/null || rc=$?
+    fi
     case "$kind" in
         *-okay)
             if [ "$rc" -ne 0 ]; then

@@ -307,18 +307,13 @@ pub fn replay_store(ev: &mut Evaluator, objects: &[StoreObject]) -> Result<(), S
                     references: references.iter().cloned().collect(),
                 },
             )?,
-            StoreObject::Drv { path, name, aterm } => {
-                let drv = rnix_eval_store::derivation::parse_aterm(aterm)
-                    .map_err(|e| format!("parsing the cached '{path}': {e}"))?;
-                sink.write_drv(
-                    path,
-                    &StoredDrv {
-                        name: name.clone(),
-                        drv,
-                        aterm: aterm.clone(),
-                    },
-                )?
-            }
+            StoreObject::Drv { path, name, aterm } => sink.write_drv(
+                path,
+                &StoredDrv {
+                    name: name.clone(),
+                    aterm: aterm.clone(),
+                },
+            )?,
         }
     }
     Ok(())

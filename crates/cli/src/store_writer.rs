@@ -76,7 +76,7 @@ impl StoreSink for DaemonSink {
     }
 
     fn write_drv(&mut self, path: &str, drv: &StoredDrv) -> StoreResult<()> {
-        let references = drv.references();
+        let references = drv.references()?;
         self.ensure(path, |s| {
             s.add_text(&drv.name, &drv.aterm, &references)
                 .map_err(|e| e.to_string())

@@ -19,6 +19,7 @@ pub mod eval;
 pub mod import;
 pub mod io;
 pub mod memory;
+mod name_cache;
 mod no_ctx;
 pub mod ops;
 mod overrides;
@@ -153,6 +154,8 @@ pub struct Evaluator {
     pub profiler: Option<Box<profiler::Profiler>>,
     /// The last answer of each `with`-resolved variable (`with_cache.rs`).
     pub(crate) with_cache: with_cache::WithCache,
+    /// The symbol of each dynamic attribute name by site and string (`name_cache.rs`).
+    pub(crate) name_cache: name_cache::NameCache,
     /// The `parse-toml-timestamps` experimental feature (see `builtins/toml.rs`).
     pub toml_timestamps: bool,
     /// Make a thunk wherever Nix makes one, for output that shows what is unevaluated
@@ -180,6 +183,7 @@ impl Evaluator {
                 .collect(),
             call_depth: 0,
             with_cache: with_cache::WithCache::default(),
+            name_cache: name_cache::NameCache::default(),
             max_call_depth: options.max_call_depth,
             stack_limit: sp.saturating_sub(options.stack_budget),
             store: store::StoreState::new(builtins::store_dir()),

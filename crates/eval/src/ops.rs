@@ -6,7 +6,7 @@ use crate::error::EvalResult;
 use crate::eval::merge_context;
 use crate::rc::Rc;
 use crate::stats::{self, Counter};
-use crate::value::{NixString, Peek, Temp, Value};
+use crate::value::{AttrSet, NixString, Peek, Temp, Value};
 use crate::{bail, Evaluator};
 use rnix_eval_parser::ast::{self, BinOpKind, Expr};
 use rnix_eval_parser::Span;
@@ -42,7 +42,12 @@ impl Evaluator {
             }
             op => {
                 if b.move_lhs {
-                    if let Some(result) = self.concat_moving(b, env) {
+                    let moved = if op == BinOpKind::Concat {
+                        self.concat_moving(b, env)
+                    } else {
+                        self.update_moving(b, env)
+                    };
+                    if let Some(result) = moved {
                         return result;
                     }
                 }
@@ -145,6 +150,40 @@ impl Evaluator {
             }
             Err(e) => {
                 env.put_back(depth, slot, Value::List(a));
+                Some(Err(e))
+            }
+        }
+    }
+
+    /// `acc // e` where the lowerer marked `acc` movable (`moves.rs`), as
+    /// [`Evaluator::concat_moving`]: the set is taken out of its slot if nothing else can
+    /// read it, and a set nothing else holds takes `e`'s few attributes in place.
+    #[inline(never)]
+    fn update_moving(&mut self, b: &'static ast::BinOp, env: &Env) -> Option<EvalResult<Value>> {
+        let ast::Expr::Var(ast::Var {
+            kind: ast::VarKind::Local { depth, slot },
+            ..
+        }) = &b.lhs
+        else {
+            return None;
+        };
+        let (depth, slot) = (*depth, *slot);
+        let a = match env.take_unshared(depth, slot)? {
+            Value::Attrs(a) => a,
+            other => {
+                env.put_back(depth, slot, other);
+                return None;
+            }
+        };
+        match self.eval(&b.rhs, env) {
+            Ok(Value::Attrs(r)) => Some(Ok(update_sets(a, r))),
+            Ok(r) => {
+                let l = Value::Attrs(a);
+                env.put_back(depth, slot, l.clone());
+                Some(self.binop_values(BinOpKind::Update, &l, &r, Some(b.span)))
+            }
+            Err(e) => {
+                env.put_back(depth, slot, Value::Attrs(a));
                 Some(Err(e))
             }
         }
@@ -508,6 +547,31 @@ pub fn as_float(v: &Value) -> f64 {
 /// `cutUntil index ++ recurse ...`) gives its vector to the result, and its elements are
 /// moved, not cloned and dropped: a recursion that builds a list this way is still
 /// quadratic, as in Nix, but each step is a `memcpy`.
+/// `a // b` when the caller owns `a`: in place if nothing else holds it and `b` is small
+/// (each new name is one shift of the tail; a copy touches every value's count twice).
+fn update_sets(a: Rc<AttrSet>, b: Rc<AttrSet>) -> Value {
+    if b.is_empty() {
+        return Value::Attrs(a);
+    }
+    if a.is_empty() {
+        return Value::Attrs(b);
+    }
+    stats::bump(Counter::OpUpdates, 1);
+    stats::bump(Counter::OpUpdateValuesCopied, (a.len() + b.len()) as u64);
+    match Rc::try_unwrap(a) {
+        Ok(mut set) if b.len() <= IN_PLACE_UPDATE_MAX => {
+            set.insert_all(&b);
+            Value::attrs(set)
+        }
+        Ok(set) => Value::attrs(set.update(&b)),
+        Err(a) => Value::attrs(a.update(&b)),
+    }
+}
+
+/// Above this many attributes on the right, `//` merges into a new set even when it may
+/// write into the left one: its shifts would cost more than one copy.
+const IN_PLACE_UPDATE_MAX: usize = 16;
+
 pub(crate) fn concat_lists(a: Rc<Vec<Value>>, b: Rc<Vec<Value>>) -> Value {
     if b.is_empty() {
         return Value::List(a);
@@ -551,7 +615,7 @@ fn peek_operand<'a>(e: &Expr, env: &'a Env) -> Option<&'a Value> {
 
 /// The value of a local variable that is already evaluated, in place.
 #[inline(always)]
-fn peek_local<'a>(e: &Expr, env: &'a Env) -> Option<&'a Value> {
+pub(crate) fn peek_local<'a>(e: &Expr, env: &'a Env) -> Option<&'a Value> {
     let Expr::Var(ast::Var {
         kind: ast::VarKind::Local { depth, slot },
         ..

@@ -123,10 +123,9 @@ fn json_into(
     json_value(ev, out, v, span, ctx, strict, false)
 }
 
-/// How deep a value `toJSON` (and `__structuredAttrs`, `deepSeq`, `--strict`) may nest: each level counts as a
-/// call, as in modern Nix (`printValueAsJSON` adds to the call depth), against Nix's
-/// default `max-call-depth`. Both Nix 2.8 and modern Nix fail on deeper values; a
-/// 100,000-deep list or set is not JSON anyone can read back.
+/// How deep `toXML` may nest: its indentation makes a deep value's output quadratic in
+/// the depth, so a cyclic value would fill memory before the stack; Nix fails with this
+/// message when its native stack runs out.
 pub(crate) const MAX_VALUE_DEPTH: usize = 10_000;
 
 #[allow(clippy::too_many_arguments)]

@@ -14,18 +14,25 @@ use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-/// A `.drv` file this evaluation produced.
+/// A `.drv` file this evaluation produced: its text only. The parsed [`Derivation`] was
+/// kept beside it and made a derivation take 4.4 KB here against Nix's 1.8 KB (50,000
+/// `derivationStrict` calls: 256 MB against 89 MB); what needs its parts (references for
+/// a store write, outputs for import from derivation) parses the text again.
 pub struct StoredDrv {
     pub name: String,
-    pub drv: Derivation,
     /// The exact bytes Nix writes to the `.drv` file.
     pub aterm: String,
 }
 
 impl StoredDrv {
+    /// The derivation the text describes.
+    pub fn derivation(&self) -> StoreResult<Derivation> {
+        parse_aterm(&self.aterm).map_err(|e| format!("parsing derivation '{}': {e}", self.name))
+    }
+
     /// The store paths the `.drv` file refers to: its input sources and derivations.
-    pub fn references(&self) -> BTreeSet<String> {
-        owned(self.drv.references())
+    pub fn references(&self) -> StoreResult<BTreeSet<String>> {
+        Ok(owned(self.derivation()?.references()))
     }
 }
 
@@ -98,7 +105,7 @@ impl StoreState {
             return Ok(h.clone());
         }
         let drv = match self.derivations.get(drv_path) {
-            Some(stored) => stored.drv.clone(),
+            Some(stored) => stored.derivation()?,
             None => self.read_foreign_drv(drv_path)?,
         };
         let h = self.modulo_hash(&drv, false)?;
@@ -129,11 +136,7 @@ impl StoreState {
         // Nix memoises the unmasked hash right away ("required in read-only mode").
         let h = self.modulo_hash(&drv, false)?;
         self.modulo_hashes.insert(path.clone(), h);
-        let stored = StoredDrv {
-            name: drv_name,
-            drv,
-            aterm,
-        };
+        let stored = StoredDrv { name: drv_name, aterm };
         if let Some(sink) = &mut self.sink {
             sink.write_drv(&path, &stored)?;
         }
@@ -172,13 +175,7 @@ impl StoreState {
     /// (`computeFSClosure`): inputs of derivations, references of texts.
     pub fn references(&self, path: &str) -> StoreResult<BTreeSet<String>> {
         if let Some(d) = self.derivations.get(path) {
-            return Ok(d
-                .drv
-                .input_srcs
-                .iter()
-                .chain(d.drv.input_drvs.keys())
-                .cloned()
-                .collect());
+            return d.references();
         }
         if let Some(t) = self.texts.get(path) {
             return Ok(t.references.clone());
@@ -195,7 +192,7 @@ impl StoreState {
     /// The path of output `output` of a derivation we made or that is on disk.
     pub fn output_path(&self, drv_path: &str, output: &str) -> StoreResult<Option<String>> {
         let outputs = match self.derivations.get(drv_path) {
-            Some(d) => d.drv.outputs.clone(),
+            Some(d) => d.derivation()?.outputs,
             None => self.read_foreign_drv(drv_path)?.outputs,
         };
         Ok(outputs.get(output).map(|o| o.path.clone()))
@@ -204,7 +201,7 @@ impl StoreState {
     /// The output names of a derivation we know.
     pub fn output_names(&self, drv_path: &str) -> StoreResult<BTreeSet<String>> {
         match self.derivations.get(drv_path) {
-            Some(d) => Ok(d.drv.outputs.keys().cloned().collect()),
+            Some(d) => Ok(d.derivation()?.outputs.into_keys().collect()),
             None => Ok(self.read_foreign_drv(drv_path)?.outputs.keys().cloned().collect()),
         }
     }

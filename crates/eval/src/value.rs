@@ -216,8 +216,13 @@ impl NixString {
 
     /// The content as text, with invalid UTF-8 replaced by U+FFFD (messages, symbols,
     /// file names). Borrowed, without copying, when the bytes are valid UTF-8.
+    /// (`str::from_utf8` first: it validates in wide steps, where the lossy decoder's
+    /// chunk iterator goes byte by byte, 1% of a NixOS evaluation in symbols and files.)
     pub fn to_str_lossy(&self) -> Cow<'_, str> {
-        String::from_utf8_lossy(&self.bytes)
+        match std::str::from_utf8(&self.bytes) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(&self.bytes),
+        }
     }
 
     /// The content if it is valid UTF-8.
@@ -411,6 +416,21 @@ impl AttrSet {
         out.extend_from_slice(&a[i..]);
         out.extend_from_slice(&b[j..]);
         AttrSet { entries: out }
+    }
+
+    /// `self // other` in place: each attribute of `other` replaces the one of the same
+    /// name or is inserted where the order puts it.
+    pub fn insert_all(&mut self, other: &AttrSet) {
+        let mut from = 0;
+        for attr in &other.entries {
+            // `other` is sorted too: each search starts where the last one ended.
+            let i = from + self.entries[from..].partition_point(|a| a.name < attr.name);
+            match self.entries.get_mut(i) {
+                Some(existing) if existing.name == attr.name => *existing = attr.clone(),
+                _ => self.entries.insert(i, attr.clone()),
+            }
+            from = i + 1;
+        }
     }
 
     /// Names in storage (symbol) order.

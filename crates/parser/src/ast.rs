@@ -293,8 +293,9 @@ pub struct BinOp {
     /// Where `rhs` starts: an error about the right operand (`1 + "a"`) is reported
     /// there, as Nix does; literals carry no span of their own.
     pub rhs_start: u32,
-    /// For `x ++ e`: `x` is a lambda parameter read nowhere after this (`moves.rs`), so
-    /// the evaluator may move its list out of the frame instead of copying it.
+    /// For `x ++ e` and `x // e`: `x` is a lambda parameter read nowhere after this
+    /// (`moves.rs`), so the evaluator may move its list or set out of the frame instead
+    /// of copying it.
     pub move_lhs: bool,
 }
 

@@ -1,13 +1,16 @@
-//! Which `acc ++ ...` may take `acc` out of its frame instead of copying it.
+//! Which `acc ++ ...` and `acc // ...` may take `acc` out of its frame instead of copying
+//! it.
 //!
 //! `foldl' (acc: x: acc ++ [ x ]) [ ] xs` and nixpkgs 20.09's `lib.unique` (`if elem e
 //! acc then acc else acc ++ [ e ]`) copy the whole accumulator at every step; with
 //! reference counting each copied element is also touched twice (its count raised, then
 //! lowered when the old list dies), which made such folds 3.7x slower than Nix's pointer
 //! copies. When `acc` is read nowhere else, the evaluator can move the list out of the
-//! frame and append to it in place.
+//! frame and append to it in place. The same holds for a set grown one attribute at a
+//! time (`foldl' (acc: x: acc // { ${x.name} = x; }) { }`): each step copied the whole
+//! set, and a set nothing else holds takes the new attributes in place.
 //!
-//! This pass marks a `++` ([`BinOp::move_lhs`]) whose left operand is a parameter of an
+//! This pass marks a `++` or `//` ([`BinOp::move_lhs`]) whose left operand is a parameter of an
 //! enclosing lambda when every other read of that parameter, anywhere in the lambda
 //! (nested lambdas included), is either in the condition of an `if` whose branch holds
 //! the `++` (evaluated before it) or in the other branch (never evaluated with it). The
@@ -271,7 +274,7 @@ impl Walker {
             }
             Expr::BinOp(b) => {
                 match (&b.op, &b.lhs) {
-                    (BinOpKind::Concat, Expr::Var(v)) => self.read(v, Some(key(b))),
+                    (BinOpKind::Concat | BinOpKind::Update, Expr::Var(v)) => self.read(v, Some(key(b))),
                     _ => self.expr(&b.lhs),
                 }
                 self.expr(&b.rhs);
@@ -350,7 +353,7 @@ fn set_marks(e: &mut Expr, marks: &HashSet<(u32, u32)>) {
             set_marks(&mut a.body, marks);
         }
         Expr::BinOp(b) => {
-            if b.op == BinOpKind::Concat && marks.contains(&key(b)) {
+            if matches!(b.op, BinOpKind::Concat | BinOpKind::Update) && marks.contains(&key(b)) {
                 b.move_lhs = true;
             }
             set_marks(&mut b.lhs, marks);
@@ -375,7 +378,7 @@ mod tests {
     use crate::{parse_and_lower, Origin, Symbol};
     use rustc_hash::FxHashMap;
 
-    /// The `move_lhs` flag of each `++` in `text`, in source order.
+    /// The `move_lhs` flag of each `++` and `//` in `text`, in source order.
     fn moves(text: &str) -> Vec<bool> {
         let globals: FxHashMap<Symbol, u32> = [("builtins", 0), ("map", 1)]
             .iter()
@@ -391,7 +394,7 @@ mod tests {
     fn collect(e: &Expr, out: &mut Vec<(u32, bool)>) {
         match e {
             Expr::BinOp(b) => {
-                if b.op == BinOpKind::Concat {
+                if matches!(b.op, BinOpKind::Concat | BinOpKind::Update) {
                     out.push((b.span.start, b.move_lhs));
                 }
                 collect(&b.lhs, out);
@@ -413,6 +416,10 @@ mod tests {
     fn a_parameter_read_once_moves() {
         assert_eq!(moves("acc: x: acc ++ [ x ]"), [true]);
         assert_eq!(moves("builtins.foldl' (acc: x: acc ++ [ x ]) [ ] [ 1 ]"), [true]);
+        assert_eq!(moves("acc: x: acc // { ${x} = x; }"), [true]);
+        // Read again in the right operand (an attribute's thunk reads the slot later).
+        assert_eq!(moves("acc: x: acc // { n = acc.n + 1; }"), [false]);
+        assert_eq!(moves("acc: x: (acc // { a = 1; }) // acc"), [false, false]);
     }
 
     #[test]

@@ -23,7 +23,12 @@ fn output_of(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
     let drv_path = drv.to_str_lossy().into_owned();
     let output = ev.expect_string_no_ctx(&a[1], span)?;
     let path = match ev.store.derivations.get(&drv_path) {
-        Some(stored) => stored.drv.outputs.get(&output).map(|o| o.path.clone()),
+        Some(stored) => {
+            let drv = stored
+                .derivation()
+                .map_err(|m| crate::EvalError::new(crate::ErrorKind::Eval, m, span))?;
+            drv.outputs.get(&output).map(|o| o.path.clone())
+        }
         None if drv_path.ends_with(".drv") => {
             let names = ev
                 .store

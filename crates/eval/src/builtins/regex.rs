@@ -3,8 +3,9 @@
 //! __dfs_mode=true>`, the one `regex_match`/`regex_search` use) runs them.
 //!
 //! Parsing follows libstdc++'s scanner and compiler, byte by byte:
-//! - escapes: only `\` before one of `^$\.*+?()[]{}|` is allowed (so `\d`, `\n` and
-//!   back-references are invalid, as in Nix);
+//! - escapes: only `\` before one of `.[\()*+?{|^$` is allowed (libstdc++'s
+//!   `_M_extended_spec_char`: so `\]`, `\}`, `\d`, `\n` and back-references are
+//!   invalid, as in Nix);
 //! - brackets: `]` first is literal, `\` is literal, `[:class:]` (including libstdc++'s
 //!   `d`, `w`, `s`), `[.name.]` and `[=name=]` with POSIX collating names, ranges
 //!   compared as signed `char`s; everything becomes an explicit byte set;
@@ -563,7 +564,7 @@ impl<'a> Exec<'a> {
 
 // ------------------------------------------------------------------ translation
 
-const SPECIAL: &[u8] = b"^$\\.*+?()[]{}|";
+const SPECIAL: &[u8] = b".[\\()*+?{|^$";
 
 /// libstdc++'s `_GLIBCXX_REGEX_STATE_LIMIT`: compiling a pattern whose automaton grows
 /// past this many states fails with `error_space` (Nix: "memory limit exceeded").

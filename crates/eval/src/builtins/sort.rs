@@ -16,7 +16,7 @@ use rnix_eval_parser::Span;
 
 const CHUNK: usize = 7;
 
-type Less<'a> = dyn FnMut(&Value, &Value) -> EvalResult<bool> + 'a;
+type Less<'a, T> = dyn FnMut(&T, &T) -> EvalResult<bool> + 'a;
 
 pub(super) fn sort(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
     let list = ev.expect_list(&a[1], s)?;
@@ -24,36 +24,47 @@ pub(super) fn sort(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResu
         return Ok(Value::List(list));
     }
     let f = ev.expect_function(&a[0], s)?;
-    // Nix forces every element before sorting.
-    // The elements themselves are sorted, not their forced copies: a thunk cell stays the
-    // same cell, which `==` of lists compares by identity (functions) as Nix does.
-    let mut items = Vec::with_capacity(list.len());
-    for x in list.iter() {
-        ev.force(x)?;
-        items.push(x.clone());
-    }
-    // As in Nix, `builtins.lessThan` is applied directly.
+    // As in Nix, `builtins.lessThan` is applied directly, to the forced values.
     let direct = matches!(&f, Value::PrimOp(op) if op.name == "lessThan");
-    let mut calls = Repeated::default();
-    let mut less = |x: &Value, y: &Value| -> EvalResult<bool> {
+    // Nix forces every element before sorting.
+    let mut forced = Vec::with_capacity(if direct { list.len() } else { 0 });
+    for x in list.iter() {
+        let v = ev.force(x)?;
         if direct {
-            return Ok(ev.compare(x, y, s)? == std::cmp::Ordering::Less);
+            forced.push(v);
         }
-        let r = Temp::new(ev.call2_again(&mut calls, &f, x.clone(), y.clone(), s)?);
+    }
+    // Positions are sorted, not values: a merge moves a word instead of raising and
+    // dropping a count, and the comparison reads the forced value without going through
+    // the element's cell (sorting 300,000 integers: 1.0-1.8x Nix's time before). The
+    // result holds the elements themselves, not their forced copies: a thunk cell stays
+    // the same cell, which `==` of lists compares by identity (functions) as Nix does.
+    let mut order: Vec<usize> = (0..list.len()).collect();
+    let mut calls = Repeated::default();
+    let mut less = |&i: &usize, &j: &usize| -> EvalResult<bool> {
+        if direct {
+            let (x, y) = (&forced[i], &forced[j]);
+            return Ok(match (x, y) {
+                (Value::Int(x), Value::Int(y)) => x < y,
+                (Value::String(x), Value::String(y)) => x.as_bytes() < y.as_bytes(),
+                _ => ev.compare(x, y, s)? == std::cmp::Ordering::Less,
+            });
+        }
+        let r = Temp::new(ev.call2_again(&mut calls, &f, list[i].clone(), list[j].clone(), s)?);
         ev.expect_bool(&r, s)
     };
-    stable_sort(&mut items, &mut less)?;
-    Ok(Value::list(items))
+    stable_sort(&mut order, &mut less)?;
+    Ok(Value::list(order.iter().map(|&i| list[i].clone()).collect()))
 }
 
 /// `std::stable_sort` with a buffer of `(len + 1) / 2` (the allocation never fails here).
-pub(crate) fn stable_sort(v: &mut [Value], less: &mut Less) -> EvalResult<()> {
+pub(crate) fn stable_sort<T: Clone>(v: &mut [T], less: &mut Less<T>) -> EvalResult<()> {
     let len = v.len();
     if len == 0 {
         return Ok(());
     }
     let middle = len.div_ceil(2);
-    let mut buf: Vec<Value> = Vec::with_capacity(middle);
+    let mut buf: Vec<T> = Vec::with_capacity(middle);
     merge_sort_with_buffer(&mut v[..middle], &mut buf, less)?;
     merge_sort_with_buffer(&mut v[middle..], &mut buf, less)?;
     merge_adaptive(v, middle, &mut buf, less)
@@ -62,7 +73,7 @@ pub(crate) fn stable_sort(v: &mut [Value], less: &mut Less) -> EvalResult<()> {
 /// `__insertion_sort`: an element less than the first goes to the front; others move
 /// left while less than their neighbour (stopping at the front, where libstdc++'s
 /// unguarded loop relies on the comparator being consistent).
-fn insertion_sort(v: &mut [Value], less: &mut Less) -> EvalResult<()> {
+fn insertion_sort<T>(v: &mut [T], less: &mut Less<T>) -> EvalResult<()> {
     for i in 1..v.len() {
         if less(&v[i], &v[0])? {
             v[..=i].rotate_right(1);
@@ -78,7 +89,7 @@ fn insertion_sort(v: &mut [Value], less: &mut Less) -> EvalResult<()> {
 }
 
 /// `__move_merge` of `a` and `b` into `out`: take from `b` only when strictly less.
-fn move_merge(a: &[Value], b: &[Value], out: &mut Vec<Value>, less: &mut Less) -> EvalResult<()> {
+fn move_merge<T: Clone>(a: &[T], b: &[T], out: &mut Vec<T>, less: &mut Less<T>) -> EvalResult<()> {
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
         if less(&b[j], &a[i])? {
@@ -95,7 +106,7 @@ fn move_merge(a: &[Value], b: &[Value], out: &mut Vec<Value>, less: &mut Less) -
 }
 
 /// `__merge_sort_loop`: merge neighbouring runs of `step` from `src` into `dst`.
-fn merge_sort_loop(src: &[Value], dst: &mut Vec<Value>, step: usize, less: &mut Less) -> EvalResult<()> {
+fn merge_sort_loop<T: Clone>(src: &[T], dst: &mut Vec<T>, step: usize, less: &mut Less<T>) -> EvalResult<()> {
     dst.clear();
     let mut rest = src;
     while rest.len() >= 2 * step {
@@ -107,7 +118,7 @@ fn merge_sort_loop(src: &[Value], dst: &mut Vec<Value>, step: usize, less: &mut 
 }
 
 /// `__merge_sort_with_buffer`: chunked insertion sort, then merges back and forth.
-fn merge_sort_with_buffer(v: &mut [Value], buf: &mut Vec<Value>, less: &mut Less) -> EvalResult<()> {
+fn merge_sort_with_buffer<T: Clone>(v: &mut [T], buf: &mut Vec<T>, less: &mut Less<T>) -> EvalResult<()> {
     let len = v.len();
     for chunk in v.chunks_mut(CHUNK) {
         insertion_sort(chunk, less)?;
@@ -126,7 +137,7 @@ fn merge_sort_with_buffer(v: &mut [Value], buf: &mut Vec<Value>, less: &mut Less
 
 /// `__merge_adaptive` with a buffer big enough for either half: a forward merge when
 /// the first half is not longer, a backward merge otherwise.
-fn merge_adaptive(v: &mut [Value], middle: usize, buf: &mut Vec<Value>, less: &mut Less) -> EvalResult<()> {
+fn merge_adaptive<T: Clone>(v: &mut [T], middle: usize, buf: &mut Vec<T>, less: &mut Less<T>) -> EvalResult<()> {
     let (len1, len2) = (middle, v.len() - middle);
     buf.clear();
     if len1 <= len2 {
@@ -142,7 +153,7 @@ fn merge_adaptive(v: &mut [Value], middle: usize, buf: &mut Vec<Value>, less: &m
     }
     // `__move_merge_adaptive_backward`: fill from the end; on ties the element of
     // the second half (in `buf`) goes last.
-    let first: Vec<Value> = v[..middle].to_vec();
+    let first: Vec<T> = v[..middle].to_vec();
     let (mut l1, mut l2, mut out) = (first.len(), buf.len(), v.len());
     while l1 > 0 && l2 > 0 {
         out -= 1;

@@ -1,0 +1,2 @@
+# libstdc++ extended regexes allow `\` only before `.[\()*+?{|^$`: `\]` is invalid.
+builtins.match "\\[ERROR\\]" "[ERROR]"
