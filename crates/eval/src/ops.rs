@@ -42,12 +42,7 @@ impl Evaluator {
             }
             op => {
                 if b.move_lhs {
-                    let moved = if op == BinOpKind::Concat {
-                        self.concat_moving(b, env)
-                    } else {
-                        self.update_moving(b, env)
-                    };
-                    if let Some(result) = moved {
+                    if let Some(result) = self.eval_moving(b, env) {
                         return result;
                     }
                 }
@@ -120,12 +115,14 @@ impl Evaluator {
         self.binop_values(BinOpKind::Concat, &l, &r, Some(b.span))
     }
 
-    /// `acc ++ e` where the lowerer found `acc` (a lambda parameter) read nowhere after
-    /// this: when no thunk or closure shares the frames, the list is moved out of its
-    /// slot and appended to in place. `None`: not taken (the ordinary path runs). On any
-    /// failure the value goes back into its slot first, so the error is the ordinary one.
+    /// `acc ++ e` or `acc // e` where the lowerer found `acc` (a lambda parameter) read
+    /// nowhere after this (`moves.rs`): when no thunk or closure shares the frames, the
+    /// list or set is moved out of its slot; a list is then appended to in place, a set
+    /// nothing else holds takes `e`'s few attributes in place. `None`: not taken (the
+    /// ordinary path runs). On any failure the value goes back into its slot first, so
+    /// the error is the ordinary one.
     #[inline(never)]
-    fn concat_moving(&mut self, b: &'static ast::BinOp, env: &Env) -> Option<EvalResult<Value>> {
+    fn eval_moving(&mut self, b: &'static ast::BinOp, env: &Env) -> Option<EvalResult<Value>> {
         let ast::Expr::Var(ast::Var {
             kind: ast::VarKind::Local { depth, slot },
             ..
@@ -134,56 +131,25 @@ impl Evaluator {
             return None;
         };
         let (depth, slot) = (*depth, *slot);
-        let a = match env.take_unshared(depth, slot)? {
-            Value::List(a) => a,
-            other => {
-                env.put_back(depth, slot, other);
-                return None;
-            }
-        };
-        match self.eval(&b.rhs, env) {
-            Ok(Value::List(r)) => Some(Ok(concat_lists(a, r))),
-            Ok(r) => {
-                let l = Value::List(a);
-                env.put_back(depth, slot, l.clone());
-                Some(self.binop_values(BinOpKind::Concat, &l, &r, Some(b.span)))
-            }
-            Err(e) => {
-                env.put_back(depth, slot, Value::List(a));
-                Some(Err(e))
-            }
+        let l = env.take_unshared(depth, slot)?;
+        if !matches!(
+            (b.op, &l),
+            (BinOpKind::Concat, Value::List(_)) | (BinOpKind::Update, Value::Attrs(_))
+        ) {
+            env.put_back(depth, slot, l);
+            return None;
         }
-    }
-
-    /// `acc // e` where the lowerer marked `acc` movable (`moves.rs`), as
-    /// [`Evaluator::concat_moving`]: the set is taken out of its slot if nothing else can
-    /// read it, and a set nothing else holds takes `e`'s few attributes in place.
-    #[inline(never)]
-    fn update_moving(&mut self, b: &'static ast::BinOp, env: &Env) -> Option<EvalResult<Value>> {
-        let ast::Expr::Var(ast::Var {
-            kind: ast::VarKind::Local { depth, slot },
-            ..
-        }) = &b.lhs
-        else {
-            return None;
-        };
-        let (depth, slot) = (*depth, *slot);
-        let a = match env.take_unshared(depth, slot)? {
-            Value::Attrs(a) => a,
-            other => {
-                env.put_back(depth, slot, other);
-                return None;
-            }
-        };
         match self.eval(&b.rhs, env) {
-            Ok(Value::Attrs(r)) => Some(Ok(update_sets(a, r))),
-            Ok(r) => {
-                let l = Value::Attrs(a);
-                env.put_back(depth, slot, l.clone());
-                Some(self.binop_values(BinOpKind::Update, &l, &r, Some(b.span)))
-            }
+            Ok(r) => match (l, r) {
+                (Value::List(a), Value::List(r)) => Some(Ok(concat_lists(a, r))),
+                (Value::Attrs(a), Value::Attrs(r)) => Some(Ok(update_sets(a, r))),
+                (l, r) => {
+                    env.put_back(depth, slot, l.clone());
+                    Some(self.binop_values(b.op, &l, &r, Some(b.span)))
+                }
+            },
             Err(e) => {
-                env.put_back(depth, slot, Value::Attrs(a));
+                env.put_back(depth, slot, l);
                 Some(Err(e))
             }
         }
