@@ -40,6 +40,7 @@ pub fn run(mut cli: Cli, stack: Option<usize>) -> i32 {
     let options = Options {
         search_path,
         max_call_depth: settings.max_call_depth.unwrap_or(stack_budget / MIN_STACK_PER_CALL),
+        max_value_depth: settings.max_call_depth,
         stack_budget,
         current_system: settings.current_system.clone(),
         mode: settings.eval_mode(&cli),

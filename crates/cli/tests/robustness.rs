@@ -66,8 +66,9 @@ fn assert_output(out: &Output, what: &str, stdout: &str) {
 
 const CYCLIC: &str = "let x = { a = x; b = [ x ]; }; in x";
 /// The common start of Nix's two messages: `stack overflow (possible infinite recursion)`
-/// (native recursion) and `stack overflow; max-call-depth exceeded` (JSON nesting, as
-/// modern Nix counts it).
+/// (native recursion, and value walks by default) and `stack overflow; max-call-depth
+/// exceeded` (calls past the limit, and value walks past an explicit one, as modern Nix
+/// counts them).
 const OVERFLOW: &str = "error: stack overflow";
 
 #[test]
@@ -208,6 +209,26 @@ fn deep_recursion_follows_the_stack() {
             "stack overflow; max-call-depth exceeded",
         );
     }
+}
+
+#[test]
+fn value_walks_follow_the_stack_unless_a_limit_is_given() {
+    let deep = "let d = builtins.foldl' (t: h: { inherit h t; }) null (builtins.genList (x: x) 50000); in";
+    let walks = ["builtins.stringLength (builtins.toJSON d)", "builtins.deepSeq d 1"];
+    for walk in walks {
+        let expr = format!("{deep} {walk}");
+        assert_clean(&rnix(None, &["--eval", "-E", &expr]), walk);
+        // Modern Nix's count of levels, when asked for.
+        let out = rnix(None, &["--eval", "--max-call-depth", "10000", "-E", &expr]);
+        assert_error(&out, walk, "stack overflow; max-call-depth exceeded");
+    }
+    // A cyclic value: Nix 2.8's message, the same in debug and release builds.
+    let cyclic = "let x = { a = x; }; in builtins.toJSON x";
+    assert_error(
+        &rnix(None, &["--eval", "-E", cyclic]),
+        "cyclic",
+        "error: stack overflow (possible infinite recursion)",
+    );
 }
 
 /// Infinite recursion that builds a longer string at each level fills memory long before

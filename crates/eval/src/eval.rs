@@ -198,16 +198,16 @@ impl Evaluator {
     }
 
     /// One level of a walk into a value (`deepSeq`, `--strict`, `toJSON`): it counts as a
-    /// call, as modern Nix's `addCallDepth` there, against the same limit as calls. By
-    /// default that limit follows the stack the evaluator has, so a deep but finite value
-    /// is walked as Nix 2.8 walks it on its native stack; `--max-call-depth 10000` gives
-    /// modern Nix's failure.
+    /// call, as modern Nix's `addCallDepth` there, against an explicit `max-call-depth`
+    /// only ([`Options::max_value_depth`](crate::Options)). By default the native stack
+    /// bounds the walk, as Nix 2.8's: a deep but finite value is walked, a cyclic one
+    /// stops with Nix 2.8's `stack overflow (possible infinite recursion)`.
     pub(crate) fn value_level<T>(
         &mut self,
         span: Option<Span>,
         walk: impl FnOnce(&mut Self) -> EvalResult<T>,
     ) -> EvalResult<T> {
-        if self.call_depth >= self.max_call_depth {
+        if self.call_depth >= self.max_value_depth {
             bail!(span, "stack overflow; max-call-depth exceeded");
         }
         self.call_depth += 1;

@@ -92,6 +92,11 @@ pub struct Options {
     /// `-I` entries and `NIX_PATH`, in lookup order: `prefix=path` or a bare path.
     pub search_path: Vec<String>,
     pub max_call_depth: usize,
+    /// How deep walks into values (`toJSON`, `deepSeq`, `--strict`) may go, each level
+    /// counted as a call as modern Nix's `max-call-depth` counts it. `None`: only the
+    /// native stack bounds them, as in Nix 2.8, so a deep but finite value is walked and
+    /// a cyclic one reports Nix 2.8's stack overflow whatever the build's frame sizes.
+    pub max_value_depth: Option<usize>,
     /// How many bytes of native stack evaluation may use before reporting an overflow.
     pub stack_budget: usize,
     /// Pure, restricted or impure: fixed for the evaluator's life, since `builtins`
@@ -106,6 +111,7 @@ impl Default for Options {
         Options {
             search_path: Vec::new(),
             max_call_depth: 10_000,
+            max_value_depth: None,
             // Safe on an ordinary 8 MiB main thread; the CLI runs on a big stack and
             // passes a larger budget.
             stack_budget: 6 << 20,
@@ -130,6 +136,8 @@ pub struct Evaluator {
     pub search_path: Vec<(String, String)>,
     pub call_depth: usize,
     pub max_call_depth: usize,
+    /// [`Options::max_value_depth`], `usize::MAX` for none.
+    pub max_value_depth: usize,
     /// Lowest native stack address evaluation may reach.
     stack_limit: usize,
     /// Store paths, `.drv` files and sources this evaluation produced.
@@ -185,6 +193,7 @@ impl Evaluator {
             with_cache: with_cache::WithCache::default(),
             name_cache: name_cache::NameCache::default(),
             max_call_depth: options.max_call_depth,
+            max_value_depth: options.max_value_depth.unwrap_or(usize::MAX),
             stack_limit: sp.saturating_sub(options.stack_budget),
             store: store::StoreState::new(builtins::store_dir()),
             symbol_strings: Vec::new(),
