@@ -450,15 +450,9 @@ impl Evaluator {
         // A local variable's set with every step evaluated (`lib.mkIf`, `cfg.enable`):
         // the result is cloned where it is, without raising and dropping the count of
         // every set on the way.
-        if let Expr::Var(ast::Var {
-            kind: VarKind::Local { depth, slot },
-            ..
-        }) = &sel.expr
-        {
-            if let Some(v) = env.up(*depth).get(*slot).and_then(|base| select_in_place(base, sel)) {
-                stats::bump(Counter::Lookups, sel.path.len() as u64);
-                return Ok(v.clone());
-            }
+        if let Some(v) = select_local_in_place(sel, env) {
+            stats::bump(Counter::Lookups, sel.path.len() as u64);
+            return Ok(v.clone());
         }
         let mut v = self.eval(&sel.expr, env)?;
         for (name, hint) in sel.path.iter().zip(sel.hints.iter()) {
@@ -1077,6 +1071,16 @@ pub(crate) fn select_in_place<'a>(base: &'a Value, sel: &ast::Select) -> Option<
         v = set.get_attr_hinted(*sym, hint)?.value.evaluated()?;
     }
     Some(v)
+}
+
+/// `x.a.b` where `x` is an evaluated local (not `builtins.NAME`, read from the globals)
+/// and every step is evaluated: the value where it is.
+#[inline(always)]
+pub(crate) fn select_local_in_place<'a>(sel: &ast::Select, env: &'a Env) -> Option<&'a Value> {
+    if sel.builtin.is_some() {
+        return None;
+    }
+    select_in_place(crate::ops::peek_local(&sel.expr, env)?, sel)
 }
 
 /// `known x`: `x`. The thunk a known value gets in `--eval` without `--strict`

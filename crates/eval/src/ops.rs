@@ -170,15 +170,7 @@ impl Evaluator {
             BinOpKind::Update => {
                 let a = self.expect_attrs(l, span)?;
                 let b = self.expect_attrs(r, span)?;
-                if b.is_empty() {
-                    return Ok(Value::Attrs(a));
-                }
-                if a.is_empty() {
-                    return Ok(Value::Attrs(b));
-                }
-                stats::bump(Counter::OpUpdates, 1);
-                stats::bump(Counter::OpUpdateValuesCopied, (a.len() + b.len()) as u64);
-                Ok(Value::attrs(a.update(&b)))
+                Ok(update_sets(a, b))
             }
             BinOpKind::Concat => {
                 let a = self.expect_list(l, span)?;
@@ -509,12 +501,9 @@ pub fn as_float(v: &Value) -> f64 {
     }
 }
 
-/// `a ++ b`. An operand nothing else refers to (the result of a call, as in nixpkgs'
-/// `cutUntil index ++ recurse ...`) gives its vector to the result, and its elements are
-/// moved, not cloned and dropped: a recursion that builds a list this way is still
-/// quadratic, as in Nix, but each step is a `memcpy`.
-/// `a // b` when the caller owns `a`: in place if nothing else holds it and `b` is small
-/// (each new name is one shift of the tail; a copy touches every value's count twice).
+/// `a // b`. A left operand nothing else refers to (an accumulator the lowerer let the
+/// evaluator move, `eval_moving`) takes a small `b` in place: each new name is one shift
+/// of the tail, where a copy touches every value's count twice.
 fn update_sets(a: Rc<AttrSet>, b: Rc<AttrSet>) -> Value {
     if b.is_empty() {
         return Value::Attrs(a);
@@ -538,6 +527,10 @@ fn update_sets(a: Rc<AttrSet>, b: Rc<AttrSet>) -> Value {
 /// write into the left one: its shifts would cost more than one copy.
 const IN_PLACE_UPDATE_MAX: usize = 16;
 
+/// `a ++ b`. An operand nothing else refers to (the result of a call, as in nixpkgs'
+/// `cutUntil index ++ recurse ...`) gives its vector to the result, and its elements are
+/// moved, not cloned and dropped: a recursion that builds a list this way is still
+/// quadratic, as in Nix, but each step is a `memcpy`.
 pub(crate) fn concat_lists(a: Rc<Vec<Value>>, b: Rc<Vec<Value>>) -> Value {
     if b.is_empty() {
         return Value::List(a);
@@ -574,7 +567,7 @@ pub(crate) fn concat_lists(a: Rc<Vec<Value>>, b: Rc<Vec<Value>>) -> Value {
 #[inline(always)]
 fn peek_operand<'a>(e: &Expr, env: &'a Env) -> Option<&'a Value> {
     match e {
-        Expr::Select(sel) if sel.builtin.is_none() => crate::eval::select_in_place(peek_local(&sel.expr, env)?, sel),
+        Expr::Select(sel) => crate::eval::select_local_in_place(sel, env),
         e => peek_local(e, env),
     }
 }

@@ -10,21 +10,22 @@
 //! time (`foldl' (acc: x: acc // { ${x.name} = x; }) { }`): each step copied the whole
 //! set, and a set nothing else holds takes the new attributes in place.
 //!
-//! This pass marks a `++` or `//` ([`BinOp::move_lhs`]) whose left operand is a parameter of an
-//! enclosing lambda when every other read of that parameter, anywhere in the lambda
-//! (nested lambdas included), is either in the condition of an `if` whose branch holds
-//! the `++` (evaluated before it) or in the other branch (never evaluated with it). The
-//! evaluator still moves only when no thunk or closure holds a frame between the
-//! expression and the parameter's frame (so nothing can read the slot later) and puts the
-//! value back if the `++` fails. The `++` must also be evaluated directly by the body of
-//! the innermost enclosing lambda, not inside a thunk (a list element, an attribute, a
-//! binding, an argument): a thunk that fails after the move is evaluated again later,
-//! in the same frame, and would find the slot empty; a call's body never is.
+//! This pass marks a `++` or `//` ([`BinOp::move_lhs`]) whose left operand is a
+//! parameter of an enclosing lambda when every other read of that parameter, anywhere in
+//! the lambda (nested lambdas included), is either in the condition of an `if` whose
+//! branch holds the operator (evaluated before it) or in the other branch (never
+//! evaluated with it). The evaluator still moves only when no thunk or closure holds a
+//! frame between the expression and the parameter's frame (so nothing can read the slot
+//! later) and puts the value back if the operator fails. The operator must also be
+//! evaluated directly by the body of the innermost enclosing lambda, not inside a thunk
+//! (a list element, an attribute, a binding, an argument): a thunk that fails after the
+//! move is evaluated again later, in the same frame, and would find the slot empty; a
+//! call's body never is.
 
 use crate::ast::{AttrName, AttrValue, BinOp, BinOpKind, Expr, Var, VarKind};
 use std::collections::{HashMap, HashSet};
 
-/// Set `move_lhs` on the `++` operations of `expr` that qualify (see the module doc).
+/// Set `move_lhs` on the `++` and `//` operations of `expr` that qualify (see the module doc).
 pub fn mark(expr: &mut Expr) {
     // Most files have no candidate: a first walk only looks for one, without recording
     // reads (which copy the `if` path of each).
@@ -51,10 +52,10 @@ enum Role {
 }
 
 /// A read of a lambda parameter: the `if`s it sits in (id, role), outermost first, and
-/// the `++` it is the left operand of, if it is one.
+/// the `++` or `//` it is the left operand of, if it is one.
 struct Read {
     path: Vec<(u32, Role)>,
-    concat: Option<(u32, u32)>,
+    moved_by: Option<(u32, u32)>,
 }
 
 #[derive(Default)]
@@ -107,14 +108,14 @@ impl Walker {
         self.lazy -= 1;
     }
 
-    fn read(&mut self, var: &Var, concat: Option<(u32, u32)>) {
+    fn read(&mut self, var: &Var, moved_by: Option<(u32, u32)>) {
         let direct = self.body_lazy.last() == Some(&self.lazy);
-        let concat = concat.filter(|_| direct);
+        let moved_by = moved_by.filter(|_| direct);
         let VarKind::Local { depth, slot } = var.kind else {
             return;
         };
         if !self.record {
-            self.candidates |= concat.is_some();
+            self.candidates |= moved_by.is_some();
             return;
         }
         // Beyond this file's frames: a scope the file was lowered in (`scopedImport`).
@@ -124,7 +125,7 @@ impl Walker {
         if let Some(lambda) = self.frames[at] {
             self.reads.entry((lambda, slot)).or_default().push(Read {
                 path: self.path.clone(),
-                concat,
+                moved_by,
             });
         }
     }
@@ -135,7 +136,7 @@ impl Walker {
                 continue;
             };
             for (i, v) in reads.iter().enumerate() {
-                let Some(key) = v.concat else { continue };
+                let Some(key) = v.moved_by else { continue };
                 let others: Vec<&Read> = reads
                     .iter()
                     .enumerate()

@@ -22,14 +22,12 @@ fn output_of(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
     };
     let drv_path = drv.to_str_lossy().into_owned();
     let output = ev.expect_string_no_ctx(&a[1], span)?;
-    let path = match ev.store.derivations.get(&drv_path) {
-        Some(stored) => {
-            let drv = stored
-                .derivation()
-                .map_err(|m| crate::EvalError::new(crate::ErrorKind::Eval, m, span))?;
-            drv.outputs.get(&output).map(|o| o.path.clone())
-        }
-        None if drv_path.ends_with(".drv") => {
+    let path = match ev.store.derivations.contains_key(&drv_path) {
+        true => ev
+            .store
+            .output_path(&drv_path, &output)
+            .map_err(|m| crate::EvalError::new(crate::ErrorKind::Eval, m, span))?,
+        false if drv_path.ends_with(".drv") => {
             let names = ev
                 .store
                 .output_names(&drv_path)
@@ -40,7 +38,7 @@ fn output_of(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
                 bail!(span, "outputOf: '{drv_path}' was not produced by this evaluation; rnix-eval only answers for derivations it computed")
             }
         }
-        None => bail!(span, "outputOf: '{drv_path}' is not the path of a derivation"),
+        false => bail!(span, "outputOf: '{drv_path}' is not the path of a derivation"),
     };
     match path {
         Some(p) if !p.is_empty() => Ok(string_with_context(&p, format!("!{output}!{drv_path}"))),
