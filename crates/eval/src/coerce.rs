@@ -23,7 +23,7 @@ impl Evaluator {
             Value::Path(p) => {
                 if copy_to_store {
                     let store_path = self.copy_path_to_store(p, span)?;
-                    let context = Some(Box::new(std::collections::BTreeSet::from([store_path.clone()])));
+                    let context = Some(crate::string_context::Context::single(store_path.as_str()));
                     return Ok(Rc::new(NixString::new(store_path, context)));
                 }
                 Ok(Rc::new(NixString::copy_from(p.as_bytes())))
@@ -45,7 +45,7 @@ impl Evaluator {
             Value::Bool(false) | Value::Null if coerce_more => Ok(Rc::new(NixString::plain(""))),
             Value::List(items) if coerce_more => {
                 let mut out = Vec::new();
-                let mut context = None;
+                let mut context = crate::string_context::ContextBuilder::default();
                 for (i, item) in items.iter().enumerate() {
                     let s = self.coerce_to_string(item, span, coerce_more, copy_to_store)?;
                     out.extend_from_slice(s.as_bytes());
@@ -58,7 +58,7 @@ impl Evaluator {
                         }
                     }
                 }
-                Ok(Rc::new(NixString::new(out, context)))
+                Ok(Rc::new(NixString::new(out, context.finish())))
             }
             other => bail!(span, "cannot coerce {}", crate::show_value::coerce_found(other)),
         }

@@ -6,6 +6,7 @@ use crate::env::Env;
 use crate::error::{ErrorKind, EvalError, EvalResult, TraceFrame};
 use crate::rc::Rc;
 use crate::stats::{self, Counter};
+use crate::string_context::ContextBuilder;
 use crate::value::{release, Attr, AttrSet, Closure, NixString, Peek, PrimOpApp, Thunk, ThunkState, Value};
 use crate::{bail, Evaluator};
 use rnix_eval_parser::ast::{self, AttrName, AttrValue, BinOpKind, Expr, VarKind};
@@ -758,7 +759,7 @@ impl Evaluator {
     fn eval_interpolate(&mut self, i: &'static ast::Interpolate, env: &Env) -> EvalResult<Value> {
         // Coerce every part first, then copy them into one buffer of the exact size.
         let mut parts: smallvec::SmallVec<[Rc<NixString>; 8]> = smallvec::SmallVec::new();
-        let mut context = None;
+        let mut context = ContextBuilder::default();
         let mut first_is_path = false;
         for (n, part) in i.parts.iter().enumerate() {
             let v = self.eval(part, env)?;
@@ -779,7 +780,7 @@ impl Evaluator {
         }
         let out = NixString::concat(parts.iter().map(|s| s.as_bytes()));
         if first_is_path {
-            if context.is_some() {
+            if !context.is_empty() {
                 bail!(
                     Some(i.span),
                     "a string that refers to a store path cannot be appended to a path"
@@ -790,7 +791,7 @@ impl Evaluator {
                 &String::from_utf8_lossy(&out),
             )));
         }
-        Ok(Value::String(Rc::new(NixString::new(out, context))))
+        Ok(Value::String(Rc::new(NixString::new(out, context.finish()))))
     }
 
     /// `{ file, line, column }` for `__curPos` and `unsafeGetAttrPos`.
@@ -856,10 +857,8 @@ impl Evaluator {
     }
 }
 
-pub(crate) fn merge_context(into: &mut Option<Box<std::collections::BTreeSet<String>>>, s: &NixString) {
-    if let Some(ctx) = &s.context {
-        into.get_or_insert_with(Default::default).extend(ctx.iter().cloned());
-    }
+pub(crate) fn merge_context(into: &mut ContextBuilder, s: &NixString) {
+    into.add(s.context.as_ref());
 }
 
 /// Nix's `lookupVar(noEval = true)`: find a `with` variable without forcing anything.

@@ -31,6 +31,7 @@ pub mod repeat;
 pub mod show_value;
 pub mod stats;
 pub mod store;
+pub mod string_context;
 pub mod teardown;
 pub mod term;
 pub mod value;

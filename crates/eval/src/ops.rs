@@ -6,6 +6,7 @@ use crate::error::EvalResult;
 use crate::eval::merge_context;
 use crate::rc::Rc;
 use crate::stats::{self, Counter};
+use crate::string_context::ContextBuilder;
 use crate::value::{AttrSet, NixString, Peek, Temp, Value};
 use crate::{bail, Evaluator};
 use rnix_eval_parser::ast::{self, BinOpKind, Expr};
@@ -225,9 +226,9 @@ impl Evaluator {
                 let mut s = Vec::with_capacity(a.len() + b.len());
                 s.extend_from_slice(a.as_bytes());
                 s.extend_from_slice(b.as_bytes());
-                let mut context = a.context.clone();
+                let mut context = ContextBuilder::from(a.context.as_ref());
                 merge_context(&mut context, &b);
-                Ok(Value::String(Rc::new(NixString::new(s, context))))
+                Ok(Value::String(Rc::new(NixString::new(s, context.finish()))))
             }
         }
     }

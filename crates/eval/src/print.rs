@@ -6,6 +6,7 @@
 
 use crate::error::EvalResult;
 use crate::rc::Rc;
+use crate::string_context::ContextBuilder;
 use crate::value::{Peek, Value};
 use crate::{bail, Evaluator};
 use rnix_eval_parser::show::{format_float, identifier, quote_bytes};
@@ -94,7 +95,7 @@ fn print_into(
 /// without it an unevaluated value is an error, as in Nix.
 pub fn to_json(ev: &mut Evaluator, v: &Value, span: Option<Span>, strict: bool) -> EvalResult<Vec<u8>> {
     let mut out = Vec::new();
-    let mut context = None;
+    let mut context = ContextBuilder::default();
     json_value(ev, &mut out, v, span, &mut context, strict, true)?;
     Ok(out)
 }
@@ -105,7 +106,7 @@ pub fn to_json_with_context(
     ev: &mut Evaluator,
     v: &Value,
     span: Option<Span>,
-    context: &mut Option<Box<std::collections::BTreeSet<String>>>,
+    context: &mut ContextBuilder,
 ) -> EvalResult<Vec<u8>> {
     let mut out = Vec::new();
     json_into(ev, &mut out, v, span, context, true)?;
@@ -117,7 +118,7 @@ fn json_into(
     out: &mut Vec<u8>,
     v: &Value,
     span: Option<Span>,
-    ctx: &mut Option<Box<std::collections::BTreeSet<String>>>,
+    ctx: &mut ContextBuilder,
     strict: bool,
 ) -> EvalResult<()> {
     json_value(ev, out, v, span, ctx, strict, false)
@@ -139,7 +140,7 @@ fn json_through_to_string(
     set: &Value,
     f: Value,
     span: Option<Span>,
-    ctx: &mut Option<Box<std::collections::BTreeSet<String>>>,
+    ctx: &mut ContextBuilder,
 ) -> EvalResult<()> {
     let f = ev.force(&f)?;
     let result = ev.call(f, set.clone(), span)?;
@@ -184,7 +185,7 @@ fn json_value(
     out: &mut Vec<u8>,
     v: &Value,
     span: Option<Span>,
-    ctx: &mut Option<Box<std::collections::BTreeSet<String>>>,
+    ctx: &mut ContextBuilder,
     strict: bool,
     top: bool,
 ) -> EvalResult<()> {
@@ -197,7 +198,7 @@ fn json_value_at_depth(
     out: &mut Vec<u8>,
     v: &Value,
     span: Option<Span>,
-    ctx: &mut Option<Box<std::collections::BTreeSet<String>>>,
+    ctx: &mut ContextBuilder,
     strict: bool,
     top: bool,
 ) -> EvalResult<()> {

@@ -8,12 +8,12 @@
 use crate::env::Env;
 use crate::primops::PrimOpDef;
 use crate::rc::{Rc, Retire};
+pub use crate::string_context::Context;
 use bytes::Bytes;
 use rnix_eval_parser::ast;
 use rnix_eval_parser::Symbol;
 use std::borrow::Cow;
 use std::cell::{Cell, UnsafeCell};
-use std::collections::BTreeSet;
 
 /// `repr(u64)`: the tag fills the first word and every payload sits in the second, so
 /// moving a value (and the `EvalResult` around it) is two word moves. With a one-byte
@@ -135,7 +135,7 @@ impl Clone for Value {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NixString {
     pub bytes: Bytes,
-    pub context: Option<Box<BTreeSet<String>>>,
+    pub context: Option<Context>,
 }
 
 /// What a [`NixString`] can be made of without copying the content.
@@ -192,7 +192,7 @@ impl NixString {
         NixString::plain(Bytes::copy_from_slice(bytes))
     }
 
-    pub fn new(bytes: impl IntoNixBytes, context: Option<Box<BTreeSet<String>>>) -> Self {
+    pub fn new(bytes: impl IntoNixBytes, context: Option<Context>) -> Self {
         NixString {
             bytes: bytes.into_nix_bytes(),
             context,

@@ -8,15 +8,15 @@
 
 use crate::error::{ErrorKind, EvalError, EvalResult};
 use crate::eval::merge_context;
+use crate::string_context::ContextBuilder;
 use crate::value::{AttrSet, Value};
 use crate::Evaluator;
 use rnix_eval_parser::show::format_float;
 use rnix_eval_parser::{source, Span, Symbol};
 use rustc_hash::FxHashSet;
-use std::collections::BTreeSet;
 
 /// The context gathered from the strings printed, for `toXML`'s result.
-pub type Context = Option<Box<BTreeSet<String>>>;
+pub type Context = Option<crate::string_context::Context>;
 
 /// The whole document. `strict` forces values as they are printed (`toXML`, and
 /// `--xml --strict` in Nix); otherwise unevaluated values print as `<unevaluated />`.
@@ -36,11 +36,11 @@ pub fn to_xml(
         location,
         span,
         drvs_seen: FxHashSet::default(),
-        context: None,
+        context: ContextBuilder::default(),
     };
     w.value(ev, v, 1)?;
     w.out.extend_from_slice(b"</expr>\n");
-    Ok((w.out, w.context))
+    Ok((w.out, w.context.finish()))
 }
 
 struct Writer {
@@ -50,7 +50,7 @@ struct Writer {
     location: bool,
     span: Option<Span>,
     drvs_seen: FxHashSet<Vec<u8>>,
-    context: Context,
+    context: ContextBuilder,
 }
 
 type XmlAttrs = Vec<(&'static str, Vec<u8>)>;

@@ -5,10 +5,11 @@
 use crate::error::EvalResult;
 use crate::primops::PrimOpDef;
 use crate::rc::Rc;
+use crate::string_context::{Context, ContextElem};
 use crate::value::{Attr, AttrSet, NixString, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::{Span, Symbol};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("unsafeDiscardStringContext", 1, |ev, a, s| {
@@ -20,7 +21,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     }),
     prim!("hasContext", 1, |ev, a, s| {
         let v = ev.expect_string(&a[0], s)?;
-        Ok(Value::Bool(v.context.as_ref().is_some_and(|c| !c.is_empty())))
+        Ok(Value::Bool(v.context.is_some()))
     }),
     prim!("unsafeDiscardOutputDependency", 1, |ev, a, s| {
         let v = ev.coerce_to_string(&a[0], s, false, true)?;
@@ -28,26 +29,23 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
             .context
             .iter()
             .flat_map(|c| c.iter())
-            .map(|e| e.strip_prefix('=').unwrap_or(e).to_string())
+            .map(|e| ContextElem::from(e.strip_prefix('=').unwrap_or(e)))
             .collect();
-        Ok(with_context(v.bytes.clone(), context))
+        Ok(with_context(v.bytes.clone(), Context::from_elems(context)))
     }),
     prim!("addDrvOutputDependencies", 1, add_drv_output_dependencies),
     prim!("getContext", 1, get_context),
     prim!("appendContext", 2, append_context),
 ];
 
-fn with_context(s: bytes::Bytes, context: BTreeSet<String>) -> Value {
-    Value::String(Rc::new(NixString::new(
-        s,
-        (!context.is_empty()).then(|| Box::new(context)),
-    )))
+fn with_context(s: bytes::Bytes, context: Option<Context>) -> Value {
+    Value::String(Rc::new(NixString::new(s, context)))
 }
 
 /// Modern Nix: turn the one plain `.drv` path in a string's context into `=DRV`.
 fn add_drv_output_dependencies(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let v = ev.coerce_to_string(&a[0], span, false, true)?;
-    let elements: Vec<&String> = v.context.iter().flat_map(|c| c.iter()).collect();
+    let elements: Vec<&str> = v.context.iter().flat_map(|c| c.iter()).collect();
     if elements.len() != 1 {
         bail!(
             span,
@@ -58,7 +56,7 @@ fn add_drv_output_dependencies(ev: &mut Evaluator, a: &[Value], span: Option<Spa
     }
     let element = elements[0];
     let deep = if element.starts_with('=') {
-        element.clone()
+        element.to_string()
     } else if let Some(rest) = element.strip_prefix('!') {
         let output = rest.split('!').next().unwrap_or("");
         bail!(
@@ -70,7 +68,7 @@ fn add_drv_output_dependencies(ev: &mut Evaluator, a: &[Value], span: Option<Spa
     } else {
         format!("={element}")
     };
-    Ok(with_context(v.bytes.clone(), BTreeSet::from([deep])))
+    Ok(with_context(v.bytes.clone(), Some(Context::single(deep))))
 }
 
 #[derive(Default)]
@@ -93,7 +91,7 @@ fn get_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResul
                 .outputs
                 .push(output.to_string());
         } else {
-            infos.entry(element.clone()).or_default().path = true;
+            infos.entry(element.to_string()).or_default().path = true;
         }
     }
     let entries = infos
@@ -118,7 +116,7 @@ fn get_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResul
 
 fn append_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let orig = ev.expect_string(&a[0], span)?;
-    let mut context = orig.context.as_deref().cloned().unwrap_or_default();
+    let mut context = orig.context.as_ref().map(Context::to_set).unwrap_or_default();
     let additions = ev.expect_attrs(&a[1], span)?;
     let dir = ev.store.dir.clone();
     for entry in additions.entries.iter() {
@@ -158,7 +156,7 @@ fn append_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRe
             }
         }
     }
-    Ok(with_context(orig.bytes.clone(), context))
+    Ok(with_context(orig.bytes.clone(), Context::from_set(context)))
 }
 
 fn attr(name: &str, value: Value) -> Attr {

@@ -8,6 +8,7 @@
 use crate::error::{EvalResult, TraceFrame};
 use crate::primops::PrimOpDef;
 use crate::rc::Rc;
+use crate::string_context::{Context, ContextBuilder};
 use crate::value::{Attr, AttrSet, NixString, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::{Span, Symbol};
@@ -88,7 +89,7 @@ fn derivation_strict(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Eva
     };
 
     let mut drv = Derivation::default();
-    let mut context: Option<Box<BTreeSet<String>>> = None;
+    let mut context = ContextBuilder::default();
     let mut json = String::from("{");
     let mut spec = OutputSpec {
         names: BTreeSet::from(["out".to_string()]),
@@ -124,7 +125,7 @@ fn derivation_strict(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Eva
         json.push('}');
         drv.env.insert("__json".into(), json);
     }
-    add_inputs(ev, &mut drv, context.as_deref(), name_span)?;
+    add_inputs(ev, &mut drv, context.finish().as_ref(), name_span)?;
 
     if drv.builder.is_empty() {
         bail!(name_span, "required attribute 'builder' missing");
@@ -197,7 +198,7 @@ fn process_attr(
     ignore_nulls: bool,
     structured: bool,
     drv: &mut Derivation,
-    context: &mut Option<Box<BTreeSet<String>>>,
+    context: &mut ContextBuilder,
     json: &mut String,
     spec: &mut OutputSpec,
 ) -> EvalResult<()> {
@@ -344,10 +345,10 @@ fn output_names(names: Vec<String>, span: Option<Span>) -> EvalResult<BTreeSet<S
 fn add_inputs(
     ev: &mut Evaluator,
     drv: &mut Derivation,
-    context: Option<&BTreeSet<String>>,
+    context: Option<&Context>,
     span: Option<Span>,
 ) -> EvalResult<()> {
-    for entry in context.into_iter().flatten() {
+    for entry in context.iter().flat_map(|c| c.iter()) {
         if let Some(drv_path) = entry.strip_prefix('=') {
             // The builder sees the `.drv` itself, so its whole closure is an input.
             let closure = ev.store.closure(drv_path).map_err(|m| err(span, m))?;
@@ -367,7 +368,7 @@ fn add_inputs(
                 .or_default()
                 .insert(output.to_string());
         } else {
-            drv.input_srcs.insert(entry.clone());
+            drv.input_srcs.insert(entry.to_string());
         }
     }
     Ok(())
@@ -393,10 +394,7 @@ fn err(span: Option<Span>, message: String) -> Box<crate::EvalError> {
 }
 
 pub(super) fn string_with_context(s: &str, element: String) -> Value {
-    Value::String(Rc::new(NixString::new(
-        s.to_string(),
-        Some(Box::new(BTreeSet::from([element]))),
-    )))
+    Value::String(Rc::new(NixString::new(s.to_string(), Some(Context::single(element)))))
 }
 
 /// A string as it goes into a `.drv`. The ATerm writer works on text, so invalid UTF-8

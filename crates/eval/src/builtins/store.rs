@@ -35,7 +35,7 @@ fn to_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Va
                 "in 'toFile': the file named '{name}' must not contain a reference to a derivation but contains ({path})"
             );
         }
-        refs.insert(path.clone());
+        refs.insert(path.to_string());
     }
     // The store's text interface is `&str`: invalid UTF-8 is replaced (KNOWN-DIFFERENCES.md).
     let path = ev
@@ -54,7 +54,7 @@ fn placeholder(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResul
 
 fn store_path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let path = coerce_to_path(ev, &a[0], span)?;
-    let mut context = path.context.as_deref().cloned().unwrap_or_default();
+    let mut context = crate::string_context::ContextBuilder::from(path.context.as_ref());
     let path = path.to_str_lossy().into_owned();
     let dir = ev.store.dir.clone();
     let in_store = path.strip_prefix(&dir).and_then(|rest| rest.strip_prefix('/'));
@@ -82,7 +82,7 @@ fn store_path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Ev
     context.insert(format!("{dir}/{base}"));
     Ok(Value::String(crate::rc::Rc::new(crate::value::NixString::new(
         path,
-        Some(Box::new(context)),
+        context.finish(),
     ))))
 }
 

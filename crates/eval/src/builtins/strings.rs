@@ -4,6 +4,7 @@
 use crate::error::EvalResult;
 use crate::primops::PrimOpDef;
 use crate::rc::Rc;
+use crate::string_context::ContextBuilder;
 use crate::value::{Attr, AttrSet, NixString, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::{Span, Symbol};
@@ -49,9 +50,9 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         ])))
     }),
     prim!("toJSON", 1, |ev, a, s| {
-        let mut context = None;
+        let mut context = crate::string_context::ContextBuilder::default();
         let json = crate::print::to_json_with_context(ev, &a[0], s, &mut context)?;
-        Ok(Value::String(Rc::new(NixString::new(json, context))))
+        Ok(Value::String(Rc::new(NixString::new(json, context.finish()))))
     }),
     prim!("fromJSON", 1, super::json::from_json),
     prim!("toXML", 1, to_xml),
@@ -90,7 +91,7 @@ fn concat_strings_sep(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalR
     // first pass collecting the (often freshly evaluated) parts was 13% slower on
     // `benches/programs/strings.nix`.
     let mut out = Vec::new();
-    let mut context = sep.context.clone();
+    let mut context = ContextBuilder::from(sep.context.as_ref());
     for (i, item) in l.iter().enumerate() {
         if i > 0 {
             out.extend_from_slice(sep.as_bytes());
@@ -99,7 +100,7 @@ fn concat_strings_sep(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalR
         out.extend_from_slice(part.as_bytes());
         crate::eval::merge_context(&mut context, &part);
     }
-    Ok(Value::String(Rc::new(NixString::new(out, context))))
+    Ok(Value::String(Rc::new(NixString::new(out, context.finish()))))
 }
 
 fn replace_strings(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
@@ -120,7 +121,7 @@ fn replace_strings(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResu
     let mut replacements: Vec<Option<Rc<NixString>>> = vec![None; to.len()];
     let input = subject.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(input.len());
-    let mut context = subject.context.clone();
+    let mut context = ContextBuilder::from(subject.context.as_ref());
     // Where no pattern can start, bytes are copied as a run: trying every pattern at
     // every position (as Nix does) was all of the time of a 200-pattern replacement. An
     // empty pattern matches everywhere, so then every position is tried.
@@ -175,7 +176,7 @@ fn replace_strings(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResu
             pos += 1;
         }
     }
-    Ok(Value::String(Rc::new(NixString::new(out, context))))
+    Ok(Value::String(Rc::new(NixString::new(out, context.finish()))))
 }
 
 /// Nix's `nextComponent`: skip separators, then a run of digits or of other characters.
