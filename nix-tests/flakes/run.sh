@@ -39,7 +39,8 @@ new_repo() { (cd "$1" && git init -q -b main && fix_mtimes . && git add -A && gi
 # commit DIR MESSAGE: commit all changes (a later commit gets a later date).
 commit() {
   local n; n=$(cd "$1" && git rev-list --count HEAD)
-  (cd "$1" && GIT_AUTHOR_DATE="@$((1600000000 + 1000 * n)) +0000" GIT_COMMITTER_DATE="@$((1600000000 + 1000 * n)) +0000" git add -A && git commit -q -m "$2")
+  local date="@$((1600000000 + 1000 * n)) +0000"
+  (cd "$1" && git add -A && GIT_AUTHOR_DATE="$date" GIT_COMMITTER_DATE="$date" git commit -q -m "$2")
 }
 # fix_mtimes DIR: every file and folder gets the same mtime (path inputs record it).
 fix_mtimes() { find "$1" -path '*/.git' -prune -o -exec touch -h -d @1600000000 {} +; }

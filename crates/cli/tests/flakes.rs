@@ -114,6 +114,24 @@ fn flake_errors_name_the_input_or_attribute_and_write_no_lock_file() {
             ),
             ("nofile/readme", "not a flake"),
             (
+                "typo/flake.nix",
+                r#"{ inputs.d.uri = "path:@DIR@/dep"; outputs = { self, d }: { v = 1; }; }"#,
+            ),
+            (
+                "stringinput/flake.nix",
+                r#"{ inputs.d = "path:@DIR@/dep"; outputs = { self, d }: { v = 1; }; }"#,
+            ),
+            (
+                "unlocked/flake.nix",
+                r#"{ inputs.d.url = "path:@DIR@/dep"; outputs = { self, d }: { v = 1; }; }"#,
+            ),
+            (
+                "unlocked/flake.lock",
+                r#"{ "nodes": { "d": { "locked": { "path": "@DIR@/dep", "type": "path" },
+                   "original": { "path": "@DIR@/dep", "type": "path" } },
+                   "root": { "inputs": { "d": "d" } } }, "root": "root", "version": 7 }"#,
+            ),
+            (
                 "near/flake.nix",
                 "{ outputs = { self }: { packages.x86_64-linux.hello = 1; foo.bar = 2; }; }",
             ),
@@ -155,6 +173,17 @@ fn flake_errors_name_the_input_or_attribute_and_write_no_lock_file() {
             "error: 'packages.x86_64-linux.hello' is not an attribute set",
         ),
         ("./extra#v", "has an unsupported attribute 'foo', at /nix/store/"),
+        // Nix 2.8's and modern Nix's `parseFlakeInput`, with the input's position.
+        (
+            "./typo#v",
+            "error: unexpected flake input attribute 'uri', at /nix/store/",
+        ),
+        (
+            "./stringinput#v",
+            "error: expected a set but got a string at /nix/store/",
+        ),
+        // Modern Nix's `LockedNode` (Nix 2.8: "lockfile contains mutable lock").
+        ("./unlocked#v", "Lock file contains unlocked input '{\"path\":\""),
     ];
     for (reference, want) in cases {
         let (code, _, err) = rnix(&dir, &["--eval", "--json", "--flake", reference], &cache);
@@ -167,7 +196,12 @@ fn flake_errors_name_the_input_or_attribute_and_write_no_lock_file() {
     // `nix eval` does not look among the hosts.
     let (_, _, err) = rnix(&dir, &["--eval", "--json", "--flake", "./hosts#alphx"], &cache);
     assert!(!err.contains("Did you mean"), "{err}");
-    for d in ["offline", "badhash", "notfun"] {
+    let unlocked = std::fs::read_to_string(dir.join("unlocked/flake.lock")).unwrap();
+    assert!(
+        unlocked.contains(r#"{ "path""#),
+        "a lock file Nix refuses was rewritten:\n{unlocked}"
+    );
+    for d in ["offline", "badhash", "notfun", "typo", "stringinput"] {
         assert!(
             !dir.join(d).join("flake.lock").exists(),
             "{d}: a failed evaluation wrote a lock file"
@@ -230,6 +264,46 @@ fn flakes_evaluate_purely_unless_impure() {
     let (code, out, err) = rnix(&dir, &["--eval", "--flake", "./f#nested"], &cache);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.trim(), "{ a = { b = 1; }; }");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&cache);
+}
+
+/// Nix's `warnDirty`: a flake in a git tree with uncommitted changes is evaluated as it
+/// is, with Nix's warning; a clean tree gives none.
+#[test]
+fn a_dirty_git_flake_is_warned_about() {
+    if !have_git() {
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    let dir = flakes("dirty", &[("f/flake.nix", "{ outputs = { self }: { v = 1; }; }")]);
+    let f = dir.join("f");
+    let git = |args: &[&str]| {
+        let ok = Command::new("git")
+            .args(args)
+            .current_dir(&f)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.org")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.org")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "init"]);
+    let cache = fetch_cache("dirty");
+    let warning = format!("warning: Git tree '{}' is dirty", f.display());
+    let (code, out, err) = rnix(&dir, &["--eval", "--flake", "./f#v"], &cache);
+    assert_eq!((code, out.trim()), (0, "1"), "{err}");
+    assert!(!err.contains("is dirty"), "a clean tree: {err}");
+    std::fs::write(f.join("flake.nix"), "{ outputs = { self }: { v = 2; }; }").unwrap();
+    let (code, out, err) = rnix(&dir, &["--eval", "--flake", "./f#v"], &cache);
+    assert_eq!((code, out.trim()), (0, "2"), "{err}");
+    assert!(err.contains(&warning), "expected {warning:?} in:\n{err}");
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&cache);
 }

@@ -26,6 +26,8 @@ pub(crate) fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
         .map_err(|e| FetchError::Other(format!("opening Git repository '{root}': {}", e.message())))?;
     let wants_commit = input.get_str("rev").is_some() || input.get_str("ref").is_some();
     if !wants_commit && is_dirty(&repo)? {
+        // Nix's `warnDirty` (on by default), in its words.
+        eprintln!("warning: Git tree '{root}' is dirty");
         return fetch_working_tree(ctx, input, &repo, Path::new(root));
     }
     let (commit, ref_name) = resolve(&repo, input)?;

@@ -111,24 +111,29 @@ pub fn read(ev: &mut Evaluator, path: &str, flake_name: &str) -> EvalResult<Flak
 fn read_inputs(ev: &mut Evaluator, set: &AttrSet) -> EvalResult<BTreeMap<String, FlakeInput>> {
     let mut out = BTreeMap::new();
     for attr in set.entries.iter() {
-        let input = read_input(ev, attr.name.as_str(), &attr.value)?;
+        let input = read_input(ev, attr.name.as_str(), &attr.value, attr.span())?;
         out.insert(attr.name.as_str().to_string(), input);
     }
     Ok(out)
 }
 
-fn read_input(ev: &mut Evaluator, name: &str, value: &Value) -> EvalResult<FlakeInput> {
+/// One input as Nix's `parseFlakeInput` reads it: a set of `url`, `flake`, `follows`,
+/// `inputs` and, with a `type`, the input's attributes (a string is an error there too).
+fn read_input(
+    ev: &mut Evaluator,
+    name: &str,
+    value: &Value,
+    span: Option<rnix_eval_parser::Span>,
+) -> EvalResult<FlakeInput> {
     let value = ev.force(value)?;
     let mut input = FlakeInput {
         is_flake: true,
         ..FlakeInput::default()
     };
     let parse = |url: &str| FlakeRef::parse(url, None).map_err(|e| err(format!("input '{name}': {}", e.0)));
-    if let Value::String(s) = &value {
-        input.reference = Some(parse(&s.to_str_lossy())?);
-        return Ok(input);
-    }
-    let set = ev.expect_attrs(&value, None)?;
+    let Value::Attrs(set) = &value else {
+        return Err(err(format!("expected a set but got {}{}", value.type_desc(), at(span))));
+    };
     let mut attrs = Attrs::new();
     let mut url = None;
     for attr in set.entries.iter() {
@@ -153,24 +158,22 @@ fn read_input(ev: &mut Evaluator, name: &str, value: &Value) -> EvalResult<Flake
             }
         }
     }
-    if let Some(url) = url {
-        let mut r = parse(&url)?;
-        for (k, v) in attrs.iter() {
-            if k == "dir" {
-                if let rnix_eval_fetch::AttrValue::Str(d) = v {
-                    r.subdir = d.clone();
-                }
-            } else {
-                r.input.set(k, v.clone());
-            }
+    if attrs.get_str("type").is_some() {
+        if let Some(url) = url {
+            attrs.set("url", url);
         }
-        input.reference = Some(r);
-    } else if attrs.get_str("type").is_some() {
         let subdir = match attrs.remove("dir") {
             Some(rnix_eval_fetch::AttrValue::Str(d)) => d,
             _ => String::new(),
         };
         input.reference = Some(FlakeRef { input: attrs, subdir });
+    } else if let Some((unexpected, _)) = attrs.iter().next() {
+        return Err(err(format!(
+            "unexpected flake input attribute '{unexpected}',{}",
+            at(span)
+        )));
+    } else if let Some(url) = url {
+        input.reference = Some(parse(&url)?);
     } else if input.follows.is_none() && !input.overrides.is_empty() {
         // Only overrides of a declared input: no reference of its own.
     } else if input.follows.is_none() {

@@ -116,7 +116,16 @@ pub fn lock_flake(
     let lock = locker.lock;
     lock.check().map_err(fail)?;
     let new_text = lock.to_json_text();
-    if old_text.as_deref() != Some(new_text.as_str()) && !(old_text.is_none() && lock.nodes[0].inputs.is_empty()) {
+    // As Nix, the lock files are compared, not their texts: one written by hand or by
+    // another tool (other indentation, an older version) is left alone when it locks the
+    // same.
+    let old_normalised = match (&old, &old_text) {
+        (Some(old), _) => Some(old.to_json_text()),
+        (None, Some(text)) => LockFile::parse(text).ok().map(|l| l.to_json_text()),
+        (None, None) => None,
+    };
+    if old_normalised.as_deref() != Some(new_text.as_str()) && !(old_text.is_none() && lock.nodes[0].inputs.is_empty())
+    {
         match writable_lock_path(&flake_ref) {
             Some(path) if opts.write_lock_file && opts.override_inputs.is_empty() => {
                 let verb = if old_text.is_some() { "updating" } else { "creating" };

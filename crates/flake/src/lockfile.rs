@@ -110,6 +110,9 @@ impl LockFile {
             let n = &mut out[id];
             n.is_flake = node.get("flake").and_then(Json::as_bool).unwrap_or(true);
             n.locked = node.get("locked").map(json_attrs).transpose()?;
+            if id != ROOT {
+                check_locked(n.locked.as_ref())?;
+            }
             n.original = node.get("original").map(json_attrs).transpose()?;
             if let Some(inputs) = node.get("inputs").and_then(Json::as_object) {
                 for (name, target) in inputs {
@@ -198,6 +201,23 @@ pub fn attrs_json(attrs: &Attrs) -> Json {
         m.insert(k.clone(), j);
     }
     Json::Object(m)
+}
+
+/// Modern Nix's `LockedNode` constructor: an entry must pin its source by a revision or
+/// a content hash (a relative `path:` input is pinned by its parent). Nix 2.8 says
+/// "lockfile contains mutable lock".
+fn check_locked(locked: Option<&Attrs>) -> Result<(), String> {
+    let Some(locked) = locked else {
+        return Err("attribute 'locked' missing in lock file".into());
+    };
+    let relative = locked.get_str("type") == Some("path") && !locked.get_str("path").unwrap_or("/").starts_with('/');
+    if locked.get_str("rev").is_some() || locked.get_str("narHash").is_some() || relative {
+        return Ok(());
+    }
+    Err(format!(
+        "Lock file contains unlocked input '{}'. Use '--allow-dirty-locks' to accept this lock file.",
+        attrs_json(locked)
+    ))
 }
 
 fn json_attrs(j: &Json) -> Result<Attrs, String> {

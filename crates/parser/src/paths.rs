@@ -7,6 +7,23 @@ use crate::source::Span;
 use rnix::ast::{self as rast, InterpolPart};
 
 pub(crate) fn lower_path(l: &mut Lowerer, path: &rast::Path, span: Span) -> LResult<Expr> {
+    // `./a ${x}`: rnix takes the interpolation into the path, with the space inside the
+    // node, where Nix's lexer has ended the path (`validate.rs` words the error; this
+    // keeps a tree that was not validated from reaching rnix's `parts`, which panics).
+    if let Some(trivia) = rowan::ast::AstNode::syntax(path)
+        .children_with_tokens()
+        .find(|c| c.kind().is_trivia())
+    {
+        let r = trivia.text_range();
+        return Err(l.err(
+            Span {
+                start: r.end().into(),
+                end: u32::from(r.end()) + 1,
+                ..span
+            },
+            "syntax error, unexpected '${'",
+        ));
+    }
     let parts = path.parts();
     let mut out = Vec::with_capacity(parts.len());
     let mut part_starts = Vec::with_capacity(parts.len());

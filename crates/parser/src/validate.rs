@@ -7,7 +7,10 @@
 //!   select-expressions, so `f x: x`, `[ x: x ]` and `1 + x: x` are syntax errors
 //!   (Nix stops at the `:`), where rnix reads a lambda argument;
 //! - an indented string as an attribute name (`{ ''a'' = 1; }`, `x.''a''`, `inherit
-//!   ''a'';`): Nix's `attr` and `string_attr` take only `"` strings and `${...}`.
+//!   ''a'';`): Nix's `attr` and `string_attr` take only `"` strings and `${...}`;
+//! - a path followed by `${...}` after a space or comment (`./a ${x}`): rnix makes the
+//!   interpolation part of the path, with the trivia inside the path node, where Nix's
+//!   lexer has ended the path.
 
 use rnix::SyntaxKind::{self, *};
 use rnix::{NixLanguage, SyntaxNode, SyntaxToken};
@@ -43,6 +46,23 @@ pub fn check(root: &SyntaxNode) -> Option<(SyntaxToken, String)> {
                 };
                 return Some((colon, message));
             }
+            NODE_PATH_ABS | NODE_PATH_HOME | NODE_PATH_REL => {
+                let mut children = node.children_with_tokens();
+                if !children.any(|c| c.kind().is_trivia()) {
+                    continue;
+                }
+                let Some(interpolation) = children.find_map(|c| c.into_node()) else {
+                    continue;
+                };
+                let Some(open) = tokens(&interpolation).next() else {
+                    continue;
+                };
+                let message = match expected_after(&node) {
+                    Some(what) => format!("syntax error, unexpected '${{', expecting {what}"),
+                    None => "syntax error, unexpected '${'".to_string(),
+                };
+                return Some((open, message));
+            }
             NODE_STRING if matches!(node.parent().map(|p| p.kind()), Some(NODE_ATTRPATH | NODE_INHERIT)) => {
                 let Some(open) = tokens(&node).next() else { continue };
                 if open.kind() == TOKEN_STRING_START && open.text() == "''" {
@@ -72,6 +92,7 @@ fn has_candidate(root: &GreenNodeData) -> bool {
             NODE_STRING if matches!(parent, NODE_ATTRPATH | NODE_INHERIT) => {
                 tokens.next().is_some_and(|t| t.text() == "''")
             }
+            NODE_PATH_ABS | NODE_PATH_HOME | NODE_PATH_REL => tokens.any(|t| kind(t.kind()).is_trivia()),
             _ => false,
         };
         if candidate {

@@ -143,7 +143,26 @@ fn read_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
         )));
     }
     // The bytes as they are: Nix strings need not be UTF-8.
-    Ok(Value::String(Rc::new(NixString::new(bytes, path.context.clone()))))
+    let context = read_file_context(ev, &path.to_str_lossy(), &bytes);
+    Ok(Value::String(Rc::new(NixString::new(bytes, context))))
+}
+
+/// The context of a file's contents (modern Nix's `prim_readFile`): not the path's own
+/// context, but the references of the store object the file is in, kept only where
+/// their hash appears in the contents. A file of a flake input or a copied source has
+/// none, so `fromJSON (readFile "${src}/x.json")` works; a `.drv` file refers to its
+/// inputs.
+fn read_file_context(ev: &Evaluator, path: &str, contents: &[u8]) -> Option<crate::string_context::Context> {
+    let dir = &ev.store.dir;
+    let rest = path.strip_prefix(dir.as_str())?.strip_prefix('/')?;
+    let object = format!("{dir}/{}", rest.split('/').next()?);
+    rnix_eval_store::store_path::parse_store_path(dir, &object)?;
+    let refs = ev.store.references(&object).ok()?;
+    let occurring = refs.into_iter().filter(|r| {
+        rnix_eval_store::store_path::parse_store_path(dir, r)
+            .is_some_and(|(hash, _)| memchr::memmem::find(contents, hash.as_bytes()).is_some())
+    });
+    crate::string_context::Context::from_elems(occurring.map(Into::into).collect())
 }
 
 /// `lstat` succeeds: a dangling symlink exists. The path is not canonicalised, so

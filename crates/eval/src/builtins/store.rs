@@ -42,6 +42,8 @@ fn to_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Va
         .store
         .add_text(&name, &contents.to_str_lossy(), refs)
         .map_err(|m| fail(span, m))?;
+    // Readable in pure mode once written, as every path evaluation made.
+    ev.io.allow(&path);
     Ok(string_with_context(&path, path.clone()))
 }
 
@@ -153,6 +155,7 @@ fn add_path(
                 );
             }
         }
+        ev.allow_copied(&store_path, &real, excluded.is_empty());
         let source = StoredSource {
             name: name.to_string(),
             local_path: real.to_string_lossy().into_owned(),
@@ -254,6 +257,7 @@ impl Evaluator {
         }
         let name = base_name(path).to_string();
         let (store_path, _, real) = compute_source_path(self, span, &name, path, None, true)?;
+        self.allow_copied(&store_path, &real, true);
         let source = StoredSource {
             name,
             local_path: real.to_string_lossy().into_owned(),
@@ -263,6 +267,19 @@ impl Evaluator {
         self.store.add_source(&store_path, source).map_err(|m| fail(span, m))?;
         self.store.copied_paths.insert(path.to_string(), store_path.clone());
         Ok(store_path)
+    }
+
+    /// Nix's `allowPath` after a copy: pure and restricted evaluation may read back what
+    /// evaluation itself put in the store (`readFile "${./msg.txt}"`, `import "${./x.nix}"`
+    /// in a flake). A copy of the whole of `real` (`whole`: no filter left anything out)
+    /// is served from `real` until it is in the store, as a fetched tree is; a filtered one
+    /// is readable once a store write made it. Impure evaluation reads the store as it is.
+    fn allow_copied(&mut self, store_path: &str, real: &Path, whole: bool) {
+        match (&self.io.mode, whole) {
+            (crate::io::Mode::Impure, _) => {}
+            (_, true) => self.io.mount(store_path, real.to_path_buf()),
+            (_, false) => self.io.allow(store_path),
+        }
     }
 
     /// Nix's `realiseContext`, before a path with context is read (`import`, `readFile`,
