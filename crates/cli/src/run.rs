@@ -528,6 +528,13 @@ pub(crate) fn select_attr_path(
                 None,
             ));
         };
+        if component.is_empty() {
+            return Err(EvalError::new(
+                ErrorKind::Eval,
+                format!("empty attribute name in selection path '{path}'"),
+                None,
+            ));
+        }
         match set.get(Symbol::intern(component)) {
             Some(next) => v = next.clone(),
             None => {

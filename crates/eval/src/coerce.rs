@@ -22,11 +22,11 @@ impl Evaluator {
             Value::String(s) => Ok(s.clone()),
             Value::Path(p) => {
                 if copy_to_store {
-                    let store_path = self.copy_path_to_store(p, span)?;
+                    let store_path = self.copy_path_to_store(&canonical_path(p), span)?;
                     let context = Some(crate::string_context::Context::single(store_path.as_str()));
                     return Ok(Rc::new(NixString::new(store_path, context)));
                 }
-                Ok(Rc::new(NixString::copy_from(p.as_bytes())))
+                Ok(Rc::new(NixString::copy_from(canonical_path(p).as_bytes())))
             }
             Value::Attrs(set) => {
                 if let Some(f) = set.get(self.sym.to_string).cloned() {
@@ -62,5 +62,35 @@ impl Evaluator {
             }
             other => bail!(span, "cannot coerce {}", crate::show_value::coerce_found(other)),
         }
+    }
+}
+
+/// A path value as `coerceToString` gives it: canonical. Only a `~/...` literal is kept
+/// as written in the value (Nix's `HPATH`; `==` and printing see it so), and nearly
+/// every path is canonical already, so it is checked before it is copied.
+pub(crate) fn canonical_path(p: &str) -> std::borrow::Cow<'_, str> {
+    let canonical = p == "/"
+        || (p.starts_with('/') && !p.ends_with('/') && p[1..].split('/').all(|c| !matches!(c, "" | "." | "..")));
+    if canonical {
+        std::borrow::Cow::Borrowed(p)
+    } else {
+        std::borrow::Cow::Owned(rnix_eval_parser::paths::canon_path(p))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical_path;
+
+    #[test]
+    fn paths_are_coerced_canonical() {
+        assert_eq!(canonical_path("/root/a/.."), "/root");
+        assert_eq!(canonical_path("/root/./a"), "/root/a");
+        assert_eq!(canonical_path("/root/."), "/root");
+        assert_eq!(canonical_path("/"), "/");
+        assert!(matches!(
+            canonical_path("/nix/store/x-a.b"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

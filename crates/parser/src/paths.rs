@@ -71,9 +71,11 @@ pub(crate) fn lower_path(l: &mut Lowerer, path: &rast::Path, span: Span) -> LRes
 }
 
 fn absolute(l: &Lowerer, text: &str) -> String {
+    // `~/...` is the home directory and the rest as written: Nix's `HPATH` rule does not
+    // canonicalise (`~/a/..` stays), where `absPath` does for the others.
     if let Some(rest) = text.strip_prefix('~') {
         let home = l.home.clone().unwrap_or_default();
-        return canon_path(&format!("{home}{rest}"));
+        return format!("{home}{rest}");
     }
     if text.starts_with('/') {
         return canon_path(text);

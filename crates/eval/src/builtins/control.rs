@@ -189,7 +189,7 @@ fn dir_of_bytes(p: &bytes::Bytes) -> bytes::Bytes {
 fn dir_of(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let v = ev.force(&a[0])?;
     if let Value::Path(p) = &v {
-        return Ok(Value::path(dir_of_str(p)));
+        return Ok(Value::path(dir_of_str(&crate::coerce::canonical_path(p))));
     }
     let s = ev.coerce_to_string(&v, span, false, false)?;
     Ok(Value::String(Rc::new(crate::value::NixString::new(

@@ -63,10 +63,12 @@ fn store_path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Ev
     let path = if in_store.is_some_and(|rest| !rest.is_empty() && !rest.contains('/')) {
         path
     } else {
-        // Resolve symlinks unless the path is itself directly in the store.
+        // Resolve symlinks unless the path is itself directly in the store. Modern Nix's
+        // `canonPath(path, true)` takes a missing component for a plain one (Nix 2.8
+        // fails on it): `/nix/store/x/..` is `/nix/store`, not in the store.
         std::fs::canonicalize(&path)
             .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or(path)
+            .unwrap_or_else(|_| rnix_eval_parser::paths::canon_path(&path))
     };
     let Some(rest) = path.strip_prefix(&dir).and_then(|r| r.strip_prefix('/')) else {
         bail!(span, "path '{path}' is not in the Nix store");

@@ -1,0 +1,1 @@
+builtins.storePath "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x/../.."

@@ -1,0 +1,1 @@
+[ (~/a/.. == ~/.) (~/./a == ~/a) (toString ~/a/.. == toString ~/.) (toString ~/./a == toString ~/a) (baseNameOf ~/a/.. == baseNameOf ~/.) (baseNameOf ~/x/.) (~/a/.. + "/b" == ~/b) (dirOf ~/a/b/.. == dirOf ~/a/c) ]
