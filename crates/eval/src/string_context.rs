@@ -14,7 +14,6 @@
 //! copies handles to the elements, never their text.
 
 use crate::rc::{Rc, Retire};
-use std::collections::BTreeSet;
 
 /// One context element, shared by every context that holds it.
 pub type ContextElem = std::rc::Rc<str>;
@@ -45,21 +44,9 @@ impl Context {
         Some(Context(Rc::new(Elems(elems.into_boxed_slice()))))
     }
 
-    /// The context of a set of element texts; `None` if it is empty.
-    pub fn from_set(set: BTreeSet<String>) -> Option<Context> {
-        // Already sorted and distinct.
-        let elems: Box<[ContextElem]> = set.into_iter().map(ContextElem::from).collect();
-        (!elems.is_empty()).then(|| Context(Rc::new(Elems(elems))))
-    }
-
     /// The elements, in order.
     pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
         self.elems().iter().map(|e| &**e)
-    }
-
-    /// The elements' texts as an ordered set (for the store's interfaces).
-    pub fn to_set(&self) -> BTreeSet<String> {
-        self.iter().map(str::to_string).collect()
     }
 
     pub fn len(&self) -> usize {
@@ -174,7 +161,6 @@ mod tests {
         let c = ctx(&["/s/b", "=/s/a.drv", "/s/b", "!out!/s/a.drv"]);
         assert_eq!(c.iter().collect::<Vec<_>>(), ["!out!/s/a.drv", "/s/b", "=/s/a.drv"]);
         assert!(Context::from_elems(Vec::new()).is_none());
-        assert!(Context::from_set(BTreeSet::new()).is_none());
     }
 
     #[test]

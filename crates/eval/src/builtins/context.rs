@@ -5,7 +5,7 @@
 use crate::error::EvalResult;
 use crate::primops::PrimOpDef;
 use crate::rc::Rc;
-use crate::string_context::{Context, ContextElem};
+use crate::string_context::{Context, ContextBuilder, ContextElem};
 use crate::value::{Attr, AttrSet, NixString, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::{Span, Symbol};
@@ -116,7 +116,7 @@ fn get_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResul
 
 fn append_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let orig = ev.expect_string(&a[0], span)?;
-    let mut context = orig.context.as_ref().map(Context::to_set).unwrap_or_default();
+    let mut context = ContextBuilder::from(orig.context.as_ref());
     let additions = ev.expect_attrs(&a[1], span)?;
     let dir = ev.store.dir.clone();
     for entry in additions.entries.iter() {
@@ -128,7 +128,7 @@ fn append_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRe
         let info = ev.expect_attrs(&entry.value, at)?;
         if let Some(v) = info.get(Symbol::intern("path")).cloned() {
             if ev.expect_bool(&v, at)? {
-                context.insert(key.to_string());
+                context.insert(key);
             }
         }
         if let Some(v) = info.get(Symbol::intern("allOutputs")).cloned() {
@@ -156,7 +156,7 @@ fn append_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRe
             }
         }
     }
-    Ok(with_context(orig.bytes.clone(), Context::from_set(context)))
+    Ok(with_context(orig.bytes.clone(), context.finish()))
 }
 
 fn attr(name: &str, value: Value) -> Attr {
