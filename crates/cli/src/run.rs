@@ -18,10 +18,14 @@ use std::io::{Read, Write};
 /// address space is reserved; pages are touched as the stack grows.
 pub const EVAL_STACK_SIZE: usize = if cfg!(debug_assertions) { 2 << 30 } else { 1 << 30 };
 
-/// Native stack one Nix function call takes at least (measured: about 2 KiB for
-/// `n: ... f (n - 1)`), so that the default `--max-call-depth` derived from the stack
-/// budget never cuts off recursion the stack can hold; the stack guard reports the rest.
-const MIN_STACK_PER_CALL: usize = 512;
+/// Stack budget a Nix call level is allowed by the default `--max-call-depth`: 2 KiB,
+/// about 500,000 levels on the evaluation thread's 1 GiB, which is what the stack held
+/// when each level took five native frames. A level now takes one (`eval`'s tail calls)
+/// and calls in tail position take none, so the stack alone would let runaway recursion
+/// go on far longer than Nix 2.8 (about 70,000 levels), which reports it as a stack
+/// overflow, as this limit does (`eval-fail-stack-overflow`: a million levels); deep but
+/// finite recursion (100,000 levels) still finishes.
+const STACK_PER_CALL: usize = 2048;
 
 /// `stack` is the evaluation thread's stack size (`None`: the main thread's).
 pub fn run(mut cli: Cli, stack: Option<usize>) -> i32 {
@@ -39,7 +43,8 @@ pub fn run(mut cli: Cli, stack: Option<usize>) -> i32 {
     };
     let options = Options {
         search_path,
-        max_call_depth: settings.max_call_depth.unwrap_or(stack_budget / MIN_STACK_PER_CALL),
+        max_call_depth: settings.max_call_depth.unwrap_or(stack_budget / STACK_PER_CALL),
+        call_limit_is_stack: settings.max_call_depth.is_none(),
         max_value_depth: settings.max_call_depth,
         stack_budget,
         current_system: settings.current_system.clone(),

@@ -196,6 +196,16 @@ fn deep_recursion_follows_the_stack() {
     assert_output(&rnix(None, &["--eval", "-E", deep_calls]), "f 100000", "100000\n");
     let infinite = "let f = n: 1 + f (n + 1); in f 0";
     assert_error(&rnix(None, &["--eval", "-E", infinite]), "infinite", OVERFLOW);
+    // Calls in tail position take no native stack (`eval`'s loop), but the call limit
+    // derived from the stack still stops them with Nix 2.8's message, as Nix's stack does.
+    let infinite_tail = "let f = n: if n < 0 then 0 else f (n + 1); in f 0";
+    assert_error(
+        &rnix(None, &["--eval", "-E", infinite_tail]),
+        "tail",
+        "error: stack overflow (possible infinite recursion)",
+    );
+    let finite_tail = "let f = n: if n == 0 then 0 else f (n - 1); in f 100000";
+    assert_output(&rnix(None, &["--eval", "-E", finite_tail]), "tail 100000", "0\n");
     // An explicit limit still applies, either way of giving it.
     for flags in [
         &["--max-call-depth", "1000"][..],

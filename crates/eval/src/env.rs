@@ -92,7 +92,7 @@ impl Env {
     }
 
     /// A frame of one slot holding `value`.
-    #[inline]
+    #[inline(always)]
     pub fn with_slot(parent: Option<Env>, value: Value) -> Env {
         let env = Env::new(parent, 1);
         env.set(0, value);
@@ -129,7 +129,7 @@ impl Env {
     }
 
     /// The frame `depth` levels up.
-    #[inline]
+    #[inline(always)]
     pub fn up(&self, depth: u32) -> &Env {
         let mut env = self;
         for _ in 0..depth {

@@ -93,6 +93,9 @@ pub struct Options {
     /// `-I` entries and `NIX_PATH`, in lookup order: `prefix=path` or a bare path.
     pub search_path: Vec<String>,
     pub max_call_depth: usize,
+    /// `max_call_depth` was derived from the stack budget, not asked for: passing it is
+    /// reported as Nix 2.8 reports running out of stack.
+    pub call_limit_is_stack: bool,
     /// How deep walks into values (`toJSON`, `deepSeq`, `--strict`) may go, each level
     /// counted as a call as modern Nix's `max-call-depth` counts it. `None`: only the
     /// native stack bounds them, as in Nix 2.8, so a deep but finite value is walked and
@@ -112,6 +115,7 @@ impl Default for Options {
         Options {
             search_path: Vec::new(),
             max_call_depth: 10_000,
+            call_limit_is_stack: false,
             max_value_depth: None,
             // Safe on an ordinary 8 MiB main thread; the CLI runs on a big stack and
             // passes a larger budget.
@@ -137,6 +141,8 @@ pub struct Evaluator {
     pub search_path: Vec<(String, String)>,
     pub call_depth: usize,
     pub max_call_depth: usize,
+    /// [`Options::call_limit_is_stack`].
+    pub call_limit_is_stack: bool,
     /// [`Options::max_value_depth`], `usize::MAX` for none.
     pub max_value_depth: usize,
     /// Lowest native stack address evaluation may reach.
@@ -194,6 +200,7 @@ impl Evaluator {
             with_cache: with_cache::WithCache::default(),
             name_cache: name_cache::NameCache::default(),
             max_call_depth: options.max_call_depth,
+            call_limit_is_stack: options.call_limit_is_stack,
             max_value_depth: options.max_value_depth.unwrap_or(usize::MAX),
             stack_limit: sp.saturating_sub(options.stack_budget),
             store: store::StoreState::new(builtins::store_dir()),

@@ -724,7 +724,7 @@ impl Thunk {
     }
 
     /// The value, if the thunk has been forced.
-    #[inline]
+    #[inline(always)]
     pub fn done(&self) -> Option<Value> {
         match self.peek() {
             Peek::Done(v) => Some(v.clone()),

@@ -39,7 +39,7 @@ fn slot(var: *const ast::Var) -> usize {
 }
 
 impl WithCache {
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(&self, var: &'static ast::Var, frame: &Env) -> Option<Value> {
         match self.entries.get(slot(var))? {
             Some(e) if std::ptr::eq(e.var, var) && e.frame.ptr_eq(frame) => Some(e.value.clone()),

@@ -107,6 +107,7 @@ fn load(req: &Json, stack: Option<usize>) -> Result<(Loaded, Vec<Json>), Json> {
         .unwrap_or(Options::default().stack_budget);
     let options = Options {
         max_call_depth: stack_budget / 512,
+        call_limit_is_stack: true,
         stack_budget,
         mode: if flake.is_some() {
             rnix_eval_core::io::Mode::Pure
