@@ -108,7 +108,7 @@ impl Drop for Temp {
 /// back as two words: the second read waited on store forwarding (65% of `expect_bool`'s
 /// time in `perf annotate`; `filter (x: x != e)`-heavy code took 20% longer).
 impl Clone for Value {
-    #[inline]
+    #[inline(always)]
     fn clone(&self) -> Self {
         match self {
             Value::Null => Value::Null,
