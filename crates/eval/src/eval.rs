@@ -614,9 +614,9 @@ impl Evaluator {
 
     /// `f a b c`: evaluate the head once, then apply the arguments. A builtin that gets
     /// all its arguments here is called directly, without partial-application values.
+    /// The last call, when it is a lambda's, is left to [`Evaluator::eval`]'s loop
+    /// ([`Applied::Body`]).
     #[inline(never)]
-    /// Apply `app`'s function to its arguments; the last call, when it is a lambda's,
-    /// is left to [`Evaluator::eval`]'s loop ([`Applied::Body`]).
     fn eval_apply(&mut self, app: &'static ast::Apply, env: &Env) -> EvalResult<Applied> {
         let mut spine: smallvec::SmallVec<[&'static ast::Apply; 4]> = smallvec::SmallVec::new();
         let mut head = app;
@@ -755,12 +755,7 @@ impl Evaluator {
     /// made; the caller lowers `call_depth` by 1 after the body.
     #[inline]
     fn enter_lambda(&mut self, closure: &Closure, arg: Value, span: Option<Span>) -> EvalResult<Env> {
-        self.call_depth += 1;
-        if self.call_depth > self.max_call_depth {
-            self.call_depth -= 1;
-            return Err(self.call_depth_exceeded(span));
-        }
-        stats::bump(Counter::FunctionCalls, 1);
+        self.count_call(span)?;
         let frame = self.lambda_frame(closure, closure.lambda, arg, span);
         if frame.is_err() {
             self.call_depth -= 1;
@@ -770,12 +765,7 @@ impl Evaluator {
 
     fn call_lambda(&mut self, closure: &Closure, arg: Value, span: Option<Span>) -> EvalResult<Value> {
         let lambda = closure.lambda;
-        self.call_depth += 1;
-        if self.call_depth > self.max_call_depth {
-            self.call_depth -= 1;
-            return Err(self.call_depth_exceeded(span));
-        }
-        stats::bump(Counter::FunctionCalls, 1);
+        self.count_call(span)?;
         let result = if self.profiler.is_some() {
             self.call_lambda_profiled(closure, arg, span)
         } else {
@@ -842,6 +832,19 @@ impl Evaluator {
             frame.set(formals.entries.len(), arg);
         }
         Ok(frame)
+    }
+
+    /// One more call level, against `max-call-depth`; the caller lowers `call_depth` after
+    /// the body.
+    #[inline(always)]
+    fn count_call(&mut self, span: Option<Span>) -> EvalResult<()> {
+        self.call_depth += 1;
+        if self.call_depth > self.max_call_depth {
+            self.call_depth -= 1;
+            return Err(self.call_depth_exceeded(span));
+        }
+        stats::bump(Counter::FunctionCalls, 1);
+        Ok(())
     }
 
     /// `max-call-depth` passed. The CLI's default limit stands for the native stack

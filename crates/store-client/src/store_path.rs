@@ -221,6 +221,18 @@ pub fn parse_store_path<'a>(store_dir: &str, path: &'a str) -> Option<(&'a str, 
     Some((hash_part, name))
 }
 
+/// The top-level store entry `path` is in or is (`/nix/store/x-a/b/c` -> `/nix/store/x-a`),
+/// as a slice of `path`; `None` outside the store and for the store directory itself.
+/// Only the shape is looked at: [`parse_store_path`] checks the name.
+pub fn store_entry_of<'a>(store_dir: &str, path: &'a str) -> Option<&'a str> {
+    let rest = path.strip_prefix(store_dir)?.strip_prefix('/')?;
+    let base = rest.split('/').next()?;
+    if base.is_empty() {
+        return None;
+    }
+    Some(&path[..store_dir.len() + 1 + base.len()])
+}
+
 /// Whether `path` is a store path (not a path inside one).
 pub fn is_store_path(store_dir: &str, path: &str) -> bool {
     parse_store_path(store_dir, path).is_some()
@@ -229,6 +241,17 @@ pub fn is_store_path(store_dir: &str, path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn store_entries_of_paths() {
+        let x = "/nix/store/00000000000000000000000000000000-a";
+        assert_eq!(store_entry_of(STORE, &format!("{x}/b/c")), Some(x));
+        assert_eq!(store_entry_of(STORE, x), Some(x));
+        assert_eq!(store_entry_of(STORE, "/nix/store"), None);
+        assert_eq!(store_entry_of(STORE, "/nix/store/"), None);
+        assert_eq!(store_entry_of(STORE, "/nix/storex/a"), None);
+        assert_eq!(store_entry_of(STORE, "/tmp/a"), None);
+    }
 
     const STORE: &str = "/nix/store";
 

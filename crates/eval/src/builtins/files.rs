@@ -154,10 +154,9 @@ fn read_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
 /// inputs.
 fn read_file_context(ev: &Evaluator, path: &str, contents: &[u8]) -> Option<crate::string_context::Context> {
     let dir = &ev.store.dir;
-    let rest = path.strip_prefix(dir.as_str())?.strip_prefix('/')?;
-    let object = format!("{dir}/{}", rest.split('/').next()?);
-    rnix_eval_store::store_path::parse_store_path(dir, &object)?;
-    let refs = ev.store.references(&object).ok()?;
+    let object = rnix_eval_store::store_path::store_entry_of(dir, path)?;
+    rnix_eval_store::store_path::parse_store_path(dir, object)?;
+    let refs = ev.store.references(object).ok()?;
     let occurring = refs.into_iter().filter(|r| {
         rnix_eval_store::store_path::parse_store_path(dir, r)
             .is_some_and(|(hash, _)| memchr::memmem::find(contents, hash.as_bytes()).is_some())

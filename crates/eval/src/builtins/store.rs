@@ -59,8 +59,9 @@ fn store_path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Ev
     let mut context = crate::string_context::ContextBuilder::from(path.context.as_ref());
     let path = path.to_str_lossy().into_owned();
     let dir = ev.store.dir.clone();
-    let in_store = path.strip_prefix(&dir).and_then(|rest| rest.strip_prefix('/'));
-    let path = if in_store.is_some_and(|rest| !rest.is_empty() && !rest.contains('/')) {
+    let directly_in_store =
+        rnix_eval_store::store_path::store_entry_of(&dir, &path).is_some_and(|entry| entry.len() == path.len());
+    let path = if directly_in_store {
         path
     } else {
         // Resolve symlinks unless the path is itself directly in the store. Modern Nix's
@@ -70,20 +71,16 @@ fn store_path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Ev
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or_else(|_| rnix_eval_parser::paths::canon_path(&path))
     };
-    let Some(rest) = path.strip_prefix(&dir).and_then(|r| r.strip_prefix('/')) else {
+    let Some(object) = rnix_eval_store::store_path::store_entry_of(&dir, &path) else {
         bail!(span, "path '{path}' is not in the Nix store");
     };
-    let base = rest.split('/').next().unwrap_or("");
-    if base.is_empty() {
-        bail!(span, "path '{path}' is not in the Nix store");
-    }
     // Nix (`ensurePath`, except in read-only mode, which `--eval` implies): the path
     // must be valid in the store written to.
     if let Some(sink) = ev.store.sink.as_mut() {
-        sink.ensure_valid(&format!("{dir}/{base}"))
+        sink.ensure_valid(object)
             .map_err(|m| EvalError::new(ErrorKind::Eval, m, span))?;
     }
-    context.insert(format!("{dir}/{base}"));
+    context.insert(object);
     Ok(Value::String(crate::rc::Rc::new(crate::value::NixString::new(
         path,
         context.finish(),
