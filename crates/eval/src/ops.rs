@@ -22,27 +22,27 @@ impl Evaluator {
         match b.op {
             BinOpKind::And => {
                 let l = self.eval(&b.lhs, env)?;
-                if !self.expect_bool(&l, b.lhs.span().or(span))? {
+                if !self.expect_bool_of(&l, &b.lhs, b.span)? {
                     return Ok(Value::Bool(false));
                 }
                 let r = self.eval(&b.rhs, env)?;
-                Ok(Value::Bool(self.expect_bool(&r, b.rhs.span().or(span))?))
+                Ok(Value::Bool(self.expect_bool_of(&r, &b.rhs, b.span)?))
             }
             BinOpKind::Or => {
                 let l = self.eval(&b.lhs, env)?;
-                if self.expect_bool(&l, b.lhs.span().or(span))? {
+                if self.expect_bool_of(&l, &b.lhs, b.span)? {
                     return Ok(Value::Bool(true));
                 }
                 let r = self.eval(&b.rhs, env)?;
-                Ok(Value::Bool(self.expect_bool(&r, b.rhs.span().or(span))?))
+                Ok(Value::Bool(self.expect_bool_of(&r, &b.rhs, b.span)?))
             }
             BinOpKind::Implication => {
                 let l = self.eval(&b.lhs, env)?;
-                if !self.expect_bool(&l, b.lhs.span().or(span))? {
+                if !self.expect_bool_of(&l, &b.lhs, b.span)? {
                     return Ok(Value::Bool(true));
                 }
                 let r = self.eval(&b.rhs, env)?;
-                Ok(Value::Bool(self.expect_bool(&r, b.rhs.span().or(span))?))
+                Ok(Value::Bool(self.expect_bool_of(&r, &b.rhs, b.span)?))
             }
             op => {
                 if b.move_lhs {
@@ -82,6 +82,8 @@ impl Evaluator {
                         BinOpKind::Add => x.checked_add(y).map(Value::Int),
                         BinOpKind::Sub => x.checked_sub(y).map(Value::Int),
                         BinOpKind::Mul => x.checked_mul(y).map(Value::Int),
+                        // Zero and `MIN / -1` take the slow path, which reports them.
+                        BinOpKind::Div if y != 0 => x.checked_div(y).map(Value::Int),
                         BinOpKind::Eq => Some(Value::Bool(x == y)),
                         BinOpKind::NotEq => Some(Value::Bool(x != y)),
                         BinOpKind::Less => Some(Value::Bool(x < y)),

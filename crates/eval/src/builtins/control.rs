@@ -46,7 +46,10 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!(strict "mul", 2, |ev, a, s| arith(ev, BinOpKind::Mul, a, s)),
     prim!(strict "div", 2, |ev, a, s| arith(ev, BinOpKind::Div, a, s)),
     prim!(strict "lessThan", 2, |ev, a, s| Ok(Value::Bool(
-        ev.compare(&a[0], &a[1], s)? == std::cmp::Ordering::Less
+        match (a[0].evaluated(), a[1].evaluated()) {
+            (Some(Value::Int(x)), Some(Value::Int(y))) => x < y,
+            _ => ev.compare(&a[0], &a[1], s)? == std::cmp::Ordering::Less,
+        }
     ))),
     prim!(strict "bitAnd", 2, |ev, a, s| Ok(Value::Int(
         ev.expect_int(&a[0], s)? & ev.expect_int(&a[1], s)?
@@ -75,6 +78,20 @@ fn is(ev: &mut Evaluator, v: &Value, test: fn(&Value) -> bool) -> EvalResult<Val
 }
 
 fn arith(ev: &mut Evaluator, op: BinOpKind, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    // Evaluated integers, the usual operands (`builtins.sub n 1`), are read in place;
+    // overflow and division by zero take the path below, which reports them.
+    if let (Some(Value::Int(x)), Some(Value::Int(y))) = (a[0].evaluated(), a[1].evaluated()) {
+        let fast = match op {
+            BinOpKind::Add => x.checked_add(*y),
+            BinOpKind::Sub => x.checked_sub(*y),
+            BinOpKind::Mul => x.checked_mul(*y),
+            _ if *y != 0 => x.checked_div(*y),
+            _ => None,
+        };
+        if let Some(v) = fast {
+            return Ok(Value::Int(v));
+        }
+    }
     let x = ev.force(&a[0])?;
     let y = ev.force(&a[1])?;
     if op == BinOpKind::Add {
