@@ -80,6 +80,13 @@ impl FlakeRef {
                 let (kept, rest): (Vec<_>, Vec<_>) =
                     query.into_iter().partition(|(k, _)| !GIT_ATTRS.contains(&k.as_str()));
                 let mut url = main["git+".len()..].to_string();
+                // `git+file:.` and `git+file:sub`: a path relative to the working directory,
+                // as Nix reads such a URL's path.
+                if let (Some(rel), Some(base)) = (url.strip_prefix("file:"), base_dir) {
+                    if !rel.starts_with('/') {
+                        url = format!("file://{}", rnix_canon(&format!("{}/{rel}", base.display())));
+                    }
+                }
                 if !kept.is_empty() {
                     let q: Vec<String> = kept.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
                     url = format!("{url}?{}", q.join("&"));

@@ -100,6 +100,9 @@ impl FetchContext {
 /// Fetch `input` (relative `path:` inputs are resolved by the caller). Checks a given
 /// `narHash`.
 pub fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
+    if let Some(tree) = already_fetched(ctx, input) {
+        return Ok(tree);
+    }
     let tree = match input.get_str("type") {
         Some("path") => path::fetch(ctx, input)?,
         Some("git") => git::fetch(ctx, input)?,
@@ -125,6 +128,28 @@ pub fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
         }
     }
     Ok(tree)
+}
+
+/// A locked `path:`, tarball or file input whose tree is in the store (or the fetcher
+/// cache) already: taken from there without reading the source again, as Nix's
+/// `Input::fetch` does when the input "has all info". A local flake input edited since
+/// its lock was written is thus still the locked tree until the lock is updated.
+pub fn already_fetched(ctx: &FetchContext, input: &Attrs) -> Option<Tree> {
+    if !matches!(input.get_str("type")?, "path" | "tarball" | "file") {
+        return None;
+    }
+    let hash = parse_sri(input.get_str("narHash")?).ok()?;
+    let store_path = ctx.source_path(&hash, "source");
+    let local = if Path::new(&store_path).exists() {
+        PathBuf::from(&store_path)
+    } else {
+        Some(ctx.cache.tree(&hash.to_nix32())).filter(|t| t.exists())?
+    };
+    Some(Tree {
+        store_path,
+        local,
+        locked: input.clone(),
+    })
 }
 
 /// A remote input can only come from the store: the path its `narHash` names.

@@ -42,6 +42,12 @@ pub fn fetch_at(ctx: &FetchContext, input: &Attrs, dir: &Path, in_store: Option<
         )));
     }
     let (hash, mtime, nar_size) = hash_tree(dir, &mut |_| true)?;
+    // Nix's `dumpPathAndGetMtime` counts the path itself too: a file input's own mtime, a
+    // directory's when an entry was removed last.
+    let mtime = {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::symlink_metadata(dir).map_or(mtime, |m| mtime.max(m.mtime()))
+    };
     // Nix 2.8 reads the NAR into a 32 MiB buffer and streams the rest; for a larger NAR
     // the dump never returns, and its mtime stays 0 (`LocalStore::addToStoreFromDump`).
     let mtime = if nar_size < NAR_BUFFER_SIZE { mtime } else { 0 };

@@ -109,7 +109,9 @@ pub fn lock_flake(
     let mut inputs = flake.inputs.clone();
     for (path, target) in &opts.override_inputs {
         let r = FlakeRef::parse(target, Some(base_dir)).map_err(|e| fail(e.0))?;
-        apply_override(&mut inputs, path, r);
+        if !apply_override(&mut inputs, path, r) {
+            eprintln!("warning: the flag '--override-input {path} {target}' does not match any input");
+        }
     }
     let mut locker = locking::Locker::new(ev, opts);
     locker.lock_root(&inputs, old.as_ref(), &source)?;
@@ -164,30 +166,38 @@ fn subdir_prefix(subdir: &str) -> String {
     }
 }
 
-/// `--override-input a/b REF`: the input at that path takes `REF`.
-fn apply_override(inputs: &mut std::collections::BTreeMap<String, flake_nix::FlakeInput>, path: &str, r: FlakeRef) {
+/// `--override-input a/b REF`: the input at that path takes `REF`. `false` (nothing
+/// changed) when the flake declares no input `a`: Nix 2.8 only warns, and the flake's
+/// `outputs` never see such an input.
+fn apply_override(
+    inputs: &mut std::collections::BTreeMap<String, flake_nix::FlakeInput>,
+    path: &str,
+    r: FlakeRef,
+) -> bool {
     let mut parts = path.split('/');
-    let Some(first) = parts.next() else { return };
+    let Some(first) = parts.next() else { return false };
     // A declared input keeps its `flake = false` (Nix: "Respect the 'flakeness' of the
-    // input even if we override it"); one the flake does not declare is a flake.
-    let mut input = inputs
-        .entry(first.to_string())
-        .or_insert_with(|| flake_nix::FlakeInput {
-            is_flake: true,
-            ..Default::default()
-        });
+    // input even if we override it").
+    let Some(mut input) = inputs.get_mut(first) else {
+        return false;
+    };
     for part in parts {
         input = input.overrides.entry(part.to_string()).or_default();
     }
     input.follows = None;
     input.reference = Some(r);
+    true
 }
 
 /// The local file a lock file is written to: only for flakes that are local directories.
 fn writable_lock_path(r: &FlakeRef) -> Option<PathBuf> {
     let dir = match r.input.get_str("type")? {
         "path" => PathBuf::from(r.input.get_str("path")?),
-        "git" => PathBuf::from(r.input.get_str("url")?.strip_prefix("file://")?),
+        // The URL keeps its query (`?dir=`, as Nix 2.8 writes it into lock files).
+        "git" => {
+            let url = r.input.get_str("url")?.strip_prefix("file://")?;
+            PathBuf::from(url.split('?').next().unwrap_or(url))
+        }
         _ => return None,
     };
     let dir = if r.subdir.is_empty() { dir } else { dir.join(&r.subdir) };

@@ -50,17 +50,35 @@ impl LockFile {
         self.nodes.len() - 1
     }
 
-    /// Follow `path` of input names from the root to a node.
+    /// Follow `path` of input names from the root to a node. `None` when it leads nowhere,
+    /// or round a cycle of `follows` (`inputs.x.follows = "x"`), which, as in Nix, is only
+    /// an error once the input is used.
     pub fn resolve(&self, path: &[String]) -> Option<NodeId> {
+        self.resolve_within(path, &mut 0).ok()
+    }
+
+    /// [`LockFile::resolve`] that tells a missing input (`Err(false)`) from a `follows`
+    /// cycle (`Err(true)`); `hops` counts the `follows` taken, bounded by the number of
+    /// edges (a walk with more has gone round a cycle).
+    fn resolve_within(&self, path: &[String], hops: &mut usize) -> Result<NodeId, bool> {
         let mut id = ROOT;
-        for (depth, name) in path.iter().enumerate() {
-            id = match self.nodes[id].inputs.get(name)? {
+        for name in path {
+            id = match self.nodes[id].inputs.get(name).ok_or(false)? {
                 Edge::Node(n) => *n,
-                Edge::Follows(target) if depth < 64 => self.resolve(target)?,
-                Edge::Follows(_) => return None,
+                Edge::Follows(target) => {
+                    *hops += 1;
+                    if *hops > self.edge_count() {
+                        return Err(true);
+                    }
+                    self.resolve_within(target, hops)?
+                }
             };
         }
-        Some(id)
+        Ok(id)
+    }
+
+    fn edge_count(&self) -> usize {
+        self.nodes.iter().map(|n| n.inputs.len()).sum()
     }
 
     /// Nix's `LockFile::check`: every non-empty `follows` leads to an input.
@@ -76,7 +94,9 @@ impl LockFile {
                 path.push(name.clone());
                 match edge {
                     Edge::Node(child) => stack.push((*child, path)),
-                    Edge::Follows(target) if !target.is_empty() && self.resolve(target).is_none() => {
+                    Edge::Follows(target)
+                        if !target.is_empty() && self.resolve_within(target, &mut 0) == Err(false) =>
+                    {
                         return Err(format!(
                             "input '{}' follows a non-existent input '{}'",
                             path.join("/"),
@@ -255,6 +275,25 @@ mod tests {
         }
         let lock = LockFile::parse(include_str!("../testdata/git-follows.lock")).unwrap();
         assert_eq!(lock.resolve(&["a".into(), "b".into()]), lock.resolve(&["b".into()]));
+    }
+
+    #[test]
+    fn follows_cycles_resolve_to_nothing_and_pass_the_check() {
+        // `inputs.x.follows = "x"`, and `a` and `b` following each other: Nix 2.8 accepts
+        // both flakes and fails only where such an input is used.
+        let mut lock = LockFile::default();
+        let follows = |to: &str| Edge::Follows(vec![to.to_string()]);
+        lock.nodes[ROOT].inputs.insert("x".into(), follows("x"));
+        lock.nodes[ROOT].inputs.insert("a".into(), follows("b"));
+        lock.nodes[ROOT].inputs.insert("b".into(), follows("a"));
+        assert_eq!(lock.resolve(&["x".into()]), None);
+        assert_eq!(lock.resolve(&["a".into(), "c".into()]), None);
+        assert_eq!(lock.check(), Ok(()));
+        lock.nodes[ROOT].inputs.insert("y".into(), follows("missing"));
+        assert!(lock
+            .check()
+            .unwrap_err()
+            .contains("follows a non-existent input 'missing'"));
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub(crate) struct Locker<'a> {
     /// `inputs.X.inputs.Y` overrides by the input path they apply to, with the input path
     /// of the flake that wrote them (its `follows` are relative to it).
     overrides: BTreeMap<InputPath, (FlakeInput, InputPath)>,
+    /// The references of the flakes being locked above the current one (Nix's `parents`):
+    /// a flake among its own ancestors is a circular import, not an endless descent.
+    parents: Vec<Attrs>,
 }
 
 /// Where to continue in an old lock file: the graph, the node, and the input path that
@@ -38,6 +41,7 @@ impl<'a> Locker<'a> {
             opts,
             lock: LockFile::default(),
             overrides: BTreeMap::new(),
+            parents: Vec::new(),
         }
     }
 
@@ -106,6 +110,12 @@ impl<'a> Locker<'a> {
                 let old_node = &o.lock.nodes[child];
                 if old_node.original.as_ref() == Some(&original_attrs(reference)) && old_node.is_flake == input.is_flake
                 {
+                    if input.is_flake && self.has_stale_follows(old_node, &path) {
+                        let relocked = self.relock_at_locked_revision(node, id, reference, parent, &path, o, child)?;
+                        if relocked {
+                            continue;
+                        }
+                    }
                     let copied = self.copy_subtree(o, child);
                     self.lock.nodes[node].inputs.insert(id.clone(), Edge::Node(copied));
                     continue;
@@ -137,10 +147,87 @@ impl<'a> Locker<'a> {
                     id: ROOT,
                     follows_prefix: &path,
                 });
-                self.compute(child, &child_flake.inputs, &path, child_old, &tree_src)?;
+                self.compute_below(reference, child, &child_flake.inputs, &path, child_old, &tree_src)?;
             }
         }
         Ok(())
+    }
+
+    /// [`Locker::compute`] for the inputs of the flake `reference`, refusing a flake that
+    /// is already being locked above (Nix 2.8: `found circular import of flake`).
+    fn compute_below(
+        &mut self,
+        reference: &FlakeRef,
+        node: NodeId,
+        inputs: &BTreeMap<String, FlakeInput>,
+        prefix: &[String],
+        old: Option<OldNode>,
+        source: &SourceRef,
+    ) -> EvalResult<()> {
+        let original = original_attrs(reference);
+        if self.parents.contains(&original) {
+            return Err(fail(format!("found circular import of flake '{}'", reference.to_url())));
+        }
+        self.parents.push(original);
+        let result = self.compute(node, inputs, prefix, old, source);
+        self.parents.pop();
+        result
+    }
+
+    /// A kept input whose old lock has a `follows` that no override asks for any more:
+    /// the override was removed (or the flake's own inputs changed), so, as Nix's
+    /// `mustRefetch`, its inputs are locked again.
+    fn has_stale_follows(&self, old_node: &crate::lockfile::Node, path: &[String]) -> bool {
+        old_node.inputs.iter().any(|(name, edge)| {
+            let mut p = path.to_vec();
+            p.push(name.clone());
+            matches!(edge, Edge::Follows(_)) && !self.overrides.contains_key(&p)
+        })
+    }
+
+    /// Lock the inputs of the flake at the old lock's node `child` again, its own
+    /// revision kept: fetched at the locked reference, its `flake.nix` read, and each of
+    /// its inputs kept from the old lock where it still matches. `false` when the locked
+    /// source cannot be fetched (the old subtree is then kept as it is).
+    #[allow(clippy::too_many_arguments)]
+    fn relock_at_locked_revision(
+        &mut self,
+        node: NodeId,
+        id: &str,
+        reference: &FlakeRef,
+        parent: &SourceRef,
+        path: &[String],
+        o: OldNode,
+        child: NodeId,
+    ) -> EvalResult<bool> {
+        let old_node = &o.lock.nodes[child];
+        let Some(mut locked) = old_node.locked.clone() else {
+            return Ok(false);
+        };
+        let subdir = locked.get_str("dir").map(String::from).unwrap_or_default();
+        locked.remove("dir");
+        let locked_ref = FlakeRef { input: locked, subdir };
+        let Ok((tree_src, _)) = crate::fetch_reference(self.ev, &locked_ref, parent, path) else {
+            return Ok(false);
+        };
+        let new_child = self.lock.add(crate::lockfile::Node {
+            inputs: BTreeMap::new(),
+            ..old_node.clone()
+        });
+        self.lock.nodes[node]
+            .inputs
+            .insert(id.to_string(), Edge::Node(new_child));
+        let child_flake = flake_nix::read(self.ev, &tree_src.flake_file(), &reference.to_url())?;
+        let old_here = OldNode { id: child, ..o };
+        self.compute_below(
+            reference,
+            new_child,
+            &child_flake.inputs,
+            path,
+            Some(old_here),
+            &tree_src,
+        )?;
+        Ok(true)
     }
 
     /// Copy a node and what it reaches from an old lock file into the new one.

@@ -55,6 +55,9 @@ fn placeholder(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResul
 }
 
 fn store_path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
+    if ev.io.mode == crate::io::Mode::Pure {
+        bail!(span, "'builtins.storePath' is not allowed in pure evaluation mode");
+    }
     let path = coerce_to_path(ev, &a[0], span)?;
     let mut context = crate::string_context::ContextBuilder::from(path.context.as_ref());
     let path = path.to_str_lossy().into_owned();
