@@ -84,12 +84,14 @@ fn fetch_commit(
     ref_name: Option<String>,
 ) -> FetchResult<Tree> {
     let rev = commit.id().to_string();
-    let key = format!("git-{}-{rev}", blake3::hash(url.as_bytes()).to_hex());
+    // `v2`: submodules became empty folders (a tree hashed before lacked them).
+    let key = format!("git-v2-{}-{rev}", blake3::hash(url.as_bytes()).to_hex());
     let (nar_hash, rev_count) = match cached(ctx, &key) {
         Some(hit) => hit,
         None => {
             let scratch = ctx.cache.scratch()?;
-            write_commit_tree(repo, commit, &scratch)?;
+            let submodules = input.get_bool("submodules") == Some(true) || input.get_str("submodules") == Some("1");
+            write_commit_tree(repo, commit, &scratch, submodules)?;
             let (hash, _, _) = hash_tree(&scratch, &mut |_| true)?;
             ctx.cache.commit(&scratch, &hash.to_nix32())?;
             let mut walk = repo.revwalk().map_err(git_err)?;
@@ -135,7 +137,9 @@ fn local_tree(ctx: &FetchContext, hash: &rnix_eval_store::hash::Hash) -> PathBuf
 }
 
 /// Write the files of `commit` below `dest`, with their modes and symlinks.
-fn write_commit_tree(repo: &Repository, commit: &git2::Commit, dest: &Path) -> FetchResult<()> {
+/// The files of `commit` under `dest`. `submodules`: the input asks for them, which this
+/// fetcher cannot do: a tree that has one is refused rather than silently left without.
+fn write_commit_tree(repo: &Repository, commit: &git2::Commit, dest: &Path, submodules: bool) -> FetchResult<()> {
     let tree = commit.tree().map_err(git_err)?;
     let mut failure = None;
     tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
@@ -148,7 +152,14 @@ fn write_commit_tree(repo: &Repository, commit: &git2::Commit, dest: &Path) -> F
                     let blob = repo.find_blob(entry.id()).map_err(git_err)?;
                     write_entry(&path, entry.filemode(), blob.content())?;
                 }
-                // Submodules (commits) are left out unless asked for, as in Nix.
+                // A submodule is an empty folder, as `git archive` (Nix 2.8) and modern
+                // Nix ("treat submodules as an empty directory") leave it.
+                Some(ObjectType::Commit) if submodules => {
+                    return Err(FetchError::Other(format!(
+                        "fetching git submodules is not supported by rnix-eval (submodule '{dir}{name}')"
+                    )))
+                }
+                Some(ObjectType::Commit) => std::fs::create_dir_all(&path)?,
                 _ => {}
             }
             Ok(())
@@ -183,7 +194,8 @@ fn fetch_working_tree(ctx: &FetchContext, input: &Attrs, repo: &Repository, root
     let index = repo.index().map_err(git_err)?;
     let mut files = HashSet::new();
     let mut dirs = HashSet::new();
-    for entry in index.iter() {
+    // Submodules are left out of a dirty tree, as Nix 2.8's `git ls-files` filter does.
+    for entry in index.iter().filter(|e| e.mode != 0o160000) {
         let rel = PathBuf::from(String::from_utf8_lossy(&entry.path).into_owned());
         let mut parent = rel.parent();
         while let Some(p) = parent.filter(|p| !p.as_os_str().is_empty()) {
