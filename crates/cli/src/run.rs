@@ -279,27 +279,36 @@ fn eval_one(
     store: Option<&crate::store_writer::SharedStore>,
     out: &mut Vec<u8>,
 ) -> EvalResult<()> {
-    let root = if cli.flake.is_some() {
+    let (root, host) = if cli.flake.is_some() {
         crate::flake_cmd::output(ev, cli, input, cwd)?
     } else {
-        eval_input(ev, cli, input, cwd)?
+        (eval_input(ev, cli, input, cwd)?, None)
     };
     // Never dropped: the process ends soon, and dropping a very deep value (a
     // 1,000,000-deep list) recurses once per level on the native stack.
     let root = std::mem::ManuallyDrop::new(root);
-    eval_paths(ev, cli, cwd, &root, store, out).map_err(|mut e| {
+    eval_paths(ev, cli, cwd, &root, store, out).map_err(|e| {
         // A module-system error about an option of the root (a NixOS system, a flake
         // host): where its definitions are, which the lib's message cannot say.
+        if let Some(host) = &host {
+            return with_definitions_note(ev, host, e);
+        }
         // The root as `-A` sees it: a file's function called with the `--arg`s.
         let args = auto_args(ev, cli, cwd).ok().flatten().unwrap_or_default();
         let Ok(system) = ev.force(&root).and_then(|v| auto_call(ev, v, &args)) else {
             return e;
         };
-        if let Some(note) = rnix_eval_modules::definitions_note(ev, &system, &e) {
-            e.message = format!("{}\n\n{note}", e.message.trim_end());
-        }
-        e
+        with_definitions_note(ev, &system, e)
     })
+}
+
+/// `e` with the note of where the definitions of the option it names are in `system`,
+/// when it names one ([`rnix_eval_modules::definitions_note`]).
+pub(crate) fn with_definitions_note(ev: &mut Evaluator, system: &Value, mut e: Box<EvalError>) -> Box<EvalError> {
+    if let Some(note) = rnix_eval_modules::definitions_note(ev, system, &e) {
+        e.message = format!("{}\n\n{note}", e.message.trim_end());
+    }
+    e
 }
 
 /// The `-A` paths of `root`, evaluated and printed (or instantiated) by the flags.
