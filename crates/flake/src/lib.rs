@@ -246,7 +246,14 @@ pub(crate) fn fetch_reference(
         } else {
             format!("{}/{}", parent.store_path, parent.subdir)
         };
-        attrs.set("path", rnix_eval_parser::paths::canon_path(&format!("{base}/{rel}")));
+        let absolute = rnix_eval_parser::paths::canon_path(&format!("{base}/{rel}"));
+        let store_path = &parent.store_path;
+        if absolute != *store_path && !absolute.starts_with(&format!("{store_path}/")) {
+            return Err(fail(format!(
+                "relative path '{rel}' points outside of its parent's store path '{store_path}'"
+            )));
+        }
+        attrs.set("path", absolute);
     }
     let name = input_path.join("/");
     let tree = rnix_eval_core::fetch_input(ev, &attrs, None).map_err(|mut e| {
