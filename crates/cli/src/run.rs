@@ -515,9 +515,21 @@ pub(crate) fn select_attr_path(
         v = ev.force(&v)?;
         v = auto_call(ev, v, auto.as_ref().unwrap_or(&empty))?;
         v = ev.force(&v)?;
-        if let Ok(index) = component.parse::<usize>() {
-            if let Value::List(items) = &v {
-                match items.get(index) {
+        // Nix's `findAlongAttrPath`: a component that reads as an `unsigned int` is a
+        // list index, and the value must be a list (`a.0` of a set is an error).
+        if let Ok(index) = component.parse::<u32>() {
+            let Value::List(items) = &v else {
+                return Err(EvalError::new(
+                    ErrorKind::Eval,
+                    format!(
+                        "the expression selected by the selection path '{path}' should be a list but is {}",
+                        v.type_desc()
+                    ),
+                    None,
+                ));
+            };
+            {
+                match items.get(index as usize) {
                     Some(item) => {
                         v = item.clone();
                         continue;

@@ -40,7 +40,7 @@ impl Evaluator {
                 bail!(span, "cannot coerce {}", crate::show_value::coerce_found(&v))
             }
             Value::Int(i) if coerce_more => Ok(Rc::new(NixString::from_int(*i))),
-            Value::Float(f) if coerce_more => Ok(Rc::new(NixString::plain(format!("{f:.6}")))),
+            Value::Float(f) if coerce_more => Ok(Rc::new(NixString::plain(float_to_string(*f)))),
             Value::Bool(true) if coerce_more => Ok(Rc::new(NixString::plain("1"))),
             Value::Bool(false) | Value::Null if coerce_more => Ok(Rc::new(NixString::plain(""))),
             Value::List(items) if coerce_more => {
@@ -93,4 +93,13 @@ mod tests {
             std::borrow::Cow::Borrowed(_)
         ));
     }
+}
+
+/// `toString` of a float: C++'s `std::to_string` (`%f`), which Nix uses; the C library
+/// writes `nan`/`-nan` and `inf`/`-inf` where Rust writes `NaN` and `inf`.
+fn float_to_string(f: f64) -> String {
+    if f.is_nan() {
+        return if f.is_sign_negative() { "-nan" } else { "nan" }.to_string();
+    }
+    format!("{f:.6}")
 }
