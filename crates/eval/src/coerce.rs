@@ -78,6 +78,15 @@ pub(crate) fn canonical_path(p: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `toString` of a float: C++'s `std::to_string` (`%f`), which Nix uses; the C library
+/// writes `nan`/`-nan` and `inf`/`-inf` where Rust writes `NaN` and `inf`.
+fn float_to_string(f: f64) -> String {
+    if f.is_nan() {
+        return if f.is_sign_negative() { "-nan" } else { "nan" }.to_string();
+    }
+    format!("{f:.6}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::canonical_path;
@@ -93,13 +102,4 @@ mod tests {
             std::borrow::Cow::Borrowed(_)
         ));
     }
-}
-
-/// `toString` of a float: C++'s `std::to_string` (`%f`), which Nix uses; the C library
-/// writes `nan`/`-nan` and `inf`/`-inf` where Rust writes `NaN` and `inf`.
-fn float_to_string(f: f64) -> String {
-    if f.is_nan() {
-        return if f.is_sign_negative() { "-nan" } else { "nan" }.to_string();
-    }
-    format!("{f:.6}")
 }
