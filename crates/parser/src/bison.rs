@@ -66,8 +66,23 @@ const OPERATORS: [(&str, i32); 13] = [
 /// The first syntax error of `text` as Nix reports it: message and byte offset. `None`
 /// when Nix's grammar accepts the text (the error is then not a syntax error).
 pub fn syntax_error(text: &str) -> Option<(String, usize)> {
-    drive(text).err()
+    drive(text, usize::MAX).err()
 }
+
+/// Entries Nix's parser stack may hold: Bison's `YYMAXDEPTH` (10,000) less its
+/// `YYHEADROOM` (2). One more and Nix fails with `memory exhausted`.
+pub const MAX_STACK: usize = 9_998;
+
+/// The byte offset of the token at which Nix's parser stack outgrows [`MAX_STACK`]
+/// (`memory exhausted`), if it does before the text ends or a syntax error.
+pub fn stack_exhausted(text: &str) -> Option<usize> {
+    match drive(text, MAX_STACK) {
+        Err((message, at)) if message == EXHAUSTED => Some(at),
+        _ => None,
+    }
+}
+
+const EXHAUSTED: &str = "memory exhausted";
 
 /// Where Nix stops reading `text` when its grammar accepts it before a NUL byte:
 /// `lexer.l` returns the NUL as character 0, Bison's end-of-file token, and the rest of
@@ -77,12 +92,14 @@ pub fn end_at_nul(text: &str) -> Option<usize> {
     if !text.contains('\0') {
         return None;
     }
-    drive(text).ok().filter(|&end| text.as_bytes().get(end) == Some(&0))
+    drive(text, usize::MAX)
+        .ok()
+        .filter(|&end| text.as_bytes().get(end) == Some(&0))
 }
 
 /// Run the parser over `text`: the offset of the end-of-file token it accepted at, or the
-/// first syntax error.
-fn drive(text: &str) -> Result<usize, (String, usize)> {
+/// first syntax error (`memory exhausted` when the stack outgrows `max_stack`).
+fn drive(text: &str, max_stack: usize) -> Result<usize, (String, usize)> {
     let mut end = text.len();
     let mut lexer = Lexer {
         s: text.as_bytes(),
@@ -96,6 +113,10 @@ fn drive(text: &str) -> Result<usize, (String, usize)> {
     let mut lookahead: Option<Token> = None;
     loop {
         let state = *stack.last().expect("never empty");
+        if stack.len() > max_stack {
+            let at = lookahead.map_or(lexer.i, |tok| tok.at);
+            return Err((EXHAUSTED.into(), at));
+        }
         if state == t::FINAL {
             return Ok(end);
         }

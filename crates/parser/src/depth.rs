@@ -1,40 +1,65 @@
-//! A nesting limit, checked on tokens before the tree is built.
+//! A nesting limit, checked before the tree is built.
 //!
 //! Nix's Bison parser gives up with `memory exhausted` when its stack passes 10,000
-//! entries: a parenthesis takes one entry (9,000 nested parentheses parse), a list,
-//! set, string or construct about two (it fails at 4,999 nested lists). Building rowan
-//! trees that deep is also quadratic (rowan hashes whole subtrees to deduplicate small
-//! nodes), so input past the limit is rejected up front, as Nix rejects it.
+//! entries. What an entry is depends on the construct (a parenthesis takes one, a list
+//! two, `let ... in` three until its body ends, a flat chain of negations one), so the
+//! check runs Nix's own grammar over the text (`bison.rs`) and watches its stack: the
+//! limit is Nix's for every construct. (An estimate from brackets and keywords rejected
+//! 5,000-term `+ -1` chains Nix accepts and accepted 4,000 nested `let`s it rejects.)
+//! Building rowan trees that deep is also quadratic (rowan hashes whole subtrees to
+//! deduplicate small nodes), so input past the limit is rejected up front, as Nix
+//! rejects it.
 
 use rnix::SyntaxKind::{self, *};
 
-/// Most parser stack entries accepted: Nix fails at 4,999 nested lists (two each).
-pub const MAX_DEPTH: usize = 9_997;
+/// Stack entries one token can add at most: its shift, and the empty rules (`binds`,
+/// `formals`, string parts) reduced before it. A text of fewer tokens than the stack
+/// limit over this cannot reach the limit, and is not driven through the grammar.
+const MAX_ENTRIES_PER_TOKEN: usize = 4;
+
+/// The byte offset where Nix's parser stack first outgrows its limit, if it does.
+pub fn too_deep(text: &str) -> Option<usize> {
+    too_deep_in(&rnix::tokenize(text).collect::<Vec<_>>(), text)
+}
+
+/// [`too_deep`] of `text` already tokenized (the tree is built from the same tokens).
+pub fn too_deep_in(tokens: &[rnix::Token<'_>], text: &str) -> Option<usize> {
+    let significant = tokens
+        .iter()
+        .filter(|(kind, _)| !matches!(kind, TOKEN_WHITESPACE | TOKEN_COMMENT))
+        .count();
+    if significant.saturating_mul(MAX_ENTRIES_PER_TOKEN) < crate::bison::MAX_STACK {
+        return None;
+    }
+    // Driving the grammar costs a tenth of a parse: only texts whose estimate comes
+    // within a factor of ten of the limit are driven. (Chains of `let`/`with`/`assert`,
+    // which the estimate undercounts, are thus accepted deeper than Nix accepts them.)
+    if estimate(tokens) < crate::bison::MAX_STACK / 10 {
+        return None;
+    }
+    crate::bison::stack_exhausted(text)
+}
 
 /// Stack entries a parenthesis takes; everything else that nests takes two.
 const PAREN: usize = 1;
 const OTHER: usize = 2;
 
-/// The byte offset where nesting first exceeds [`MAX_DEPTH`], if it does.
-pub fn too_deep(text: &str) -> Option<usize> {
-    too_deep_in(&rnix::tokenize(text).collect::<Vec<_>>())
-}
-
-/// [`too_deep`] of a text already tokenized (the tree is built from the same tokens).
-pub fn too_deep_in(tokens: &[rnix::Token<'_>]) -> Option<usize> {
+/// A quick estimate of the deepest nesting of `tokens`, in parser stack entries: within
+/// a factor of three of Bison's count for brackets and the constructs that nest until a
+/// `;`, `,` or closing bracket. It undercounts chains of `let`/`with`/`assert` (ended at
+/// their `;` here, where Bison keeps three entries each until the body ends).
+fn estimate(tokens: &[rnix::Token<'_>]) -> usize {
     // Each open bracket is a level; right-nested constructs (lambda bodies, `with`,
     // `assert`, `let`, `if`, right-associative operators) add levels until the
     // enclosing bracket closes or a `;`/`,` ends them.
     let mut stack: Vec<(bool, usize)> = Vec::new(); // (is a bracket, entries)
     let mut entries = 0usize;
-    let mut offset = 0usize;
+    let mut deepest = 0usize;
     // Whether the last token that is not trivia ends an operand: a `-` after one is the
     // left-associative binary minus, which Bison reduces at once (`1 - 1 - ... - 1`
     // never grows its stack); anywhere else it is a negation, which nests.
     let mut after_operand = false;
-    for &(kind, token) in tokens {
-        let at = offset;
-        offset += token.len();
+    for &(kind, _) in tokens {
         if matches!(kind, TOKEN_WHITESPACE | TOKEN_COMMENT) {
             continue;
         }
@@ -64,11 +89,9 @@ pub fn too_deep_in(tokens: &[rnix::Token<'_>]) -> Option<usize> {
             stack.push(entry);
             entries += entry.1;
         }
-        if entries > MAX_DEPTH {
-            return Some(at);
-        }
+        deepest = deepest.max(entries);
     }
-    None
+    deepest
 }
 
 /// Constructs end where an enclosing bracket closes or at `;`/`,`.
@@ -124,11 +147,11 @@ mod tests {
         let ok = format!("{}{}", "[".repeat(4000), "]".repeat(4000));
         assert_eq!(too_deep(&ok), None);
         let deep = format!("{}{}", "[".repeat(6000), "]".repeat(6000));
-        assert_eq!(too_deep(&deep), Some(MAX_DEPTH / 2));
+        assert!(too_deep(&deep).is_some());
         let parens = format!("{}1{}", "(".repeat(9000), ")".repeat(9000));
         assert_eq!(too_deep(&parens), None);
         let too_many = format!("{}1{}", "(".repeat(10000), ")".repeat(10000));
-        assert_eq!(too_deep(&too_many), Some(MAX_DEPTH));
+        assert!(too_deep(&too_many).is_some());
         // (`x:x:x` would be a URI; lambdas need the space.)
         let lambdas = "x: ".repeat(6000) + "x";
         assert!(too_deep(&lambdas).is_some());
@@ -139,8 +162,21 @@ mod tests {
         assert_eq!(too_deep(&minus), None);
         let minus_tight = "1-".repeat(20_000) + "1";
         assert_eq!(too_deep(&minus_tight), None);
+        // Flat negations and `+ -1` chains take one entry each (Nix: 9,996 negations).
         let negations = "- ".repeat(6000) + "1";
+        assert_eq!(too_deep(&negations), None);
+        let negations = "- ".repeat(10_000) + "1";
         assert!(too_deep(&negations).is_some());
+        let plus_negative = "0".to_string() + &" + -1".repeat(6000);
+        assert_eq!(too_deep(&plus_negative), None);
+        // Nested lists take two entries a level, strings in strings two (Nix: 4,999 and
+        // 4,998 levels).
+        let lists = format!("{}{}", "[".repeat(4998), "]".repeat(4998));
+        assert_eq!(too_deep(&lists), None);
+        let lists = format!("{}{}", "[".repeat(4999), "]".repeat(4999));
+        assert!(too_deep(&lists).is_some());
+        let strings = format!("\"{}x{}\"", "${\"".repeat(4997), "\"}".repeat(4997));
+        assert_eq!(too_deep(&strings), None);
     }
 
     /// rnix's path heuristic scanned the rest of `a.a.a...` at every name: 200,000

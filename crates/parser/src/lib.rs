@@ -41,7 +41,7 @@ pub fn parse(text: &str) -> rnix::Parse<rnix::Root> {
 fn parse_within_depth(text: &str) -> Result<rnix::Parse<rnix::Root>, usize> {
     let text = comments_end_at_cr(text);
     let tokens: Vec<rnix::Token<'_>> = rnix::tokenize(&text).collect();
-    if let Some(at) = depth::too_deep_in(&tokens) {
+    if let Some(at) = depth::too_deep_in(&tokens, &text) {
         return Err(at);
     }
     Ok(rnix::Root::parse_tokens(&tokens))
