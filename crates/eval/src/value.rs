@@ -394,6 +394,9 @@ impl AttrSet {
     /// `self // other`: a linear merge, entries of `other` win.
     pub fn update(&self, other: &AttrSet) -> AttrSet {
         let (a, b) = (&self.entries, &other.entries);
+        if b.len() * 16 < a.len() {
+            return self.update_with_few(other);
+        }
         let mut out = Vec::with_capacity(a.len() + b.len());
         let (mut i, mut j) = (0, 0);
         while i < a.len() && j < b.len() {
@@ -415,6 +418,27 @@ impl AttrSet {
         }
         out.extend_from_slice(&a[i..]);
         out.extend_from_slice(&b[j..]);
+        AttrSet { entries: out }
+    }
+
+    /// [`AttrSet::update`] with an `other` much smaller than `self` (`pkgs // { x = ..; }`,
+    /// overlays): each of its names is searched for, and the runs of `self` between them
+    /// are copied whole, where the merge compared every name of `self`.
+    fn update_with_few(&self, other: &AttrSet) -> AttrSet {
+        let (a, b) = (&self.entries, &other.entries);
+        let mut out = Vec::with_capacity(a.len() + b.len());
+        let mut from = 0;
+        for attr in b {
+            let at = from + a[from..].partition_point(|x| x.name < attr.name);
+            out.extend_from_slice(&a[from..at]);
+            out.push(attr.clone());
+            from = if a.get(at).is_some_and(|x| x.name == attr.name) {
+                at + 1
+            } else {
+                at
+            };
+        }
+        out.extend_from_slice(&a[from..]);
         AttrSet { entries: out }
     }
 
@@ -851,6 +875,41 @@ mod tests {
         assert!(matches!(thunk.peek(), Peek::Done(Value::Bool(true))));
         thunk.set(ThunkState::Done(Value::string("s")));
         assert!(matches!(thunk.done(), Some(Value::String(s)) if s.as_bytes() == b"s"));
+    }
+
+    /// `a // b` takes `b`'s value for a shared name and keeps the names sorted, whether
+    /// it merges both (similar sizes) or looks `b`'s few names up in `a`.
+    #[test]
+    fn updates_of_small_and_large_sets_agree() {
+        let set = |names: &[u32], v: i64| AttrSet {
+            entries: names
+                .iter()
+                .map(|n| Attr {
+                    name: Symbol::intern(&format!("u{n}")),
+                    value: Value::Int(v),
+                    pos: None,
+                })
+                .collect(),
+        };
+        let sorted = |mut s: AttrSet| {
+            s.entries.sort_by_key(|a| a.name);
+            s
+        };
+        let big = sorted(set(&(0..100).collect::<Vec<_>>(), 1));
+        for few in [vec![], vec![0], vec![99], vec![50, 200], vec![300, 5, 7]] {
+            let small = sorted(set(&few, 2));
+            let fast = big.update(&small);
+            let mut slow = big.clone();
+            slow.insert_all(&small);
+            let show = |s: &AttrSet| {
+                s.entries
+                    .iter()
+                    .map(|a| (a.name, matches!(a.value, Value::Int(2))))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(show(&fast), show(&slow), "{few:?}");
+            assert!(fast.entries.windows(2).all(|w| w[0].name < w[1].name));
+        }
     }
 
     #[test]
