@@ -270,7 +270,25 @@ impl<'g> Lowerer<'g> {
             }
             rast::Expr::Apply(a) => {
                 let func = self.lower_opt(a.lambda(), a)?;
-                let arg = self.lower_opt(a.argument(), a)?;
+                let arg = match (a.argument(), a.lambda()) {
+                    (Some(rast::Expr::Ident(id)), Some(f)) if is_or_keyword(&id) => {
+                        // Nix's `expr_simple OR_KW` rule: the variable `or` is placed at
+                        // the start of the rule, the operand before it.
+                        let operand = match &f {
+                            rast::Expr::Apply(inner) => inner.argument().unwrap_or(f.clone()),
+                            _ => f.clone(),
+                        };
+                        let start = self.span(&operand).start;
+                        let end = self.span(&id).end;
+                        let at = Span {
+                            file: self.file,
+                            start,
+                            end,
+                        };
+                        Expr::Var(self.resolve(Symbol::intern("or"), at)?)
+                    }
+                    (arg, _) => self.lower_opt(arg, a)?,
+                };
                 Expr::Apply(Box::new(ast::Apply { func, arg, span }))
             }
             rast::Expr::Lambda(l) => self.lower_lambda(l, span)?,
@@ -1034,6 +1052,11 @@ pub(crate) fn show_attr_path(path: &[PathKey]) -> String {
         })
         .collect::<Vec<_>>()
         .join(".")
+}
+
+/// `or` used as a variable (a TOKEN_OR inside NODE_IDENT).
+fn is_or_keyword(id: &rast::Ident) -> bool {
+    id.syntax().first_token().is_some_and(|t| t.text() == "or")
 }
 
 pub(crate) fn ident_name(id: &rast::Ident) -> Option<String> {
