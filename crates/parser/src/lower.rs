@@ -1172,6 +1172,17 @@ fn out_of_range(text: &str, value: f64) -> bool {
 mod tests {
     use super::is_nix_float;
 
+    /// Nix places the variable `or` of `g f or` at `f`, where its `expr_simple OR_KW`
+    /// rule starts (Nix 2.8 reports `undefined variable 'or'` at column 30 here).
+    #[test]
+    fn the_or_variable_is_placed_at_its_operand() {
+        let text = "let f = x: x; g = x: x; in g f or";
+        let globals = rustc_hash::FxHashMap::default();
+        let err = crate::parse_and_lower(crate::source::Origin::String, "/".into(), text, &globals).unwrap_err();
+        assert_eq!(err.message, "undefined variable 'or'");
+        assert_eq!(err.span.start as usize, text.find("f or").unwrap());
+    }
+
     #[test]
     fn float_forms() {
         for ok in ["1.5", "1.", ".5", "0.5", "1.5e3", "1.e-3", ".5E+2"] {
