@@ -192,8 +192,17 @@ pub fn definition(s: &mut Server, id: RequestId, p: Json) {
     });
 }
 
+/// Symbols nested deeper than this are left out: the reply is serialized recursively on
+/// `lsp-server`'s writer thread, whose stack a 7,000-deep set overflowed.
+const MAX_SYMBOL_DEPTH: usize = 128;
+
 #[allow(deprecated)]
-fn symbol(a: &rnix_eval_ide::Analysis, s: rnix_eval_ide::DocSymbol) -> DocumentSymbol {
+fn symbol(a: &rnix_eval_ide::Analysis, s: rnix_eval_ide::DocSymbol, depth: usize) -> DocumentSymbol {
+    let children = if depth < MAX_SYMBOL_DEPTH {
+        s.children.into_iter().map(|c| symbol(a, c, depth + 1)).collect()
+    } else {
+        Vec::new()
+    };
     DocumentSymbol {
         name: s.name,
         detail: None,
@@ -205,7 +214,7 @@ fn symbol(a: &rnix_eval_ide::Analysis, s: rnix_eval_ide::DocSymbol) -> DocumentS
         deprecated: None,
         range: range(&a.line_index, s.range.0, s.range.1),
         selection_range: range(&a.line_index, s.name_range.0, s.name_range.1),
-        children: Some(s.children.into_iter().map(|c| symbol(a, c)).collect()),
+        children: Some(children),
     }
 }
 
@@ -217,7 +226,7 @@ pub fn symbols(s: &mut Server, id: RequestId, p: Json) {
         return s.respond(id, Json::Null);
     };
     let a = &doc.analysis;
-    let out: Vec<DocumentSymbol> = a.symbols().into_iter().map(|x| symbol(a, x)).collect();
+    let out: Vec<DocumentSymbol> = a.symbols().into_iter().map(|x| symbol(a, x, 0)).collect();
     s.respond(id, DocumentSymbolResponse::Nested(out));
 }
 

@@ -11,6 +11,7 @@ mod overlay;
 mod rss;
 mod server;
 mod supervisor;
+mod transport;
 mod worker;
 
 /// Run the server on stdin/stdout (or, with `--worker` among the arguments, an

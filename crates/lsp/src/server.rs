@@ -64,7 +64,7 @@ fn global_names() -> Names {
 }
 
 pub fn run(worker_args: Vec<String>) -> i32 {
-    let (connection, io_threads) = Connection::stdio();
+    let (connection, io_threads) = crate::transport::stdio();
     let conn = Arc::new(connection);
     let (id, params) = match conn.initialize_start() {
         Ok(x) => x,
@@ -146,13 +146,14 @@ pub fn run(worker_args: Vec<String>) -> i32 {
     drop(server);
     // The connection's writer thread ends when every sender is gone.
     drop(conn);
-    let _ = io_threads.join();
+    io_threads.join();
     0
 }
 
 impl Server {
     fn main_loop(&mut self, events: Receiver<Event>) {
         let receiver = self.conn.receiver.clone();
+        let mut events = events;
         loop {
             select! {
                 recv(receiver) -> msg => {
@@ -173,11 +174,12 @@ impl Server {
                         Message::Response(_) => {}
                     }
                 }
-                recv(events) -> event => {
-                    if let Ok(event) = event {
-                        self.event(event);
-                    }
-                }
+                recv(events) -> event => match event {
+                    Ok(event) => self.event(event),
+                    // Every sender is gone (no workspace to evaluate): a closed channel is
+                    // always ready, and selecting on it again spun a core at 100%.
+                    Err(_) => events = crossbeam_channel::never(),
+                },
             }
         }
     }
