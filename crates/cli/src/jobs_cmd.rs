@@ -19,7 +19,7 @@ fn root(ev: &mut Evaluator, cli: &Cli, cwd: &str, worker: bool) -> EvalResult<(V
         // The coordinator locked the flake already.
         opts.write_lock_file &= !worker;
         let flake = rnix_eval_flake::load_flake(ev, flake_ref, std::path::Path::new(cwd), &opts)?;
-        if !cli.eval_jobs {
+        if !cli.eval_jobs && !worker {
             // One job, found as `--flake REF#NAME` finds it (a host is its toplevel).
             let system = ev.current_system.clone();
             let purpose = rnix_eval_flake::outputs::Purpose::Build;
@@ -36,6 +36,10 @@ fn root(ev: &mut Evaluator, cli: &Cli, cwd: &str, worker: bool) -> EvalResult<(V
     let auto = crate::run::auto_args(ev, cli, cwd)?;
     let attr = cli.attr.first().cloned().unwrap_or_default();
     let v = crate::run::select_attr_path(ev, v, &attr, &auto)?;
+    // A `release.nix` that is a function (`{ supportedSystems ? [ .. ] }: { .. }`) is
+    // called with the `--arg`s, as nix-eval-jobs does (`-A` already calls along its path).
+    let v = ev.force(&v)?;
+    let v = crate::run::auto_call(ev, v, auto.as_ref().unwrap_or(&Default::default()))?;
     let prefix = if attr.is_empty() {
         Vec::new()
     } else {

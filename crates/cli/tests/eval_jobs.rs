@@ -175,3 +175,40 @@ fn a_flakes_hosts_are_jobs_with_their_toplevel() {
     }
     let _ = std::fs::remove_dir_all(&cache);
 }
+
+/// A `release.nix` that is a function is called with the `--arg`s (it gave `0 jobs` and a
+/// passing exit code), and a job that is not a derivation is an error record, not a
+/// success with an empty `drvPath`.
+#[test]
+fn a_function_root_is_called_and_non_derivations_fail() {
+    let dir = std::env::temp_dir().join(format!("rnix-jobs-fn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("release.nix");
+    std::fs::write(
+        &file,
+        r#"{ tag ? "d" }: {
+  t = derivation { name = "t-${tag}"; system = "x86_64-linux"; builder = "/bin/sh"; };
+  nixosConfigurations.h.config.system.build.toplevel = "not a derivation";
+}"#,
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let out = rnix(&[
+        "--eval-jobs",
+        "--read-only",
+        "--workers",
+        "1",
+        "--argstr",
+        "tag",
+        "x",
+        file,
+    ]);
+    let recs = records(&out);
+    let by_attr = |a: &str| recs.iter().find(|r| r["attr"] == a).cloned();
+    let t = by_attr("t").expect("the function was called: job t exists");
+    assert_eq!(t["name"], "t-x");
+    let h = by_attr("nixosConfigurations.h.config.system.build.toplevel").expect("the host job");
+    assert!(h["error"].as_str().unwrap().contains("expected a derivation"), "{h}");
+    assert_eq!(out.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}

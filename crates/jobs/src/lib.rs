@@ -212,6 +212,14 @@ pub fn evaluate(ev: &mut Evaluator, root: &Value, prefix: &[String], path: &[Str
                 None => Ok(String::new()),
             }
         };
+        let v = ev.force(&v)?;
+        if !is_derivation(ev, &v)? {
+            return Err(rnix_eval_core::EvalError::new(
+                rnix_eval_core::ErrorKind::Eval,
+                format!("expected a derivation, but found {}", v.type_desc()),
+                None,
+            ));
+        }
         let drv_path = text(ev, &v, "drvPath")?;
         let name = text(ev, &v, "name")?;
         let system = text(ev, &v, "system")?;
