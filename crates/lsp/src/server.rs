@@ -291,7 +291,11 @@ impl Server {
             for e in self.eval_diags.get(&path).into_iter().flatten() {
                 let start = e["start"].as_u64().unwrap_or(0) as u32;
                 let end = e["end"].as_u64().unwrap_or(start as u64) as u32;
-                diags.push(eval_diagnostic(range(start, end), e));
+                let d = eval_diagnostic(range(start, end), e);
+                // The evaluation meets the syntax error the document shows already.
+                if !diags.iter().any(|s| s.range == d.range && s.message == d.message) {
+                    diags.push(d);
+                }
             }
         }
         self.notify_diagnostics(uri.clone(), diags, Some(doc.version));

@@ -228,7 +228,8 @@ pub fn check_syntax(text: &str) -> Option<(u32, u32, String)> {
         return check_syntax(&text[..end]);
     }
     if let Some(err) = parsed.errors().first() {
-        let e = syntax_error(file, text, err);
+        // Worded as evaluation words it (Nix's grammar), not in rnix's token names.
+        let e = bison_error(file, text).unwrap_or_else(|| syntax_error(file, text, err));
         return Some((e.span.start, e.span.end, e.message));
     }
     let (token, message) = validate::check(parsed.tree().syntax())?;
@@ -313,4 +314,20 @@ fn describe_kinds(kinds: &[rnix::SyntaxKind]) -> String {
 /// Byte offset -> the root node's text range helper for tooling.
 pub fn root_range(root: &rnix::Root) -> rowan::TextRange {
     root.syntax().text_range()
+}
+
+#[cfg(test)]
+mod tests {
+    /// Editors get the syntax error in Nix's words, as evaluation reports it, not in
+    /// rnix's token names (`expecting ident or or or cur_pos`).
+    #[test]
+    fn check_syntax_words_errors_as_nix() {
+        let text = "{ config, ... }: {\n  config.services.web.\n}\n";
+        let (start, _, message) = super::check_syntax(text).expect("a syntax error");
+        assert_eq!(
+            message,
+            "syntax error, unexpected '}', expecting identifier or 'or' or '${' or '\"'"
+        );
+        assert_eq!(start as usize, text.rfind('}').unwrap());
+    }
 }
