@@ -144,6 +144,13 @@ fn worker_args() -> Vec<std::ffi::OsString> {
 const WORKER_ENV: &str = "RNIX_EVAL_JOBS_WORKER";
 
 pub fn serve(ev: &mut Evaluator, cli: &Cli, cwd: &str, store: Option<&crate::store_writer::SharedStore>) -> i32 {
+    // A worker dies with its coordinator: a CI job cancelled by a signal to the
+    // coordinator alone left a worker evaluating at full speed, adopted by init.
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_PDEATHSIG only sets a signal number for this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+    }
     let cache = crate::jobs_cache::JobsCache::start(ev, cli, cwd);
     let root = root(ev, cli, cwd, true);
     let limit = cli.max_memory_size;
