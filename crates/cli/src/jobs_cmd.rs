@@ -74,7 +74,9 @@ pub fn coordinate(ev: &mut Evaluator, cli: &Cli, cwd: &str, show_trace: bool) ->
         }
     };
     let stdout = std::io::stdout();
+    let selected = selected_path(cli).unwrap_or_default();
     let mut print = |record: &serde_json::Value| {
+        let record = relative_to(record, &selected);
         let mut out = stdout.lock();
         let _ = writeln!(out, "{record}");
         let _ = out.flush();
@@ -133,6 +135,35 @@ pub fn coordinate(ev: &mut Evaluator, cli: &Cli, cwd: &str, show_trace: bool) ->
 
 /// This command line for a worker: without `--eval-jobs`, with `--eval-jobs-worker` (also
 /// for `--differential` alone, which goes through the same pool).
+/// The attribute path of the selected set (`-A a.b`, `--flake REF#a.b`).
+fn selected_path(cli: &Cli) -> EvalResult<Vec<String>> {
+    match &cli.flake {
+        Some(reference) => {
+            let fragment = reference.split_once('#').map_or("", |(_, f)| f);
+            rnix_eval_flake::outputs::split_attr_path(fragment)
+        }
+        None => match cli.attr.first() {
+            Some(attr) => crate::run::parse_attr_path(attr),
+            None => Ok(Vec::new()),
+        },
+    }
+}
+
+/// A record as `nix-eval-jobs` prints it: `attr` and `attrPath` relative to the selected
+/// set (`--flake .#hydraJobs` gives `hello`, not `hydraJobs.hello`).
+fn relative_to(record: &serde_json::Value, selected: &[String]) -> serde_json::Value {
+    let mut record = record.clone();
+    let path: Option<Vec<String>> = record["attrPath"]
+        .as_array()
+        .map(|p| p.iter().filter_map(|c| c.as_str().map(String::from)).collect());
+    if let Some(path) = path.filter(|p| !selected.is_empty() && p.starts_with(selected)) {
+        let rest = &path[selected.len()..];
+        record["attr"] = serde_json::Value::String(rnix_eval_jobs::attr_text(rest));
+        record["attrPath"] = serde_json::json!(rest);
+    }
+    record
+}
+
 fn worker_args() -> Vec<std::ffi::OsString> {
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).filter(|a| a != "--eval-jobs").collect();
     args.push("--eval-jobs-worker".into());
