@@ -139,7 +139,7 @@ pub fn run(worker_args: Vec<String>) -> i32 {
             server.watch_nix_files();
         }
     }
-    server.main_loop(events_rx);
+    let clean = server.main_loop(events_rx);
     if let Some(s) = &server.supervisor {
         s.shutdown();
     }
@@ -147,27 +147,35 @@ pub fn run(worker_args: Vec<String>) -> i32 {
     // The connection's writer thread ends when every sender is gone.
     drop(conn);
     io_threads.join();
-    0
+    if clean {
+        0
+    } else {
+        1
+    }
 }
 
 impl Server {
-    fn main_loop(&mut self, events: Receiver<Event>) {
+    /// Serve until `exit`; `false` when it came without `shutdown` first (the protocol's
+    /// exit code 1) or the client went away.
+    fn main_loop(&mut self, events: Receiver<Event>) -> bool {
         let receiver = self.conn.receiver.clone();
         let mut events = events;
         loop {
             select! {
                 recv(receiver) -> msg => {
-                    let Ok(msg) = msg else { return };
+                    let Ok(msg) = msg else { return false };
                     match msg {
                         Message::Request(req) => {
-                            if self.conn.handle_shutdown(&req).unwrap_or(true) {
-                                return;
+                            match self.conn.handle_shutdown(&req) {
+                                Ok(true) => return true,
+                                Err(_) => return false,
+                                Ok(false) => {}
                             }
                             self.request(req);
                         }
                         Message::Notification(n) => {
                             if n.method == notification::Exit::METHOD {
-                                return;
+                                return false;
                             }
                             self.notification(n);
                         }
@@ -252,6 +260,11 @@ impl Server {
     fn update(&mut self, uri: Url, text: &str, version: i32) {
         let analysis = Analysis::new(text, &self.names);
         self.docs.insert(uri.clone(), Doc { analysis, version });
+        // The evaluation's errors in this file were placed in the old text: they would
+        // be published with the new version at stale positions until it ends again.
+        if let Ok(path) = uri.to_file_path() {
+            self.eval_diags.remove(&path);
+        }
         self.publish(&uri);
         self.reload(uri.to_file_path().ok());
     }
