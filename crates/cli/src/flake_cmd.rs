@@ -7,10 +7,9 @@ use rnix_eval_core::Evaluator;
 use rnix_eval_flake::outputs::{select_output, Purpose};
 use rnix_eval_flake::FlakeOptions;
 
-/// The value `REF#fragment` names, and the NixOS-style host it belongs to (its
-/// `nixosConfigurations.NAME`) when it is one's: errors about one of the host's options
-/// get a note of where its definitions are.
-pub fn output(ev: &mut Evaluator, cli: &Cli, reference: &str, cwd: &str) -> EvalResult<(Value, Option<Value>)> {
+/// The value `REF#fragment` names, and the NixOS-style host it belongs to when it is one's
+/// (errors about one of the host's options get a note of where its definitions are).
+pub fn output(ev: &mut Evaluator, cli: &Cli, reference: &str, cwd: &str) -> EvalResult<(Value, Option<Host>)> {
     let (flake_ref, fragment) = reference.split_once('#').unwrap_or((reference, ""));
     let opts = lock_options(cli);
     let locked = rnix_eval_flake::lock_flake(ev, flake_ref, std::path::Path::new(cwd), &opts)?;
@@ -30,34 +29,46 @@ pub fn output(ev: &mut Evaluator, cli: &Cli, reference: &str, cwd: &str) -> Eval
     };
     let name = locked.reference.to_url();
     let system = ev.current_system.clone();
-    let host = host_of(ev, &flake, fragment);
+    let host = Host::named_by(&flake, fragment);
     match select_output(ev, &flake, &name, fragment, &system, purpose) {
         Ok((value, _path)) => Ok((value, host)),
-        Err(e) => Err(match &host {
-            Some(system) => crate::run::with_definitions_note(ev, system, e),
+        Err(e) => Err(match host.as_ref().and_then(|h| h.system(ev)) {
+            Some(system) => crate::run::with_definitions_note(ev, &system, e),
             None => e,
         }),
     }
 }
 
-/// `nixosConfigurations.NAME` of the flake when `fragment` is `NAME` (a host's toplevel)
-/// or lies under `nixosConfigurations.NAME`; `None` otherwise, or when looking fails.
-fn host_of(ev: &mut Evaluator, flake: &Value, fragment: &str) -> Option<Value> {
-    if fragment.is_empty() || fragment.contains('"') {
-        return None;
+/// `nixosConfigurations.NAME` of a flake, named by a fragment that is `NAME` (a host's
+/// toplevel) or lies under `nixosConfigurations.NAME`. Only looked up when an error needs
+/// it: `REF#hello` must not evaluate the flake's hosts.
+pub struct Host {
+    flake: Value,
+    name: String,
+}
+
+impl Host {
+    fn named_by(flake: &Value, fragment: &str) -> Option<Host> {
+        if fragment.is_empty() || fragment.contains('"') {
+            return None;
+        }
+        let name = match fragment.strip_prefix("nixosConfigurations.") {
+            Some(rest) => rest.split('.').next()?,
+            None if !fragment.contains('.') => fragment,
+            None => return None,
+        };
+        Some(Host {
+            flake: flake.clone(),
+            name: name.to_string(),
+        })
     }
-    let name = match fragment.strip_prefix("nixosConfigurations.") {
-        Some(rest) => rest.split('.').next()?,
-        None if !fragment.contains('.') => fragment,
-        None => return None,
-    };
-    let mut v = ev.force(flake).ok()?;
-    for attr in ["nixosConfigurations", name] {
-        let Value::Attrs(set) = &v else { return None };
-        let next = set.get(rnix_eval_parser::Symbol::intern(attr))?.clone();
-        v = ev.force(&next).ok()?;
+
+    /// The host's evaluation; `None` when there is none, or looking fails.
+    pub fn system(&self, ev: &mut Evaluator) -> Option<Value> {
+        rnix_eval_flake::outputs::lookup(ev, &self.flake, &["nixosConfigurations", &self.name])
+            .ok()
+            .flatten()
     }
-    Some(v)
 }
 
 /// The locking flags.

@@ -26,7 +26,7 @@ fn root(ev: &mut Evaluator, cli: &Cli, cwd: &str, worker: bool) -> EvalResult<(V
             let (v, path) = rnix_eval_flake::outputs::select_output(ev, &flake, flake_ref, fragment, &system, purpose)?;
             return Ok((v, rnix_eval_flake::outputs::split_attr_path(&path)?));
         }
-        let prefix = rnix_eval_flake::outputs::split_attr_path(fragment)?;
+        let prefix = selected_path(cli)?;
         let outputs = rnix_eval_flake::outputs::flake_outputs(ev, &flake)?;
         let v = crate::run::select_attr_path(ev, outputs, fragment, &None)?;
         return Ok((v, prefix));
@@ -40,12 +40,7 @@ fn root(ev: &mut Evaluator, cli: &Cli, cwd: &str, worker: bool) -> EvalResult<(V
     // called with the `--arg`s, as nix-eval-jobs does (`-A` already calls along its path).
     let v = ev.force(&v)?;
     let v = crate::run::auto_call(ev, v, auto.as_ref().unwrap_or(&Default::default()))?;
-    let prefix = if attr.is_empty() {
-        Vec::new()
-    } else {
-        crate::run::parse_attr_path(&attr)?
-    };
-    Ok((v, prefix))
+    Ok((v, selected_path(cli)?))
 }
 
 pub fn coordinate(ev: &mut Evaluator, cli: &Cli, cwd: &str, show_trace: bool) -> i32 {

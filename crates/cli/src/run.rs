@@ -290,8 +290,8 @@ fn eval_one(
     eval_paths(ev, cli, cwd, &root, store, out).map_err(|e| {
         // A module-system error about an option of the root (a NixOS system, a flake
         // host): where its definitions are, which the lib's message cannot say.
-        if let Some(host) = &host {
-            return with_definitions_note(ev, host, e);
+        if let Some(system) = host.as_ref().and_then(|h| h.system(ev)) {
+            return with_definitions_note(ev, &system, e);
         }
         // The root as `-A` sees it: a file's function called with the `--arg`s.
         let args = auto_args(ev, cli, cwd).ok().flatten().unwrap_or_default();
@@ -528,21 +528,15 @@ pub(crate) fn select_attr_path(
                     None,
                 ));
             };
-            {
-                match items.get(index as usize) {
-                    Some(item) => {
-                        v = item.clone();
-                        continue;
-                    }
-                    None => {
-                        return Err(EvalError::new(
-                            ErrorKind::Eval,
-                            format!("list index {index} in selection path '{path}' is out of range"),
-                            None,
-                        ))
-                    }
-                }
-            }
+            let Some(item) = items.get(index as usize) else {
+                return Err(EvalError::new(
+                    ErrorKind::Eval,
+                    format!("list index {index} in selection path '{path}' is out of range"),
+                    None,
+                ));
+            };
+            v = item.clone();
+            continue;
         }
         let Value::Attrs(set) = &v else {
             return Err(EvalError::new(

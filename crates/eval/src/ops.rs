@@ -79,11 +79,9 @@ impl Evaluator {
                 if let (Value::Int(x), Value::Int(y)) = (l, r) {
                     let (x, y) = (*x, *y);
                     let fast = match op {
-                        BinOpKind::Add => x.checked_add(y).map(Value::Int),
-                        BinOpKind::Sub => x.checked_sub(y).map(Value::Int),
-                        BinOpKind::Mul => x.checked_mul(y).map(Value::Int),
-                        // Zero and `MIN / -1` take the slow path, which reports them.
-                        BinOpKind::Div if y != 0 => x.checked_div(y).map(Value::Int),
+                        BinOpKind::Add | BinOpKind::Sub | BinOpKind::Mul | BinOpKind::Div => {
+                            int_arith(op, x, y).map(Value::Int)
+                        }
                         BinOpKind::Eq => Some(Value::Bool(x == y)),
                         BinOpKind::NotEq => Some(Value::Bool(x != y)),
                         BinOpKind::Less => Some(Value::Bool(x < y)),
@@ -470,6 +468,19 @@ impl Evaluator {
             Value::String(s) => Ok(s),
             other => Err(crate::show_value::type_error("a string", &other, span)),
         }
+    }
+}
+
+/// `x op y` of integers (`+`, `-`, `*`, `/`) when it is defined: `None` on overflow and
+/// division by zero, which the slow paths report in Nix's words.
+#[inline(always)]
+pub(crate) fn int_arith(op: BinOpKind, x: i64, y: i64) -> Option<i64> {
+    match op {
+        BinOpKind::Add => x.checked_add(y),
+        BinOpKind::Sub => x.checked_sub(y),
+        BinOpKind::Mul => x.checked_mul(y),
+        BinOpKind::Div if y != 0 => x.checked_div(y),
+        _ => None,
     }
 }
 

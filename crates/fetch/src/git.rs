@@ -5,7 +5,7 @@
 //! for) takes the tracked files' current contents and has no `rev` (modern Nix gives
 //! `dirtyRev`/`dirtyShortRev` instead).
 
-use crate::{hash_tree, Attrs, FetchContext, FetchError, FetchResult, Tree};
+use crate::{hash_tree, AttrValue, Attrs, FetchContext, FetchError, FetchResult, Tree};
 use git2::{ObjectType, Repository, StatusOptions, TreeWalkMode, TreeWalkResult};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -83,6 +83,9 @@ fn fetch_commit(
     commit: &git2::Commit,
     ref_name: Option<String>,
 ) -> FetchResult<Tree> {
+    if wants_submodules(input) {
+        refuse_submodules(commit)?;
+    }
     let rev = commit.id().to_string();
     // `v2`: submodules became empty folders (a tree hashed before lacked them).
     let key = format!("git-v2-{}-{rev}", blake3::hash(url.as_bytes()).to_hex());
@@ -90,8 +93,7 @@ fn fetch_commit(
         Some(hit) => hit,
         None => {
             let scratch = ctx.cache.scratch()?;
-            let submodules = input.get_bool("submodules") == Some(true) || input.get_str("submodules") == Some("1");
-            write_commit_tree(repo, commit, &scratch, submodules)?;
+            write_commit_tree(repo, commit, &scratch)?;
             let (hash, _, _) = hash_tree(&scratch, &mut |_| true)?;
             ctx.cache.commit(&scratch, &hash.to_nix32())?;
             let mut walk = repo.revwalk().map_err(git_err)?;
@@ -137,9 +139,38 @@ fn local_tree(ctx: &FetchContext, hash: &rnix_eval_store::hash::Hash) -> PathBuf
 }
 
 /// Write the files of `commit` below `dest`, with their modes and symlinks.
-/// The files of `commit` under `dest`. `submodules`: the input asks for them, which this
-/// fetcher cannot do: a tree that has one is refused rather than silently left without.
-fn write_commit_tree(repo: &Repository, commit: &git2::Commit, dest: &Path, submodules: bool) -> FetchResult<()> {
+/// `?submodules=1`, `fetchGit { submodules = true; }`.
+fn wants_submodules(input: &Attrs) -> bool {
+    matches!(
+        input.get("submodules"),
+        Some(AttrValue::Bool(true)) | Some(AttrValue::Int(1..))
+    ) || input.get_str("submodules") == Some("1")
+}
+
+/// An input that asks for submodules, which this fetcher cannot fetch, is refused when its
+/// tree has one, rather than silently given without (checked before the fetcher cache,
+/// which knows trees by revision only).
+fn refuse_submodules(commit: &git2::Commit) -> FetchResult<()> {
+    let tree = commit.tree().map_err(git_err)?;
+    let mut found = None;
+    tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
+        if entry.kind() == Some(ObjectType::Commit) {
+            found = Some(format!("{dir}{}", String::from_utf8_lossy(entry.name_bytes())));
+            return TreeWalkResult::Abort;
+        }
+        TreeWalkResult::Ok
+    })
+    .or_else(|e| if found.is_some() { Ok(()) } else { Err(git_err(e)) })?;
+    match found {
+        Some(path) => Err(FetchError::Other(format!(
+            "fetching git submodules is not supported by rnix-eval (submodule '{path}')"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The files of `commit` under `dest`.
+fn write_commit_tree(repo: &Repository, commit: &git2::Commit, dest: &Path) -> FetchResult<()> {
     let tree = commit.tree().map_err(git_err)?;
     let mut failure = None;
     tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
@@ -154,11 +185,6 @@ fn write_commit_tree(repo: &Repository, commit: &git2::Commit, dest: &Path, subm
                 }
                 // A submodule is an empty folder, as `git archive` (Nix 2.8) and modern
                 // Nix ("treat submodules as an empty directory") leave it.
-                Some(ObjectType::Commit) if submodules => {
-                    return Err(FetchError::Other(format!(
-                        "fetching git submodules is not supported by rnix-eval (submodule '{dir}{name}')"
-                    )))
-                }
                 Some(ObjectType::Commit) => std::fs::create_dir_all(&path)?,
                 _ => {}
             }

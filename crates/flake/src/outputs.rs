@@ -123,8 +123,8 @@ fn walk(ev: &mut Evaluator, v: &Value, path: &[String]) -> EvalResult<Result<Val
     Ok(Ok(ev.force(&cur)?))
 }
 
-/// Walk `path` in `v`; `None` where a component is missing.
-fn lookup(ev: &mut Evaluator, v: &Value, path: &[&str]) -> EvalResult<Option<Value>> {
+/// The value at `path` below `v`, forced; `None` when a step is missing or not a set.
+pub fn lookup(ev: &mut Evaluator, v: &Value, path: &[&str]) -> EvalResult<Option<Value>> {
     let mut cur = v.clone();
     for name in path {
         let forced = ev.force(&cur)?;

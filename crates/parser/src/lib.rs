@@ -175,7 +175,7 @@ fn parse_and_lower_uncached(
         }
     }
     if let Some(err) = parsed.errors().first() {
-        return Err(bison_error(file, text).unwrap_or_else(|| syntax_error(file, text, err)));
+        return Err(nix_syntax_error(file, text, err));
     }
     if let Some((token, message)) = invalid {
         let r = token.text_range();
@@ -196,6 +196,13 @@ fn parse_and_lower_uncached(
             expr
         }),
     }
+}
+
+/// The syntax error rnix found, as Nix words and places it ([`bison_error`]) when Nix's
+/// grammar rejects the text too, else in rnix's words: evaluation and editors
+/// (`check_syntax`) report the same message.
+fn nix_syntax_error(file: FileId, text: &str, err: &rnix::ParseError) -> ParseError {
+    bison_error(file, text).unwrap_or_else(|| syntax_error(file, text, err))
 }
 
 /// The syntax error as modern Nix words and places it ([`bison`]), when Nix's grammar
@@ -228,8 +235,7 @@ pub fn check_syntax(text: &str) -> Option<(u32, u32, String)> {
         return check_syntax(&text[..end]);
     }
     if let Some(err) = parsed.errors().first() {
-        // Worded as evaluation words it (Nix's grammar), not in rnix's token names.
-        let e = bison_error(file, text).unwrap_or_else(|| syntax_error(file, text, err));
+        let e = nix_syntax_error(file, text, err);
         return Some((e.span.start, e.span.end, e.message));
     }
     let (token, message) = validate::check(parsed.tree().syntax())?;

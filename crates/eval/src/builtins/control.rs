@@ -81,14 +81,7 @@ fn arith(ev: &mut Evaluator, op: BinOpKind, a: &[Value], span: Option<Span>) -> 
     // Evaluated integers, the usual operands (`builtins.sub n 1`), are read in place;
     // overflow and division by zero take the path below, which reports them.
     if let (Some(Value::Int(x)), Some(Value::Int(y))) = (a[0].evaluated(), a[1].evaluated()) {
-        let fast = match op {
-            BinOpKind::Add => x.checked_add(*y),
-            BinOpKind::Sub => x.checked_sub(*y),
-            BinOpKind::Mul => x.checked_mul(*y),
-            _ if *y != 0 => x.checked_div(*y),
-            _ => None,
-        };
-        if let Some(v) = fast {
+        if let Some(v) = crate::ops::int_arith(op, *x, *y) {
             return Ok(Value::Int(v));
         }
     }

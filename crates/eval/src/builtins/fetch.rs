@@ -81,10 +81,12 @@ fn is_locked(attrs: &Attrs) -> bool {
 pub fn fetch_input(ev: &mut Evaluator, attrs: &Attrs, span: Option<Span>) -> EvalResult<Tree> {
     ev.io.record_fetch(rnix_eval_fetch::input_to_url(attrs));
     let ctx = ctx(ev);
-    let result = if let Some(tree) = rnix_eval_fetch::already_fetched(&ctx, attrs) {
-        Ok(tree)
-    } else if attrs.get_str("type") == Some("path") {
-        fetch_path_input(ev, &ctx, attrs, span)?
+    let result = if attrs.get_str("type") == Some("path") {
+        // `fetch` checks the store first itself; this path does not go through it.
+        match rnix_eval_fetch::already_fetched(&ctx, attrs) {
+            Some(tree) => Ok(tree),
+            None => fetch_path_input(ev, &ctx, attrs, span)?,
+        }
     } else {
         rnix_eval_fetch::fetch(&ctx, attrs)
     };
