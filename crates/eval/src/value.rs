@@ -200,13 +200,10 @@ impl NixString {
     }
 
     /// An integer's decimal text, formatted on the stack: one exact allocation.
+    /// `toString` of an integer: `itoa`, since `core::fmt`'s machinery was 5% of a
+    /// `"${toString i}"`-heavy program (`benches/programs/strings`).
     pub fn from_int(i: i64) -> Self {
-        let mut buf = [0u8; 20];
-        let mut cursor = std::io::Cursor::new(&mut buf[..]);
-        // 20 bytes hold every i64 ("-9223372036854775808"), so the write cannot fail.
-        let _ = std::io::Write::write_fmt(&mut cursor, format_args!("{i}"));
-        let n = cursor.position() as usize;
-        NixString::copy_from(&buf[..n])
+        NixString::copy_from(itoa::Buffer::new().format(i).as_bytes())
     }
 
     #[inline]

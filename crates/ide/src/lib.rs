@@ -150,7 +150,7 @@ impl Analysis {
         let (line, _) = self.line_index.position(offset);
         let start = self.line_index.line_start(line).unwrap_or(0) as usize;
         let end = self.text[start..]
-            .find('\n')
+            .find(['\n', '\r'])
             .map(|e| start + e)
             .unwrap_or(self.text.len());
         self.text[start..end].trim()

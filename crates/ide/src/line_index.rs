@@ -8,10 +8,12 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
+    /// Lines end at `\n`, `\r\n` or a lone `\r`, the three the protocol names.
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
+        let bytes = text.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
                 starts.push(i as u32 + 1);
             }
         }
@@ -42,11 +44,17 @@ impl LineIndex {
         let Some(&start) = self.starts.get(line as usize) else {
             return self.text.len() as u32;
         };
-        let end = self
-            .starts
-            .get(line as usize + 1)
-            .map(|&e| e as usize - 1)
-            .unwrap_or(self.text.len());
+        let end = match self.starts.get(line as usize + 1) {
+            // Before the line's terminator: `\r\n` is two bytes, the others one.
+            Some(&next)
+                if self.text[..next as usize - 1].ends_with('\r')
+                    && self.text.as_bytes()[next as usize - 1] == b'\n' =>
+            {
+                next as usize - 2
+            }
+            Some(&next) => next as usize - 1,
+            None => self.text.len(),
+        };
         let mut units = 0;
         for (i, c) in self.text[start as usize..end].char_indices() {
             if units >= col as usize {
@@ -75,5 +83,16 @@ mod tests {
         assert_eq!(idx.offset(1, 8), x);
         assert_eq!(idx.offset(0, 99), 6);
         assert_eq!(idx.position(999), (2, 0));
+    }
+
+    #[test]
+    fn crlf_and_lone_cr_end_lines() {
+        let idx = LineIndex::new("a\r\nbc\rd\n");
+        assert_eq!(idx.position(3), (1, 0));
+        assert_eq!(idx.position(6), (2, 0));
+        // A column past the end of a line stops before its terminator.
+        assert_eq!(idx.offset(0, 9), 1);
+        assert_eq!(idx.offset(1, 9), 5);
+        assert_eq!(idx.offset(2, 1), 7);
     }
 }
