@@ -124,11 +124,6 @@ fn json_into(
     json_value(ev, out, v, span, ctx, strict, false)
 }
 
-/// How deep `toXML` may nest: its indentation makes a deep value's output quadratic in
-/// the depth, so a cyclic value would fill memory before the stack; Nix fails with this
-/// message when its native stack runs out.
-pub(crate) const MAX_VALUE_DEPTH: usize = 10_000;
-
 #[allow(clippy::too_many_arguments)]
 /// A set with `__toString` as modern Nix's `peelToStringOutPath` turns it into JSON:
 /// the result must be a string or a path (printed as it is, not copied), or a set to

@@ -82,6 +82,14 @@ impl Temp {
     pub fn new(v: Value) -> Temp {
         Temp(std::mem::ManuallyDrop::new(v))
     }
+
+    /// The value, kept.
+    #[inline(always)]
+    pub fn into_inner(self) -> Value {
+        let mut me = std::mem::ManuallyDrop::new(self);
+        // SAFETY: `me` is never dropped, so the value is moved out exactly once.
+        unsafe { std::mem::ManuallyDrop::take(&mut me.0) }
+    }
 }
 
 impl std::ops::Deref for Temp {
@@ -394,6 +402,9 @@ impl AttrSet {
         if b.len() * 16 < a.len() {
             return self.update_with_few(other);
         }
+        if a.len() * 16 < b.len() {
+            return self.update_few_into(other);
+        }
         let mut out = Vec::with_capacity(a.len() + b.len());
         let (mut i, mut j) = (0, 0);
         while i < a.len() && j < b.len() {
@@ -436,6 +447,26 @@ impl AttrSet {
             };
         }
         out.extend_from_slice(&a[from..]);
+        AttrSet { entries: out }
+    }
+
+    /// [`AttrSet::update`] with `self` much smaller than `other` (`{ x = ..; } // args`,
+    /// nixpkgs' defaults before arguments): each of `self`'s names is searched for in
+    /// `other` and inserted only where `other` lacks it; the runs of `other` between
+    /// them are copied whole.
+    fn update_few_into(&self, other: &AttrSet) -> AttrSet {
+        let (a, b) = (&self.entries, &other.entries);
+        let mut out = Vec::with_capacity(a.len() + b.len());
+        let mut from = 0;
+        for attr in a {
+            let at = from + b[from..].partition_point(|x| x.name < attr.name);
+            out.extend_from_slice(&b[from..at]);
+            if !b.get(at).is_some_and(|x| x.name == attr.name) {
+                out.push(attr.clone());
+            }
+            from = at;
+        }
+        out.extend_from_slice(&b[from..]);
         AttrSet { entries: out }
     }
 
@@ -875,7 +906,7 @@ mod tests {
     }
 
     /// `a // b` takes `b`'s value for a shared name and keeps the names sorted, whether
-    /// it merges both (similar sizes) or looks `b`'s few names up in `a`.
+    /// it merges both (similar sizes) or looks the smaller side's few names up in the other.
     #[test]
     fn updates_of_small_and_large_sets_agree() {
         let set = |names: &[u32], v: i64| AttrSet {
@@ -905,6 +936,12 @@ mod tests {
                     .collect::<Vec<_>>()
             };
             assert_eq!(show(&fast), show(&slow), "{few:?}");
+            assert!(fast.entries.windows(2).all(|w| w[0].name < w[1].name));
+            // The few on the left: the large set's values win.
+            let fast = small.update(&big);
+            let mut slow = small.clone();
+            slow.insert_all(&big);
+            assert_eq!(show(&fast), show(&slow), "{few:?} // big");
             assert!(fast.entries.windows(2).all(|w| w[0].name < w[1].name));
         }
     }

@@ -36,6 +36,7 @@ pub fn to_xml(
         location,
         span,
         drvs_seen: FxHashSet::default(),
+        on_path: FxHashSet::default(),
         context: ContextBuilder::default(),
     };
     w.value(ev, v, 1)?;
@@ -50,8 +51,19 @@ struct Writer {
     location: bool,
     span: Option<Span>,
     drvs_seen: FxHashSet<Vec<u8>>,
+    /// The sets and lists being printed, outermost to innermost: one met again inside
+    /// itself is a cycle (`let x = { a = x; }; in x`), which would nest until memory ran
+    /// out (Nix fails when its native stack does, after half a minute).
+    on_path: FxHashSet<usize>,
     context: ContextBuilder,
 }
+
+/// How deep the document may nest (a set takes two levels, `attrs` and `attr`): Nix's
+/// `toXML` prints 10,000 nested lists or 8,000 nested sets (200-500 MB: indentation
+/// makes the output quadratic in the depth). A value that never ends without a cycle of
+/// cells (`f = n: [ (f (n + 1)) ]`) stops here, with at most 400 MB written; at 200,000
+/// levels it took 24 s and 13 GB to reach the output size limit below.
+const MAX_XML_DEPTH: usize = 20_000;
 
 type XmlAttrs = Vec<(&'static str, Vec<u8>)>;
 
@@ -159,17 +171,28 @@ impl Writer {
         })
     }
 
+    /// Nix's message for a value that nests without end.
+    fn overflow(&self) -> Box<EvalError> {
+        EvalError::new(
+            ErrorKind::Eval,
+            "stack overflow (possible infinite recursion)",
+            self.span,
+        )
+    }
+
+    /// A set or list is printed inside itself: a cycle, reported at once.
+    fn enter(&mut self, cell: usize) -> EvalResult<()> {
+        if self.on_path.insert(cell) {
+            Ok(())
+        } else {
+            Err(self.overflow())
+        }
+    }
+
     fn value(&mut self, ev: &mut Evaluator, v: &Value, depth: usize) -> EvalResult<()> {
         ev.check_native_stack(self.span)?;
-        // A cyclic value (`let x = { a = x; }; in x`) would nest until memory runs out:
-        // indentation makes the output quadratic in the depth. Nix fails with this message
-        // when its native stack runs out; here the depth is bounded as the JSON printer's.
-        if depth > crate::print::MAX_VALUE_DEPTH {
-            return Err(EvalError::new(
-                ErrorKind::Eval,
-                "stack overflow (possible infinite recursion)",
-                self.span,
-            ));
+        if depth > MAX_XML_DEPTH {
+            return Err(self.overflow());
         }
         // Indentation makes deep values quadratic (100,000 nested lists are 10 GB, as in
         // Nix): stop while growing the buffer can still succeed, instead of being
@@ -209,16 +232,20 @@ impl Writer {
                 self.close(depth, "derivation");
             }
             Value::Attrs(set) => {
+                self.enter(crate::rc::Rc::as_ptr(set) as usize)?;
                 self.open(depth, "attrs", &Vec::new());
                 self.attrs(ev, set, depth + 1)?;
                 self.close(depth, "attrs");
+                self.on_path.remove(&(crate::rc::Rc::as_ptr(set) as usize));
             }
             Value::List(items) => {
+                self.enter(crate::rc::Rc::as_ptr(items) as usize)?;
                 self.open(depth, "list", &Vec::new());
                 for item in items.iter() {
                     self.value(ev, item, depth + 1)?;
                 }
                 self.close(depth, "list");
+                self.on_path.remove(&(crate::rc::Rc::as_ptr(items) as usize));
             }
             Value::Lambda(c) => {
                 let l = c.lambda;
