@@ -461,7 +461,7 @@ impl AttrSet {
         for attr in a {
             let at = from + b[from..].partition_point(|x| x.name < attr.name);
             out.extend_from_slice(&b[from..at]);
-            if !b.get(at).is_some_and(|x| x.name == attr.name) {
+            if b.get(at).is_none_or(|x| x.name != attr.name) {
                 out.push(attr.clone());
             }
             from = at;
