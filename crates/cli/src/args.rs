@@ -242,6 +242,19 @@ impl Cli {
         };
         cli.arg_positions = positions("arg");
         cli.argstr_positions = positions("argstr");
+        // `--json`, `--xml` and `--raw` set one output kind in nix-instantiate: the last
+        // one given wins.
+        let last = |id: &str| {
+            (matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
+                .then(|| matches.indices_of(id).and_then(|i| i.max()))
+                .flatten()
+        };
+        let kinds = [last("json"), last("xml"), last("raw")];
+        if let Some(winner) = kinds.iter().flatten().max().copied() {
+            cli.json = kinds[0] == Some(winner);
+            cli.xml = kinds[1] == Some(winner);
+            cli.raw = kinds[2] == Some(winner);
+        }
         Ok(cli)
     }
 

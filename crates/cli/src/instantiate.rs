@@ -89,6 +89,18 @@ fn take_if_derivation(
     if !done.insert(Rc::as_ptr(set) as usize) {
         return Ok(false);
     }
+    // `DrvInfo` reads the name first, then the `.drv` path.
+    match set.get(Symbol::intern("name")).cloned() {
+        Some(name) => drop(ev.expect_string_no_ctx(&name, None)?),
+        None => return Err(EvalError::new(ErrorKind::Eval, "derivation name missing", None)),
+    }
+    if set.get(Symbol::intern("drvPath")).is_none() {
+        return Err(EvalError::new(
+            ErrorKind::Eval,
+            "derivation does not contain a 'drvPath' attribute",
+            None,
+        ));
+    }
     let drv_path = string_attr(ev, set, "drvPath")?;
     let output_name = string_attr(ev, set, "outputName")?;
     out.push(FoundDrv { drv_path, output_name });

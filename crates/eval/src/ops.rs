@@ -58,6 +58,9 @@ impl Evaluator {
                 // call for values it only looks at. (Inline here, not a function of its
                 // own: one more native frame per level cost deep recursion through
                 // `1 + f (n - 1)` a tenth of its depth.)
+                if matches!(op, BinOpKind::Greater | BinOpKind::LessEq) {
+                    return self.eval_reversed(b, env);
+                }
                 // Three links or more: two recurse more cheaply than the loop's set-up.
                 if is_chain_link(b)
                     && matches!(&b.lhs, Expr::BinOp(inner) if is_chain_link(inner)
@@ -116,6 +119,29 @@ impl Evaluator {
             return self.add(l, r, b.lhs.span().or(Some(lspan)), b.rhs.span().or(Some(rspan)));
         }
         self.binop_values(b.op, l, r, Some(b.span))
+    }
+
+    /// `a > b` and `a <= b`, which Nix reads as `__lessThan b a`: the right operand is
+    /// evaluated first, so its error is the one reported when both fail.
+    #[inline(never)]
+    fn eval_reversed(&mut self, b: &'static ast::BinOp, env: &Env) -> EvalResult<Value> {
+        let r_owned;
+        let r = match peek_operand(&b.rhs, env) {
+            Some(v) => v,
+            None => {
+                r_owned = Temp::new(self.eval(&b.rhs, env)?);
+                &*r_owned
+            }
+        };
+        let l_owned;
+        let l = match peek_operand(&b.lhs, env) {
+            Some(v) => v,
+            None => {
+                l_owned = Temp::new(self.eval(&b.lhs, env)?);
+                &*l_owned
+            }
+        };
+        self.combine(b, l, r)
     }
 
     /// `((x0 + x1) - x2) * x3 ...`: the left-associative arithmetic chain under `b`,

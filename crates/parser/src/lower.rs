@@ -423,9 +423,16 @@ impl<'g> Lowerer<'g> {
     fn lower_binop(&mut self, b: &rast::BinOp, span: Span) -> LResult<Expr> {
         use rast::BinOpKind as K;
         let op = b.operator().ok_or_else(|| self.missing(b))?;
-        let lhs = self.lower_opt(b.lhs(), b)?;
         let rhs_start = b.rhs().map_or(span.start, |r| self.span(&r).start);
-        let rhs = self.lower_opt(b.rhs(), b)?;
+        // Nix reads `a > b` and `a <= b` as `__lessThan b a` (negated): the right operand
+        // comes first, so its undefined variable is the one reported.
+        let (lhs, rhs) = if matches!(op, K::More | K::LessOrEq) {
+            let rhs = self.lower_opt(b.rhs(), b)?;
+            (self.lower_opt(b.lhs(), b)?, rhs)
+        } else {
+            let lhs = self.lower_opt(b.lhs(), b)?;
+            (lhs, self.lower_opt(b.rhs(), b)?)
+        };
         let op = match op {
             K::Concat => BinOpKind::Concat,
             K::Update => BinOpKind::Update,

@@ -12,6 +12,12 @@ enum IdentType {
     Uri,
 }
 
+/// `<a/b.c`: the text of a search path before its `>`, as Nix's SPATH reads it.
+fn is_search_path_run(run: &str) -> bool {
+    run.strip_prefix('<')
+        .is_some_and(|inner| inner.split('/').all(|part| !part.is_empty() && part.chars().all(is_valid_path_char)))
+}
+
 fn is_valid_path_char(c: char) -> bool {
     matches!(c, 'a'..='z' | 'A'..='Z' | '0'..='9' | '/' | '_' | '.' | '+' | '-')
 }
@@ -378,7 +384,11 @@ impl Tokenizer<'_> {
                     // Otherwise it's a relative path.
                     Some(IdentType::PathRel)
                 }
-                (Some('>'), _) => Some(IdentType::PathSearch),
+                // rnix-eval: Nix's SPATH is `<` PATH_CHAR+ (`/` PATH_CHAR+)* `>`: `<a/>`,
+                // `<a//b>` and `</a>` are the operator `<`.
+                (Some('>'), _) if !store_path || is_search_path_run(&remaining[..skipped_len]) => {
+                    Some(IdentType::PathSearch)
+                }
                 (Some(':'), Some(c)) if is_valid_uri_char(c) && !contains_underscore => {
                     Some(IdentType::Uri)
                 }
@@ -595,12 +605,16 @@ impl Tokenizer<'_> {
 
     fn consume_scientific(&mut self) -> SyntaxKind {
         if self.peek() == Some('e') || self.peek() == Some('E') {
+            // rnix-eval: Nix's FLOAT takes an exponent only with its digits (the longest
+            // match): `0.5e` is the float 0.5 and then the identifier `e`, `1.5e-x` the
+            // float and `e-x`.
+            let before = self.state;
             self.next().unwrap();
             if self.peek() == Some('-') || self.peek() == Some('+') {
                 self.next().unwrap();
             }
             if self.consume(|c| c.is_ascii_digit()) == 0 {
-                return TOKEN_ERROR;
+                self.state = before;
             }
         }
         TOKEN_FLOAT

@@ -247,13 +247,15 @@ pub(super) fn trace(ev: &mut Evaluator, a: &[Value], _span: Option<Span>) -> Eva
 fn add_error_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     match ev.force(&a[1]) {
         Ok(v) => Ok(v),
+        // The message is made only now, and a failure to make it replaces the error
+        // (Nix's `catch` runs `coerceToString` and its exception escapes): tryEval
+        // cannot catch `addErrorContext 1 (throw "x")`.
         Err(mut e) => {
-            if let Ok(msg) = ev.coerce_to_string(&a[0], span, false, false) {
-                e.trace.push(TraceFrame {
-                    span: None,
-                    message: msg.to_str_lossy().into_owned(),
-                });
-            }
+            let msg = ev.coerce_to_string(&a[0], span, false, false)?;
+            e.trace.push(TraceFrame {
+                span: None,
+                message: msg.to_str_lossy().into_owned(),
+            });
             Err(e)
         }
     }

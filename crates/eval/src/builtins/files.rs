@@ -226,8 +226,9 @@ fn to_path(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Va
 /// frame between it and the global scope (so they shadow builtins), and evaluated
 /// afresh on every call: unlike `import`, nothing is cached.
 fn scoped_import(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let scope = ev.expect_attrs(&a[0], span)?;
+    // The path is forced before the scope, as in Nix's `prim_scopedImport`.
     let path = super::control::expect_path_string(ev, &a[1], span)?;
+    let scope = ev.expect_attrs(&a[0], span)?;
     let path = ev.resolve_import_path(&path);
     let (dir, text) = ev.read_source(&path, span)?;
     let names: Vec<_> = scope.entries.iter().map(|e| e.name).collect();

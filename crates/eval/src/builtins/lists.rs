@@ -30,8 +30,9 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         Ok(Value::list(l[1..].to_vec()))
     }),
     prim!("elemAt", 2, |ev, a, s| {
-        let l = ev.expect_list(&a[0], s)?;
+        // The index is forced first, as Nix's `prim_elemAt` does.
         let n = ev.expect_int(&a[1], s)?;
+        let l = ev.expect_list(&a[0], s)?;
         match usize::try_from(n).ok().and_then(|n| l.get(n)) {
             Some(v) => ev.force(v),
             None => bail!(

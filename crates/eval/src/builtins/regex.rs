@@ -1033,14 +1033,17 @@ fn bracket(p: &[u8], mut i: usize) -> Result<(usize, [bool; 256]), Invalid> {
                 last = Pending::Char(c);
             }
             BTok::Equivalence(name) => {
-                // In the C locale an equivalence class is just its character.
+                // In the C locale an equivalence class is its character in either case:
+                // libstdc++'s `transform_primary` lowers both sides before comparing.
                 let c = collating_element(name).ok_or(Invalid::Syntax)?;
                 flush(&mut set, last);
-                set[c as usize] = true;
+                set[c.to_ascii_lowercase() as usize] = true;
+                set[c.to_ascii_uppercase() as usize] = true;
                 last = Pending::Class;
             }
             BTok::Class(name) => {
-                let class = class_bytes(name).ok_or(Invalid::Syntax)?;
+                // libstdc++'s `lookup_classname` lowers the name: `[:ALPHA:]`, `[:D:]`.
+                let class = class_bytes(&name.to_ascii_lowercase()).ok_or(Invalid::Syntax)?;
                 flush(&mut set, last);
                 (0..=255u8).filter(|&b| class(b)).for_each(|b| set[b as usize] = true);
                 last = Pending::Class;
