@@ -102,6 +102,13 @@ fn take_if_derivation(
         ));
     }
     let drv_path = string_attr(ev, set, "drvPath")?;
+    if rnix_eval_store::store_path::store_entry_of(&rnix_eval_core::store_dir(), &drv_path).is_none() {
+        return Err(EvalError::new(
+            ErrorKind::Eval,
+            format!("path '{drv_path}' is not in the Nix store"),
+            None,
+        ));
+    }
     let output_name = string_attr(ev, set, "outputName")?;
     out.push(FoundDrv { drv_path, output_name });
     Ok(false)

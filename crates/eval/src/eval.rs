@@ -822,7 +822,8 @@ impl Evaluator {
             }
         }
         if !formals.ellipsis && used < args.len() {
-            for attr in &args.sorted_entries() {
+            // The first in the set's own (symbol) order, as Nix walks its bindings.
+            for attr in &args.entries {
                 if !formals.entries.iter().any(|f| f.name == attr.name) {
                     return Err(unexpected_argument(lambda, formals, attr.name));
                 }

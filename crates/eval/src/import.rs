@@ -115,6 +115,9 @@ impl Evaluator {
                 lookup.strip_prefix(prefix.as_str()).and_then(|r| r.strip_prefix('/'))
             };
             let Some(rest) = rest else { continue };
+            if !self.search_root_exists(root) {
+                continue;
+            }
             let candidate = if rest.is_empty() {
                 root.clone()
             } else {
@@ -134,6 +137,24 @@ impl Evaluator {
             format!("file '{lookup}' was not found in the Nix search path (add it using $NIX_PATH or -I)"),
             span,
         ))
+    }
+}
+
+impl Evaluator {
+    /// Whether a search path entry's directory exists; the first time one does not,
+    /// Nix's warning. URLs are left to the lookup.
+    fn search_root_exists(&mut self, root: &str) -> bool {
+        if let Some(&known) = self.search_roots.get(root) {
+            return known;
+        }
+        let exists = root.contains("://") || self.io.stat(&absolute_from_cwd(root)).is_ok();
+        if !exists {
+            crate::term::eprint_line(
+                format!("warning: Nix search path entry '{root}' does not exist, ignoring").as_bytes(),
+            );
+        }
+        self.search_roots.insert(root.to_string(), exists);
+        exists
     }
 }
 

@@ -138,6 +138,9 @@ pub struct Evaluator {
     import_cache: FxHashMap<String, Value>,
     /// Files whose `import` is being evaluated (to catch import cycles).
     importing: rustc_hash::FxHashSet<String>,
+    /// Search path entries looked at, and whether they exist: one that does not is
+    /// warned about once and skipped, as Nix's `resolveSearchPathElem`.
+    search_roots: FxHashMap<String, bool>,
     pub search_path: Vec<(String, String)>,
     pub call_depth: usize,
     pub max_call_depth: usize,
@@ -191,6 +194,7 @@ impl Evaluator {
             sym: KnownSymbols::new(),
             import_cache: FxHashMap::default(),
             importing: Default::default(),
+            search_roots: FxHashMap::default(),
             search_path: options
                 .search_path
                 .iter()

@@ -42,7 +42,8 @@ pub(crate) fn lower_path(l: &mut Lowerer, path: &rast::Path, span: Span) -> LRes
                         return Err(l.err(span, "path has a trailing slash"));
                     }
                     let mut abs = absolute(l, text);
-                    if text.ends_with('/') && text.len() > 1 && abs != "/" {
+                    // (`~/` keeps its slash: the home prefix is not canonicalised.)
+                    if text.ends_with('/') && text.len() > 1 && !abs.ends_with('/') {
                         abs.push('/');
                     }
                     out.push(Expr::Str(abs.into()));

@@ -123,7 +123,12 @@ fn append_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRe
         let key = entry.name.as_str();
         let at = entry.span().or(span);
         if !rnix_eval_store::store_path::is_store_path(&dir, key) {
-            bail!(at, "Context key '\"{key}\"' is not a store path");
+            // Nix 2.8 prints the name as an identifier: quoted unless it is a plain one.
+            bail!(
+                at,
+                "Context key '{}' is not a store path",
+                rnix_eval_parser::show::identifier(key)
+            );
         }
         let info = ev.expect_attrs(&entry.value, at)?;
         if let Some(v) = info.get(Symbol::intern("path")).cloned() {
