@@ -39,6 +39,7 @@ impl Analysis {
                 binding.name
             ));
         }
+        self.check_capture(b, new_name)?;
         let old = &binding.name;
         let mut edits = Vec::new();
         // `inherit a x b;` loses `x` and gains an entry after it.
@@ -86,5 +87,51 @@ impl Analysis {
         }
         edits.sort_by_key(|e| (e.start, e.end));
         Ok(edits)
+    }
+
+    /// Refuse a new name that would change what some variable refers to: one already
+    /// bound beside `b`, one bound between `b` and a reference to it (the reference would
+    /// be captured), or one that `b` would now shadow for an existing reference.
+    fn check_capture(&self, b: usize, new_name: &str) -> Result<(), String> {
+        let scopes = &self.scopes;
+        if scopes
+            .ranges
+            .iter()
+            .filter(|r| r.bindings.contains(&b))
+            .any(|r| r.bindings.iter().any(|&o| scopes.bindings[o].name == new_name))
+        {
+            return Err(format!("'{new_name}' is already bound in the same scope"));
+        }
+        // Innermost first: where `b` and the first binding called `new_name` stand.
+        let order = |offset: u32| {
+            let (visible, _) = scopes.visible_at(offset);
+            let at = |pred: &dyn Fn(usize) -> bool| visible.iter().position(|&o| pred(o));
+            (at(&|o| o == b), at(&|o| scopes.bindings[o].name == new_name))
+        };
+        for r in &scopes.references {
+            let offset = u32::from(r.range.start());
+            if r.resolved == Resolved::Binding(b) {
+                if let (Some(own), Some(other)) = order(offset) {
+                    if other < own {
+                        return Err(format!(
+                            "renaming to '{new_name}' would make a reference resolve to another binding"
+                        ));
+                    }
+                }
+            } else if r.name == new_name {
+                let (own, other) = order(offset);
+                let shadowed = match (own, other) {
+                    (Some(_), None) => true,
+                    (Some(own), Some(other)) => own < other,
+                    _ => false,
+                };
+                if shadowed {
+                    return Err(format!(
+                        "renaming to '{new_name}' would capture an existing reference to '{new_name}'"
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 }

@@ -145,6 +145,24 @@ fn rename_through_inherit() {
 }
 
 #[test]
+fn rename_refuses_captures() {
+    let refused =
+        |text: &str, from: &str, to: &str| Analysis::new(text, &names()).rename(at(text, from, 0), to).is_err();
+    // Bound beside it.
+    assert!(refused("let a = 1; b = 2; in a + b", "a = 1", "b"));
+    // A reference to it would resolve to an inner binding.
+    assert!(refused("let a = 1; in let b = 2; in a + b", "a = 1", "b"));
+    // An existing reference to the new name (outer binding, global, `with`) would
+    // resolve to it.
+    assert!(refused("let b = 1; in let a = 2; in a + b", "a = 2", "b"));
+    assert!(refused("let a = 1; in map a []", "a = 1", "map"));
+    assert!(refused("with { b = 1; }; let a = 2; in a + b", "a = 2", "b"));
+    // Where nothing else is named so, or the other name is out of its reach.
+    assert!(!refused("let a = 1; in let b = 2; in a + b", "a = 1", "c"));
+    assert!(!refused("let f = b: b; a = 1; in a", "a = 1", "b"));
+}
+
+#[test]
 fn import_paths_lead_to_files() {
     let text = "import ./sub/../x.nix";
     let a = Analysis::new(text, &names());
