@@ -185,18 +185,28 @@ fn a_flake_workspace_evaluated() {
     // Options below the enclosing `services.web = { ... }`.
     let edited = text.replace("      enable = true;\n", "      enable = true;\n      gre\n");
     c.change(&web, 2, &edited);
-    let items = c.request(
-        "textDocument/completion",
-        text_params(&web, pos(&edited, "gre\n", 0, 3)),
-    );
+    // Each edit starts a load beside the worker that answers; under load an answer can
+    // come from either side of the switch, so ask until the options come (or time runs out).
+    let complete = |c: &mut Client, text: &str, needle: &str, shift: usize, want: &dyn Fn(&[String]) -> bool| {
+        let mut items = Value::Null;
+        for _ in 0..100 {
+            items = c.request(
+                "textDocument/completion",
+                text_params(&web, pos(text, needle, 0, shift)),
+            );
+            if want(&labels(&items)) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        items
+    };
+    let items = complete(&mut c, &edited, "gre\n", 3, &|l| l.contains(&"greeting".into()));
     assert!(labels(&items).contains(&"greeting".into()), "{items}");
     // A path typed in the module's `config`.
     let edited = text.replace("    networking.hostName", "    services.we\n    networking.hostName");
     c.change(&web, 3, &edited);
-    let items = c.request(
-        "textDocument/completion",
-        text_params(&web, pos(&edited, "services.we", 0, 11)),
-    );
+    let items = complete(&mut c, &edited, "services.we", 11, &|l| l == ["web"]);
     assert_eq!(labels(&items), ["web"]);
     let items = c.request(
         "textDocument/completion",
