@@ -402,7 +402,7 @@ fn eval_paths(
             out.extend(print::to_json(ev, &v, None, cli.strict)?);
             out.push(b'\n');
         } else if cli.xml {
-            out.extend(print::to_xml(ev, &v, cli.strict, !cli.no_location)?);
+            print::to_xml(ev, &v, cli.strict, !cli.no_location, out)?;
         } else {
             let v = std::mem::ManuallyDrop::new(if cli.strict { ev.force_deep(&v)? } else { (*v).clone() });
             out.extend(print::print_value(ev, &v, cli.strict)?);

@@ -160,6 +160,26 @@ fn results_before_a_failing_attribute_are_printed() {
     );
 }
 
+/// `--xml` of a value that fails inside: the document so far, its open elements closed
+/// as Nix's unwinding closes them; and the last of `--json`/`--xml` decides the format.
+#[test]
+fn xml_output_of_a_failing_value_and_the_last_format_flag() {
+    if !nix_installed() {
+        return;
+    }
+    let dir = scratch("xml-partial");
+    let file = dir.join("partial.nix");
+    std::fs::write(&file, "{ a = [ 1 { b = throw \"x\"; } ]; c = 2; }\n").unwrap();
+    let file = file.to_str().unwrap();
+    assert_same(&["--eval", "--strict", "--xml", file], &dir);
+    assert_same(&["--eval", "--xml", file], &dir);
+    let ok = dir.join("ok.nix");
+    std::fs::write(&ok, "{ a = [ 1 2 ]; }\n").unwrap();
+    let ok = ok.to_str().unwrap();
+    assert_same(&["--eval", "--strict", "--json", "--xml", ok], &dir);
+    assert_same(&["--eval", "--strict", "--xml", "--json", "--xml", ok], &dir);
+}
+
 /// A functor set (what `lib.makeOverridable` returns) is auto-called through
 /// `__functor`, at the top and at each step of `-A`.
 #[test]

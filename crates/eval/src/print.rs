@@ -353,8 +353,9 @@ pub fn json_float(f: f64) -> String {
 
 /// `--xml` output (`printValueAsXML`): with `strict`, values are forced as they are
 /// printed (a derivation seen before is `<repeated />` and not forced again).
-pub fn to_xml(ev: &mut Evaluator, v: &Value, strict: bool, location: bool) -> EvalResult<Vec<u8>> {
-    Ok(crate::xml::to_xml(ev, v, strict, location, None)?.0)
+/// `--xml`: the document is appended to `out`, closed as far as it got if printing fails.
+pub fn to_xml(ev: &mut Evaluator, v: &Value, strict: bool, location: bool, out: &mut Vec<u8>) -> EvalResult<()> {
+    crate::xml::write_document(ev, v, strict, location, out)
 }
 
 #[cfg(test)]

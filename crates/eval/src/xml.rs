@@ -30,18 +30,32 @@ pub fn to_xml(
     location: bool,
     span: Option<Span>,
 ) -> EvalResult<(Vec<u8>, Context)> {
-    let mut w = Writer {
-        out: b"<?xml version='1.0' encoding='utf-8'?>\n<expr>\n".to_vec(),
-        strict,
-        location,
-        span,
-        drvs_seen: FxHashSet::default(),
-        on_path: FxHashSet::default(),
-        context: ContextBuilder::default(),
-    };
+    let mut w = Writer::new(strict, location, span);
     w.value(ev, v, 1)?;
     w.out.extend_from_slice(b"</expr>\n");
     Ok((w.out, w.context.finish()))
+}
+
+/// `--xml` output into `out`. Nix writes the document as it goes and, when printing
+/// fails, its open elements are closed as the stack unwinds (`XMLOpenElement`'s
+/// destructor, then `XMLWriter`'s): `out` gets that same document before the error.
+pub fn write_document(
+    ev: &mut Evaluator,
+    v: &Value,
+    strict: bool,
+    location: bool,
+    out: &mut Vec<u8>,
+) -> EvalResult<()> {
+    let mut w = Writer::new(strict, location, None);
+    let result = w.value(ev, v, 1);
+    if result.is_err() {
+        while let Some((depth, name)) = w.open_elements.pop() {
+            w.close_tag(depth, name);
+        }
+    }
+    w.out.extend_from_slice(b"</expr>\n");
+    out.extend_from_slice(&w.out);
+    result
 }
 
 struct Writer {
@@ -55,7 +69,24 @@ struct Writer {
     /// itself is a cycle (`let x = { a = x; }; in x`), which would nest until memory ran
     /// out (Nix fails when its native stack does, after half a minute).
     on_path: FxHashSet<usize>,
+    /// The elements opened and not yet closed, with their depths.
+    open_elements: Vec<(usize, &'static str)>,
     context: ContextBuilder,
+}
+
+impl Writer {
+    fn new(strict: bool, location: bool, span: Option<Span>) -> Writer {
+        Writer {
+            out: b"<?xml version='1.0' encoding='utf-8'?>\n<expr>\n".to_vec(),
+            strict,
+            location,
+            span,
+            drvs_seen: FxHashSet::default(),
+            on_path: FxHashSet::default(),
+            open_elements: Vec::new(),
+            context: ContextBuilder::default(),
+        }
+    }
 }
 
 /// How deep the document may nest (a set takes two levels, `attrs` and `attr`): Nix's
@@ -112,11 +143,17 @@ impl Writer {
         self.tag(depth, name, attrs, " />\n");
     }
 
-    fn open(&mut self, depth: usize, name: &str, attrs: &XmlAttrs) {
+    fn open(&mut self, depth: usize, name: &'static str, attrs: &XmlAttrs) {
         self.tag(depth, name, attrs, ">\n");
+        self.open_elements.push((depth, name));
     }
 
-    fn close(&mut self, depth: usize, name: &str) {
+    fn close(&mut self, depth: usize, name: &'static str) {
+        self.open_elements.pop();
+        self.close_tag(depth, name);
+    }
+
+    fn close_tag(&mut self, depth: usize, name: &str) {
         self.indent(depth);
         self.out.extend_from_slice(b"</");
         self.out.extend_from_slice(name.as_bytes());
