@@ -23,6 +23,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 /// fingerprint changes with any source change anyway).
 const MAGIC: &[u8; 8] = b"RNXAST3\n";
 
+/// Files shorter than this are parsed, never cached (see `parse_and_lower_scoped`).
+pub const MIN_TEXT: usize = 512;
+
 /// Fingerprint of the parser crate's sources and `Cargo.lock`, from `build.rs`.
 pub const BUILD_FINGERPRINT: &str = env!("RNIX_AST_FINGERPRINT");
 
