@@ -13,6 +13,20 @@ use rnix_eval_parser::ast::{self, BinOpKind, Expr};
 use rnix_eval_parser::Span;
 use std::cmp::Ordering;
 
+/// An operand read in place when it is an evaluated local (see `peek_operand`), else
+/// evaluated into `$owned`, which holds it while it is used.
+macro_rules! operand {
+    ($ev:expr, $e:expr, $env:expr, $owned:ident) => {
+        match peek_operand($e, $env) {
+            Some(v) => v,
+            None => {
+                $owned = Temp::new($ev.eval($e, $env)?);
+                &*$owned
+            }
+        }
+    };
+}
+
 impl Evaluator {
     /// Inlined into `eval`, its one caller: a chain of operators (`a + b + c`) recurses
     /// through `eval`, and a call of its own per level cost 8% of `benches/programs/scopes`.
@@ -55,12 +69,6 @@ impl Evaluator {
                 if op == BinOpKind::Concat {
                     return self.eval_concat(b, env);
                 }
-                // An operand that is a variable, or a selection from one, already
-                // evaluated is read in place (`peek_operand`), not cloned: `x != e` in a
-                // `filter` predicate paid two reference-count raises and two drops per
-                // call for values it only looks at. (Inline here, not a function of its
-                // own: one more native frame per level cost deep recursion through
-                // `1 + f (n - 1)` a tenth of its depth.)
                 // Three links or more: two recurse more cheaply than the loop's set-up.
                 if is_chain_link(b)
                     && matches!(&b.lhs, Expr::BinOp(inner) if is_chain_link(inner)
@@ -68,6 +76,12 @@ impl Evaluator {
                 {
                     return self.eval_chain(b, env);
                 }
+                // An operand that is a variable, or a selection from one, already
+                // evaluated is read in place (`peek_operand`), not cloned: `x != e` in a
+                // `filter` predicate paid two reference-count raises and two drops per
+                // call for values it only looks at. (Inline here, not a function of its
+                // own: one more native frame per level cost deep recursion through
+                // `1 + f (n - 1)` a tenth of its depth.)
                 let l_owned;
                 let l = match peek_operand(&b.lhs, env) {
                     Some(v) => v,
@@ -82,13 +96,7 @@ impl Evaluator {
                     }
                 };
                 let r_owned;
-                let r = match peek_operand(&b.rhs, env) {
-                    Some(v) => v,
-                    None => {
-                        r_owned = Temp::new(self.eval(&b.rhs, env)?);
-                        &*r_owned
-                    }
-                };
+                let r = operand!(self, &b.rhs, env, r_owned);
                 self.combine(b, l, r)
             }
         }
@@ -160,21 +168,9 @@ impl Evaluator {
     #[inline(never)]
     fn eval_reversed(&mut self, b: &'static ast::BinOp, env: &Env) -> EvalResult<Value> {
         let r_owned;
-        let r = match peek_operand(&b.rhs, env) {
-            Some(v) => v,
-            None => {
-                r_owned = Temp::new(self.eval(&b.rhs, env)?);
-                &*r_owned
-            }
-        };
+        let r = operand!(self, &b.rhs, env, r_owned);
         let l_owned;
-        let l = match peek_operand(&b.lhs, env) {
-            Some(v) => v,
-            None => {
-                l_owned = Temp::new(self.eval(&b.lhs, env)?);
-                &*l_owned
-            }
-        };
+        let l = operand!(self, &b.lhs, env, l_owned);
         self.combine(b, l, r)
     }
 
@@ -200,13 +196,7 @@ impl Evaluator {
         });
         for link in links.into_iter().rev() {
             let r_owned;
-            let r = match peek_operand(&link.rhs, env) {
-                Some(v) => v,
-                None => {
-                    r_owned = Temp::new(self.eval(&link.rhs, env)?);
-                    &*r_owned
-                }
-            };
+            let r = operand!(self, &link.rhs, env, r_owned);
             acc = Temp::new(self.combine(link, &acc, r)?);
         }
         Ok(acc.into_inner())
