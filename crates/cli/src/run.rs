@@ -192,7 +192,7 @@ fn evaluate_inputs(
         if out.write_all(&text).and_then(|_| out.flush()).is_err() {
             return 1;
         }
-        printed.extend_from_slice(&text);
+        append(printed, text);
         match result {
             Ok(()) => {}
             Err(e) => {
@@ -292,6 +292,11 @@ fn eval_one(
         // host): where its definitions are, which the lib's message cannot say.
         if let Some(system) = host.as_ref().and_then(|h| h.system(ev)) {
             return with_definitions_note(ev, &system, e);
+        }
+        // Only an error about an option gets a note: finding the system calls a file's
+        // function again, which must not happen (its traces, its work) for any other.
+        if rnix_eval_modules::option_of_error(&e).is_none() {
+            return e;
         }
         // The root as `-A` sees it: a file's function called with the `--arg`s.
         let args = auto_args(ev, cli, cwd).ok().flatten().unwrap_or_default();
@@ -399,17 +404,27 @@ fn eval_paths(
             let s = ev.coerce_to_string(&v, None, false, true)?;
             out.extend_from_slice(s.as_bytes());
         } else if cli.json {
-            out.extend(print::to_json(ev, &v, None, cli.strict)?);
+            append(out, print::to_json(ev, &v, None, cli.strict)?);
             out.push(b'\n');
         } else if cli.xml {
             print::to_xml(ev, &v, cli.strict, !cli.no_location, out)?;
         } else {
             let v = std::mem::ManuallyDrop::new(if cli.strict { ev.force_deep(&v)? } else { (*v).clone() });
-            out.extend(print::print_value(ev, &v, cli.strict)?);
+            append(out, print::print_value(ev, &v, cli.strict)?);
             out.push(b'\n');
         }
     }
     Ok(())
+}
+
+/// `printed` after `out`, moved rather than copied when `out` is empty: a large result
+/// (`--json` of millions of elements) is then held once, not twice.
+fn append(out: &mut Vec<u8>, printed: Vec<u8>) {
+    if out.is_empty() {
+        *out = printed;
+    } else {
+        out.extend_from_slice(&printed);
+    }
 }
 
 pub(crate) fn eval_input(ev: &mut Evaluator, cli: &Cli, input: &str, cwd: &str) -> EvalResult<Value> {

@@ -180,6 +180,26 @@ fn xml_output_of_a_failing_value_and_the_last_format_flag() {
     assert_same(&["--eval", "--strict", "--xml", "--json", "--xml", ok], &dir);
 }
 
+/// A failure outside the module system does not call the file's function again (the
+/// definitions note is only looked for when the error names an option): its traces are
+/// not printed, as in Nix.
+#[test]
+fn an_error_does_not_call_the_root_again() {
+    if !nix_installed() {
+        return;
+    }
+    let dir = scratch("no-recall");
+    let file = dir.join("f.nix");
+    std::fs::write(&file, "{ n ? 1 }: builtins.trace \"called\" n\n").unwrap();
+    let file = file.to_str().unwrap();
+    let args = ["--eval", "--json", file];
+    assert_same(&args, &dir);
+    assert_eq!(
+        lines_with(&rnix(&args, &dir), "trace:"),
+        lines_with(&nix(&args, &dir), "trace:")
+    );
+}
+
 /// A functor set (what `lib.makeOverridable` returns) is auto-called through
 /// `__functor`, at the top and at each step of `-A`.
 #[test]
