@@ -142,12 +142,13 @@ impl Evaluator {
 
 impl Evaluator {
     /// Whether a search path entry's directory exists; the first time one does not,
-    /// Nix's warning. URLs are left to the lookup.
+    /// Nix's warning. URLs, `channel:` and `flake:` entries are left to the lookup.
     fn search_root_exists(&mut self, root: &str) -> bool {
         if let Some(&known) = self.search_roots.get(root) {
             return known;
         }
-        let exists = root.contains("://") || self.io.stat(&absolute_from_cwd(root)).is_ok();
+        let not_a_path = root.contains("://") || root.starts_with("channel:") || root.starts_with("flake:");
+        let exists = not_a_path || self.io.stat(&absolute_from_cwd(root)).is_ok();
         if !exists {
             crate::term::eprint_line(
                 format!("warning: Nix search path entry '{root}' does not exist, ignoring").as_bytes(),
