@@ -414,8 +414,12 @@ fn finish_object(entries: Vec<(Symbol, Value)>) -> Value {
 /// Parse a whole JSON text; the error is Nix's message.
 pub(crate) fn parse(text: &[u8]) -> Result<Value, String> {
     let mut input = text;
+    // nlohmann skips a byte order mark by reading it: its three bytes count in the
+    // columns of the first line's errors.
+    let mut column = 0;
     if let Some(rest) = input.strip_prefix(b"\xEF\xBB\xBF") {
         input = rest;
+        column = 3;
     }
     let mut lx = Lexer {
         input,
@@ -423,7 +427,7 @@ pub(crate) fn parse(text: &[u8]) -> Result<Value, String> {
         current: None,
         unget_next: false,
         line: 0,
-        column: 0,
+        column,
         token_string: Vec::new(),
         buffer: Vec::new(),
         error: "",
