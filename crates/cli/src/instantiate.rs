@@ -94,13 +94,6 @@ fn take_if_derivation(
         Some(name) => drop(ev.expect_string_no_ctx(&name, None)?),
         None => return Err(EvalError::new(ErrorKind::Eval, "derivation name missing", None)),
     }
-    if set.get(Symbol::intern("drvPath")).is_none() {
-        return Err(EvalError::new(
-            ErrorKind::Eval,
-            "derivation does not contain a 'drvPath' attribute",
-            None,
-        ));
-    }
     let drv_path = string_attr(ev, set, "drvPath")?;
     if rnix_eval_store::store_path::store_entry_of(&rnix_eval_core::store_dir(), &drv_path).is_none() {
         return Err(EvalError::new(
@@ -120,7 +113,7 @@ fn string_attr(ev: &mut Evaluator, set: &AttrSet, name: &str) -> EvalResult<Stri
         None if name == "outputName" => Ok(String::new()),
         None => Err(EvalError::new(
             ErrorKind::Eval,
-            format!("attribute '{name}' missing"),
+            format!("derivation does not contain a '{name}' attribute"),
             None,
         )),
     }

@@ -138,9 +138,7 @@ impl Evaluator {
             span,
         ))
     }
-}
 
-impl Evaluator {
     /// Whether a search path entry's directory exists; the first time one does not,
     /// Nix's warning. URLs, `channel:` and `flake:` entries are left to the lookup.
     fn search_root_exists(&mut self, root: &str) -> bool {

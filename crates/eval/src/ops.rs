@@ -141,15 +141,7 @@ impl Evaluator {
     #[inline(never)]
     fn eval_bool_chain(&mut self, b: &'static ast::BinOp, env: &Env) -> EvalResult<Value> {
         let decides = b.op == BinOpKind::Or;
-        let mut links: smallvec::SmallVec<[&'static ast::BinOp; 16]> = smallvec::smallvec![b];
-        let mut first = b;
-        while let Expr::BinOp(inner) = &first.lhs {
-            if inner.op != b.op {
-                break;
-            }
-            links.push(inner);
-            first = inner;
-        }
+        let (links, first) = left_spine(b, |inner| inner.op == b.op);
         let v = self.eval(&first.lhs, env)?;
         if self.expect_bool_of(&v, &first.lhs, first.span)? == decides {
             return Ok(Value::Bool(decides));
@@ -181,15 +173,7 @@ impl Evaluator {
     /// prologues and dispatch.
     #[inline(never)]
     fn eval_chain(&mut self, b: &'static ast::BinOp, env: &Env) -> EvalResult<Value> {
-        let mut links: smallvec::SmallVec<[&'static ast::BinOp; 16]> = smallvec::smallvec![b];
-        let mut first = b;
-        while let Expr::BinOp(inner) = &first.lhs {
-            if !is_chain_link(inner) {
-                break;
-            }
-            links.push(inner);
-            first = inner;
-        }
+        let (links, first) = left_spine(b, is_chain_link);
         let mut acc = Temp::new(match peek_operand(&first.lhs, env) {
             Some(v) => v.clone(),
             None => self.eval(&first.lhs, env)?,
@@ -677,6 +661,24 @@ pub(crate) fn concat_lists(a: Rc<Vec<Value>>, b: Rc<Vec<Value>>) -> Value {
         }
     };
     Value::list(out)
+}
+
+/// The operators down the left operands of `b` while `link` holds (`b` first), and the
+/// innermost of them, whose left operand starts the chain.
+fn left_spine(
+    b: &'static ast::BinOp,
+    link: impl Fn(&ast::BinOp) -> bool,
+) -> (smallvec::SmallVec<[&'static ast::BinOp; 16]>, &'static ast::BinOp) {
+    let mut links: smallvec::SmallVec<[&'static ast::BinOp; 16]> = smallvec::smallvec![b];
+    let mut first = b;
+    while let Expr::BinOp(inner) = &first.lhs {
+        if !link(inner) {
+            break;
+        }
+        links.push(inner);
+        first = inner;
+    }
+    (links, first)
 }
 
 /// An operator [`Evaluator::eval_chain`] may run in its loop: left-associative

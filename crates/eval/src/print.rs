@@ -351,9 +351,9 @@ pub fn json_float(f: f64) -> String {
 
 // ------------------------------------------------------------------------- XML
 
-/// `--xml` output (`printValueAsXML`): with `strict`, values are forced as they are
-/// printed (a derivation seen before is `<repeated />` and not forced again).
-/// `--xml`: the document is appended to `out`, closed as far as it got if printing fails.
+/// `--xml` output (`printValueAsXML`) appended to `out`: with `strict`, values are forced
+/// as they are printed (a derivation seen before is `<repeated />` and not forced again);
+/// if printing fails, the document as far as it got, closed.
 pub fn to_xml(ev: &mut Evaluator, v: &Value, strict: bool, location: bool, out: &mut Vec<u8>) -> EvalResult<()> {
     crate::xml::write_document(ev, v, strict, location, out)
 }

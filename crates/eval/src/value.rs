@@ -207,9 +207,8 @@ impl NixString {
         }
     }
 
-    /// An integer's decimal text, formatted on the stack: one exact allocation.
-    /// `toString` of an integer: `itoa`, since `core::fmt`'s machinery was 5% of a
-    /// `"${toString i}"`-heavy program (`benches/programs/strings`).
+    /// An integer's decimal text, formatted on the stack (`itoa`: `core::fmt`'s machinery
+    /// was 5% of a `"${toString i}"`-heavy program): one exact allocation.
     pub fn from_int(i: i64) -> Self {
         NixString::copy_from(itoa::Buffer::new().format(i).as_bytes())
     }
@@ -400,10 +399,10 @@ impl AttrSet {
     pub fn update(&self, other: &AttrSet) -> AttrSet {
         let (a, b) = (&self.entries, &other.entries);
         if b.len() * 16 < a.len() {
-            return self.update_with_few(other);
+            return Self::merge_few(a, b, true);
         }
         if a.len() * 16 < b.len() {
-            return self.update_few_into(other);
+            return Self::merge_few(b, a, false);
         }
         let mut out = Vec::with_capacity(a.len() + b.len());
         let (mut i, mut j) = (0, 0);
@@ -429,44 +428,24 @@ impl AttrSet {
         AttrSet { entries: out }
     }
 
-    /// [`AttrSet::update`] with an `other` much smaller than `self` (`pkgs // { x = ..; }`,
-    /// overlays): each of its names is searched for, and the runs of `self` between them
-    /// are copied whole, where the merge compared every name of `self`.
-    fn update_with_few(&self, other: &AttrSet) -> AttrSet {
-        let (a, b) = (&self.entries, &other.entries);
-        let mut out = Vec::with_capacity(a.len() + b.len());
+    /// [`AttrSet::update`] where one side has few names (`pkgs // { x = ..; }`, overlays;
+    /// `{ x = ..; } // args`, defaults before arguments): each of the `few` is searched
+    /// for in `many`, and the runs of `many` between them are copied whole, where the
+    /// merge compared every name. On a shared name the `few` entry wins if `few_wins`
+    /// (it is the right operand), else `many`'s stays.
+    fn merge_few(many: &[Attr], few: &[Attr], few_wins: bool) -> AttrSet {
+        let mut out = Vec::with_capacity(many.len() + few.len());
         let mut from = 0;
-        for attr in b {
-            let at = from + a[from..].partition_point(|x| x.name < attr.name);
-            out.extend_from_slice(&a[from..at]);
-            out.push(attr.clone());
-            from = if a.get(at).is_some_and(|x| x.name == attr.name) {
-                at + 1
-            } else {
-                at
-            };
-        }
-        out.extend_from_slice(&a[from..]);
-        AttrSet { entries: out }
-    }
-
-    /// [`AttrSet::update`] with `self` much smaller than `other` (`{ x = ..; } // args`,
-    /// nixpkgs' defaults before arguments): each of `self`'s names is searched for in
-    /// `other` and inserted only where `other` lacks it; the runs of `other` between
-    /// them are copied whole.
-    fn update_few_into(&self, other: &AttrSet) -> AttrSet {
-        let (a, b) = (&self.entries, &other.entries);
-        let mut out = Vec::with_capacity(a.len() + b.len());
-        let mut from = 0;
-        for attr in a {
-            let at = from + b[from..].partition_point(|x| x.name < attr.name);
-            out.extend_from_slice(&b[from..at]);
-            if b.get(at).is_none_or(|x| x.name != attr.name) {
+        for attr in few {
+            let at = from + many[from..].partition_point(|x| x.name < attr.name);
+            out.extend_from_slice(&many[from..at]);
+            let shared = many.get(at).is_some_and(|x| x.name == attr.name);
+            if few_wins || !shared {
                 out.push(attr.clone());
             }
-            from = at;
+            from = if shared && few_wins { at + 1 } else { at };
         }
-        out.extend_from_slice(&b[from..]);
+        out.extend_from_slice(&many[from..]);
         AttrSet { entries: out }
     }
 

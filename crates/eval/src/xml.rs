@@ -30,7 +30,7 @@ pub fn to_xml(
     location: bool,
     span: Option<Span>,
 ) -> EvalResult<(Vec<u8>, Context)> {
-    let mut w = Writer::new(strict, location, span);
+    let mut w = Writer::new(Vec::new(), strict, location, span);
     w.value(ev, v, 1)?;
     w.out.extend_from_slice(b"</expr>\n");
     Ok((w.out, w.context.finish()))
@@ -46,7 +46,8 @@ pub fn write_document(
     location: bool,
     out: &mut Vec<u8>,
 ) -> EvalResult<()> {
-    let mut w = Writer::new(strict, location, None);
+    // The document is written into `out` itself: a large one is held once.
+    let mut w = Writer::new(std::mem::take(out), strict, location, None);
     let result = w.value(ev, v, 1);
     if result.is_err() {
         while let Some((depth, name)) = w.open_elements.pop() {
@@ -54,7 +55,7 @@ pub fn write_document(
         }
     }
     w.out.extend_from_slice(b"</expr>\n");
-    out.extend_from_slice(&w.out);
+    *out = w.out;
     result
 }
 
@@ -75,9 +76,11 @@ struct Writer {
 }
 
 impl Writer {
-    fn new(strict: bool, location: bool, span: Option<Span>) -> Writer {
+    /// A document started after what `out` holds.
+    fn new(mut out: Vec<u8>, strict: bool, location: bool, span: Option<Span>) -> Writer {
+        out.extend_from_slice(b"<?xml version='1.0' encoding='utf-8'?>\n<expr>\n");
         Writer {
-            out: b"<?xml version='1.0' encoding='utf-8'?>\n<expr>\n".to_vec(),
+            out,
             strict,
             location,
             span,
@@ -217,10 +220,11 @@ impl Writer {
         )
     }
 
-    /// A set or list is printed inside itself: a cycle, reported at once.
-    fn enter(&mut self, cell: usize) -> EvalResult<()> {
+    /// Note a set or list as being printed (the key `on_path` drops it by afterwards); one
+    /// printed inside itself is a cycle, reported at once.
+    fn enter(&mut self, cell: usize) -> EvalResult<usize> {
         if self.on_path.insert(cell) {
-            Ok(())
+            Ok(cell)
         } else {
             Err(self.overflow())
         }
@@ -269,20 +273,20 @@ impl Writer {
                 self.close(depth, "derivation");
             }
             Value::Attrs(set) => {
-                self.enter(crate::rc::Rc::as_ptr(set) as usize)?;
+                let cell = self.enter(crate::rc::Rc::as_ptr(set) as usize)?;
                 self.open(depth, "attrs", &Vec::new());
                 self.attrs(ev, set, depth + 1)?;
                 self.close(depth, "attrs");
-                self.on_path.remove(&(crate::rc::Rc::as_ptr(set) as usize));
+                self.on_path.remove(&cell);
             }
             Value::List(items) => {
-                self.enter(crate::rc::Rc::as_ptr(items) as usize)?;
+                let cell = self.enter(crate::rc::Rc::as_ptr(items) as usize)?;
                 self.open(depth, "list", &Vec::new());
                 for item in items.iter() {
                     self.value(ev, item, depth + 1)?;
                 }
                 self.close(depth, "list");
-                self.on_path.remove(&(crate::rc::Rc::as_ptr(items) as usize));
+                self.on_path.remove(&cell);
             }
             Value::Lambda(c) => {
                 let l = c.lambda;

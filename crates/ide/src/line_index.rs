@@ -46,12 +46,7 @@ impl LineIndex {
         };
         let end = match self.starts.get(line as usize + 1) {
             // Before the line's terminator: `\r\n` is two bytes, the others one.
-            Some(&next)
-                if self.text[..next as usize - 1].ends_with('\r')
-                    && self.text.as_bytes()[next as usize - 1] == b'\n' =>
-            {
-                next as usize - 2
-            }
+            Some(&next) if self.text.as_bytes()[..next as usize].ends_with(b"\r\n") => next as usize - 2,
             Some(&next) => next as usize - 1,
             None => self.text.len(),
         };
