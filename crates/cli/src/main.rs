@@ -24,12 +24,13 @@ static GLOBAL: alloc::MiMalloc = alloc::MiMalloc;
 
 fn main() {
     // `rnix-eval lsp`: the language server (and, with `--worker`, its evaluation workers).
-    if std::env::args().nth(1).as_deref() == Some("lsp") {
+    if std::env::args_os().nth(1).is_some_and(|a| a == "lsp") {
         std::process::exit(rnix_eval_lsp::run_stdio());
     }
     alloc::keep_freed_memory();
     alloc::one_libc_arena();
     alloc::prefault::start();
+    rnix_eval_parser::ahead::set_idle_hook(alloc::collect_this_thread);
     alloc::memory_guard::start();
     let cli = match args::Cli::parse_args(setting_flags::expand(std::env::args_os())) {
         Ok(cli) => cli,
@@ -55,7 +56,11 @@ fn usage_error(e: clap::Error) -> i32 {
         _ => None,
     };
     // The flag as typed (`-A`, not clap's `--attr <ATTR>`): a missing value is at the end.
-    let typed = std::env::args().next_back().filter(|a| a.starts_with('-'));
+    // (`args_os`: an argument that is not UTF-8, which clap refused, must not panic here.)
+    let typed = std::env::args_os()
+        .next_back()
+        .map(|a| a.to_string_lossy().into_owned())
+        .filter(|a| a.starts_with('-'));
     let flag = context(ContextKind::InvalidArg).map(|a| a.split_whitespace().next().unwrap_or("").to_string());
     let flag = match e.kind() {
         ErrorKind::UnknownArgument => flag,

@@ -731,3 +731,67 @@ fn setting_flags_as_nix() {
         assert_same(args, &dir);
     }
 }
+
+/// A lone carriage return ends a line, as `\n` and `\r\n` do (Nix's lexer, `adjustLoc`):
+/// error positions, `__curPos` and `unsafeGetAttrPos` count it.
+#[test]
+fn lone_carriage_returns_end_lines() {
+    require_nix!();
+    let dir = scratch("lone-cr");
+    std::fs::write(dir.join("error.nix"), "let\r  x = 1;\r in\r x + \"\"").unwrap();
+    std::fs::write(
+        dir.join("positions.nix"),
+        "[ __curPos\r (builtins.unsafeGetAttrPos \"b\" { a = 1;\r\n b = 2; }) ]",
+    )
+    .unwrap();
+    let (ours, theirs) = (
+        rnix(&["--eval", "error.nix"], &dir),
+        nix(&["--eval", "error.nix"], &dir),
+    );
+    assert_eq!(ours.status.code(), theirs.status.code());
+    assert_eq!(lines_with(&ours, "       at "), lines_with(&theirs, "       at "));
+    assert_same(&["--eval", "--strict", "positions.nix"], &dir);
+}
+
+/// Input Nix refuses is refused (the wording differs: toml11's multi-line report, Nix
+/// 2.8's `getting status of` where modern Nix checks the store path's form first).
+#[test]
+fn refused_as_nix_refuses() {
+    require_nix!();
+    let dir = scratch("refused");
+    for expr in [
+        // Not UTF-8, in a string and in a comment.
+        r#"builtins.fromTOML "a = \"${builtins.substring 0 1 "é"}\"""#,
+        r#"builtins.fromTOML "a = 1 # ${builtins.substring 0 1 "é"}""#,
+        // Not store paths: too short, a character outside the hash alphabet.
+        r#"builtins.storePath "/nix/store/foo""#,
+        r#"builtins.storePath "/nix/store/eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee-a""#,
+    ] {
+        let args = ["--eval", "-E", expr];
+        let (ours, theirs) = (rnix(&args, &dir), nix(&args, &dir));
+        assert_eq!(theirs.status.code(), Some(1), "Nix accepted {expr}");
+        assert_eq!(ours.status.code(), Some(1), "{expr}: {}", text(&ours.stdout));
+        assert_eq!(lines_with(&ours, "error:").len(), 1, "{expr}: {}", text(&ours.stderr));
+    }
+}
+
+/// An argument that is not UTF-8 is refused with a usage error, not a panic (clap reads
+/// arguments as strings; Nix takes any bytes).
+#[test]
+fn an_argument_that_is_not_utf8_is_refused() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = scratch("non-utf8-arg");
+    for args in [
+        vec![&b"--eval"[..], b"-E", b"\"\xe9\""],
+        vec![&b"--eval"[..], b"/tmp/\xe9.nix"],
+        vec![&b"\xe9"[..]],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
+            .current_dir(&dir)
+            .args(args.iter().map(|a| std::ffi::OsStr::from_bytes(a)))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        assert!(text(&out.stderr).starts_with("error: "), "{}", text(&out.stderr));
+    }
+}

@@ -79,7 +79,11 @@ fn entry_path(dir: &Path, key: &blake3::Hash) -> PathBuf {
 
 /// The cached AST for `key`, with spans in `file`, if there is a valid entry.
 pub fn load(dir: &Path, key: &blake3::Hash, file: FileId) -> Option<Expr> {
-    let bytes = std::fs::read(entry_path(dir, key)).ok()?;
+    decode_entry(&std::fs::read(entry_path(dir, key)).ok()?, key, file)
+}
+
+/// The AST in an entry's bytes, if they are a valid entry for `key`.
+pub(crate) fn decode_entry(bytes: &[u8], key: &blake3::Hash, file: FileId) -> Option<Expr> {
     let payload = bytes
         .strip_prefix(MAGIC.as_slice())?
         .strip_prefix(key.as_bytes().as_slice())?;
@@ -91,12 +95,13 @@ pub fn load(dir: &Path, key: &blake3::Hash, file: FileId) -> Option<Expr> {
 /// interner) and written by a background thread: creating ~1,800 files cost a cold NixOS
 /// evaluation 0.7 s of system time on the evaluating thread. [`flush`] waits for it.
 pub fn store(dir: &Path, key: &blake3::Hash, expr: &Expr) {
-    let mut bytes = Vec::with_capacity(4096);
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(key.as_bytes());
-    if ast_codec::encode(expr, &mut bytes).is_none() {
-        return;
+    if let Some(bytes) = encode_entry(key, expr) {
+        store_encoded(dir, key, bytes);
     }
+}
+
+/// [`store`] of an entry already encoded ([`encode_entry`]).
+pub(crate) fn store_encoded(dir: &Path, key: &blake3::Hash, bytes: Vec<u8>) {
     let path = entry_path(dir, key);
     let mut writer = WRITER.lock().unwrap_or_else(|e| e.into_inner());
     let writer = writer.get_or_insert_with(Writer::start);
@@ -104,6 +109,21 @@ pub fn store(dir: &Path, key: &blake3::Hash, expr: &Expr) {
         // The thread is gone (it could not be spawned or it panicked): write here.
         let _ = write_atomically(&path, &bytes);
     }
+}
+
+/// Whether there is an entry for `key` (not whether it is valid: [`load`] checks that).
+pub(crate) fn has_entry(dir: &Path, key: &blake3::Hash) -> bool {
+    entry_path(dir, key).exists()
+}
+
+/// An entry's bytes: the header and the encoded AST (symbol names from this thread's
+/// interner).
+pub(crate) fn encode_entry(key: &blake3::Hash, expr: &Expr) -> Option<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(4096);
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(key.as_bytes());
+    ast_codec::encode(expr, &mut bytes)?;
+    Some(bytes)
 }
 
 /// Wait until every entry handed to [`store`] is written. Call before the process exits

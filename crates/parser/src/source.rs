@@ -121,9 +121,10 @@ impl Pos {
 }
 
 impl Span {
-    /// The start of the span as a [`Pos`].
+    /// The start of the span as a [`Pos`]; `None` in a file not registered on this
+    /// thread ([`FileId::DETACHED`]: lowered only to be encoded, see `ahead.rs`).
     pub fn pos(&self) -> Option<Pos> {
-        let base = BASES.with(|bases| bases.borrow()[self.file.index()]);
+        let base = BASES.with(|bases| bases.borrow().get(self.file.index()).copied())?;
         if base == u32::MAX {
             return None;
         }
@@ -136,10 +137,13 @@ impl Span {
 
 pub fn add_file(origin: Origin, base_dir: String, text: Rc<str>) -> FileId {
     let mut line_starts = vec![0u32];
+    // Lines end at `\n`, `\r\n` or a lone `\r`, as Nix's lexer counts them (`adjustLoc`).
+    let bytes = text.as_bytes();
     line_starts.extend(
-        text.bytes()
+        bytes
+            .iter()
             .enumerate()
-            .filter(|(_, b)| *b == b'\n')
+            .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
             .map(|(i, _)| i as u32 + 1),
     );
     let file = SourceFile {

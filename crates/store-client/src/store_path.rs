@@ -221,6 +221,27 @@ pub fn parse_store_path<'a>(store_dir: &str, path: &'a str) -> Option<(&'a str, 
     Some((hash_part, name))
 }
 
+/// Why the store entry `entry` (`<store_dir>/<base name>`) cannot be a store path, in modern
+/// Nix's words (`StorePath::StorePath`: too short, a character outside the hash alphabet in
+/// the hash part, then the name's own checks). Nix 2.8 asked the file system instead.
+pub fn bad_store_path(store_dir: &str, entry: &str) -> Option<String> {
+    let base = entry
+        .strip_prefix(store_dir)
+        .and_then(|p| p.strip_prefix('/'))
+        .unwrap_or(entry);
+    let Some(hash_part) = base.get(..HASH_PART_LEN).filter(|_| base.len() > HASH_PART_LEN) else {
+        return Some(format!("'{base}' is too short to be a valid store path"));
+    };
+    if let Some(c) = hash_part
+        .chars()
+        .find(|c| !c.is_ascii() || !nix32::ALPHABET.contains(&(*c as u8)))
+    {
+        return Some(format!("store path '{base}' contains illegal base-32 character '{c}'"));
+    }
+    let name = base.get(HASH_PART_LEN + 1..).unwrap_or(&base[HASH_PART_LEN..]);
+    check_name(base, name).err().map(|e| e.to_string())
+}
+
 /// The top-level store entry `path` is in or is (`/nix/store/x-a/b/c` -> `/nix/store/x-a`),
 /// as a slice of `path`; `None` outside the store and for the store directory itself.
 /// Only the shape is looked at: [`parse_store_path`] checks the name.

@@ -64,21 +64,118 @@ use crate::{bail, Evaluator};
 use regex::bytes::Regex;
 use rnix_eval_parser::Span;
 use rustc_hash::FxHashMap;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::fmt::Write;
 
+/// A compiled pattern. The crate's two automata and the executor's are built on first
+/// use: `match` needs only `whole`, `split` only `search` (building both was half of
+/// the time of a program matching 80,000 distinct patterns).
 struct Compiled {
+    /// The pattern in the `regex` crate's syntax.
+    translated: String,
+    ast: Ast,
     /// For `split`: matches anywhere (`None` if the crate cannot compile the pattern).
-    search: Option<Regex>,
+    search: OnceCell<Option<Regex>>,
     /// For `match`: the whole string.
-    whole: Option<Regex>,
-    /// The executor's automaton; `None` if the crate's results are the executor's.
-    nfa: Option<Nfa>,
-    /// Capture groups, group 0 included (the crate forgets groups under `{0}`).
-    groups: usize,
+    whole: OnceCell<Option<Regex>>,
+    nfa: OnceCell<Nfa>,
+    /// The pattern is a literal, maybe between `.*`s (`lib.hasInfix`'s `.*${escapeRegex
+    /// infix}.*`): `match` compares bytes.
+    literal: Option<Literal>,
 }
 
 impl Retire for Compiled {}
+
+impl Compiled {
+    fn search(&self) -> Option<&Regex> {
+        self.search
+            .get_or_init(|| build(format!("(?s-u){}", self.translated)))
+            .as_ref()
+    }
+
+    fn whole(&self) -> Option<&Regex> {
+        self.whole
+            .get_or_init(|| build(format!("(?s-u)^(?:{})$", self.translated)))
+            .as_ref()
+    }
+
+    fn nfa(&self) -> &Nfa {
+        self.nfa.get_or_init(|| Nfa::new(&self.ast))
+    }
+
+    /// Capture groups, group 0 included (the crate forgets groups under `{0}`).
+    fn groups(&self) -> usize {
+        self.ast.groups as usize
+    }
+}
+
+/// The translation is valid `regex` syntax; the crate may still refuse it for its own
+/// limits (size, nesting), and then the executor does everything.
+fn build(pattern: String) -> Option<Regex> {
+    regex::bytes::RegexBuilder::new(&pattern)
+        .size_limit(64 << 20)
+        .nest_limit(1000)
+        .build()
+        .ok()
+}
+
+/// `.*`? LITERAL `.*`?: what a whole-string match of it means.
+struct Literal {
+    any_before: bool,
+    text: Vec<u8>,
+    any_after: bool,
+}
+
+impl Literal {
+    /// The pattern as a literal: only ordinary bytes and escaped special ones (`\.`),
+    /// optionally after and before `.*` (`.` matches every byte: Nix strings hold no NUL).
+    fn of(p: &[u8]) -> Option<Literal> {
+        let (any_before, rest) = match p.strip_prefix(b".*") {
+            Some(rest) => (true, rest),
+            None => (false, p),
+        };
+        let (any_after, body) = match rest.strip_suffix(b".*") {
+            Some(body) => (true, body),
+            None => (false, rest),
+        };
+        let mut text = Vec::with_capacity(body.len());
+        let mut bytes = body.iter();
+        while let Some(&b) = bytes.next() {
+            match b {
+                b'\\' => match bytes.next() {
+                    Some(&e) if ESCAPABLE.contains(&e) => text.push(e),
+                    _ => return None,
+                },
+                b'.' | b'[' | b']' | b'(' | b')' | b'*' | b'+' | b'?' | b'{' | b'}' | b'|' | b'^' | b'$' => {
+                    return None
+                }
+                _ => text.push(b),
+            }
+        }
+        Some(Literal {
+            any_before,
+            text,
+            any_after,
+        })
+    }
+
+    fn matches(&self, hay: &[u8]) -> bool {
+        match (self.any_before, self.any_after) {
+            (false, false) => hay == self.text,
+            (true, false) => hay.ends_with(&self.text),
+            (false, true) => hay.starts_with(&self.text),
+            (true, true) => memchr::memmem::find(hay, &self.text).is_some(),
+        }
+    }
+}
+
+/// What a backslash may escape in libstdc++'s extended grammar.
+const ESCAPABLE: &[u8] = b".[\\()*+?{|^$";
+
+/// Distinct patterns kept compiled; past it the cache starts over. A pattern with groups
+/// costs 20-30 KB once used (the crate's automata and their caches): a program matching
+/// each of 80,000 generated patterns once took 990 MB (Nix 2.8: 130 MB).
+const CACHE_LIMIT: usize = 1024;
 
 thread_local! {
     static CACHE: RefCell<FxHashMap<Vec<u8>, Rc<Compiled>>> = RefCell::new(FxHashMap::default());
@@ -99,29 +196,21 @@ fn compile(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<Rc<C
         Err(Invalid::Syntax) => bail!(span, "invalid regular expression '{}'", re),
         Err(Invalid::TooBig) => bail!(span, "memory limit exceeded by regular expression '{}'", re),
     };
-    // The translation is valid `regex` syntax; the crate may still refuse it for its own
-    // limits (size, nesting), and then the executor does everything.
-    let build = |pattern: String| {
-        regex::bytes::RegexBuilder::new(&pattern)
-            .size_limit(64 << 20)
-            .nest_limit(1000)
-            .build()
-            .ok()
-    };
-    let search = build(format!("(?s-u){translated}"));
-    let whole = build(format!("(?s-u)^(?:{translated})$"));
-    let nfa = if ast.leftmost_first && search.is_some() && whole.is_some() {
-        None
-    } else {
-        Some(Nfa::new(&ast))
-    };
     let c = Rc::new(Compiled {
-        search,
-        whole,
-        nfa,
-        groups: ast.groups as usize,
+        translated,
+        literal: Literal::of(re.as_bytes()).filter(|_| ast.groups == 1),
+        ast,
+        search: OnceCell::new(),
+        whole: OnceCell::new(),
+        nfa: OnceCell::new(),
     });
-    CACHE.with(|cache| cache.borrow_mut().insert(re.as_bytes().to_vec(), c.clone()));
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(re.as_bytes().to_vec(), c.clone())
+    });
     Ok(c)
 }
 
@@ -161,14 +250,20 @@ pub(super) fn regex_match(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> E
     let re = compile(ev, &a[0], s)?;
     let subject = ev.expect_string(&a[1], s)?;
     let hay = subject.as_bytes();
-    let spans = match (&re.nfa, &re.whole) {
-        (None, Some(whole)) => whole.captures(hay).map(|c| crate_spans(&c, re.groups)),
-        (Some(_), Some(whole)) if !whole.is_match(hay) => None,
-        (Some(nfa), _) => {
+    if let Some(literal) = &re.literal {
+        return Ok(if literal.matches(hay) {
+            Value::list(Vec::new())
+        } else {
+            Value::Null
+        });
+    }
+    let spans = match re.whole() {
+        Some(whole) if re.ast.leftmost_first => whole.captures(hay).map(|c| crate_spans(&c, re.groups())),
+        Some(whole) if !whole.is_match(hay) => None,
+        _ => {
             check_len(hay, s)?;
-            Exec::new(nfa, hay).attempt(0, true, false)
+            Exec::new(re.nfa(), hay).attempt(0, true, false)
         }
-        (None, None) => unreachable!("the crate is used only when it compiled the pattern"),
     };
     Ok(match spans {
         Some(spans) => groups(hay, &spans),
@@ -185,9 +280,8 @@ pub(super) fn regex_split(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> E
     let hay = subject.as_bytes();
     let mut out = Vec::new();
     let mut last = 0;
-    match &re.nfa {
-        None => {
-            let search = re.search.as_ref().expect("the crate compiled the pattern");
+    match re.search().filter(|_| re.ast.leftmost_first) {
+        Some(search) => {
             // Here an empty match is never followed by a non-empty one at the same
             // offset: the empty path is the executor's last choice there.
             let mut from = 0;
@@ -197,28 +291,28 @@ pub(super) fn regex_split(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> E
                 };
                 let m = caps.get(0).expect("group 0 always matches");
                 out.push(bytes_to_value(&hay[last..m.start()]));
-                out.push(groups(hay, &crate_spans(&caps, re.groups)));
+                out.push(groups(hay, &crate_spans(&caps, re.groups())));
                 last = m.end();
                 from = if m.is_empty() { m.end() + 1 } else { m.end() };
             }
         }
-        Some(nfa) => {
+        None => {
             check_len(hay, s)?;
-            let mut exec = Exec::new(nfa, hay);
-            let mut next = exec.search(re.search.as_ref(), 0);
+            let mut exec = Exec::new(re.nfa(), hay);
+            let mut next = exec.search(re.search(), 0);
             while let Some(spans) = next {
                 let (start, end) = spans[0].expect("group 0 always matches");
                 out.push(bytes_to_value(&hay[last..start]));
                 out.push(groups(hay, &spans));
                 last = end;
                 next = if start != end {
-                    exec.search(re.search.as_ref(), end)
+                    exec.search(re.search(), end)
                 } else if end == hay.len() {
                     None
                 } else {
                     match exec.attempt(end, false, true) {
                         Some(spans) => Some(spans),
-                        None => exec.search(re.search.as_ref(), end + 1),
+                        None => exec.search(re.search(), end + 1),
                     }
                 };
             }

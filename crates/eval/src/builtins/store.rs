@@ -77,6 +77,9 @@ fn store_path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Ev
     let Some(object) = rnix_eval_store::store_path::store_entry_of(&dir, &path) else {
         bail!(span, "path '{path}' is not in the Nix store");
     };
+    if let Some(message) = rnix_eval_store::store_path::bad_store_path(&dir, object) {
+        bail!(span, "{message}");
+    }
     // Nix (`ensurePath`, except in read-only mode, which `--eval` implies): the path
     // must be valid in the store written to.
     if let Some(sink) = ev.store.sink.as_mut() {

@@ -22,8 +22,20 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[prim!(global "fromTOML", 1, from_tom
 
 fn from_toml(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let text = ev.expect_plain_string(&a[0], span)?;
-    // TOML documents are UTF-8; invalid bytes become U+FFFD and fail to parse.
-    let mut doc = text.to_str_lossy();
+    // TOML documents are UTF-8: toml11 refuses other bytes anywhere, in strings and
+    // comments too (a lossy conversion would read them as U+FFFD).
+    let mut doc = match std::str::from_utf8(text.as_bytes()) {
+        Ok(doc) => std::borrow::Cow::Borrowed(doc),
+        Err(e) => {
+            let before = &text.as_bytes()[..e.valid_up_to()];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let column = before.len() - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+            bail!(
+                span,
+                "while parsing TOML: invalid utf8 sequence found at line {line}, column {column}"
+            )
+        }
+    };
     let table: toml::Table = loop {
         match toml::from_str(&doc) {
             Ok(t) => break t,
