@@ -99,14 +99,6 @@ pub fn keep_freed_memory() {
     }
 }
 
-/// Give the calling thread's free pages back to mimalloc's shared segment cache, where
-/// other threads reuse them (for threads that allocate in bursts, as the parse-ahead
-/// worker: a thread's own freed pages otherwise serve only that thread).
-pub fn collect_this_thread() {
-    // SAFETY: no arguments but a flag; mimalloc collects this thread's heap.
-    unsafe { mi::mi_collect(true) };
-}
-
 /// glibc's `malloc` serves only what libc allocates for itself (thread start, thread-local
 /// destructors); every Rust allocation goes to mimalloc. Yet each thread that calls it
 /// gets an arena of its own, 64 MiB of address space (reserved as 128 MiB and trimmed):

@@ -30,7 +30,6 @@ fn main() {
     alloc::keep_freed_memory();
     alloc::one_libc_arena();
     alloc::prefault::start();
-    rnix_eval_parser::ahead::set_idle_hook(alloc::collect_this_thread);
     alloc::memory_guard::start();
     let cli = match args::Cli::parse_args(setting_flags::expand(std::env::args_os())) {
         Ok(cli) => cli,

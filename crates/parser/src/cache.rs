@@ -8,16 +8,16 @@
 //!
 //! The cache is an optimisation, never a failure: unreadable or corrupt entries fall
 //! back to parsing, errors writing entries are ignored, and parse errors are not cached.
+//! Entries are stored in pack files, one per run that parsed something ([`crate::pack`]).
 //!
 //! Location: `$RNIX_EVAL_CACHE_DIR`, else `$XDG_CACHE_HOME/rnix-eval/ast`, else
 //! `$HOME/.cache/rnix-eval/ast`; `RNIX_EVAL_PARSE_CACHE=0` turns it off.
 
 use crate::ast::Expr;
 use crate::ast_codec;
+use crate::pack;
 use crate::source::FileId;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Start of every entry; bumped with incompatible changes of the layout (the build
 /// fingerprint changes with any source change anyway).
@@ -72,14 +72,9 @@ pub fn key(input: &KeyInput) -> blake3::Hash {
     h.finalize()
 }
 
-fn entry_path(dir: &Path, key: &blake3::Hash) -> PathBuf {
-    let hex = key.to_hex();
-    dir.join(&hex[..2]).join(&hex[2..])
-}
-
 /// The cached AST for `key`, with spans in `file`, if there is a valid entry.
 pub fn load(dir: &Path, key: &blake3::Hash, file: FileId) -> Option<Expr> {
-    decode_entry(&std::fs::read(entry_path(dir, key)).ok()?, key, file)
+    decode_entry(&pack::get(dir, key.as_bytes())?, key, file)
 }
 
 /// The AST in an entry's bytes, if they are a valid entry for `key`.
@@ -90,10 +85,9 @@ pub(crate) fn decode_entry(bytes: &[u8], key: &blake3::Hash, file: FileId) -> Op
     ast_codec::decode(payload, file)
 }
 
-/// Write an entry for `key` (atomically: a temporary file renamed into place). Errors
-/// are ignored. The entry is encoded here (symbol names live in this thread's
-/// interner) and written by a background thread: creating ~1,800 files cost a cold NixOS
-/// evaluation 0.7 s of system time on the evaluating thread. [`flush`] waits for it.
+/// Write an entry for `key` into this run's pack (complete when [`flush`] has run).
+/// Errors are ignored. The entry is encoded here (symbol names live in this thread's
+/// interner) and written by a background thread.
 pub fn store(dir: &Path, key: &blake3::Hash, expr: &Expr) {
     if let Some(bytes) = encode_entry(key, expr) {
         store_encoded(dir, key, bytes);
@@ -102,18 +96,10 @@ pub fn store(dir: &Path, key: &blake3::Hash, expr: &Expr) {
 
 /// [`store`] of an entry already encoded ([`encode_entry`]).
 pub(crate) fn store_encoded(dir: &Path, key: &blake3::Hash, bytes: Vec<u8>) {
-    let path = entry_path(dir, key);
     let mut writer = WRITER.lock().unwrap_or_else(|e| e.into_inner());
-    let writer = writer.get_or_insert_with(Writer::start);
-    if let Err(std::sync::mpsc::SendError((path, bytes))) = writer.queue.send((path, bytes)) {
-        // The thread is gone (it could not be spawned or it panicked): write here.
-        let _ = write_atomically(&path, &bytes);
-    }
-}
-
-/// Whether there is an entry for `key` (not whether it is valid: [`load`] checks that).
-pub(crate) fn has_entry(dir: &Path, key: &blake3::Hash) -> bool {
-    entry_path(dir, key).exists()
+    let writer = writer.get_or_insert_with(|| Writer::start(dir));
+    // A thread that could not be spawned or died: the entry is not cached.
+    let _ = writer.queue.send((*key.as_bytes(), bytes));
 }
 
 /// An entry's bytes: the header and the encoded AST (symbol names from this thread's
@@ -126,8 +112,9 @@ pub(crate) fn encode_entry(key: &blake3::Hash, expr: &Expr) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
-/// Wait until every entry handed to [`store`] is written. Call before the process exits
-/// (an entry cut off by exit leaves at most a temporary file, never a bad entry).
+/// Wait until every entry handed to [`store`] is written and this run's pack is complete.
+/// Call before the process exits (a run cut off leaves at most a temporary file, never a
+/// bad pack).
 pub fn flush() {
     let writer = WRITER.lock().unwrap_or_else(|e| e.into_inner()).take();
     if let Some(Writer { queue, thread }) = writer {
@@ -138,7 +125,7 @@ pub fn flush() {
     }
 }
 
-type Entry = (PathBuf, Vec<u8>);
+type Entry = (pack::Key, Vec<u8>);
 
 struct Writer {
     queue: std::sync::mpsc::Sender<Entry>,
@@ -148,35 +135,34 @@ struct Writer {
 static WRITER: std::sync::Mutex<Option<Writer>> = std::sync::Mutex::new(None);
 
 impl Writer {
-    fn start() -> Writer {
+    /// One pack per run, in the cache directory of the run's first entry.
+    fn start(dir: &Path) -> Writer {
         let (queue, entries) = std::sync::mpsc::channel::<Entry>();
+        let dir = dir.to_path_buf();
         let thread = std::thread::Builder::new()
             .name("parse-cache-writer".into())
             .spawn(move || {
-                for (path, bytes) in entries {
-                    let _ = write_atomically(&path, &bytes);
+                let mut pack: Option<pack::PackWriter> = None;
+                for (key, bytes) in entries {
+                    let p = match pack.as_mut() {
+                        Some(p) => p,
+                        None => match pack::PackWriter::create(&dir) {
+                            Ok(p) => pack.insert(p),
+                            Err(_) => return,
+                        },
+                    };
+                    if p.append(key, &bytes).is_err() {
+                        if let Some(p) = pack.take() {
+                            p.abandon();
+                        }
+                        return;
+                    }
+                }
+                if let Some(p) = pack {
+                    p.finish();
                 }
             })
             .ok();
         Writer { queue, thread }
     }
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let parent = path.parent().ok_or(std::io::ErrorKind::NotFound)?;
-    std::fs::create_dir_all(parent)?;
-    let name = path.file_name().ok_or(std::io::ErrorKind::NotFound)?.to_string_lossy();
-    let tmp = parent.join(format!(
-        ".{name}.{}.{}.tmp",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(bytes))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

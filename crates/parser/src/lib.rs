@@ -5,7 +5,6 @@
 //! [`ast::Expr`]: sugar removed, attribute paths merged, variables resolved to frame slots.
 //! [`show`] prints a lowered expression the way `nix-instantiate --parse` does.
 
-pub mod ahead;
 pub mod ast;
 pub mod ast_codec;
 mod attrs;
@@ -17,6 +16,7 @@ pub mod error;
 pub mod lints;
 mod lower;
 mod moves;
+pub mod pack;
 pub mod paths;
 pub mod show;
 pub mod source;
@@ -108,7 +108,7 @@ pub fn parse_and_lower_embedded(
     globals: &dyn Globals,
 ) -> Result<ast::Expr, ParseError> {
     let file = source::add_file(origin, base_dir.clone(), text.into());
-    parse_and_lower_uncached(file, base_dir, text, globals, &[], &mut Vec::new())
+    parse_and_lower_uncached(file, base_dir, text, globals, &[])
 }
 
 /// As [`parse_and_lower`], with an outermost frame binding `scope` (slot `i` is
@@ -139,34 +139,25 @@ pub fn parse_and_lower_scoped(
             }),
         _ => None,
     };
-    let path = match &origin {
-        Origin::Path(path) => Some(path.clone()),
-        _ => None,
-    };
     let file = source::add_file(origin, base_dir.clone(), text.into());
     if let Some((dir, key)) = &cached {
-        let made_ahead = ahead::take(key).and_then(|bytes| cache::decode_entry(&bytes, key, file));
-        if let Some(expr) = made_ahead.or_else(|| cache::load(dir, key, file)) {
+        if let Some(expr) = cache::load(dir, key, file) {
             return Ok(expr);
         }
     }
-    let mut literals = Vec::new();
-    let expr = parse_and_lower_uncached(file, base_dir, text, globals, scope, &mut literals)?;
-    if let (Some((dir, key)), Some(path)) = (&cached, path) {
+    let expr = parse_and_lower_uncached(file, base_dir, text, globals, scope)?;
+    if let Some((dir, key)) = &cached {
         cache::store(dir, key, &expr);
-        ahead::parsed(dir, &path, literals, globals);
     }
     Ok(expr)
 }
 
-/// Parse and lower `text`; `literals` gets the plain path literals it names.
 fn parse_and_lower_uncached(
     file: FileId,
     base_dir: String,
     text: &str,
     globals: &dyn Globals,
     scope: &[Symbol],
-    literals: &mut Vec<Box<str>>,
 ) -> Result<ast::Expr, ParseError> {
     let parsed = parse_within_depth(text).map_err(|at| {
         let span = Span {
@@ -184,7 +175,7 @@ fn parse_and_lower_uncached(
     // Nix stops reading at a NUL byte where its grammar can end: the rest is not parsed.
     if !parsed.errors().is_empty() || invalid.is_some() {
         if let Some(end) = bison::end_at_nul(text) {
-            return parse_and_lower_uncached(file, base_dir, &text[..end], globals, scope, literals);
+            return parse_and_lower_uncached(file, base_dir, &text[..end], globals, scope);
         }
     }
     if let Some(err) = parsed.errors().first() {
@@ -206,7 +197,6 @@ fn parse_and_lower_uncached(
         }
         other => other.map(|mut expr| {
             moves::mark(&mut expr);
-            *literals = std::mem::take(&mut lowerer.path_literals);
             expr
         }),
     }

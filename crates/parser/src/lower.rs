@@ -26,10 +26,6 @@ pub trait Globals {
     /// of the globals (`builtins.NAME` resolves through `lookup("__NAME")`), so it keys
     /// the parse cache. Equal tables must give equal fingerprints.
     fn fingerprint(&self) -> [u8; 32];
-
-    /// Every name with its slot, as strings (for lowering on another thread, whose
-    /// symbols are its own).
-    fn entries(&self) -> Vec<(String, u32)>;
 }
 
 /// Hash the names in slot order (ties, which a table should not have, by name).
@@ -52,12 +48,6 @@ impl Globals for FxHashMap<Symbol, u32> {
 
     fn fingerprint(&self) -> [u8; 32] {
         fingerprint_of(self.iter())
-    }
-
-    fn entries(&self) -> Vec<(String, u32)> {
-        self.iter()
-            .map(|(sym, slot)| (sym.as_str().to_string(), *slot))
-            .collect()
     }
 }
 
@@ -97,10 +87,6 @@ impl Globals for GlobalNames {
         self.fingerprint.set(Some(fp));
         fp
     }
-
-    fn entries(&self) -> Vec<(String, u32)> {
-        self.names.entries()
-    }
 }
 
 enum Scope {
@@ -115,11 +101,6 @@ pub struct Lowerer<'g> {
     pub(crate) home: Option<String>,
     globals: &'g dyn Globals,
     scopes: Vec<Scope>,
-    /// The plain path literals (`./a.nix`, not `./${x}`) that are `import`ed or listed
-    /// (`imports = [ ./a.nix ]`, NixOS' `module-list.nix`): what evaluation will most
-    /// likely import next ([`crate::ahead`]). Others (`callPackage ../p { }`, `src = ./.`)
-    /// are mostly never imported: all-packages.nix names 10,000 files.
-    pub(crate) path_literals: Vec<Box<str>>,
 }
 
 pub(crate) type LResult<T> = Result<T, ParseError>;
@@ -132,7 +113,6 @@ impl<'g> Lowerer<'g> {
             home: std::env::var("HOME").ok(),
             globals,
             scopes: Vec::new(),
-            path_literals: Vec::new(),
         }
     }
 
@@ -144,14 +124,6 @@ impl<'g> Lowerer<'g> {
             self.scopes.push(Scope::Frame(frame));
         }
         self
-    }
-
-    fn note_import(&mut self, e: &Expr) {
-        if let Expr::Path(path) = e {
-            if path.starts_with('/') {
-                self.path_literals.push(path.clone());
-            }
-        }
     }
 
     pub(crate) fn span(&self, node: &impl AstNode<Language = rnix::NixLanguage>) -> Span {
@@ -317,9 +289,6 @@ impl<'g> Lowerer<'g> {
                     }
                     (arg, _) => self.lower_opt(arg, a)?,
                 };
-                if matches!(&func, Expr::Var(v) if v.name.as_str() == "import") {
-                    self.note_import(&arg);
-                }
                 Expr::Apply(Box::new(ast::Apply { func, arg, span }))
             }
             rast::Expr::Lambda(l) => self.lower_lambda(l, span)?,
@@ -350,7 +319,6 @@ impl<'g> Lowerer<'g> {
             }
             rast::Expr::List(l) => {
                 let items = l.items().map(|i| self.lower(&i)).collect::<LResult<Vec<_>>>()?;
-                items.iter().for_each(|item| self.note_import(item));
                 Expr::List(items.into_boxed_slice())
             }
             rast::Expr::With(w) => {
