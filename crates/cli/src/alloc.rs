@@ -99,6 +99,44 @@ pub fn keep_freed_memory() {
     }
 }
 
+/// Turn the evaluator's cycle collector on once the process's peak memory passes
+/// `cycles::AUTO_START_BYTES` (see there). mimalloc calls the hook on its allocation
+/// slow path, on the allocating thread, about once per page of small blocks: every 64th
+/// call reads the peak RSS (`getrusage`), until the evaluating thread has started it.
+pub fn start_cycle_collection_when_large() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static STARTED: AtomicBool = AtomicBool::new(false);
+    unsafe extern "C" fn hook(_force: bool, heartbeat: std::ffi::c_ulonglong, _arg: *mut c_void) {
+        if !heartbeat.is_multiple_of(64) || STARTED.load(Ordering::Relaxed) {
+            return;
+        }
+        // SAFETY: getrusage fills in the zeroed struct it is given.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+            return;
+        }
+        let peak = usize::try_from(usage.ru_maxrss).unwrap_or(0).saturating_mul(1024);
+        if peak >= auto_start_bytes() && rnix_eval_core::cycles::start_automatically() {
+            STARTED.store(true, Ordering::Relaxed);
+        }
+    }
+    auto_start_bytes();
+    // SAFETY: registers a function that only reads and sets flags (it never allocates:
+    // the limit was read above).
+    unsafe { mi::mi_register_deferred_free(Some(hook), std::ptr::null_mut()) };
+}
+
+/// `cycles::AUTO_START_BYTES`, or `RNIX_EVAL_CYCLES_AUTO_MIB` MiB (tests).
+fn auto_start_bytes() -> usize {
+    static BYTES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *BYTES.get_or_init(|| {
+        std::env::var("RNIX_EVAL_CYCLES_AUTO_MIB")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .map_or(rnix_eval_core::cycles::AUTO_START_BYTES, |mib| mib << 20)
+    })
+}
+
 /// glibc's `malloc` serves only what libc allocates for itself (thread start, thread-local
 /// destructors); every Rust allocation goes to mimalloc. Yet each thread that calls it
 /// gets an arena of its own, 64 MiB of address space (reserved as 128 MiB and trimmed):

@@ -30,6 +30,7 @@ fn main() {
     alloc::keep_freed_memory();
     alloc::one_libc_arena();
     alloc::prefault::start();
+    alloc::start_cycle_collection_when_large();
     alloc::memory_guard::start();
     let cli = match args::Cli::parse_args(setting_flags::expand(std::env::args_os())) {
         Ok(cli) => cli,

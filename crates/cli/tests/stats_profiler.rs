@@ -152,3 +152,41 @@ fn bad_profiler_setting_is_a_warning() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("eval-profiler"));
 }
+
+/// Cyclic garbage made in a loop (a `rec` set per element) turns the cycle collector on
+/// once the peak memory passes its mark (`RNIX_EVAL_CYCLES_AUTO_MIB`, 2 GiB by default):
+/// collections run and free frames, and the answer is the same as without them.
+#[test]
+fn cycle_collection_starts_when_memory_grows() {
+    const LOOP: &str = r#"
+let mk = i: rec { a = i; b = a + 1; c = b * 2; pad = builtins.genList (j: j + i) 20; };
+in builtins.foldl' (acc: i: acc + (mk i).c + builtins.length (mk i).pad) 0 (builtins.genList (x: x) 300000)
+"#;
+    let dir = scratch("auto-cycles");
+    let run = |env: &[(&str, &str)]| {
+        let path = dir.join("stats.json");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rnix-eval"));
+        cmd.args(["--eval", "-E", LOOP])
+            .env("NIX_SHOW_STATS", "1")
+            .env("NIX_SHOW_STATS_PATH", &path)
+            .env("NIX_PATH", "")
+            .env("RNIX_EVAL_NO_CACHE", "1")
+            .env_remove("RNIX_EVAL_CYCLES");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let stats: Json = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        (String::from_utf8(out.stdout).unwrap(), stats["gc"].clone())
+    };
+    let (plain, gc) = run(&[]);
+    assert_eq!(gc["cycles"], 0, "{gc}");
+    let (collected, gc) = run(&[("RNIX_EVAL_CYCLES_AUTO_MIB", "64")]);
+    assert_eq!(collected, plain);
+    assert!(gc["cycles"].as_u64().unwrap() > 0, "{gc}");
+    assert!(gc["framesFreed"].as_u64().unwrap() > 100_000, "{gc}");
+    // A threshold chosen by the environment (here: off) is kept.
+    let (_, gc) = run(&[("RNIX_EVAL_CYCLES_AUTO_MIB", "64"), ("RNIX_EVAL_CYCLES", "0")]);
+    assert_eq!(gc["cycles"], 0, "{gc}");
+}
