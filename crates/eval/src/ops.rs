@@ -20,7 +20,7 @@ macro_rules! operand {
         match peek_operand($e, $env) {
             Some(v) => v,
             None => {
-                $owned = Temp::new($ev.eval($e, $env)?);
+                $owned = Temp::new($ev.eval_or_literal($e, $env)?);
                 &*$owned
             }
         }
@@ -91,7 +91,7 @@ impl Evaluator {
                         return self.eval_reversed(b, env);
                     }
                     None => {
-                        l_owned = Temp::new(self.eval(&b.lhs, env)?);
+                        l_owned = Temp::new(self.eval_or_literal(&b.lhs, env)?);
                         &*l_owned
                     }
                 };
@@ -176,7 +176,7 @@ impl Evaluator {
         let (links, first) = left_spine(b, is_chain_link);
         let mut acc = Temp::new(match peek_operand(&first.lhs, env) {
             Some(v) => v.clone(),
-            None => self.eval(&first.lhs, env)?,
+            None => self.eval_or_literal(&first.lhs, env)?,
         });
         for link in links.into_iter().rev() {
             let r_owned;
