@@ -79,8 +79,18 @@ fn estimate(tokens: &[rnix::Token<'_>]) -> usize {
                 }
                 None
             }
-            TOKEN_SEMICOLON | TOKEN_COMMA => {
+            TOKEN_SEMICOLON => {
                 pop_constructs(&mut stack, &mut entries);
+                None
+            }
+            // Formals are right-recursive in Nix's grammar: each one stays on the stack
+            // until the closing brace (the brace's entries grow).
+            TOKEN_COMMA => {
+                pop_constructs(&mut stack, &mut entries);
+                if let Some((true, n)) = stack.last_mut() {
+                    *n += OTHER;
+                    entries += OTHER;
+                }
                 None
             }
             _ => None,
@@ -126,6 +136,8 @@ fn opens_construct(kind: SyntaxKind) -> bool {
     matches!(
         kind,
         TOKEN_COLON
+            // `a.b or c.d or e`: right-recursive, as the constructs below.
+            | TOKEN_OR
             | TOKEN_WITH
             | TOKEN_ASSERT
             | TOKEN_LET
