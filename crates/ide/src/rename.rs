@@ -13,8 +13,9 @@ pub struct Edit {
 }
 
 fn is_identifier(name: &str) -> bool {
-    const KEYWORDS: [&str; 10] = [
-        "if", "then", "else", "assert", "with", "let", "in", "rec", "inherit", "or",
+    // (`__curPos` is a token of its own: as a name it would read the source position.)
+    const KEYWORDS: [&str; 11] = [
+        "if", "then", "else", "assert", "with", "let", "in", "rec", "inherit", "or", "__curPos",
     ];
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
@@ -110,6 +111,22 @@ impl Analysis {
         };
         for r in &scopes.references {
             let offset = u32::from(r.range.start());
+            // `inherit x;` becomes `x = NEW;`, whose value is read inside the scope the
+            // `inherit` is in (a `let` or `rec` set binding `NEW` would capture it).
+            if r.resolved == Resolved::Binding(b)
+                && r.inherit.is_some()
+                && scopes.ranges.iter().any(|range| {
+                    range.range.contains_range(r.range)
+                        && range
+                            .bindings
+                            .iter()
+                            .any(|&o| o != b && scopes.bindings[o].name == new_name)
+                })
+            {
+                return Err(format!(
+                    "renaming to '{new_name}' would make an inherited value resolve to another binding"
+                ));
+            }
             if r.resolved == Resolved::Binding(b) {
                 if let (Some(own), Some(other)) = order(offset) {
                     if other < own {

@@ -157,6 +157,12 @@ fn rename_refuses_captures() {
     assert!(refused("let b = 1; in let a = 2; in a + b", "a = 2", "b"));
     assert!(refused("let a = 1; in map a []", "a = 1", "map"));
     assert!(refused("with { b = 1; }; let a = 2; in a + b", "a = 2", "b"));
+    // An `inherit a;` becomes `a = NEW;` inside a `let` or `rec` set that binds NEW.
+    assert!(refused("let a = 1; in let inherit a; c = 2; in [ a c ]", "a = 1", "c"));
+    assert!(refused("let a = 1; in rec { inherit a; b = 2; }", "a = 1", "b"));
+    assert!(!refused("let a = 1; in { inherit a; b = 2; }", "a = 1", "b"));
+    // Not an identifier: `__curPos` reads the source position.
+    assert!(refused("let x = 1; in x", "x = 1", "__curPos"));
     // Where nothing else is named so, or the other name is out of its reach.
     assert!(!refused("let a = 1; in let b = 2; in a + b", "a = 1", "c"));
     assert!(!refused("let f = b: b; a = 1; in a", "a = 1", "b"));

@@ -8,8 +8,20 @@ use rnix_eval_ide::{CompletionContext, CompletionKind, Target};
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
 
-fn params<T: serde::de::DeserializeOwned>(p: Json) -> Option<T> {
-    serde_json::from_value(p).ok()
+/// The request's parameters; `None` after answering InvalidParams when they are not
+/// what the method takes.
+fn params<T: serde::de::DeserializeOwned>(s: &Server, id: &RequestId, p: Json) -> Option<T> {
+    match serde_json::from_value(p) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            s.send(Response::new_err(
+                id.clone(),
+                lsp_server::ErrorCode::InvalidParams as i32,
+                format!("invalid parameters: {e}"),
+            ));
+            None
+        }
+    }
 }
 
 /// Answer on a thread of its own (the answer needs the evaluation).
@@ -46,8 +58,8 @@ fn eval_root(var: &str) -> Option<&'static str> {
 }
 
 pub fn completion(s: &mut Server, id: RequestId, p: Json) {
-    let Some(p) = params::<CompletionParams>(p) else {
-        return s.respond(id, Json::Null);
+    let Some(p) = params::<CompletionParams>(s, &id, p) else {
+        return;
     };
     let pos = p.text_document_position;
     let Some(doc) = s.docs.get(&pos.text_document.uri) else {
@@ -105,8 +117,8 @@ pub fn completion(s: &mut Server, id: RequestId, p: Json) {
 }
 
 pub fn hover(s: &mut Server, id: RequestId, p: Json) {
-    let Some(p) = params::<HoverParams>(p) else {
-        return s.respond(id, Json::Null);
+    let Some(p) = params::<HoverParams>(s, &id, p) else {
+        return;
     };
     let pos = p.text_document_position_params;
     let Some(doc) = s.docs.get(&pos.text_document.uri) else {
@@ -141,8 +153,8 @@ pub fn hover(s: &mut Server, id: RequestId, p: Json) {
 }
 
 pub fn definition(s: &mut Server, id: RequestId, p: Json) {
-    let Some(p) = params::<GotoDefinitionParams>(p) else {
-        return s.respond(id, Json::Null);
+    let Some(p) = params::<GotoDefinitionParams>(s, &id, p) else {
+        return;
     };
     let pos = p.text_document_position_params;
     let uri = pos.text_document.uri;
@@ -219,8 +231,8 @@ fn symbol(a: &rnix_eval_ide::Analysis, s: rnix_eval_ide::DocSymbol, depth: usize
 }
 
 pub fn symbols(s: &mut Server, id: RequestId, p: Json) {
-    let Some(p) = params::<DocumentSymbolParams>(p) else {
-        return s.respond(id, Json::Null);
+    let Some(p) = params::<DocumentSymbolParams>(s, &id, p) else {
+        return;
     };
     let Some(doc) = s.docs.get(&p.text_document.uri) else {
         return s.respond(id, Json::Null);
@@ -231,8 +243,8 @@ pub fn symbols(s: &mut Server, id: RequestId, p: Json) {
 }
 
 pub fn rename(s: &mut Server, id: RequestId, p: Json) {
-    let Some(p) = params::<RenameParams>(p) else {
-        return s.respond(id, Json::Null);
+    let Some(p) = params::<RenameParams>(s, &id, p) else {
+        return;
     };
     let pos = p.text_document_position;
     let uri = pos.text_document.uri;
@@ -251,7 +263,7 @@ pub fn rename(s: &mut Server, id: RequestId, p: Json) {
         }
         Err(message) => s.send(Response::new_err(
             id,
-            lsp_server::ErrorCode::InvalidRequest as i32,
+            lsp_server::ErrorCode::RequestFailed as i32,
             message,
         )),
     }

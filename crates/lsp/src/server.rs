@@ -160,25 +160,28 @@ impl Server {
     fn main_loop(&mut self, events: Receiver<Event>) -> bool {
         let receiver = self.conn.receiver.clone();
         let mut events = events;
+        // After `shutdown` requests are refused (InvalidRequest) and notifications
+        // dropped until `exit`, as the protocol says; `lsp-server`'s `handle_shutdown`
+        // ended the server on any message but `exit`.
+        let mut shut_down = false;
         loop {
             select! {
                 recv(receiver) -> msg => {
                     let Ok(msg) = msg else { return false };
                     match msg {
-                        Message::Request(req) => {
-                            match self.conn.handle_shutdown(&req) {
-                                Ok(true) => return true,
-                                Err(_) => return false,
-                                Ok(false) => {}
-                            }
-                            self.request(req);
+                        Message::Request(req) if shut_down => self.send(Response::new_err(
+                            req.id,
+                            lsp_server::ErrorCode::InvalidRequest as i32,
+                            "the server is shutting down".into(),
+                        )),
+                        Message::Request(req) if req.method == request::Shutdown::METHOD => {
+                            shut_down = true;
+                            self.respond(req.id, ());
                         }
-                        Message::Notification(n) => {
-                            if n.method == notification::Exit::METHOD {
-                                return false;
-                            }
-                            self.notification(n);
-                        }
+                        Message::Request(req) => self.request(req),
+                        Message::Notification(n) if n.method == notification::Exit::METHOD => return shut_down,
+                        Message::Notification(_) if shut_down => {}
+                        Message::Notification(n) => self.notification(n),
                         Message::Response(_) => {}
                     }
                 }
@@ -249,6 +252,8 @@ impl Server {
                     return;
                 };
                 self.docs.remove(&p.text_document.uri);
+                // Its problems leave the editor's list with it.
+                self.notify_diagnostics(p.text_document.uri, Vec::new(), None);
                 // The file on disk is what evaluation reads now.
                 self.reload(None);
             }
@@ -414,6 +419,11 @@ impl Server {
             request::GotoDefinition::METHOD => crate::handlers::definition(self, id, params),
             request::DocumentSymbolRequest::METHOD => crate::handlers::symbols(self, id, params),
             request::Rename::METHOD => crate::handlers::rename(self, id, params),
+            request::Initialize::METHOD => self.send(Response::new_err(
+                id,
+                lsp_server::ErrorCode::InvalidRequest as i32,
+                "the server is initialized already".into(),
+            )),
             "rnix-eval/status" => {
                 let server = crate::rss::kib(std::process::id());
                 let sup = self.supervisor.as_ref();

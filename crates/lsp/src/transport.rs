@@ -1,7 +1,8 @@
 //! The stdio transport: `lsp-server`'s `Connection::stdio`, except that a message that is
 //! not valid JSON-RPC (a body that is not JSON, a bad header) is reported on stderr and
-//! skipped. `lsp-server`'s reader ended the connection on the first such message, and the
-//! server exited at once, with status 0 and no word.
+//! skipped, and a bad frame is recovered from at the next header (`read_frame`).
+//! `lsp-server`'s reader ended the connection on the first such message, and the server
+//! exited at once, with status 0 and no word.
 
 use crossbeam_channel::{bounded, Receiver, Sender};
 use lsp_server::{Connection, Message};
@@ -48,22 +49,63 @@ pub fn stdio() -> (Connection, IoThreads) {
     (conn, IoThreads { reader, writer })
 }
 
-/// Forward messages until end of input, `exit`, or a read that fails for a reason other
-/// than a malformed message; malformed ones are skipped.
+/// Forward messages until end of input, `exit`, or a read that fails; malformed ones
+/// are skipped.
 fn read_messages(mut input: impl BufRead, to: &Sender<Message>) {
     loop {
-        match Message::read(&mut input) {
-            Ok(Some(msg)) => {
+        let body = match read_frame(&mut input) {
+            Ok(Some(body)) => body,
+            Ok(None) | Err(_) => return,
+        };
+        match serde_json::from_slice::<Message>(&body) {
+            Ok(msg) => {
                 let exit = matches!(&msg, Message::Notification(n) if n.method == "exit");
                 if to.send(msg).is_err() || exit {
                     return;
                 }
             }
-            Ok(None) => return,
-            Err(e) if e.kind() == io::ErrorKind::InvalidData => {
-                eprintln!("rnix-eval lsp: skipping a malformed message: {e}");
+            Err(e) => eprintln!("rnix-eval lsp: skipping a malformed message: {e}"),
+        }
+    }
+}
+
+/// The largest body read: a bigger `Content-Length` is taken for garbage.
+const MAX_BODY: usize = 1 << 30;
+
+/// The next message's body: header lines up to an empty one, then `Content-Length`
+/// bytes. Frames go wrong in clients (a length counted in characters, not bytes; a
+/// missing header): a line that is no header is taken for the rest of a bad frame, and a
+/// `Content-Length:` found inside it starts the next header, so the stream recovers at
+/// the next good frame instead of never parsing again. `None` at the end of input.
+fn read_frame(input: &mut impl BufRead) -> io::Result<Option<Vec<u8>>> {
+    const HEADER: &str = "content-length:";
+    let mut length = None;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line)? == 0 {
+            return Ok(None);
+        }
+        let text = String::from_utf8_lossy(&line);
+        let text = text.trim_end_matches(['\r', '\n']);
+        if text.is_empty() {
+            if let Some(n) = length.take() {
+                let mut body = vec![0; n];
+                input.read_exact(&mut body)?;
+                return Ok(Some(body));
             }
-            Err(_) => return,
+            continue;
+        }
+        // Any other line is another header (`Content-Type`) or garbage.
+        if let Some(at) = text.to_ascii_lowercase().rfind(HEADER) {
+            if at > 0 {
+                eprintln!("rnix-eval lsp: skipping the rest of a malformed message");
+            }
+            length = text[at + HEADER.len()..]
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n <= MAX_BODY);
         }
     }
 }
@@ -91,5 +133,27 @@ mod tests {
         let got: Vec<Message> = rx.try_iter().collect();
         assert_eq!(got.len(), 1);
         assert!(matches!(&got[0], Message::Notification(n) if n.method == "initialized"));
+    }
+
+    /// A length too short (counted in characters: `é` is two bytes), a frame without a
+    /// length, LF-only header lines: the next good frame is read.
+    #[test]
+    fn bad_frames_are_recovered_from() {
+        let good = r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
+        let short = r#"{"jsonrpc":"2.0","method":"x","params":{"t":"é"}}"#;
+        let input = [
+            format!("Content-Length: {}\r\n\r\n{short}", short.chars().count()),
+            framed(good),
+            format!("Content-Type: x\r\n\r\n{good}"),
+            framed(good),
+            format!("Content-Length: {}\n\n{good}", good.len()),
+            format!("Content-Length: 99999999999999999999\r\n\r\n{good}"),
+            framed(good),
+        ]
+        .concat();
+        let (tx, rx) = bounded(8);
+        read_messages(io::Cursor::new(input.into_bytes()), &tx);
+        let got: Vec<Message> = rx.try_iter().collect();
+        assert_eq!(got.len(), 4, "{got:?}");
     }
 }

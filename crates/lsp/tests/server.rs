@@ -330,3 +330,49 @@ fn an_expression_instead_of_the_flake() {
     );
     c.shutdown();
 }
+
+/// The protocol's rules for errors: parameters that are not the method's get
+/// InvalidParams, a second `initialize` and anything but `exit` after `shutdown` get
+/// InvalidRequest (the server stays up and exits with 0 on `exit`), a refused rename is
+/// RequestFailed, and closing a document clears its diagnostics.
+#[test]
+fn protocol_errors_as_the_protocol_says() {
+    let dir = std::env::temp_dir().join(format!("rnix-eval-lsp-protocol-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("main.nix");
+    let mut c = Client::start(&dir, json!({}));
+    let code = |r: &Value| r["error"]["code"].as_i64();
+    assert_eq!(code(&c.request_raw("textDocument/hover", json!([1, 2]))), Some(-32602));
+    assert_eq!(
+        code(&c.request_raw("initialize", json!({ "capabilities": {} }))),
+        Some(-32600)
+    );
+    let text = "let a = 1; b = 2; in a + b + gamma";
+    c.open(&file, text);
+    let diags = c.wait_for("textDocument/publishDiagnostics", Duration::from_secs(10), |d| {
+        !d["diagnostics"].as_array().unwrap().is_empty()
+    });
+    assert_eq!(diags["diagnostics"][0]["message"], "undefined variable 'gamma'");
+    let rename = json!({
+        "textDocument": { "uri": common::uri(&file) },
+        "position": pos(text, "a = 1", 0, 0),
+        "newName": "b",
+    });
+    assert_eq!(code(&c.request_raw("textDocument/rename", rename)), Some(-32803));
+    c.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": common::uri(&file) } }),
+    );
+    let cleared = c.wait_for("textDocument/publishDiagnostics", Duration::from_secs(10), |d| {
+        d["diagnostics"].as_array().unwrap().is_empty()
+    });
+    assert_eq!(cleared["uri"], json!(common::uri(&file)));
+    c.shutdown_with(|c| {
+        let r = c.request_raw(
+            "textDocument/hover",
+            text_params(&file, json!({ "line": 0, "character": 0 })),
+        );
+        assert_eq!(code(&r), Some(-32600), "{r}");
+        c.notify("textDocument/didOpen", json!({}));
+    });
+}

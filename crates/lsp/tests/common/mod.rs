@@ -165,9 +165,20 @@ impl Client {
         );
     }
 
-    /// Shut down as a client does, and check the server exits by itself.
-    pub fn shutdown(mut self) {
+    /// Shut down as a client does, and check the server exits by itself; `after` runs
+    /// between `shutdown` and `exit`.
+    pub fn shutdown_with(mut self, after: impl FnOnce(&mut Client)) {
         self.request("shutdown", Value::Null);
+        after(&mut self);
+        self.exit_after_shutdown();
+    }
+
+    /// Shut down as a client does, and check the server exits by itself.
+    pub fn shutdown(self) {
+        self.shutdown_with(|_| {});
+    }
+
+    fn exit_after_shutdown(mut self) {
         self.notify("exit", Value::Null);
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
