@@ -372,7 +372,7 @@ fn describe(s: &mut Loaded, req: &Json) -> EvalResult<Json> {
         .iter()
         .map(|f| {
             let file = workspace_path(s, f);
-            let line = declaration_line(&file, path.last().map(String::as_str).unwrap_or(""));
+            let line = declaration_line(&file, &path);
             json!({ "file": file, "line": line })
         })
         .collect();
@@ -465,12 +465,40 @@ fn text(v: &Json) -> String {
     }
 }
 
-/// The 0-based line of `file` where an attribute `name` is first bound (`name =` or
-/// `name.`): libs record only the declaring file.
-fn declaration_line(file: &Path, name: &str) -> u32 {
+/// The 0-based line of `file` where the option `path` is declared: libs record only the
+/// declaring file. The attribute whose option path (as the editor computes it for a module
+/// file: under `options`, through nested sets) is `path`; else the first line binding its
+/// last name (`name =` or `name.`); else 0.
+fn declaration_line(file: &Path, path: &[String]) -> u32 {
     let Ok(text) = std::fs::read_to_string(file) else {
         return 0;
     };
+    let name = path.last().map(String::as_str).unwrap_or("");
+    if name.is_empty() {
+        return 0;
+    }
+    let names = rnix_eval_ide::Names {
+        globals: Default::default(),
+        builtins: Vec::new(),
+    };
+    let analysis = rnix_eval_ide::Analysis::new(&text, &names);
+    let line_of = |at: usize| text[..at].matches('\n').count() as u32;
+    let is_word_at = |at: usize| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        let ident = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '\'' | '-');
+        !before.is_some_and(ident) && !after.is_some_and(ident)
+    };
+    for (at, _) in text.match_indices(name) {
+        if !is_word_at(at) {
+            continue;
+        }
+        if let Some(p) = analysis.option_path_at(at as u32) {
+            if p.declaring && p.path == path {
+                return line_of(at);
+            }
+        }
+    }
     for (i, line) in text.lines().enumerate() {
         let t = line.trim_start();
         for (pos, _) in t.match_indices(name) {

@@ -47,6 +47,26 @@ fn nixos_options_from_nixpkgs() {
     assert!(md.contains("services.openssh.enable"), "{md}");
     assert!(md.contains("Whether to enable the OpenSSH secure shell daemon"), "{md}");
 
+    // Go to definition: each declaration's `mkOption` line, not the first line naming
+    // the option (filesystems.nix binds a `fileSystems` in a `let` above its option).
+    let defs = c.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": uri(&file) }, "position": pos(CONFIGURATION, "fileSystems", 0, 1) }),
+    );
+    let defs = if defs.is_array() {
+        defs.as_array().unwrap().clone()
+    } else {
+        vec![defs]
+    };
+    assert!(defs.len() >= 2, "{defs:?}");
+    for def in &defs {
+        let target = def["uri"].as_str().unwrap_or_else(|| panic!("{def}"));
+        let text = std::fs::read_to_string(url_path(target)).unwrap();
+        let line = def["range"]["start"]["line"].as_u64().unwrap() as usize;
+        let at = text.lines().nth(line).unwrap_or("");
+        assert!(at.contains("fileSystems = mkOption"), "{target}:{line}: {at}");
+    }
+
     let warm_start = Instant::now();
     let again = c.request("textDocument/hover", hover_params);
     let warm = warm_start.elapsed();
@@ -87,4 +107,9 @@ fn nixos_options_from_nixpkgs() {
     );
     c.shutdown();
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The path of a `file://` URI (nixpkgs paths have no characters that need escapes).
+fn url_path(uri: &str) -> String {
+    uri.strip_prefix("file://").unwrap_or(uri).to_string()
 }
