@@ -49,15 +49,7 @@ fn entry_count(dir: &Path) -> usize {
 
 /// The complete packs (temporary files excluded).
 fn packs(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir.join("packs"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "pack"))
-        .collect();
-    out.sort();
-    out
+    rnix_eval_parser::pack::pack_paths(dir)
 }
 
 /// Files in the packs directory that are not complete packs (what a failed or cut-off

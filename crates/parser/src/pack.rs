@@ -54,7 +54,7 @@ fn packs_dir(dir: &Path) -> PathBuf {
 }
 
 /// The packs in `dir`, complete ones only, in name order.
-fn pack_paths(dir: &Path) -> Vec<PathBuf> {
+pub fn pack_paths(dir: &Path) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(packs_dir(dir))
         .into_iter()
         .flatten()
