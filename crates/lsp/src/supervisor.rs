@@ -188,6 +188,8 @@ pub struct Supervisor {
     checker: Mutex<Option<Arc<Worker>>>,
     /// The number of the latest check: an older one's answer is dropped.
     generation: Arc<AtomicU64>,
+    /// The first load has ended (evaluated or failed): until then a query waits for it.
+    first_load_ended: AtomicBool,
 }
 
 impl Supervisor {
@@ -202,6 +204,7 @@ impl Supervisor {
             peak_worker_kib: Arc::default(),
             checker: Mutex::new(None),
             generation: Arc::default(),
+            first_load_ended: AtomicBool::new(false),
         });
         let loader = s.clone();
         std::thread::spawn(move || loader.loader());
@@ -227,13 +230,20 @@ impl Supervisor {
     /// Ask the current evaluation; `None` when there is none, it failed, or it took too
     /// long (the caller answers with what the syntax gives).
     pub fn query(&self, req: Json) -> Result<Json, String> {
-        let worker = self
-            .current
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-            .ok_or("no evaluation yet")?;
-        let result = worker.request(req, self.cfg.query_timeout);
+        // During the first load a query waits for it (up to its own timeout): hover and
+        // completion right after opening a file answered at once with nothing.
+        let started = Instant::now();
+        let worker = loop {
+            let current = self.current.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            match current {
+                Some(worker) => break worker,
+                None if !self.first_load_ended.load(Ordering::SeqCst) && started.elapsed() < self.cfg.query_timeout => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                None => return Err("no evaluation yet".into()),
+            }
+        };
+        let result = worker.request(req, self.cfg.query_timeout.saturating_sub(started.elapsed()));
         if worker.dead.load(Ordering::SeqCst) || worker.hung(self.cfg.hang_timeout) {
             self.retire(&worker);
         } else if let Some((rss, hwm)) = crate::rss::kib(worker.pid) {
@@ -383,6 +393,7 @@ impl Supervisor {
                     }
                 }
             };
+            self.first_load_ended.store(true, Ordering::SeqCst);
             if self.events.send(event).is_err() {
                 return;
             }

@@ -38,11 +38,12 @@ fn nixos_options_from_nixpkgs() {
     let started = Instant::now();
     let mut c = Client::start(&dir, json!({ "debounceMs": 0, "timeoutMs": 60000 }));
     c.open(&file, CONFIGURATION);
-    let loaded = c.wait_for("rnix-eval/loaded", Duration::from_secs(600), |_| true);
-    assert!(loaded["error"].is_null(), "{loaded}");
+    // Asked while the first evaluation runs: the answer waits for it (`timeoutMs`).
     let hover_params = json!({ "textDocument": { "uri": uri(&file) }, "position": pos(CONFIGURATION, "enable", 0, 1) });
     let hover = c.request("textDocument/hover", hover_params.clone());
     let first = started.elapsed();
+    let loaded = c.wait_for("rnix-eval/loaded", Duration::from_secs(600), |_| true);
+    assert!(loaded["error"].is_null(), "{loaded}");
     let md = hover["contents"]["value"].as_str().unwrap_or_else(|| panic!("{hover}"));
     assert!(md.contains("services.openssh.enable"), "{md}");
     assert!(md.contains("Whether to enable the OpenSSH secure shell daemon"), "{md}");
