@@ -113,9 +113,10 @@ impl Analysis {
             return None;
         }
         let mut path = self.option_prefix_at(attrpath.text_range().start().into())?;
-        let names = static_names(&attrpath)?;
         let index = attrpath.children().position(|c| c == attr)?;
-        path.extend(names.into_iter().take(index + 1));
+        // Only the components up to the hovered one must be static: `virtualHosts` in
+        // `services.nginx.virtualHosts.${name}.root` names an option.
+        path.extend(static_names_of(attrpath.children().take(index + 1))?);
         let declaring = path.first().is_some_and(|p| p == "options");
         if matches!(path.first().map(String::as_str), Some("config" | "options")) {
             path.remove(0);
@@ -131,8 +132,12 @@ impl Analysis {
 
 /// The names of an attribute path, `None` if one is dynamic.
 fn static_names(attrpath: &SyntaxNode) -> Option<Vec<String>> {
-    attrpath
-        .children()
+    static_names_of(attrpath.children())
+}
+
+/// The names of attribute path components, `None` if one is dynamic.
+fn static_names_of(components: impl Iterator<Item = SyntaxNode>) -> Option<Vec<String>> {
+    components
         .map(|a| match a.kind() {
             SyntaxKind::NODE_IDENT => Some(a.text().to_string()),
             SyntaxKind::NODE_STRING if a.children().next().is_none() => {

@@ -109,6 +109,12 @@ fn option_paths_of_module_attributes() {
     let p = a.option_path_at(at(text, "y =", 0)).unwrap();
     assert_eq!(p.path, ["x", "y"]);
     assert!(p.declaring);
+    // A dynamic component after the hovered one does not matter; one before it does.
+    let text = "{ name, ... }: { services.nginx.virtualHosts.${name}.root = \"/w\"; }";
+    let a = Analysis::new(text, &names());
+    let p = a.option_path_at(at(text, "virtualHosts", 0)).unwrap();
+    assert_eq!(p.path, ["services", "nginx", "virtualHosts"]);
+    assert!(a.option_path_at(at(text, "root", 0)).is_none());
     // A partly typed path inside the module's body.
     let text = "{ ... }: { services.we }";
     let a = Analysis::new(text, &names());
