@@ -221,3 +221,32 @@ fn deep_nesting_does_not_overflow() {
     let diags = handle.join().expect("no stack overflow");
     assert!(diags >= 1, "x is undefined, or the text too deep");
 }
+
+/// What Nix refuses before evaluating, beyond the grammar: an attribute or a formal
+/// defined twice, a dynamic name in a `let`. Undefined variables stay the scope
+/// analysis's (one diagnostic each, none from the lowering).
+#[test]
+fn lowering_errors_are_diagnostics() {
+    let first = |text: &str| {
+        Analysis::new(text, &names())
+            .diagnostics()
+            .into_iter()
+            .map(|d| (d.start, d.message))
+            .collect::<Vec<_>>()
+    };
+    let d = first("{ a = 1; b = 2; a = 3; }");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].1.starts_with("attribute 'a' already defined at «string»:1:3"),
+        "{d:?}"
+    );
+    assert_eq!(d[0].0, 16);
+    let d = first("{ x, y, x }: x");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].1.contains("duplicate formal function argument 'x'"), "{d:?}");
+    let d = first("let x = \"a\"; in let ${x} = 1; in 1");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].1.contains("dynamic attributes not allowed in let"), "{d:?}");
+    let d = first("{ a = undefined1; }");
+    assert_eq!(d, [(6, "undefined variable 'undefined1'".to_string())]);
+}

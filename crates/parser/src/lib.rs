@@ -242,9 +242,31 @@ pub fn check_syntax(text: &str) -> Option<(u32, u32, String)> {
         let e = nix_syntax_error(file, text, err);
         return Some((e.span.start, e.span.end, e.message));
     }
-    let (token, message) = validate::check(parsed.tree().syntax())?;
-    let r = token.text_range();
-    Some((r.start().into(), r.end().into(), message))
+    if let Some((token, message)) = validate::check(parsed.tree().syntax()) {
+        let r = token.text_range();
+        return Some((r.start().into(), r.end().into(), message));
+    }
+    // What the lowering refuses (an attribute or formal defined twice, a dynamic name in
+    // a `let`), with every name taken for a global: undefined variables are the
+    // editor's own analysis.
+    let lowered = source::with_detached(text, || {
+        lower::Lowerer::new(file, "/".into(), &AnyName).lower_root(&parsed.tree())
+    });
+    let e = lowered.err()?;
+    Some((e.span.start, e.span.end, e.message))
+}
+
+/// Globals in which every name is found (for [`check_syntax`]).
+struct AnyName;
+
+impl Globals for AnyName {
+    fn lookup(&self, _: Symbol) -> Option<u32> {
+        Some(0)
+    }
+
+    fn fingerprint(&self) -> [u8; 32] {
+        [0; 32]
+    }
 }
 
 pub fn lower(

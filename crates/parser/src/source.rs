@@ -135,22 +135,27 @@ impl Span {
     }
 }
 
-pub fn add_file(origin: Origin, base_dir: String, text: Rc<str>) -> FileId {
-    let mut line_starts = vec![0u32];
-    // Lines end at `\n`, `\r\n` or a lone `\r`, as Nix's lexer counts them (`adjustLoc`).
+/// Where each line starts. Lines end at `\n`, `\r\n` or a lone `\r`, as Nix's lexer
+/// counts them (`adjustLoc`).
+fn line_starts(text: &str) -> Vec<u32> {
     let bytes = text.as_bytes();
-    line_starts.extend(
+    let mut starts = vec![0u32];
+    starts.extend(
         bytes
             .iter()
             .enumerate()
             .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
             .map(|(i, _)| i as u32 + 1),
     );
+    starts
+}
+
+pub fn add_file(origin: Origin, base_dir: String, text: Rc<str>) -> FileId {
     let file = SourceFile {
         origin,
         base_dir,
+        line_starts: line_starts(&text),
         text,
-        line_starts,
     };
     let len = file.text.len() as u64;
     let base = NEXT_BASE.with(|next| {
@@ -175,7 +180,34 @@ pub fn add_file(origin: Origin, base_dir: String, text: Rc<str>) -> FileId {
 }
 
 pub fn file(id: FileId) -> Rc<SourceFile> {
+    if id == FileId::DETACHED {
+        if let Some(f) = DETACHED_FILE.with(|d| d.borrow().clone()) {
+            return f;
+        }
+    }
     FILES.with(|files| files.borrow()[id.index()].clone())
+}
+
+thread_local! {
+    /// The text [`FileId::DETACHED`] stands for while [`with_detached`] runs.
+    static DETACHED_FILE: RefCell<Option<Rc<SourceFile>>> = const { RefCell::new(None) };
+}
+
+/// Run `f` with `text` as the file behind [`FileId::DETACHED`] (shown as `«string»`), so
+/// that messages naming a position (`already defined at`) can be made without
+/// registering the text: editors check every keystroke, and registered files live as
+/// long as the process.
+pub fn with_detached<T>(text: &str, f: impl FnOnce() -> T) -> T {
+    let file = Rc::new(SourceFile {
+        origin: Origin::String,
+        base_dir: "/".into(),
+        text: text.into(),
+        line_starts: line_starts(text),
+    });
+    let previous = DETACHED_FILE.with(|d| d.replace(Some(file)));
+    let result = f();
+    DETACHED_FILE.with(|d| *d.borrow_mut() = previous);
+    result
 }
 
 impl Span {
