@@ -164,9 +164,7 @@ fn results_before_a_failing_attribute_are_printed() {
 /// as Nix's unwinding closes them; and the last of `--json`/`--xml` decides the format.
 #[test]
 fn xml_output_of_a_failing_value_and_the_last_format_flag() {
-    if !nix_installed() {
-        return;
-    }
+    require_nix!();
     let dir = scratch("xml-partial");
     let file = dir.join("partial.nix");
     std::fs::write(&file, "{ a = [ 1 { b = throw \"x\"; } ]; c = 2; }\n").unwrap();
@@ -185,9 +183,7 @@ fn xml_output_of_a_failing_value_and_the_last_format_flag() {
 /// not printed, as in Nix.
 #[test]
 fn an_error_does_not_call_the_root_again() {
-    if !nix_installed() {
-        return;
-    }
+    require_nix!();
     let dir = scratch("no-recall");
     let file = dir.join("f.nix");
     std::fs::write(&file, "{ n ? 1 }: builtins.trace \"called\" n\n").unwrap();

@@ -8,17 +8,11 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
-    /// Lines end at `\n`, `\r\n` or a lone `\r`, the three the protocol names.
+    /// Lines end at `\n`, `\r\n` or a lone `\r`, the three the protocol names (and Nix's
+    /// lexer counts: the same starts as evaluation's positions).
     pub fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        let bytes = text.as_bytes();
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                starts.push(i as u32 + 1);
-            }
-        }
         LineIndex {
-            starts,
+            starts: rnix_eval_parser::source::line_starts(text),
             text: text.to_string(),
         }
     }

@@ -130,6 +130,20 @@ impl Analysis {
     }
 }
 
+impl Analysis {
+    /// Where this module file declares the option `path` (an attribute under `options`
+    /// whose option path is `path`): the offset of its last component. Libs record only
+    /// the declaring file of an option.
+    pub fn option_declaration(&self, path: &[String]) -> Option<u32> {
+        let name = path.last()?;
+        // A match inside a longer name gives that name's path, never `path`.
+        self.text
+            .match_indices(name.as_str())
+            .map(|(at, _)| at as u32)
+            .find(|&at| self.option_path_at(at).is_some_and(|p| p.declaring && p.path == path))
+    }
+}
+
 /// The names of an attribute path, `None` if one is dynamic.
 fn static_names(attrpath: &SyntaxNode) -> Option<Vec<String>> {
     static_names_of(attrpath.children())

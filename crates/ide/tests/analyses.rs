@@ -130,6 +130,15 @@ fn option_paths_of_module_attributes() {
 }
 
 #[test]
+fn option_declarations_in_module_files() {
+    let text = "{ lib, ... }:\nlet ports = 1; port = 2;\nin {\n  options.services.web = {\n    ports = lib.mkOption { };\n    port = lib.mkOption { description = \"port\"; };\n  };\n  config.services.web.port = 3;\n}";
+    let a = Analysis::new(text, &names());
+    let path = ["services".to_string(), "web".into(), "port".into()];
+    assert_eq!(a.option_declaration(&path), Some(at(text, "port = lib", 0)));
+    assert_eq!(a.option_declaration(&["services".to_string(), "db".into()]), None);
+}
+
+#[test]
 fn rename_through_inherit() {
     let text = "let a = 1; b = { inherit a; }; in a + b.a";
     let a = Analysis::new(text, &names());

@@ -477,27 +477,9 @@ fn declaration_line(file: &Path, path: &[String]) -> u32 {
     if name.is_empty() {
         return 0;
     }
-    let names = rnix_eval_ide::Names {
-        globals: Default::default(),
-        builtins: Vec::new(),
-    };
-    let analysis = rnix_eval_ide::Analysis::new(&text, &names);
-    let line_of = |at: usize| text[..at].matches('\n').count() as u32;
-    let is_word_at = |at: usize| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + name.len()..].chars().next();
-        let ident = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '\'' | '-');
-        !before.is_some_and(ident) && !after.is_some_and(ident)
-    };
-    for (at, _) in text.match_indices(name) {
-        if !is_word_at(at) {
-            continue;
-        }
-        if let Some(p) = analysis.option_path_at(at as u32) {
-            if p.declaring && p.path == path {
-                return line_of(at);
-            }
-        }
+    let analysis = rnix_eval_ide::Analysis::new(&text, &rnix_eval_ide::Names::default());
+    if let Some(at) = analysis.option_declaration(path) {
+        return analysis.line_index.position(at).0;
     }
     for (i, line) in text.lines().enumerate() {
         let t = line.trim_start();

@@ -74,11 +74,7 @@ pub fn key(input: &KeyInput) -> blake3::Hash {
 
 /// The cached AST for `key`, with spans in `file`, if there is a valid entry.
 pub fn load(dir: &Path, key: &blake3::Hash, file: FileId) -> Option<Expr> {
-    decode_entry(&pack::get(dir, key.as_bytes())?, key, file)
-}
-
-/// The AST in an entry's bytes, if they are a valid entry for `key`.
-pub(crate) fn decode_entry(bytes: &[u8], key: &blake3::Hash, file: FileId) -> Option<Expr> {
+    let bytes = pack::get(dir, key.as_bytes())?;
     let payload = bytes
         .strip_prefix(MAGIC.as_slice())?
         .strip_prefix(key.as_bytes().as_slice())?;
@@ -89,27 +85,16 @@ pub(crate) fn decode_entry(bytes: &[u8], key: &blake3::Hash, file: FileId) -> Op
 /// Errors are ignored. The entry is encoded here (symbol names live in this thread's
 /// interner) and written by a background thread.
 pub fn store(dir: &Path, key: &blake3::Hash, expr: &Expr) {
-    if let Some(bytes) = encode_entry(key, expr) {
-        store_encoded(dir, key, bytes);
+    let mut bytes = Vec::with_capacity(4096);
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(key.as_bytes());
+    if ast_codec::encode(expr, &mut bytes).is_none() {
+        return;
     }
-}
-
-/// [`store`] of an entry already encoded ([`encode_entry`]).
-pub(crate) fn store_encoded(dir: &Path, key: &blake3::Hash, bytes: Vec<u8>) {
     let mut writer = WRITER.lock().unwrap_or_else(|e| e.into_inner());
     let writer = writer.get_or_insert_with(|| Writer::start(dir));
     // A thread that could not be spawned or died: the entry is not cached.
     let _ = writer.queue.send((*key.as_bytes(), bytes));
-}
-
-/// An entry's bytes: the header and the encoded AST (symbol names from this thread's
-/// interner).
-pub(crate) fn encode_entry(key: &blake3::Hash, expr: &Expr) -> Option<Vec<u8>> {
-    let mut bytes = Vec::with_capacity(4096);
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(key.as_bytes());
-    ast_codec::encode(expr, &mut bytes)?;
-    Some(bytes)
 }
 
 /// Wait until every entry handed to [`store`] is written and this run's pack is complete.

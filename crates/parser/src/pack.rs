@@ -137,6 +137,8 @@ pub(crate) fn get(dir: &Path, key: &Key) -> Option<Vec<u8>> {
 pub(crate) struct PackWriter {
     dir: PathBuf,
     tmp: PathBuf,
+    /// The name the pack gets when it is complete.
+    path: PathBuf,
     file: File,
     len: u64,
     index: Vec<(Key, u64, u32)>,
@@ -146,12 +148,14 @@ impl PackWriter {
     pub(crate) fn create(dir: &Path) -> std::io::Result<PackWriter> {
         let packs = packs_dir(dir);
         std::fs::create_dir_all(&packs)?;
-        let tmp = packs.join(format!(".{}.tmp", unique_name()));
+        let name = unique_name();
+        let tmp = packs.join(format!(".{name}.tmp"));
         let mut file = File::create(&tmp)?;
         file.write_all(MAGIC)?;
         Ok(PackWriter {
             dir: dir.to_path_buf(),
             tmp,
+            path: packs.join(format!("{name}.pack")),
             file,
             len: MAGIC.len() as u64,
             index: Vec::new(),
@@ -187,15 +191,14 @@ impl PackWriter {
     /// removed: nothing partial stays.
     fn seal(self) -> std::io::Result<()> {
         let PackWriter {
-            dir,
             tmp,
+            path,
             file,
             len,
             index,
+            ..
         } = self;
-        let name = tmp.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        let name = format!("{}.pack", name.trim_start_matches('.').trim_end_matches(".tmp"));
-        let done = write_index(file, len, &index).and_then(|()| std::fs::rename(&tmp, packs_dir(&dir).join(name)));
+        let done = write_index(file, len, &index).and_then(|()| std::fs::rename(&tmp, path));
         if done.is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
@@ -227,8 +230,11 @@ fn merge(dir: &Path, paths: &[PathBuf]) {
         let Ok(file) = File::open(path) else { continue };
         let Some(index) = read_index(&file) else { continue };
         for (key, offset, len) in index {
+            if seen.contains(&key) {
+                continue;
+            }
             let mut bytes = vec![0u8; len as usize];
-            if seen.contains(&key) || file.read_exact_at(&mut bytes, offset).is_err() {
+            if file.read_exact_at(&mut bytes, offset).is_err() {
                 continue;
             }
             if out.append(key, &bytes).is_err() {

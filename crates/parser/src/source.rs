@@ -122,7 +122,7 @@ impl Pos {
 
 impl Span {
     /// The start of the span as a [`Pos`]; `None` in a file not registered on this
-    /// thread ([`FileId::DETACHED`]: lowered only to be encoded, see `ahead.rs`).
+    /// thread ([`FileId::DETACHED`]: a text `check_syntax` lowers without registering).
     pub fn pos(&self) -> Option<Pos> {
         let base = BASES.with(|bases| bases.borrow().get(self.file.index()).copied())?;
         if base == u32::MAX {
@@ -136,8 +136,8 @@ impl Span {
 }
 
 /// Where each line starts. Lines end at `\n`, `\r\n` or a lone `\r`, as Nix's lexer
-/// counts them (`adjustLoc`).
-fn line_starts(text: &str) -> Vec<u32> {
+/// counts them (`adjustLoc`), and as the language server protocol does.
+pub fn line_starts(text: &str) -> Vec<u32> {
     let bytes = text.as_bytes();
     let mut starts = vec![0u32];
     starts.extend(

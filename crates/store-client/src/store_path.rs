@@ -105,11 +105,15 @@ pub fn validate_name(name: &str) -> Result<(), String> {
 /// name `<hash>-<name>`: the error `builtins.toFile "a b" …` gives. The name is everything after
 /// the hash part and its separator, so a name containing '/' is reported, not split.
 pub fn check_store_path_name(store_dir: &str, path: &str) -> Result<(), StorePathError> {
-    let base = path
-        .strip_prefix(store_dir)
-        .and_then(|p| p.strip_prefix('/'))
-        .unwrap_or(path);
+    let base = base_name(store_dir, path);
     check_name(base, base.get(HASH_PART_LEN + 1..).unwrap_or(""))
+}
+
+/// `path` without `<store_dir>/` (all of it if it is not in the store directory).
+fn base_name<'a>(store_dir: &str, path: &'a str) -> &'a str {
+    path.strip_prefix(store_dir)
+        .and_then(|p| p.strip_prefix('/'))
+        .unwrap_or(path)
 }
 
 /// XOR-folds `bytes` into `size` bytes (Nix's `compressHash`).
@@ -212,23 +216,18 @@ pub fn make_output_path(store_dir: &str, output_name: &str, drv_hash: &Hash, drv
 /// don't. Like Nix 2.8 we do not check that the separator is a '-' (it skips that byte).
 pub fn parse_store_path<'a>(store_dir: &str, path: &'a str) -> Option<(&'a str, &'a str)> {
     let base = path.strip_prefix(store_dir)?.strip_prefix('/')?;
-    let hash_part = base.get(..HASH_PART_LEN)?;
-    let name = base.get(HASH_PART_LEN + 1..)?;
-    if !hash_part.bytes().all(|c| nix32::ALPHABET.contains(&c)) {
+    if bad_store_path(store_dir, path).is_some() {
         return None;
     }
-    check_name(base, name).ok()?;
-    Some((hash_part, name))
+    // Checked: the hash part is ASCII and a name follows its separator.
+    Some((&base[..HASH_PART_LEN], &base[HASH_PART_LEN + 1..]))
 }
 
 /// Why the store entry `entry` (`<store_dir>/<base name>`) cannot be a store path, in modern
 /// Nix's words (`StorePath::StorePath`: too short, a character outside the hash alphabet in
 /// the hash part, then the name's own checks). Nix 2.8 asked the file system instead.
 pub fn bad_store_path(store_dir: &str, entry: &str) -> Option<String> {
-    let base = entry
-        .strip_prefix(store_dir)
-        .and_then(|p| p.strip_prefix('/'))
-        .unwrap_or(entry);
+    let base = base_name(store_dir, entry);
     let Some(hash_part) = base.get(..HASH_PART_LEN).filter(|_| base.len() > HASH_PART_LEN) else {
         return Some(format!("'{base}' is too short to be a valid store path"));
     };

@@ -146,9 +146,8 @@ impl Literal {
                     Some(&e) if ESCAPABLE.contains(&e) => text.push(e),
                     _ => return None,
                 },
-                b'.' | b'[' | b']' | b'(' | b')' | b'*' | b'+' | b'?' | b'{' | b'}' | b'|' | b'^' | b'$' => {
-                    return None
-                }
+                // Every escapable character is special unescaped, and so are `]` and `}`.
+                b if ESCAPABLE.contains(&b) || matches!(b, b']' | b'}') => return None,
                 _ => text.push(b),
             }
         }
@@ -198,7 +197,7 @@ fn compile(ev: &mut Evaluator, v: &Value, span: Option<Span>) -> EvalResult<Rc<C
     };
     let c = Rc::new(Compiled {
         translated,
-        literal: Literal::of(re.as_bytes()).filter(|_| ast.groups == 1),
+        literal: Literal::of(re.as_bytes()),
         ast,
         search: OnceCell::new(),
         whole: OnceCell::new(),
