@@ -44,6 +44,10 @@ fn nix(expr: &str, cwd: &Path, extra: &[&str]) -> Output {
         .current_dir(cwd)
         .env("NIX_PATH", "")
         .env("NO_COLOR", "1")
+        // Nix clones a local submodule with `git`, which refuses `file:` URLs by default.
+        .env("GIT_CONFIG_COUNT", "1")
+        .env("GIT_CONFIG_KEY_0", "protocol.file.allow")
+        .env("GIT_CONFIG_VALUE_0", "always")
         .output()
         .expect("run nix-instantiate")
 }
@@ -120,6 +124,48 @@ fn fetch_git_work_trees_match_nix() {
         "{}",
         stderr(&got)
     );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// `submodules = true` takes a submodule's files, in a work tree with uncommitted changes
+/// (its tracked files now) and at a commit (the revision the parent records); without it,
+/// a dirty tree leaves the submodule out and a commit leaves an empty folder.
+#[test]
+fn fetch_git_submodules_match_nix() {
+    if !have("git") || !have("nix-instantiate") {
+        eprintln!("skipped: needs git and nix-instantiate");
+        return;
+    }
+    let root = scratch("submodules");
+    let cache = root.join("fetch-cache");
+    let commit: &[&str] = &["commit", "-qm", "c"];
+    let top = repo(&root, "top", &[&["add", "-A"], commit], &[("top.txt", "top\n")]);
+    repo(&top, "sub", &[&["add", "-A"], commit], &[("a", "a\n")]);
+    git(&top, &["-c", "protocol.file.allow=always", "submodule", "add", "-q", "./sub", "sub"]);
+    std::fs::write(top.join("sub/b"), "b\n").unwrap();
+    git(&top.join("sub"), &["add", "b"]);
+    let expr = |submodules: bool| {
+        format!(
+            r#"let s = builtins.fetchGit {{ url = ./top; submodules = {submodules}; }};
+               t = builtins.readDir s.outPath;
+            in {{ inherit (s) outPath revCount; inherit t; sub = if t ? sub then builtins.readDir (s.outPath + "/sub") else null; }}"#
+        )
+    };
+    let check = |what: &str| {
+        for submodules in [true, false] {
+            let want = nix(&expr(submodules), &root, &[]);
+            assert!(want.status.success(), "Nix failed ({what}): {}", stderr(&want));
+            let got = rnix(&expr(submodules), &root, &cache);
+            assert!(got.status.success(), "rnix-eval failed ({what}): {}", stderr(&got));
+            assert_eq!(stdout(&got), stdout(&want), "{what}, submodules = {submodules}");
+        }
+    };
+    check("dirty");
+    assert!(stdout(&rnix(&expr(true), &root, &cache)).contains(r#"b = "regular""#));
+    git(&top.join("sub"), commit);
+    git(&top, &["add", "-A"]);
+    git(&top, commit);
+    check("clean");
     let _ = std::fs::remove_dir_all(&root);
 }
 

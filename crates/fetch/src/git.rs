@@ -83,17 +83,16 @@ fn fetch_commit(
     commit: &git2::Commit,
     ref_name: Option<String>,
 ) -> FetchResult<Tree> {
-    if wants_submodules(input) {
-        refuse_submodules(commit)?;
-    }
+    let submodules = wants_submodules(input);
     let rev = commit.id().to_string();
     // `v2`: submodules became empty folders (a tree hashed before lacked them).
-    let key = format!("git-v2-{}-{rev}", blake3::hash(url.as_bytes()).to_hex());
+    let with = if submodules { "-submodules" } else { "" };
+    let key = format!("git-v2-{}-{rev}{with}", blake3::hash(url.as_bytes()).to_hex());
     let (nar_hash, rev_count) = match cached(ctx, &key) {
         Some(hit) => hit,
         None => {
             let scratch = ctx.cache.scratch()?;
-            write_commit_tree(repo, commit, &scratch)?;
+            write_commit_tree(repo, commit, &scratch, submodules)?;
             let (hash, _, _) = hash_tree(&scratch, &mut |_| true)?;
             ctx.cache.commit(&scratch, &hash.to_nix32())?;
             let mut walk = repo.revwalk().map_err(git_err)?;
@@ -147,30 +146,10 @@ fn wants_submodules(input: &Attrs) -> bool {
     ) || input.get_str("submodules") == Some("1")
 }
 
-/// An input that asks for submodules, which this fetcher cannot fetch, is refused when its
-/// tree has one, rather than silently given without (checked before the fetcher cache,
-/// which knows trees by revision only).
-fn refuse_submodules(commit: &git2::Commit) -> FetchResult<()> {
-    let tree = commit.tree().map_err(git_err)?;
-    let mut found = None;
-    tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
-        if entry.kind() == Some(ObjectType::Commit) {
-            found = Some(format!("{dir}{}", String::from_utf8_lossy(entry.name_bytes())));
-            return TreeWalkResult::Abort;
-        }
-        TreeWalkResult::Ok
-    })
-    .or_else(|e| if found.is_some() { Ok(()) } else { Err(git_err(e)) })?;
-    match found {
-        Some(path) => Err(FetchError::Other(format!(
-            "fetching git submodules is not supported by rnix-eval (submodule '{path}')"
-        ))),
-        None => Ok(()),
-    }
-}
-
-/// The files of `commit` under `dest`.
-fn write_commit_tree(repo: &Repository, commit: &git2::Commit, dest: &Path) -> FetchResult<()> {
+/// The files of `commit` under `dest`; with `submodules`, each submodule's files at the
+/// commit its entry records, read from the submodule's repository in the work tree (Nix
+/// clones it from its URL; a submodule that is not checked out here is an error).
+fn write_commit_tree(repo: &Repository, commit: &git2::Commit, dest: &Path, submodules: bool) -> FetchResult<()> {
     let tree = commit.tree().map_err(git_err)?;
     let mut failure = None;
     tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
@@ -182,6 +161,18 @@ fn write_commit_tree(repo: &Repository, commit: &git2::Commit, dest: &Path) -> F
                 Some(ObjectType::Blob) => {
                     let blob = repo.find_blob(entry.id()).map_err(git_err)?;
                     write_entry(&path, entry.filemode(), blob.content())?;
+                }
+                Some(ObjectType::Commit) if submodules => {
+                    std::fs::create_dir_all(&path)?;
+                    let at = format!("{dir}{name}");
+                    let sub = open_submodule(repo, &at)?;
+                    let commit = sub.find_commit(entry.id()).map_err(|_| {
+                        FetchError::Other(format!(
+                            "cannot fetch git submodule '{at}': its revision {} is not in its checkout",
+                            entry.id()
+                        ))
+                    })?;
+                    write_commit_tree(&sub, &commit, &path, true)?;
                 }
                 // A submodule is an empty folder, as `git archive` (Nix 2.8) and modern
                 // Nix ("treat submodules as an empty directory") leave it.
@@ -202,6 +193,37 @@ fn write_commit_tree(repo: &Repository, commit: &git2::Commit, dest: &Path) -> F
     failure.map_or(Ok(()), Err)
 }
 
+/// The repository of the submodule at `path` (relative to `repo`'s work tree).
+fn open_submodule(repo: &Repository, path: &str) -> FetchResult<Repository> {
+    let opened = match repo.workdir() {
+        Some(workdir) => Repository::open(workdir.join(path)),
+        None => repo.find_submodule(path).and_then(|s| s.open()),
+    };
+    opened.map_err(|_| {
+        FetchError::Other(format!(
+            "cannot fetch git submodule '{path}': it is not checked out (rnix-eval reads submodules from the local work tree)"
+        ))
+    })
+}
+
+/// The tracked files of `repo`'s index under `prefix`, as `git ls-files` lists them: a
+/// submodule's entry is not a file; with `submodules`, the tracked files of each checked
+/// out submodule are listed under its path (`--recurse-submodules`).
+fn tracked_files(repo: &Repository, prefix: &Path, submodules: bool, files: &mut HashSet<PathBuf>) -> FetchResult<()> {
+    let index = repo.index().map_err(git_err)?;
+    for entry in index.iter() {
+        let rel = prefix.join(String::from_utf8_lossy(&entry.path).as_ref());
+        if entry.mode != 0o160000 {
+            files.insert(rel);
+        } else if let (true, Some(workdir)) = (submodules, repo.workdir()) {
+            if let Ok(sub) = Repository::open(workdir.join(rel.strip_prefix(prefix).unwrap_or(&rel))) {
+                tracked_files(&sub, &rel, true, files)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn write_entry(path: &Path, mode: i32, content: &[u8]) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     if mode == 0o120000 {
@@ -217,18 +239,17 @@ fn write_entry(path: &Path, mode: i32, content: &[u8]) -> std::io::Result<()> {
 
 /// A dirty working tree: the tracked files as they are now.
 fn fetch_working_tree(ctx: &FetchContext, input: &Attrs, repo: &Repository, root: &Path) -> FetchResult<Tree> {
-    let index = repo.index().map_err(git_err)?;
     let mut files = HashSet::new();
     let mut dirs = HashSet::new();
-    // Submodules are left out of a dirty tree, as Nix 2.8's `git ls-files` filter does.
-    for entry in index.iter().filter(|e| e.mode != 0o160000) {
-        let rel = PathBuf::from(String::from_utf8_lossy(&entry.path).into_owned());
+    // Without `submodules`, a submodule is left out of a dirty tree, as Nix 2.8's
+    // `git ls-files` filter does; with it, its tracked files are in.
+    tracked_files(repo, Path::new(""), wants_submodules(input), &mut files)?;
+    for rel in &files {
         let mut parent = rel.parent();
         while let Some(p) = parent.filter(|p| !p.as_os_str().is_empty()) {
             dirs.insert(p.to_path_buf());
             parent = p.parent();
         }
-        files.insert(rel);
     }
     let tracked = |p: &Path| match p.strip_prefix(root) {
         Ok(rel) => rel.as_os_str().is_empty() || files.contains(rel) || dirs.contains(rel),
