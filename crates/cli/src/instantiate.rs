@@ -40,7 +40,8 @@ fn collect(
     match &v {
         Value::Attrs(set) => {
             let recurse_sym = Symbol::intern("recurseForDerivations");
-            for attr in set.sorted_entries() {
+            let entries = set.entries();
+            for attr in rnix_eval_core::attrset::sorted_by_name(&entries) {
                 if !is_plain_attr_name(attr.name.as_str()) {
                     continue;
                 }

@@ -491,7 +491,7 @@ pub(crate) fn auto_call(ev: &mut Evaluator, f: Value, args: &AttrSet) -> EvalRes
     };
     let mut entries = Vec::new();
     if formals.ellipsis {
-        entries = args.entries.clone();
+        entries = args.entries().to_vec();
     } else {
         for formal in formals.entries.iter() {
             match args.get_attr(formal.name) {

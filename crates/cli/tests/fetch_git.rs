@@ -141,7 +141,18 @@ fn fetch_git_submodules_match_nix() {
     let commit: &[&str] = &["commit", "-qm", "c"];
     let top = repo(&root, "top", &[&["add", "-A"], commit], &[("top.txt", "top\n")]);
     repo(&top, "sub", &[&["add", "-A"], commit], &[("a", "a\n")]);
-    git(&top, &["-c", "protocol.file.allow=always", "submodule", "add", "-q", "./sub", "sub"]);
+    git(
+        &top,
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            "./sub",
+            "sub",
+        ],
+    );
     std::fs::write(top.join("sub/b"), "b\n").unwrap();
     git(&top.join("sub"), &["add", "b"]);
     let expr = |submodules: bool| {

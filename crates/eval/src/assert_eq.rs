@@ -125,7 +125,7 @@ impl Evaluator {
                         "attribute names of attribute set '{va}' differs from attribute set '{vb}'"
                     )));
                 }
-                for (p, q) in x.entries.iter().zip(y.entries.iter()) {
+                for (p, q) in x.entries().iter().zip(y.entries().iter()) {
                     if p.name != q.name {
                         if y.get(p.name).is_none() {
                             return Err(unequal(format!(

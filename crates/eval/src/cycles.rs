@@ -539,9 +539,8 @@ impl Node {
                     visit(pending.and_then(frame));
                 }
                 Kind::Attrs => {
-                    for a in &Rc::<AttrSet>::payload(self.block()).entries {
-                        visit(Node::of_value(&a.value));
-                    }
+                    let base = Rc::<AttrSet>::payload(self.block()).visit_values(|v| visit(Node::of_value(v)));
+                    visit(base.map(|b| Node::new(Kind::Attrs, Rc::block(b))));
                 }
                 Kind::List => {
                     for v in Rc::<Vec<Value>>::payload(self.block()).iter() {

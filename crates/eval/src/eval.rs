@@ -269,7 +269,7 @@ impl Evaluator {
                 if !seen.insert(Rc::as_ptr(a) as usize) {
                     return Ok(());
                 }
-                for attr in &a.entries {
+                for attr in a.entries().iter() {
                     let inner = self.force(&attr.value).map_err(|mut e| {
                         e.trace.push(TraceFrame {
                             span: attr.span(),
@@ -418,7 +418,7 @@ impl Evaluator {
         }
         entries.sort_unstable_by_key(|a| a.name);
         if a.dynamic.is_empty() {
-            return Ok(Value::attrs(AttrSet { entries }));
+            return Ok(Value::attrs(AttrSet::from_sorted(entries)));
         }
         // Dynamic names are evaluated in the set's scope (the frame for `rec`).
         let scope = if a.rec {
@@ -436,7 +436,7 @@ impl Evaluator {
         scope: &Env,
         entries: Vec<Attr>,
     ) -> EvalResult<Value> {
-        let mut set = AttrSet { entries };
+        let mut set = AttrSet::from_sorted(entries);
         for d in a.dynamic.iter() {
             let name = self.eval(&d.name, scope)?;
             let name = match name {
@@ -457,8 +457,8 @@ impl Evaluator {
                 );
             }
             let value = self.thunk(&d.value, scope);
-            let idx = set.entries.partition_point(|a| a.name < name);
-            set.entries.insert(
+            let idx = set.entries_mut().partition_point(|a| a.name < name);
+            set.entries_mut().insert(
                 idx,
                 Attr {
                     name,
@@ -833,7 +833,7 @@ impl Evaluator {
         }
         if !formals.ellipsis && used < args.len() {
             // The first in the set's own (symbol) order, as Nix walks its bindings.
-            for attr in &args.entries {
+            for attr in args.entries().iter() {
                 if !formals.entries.iter().any(|f| f.name == attr.name) {
                     return Err(unexpected_argument(lambda, formals, attr.name));
                 }

@@ -11,6 +11,7 @@
 
 mod assert_eq;
 pub mod attr_path;
+pub mod attrset;
 pub mod coerce;
 pub mod cycles;
 pub mod env;

@@ -1,6 +1,7 @@
 //! Operators: arithmetic (with modern Nix's overflow errors), `+` on strings and paths,
 //! `==` (with Nix's same-cell rule for elements), `<`, `//` and `++`.
 
+use crate::attrset::LAYER_MIN;
 use crate::env::Env;
 use crate::error::EvalResult;
 use crate::eval::merge_context;
@@ -430,7 +431,7 @@ impl Evaluator {
                 if x.len() != y.len() {
                     return Ok(false);
                 }
-                for (p, q) in x.entries.iter().zip(y.entries.iter()) {
+                for (p, q) in x.entries().iter().zip(y.entries().iter()) {
                     if p.name != q.name || !self.eq_values(&p.value, &q.value, true)? {
                         return Ok(false);
                     }
@@ -610,15 +611,23 @@ fn update_sets(a: Rc<AttrSet>, b: Rc<AttrSet>) -> Value {
         return Value::Attrs(b);
     }
     stats::bump(Counter::OpUpdates, 1);
-    stats::bump(Counter::OpUpdateValuesCopied, (a.len() + b.len()) as u64);
-    match Rc::try_unwrap(a) {
-        Ok(mut set) if b.len() <= IN_PLACE_UPDATE_MAX => {
-            set.insert_all(&b);
-            Value::attrs(set)
-        }
-        Ok(set) => Value::attrs(set.update(&b)),
-        Err(a) => Value::attrs(a.update(&b)),
+    let mut a = a;
+    if let Some(set) = Rc::get_mut(&mut a).filter(|_| b.len() <= IN_PLACE_UPDATE_MAX) {
+        stats::bump(Counter::OpUpdateValuesCopied, b.len() as u64);
+        set.insert_all(&b);
+        return Value::Attrs(a);
     }
+    if a.len().max(b.len()) >= LAYER_MIN {
+        // Maybe a layer over one side (`attrset.rs`): what it copies is the other side's.
+        let Some(set) = AttrSet::update_rc(&a, &b) else {
+            return Value::Attrs(b);
+        };
+        let copied = if set.depth() > 0 { set.own_len() } else { set.len() };
+        stats::bump(Counter::OpUpdateValuesCopied, copied as u64);
+        return Value::attrs(set);
+    }
+    stats::bump(Counter::OpUpdateValuesCopied, (a.len() + b.len()) as u64);
+    Value::attrs(a.update(&b))
 }
 
 /// Above this many attributes on the right, `//` merges into a new set even when it may

@@ -94,7 +94,7 @@ impl Evaluator {
                 pos: def.pos,
             });
         }
-        for added in overrides_set.entries.iter() {
+        for added in overrides_set.entries().iter() {
             if !a.attrs.iter().any(|d| d.name == added.name) {
                 entries.push(added.clone());
             }

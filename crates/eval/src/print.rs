@@ -56,7 +56,8 @@ fn print_into(
                 return Ok(());
             }
             out.extend_from_slice(b"{ ");
-            for attr in set.sorted_entries() {
+            let entries = set.entries();
+            for attr in crate::attrset::sorted_by_name(&entries) {
                 out.extend_from_slice(identifier(attr.name.as_str()).as_bytes());
                 out.extend_from_slice(b" = ");
                 print_into(ev, out, &attr.value, None, seen)?;
@@ -233,7 +234,8 @@ fn json_value_at_depth(
                 return json_into(ev, out, &o.value, at(o.span()), ctx, strict);
             }
             out.push(b'{');
-            for (i, attr) in set.sorted_entries().into_iter().enumerate() {
+            let entries = set.entries();
+            for (i, attr) in crate::attrset::sorted_by_name(&entries).into_iter().enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }

@@ -125,7 +125,8 @@ impl Printer {
                     return;
                 }
                 self.out.push('{');
-                let mut entries = set.sorted_entries();
+                let all = set.entries();
+                let mut entries = crate::attrset::sorted_by_name(&all);
                 // With a limit on attributes, `type` and `_type` come first.
                 entries.sort_by_key(|a| !matches!(a.name.as_str(), "type" | "_type"));
                 for (n, attr) in entries.iter().enumerate() {

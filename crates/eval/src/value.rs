@@ -5,13 +5,13 @@
 //! shared vectors, and lazy values are [`Thunk`]s: shared cells that are overwritten with
 //! their result once forced, so every thunk is evaluated at most once.
 
+pub use crate::attrset::{Attr, AttrSet};
 use crate::env::Env;
 use crate::primops::PrimOpDef;
 use crate::rc::{Rc, Retire};
 pub use crate::string_context::Context;
 use bytes::Bytes;
 use rnix_eval_parser::ast;
-use rnix_eval_parser::Symbol;
 use std::borrow::Cow;
 use std::cell::{Cell, UnsafeCell};
 
@@ -284,27 +284,8 @@ pub struct PrimOpApp {
     pub args: Vec<Value>,
 }
 
-#[derive(Clone)]
-pub struct Attr {
-    pub name: Symbol,
-    pub value: Value,
-    /// Where the attribute was defined (for `unsafeGetAttrPos`), if known.
-    pub pos: Option<rnix_eval_parser::Pos>,
-}
-
-// Sets are vectors of these: 24 bytes, as Nix's `Attr` (a 12-byte span made them 32, and
-// sets are the largest structure of a NixOS evaluation: ARCHITECTURE.md).
-const _: () = assert!(std::mem::size_of::<Attr>() == 24);
-
-impl Attr {
-    /// Where the attribute was defined, as a span (empty, at the start).
-    pub fn span(&self) -> Option<rnix_eval_parser::Span> {
-        self.pos.map(rnix_eval_parser::Pos::span)
-    }
-}
-
-// What the last reference to each payload leaves behind (`rc::Retire`): a large list or
-// set goes to `teardown`'s queue, everything else is freed at once. Even a list whose
+// What the last reference to each payload leaves behind (`rc::Retire`): a large list (or
+// set, `attrset.rs`) goes to `teardown`'s queue, everything else is freed at once. Even a list whose
 // elements all live on is queued: lowering 200,000 counts touches 200,000 cold cells.
 impl Retire for Vec<Value> {
     #[inline(always)]
@@ -315,174 +296,11 @@ impl Retire for Vec<Value> {
     }
 }
 
-impl Retire for AttrSet {
-    #[inline(always)]
-    fn retire(&mut self) {
-        if self.entries.len() >= crate::teardown::DEFER_MIN {
-            crate::teardown::retire_set(std::mem::take(&mut self.entries));
-        }
-    }
-}
-
 impl Retire for String {}
 impl Retire for NixString {}
 impl Retire for Closure {}
 impl Retire for PrimOpApp {}
 impl Retire for Packed {}
-
-/// An attribute set: entries sorted by symbol, no duplicates.
-#[derive(Clone, Default)]
-pub struct AttrSet {
-    pub entries: Vec<Attr>,
-}
-
-impl AttrSet {
-    pub fn get(&self, name: Symbol) -> Option<&Value> {
-        self.entries
-            .binary_search_by_key(&name, |a| a.name)
-            .ok()
-            .map(|i| &self.entries[i].value)
-    }
-
-    pub fn get_attr(&self, name: Symbol) -> Option<&Attr> {
-        self.entries
-            .binary_search_by_key(&name, |a| a.name)
-            .ok()
-            .map(|i| &self.entries[i])
-    }
-
-    /// [`AttrSet::get_attr`], answered from the index in `hint` when it holds the name, or
-    /// proves it absent (the names on both sides of the index are below and above it:
-    /// entries are sorted); otherwise searched, and the index found, or where the name
-    /// would be, is left in `hint` (see `ast::SlotHint`). A `with` namespace that misses a
-    /// name is asked again and again (`with pkgs; with lib;`: a name of `pkgs` misses
-    /// `lib` every time), so misses are worth answering in one step too.
-    #[inline(always)]
-    pub fn get_attr_hinted(&self, name: Symbol, hint: &rnix_eval_parser::ast::SlotHint) -> Option<&Attr> {
-        let e = &self.entries;
-        let h = hint.get();
-        let below = |i: usize| i == 0 || e[i - 1].name < name;
-        match e.get(h) {
-            Some(a) if a.name == name => return Some(a),
-            Some(a) if name < a.name && below(h) => return None,
-            None if h == e.len() && below(h) => return None,
-            _ => {}
-        }
-        match e.binary_search_by_key(&name, |a| a.name) {
-            Ok(i) => {
-                hint.set(i);
-                Some(&e[i])
-            }
-            Err(i) => {
-                hint.set(i);
-                None
-            }
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    /// Build from unsorted entries; for duplicate names the first one wins.
-    pub fn from_unsorted(mut entries: Vec<Attr>) -> AttrSet {
-        entries.sort_by_key(|a| a.name);
-        entries.dedup_by_key(|a| a.name);
-        AttrSet { entries }
-    }
-
-    /// `self // other`: a linear merge, entries of `other` win.
-    pub fn update(&self, other: &AttrSet) -> AttrSet {
-        let (a, b) = (&self.entries, &other.entries);
-        if b.len() * 16 < a.len() {
-            return Self::merge_few(a, b, true);
-        }
-        if a.len() * 16 < b.len() {
-            return Self::merge_few(b, a, false);
-        }
-        let mut out = Vec::with_capacity(a.len() + b.len());
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() && j < b.len() {
-            match a[i].name.cmp(&b[j].name) {
-                std::cmp::Ordering::Less => {
-                    out.push(a[i].clone());
-                    i += 1;
-                }
-                std::cmp::Ordering::Greater => {
-                    out.push(b[j].clone());
-                    j += 1;
-                }
-                std::cmp::Ordering::Equal => {
-                    out.push(b[j].clone());
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        out.extend_from_slice(&a[i..]);
-        out.extend_from_slice(&b[j..]);
-        AttrSet { entries: out }
-    }
-
-    /// [`AttrSet::update`] where one side has few names (`pkgs // { x = ..; }`, overlays;
-    /// `{ x = ..; } // args`, defaults before arguments): each of the `few` is searched
-    /// for in `many`, and the runs of `many` between them are copied whole, where the
-    /// merge compared every name. On a shared name the `few` entry wins if `few_wins`
-    /// (it is the right operand), else `many`'s stays.
-    fn merge_few(many: &[Attr], few: &[Attr], few_wins: bool) -> AttrSet {
-        let mut out = Vec::with_capacity(many.len() + few.len());
-        let mut from = 0;
-        for attr in few {
-            let at = from + many[from..].partition_point(|x| x.name < attr.name);
-            out.extend_from_slice(&many[from..at]);
-            let shared = many.get(at).is_some_and(|x| x.name == attr.name);
-            if few_wins || !shared {
-                out.push(attr.clone());
-            }
-            from = if shared && few_wins { at + 1 } else { at };
-        }
-        out.extend_from_slice(&many[from..]);
-        AttrSet { entries: out }
-    }
-
-    /// `self // other` in place: each attribute of `other` replaces the one of the same
-    /// name or is inserted where the order puts it.
-    pub fn insert_all(&mut self, other: &AttrSet) {
-        let mut from = 0;
-        for attr in &other.entries {
-            // `other` is sorted too: each search starts where the last one ended.
-            let i = from + self.entries[from..].partition_point(|a| a.name < attr.name);
-            match self.entries.get_mut(i) {
-                Some(existing) if existing.name == attr.name => *existing = attr.clone(),
-                _ => self.entries.insert(i, attr.clone()),
-            }
-            from = i + 1;
-        }
-    }
-
-    /// Names in storage (symbol) order.
-    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.entries.iter().map(|a| a.name.as_str())
-    }
-
-    /// Names in Nix's order: sorted by their bytes.
-    pub fn sorted_names(&self) -> Vec<Symbol> {
-        let mut names: Vec<Symbol> = self.entries.iter().map(|a| a.name).collect();
-        names.sort_by(|x, y| x.as_str().cmp(y.as_str()));
-        names
-    }
-
-    /// Entries in Nix's order (sorted by name bytes).
-    pub fn sorted_entries(&self) -> Vec<&Attr> {
-        let mut entries: Vec<&Attr> = self.entries.iter().collect();
-        entries.sort_by(|x, y| x.name.as_str().cmp(y.name.as_str()));
-        entries
-    }
-}
 
 /// A lazily evaluated value, shared by everything that refers to it.
 ///
@@ -884,47 +702,6 @@ mod tests {
         assert!(matches!(thunk.done(), Some(Value::String(s)) if s.as_bytes() == b"s"));
     }
 
-    /// `a // b` takes `b`'s value for a shared name and keeps the names sorted, whether
-    /// it merges both (similar sizes) or looks the smaller side's few names up in the other.
-    #[test]
-    fn updates_of_small_and_large_sets_agree() {
-        let set = |names: &[u32], v: i64| AttrSet {
-            entries: names
-                .iter()
-                .map(|n| Attr {
-                    name: Symbol::intern(&format!("u{n}")),
-                    value: Value::Int(v),
-                    pos: None,
-                })
-                .collect(),
-        };
-        let sorted = |mut s: AttrSet| {
-            s.entries.sort_by_key(|a| a.name);
-            s
-        };
-        let big = sorted(set(&(0..100).collect::<Vec<_>>(), 1));
-        for few in [vec![], vec![0], vec![99], vec![50, 200], vec![300, 5, 7]] {
-            let small = sorted(set(&few, 2));
-            let fast = big.update(&small);
-            let mut slow = big.clone();
-            slow.insert_all(&small);
-            let show = |s: &AttrSet| {
-                s.entries
-                    .iter()
-                    .map(|a| (a.name, matches!(a.value, Value::Int(2))))
-                    .collect::<Vec<_>>()
-            };
-            assert_eq!(show(&fast), show(&slow), "{few:?}");
-            assert!(fast.entries.windows(2).all(|w| w[0].name < w[1].name));
-            // The few on the left: the large set's values win.
-            let fast = small.update(&big);
-            let mut slow = small.clone();
-            slow.insert_all(&big);
-            assert_eq!(show(&fast), show(&slow), "{few:?} // big");
-            assert!(fast.entries.windows(2).all(|w| w[0].name < w[1].name));
-        }
-    }
-
     #[test]
     fn nix_strings_are_bytes() {
         let s = NixString::copy_from(b"caf\xe9");
@@ -970,47 +747,6 @@ mod tests {
         let out = NixString::concat(parts.iter().copied());
         assert_eq!(out, b"ab\xe9");
         assert_eq!(out.capacity(), 3);
-    }
-
-    #[test]
-    fn hinted_lookups_check_the_name_at_the_hint() {
-        use rnix_eval_parser::ast::SlotHint;
-        let set = AttrSet::from_unsorted(
-            ["a", "b", "c"]
-                .iter()
-                .enumerate()
-                .map(|(i, n)| Attr {
-                    name: Symbol::intern(n),
-                    value: Value::Int(i as i64),
-                    pos: None,
-                })
-                .collect(),
-        );
-        let hint = SlotHint::default();
-        let value = |a: Option<&Attr>| match a.map(|a| &a.value) {
-            Some(Value::Int(i)) => Some(*i),
-            _ => None,
-        };
-        // Wrong, then stale, then out-of-range hints all fall back to the search.
-        assert_eq!(value(set.get_attr_hinted(Symbol::intern("c"), &hint)), Some(2));
-        assert_eq!(value(set.get_attr_hinted(Symbol::intern("a"), &hint)), Some(0));
-        hint.set(99);
-        assert_eq!(value(set.get_attr_hinted(Symbol::intern("b"), &hint)), Some(1));
-        assert_eq!(value(set.get_attr_hinted(Symbol::intern("zz"), &hint)), None);
-        let small = AttrSet::default();
-        assert_eq!(value(small.get_attr_hinted(Symbol::intern("b"), &hint)), None);
-        // A miss leaves where the name would be; the next lookup of a present name at a
-        // hint that proves another name absent still finds it.
-        let names: Vec<Symbol> = set.entries.iter().map(|a| a.name).collect();
-        for probe in ["a", "b", "c", "zz", "a0", ""] {
-            let sym = Symbol::intern(probe);
-            for start in 0..=names.len() + 1 {
-                hint.set(start);
-                let want = names.iter().position(|&n| n == sym).map(|i| i as i64);
-                assert_eq!(value(set.get_attr_hinted(sym, &hint)), want, "{probe} from {start}");
-                assert_eq!(value(set.get_attr_hinted(sym, &hint)), want, "{probe} again");
-            }
-        }
     }
 
     #[test]

@@ -190,7 +190,8 @@ impl Writer {
     }
 
     fn attrs(&mut self, ev: &mut Evaluator, set: &AttrSet, depth: usize) -> EvalResult<()> {
-        for attr in set.sorted_entries() {
+        let entries = set.entries();
+        for attr in crate::attrset::sorted_by_name(&entries) {
             let mut attrs = self.position(attr.span());
             attrs.push(("name", attr.name.as_str().as_bytes().to_vec()));
             self.open(depth, "attr", &attrs);

@@ -53,7 +53,7 @@ pub fn read(ev: &mut Evaluator, path: &str, flake_name: &str) -> EvalResult<Flak
         nix_config: Vec::new(),
     };
     let mut outputs = None;
-    for attr in set.entries.iter() {
+    for attr in set.entries().iter() {
         match attr.name.as_str() {
             "description" => flake.description = Some(ev.expect_string(&attr.value, attr.span())?.to_string()),
             "inputs" => {
@@ -63,7 +63,7 @@ pub fn read(ev: &mut Evaluator, path: &str, flake_name: &str) -> EvalResult<Flak
             "outputs" => outputs = Some((ev.force(&attr.value)?, attr.span())),
             "nixConfig" => {
                 let cfg = ev.expect_attrs(&attr.value, attr.span())?;
-                flake.nix_config = cfg.entries.iter().map(|a| a.name.as_str().to_string()).collect();
+                flake.nix_config = cfg.entries().iter().map(|a| a.name.as_str().to_string()).collect();
             }
             other => {
                 return Err(err(format!(
@@ -110,7 +110,7 @@ pub fn read(ev: &mut Evaluator, path: &str, flake_name: &str) -> EvalResult<Flak
 
 fn read_inputs(ev: &mut Evaluator, set: &AttrSet) -> EvalResult<BTreeMap<String, FlakeInput>> {
     let mut out = BTreeMap::new();
-    for attr in set.entries.iter() {
+    for attr in set.entries().iter() {
         let input = read_input(ev, attr.name.as_str(), &attr.value, attr.span())?;
         out.insert(attr.name.as_str().to_string(), input);
     }
@@ -136,7 +136,7 @@ fn read_input(
     };
     let mut attrs = Attrs::new();
     let mut url = None;
-    for attr in set.entries.iter() {
+    for attr in set.entries().iter() {
         match attr.name.as_str() {
             "url" => url = Some(ev.expect_string(&attr.value, attr.span())?.to_str_lossy().into_owned()),
             "flake" => input.is_flake = ev.expect_bool(&attr.value, attr.span())?,

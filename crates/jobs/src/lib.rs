@@ -175,7 +175,7 @@ fn walk(
         return Ok(());
     }
     let mut entries: Vec<(String, Value)> = set
-        .entries
+        .entries()
         .iter()
         .map(|a| (a.name.as_str().to_string(), a.value.clone()))
         .collect();

@@ -56,7 +56,7 @@ fn global_names() -> Names {
     let mut builtins = Vec::new();
     if let Some(b) = ev.global("builtins") {
         if let Ok(rnix_eval_core::Value::Attrs(set)) = ev.force(&b) {
-            builtins = set.entries.iter().map(|a| a.name.as_str().to_string()).collect();
+            builtins = set.entries().iter().map(|a| a.name.as_str().to_string()).collect();
         }
     }
     builtins.sort();

@@ -193,7 +193,7 @@ fn pick_host(
         return Err("nixosConfigurations is not a set".into());
     };
     let hosts: Vec<(String, Value)> = set
-        .entries
+        .entries()
         .iter()
         .map(|a| (a.name.as_str().to_string(), a.value.clone()))
         .collect();
@@ -321,7 +321,7 @@ fn names(s: &mut Loaded, req: &Json) -> EvalResult<Json> {
         return Ok(json!({ "names": [] }));
     };
     let entries: Vec<(String, Value)> = set
-        .entries
+        .entries()
         .iter()
         .map(|a| (a.name.as_str().to_string(), a.value.clone()))
         .collect();

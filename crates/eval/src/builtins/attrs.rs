@@ -18,9 +18,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     }),
     prim!("attrValues", 1, |ev, a, s| {
         let set = ev.expect_attrs(&a[0], s)?;
-        Ok(Value::list(
-            set.sorted_entries().into_iter().map(|e| e.value.clone()).collect(),
-        ))
+        Ok(Value::list(set.sorted_entries().into_iter().map(|e| e.value).collect()))
     }),
     prim!("getAttr", 2, |ev, a, s| {
         let name = ev.expect_plain_string(&a[0], s)?;
@@ -42,16 +40,20 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         // Walk the smaller set and look its names up in the larger (as Nix does):
         // `callPackage` intersects a handful of formals with the whole package set.
         let entries = if x.len() < y.len() {
-            x.entries.iter().filter_map(|e| y.get_attr(e.name)).cloned().collect()
+            x.entries().iter().filter_map(|e| y.get_attr(e.name)).cloned().collect()
         } else {
-            y.entries.iter().filter(|e| x.get(e.name).is_some()).cloned().collect()
+            y.entries()
+                .iter()
+                .filter(|e| x.get(e.name).is_some())
+                .cloned()
+                .collect()
         };
-        Ok(Value::attrs(AttrSet { entries }))
+        Ok(Value::attrs(AttrSet::from_sorted(entries)))
     }),
     prim!("mapAttrs", 2, |ev, a, s| {
         let set = ev.expect_attrs(&a[1], s)?;
         let entries = set
-            .entries
+            .entries()
             .iter()
             .map(|e| Attr {
                 name: e.name,
@@ -60,7 +62,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
                 pos: None,
             })
             .collect();
-        Ok(Value::attrs(AttrSet { entries }))
+        Ok(Value::attrs(AttrSet::from_sorted(entries)))
     }),
     prim!("catAttrs", 2, |ev, a, s| {
         let name = ev.expect_attr_name(&a[0], s)?;
@@ -86,12 +88,12 @@ fn remove_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<
         remove.insert(ev.expect_attr_name(n, s)?);
     }
     let entries = set
-        .entries
+        .entries()
         .iter()
         .filter(|e| !remove.contains(&e.name))
         .cloned()
         .collect();
-    Ok(Value::attrs(AttrSet { entries }))
+    Ok(Value::attrs(AttrSet::from_sorted(entries)))
 }
 
 fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
@@ -115,7 +117,7 @@ fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult
     // The first definition of a name wins: a stable sort keeps it first for dedup.
     entries.sort_by_key(|a| a.name);
     entries.dedup_by_key(|a| a.name);
-    Ok(Value::attrs(AttrSet { entries }))
+    Ok(Value::attrs(AttrSet::from_sorted(entries)))
 }
 
 fn zip_attrs_with(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
@@ -124,7 +126,7 @@ fn zip_attrs_with(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResul
     let mut grouped = Groups::default();
     for set in sets.iter() {
         let set = ev.expect_attrs(set, s)?;
-        for e in &set.entries {
+        for e in set.entries().iter() {
             grouped.push(e.name, e.value.clone());
         }
     }
@@ -136,7 +138,7 @@ fn zip_attrs_with(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResul
             pos: None,
         })
         .collect();
-    Ok(Value::attrs(AttrSet { entries }))
+    Ok(Value::attrs(AttrSet::from_sorted(entries)))
 }
 
 fn group_by(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
@@ -157,7 +159,7 @@ fn group_by(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Valu
             pos: None,
         })
         .collect();
-    Ok(Value::attrs(AttrSet { entries }))
+    Ok(Value::attrs(AttrSet::from_sorted(entries)))
 }
 
 /// Values grouped by name in first-seen order, found by hashing (a sorted vector's

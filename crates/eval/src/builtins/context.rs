@@ -119,7 +119,7 @@ fn append_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRe
     let mut context = ContextBuilder::from(orig.context.as_ref());
     let additions = ev.expect_attrs(&a[1], span)?;
     let dir = ev.store.dir.clone();
-    for entry in additions.entries.iter() {
+    for entry in additions.entries().iter() {
         let key = entry.name.as_str();
         let at = entry.span().or(span);
         if !rnix_eval_store::store_path::is_store_path(&dir, key) {

@@ -97,7 +97,8 @@ fn derivation_strict(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Eva
         hash_algo: String::new(),
         recursive: None,
     };
-    for attr in attrs.sorted_entries() {
+    let entries = attrs.entries();
+    for attr in crate::attrset::sorted_by_name(&entries) {
         let key = attr.name.as_str();
         if key == "__ignoreNulls" {
             continue;

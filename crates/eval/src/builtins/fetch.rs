@@ -39,7 +39,7 @@ fn ctx(ev: &Evaluator) -> FetchContext {
 /// `src/libflake/flake-primops.cc`, `prim_flakeRefToString`).
 fn input_attrs(ev: &mut Evaluator, set: &AttrSet, span: Option<Span>, fetcher: Option<&str>) -> EvalResult<Attrs> {
     let mut attrs = Attrs::new();
-    for attr in set.entries.iter() {
+    for attr in set.entries().iter() {
         let value = ev.force(&attr.value)?;
         let v = match &value {
             Value::Bool(b) => AttrValue::Bool(*b),
@@ -373,7 +373,7 @@ fn url_hash_and_shape(
     };
     let mut url = None;
     let mut hash = None;
-    for a in set.entries.iter() {
+    for a in set.entries().iter() {
         match a.name.as_str() {
             "url" => url = Some(ev.expect_string_no_ctx(&a.value, span)?),
             "sha256" => {

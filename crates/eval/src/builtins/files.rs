@@ -231,10 +231,10 @@ fn scoped_import(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRes
     let scope = ev.expect_attrs(&a[0], span)?;
     let path = ev.resolve_import_path(&path);
     let (dir, text) = ev.read_source(&path, span)?;
-    let names: Vec<_> = scope.entries.iter().map(|e| e.name).collect();
+    let names: Vec<_> = scope.entries().iter().map(|e| e.name).collect();
     let expr =
         rnix_eval_parser::parse_and_lower_scoped(Origin::Path(path.clone()), dir, &text, &ev.global_names, &names)?;
     let expr: &'static _ = Box::leak(Box::new(expr));
-    let env = Env::from_values(None, scope.entries.iter().map(|e| e.value.clone()));
+    let env = Env::from_values(None, scope.entries().iter().map(|e| e.value.clone()));
     ev.eval(expr, &env)
 }

@@ -408,7 +408,7 @@ fn finish_object(entries: Vec<(Symbol, Value)>) -> Value {
         .collect();
     attrs.sort_by_key(|a| a.name);
     attrs.dedup_by_key(|a| a.name);
-    Value::attrs(AttrSet { entries: attrs })
+    Value::attrs(AttrSet::from_sorted(attrs))
 }
 
 /// Parse a whole JSON text; the error is Nix's message.

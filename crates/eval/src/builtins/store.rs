@@ -100,7 +100,7 @@ fn path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResu
     let mut filter = None;
     let mut recursive = true;
     let mut expected = None;
-    for attr in args.entries.iter() {
+    for attr in args.entries().iter() {
         let at = attr.span().or(span);
         match attr.name.as_str() {
             "path" => path = Some(coerce_to_path(ev, &attr.value, at)?.to_str_lossy().into_owned()),

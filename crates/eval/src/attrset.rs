@@ -1,0 +1,556 @@
+//! Attribute sets: attributes sorted by symbol, and layers for `big // small`.
+//!
+//! A set is a sorted vector of [`Attr`]s (24 bytes each, as Nix's). `//` of a large set
+//! and a few names does not copy the large one: the result is a *layer*, the few
+//! attributes over a shared reference to the set below ([`AttrSet::update_rc`]). nixpkgs
+//! does this everywhere the package set is touched (`super // f self super` for each
+//! overlay, `self // { recurseForDerivations = false; }`, `splicedPackages // { ... }`):
+//! copied, those sets were 55 MB of the 109 MB of set entries a minimal NixOS system
+//! keeps and 300 MB of the 475 MB of a two-machine NixOS VM test, none of it ever freed
+//! (every stage of a package set stays reachable from the next).
+//!
+//! A lookup searches the layers top down: a set is at most [`MAX_DEPTH`] layers deep, and
+//! lookups in large sets are rare (12,700 in the minimal system: `callPackage`'s
+//! `intersectAttrs`, `pkgs.x`). Walking a layered set in order (`attrNames`, `mapAttrs`,
+//! printing, `derivationStrict`) merges its layers into a copy for that walk.
+//!
+//! Invariants: `own` is sorted by symbol without duplicates; a name in a layer hides the
+//! same name below it; a layered set's `len` counts each name once.
+
+use crate::rc::{Rc, Retire};
+use crate::value::Value;
+use rnix_eval_parser::ast::SlotHint;
+use rnix_eval_parser::Symbol;
+use std::borrow::Cow;
+
+#[derive(Clone)]
+pub struct Attr {
+    pub name: Symbol,
+    pub value: Value,
+    /// Where the attribute was defined (for `unsafeGetAttrPos`), if known.
+    pub pos: Option<rnix_eval_parser::Pos>,
+}
+
+// Sets are vectors of these: 24 bytes, as Nix's `Attr` (a 12-byte span made them 32, and
+// sets are the largest structure of a NixOS evaluation: ARCHITECTURE.md).
+const _: () = assert!(std::mem::size_of::<Attr>() == 24);
+
+impl Attr {
+    /// Where the attribute was defined, as a span (empty, at the start).
+    pub fn span(&self) -> Option<rnix_eval_parser::Span> {
+        self.pos.map(rnix_eval_parser::Pos::span)
+    }
+}
+
+/// A left operand of `//` with fewer names is copied: a layer costs a box and lookups.
+pub const LAYER_MIN: usize = 16;
+/// The right operand of a layered `//` has at most 1/8 of the left one's names.
+const LAYER_RATIO: usize = 8;
+/// Layers a set may have; the next `//` merges the layers above the bottom set into one.
+pub const MAX_DEPTH: u8 = 8;
+
+/// An attribute set: entries sorted by symbol, no duplicates.
+#[derive(Clone, Default)]
+pub struct AttrSet {
+    /// Every attribute of a flat set; the top layer's of a layered one.
+    own: Vec<Attr>,
+    lower: Option<Box<Lower>>,
+}
+
+/// What is under a layer.
+#[derive(Clone)]
+struct Lower {
+    base: Rc<AttrSet>,
+    /// Names in the whole set, each counted once.
+    len: usize,
+    /// Layers down to the flat set (1: `base` is flat).
+    depth: u8,
+}
+
+impl AttrSet {
+    /// A flat set of `entries`, which must be sorted by symbol without duplicates.
+    pub fn from_sorted(entries: Vec<Attr>) -> AttrSet {
+        debug_assert!(entries.windows(2).all(|w| w[0].name < w[1].name));
+        AttrSet {
+            own: entries,
+            lower: None,
+        }
+    }
+
+    /// Build from unsorted entries; for duplicate names the first one wins.
+    pub fn from_unsorted(mut entries: Vec<Attr>) -> AttrSet {
+        entries.sort_by_key(|a| a.name);
+        entries.dedup_by_key(|a| a.name);
+        AttrSet::from_sorted(entries)
+    }
+
+    /// Every attribute, sorted by symbol: a layered set merges its layers into a copy
+    /// for the caller (kept, it would be a second copy of the set for as long as the set
+    /// lives: most walks of a layered set are the one `derivationStrict` makes).
+    #[inline]
+    pub fn entries(&self) -> Cow<'_, [Attr]> {
+        match &self.lower {
+            None => Cow::Borrowed(&self.own),
+            Some(l) => Cow::Owned(flatten(&self.own, l)),
+        }
+    }
+
+    /// A flat set's attributes; `None` for a layered set.
+    #[inline]
+    pub fn flat_entries(&self) -> Option<&[Attr]> {
+        self.lower.is_none().then_some(&self.own[..])
+    }
+
+    /// The attributes, flat, as a vector the caller owns.
+    pub fn into_entries(self) -> Vec<Attr> {
+        match self.lower {
+            None => self.own,
+            Some(l) => flatten(&self.own, &l),
+        }
+    }
+
+    /// The attributes, flat, to change in place (a layered set becomes flat).
+    pub fn entries_mut(&mut self) -> &mut Vec<Attr> {
+        if let Some(l) = self.lower.take() {
+            self.own = flatten(&self.own, &l);
+        }
+        &mut self.own
+    }
+
+    pub fn get(&self, name: Symbol) -> Option<&Value> {
+        self.get_attr(name).map(|a| &a.value)
+    }
+
+    #[inline]
+    pub fn get_attr(&self, name: Symbol) -> Option<&Attr> {
+        let mut set = self;
+        loop {
+            if let Ok(i) = set.own.binary_search_by_key(&name, |a| a.name) {
+                return Some(&set.own[i]);
+            }
+            match &set.lower {
+                None => return None,
+                Some(l) => set = &l.base,
+            }
+        }
+    }
+
+    /// [`AttrSet::get_attr`], answered from the index in `hint` when it holds the name, or
+    /// proves it absent (the names on both sides of the index are below and above it:
+    /// entries are sorted); otherwise searched, and the index found, or where the name
+    /// would be, is left in `hint` (see `ast::SlotHint`). A `with` namespace that misses a
+    /// name is asked again and again (`with pkgs; with lib;`: a name of `pkgs` misses
+    /// `lib` every time), so misses are worth answering in one step too. In a layered set
+    /// the hint serves the bottom layer, after the layers above it were searched.
+    #[inline(always)]
+    pub fn get_attr_hinted(&self, name: Symbol, hint: &SlotHint) -> Option<&Attr> {
+        if self.lower.is_some() {
+            return self.get_layered_hinted(name, hint);
+        }
+        let e = &self.own;
+        let h = hint.get();
+        let below = |i: usize| i == 0 || e[i - 1].name < name;
+        match e.get(h) {
+            Some(a) if a.name == name => return Some(a),
+            Some(a) if name < a.name && below(h) => return None,
+            None if h == e.len() && below(h) => return None,
+            _ => {}
+        }
+        match e.binary_search_by_key(&name, |a| a.name) {
+            Ok(i) => {
+                hint.set(i);
+                Some(&e[i])
+            }
+            Err(i) => {
+                hint.set(i);
+                None
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn get_layered_hinted(&self, name: Symbol, hint: &SlotHint) -> Option<&Attr> {
+        let mut set = self;
+        while let Some(l) = &set.lower {
+            if let Ok(i) = set.own.binary_search_by_key(&name, |a| a.name) {
+                return Some(&set.own[i]);
+            }
+            set = &l.base;
+        }
+        set.get_attr_hinted(name, hint)
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.lower {
+            None => self.own.len(),
+            Some(l) => l.len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Attributes stored in this set itself (a layered set's top layer).
+    pub fn own_len(&self) -> usize {
+        self.own.len()
+    }
+
+    /// Layers in this set (0: flat).
+    pub fn depth(&self) -> u8 {
+        self.lower.as_ref().map_or(0, |l| l.depth)
+    }
+
+    /// `a // b`: a layer of `b` over `a` when `a` is large and `b` has few names, or of
+    /// `a`'s names that `b` lacks over `b` when it is the other way round (`{ defaults }
+    /// // args`); else a merged copy (see the module documentation). `None`: the result
+    /// is `b` itself (it has every name of `a`).
+    pub fn update_rc(a: &Rc<AttrSet>, b: &Rc<AttrSet>) -> Option<AttrSet> {
+        let (a_len, b_len) = (a.len(), b.len());
+        if a_len >= LAYER_MIN && b_len * LAYER_RATIO <= a_len {
+            return Some(AttrSet::layer_over(b.entries().to_vec(), a));
+        }
+        if b_len >= LAYER_MIN && a_len * LAYER_RATIO <= b_len {
+            let missing: Vec<Attr> = a
+                .entries()
+                .iter()
+                .filter(|x| b.get_attr(x.name).is_none())
+                .cloned()
+                .collect();
+            if missing.is_empty() {
+                return None;
+            }
+            return Some(AttrSet::layer_over(missing, b));
+        }
+        Some(a.update(b))
+    }
+
+    /// The set of `top` over `base`, names of `top` winning; past [`MAX_DEPTH`] the layers
+    /// above the bottom set and `top` become one layer over it (or one flat set, when
+    /// that layer would not be small beside it).
+    fn layer_over(top: Vec<Attr>, base: &Rc<AttrSet>) -> AttrSet {
+        if base.depth() < MAX_DEPTH {
+            return AttrSet::layer(top, base.clone(), base.depth() + 1);
+        }
+        let mut tops: Vec<&[Attr]> = vec![];
+        let mut bottom = base;
+        while let Some(l) = &bottom.lower {
+            tops.push(&bottom.own);
+            bottom = &l.base;
+        }
+        let mut top = top;
+        for layer in tops {
+            top = merge(layer, &top);
+        }
+        if top.len() * LAYER_RATIO > bottom.len() {
+            return AttrSet::from_sorted(merge(&bottom.own, &top));
+        }
+        AttrSet::layer(top, bottom.clone(), 1)
+    }
+
+    fn layer(top: Vec<Attr>, base: Rc<AttrSet>, depth: u8) -> AttrSet {
+        let added = top.iter().filter(|t| base.get_attr(t.name).is_none()).count();
+        AttrSet {
+            lower: Some(Box::new(Lower {
+                len: base.len() + added,
+                base,
+                depth,
+            })),
+            own: top,
+        }
+    }
+
+    /// `self // other`, merged into a new flat set: entries of `other` win.
+    pub fn update(&self, other: &AttrSet) -> AttrSet {
+        AttrSet::from_sorted(merge(&self.entries(), &other.entries()))
+    }
+
+    /// `self // other` in place: each attribute of `other` replaces the one of the same
+    /// name or is inserted where the order puts it (in a layered set, into its top layer).
+    pub fn insert_all(&mut self, other: &AttrSet) {
+        let mut added = 0;
+        let mut from = 0;
+        for attr in other.entries().iter() {
+            // `other` is sorted too: each search starts where the last one ended.
+            let i = from + self.own[from..].partition_point(|a| a.name < attr.name);
+            match self.own.get_mut(i) {
+                Some(existing) if existing.name == attr.name => *existing = attr.clone(),
+                _ => {
+                    let below = self.lower.as_ref().and_then(|l| l.base.get_attr(attr.name));
+                    added += usize::from(below.is_none());
+                    self.own.insert(i, attr.clone());
+                }
+            }
+            from = i + 1;
+        }
+        if let Some(l) = &mut self.lower {
+            l.len += added;
+        }
+    }
+
+    /// Names in storage (symbol) order.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> {
+        let names: Vec<&'static str> = self.entries().iter().map(|a| a.name.as_str()).collect();
+        names.into_iter()
+    }
+
+    /// Names in Nix's order: sorted by their bytes.
+    pub fn sorted_names(&self) -> Vec<Symbol> {
+        let mut names: Vec<Symbol> = self.entries().iter().map(|a| a.name).collect();
+        names.sort_by(|x, y| x.as_str().cmp(y.as_str()));
+        names
+    }
+
+    /// Entries in Nix's order (sorted by name bytes), owned.
+    pub fn sorted_entries(&self) -> Vec<Attr> {
+        let mut entries: Vec<Attr> = self.entries().into_owned();
+        entries.sort_by(|x, y| x.name.as_str().cmp(y.name.as_str()));
+        entries
+    }
+
+    /// Every counted reference this set holds, for the cycle collector: the values of its
+    /// own attributes go to `value`; the set under it is returned.
+    pub(crate) fn visit_values(&self, value: impl FnMut(&Value)) -> Option<&Rc<AttrSet>> {
+        self.own.iter().map(|a| &a.value).for_each(value);
+        self.lower.as_ref().map(|l| &l.base)
+    }
+}
+
+/// `entries` (of [`AttrSet::entries`]) in Nix's order: sorted by name bytes.
+pub fn sorted_by_name(entries: &[Attr]) -> Vec<&Attr> {
+    let mut sorted: Vec<&Attr> = entries.iter().collect();
+    sorted.sort_by(|x, y| x.name.as_str().cmp(y.name.as_str()));
+    sorted
+}
+
+/// The attributes of a layer `own` over `lower`, merged.
+fn flatten(own: &[Attr], lower: &Lower) -> Vec<Attr> {
+    let mut tops: Vec<&[Attr]> = vec![own];
+    let mut base: &AttrSet = &lower.base;
+    while let Some(l) = &base.lower {
+        tops.push(&base.own);
+        base = &l.base;
+    }
+    let mut top: Vec<Attr> = Vec::new();
+    for layer in tops.iter().rev() {
+        top = merge(&top, layer);
+    }
+    merge(&base.own, &top)
+}
+
+/// `a // b` of two sorted attribute slices: entries of `b` win.
+fn merge(a: &[Attr], b: &[Attr]) -> Vec<Attr> {
+    if b.len() * 16 < a.len() {
+        return merge_few(a, b, true);
+    }
+    if a.len() * 16 < b.len() {
+        return merge_few(b, a, false);
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].name.cmp(&b[j].name) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i].clone());
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j].clone());
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(b[j].clone());
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+/// [`merge`] where one side has few names (`pkgs // { x = ..; }`, overlays; `{ x = ..; }
+/// // args`, defaults before arguments): each of the `few` is searched for in `many`, and
+/// the runs of `many` between them are copied whole, where the merge compared every name.
+/// On a shared name the `few` entry wins if `few_wins` (it is the right operand), else
+/// `many`'s stays.
+fn merge_few(many: &[Attr], few: &[Attr], few_wins: bool) -> Vec<Attr> {
+    let mut out = Vec::with_capacity(many.len() + few.len());
+    let mut from = 0;
+    for attr in few {
+        let at = from + many[from..].partition_point(|x| x.name < attr.name);
+        out.extend_from_slice(&many[from..at]);
+        let shared = many.get(at).is_some_and(|x| x.name == attr.name);
+        if few_wins || !shared {
+            out.push(attr.clone());
+        }
+        from = if shared && few_wins { at + 1 } else { at };
+    }
+    out.extend_from_slice(&many[from..]);
+    out
+}
+
+// What the last reference to a set leaves behind (`rc::Retire`): large vectors go to
+// `teardown`'s queue, everything else is freed at once; the set under a layer is released
+// as any other reference.
+impl Retire for AttrSet {
+    #[inline(always)]
+    fn retire(&mut self) {
+        if self.own.len() >= crate::teardown::DEFER_MIN {
+            crate::teardown::retire_set(std::mem::take(&mut self.own));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attr(name: &str, v: i64) -> Attr {
+        Attr {
+            name: Symbol::intern(name),
+            value: Value::Int(v),
+            pos: None,
+        }
+    }
+
+    fn set(names: impl IntoIterator<Item = u32>, v: i64) -> AttrSet {
+        AttrSet::from_unsorted(names.into_iter().map(|n| attr(&format!("u{n}"), v)).collect())
+    }
+
+    fn show(s: &AttrSet) -> Vec<(Symbol, i64)> {
+        s.entries()
+            .iter()
+            .map(|a| match a.value {
+                Value::Int(i) => (a.name, i),
+                _ => unreachable!(),
+            })
+            .collect()
+    }
+
+    /// The model: a map where later updates win.
+    fn model(sets: &[&AttrSet]) -> Vec<(Symbol, i64)> {
+        let mut m = std::collections::BTreeMap::new();
+        for s in sets {
+            for (n, v) in show(s) {
+                m.insert(n, v);
+            }
+        }
+        let mut out: Vec<_> = m.into_iter().collect();
+        out.sort_by_key(|(n, _)| *n);
+        out
+    }
+
+    /// `a // b` takes `b`'s value for a shared name and keeps the names sorted, whether
+    /// it merges both (similar sizes) or looks the smaller side's few names up in the other.
+    #[test]
+    fn updates_of_small_and_large_sets_agree() {
+        let big = set(0..100, 1);
+        for few in [vec![], vec![0], vec![99], vec![50, 200], vec![300, 5, 7]] {
+            let small = set(few.clone(), 2);
+            let fast = big.update(&small);
+            let mut slow = big.clone();
+            slow.insert_all(&small);
+            assert_eq!(show(&fast), show(&slow), "{few:?}");
+            assert_eq!(show(&fast), model(&[&big, &small]));
+            // The few on the left: the large set's values win.
+            let fast = small.update(&big);
+            let mut slow = small.clone();
+            slow.insert_all(&big);
+            assert_eq!(show(&fast), show(&slow), "{few:?} // big");
+            assert_eq!(show(&fast), model(&[&small, &big]));
+        }
+    }
+
+    /// A chain of updates, layered and collapsed past `MAX_DEPTH`, answers every lookup,
+    /// length and walk as the same updates copied.
+    #[test]
+    fn layered_updates_agree_with_copies() {
+        let base = set(0..1000, 0);
+        let mut layered = Rc::new(base.clone());
+        let mut applied: Vec<AttrSet> = vec![base];
+        let mut depths = vec![];
+        for step in 0..40u32 {
+            // New names, overrides of the base and of earlier layers.
+            let names = [2000 + step, step * 7 % 1000, 2000 + step / 2, 5000 + step * 3];
+            let layer = set(names, i64::from(step) + 1);
+            let next = AttrSet::update_rc(&layered, &Rc::new(layer.clone())).expect("new names");
+            depths.push(next.depth());
+            applied.push(layer);
+            layered = Rc::new(next);
+            let refs: Vec<&AttrSet> = applied.iter().collect();
+            let want = model(&refs);
+            assert_eq!(layered.len(), want.len(), "len after {step}");
+            for (name, v) in &want {
+                assert!(matches!(layered.get(*name), Some(Value::Int(x)) if x == v), "{name:?}");
+                let hint = SlotHint::default();
+                let got = layered.get_attr_hinted(*name, &hint).map(|a| a.name);
+                assert_eq!(got, Some(*name));
+            }
+            assert!(layered.get(Symbol::intern("absent")).is_none());
+            if step % 9 == 0 {
+                assert_eq!(show(&layered), want, "walk after {step}");
+            }
+        }
+        assert!(depths.contains(&MAX_DEPTH), "{depths:?}");
+        assert!(depths.iter().all(|&d| d <= MAX_DEPTH), "{depths:?}");
+        // In place into the top layer, as an unshared accumulator takes a few names.
+        let mut owned = (*layered).clone();
+        let extra = set([1, 9000], 99);
+        owned.insert_all(&extra);
+        let refs: Vec<&AttrSet> = applied.iter().chain([&extra]).collect();
+        assert_eq!(show(&owned), model(&refs));
+        assert_eq!(owned.len(), model(&refs).len());
+        assert_eq!(owned.clone().into_entries().len(), owned.len());
+        assert_eq!(owned.entries_mut().len(), owned.len());
+        assert_eq!(owned.depth(), 0);
+    }
+
+    /// Small left operands and large right ones are copied, not layered.
+    #[test]
+    fn only_large_sets_take_layers() {
+        let depth =
+            |a: &AttrSet, b: &AttrSet| AttrSet::update_rc(&Rc::new(a.clone()), &Rc::new(b.clone())).map(|s| s.depth());
+        let small = set(0..(LAYER_MIN as u32 - 1), 0);
+        assert_eq!(depth(&small, &set([1], 1)), Some(0));
+        let big = set(0..1000, 0);
+        assert_eq!(depth(&big, &set(0..500, 1)), Some(0));
+        assert_eq!(depth(&big, &set(0..100, 1)), Some(1));
+        // Few names on the left: those the right lacks go over it, if any.
+        assert_eq!(depth(&set([5, 2000], 1), &big), Some(1));
+        assert_eq!(depth(&set([5, 7], 1), &big), None);
+        let under = AttrSet::update_rc(&Rc::new(set([5, 2000], 1)), &Rc::new(big.clone())).unwrap();
+        assert_eq!(show(&under), model(&[&set([5, 2000], 1), &big]));
+    }
+
+    #[test]
+    fn hinted_lookups_check_the_name_at_the_hint() {
+        let set = AttrSet::from_unsorted(vec![attr("a", 0), attr("b", 1), attr("c", 2)]);
+        let hint = SlotHint::default();
+        let value = |a: Option<&Attr>| match a.map(|a| &a.value) {
+            Some(Value::Int(i)) => Some(*i),
+            _ => None,
+        };
+        // Wrong, then stale, then out-of-range hints all fall back to the search.
+        assert_eq!(value(set.get_attr_hinted(Symbol::intern("c"), &hint)), Some(2));
+        assert_eq!(value(set.get_attr_hinted(Symbol::intern("a"), &hint)), Some(0));
+        hint.set(99);
+        assert_eq!(value(set.get_attr_hinted(Symbol::intern("b"), &hint)), Some(1));
+        assert_eq!(value(set.get_attr_hinted(Symbol::intern("zz"), &hint)), None);
+        let small = AttrSet::default();
+        assert_eq!(value(small.get_attr_hinted(Symbol::intern("b"), &hint)), None);
+        // A miss leaves where the name would be; the next lookup of a present name at a
+        // hint that proves another name absent still finds it.
+        let names: Vec<Symbol> = set.entries().iter().map(|a| a.name).collect();
+        for probe in ["a", "b", "c", "zz", "a0", ""] {
+            let sym = Symbol::intern(probe);
+            for start in 0..=names.len() + 1 {
+                hint.set(start);
+                let want = names.iter().position(|&n| n == sym).map(|i| i as i64);
+                assert_eq!(value(set.get_attr_hinted(sym, &hint)), want, "{probe} from {start}");
+                assert_eq!(value(set.get_attr_hinted(sym, &hint)), want, "{probe} again");
+            }
+        }
+    }
+}
