@@ -827,7 +827,12 @@ impl Evaluator {
                         let v = self.thunk(d, &frame);
                         frame.set(i, v)
                     }
-                    None => return Err(missing_argument(lambda, formal.name)),
+                    // Nix checks the formals in symbol order (first interned first).
+                    None => {
+                        let required = formals.entries.iter().filter(|f| f.default.is_none());
+                        let missing = required.map(|f| f.name).filter(|&n| args.get(n).is_none()).min();
+                        return Err(missing_argument(lambda, missing.unwrap_or(formal.name)));
+                    }
                 },
             }
         }
