@@ -203,12 +203,13 @@ impl AttrSet {
 
     /// `a // b`: a layer of `b` over `a` when `a` is large and `b` has few names, or of
     /// `a`'s names that `b` lacks over `b` when it is the other way round (`{ defaults }
-    /// // args`); else a merged copy (see the module documentation). `None`: the result
-    /// is `b` itself (it has every name of `a`).
-    pub fn update_rc(a: &Rc<AttrSet>, b: &Rc<AttrSet>) -> Option<AttrSet> {
+    /// // args`); else a merged copy (see the module documentation). The result is a new
+    /// set even when it has `b`'s attributes only (an empty layer): Nix makes one, and
+    /// its printer tells sets apart by identity (`«repeated»`).
+    pub fn update_rc(a: &Rc<AttrSet>, b: &Rc<AttrSet>) -> AttrSet {
         let (a_len, b_len) = (a.len(), b.len());
         if a_len >= LAYER_MIN && b_len * LAYER_RATIO <= a_len {
-            return Some(AttrSet::layer_over(b.entries().to_vec(), a));
+            return AttrSet::layer_over(b.entries().to_vec(), a);
         }
         if b_len >= LAYER_MIN && a_len * LAYER_RATIO <= b_len {
             let missing: Vec<Attr> = a
@@ -217,12 +218,9 @@ impl AttrSet {
                 .filter(|x| b.get_attr(x.name).is_none())
                 .cloned()
                 .collect();
-            if missing.is_empty() {
-                return None;
-            }
-            return Some(AttrSet::layer_over(missing, b));
+            return AttrSet::layer_over(missing, b);
         }
-        Some(a.update(b))
+        a.update(b)
     }
 
     /// The set of `top` over `base`, names of `top` winning; past [`MAX_DEPTH`] the layers
@@ -475,7 +473,7 @@ mod tests {
             // New names, overrides of the base and of earlier layers.
             let names = [2000 + step, step * 7 % 1000, 2000 + step / 2, 5000 + step * 3];
             let layer = set(names, i64::from(step) + 1);
-            let next = AttrSet::update_rc(&layered, &Rc::new(layer.clone())).expect("new names");
+            let next = AttrSet::update_rc(&layered, &Rc::new(layer.clone()));
             depths.push(next.depth());
             applied.push(layer);
             layered = Rc::new(next);
@@ -510,18 +508,20 @@ mod tests {
     /// Small left operands and large right ones are copied, not layered.
     #[test]
     fn only_large_sets_take_layers() {
-        let depth =
-            |a: &AttrSet, b: &AttrSet| AttrSet::update_rc(&Rc::new(a.clone()), &Rc::new(b.clone())).map(|s| s.depth());
+        let update = |a: &AttrSet, b: &AttrSet| AttrSet::update_rc(&Rc::new(a.clone()), &Rc::new(b.clone()));
         let small = set(0..(LAYER_MIN as u32 - 1), 0);
-        assert_eq!(depth(&small, &set([1], 1)), Some(0));
+        assert_eq!(update(&small, &set([1], 1)).depth(), 0);
         let big = set(0..1000, 0);
-        assert_eq!(depth(&big, &set(0..500, 1)), Some(0));
-        assert_eq!(depth(&big, &set(0..100, 1)), Some(1));
-        // Few names on the left: those the right lacks go over it, if any.
-        assert_eq!(depth(&set([5, 2000], 1), &big), Some(1));
-        assert_eq!(depth(&set([5, 7], 1), &big), None);
-        let under = AttrSet::update_rc(&Rc::new(set([5, 2000], 1)), &Rc::new(big.clone())).unwrap();
+        assert_eq!(update(&big, &set(0..500, 1)).depth(), 0);
+        assert_eq!(update(&big, &set(0..100, 1)).depth(), 1);
+        // Few names on the left: those the right lacks go over it.
+        let under = update(&set([5, 2000], 1), &big);
+        assert_eq!(under.depth(), 1);
         assert_eq!(show(&under), model(&[&set([5, 2000], 1), &big]));
+        // All of them there: still a set of its own (an empty layer), not `b`.
+        let all_there = update(&set([5, 7], 1), &big);
+        assert_eq!((all_there.depth(), all_there.own_len()), (1, 0));
+        assert_eq!(show(&all_there), show(&big));
     }
 
     #[test]

@@ -619,9 +619,7 @@ fn update_sets(a: Rc<AttrSet>, b: Rc<AttrSet>) -> Value {
     }
     if a.len().max(b.len()) >= LAYER_MIN {
         // Maybe a layer over one side (`attrset.rs`): what it copies is the other side's.
-        let Some(set) = AttrSet::update_rc(&a, &b) else {
-            return Value::Attrs(b);
-        };
+        let set = AttrSet::update_rc(&a, &b);
         let copied = if set.depth() > 0 { set.own_len() } else { set.len() };
         stats::bump(Counter::OpUpdateValuesCopied, copied as u64);
         return Value::attrs(set);
