@@ -34,6 +34,7 @@ pub struct Attr {
 // Sets are vectors of these: 24 bytes, as Nix's `Attr` (a 12-byte span made them 32, and
 // sets are the largest structure of a NixOS evaluation: ARCHITECTURE.md).
 const _: () = assert!(std::mem::size_of::<Attr>() == 24);
+const _: () = assert!(std::mem::size_of::<AttrSet>() == 24);
 
 impl Attr {
     /// Where the attribute was defined, as a span (empty, at the start).
@@ -52,8 +53,10 @@ pub const MAX_DEPTH: u8 = 8;
 /// An attribute set: entries sorted by symbol, no duplicates.
 #[derive(Clone, Default)]
 pub struct AttrSet {
-    /// Every attribute of a flat set; the top layer's of a layered one.
-    own: Vec<Attr>,
+    /// Every attribute of a flat set; the top layer's of a layered one. A boxed slice,
+    /// not a vector: with `lower` the set is 24 bytes, its counted box 32, as before
+    /// layers (0.56 M sets alive at the end of a minimal NixOS system).
+    own: Box<[Attr]>,
     lower: Option<Box<Lower>>,
 }
 
@@ -72,7 +75,7 @@ impl AttrSet {
     pub fn from_sorted(entries: Vec<Attr>) -> AttrSet {
         debug_assert!(entries.windows(2).all(|w| w[0].name < w[1].name));
         AttrSet {
-            own: entries,
+            own: entries.into_boxed_slice(),
             lower: None,
         }
     }
@@ -104,17 +107,9 @@ impl AttrSet {
     /// The attributes, flat, as a vector the caller owns.
     pub fn into_entries(self) -> Vec<Attr> {
         match self.lower {
-            None => self.own,
+            None => self.own.into_vec(),
             Some(l) => flatten(&self.own, &l),
         }
-    }
-
-    /// The attributes, flat, to change in place (a layered set becomes flat).
-    pub fn entries_mut(&mut self) -> &mut Vec<Attr> {
-        if let Some(l) = self.lower.take() {
-            self.own = flatten(&self.own, &l);
-        }
-        &mut self.own
     }
 
     pub fn get(&self, name: Symbol) -> Option<&Value> {
@@ -254,7 +249,7 @@ impl AttrSet {
                 base,
                 depth,
             })),
-            own: top,
+            own: top.into_boxed_slice(),
         }
     }
 
@@ -268,19 +263,25 @@ impl AttrSet {
     pub fn insert_all(&mut self, other: &AttrSet) {
         let mut added = 0;
         let mut from = 0;
+        let mut own = std::mem::take(&mut self.own).into_vec();
+        // Exactly what may be added: the boxed slice keeps no spare capacity, and the
+        // allocator grows a block in place within its size class (a vector's doubling
+        // moved the whole set at every step of an accumulating fold: +83% instructions).
+        own.reserve_exact(other.len());
         for attr in other.entries().iter() {
             // `other` is sorted too: each search starts where the last one ended.
-            let i = from + self.own[from..].partition_point(|a| a.name < attr.name);
-            match self.own.get_mut(i) {
+            let i = from + own[from..].partition_point(|a| a.name < attr.name);
+            match own.get_mut(i) {
                 Some(existing) if existing.name == attr.name => *existing = attr.clone(),
                 _ => {
                     let below = self.lower.as_ref().and_then(|l| l.base.get_attr(attr.name));
                     added += usize::from(below.is_none());
-                    self.own.insert(i, attr.clone());
+                    own.insert(i, attr.clone());
                 }
             }
             from = i + 1;
         }
+        self.own = own.into_boxed_slice();
         if let Some(l) = &mut self.lower {
             l.len += added;
         }
@@ -396,7 +397,7 @@ impl Retire for AttrSet {
     #[inline(always)]
     fn retire(&mut self) {
         if self.own.len() >= crate::teardown::DEFER_MIN {
-            crate::teardown::retire_set(std::mem::take(&mut self.own));
+            crate::teardown::retire_set(std::mem::take(&mut self.own).into_vec());
         }
     }
 }
@@ -501,8 +502,6 @@ mod tests {
         assert_eq!(show(&owned), model(&refs));
         assert_eq!(owned.len(), model(&refs).len());
         assert_eq!(owned.clone().into_entries().len(), owned.len());
-        assert_eq!(owned.entries_mut().len(), owned.len());
-        assert_eq!(owned.depth(), 0);
     }
 
     /// Small left operands and large right ones are copied, not layered.

@@ -436,7 +436,7 @@ impl Evaluator {
         scope: &Env,
         entries: Vec<Attr>,
     ) -> EvalResult<Value> {
-        let mut set = AttrSet::from_sorted(entries);
+        let mut entries = entries;
         for d in a.dynamic.iter() {
             let name = self.eval(&d.name, scope)?;
             let name = match name {
@@ -447,7 +447,8 @@ impl Evaluator {
                 }
                 other => return Err(crate::show_value::type_error("a string", &other, Some(d.span))),
             };
-            if let Some(existing) = set.get_attr(name) {
+            let idx = entries.partition_point(|a| a.name < name);
+            if let Some(existing) = entries.get(idx).filter(|a| a.name == name) {
                 let at = existing.span().unwrap_or(d.span).describe();
                 bail!(
                     Some(d.span),
@@ -457,8 +458,7 @@ impl Evaluator {
                 );
             }
             let value = self.thunk(&d.value, scope);
-            let idx = set.entries_mut().partition_point(|a| a.name < name);
-            set.entries_mut().insert(
+            entries.insert(
                 idx,
                 Attr {
                     name,
@@ -467,7 +467,7 @@ impl Evaluator {
                 },
             );
         }
-        Ok(Value::attrs(set))
+        Ok(Value::attrs(AttrSet::from_sorted(entries)))
     }
 
     pub(crate) fn attr_name(&mut self, name: &'static AttrName, env: &Env) -> EvalResult<Symbol> {
