@@ -4,6 +4,10 @@
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     starts: Vec<u32>,
+    /// Where each character outside ASCII starts: a line without one converts columns
+    /// by subtraction (a generated file of one 200 KB line made every conversion a scan
+    /// of the line, and an outline of its symbols quadratic).
+    wide: Vec<u32>,
     text: String,
 }
 
@@ -13,8 +17,19 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         LineIndex {
             starts: rnix_eval_parser::source::line_starts(text),
+            wide: text
+                .char_indices()
+                .filter(|(_, c)| !c.is_ascii())
+                .map(|(i, _)| i as u32)
+                .collect(),
             text: text.to_string(),
         }
+    }
+
+    /// Whether bytes `start..end` are all ASCII (one byte, one UTF-16 unit each).
+    fn ascii(&self, start: usize, end: usize) -> bool {
+        let i = self.wide.partition_point(|&w| (w as usize) < start);
+        self.wide.get(i).is_none_or(|&w| w as usize >= end)
     }
 
     /// 0-based line and UTF-16 column of a byte offset (clamped to the text).
@@ -28,6 +43,9 @@ impl LineIndex {
         let mut end = offset as usize;
         while !self.text.is_char_boundary(end) {
             end -= 1;
+        }
+        if self.ascii(start, end) {
+            return (line as u32, (end - start) as u32);
         }
         let col = self.text[start..end].encode_utf16().count();
         (line as u32, col as u32)
@@ -44,6 +62,9 @@ impl LineIndex {
             Some(&next) => next as usize - 1,
             None => self.text.len(),
         };
+        if self.ascii(start as usize, end) {
+            return (start as usize + col as usize).min(end) as u32;
+        }
         let mut units = 0;
         for (i, c) in self.text[start as usize..end].char_indices() {
             if units >= col as usize {
@@ -72,6 +93,27 @@ mod tests {
         assert_eq!(idx.offset(1, 8), x);
         assert_eq!(idx.offset(0, 99), 6);
         assert_eq!(idx.position(999), (2, 0));
+    }
+
+    /// Columns on ASCII lines come by subtraction, and agree with the scan on lines
+    /// that have wide characters before and after the position.
+    #[test]
+    fn ascii_lines_and_wide_characters_agree() {
+        let text = "let a = 1; in a\nx = \"é\"; y = 2;\n😀 = 3;";
+        let idx = LineIndex::new(text);
+        for offset in 0..=text.len() as u32 {
+            if !text.is_char_boundary(offset as usize) {
+                continue;
+            }
+            let (line, col) = idx.position(offset);
+            let start = idx.line_start(line).unwrap() as usize;
+            assert_eq!(
+                col as usize,
+                text[start..offset as usize].encode_utf16().count(),
+                "{offset}"
+            );
+            assert_eq!(idx.offset(line, col), offset, "{offset}");
+        }
     }
 
     #[test]
