@@ -44,11 +44,11 @@ impl Attr {
 }
 
 /// A left operand of `//` with fewer names is copied: a layer costs a box and lookups.
-pub const LAYER_MIN: usize = 16;
+const LAYER_MIN: usize = 16;
 /// The right operand of a layered `//` has at most 1/8 of the left one's names.
 const LAYER_RATIO: usize = 8;
 /// Layers a set may have; the next `//` merges the layers above the bottom set into one.
-pub const MAX_DEPTH: u8 = 8;
+const MAX_DEPTH: u8 = 8;
 
 /// An attribute set: entries sorted by symbol, no duplicates.
 #[derive(Clone, Default)]
@@ -96,12 +96,6 @@ impl AttrSet {
             None => Cow::Borrowed(&self.own),
             Some(l) => Cow::Owned(flatten(&self.own, l)),
         }
-    }
-
-    /// A flat set's attributes; `None` for a layered set.
-    #[inline]
-    pub fn flat_entries(&self) -> Option<&[Attr]> {
-        self.lower.is_none().then_some(&self.own[..])
     }
 
     /// The attributes, flat, as a vector the caller owns.
@@ -222,19 +216,11 @@ impl AttrSet {
     /// above the bottom set and `top` become one layer over it (or one flat set, when
     /// that layer would not be small beside it).
     fn layer_over(top: Vec<Attr>, base: &Rc<AttrSet>) -> AttrSet {
-        if base.depth() < MAX_DEPTH {
+        let Some(lower) = base.lower.as_ref().filter(|l| l.depth >= MAX_DEPTH) else {
             return AttrSet::layer(top, base.clone(), base.depth() + 1);
-        }
-        let mut tops: Vec<&[Attr]> = vec![];
-        let mut bottom = base;
-        while let Some(l) = &bottom.lower {
-            tops.push(&bottom.own);
-            bottom = &l.base;
-        }
-        let mut top = top;
-        for layer in tops {
-            top = merge(layer, &top);
-        }
+        };
+        let (tops, bottom) = layers(&base.own, lower);
+        let top = merge_layers(&tops, top);
         if top.len() * LAYER_RATIO > bottom.len() {
             return AttrSet::from_sorted(merge(&bottom.own, &top));
         }
@@ -322,19 +308,27 @@ pub fn sorted_by_name(entries: &[Attr]) -> Vec<&Attr> {
     sorted
 }
 
-/// The attributes of a layer `own` over `lower`, merged.
-fn flatten(own: &[Attr], lower: &Lower) -> Vec<Attr> {
-    let mut tops: Vec<&[Attr]> = vec![own];
-    let mut base: &AttrSet = &lower.base;
+/// The layers of the set `own` over `lower`, top first, and the flat set under them.
+fn layers<'a>(own: &'a [Attr], lower: &'a Lower) -> (Vec<&'a [Attr]>, &'a Rc<AttrSet>) {
+    let mut tops = vec![own];
+    let mut base = &lower.base;
     while let Some(l) = &base.lower {
         tops.push(&base.own);
         base = &l.base;
     }
-    let mut top: Vec<Attr> = Vec::new();
-    for layer in tops.iter().rev() {
-        top = merge(&top, layer);
-    }
-    merge(&base.own, &top)
+    (tops, base)
+}
+
+/// The layers `tops` (top first) with `above` over all of them, merged into one: higher
+/// layers win.
+fn merge_layers(tops: &[&[Attr]], above: Vec<Attr>) -> Vec<Attr> {
+    tops.iter().fold(above, |above, layer| merge(layer, &above))
+}
+
+/// The attributes of a layer `own` over `lower`, merged.
+fn flatten(own: &[Attr], lower: &Lower) -> Vec<Attr> {
+    let (tops, bottom) = layers(own, lower);
+    merge(&bottom.own, &merge_layers(&tops, Vec::new()))
 }
 
 /// `a // b` of two sorted attribute slices: entries of `b` win.

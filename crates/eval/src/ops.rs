@@ -1,7 +1,6 @@
 //! Operators: arithmetic (with modern Nix's overflow errors), `+` on strings and paths,
 //! `==` (with Nix's same-cell rule for elements), `<`, `//` and `++`.
 
-use crate::attrset::LAYER_MIN;
 use crate::env::Env;
 use crate::error::EvalResult;
 use crate::eval::merge_context;
@@ -617,15 +616,12 @@ fn update_sets(a: Rc<AttrSet>, b: Rc<AttrSet>) -> Value {
         set.insert_all(&b);
         return Value::Attrs(a);
     }
-    if a.len().max(b.len()) >= LAYER_MIN {
-        // Maybe a layer over one side (`attrset.rs`): what it copies is the other side's.
-        let set = AttrSet::update_rc(&a, &b);
-        let copied = if set.depth() > 0 { set.own_len() } else { set.len() };
-        stats::bump(Counter::OpUpdateValuesCopied, copied as u64);
-        return Value::attrs(set);
-    }
-    stats::bump(Counter::OpUpdateValuesCopied, (a.len() + b.len()) as u64);
-    Value::attrs(a.update(&b))
+    // A layer over one side (`attrset.rs`), which copies the other side's names, or a
+    // merged copy of both (counted by its size, as Nix counts).
+    let set = AttrSet::update_rc(&a, &b);
+    let copied = if set.depth() > 0 { set.own_len() } else { set.len() };
+    stats::bump(Counter::OpUpdateValuesCopied, copied as u64);
+    Value::attrs(set)
 }
 
 /// Above this many attributes on the right, `//` merges into a new set even when it may

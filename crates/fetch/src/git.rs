@@ -212,11 +212,13 @@ fn open_submodule(repo: &Repository, path: &str) -> FetchResult<Repository> {
 fn tracked_files(repo: &Repository, prefix: &Path, submodules: bool, files: &mut HashSet<PathBuf>) -> FetchResult<()> {
     let index = repo.index().map_err(git_err)?;
     for entry in index.iter() {
-        let rel = prefix.join(String::from_utf8_lossy(&entry.path).as_ref());
+        let path = String::from_utf8_lossy(&entry.path);
+        let rel = prefix.join(path.as_ref());
         if entry.mode != 0o160000 {
             files.insert(rel);
-        } else if let (true, Some(workdir)) = (submodules, repo.workdir()) {
-            if let Ok(sub) = Repository::open(workdir.join(rel.strip_prefix(prefix).unwrap_or(&rel))) {
+        } else if submodules {
+            // One that is not checked out lists nothing, as in `git ls-files`.
+            if let Ok(sub) = open_submodule(repo, &path) {
                 tracked_files(&sub, &rel, true, files)?;
             }
         }
