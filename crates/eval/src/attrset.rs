@@ -286,13 +286,6 @@ impl AttrSet {
         names
     }
 
-    /// Entries in Nix's order (sorted by name bytes), owned.
-    pub fn sorted_entries(&self) -> Vec<Attr> {
-        let mut entries: Vec<Attr> = self.entries().into_owned();
-        entries.sort_by(|x, y| x.name.as_str().cmp(y.name.as_str()));
-        entries
-    }
-
     /// Every counted reference this set holds, for the cycle collector: the values of its
     /// own attributes go to `value`; the set under it is returned.
     pub(crate) fn visit_values(&self, value: impl FnMut(&Value)) -> Option<&Rc<AttrSet>> {

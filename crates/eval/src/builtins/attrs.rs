@@ -18,7 +18,12 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     }),
     prim!("attrValues", 1, |ev, a, s| {
         let set = ev.expect_attrs(&a[0], s)?;
-        Ok(Value::list(set.sorted_entries().into_iter().map(|e| e.value).collect()))
+        Ok(Value::list(
+            crate::attrset::sorted_by_name(&set.entries())
+                .into_iter()
+                .map(|e| e.value.clone())
+                .collect(),
+        ))
     }),
     prim!("getAttr", 2, |ev, a, s| {
         let name = ev.expect_plain_string(&a[0], s)?;
