@@ -27,6 +27,8 @@ fn main() {
     if std::env::args_os().nth(1).is_some_and(|a| a == "lsp") {
         std::process::exit(rnix_eval_lsp::run_stdio());
     }
+    // Files are read again for the lines an error shows (the editor keeps its texts).
+    rnix_eval_parser::source::keep_file_texts(false);
     alloc::keep_freed_memory();
     alloc::one_libc_arena();
     alloc::prefault::start();

@@ -127,9 +127,14 @@ fn indent_message(prefix: &str, message: &str) -> String {
 pub fn render_position(span: Span) -> String {
     let file = source::file(span.file);
     let (line, col) = file.line_col(span.start);
-    let mut out = format!("       at {}:{}:{}:\n\n", file.display_name(), line, col);
+    let at = format!("       at {}:{}:{}:\n", file.display_name(), line, col);
+    // A file that cannot be read again (or changed since): the position alone, as Nix.
+    if file.line_text(line).is_none() {
+        return at;
+    }
+    let mut out = at + "\n";
     let code = |out: &mut String, n: u32| {
-        let text = format!("        {n:>5}| {}", file.line_text(n));
+        let text = format!("        {n:>5}| {}", file.line_text(n).unwrap_or_default());
         out.push_str(text.trim_end_matches([' ', '\t', '\r']));
         out.push('\n');
     };
@@ -177,7 +182,8 @@ impl EvalError {
         match self.span {
             Some(span) => {
                 let file = source::file(span.file);
-                report.with_source_code(miette::NamedSource::new(file.display_name(), file.text.to_string()))
+                let text = file.text().map(|t| t.to_string()).unwrap_or_default();
+                report.with_source_code(miette::NamedSource::new(file.display_name(), text))
             }
             None => report,
         }

@@ -80,7 +80,7 @@ mod tests {
             (0..2)
                 .map(|i| ast::Var {
                     name: rnix_eval_parser::Symbol::intern(&format!("v{i}")),
-                    kind: ast::VarKind::With(Box::new([ast::WithFrame::new(0)])),
+                    kind: ast::VarKind::With(std::iter::once(ast::WithFrame::new(0)).collect()),
                     span: rnix_eval_parser::Span {
                         file: rnix_eval_parser::source::FileId::DETACHED,
                         start: 0,

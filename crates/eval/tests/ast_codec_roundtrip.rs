@@ -47,7 +47,7 @@ fn round_trip_all(dirs: Vec<PathBuf>) -> usize {
                 }
                 let name = path.display().to_string();
                 let dir = path.parent().unwrap().display().to_string();
-                let file = source::add_file(Origin::Path(name.clone()), dir.clone(), text.as_str().into());
+                let file = source::add_file(Origin::Path(name.clone()), dir.clone(), text.as_str());
                 let Ok(expr) = rnix_eval_parser::lower(file, dir, &parsed.tree(), &ev.global_names) else {
                     continue;
                 };

@@ -207,7 +207,7 @@ fn parser_lowering_and_codec_never_panic() {
                 }
             }
         }
-        let file = rnix_eval_parser::source::add_file(Origin::String, "/".into(), std::rc::Rc::from(""));
+        let file = rnix_eval_parser::source::add_file(Origin::String, "/".into(), "");
         fuzz("codec-decode", &encodings, &mut |input| {
             let _ = ast_codec::decode(input, file);
         });

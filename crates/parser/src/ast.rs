@@ -9,6 +9,8 @@
 use crate::source::Span;
 use crate::symbol::Symbol;
 
+/// 32 bytes (asserted below): nodes that hold expressions hold them inline, so this
+/// size is paid by every node of the 50 MB of syntax trees a NixOS system loads.
 #[derive(Debug)]
 pub enum Expr {
     Int(i64),
@@ -38,6 +40,9 @@ pub enum Expr {
     CurPos(Span),
 }
 
+const _: () = assert!(std::mem::size_of::<Expr>() == 32);
+const _: () = assert!(std::mem::size_of::<AttrName>() == 16);
+
 #[derive(Debug, Clone)]
 pub struct Var {
     pub name: Symbol,
@@ -52,21 +57,25 @@ pub enum VarKind {
     /// A name of the global scope (`builtins`, `true`, `map`, ...).
     Global(u32),
     /// Not bound lexically: looked up in the enclosing `with` frames, innermost first.
-    With(Box<[WithFrame]>),
+    /// A thin vector (one word, its length in the block): with it a variable is 32 bytes
+    /// and so is every [`Expr`] (40 with a boxed slice; see [`Expr`]).
+    With(thin_vec::ThinVec<WithFrame>),
 }
 
 #[derive(Debug)]
 pub enum AttrName {
     Static(Symbol),
-    /// `${e}` or `"..${e}.."`: evaluated to a string at runtime.
-    Dynamic(Expr),
+    /// `${e}` or `"..${e}.."`: evaluated to a string at runtime. Boxed: most names are
+    /// static, and a name is 16 bytes instead of 40.
+    Dynamic(Box<Expr>),
 }
 
 #[derive(Debug)]
 pub struct Select {
     pub expr: Expr,
     pub path: Box<[AttrName]>,
-    pub default: Option<Expr>,
+    /// `or e`: rare, so boxed (a selection is 32 bytes smaller without it inline).
+    pub default: Option<Box<Expr>>,
     pub span: Span,
     /// `builtins.NAME` with the global `builtins`: the global slot of `__NAME`, which is
     /// the same value, read without a search of the `builtins` set.

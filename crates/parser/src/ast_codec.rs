@@ -159,7 +159,7 @@ impl Encoder<'_> {
         self.u32(span.end.wrapping_sub(span.start));
     }
 
-    fn opt_expr(&mut self, e: &Option<Expr>) -> Option<()> {
+    fn opt_expr(&mut self, e: &Option<&Expr>) -> Option<()> {
         match e {
             None => {
                 self.byte(0);
@@ -213,7 +213,7 @@ impl Encoder<'_> {
                 self.byte(T_SELECT);
                 self.expr(&s.expr)?;
                 self.attr_path(&s.path)?;
-                self.opt_expr(&s.default)?;
+                self.opt_expr(&s.default.as_deref())?;
                 self.span(s.span);
                 match s.builtin {
                     None => self.byte(0),
@@ -242,7 +242,7 @@ impl Encoder<'_> {
                         self.uint(f.entries.len() as u64);
                         for formal in f.entries.iter() {
                             self.symbol(formal.name);
-                            self.opt_expr(&formal.default)?;
+                            self.opt_expr(&formal.default.as_ref())?;
                             self.span(formal.span);
                         }
                     }
@@ -550,7 +550,7 @@ impl Decoder<'_> {
                     expr,
                     hints: crate::ast::SlotHint::for_path(path.len()),
                     path,
-                    default,
+                    default: default.map(Box::new),
                     span,
                     builtin,
                 }))
@@ -729,7 +729,7 @@ impl Decoder<'_> {
                 for _ in 0..n {
                     depths.push(crate::ast::WithFrame::new(self.u32()?));
                 }
-                VarKind::With(depths.into_boxed_slice())
+                VarKind::With(depths.into_iter().collect())
             }
             _ => return None,
         };
@@ -743,7 +743,7 @@ impl Decoder<'_> {
         for _ in 0..n {
             path.push(match self.byte()? {
                 0 => AttrName::Static(self.symbol()?),
-                1 => AttrName::Dynamic(self.expr()?),
+                1 => AttrName::Dynamic(Box::new(self.expr()?)),
                 _ => return None,
             });
         }
@@ -793,7 +793,7 @@ mod tests {
     }
 
     fn sample() -> (FileId, Expr, Vec<u8>) {
-        let file = add_file(Origin::String, "/base".into(), PROGRAM.into());
+        let file = add_file(Origin::String, "/base".into(), PROGRAM);
         let parsed = crate::parse(PROGRAM);
         assert!(parsed.errors().is_empty());
         let expr = crate::lower(file, "/base".into(), &parsed.tree(), &globals()).expect("lowers");
@@ -852,7 +852,7 @@ mod tests {
 
     #[test]
     fn huge_counts_are_rejected_without_allocating() {
-        let file = add_file(Origin::String, "/".into(), "".into());
+        let file = add_file(Origin::String, "/".into(), "");
         // A list claiming u64::MAX / 2^35 elements, and one claiming more than the input.
         let mut bytes = vec![T_LIST];
         bytes.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
@@ -885,7 +885,7 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_rejected_not_overflowing() {
-        let file = add_file(Origin::String, "/".into(), "".into());
+        let file = add_file(Origin::String, "/".into(), "");
         // `!!!...!0` a million levels deep (each `Not` is the tag, the inner expression
         // and a span), and a million nested one-element lists.
         let levels = 1_000_000;

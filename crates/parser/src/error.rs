@@ -42,7 +42,7 @@ impl ParseError {
     /// A self-contained miette report (with the file's text attached).
     pub fn to_report(&self) -> miette::Report {
         let file = source::file(self.span.file);
-        miette::Report::new(self.clone())
-            .with_source_code(miette::NamedSource::new(file.display_name(), file.text.to_string()))
+        let text = file.text().map(|t| t.to_string()).unwrap_or_default();
+        miette::Report::new(self.clone()).with_source_code(miette::NamedSource::new(file.display_name(), text))
     }
 }

@@ -107,7 +107,7 @@ pub fn parse_and_lower_embedded(
     text: &str,
     globals: &dyn Globals,
 ) -> Result<ast::Expr, ParseError> {
-    let file = source::add_file(origin, base_dir.clone(), text.into());
+    let file = source::add_file(origin, base_dir.clone(), text);
     parse_and_lower_uncached(file, base_dir, text, globals, &[])
 }
 
@@ -139,7 +139,7 @@ pub fn parse_and_lower_scoped(
             }),
         _ => None,
     };
-    let file = source::add_file(origin, base_dir.clone(), text.into());
+    let file = source::add_file(origin, base_dir.clone(), text);
     if let Some((dir, key)) = &cached {
         if let Some(expr) = cache::load(dir, key, file) {
             return Ok(expr);

@@ -103,7 +103,8 @@ fn diagnose(setting: Diagnose, span: Span, name: &str, message: impl FnOnce(bool
 fn warning(message: &str, span: Span) -> String {
     let file = source::file(span.file);
     let (line, col) = file.line_col(span.start);
-    let lines: Vec<&str> = file.text.split('\n').collect();
+    let text = file.text().unwrap_or_default();
+    let lines: Vec<&str> = text.split('\n').collect();
     let mut out = format!(
         "warning: {message}\n         at {}:{line}:{col}:\n",
         file.display_name()

@@ -253,7 +253,7 @@ impl<'g> Lowerer<'g> {
                     expr,
                     hints: ast::SlotHint::for_path(path.len()),
                     path,
-                    default,
+                    default: default.map(Box::new),
                     span,
                     builtin,
                 }))
@@ -958,7 +958,7 @@ impl<'g> Lowerer<'g> {
         for (key, value, span) in dynamics {
             let name = match self.lower_attr_name(&key)? {
                 AttrName::Static(s) => Expr::Str(s.as_str().into()),
-                AttrName::Dynamic(e) => e,
+                AttrName::Dynamic(e) => *e,
             };
             let (value, _) = self.lower_pending(value, 0, false, span)?;
             out.push(ast::DynamicAttr { name, value, span });
@@ -1041,7 +1041,7 @@ fn is_constant_str(s: &rast::Str) -> bool {
 fn static_or_dynamic(e: Expr) -> AttrName {
     match e {
         Expr::Str(s) => AttrName::Static(Symbol::intern(&s)),
-        other => AttrName::Dynamic(other),
+        other => AttrName::Dynamic(Box::new(other)),
     }
 }
 

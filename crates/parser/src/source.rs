@@ -7,6 +7,7 @@
 use std::cell::{Cell, RefCell};
 use std::num::NonZeroU32;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A file's index, stored plus one: the zero niche makes `Option<Span>` 12 bytes, and with
 /// it every attribute of every set (`Attr` is 32 bytes instead of 40).
@@ -46,8 +47,24 @@ pub struct SourceFile {
     pub origin: Origin,
     /// Directory that relative paths in this file resolve against.
     pub base_dir: String,
-    pub text: Rc<str>,
+    /// `None` once let go ([`keep_file_texts`]); see [`SourceFile::text`].
+    text: RefCell<Option<Rc<str>>>,
+    /// The text's length in bytes, kept when the text is let go.
+    len: u32,
     line_starts: Vec<u32>,
+}
+
+/// Whether files read from disk keep their text for the process. An evaluation only
+/// shows a few lines of a file, in an error, and by then most of its 1,800 files (12 MB of
+/// text for a minimal NixOS system, 3.5% of its peak memory) have long been lowered: the
+/// command line lets them go ([`keep_file_texts`]) and reads a file again for an error's
+/// lines, as Nix does. Editors keep them: a buffer's text may not be what is on disk.
+static KEEP_TEXTS: AtomicBool = AtomicBool::new(true);
+
+/// Let go of (false) or keep (true, the default) the text of files registered from now
+/// on with an [`Origin::Path`].
+pub fn keep_file_texts(keep: bool) {
+    KEEP_TEXTS.store(keep, Ordering::Relaxed);
 }
 
 impl SourceFile {
@@ -75,17 +92,35 @@ impl SourceFile {
             && self
                 .line_starts
                 .get(line as usize - 1)
-                .is_some_and(|&start| (start as usize) < self.text.len())
+                .is_some_and(|&start| start < self.len)
     }
 
-    pub fn line_text(&self, line: u32) -> &str {
-        let start = self.line_starts[(line - 1) as usize] as usize;
+    /// The file's text: kept, or read again from its path. `None` when it cannot be
+    /// read or is no longer the text that was parsed (another length), as Nix shows no
+    /// lines of a file it cannot read.
+    pub fn text(&self) -> Option<Rc<str>> {
+        if let Some(text) = &*self.text.borrow() {
+            return Some(text.clone());
+        }
+        let Origin::Path(path) = &self.origin else { return None };
+        let text: Rc<str> = std::fs::read_to_string(path).ok()?.into();
+        if text.len() != self.len as usize {
+            return None;
+        }
+        *self.text.borrow_mut() = Some(text.clone());
+        Some(text)
+    }
+
+    /// The 1-based `line` without its line break; `None` without the file's text.
+    pub fn line_text(&self, line: u32) -> Option<String> {
+        let start = *self.line_starts.get((line as usize).checked_sub(1)?)? as usize;
         let end = self
             .line_starts
             .get(line as usize)
             .map(|&e| e as usize - 1)
-            .unwrap_or(self.text.len());
-        self.text[start..end.max(start)].trim_end_matches('\r')
+            .unwrap_or(self.len as usize);
+        let text = self.text()?;
+        Some(text.get(start..end.max(start))?.trim_end_matches('\r').to_string())
     }
 }
 
@@ -150,14 +185,16 @@ pub fn line_starts(text: &str) -> Vec<u32> {
     starts
 }
 
-pub fn add_file(origin: Origin, base_dir: String, text: Rc<str>) -> FileId {
+pub fn add_file(origin: Origin, base_dir: String, text: &str) -> FileId {
+    let keep = !matches!(origin, Origin::Path(_)) || KEEP_TEXTS.load(Ordering::Relaxed);
     let file = SourceFile {
         origin,
         base_dir,
-        line_starts: line_starts(&text),
-        text,
+        line_starts: line_starts(text),
+        len: u32::try_from(text.len()).unwrap_or(u32::MAX),
+        text: RefCell::new(keep.then(|| text.into())),
     };
-    let len = file.text.len() as u64;
+    let len = file.len as u64;
     let base = NEXT_BASE.with(|next| {
         let base = next.get();
         match u32::try_from(base as u64 + len + 1) {
@@ -201,7 +238,8 @@ pub fn with_detached<T>(text: &str, f: impl FnOnce() -> T) -> T {
     let file = Rc::new(SourceFile {
         origin: Origin::String,
         base_dir: "/".into(),
-        text: text.into(),
+        text: RefCell::new(Some(text.into())),
+        len: u32::try_from(text.len()).unwrap_or(u32::MAX),
         line_starts: line_starts(text),
     });
     let previous = DETACHED_FILE.with(|d| d.replace(Some(file)));
