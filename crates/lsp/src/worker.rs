@@ -100,6 +100,18 @@ fn load(req: &Json, stack: Option<usize>) -> Result<(Loaded, Vec<Json>), Json> {
                 .collect()
         })
         .unwrap_or_default();
+    // The changed file is being typed: while it does not parse, no evaluation of it can
+    // answer (a lazily read module fails at the first query), so the load is refused and
+    // the last one that loaded keeps answering. It took over before, and completion in a
+    // half-typed line answered with nothing, depending on which side of the switch the
+    // request fell.
+    if let Some(file) = req["file"].as_str() {
+        if let Some(text) = overlay.get(Path::new(file)) {
+            if let Some((start, end, message)) = rnix_eval_parser::check_syntax(&String::from_utf8_lossy(text)) {
+                return Err(json!({ "file": file, "start": start, "end": end, "message": message }));
+            }
+        }
+    }
     let root = PathBuf::from(target["root"].as_str().unwrap_or("/"));
     let flake = target["flake"].as_str();
     let stack_budget = stack
