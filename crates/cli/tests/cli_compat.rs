@@ -791,3 +791,20 @@ fn an_argument_that_is_not_utf8_is_refused() {
         assert!(text(&out.stderr).starts_with("error: "), "{}", text(&out.stderr));
     }
 }
+
+/// A position in text that is no file (`-E`) is no position, as modern Nix's `mkPos` and
+/// `posToXML` have it (Nix 2.8 used the text as the file name: KNOWN-DIFFERENCES.md); in a
+/// file the positions are Nix 2.8's.
+#[test]
+fn positions_outside_files_are_null() {
+    require_nix!();
+    let dir = scratch("positions-in-text");
+    let expr = r#"[ __curPos (builtins.unsafeGetAttrPos "a" { a = 1; }) ]"#;
+    let ours = rnix(&["--eval", "--strict", "-E", expr], &dir);
+    assert_eq!(text(&ours.stdout), "[ null null ]\n");
+    let xml = text(&rnix(&["--eval", "--xml", "-E", "x: x"], &dir).stdout);
+    assert!(xml.contains(r#"<function column="1" line="1">"#), "{xml}");
+    std::fs::write(dir.join("positions.nix"), expr).unwrap();
+    assert_same(&["--eval", "--strict", "positions.nix"], &dir);
+    assert_same(&["--eval", "--xml", "positions.nix"], &dir);
+}

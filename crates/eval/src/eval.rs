@@ -913,9 +913,14 @@ impl Evaluator {
         Ok(Value::String(Rc::new(NixString::new(out, context.finish()))))
     }
 
-    /// `{ file, line, column }` for `__curPos` and `unsafeGetAttrPos`.
+    /// `{ file, line, column }` for `__curPos` and `unsafeGetAttrPos`; `null` in text
+    /// that is no file (`-E`, stdin), as modern Nix's `mkPos` gives (Nix 2.8 named the
+    /// file after the text itself).
     pub fn pos_attrs(&mut self, span: Span) -> Value {
         let file = source::file(span.file);
+        if !matches!(file.origin, source::Origin::Path(_)) {
+            return Value::Null;
+        }
         let (line, col) = file.line_col(span.start);
         let entries = vec![
             Attr {

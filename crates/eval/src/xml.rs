@@ -168,11 +168,15 @@ impl Writer {
             Some(span) if self.location => {
                 let file = source::file(span.file);
                 let (line, col) = file.line_col(span.start);
-                vec![
+                let mut attrs = vec![
                     ("column", col.to_string().into_bytes()),
                     ("line", line.to_string().into_bytes()),
-                    ("path", file.display_name().into_bytes()),
-                ]
+                ];
+                // Only a file has a path (modern Nix's `posToXML`; not `-E` or stdin).
+                if matches!(file.origin, source::Origin::Path(_)) {
+                    attrs.push(("path", file.display_name().into_bytes()));
+                }
+                attrs
             }
             _ => Vec::new(),
         }
@@ -193,7 +197,7 @@ impl Writer {
         let entries = set.entries();
         for attr in crate::attrset::sorted_by_name(&entries) {
             let mut attrs = self.position(attr.span());
-            attrs.push(("name", attr.name.as_str().as_bytes().to_vec()));
+            attrs.push(("name", attr.name.as_bytes().to_vec()));
             self.open(depth, "attr", &attrs);
             self.value(ev, &attr.value.clone(), depth + 1)?;
             self.close(depth, "attr");

@@ -101,6 +101,10 @@ pub struct Lowerer<'g> {
     pub(crate) home: Option<String>,
     globals: &'g dyn Globals,
     scopes: Vec<Scope>,
+    /// The first undefined variable, reported once the whole tree is lowered: Nix binds
+    /// variables after parsing, so an error of the parse itself (an attribute defined
+    /// twice, an integer too large) anywhere in the file is reported first.
+    undefined: Option<ParseError>,
 }
 
 pub(crate) type LResult<T> = Result<T, ParseError>;
@@ -113,6 +117,7 @@ impl<'g> Lowerer<'g> {
             home: std::env::var("HOME").ok(),
             globals,
             scopes: Vec::new(),
+            undefined: None,
         }
     }
 
@@ -140,13 +145,13 @@ impl<'g> Lowerer<'g> {
 
     // ---------------------------------------------------------------- scopes
 
-    fn resolve(&self, name: Symbol, span: Span) -> LResult<Var> {
+    fn resolve(&mut self, name: Symbol, span: Span) -> LResult<Var> {
         self.resolve_skipping(name, span, 0)
     }
 
     /// Resolve `name`, ignoring the innermost `skip` scopes (which still count for depth).
     /// `inherit x;` inside `let`/`rec` looks past its own frame this way.
-    fn resolve_skipping(&self, name: Symbol, span: Span, skip: usize) -> LResult<Var> {
+    fn resolve_skipping(&mut self, name: Symbol, span: Span, skip: usize) -> LResult<Var> {
         let mut withs = Vec::new();
         for (depth, scope) in self.scopes.iter().rev().enumerate() {
             match scope {
@@ -171,7 +176,12 @@ impl<'g> Lowerer<'g> {
             });
         }
         if withs.is_empty() {
-            return Err(self.err(span, format!("undefined variable '{name}'")));
+            if self.undefined.is_none() {
+                self.undefined = Some(self.err(span, format!("undefined variable '{name}'")));
+            }
+            // Never evaluated: `lower_root` reports the variable instead of the tree.
+            let kind = VarKind::Global(0);
+            return Ok(Var { name, kind, span });
         }
         Ok(Var {
             name,
@@ -190,12 +200,18 @@ impl<'g> Lowerer<'g> {
     // ---------------------------------------------------------------- expressions
 
     pub fn lower_root(&mut self, root: &rast::Root) -> LResult<Expr> {
-        match root.expr() {
-            Some(e) => self.lower(&e),
-            None => Err(ParseError::new(
-                "syntax error, unexpected end of file".into(),
-                Span::new(self.file, root.syntax().text_range()),
-            )),
+        let expr = match root.expr() {
+            Some(e) => self.lower(&e)?,
+            None => {
+                return Err(ParseError::new(
+                    "syntax error, unexpected end of file".into(),
+                    Span::new(self.file, root.syntax().text_range()),
+                ))
+            }
+        };
+        match self.undefined.take() {
+            Some(e) => Err(e),
+            None => Ok(expr),
         }
     }
 
