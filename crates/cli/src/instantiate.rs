@@ -132,7 +132,7 @@ pub fn write_drvs_to(ev: &Evaluator, dir: &str) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     for (path, stored) in &ev.store.derivations {
         let base = path.rsplit('/').next().unwrap_or(path);
-        std::fs::write(format!("{dir}/{base}"), stored.aterm.as_bytes())?;
+        std::fs::write(format!("{dir}/{base}"), &stored.aterm)?;
     }
     Ok(())
 }

@@ -243,9 +243,9 @@ fn differential(ev: &Evaluator, cli: &Cli, attr_path: &[String], ours: &str) -> 
                     .derivations
                     .get(p)
                     .map(|d| d.aterm.clone())
-                    .or_else(|| std::fs::read_to_string(p).ok())
+                    .or_else(|| std::fs::read(p).ok())
             };
-            let read_nix = |p: &str| std::fs::read_to_string(p).ok();
+            let read_nix = |p: &str| std::fs::read(p).ok();
             let mut v = compare(ours, &theirs, &read_ours, &read_nix).to_json();
             v["nixDrvPath"] = serde_json::Value::String(theirs);
             v

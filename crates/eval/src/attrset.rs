@@ -282,7 +282,7 @@ impl AttrSet {
     /// Names in Nix's order: sorted by their bytes.
     pub fn sorted_names(&self) -> Vec<Symbol> {
         let mut names: Vec<Symbol> = self.entries().iter().map(|a| a.name).collect();
-        names.sort_by(|x, y| x.as_str().cmp(y.as_str()));
+        names.sort_by(|x, y| x.as_bytes().cmp(y.as_bytes()));
         names
     }
 
@@ -297,7 +297,7 @@ impl AttrSet {
 /// `entries` (of [`AttrSet::entries`]) in Nix's order: sorted by name bytes.
 pub fn sorted_by_name(entries: &[Attr]) -> Vec<&Attr> {
     let mut sorted: Vec<&Attr> = entries.iter().collect();
-    sorted.sort_by(|x, y| x.name.as_str().cmp(y.name.as_str()));
+    sorted.sort_by(|x, y| x.name.as_bytes().cmp(y.name.as_bytes()));
     sorted
 }
 

@@ -56,7 +56,10 @@ pub struct KnownSymbols {
     pub type_: Symbol,
     pub name: Symbol,
     pub value: Symbol,
-    pub success: Symbol,
+    /// Interned at the first `tryEval`, after its argument is forced, as Nix does: a
+    /// name's interning order is its place in every set, so `success` in a user's set
+    /// comes after the names parsed before it.
+    pub success: std::cell::OnceCell<Symbol>,
     pub key: Symbol,
     pub operator: Symbol,
     pub start_set: Symbol,
@@ -67,8 +70,70 @@ pub struct KnownSymbols {
     pub overrides: Symbol,
 }
 
+/// The names modern Nix's `EvalState` interns before anything else, in its order
+/// (`src/libexpr/eval.cc`). Attributes are stored, forced and compared in interning
+/// order, so these come before every name of the program, as in Nix:
+/// `deepSeq { ab = throw "a"; system = throw "s"; }` reports `s`.
+const NIX_EARLY_SYMBOLS: &[&str] = &[
+    "<with>",
+    "outPath",
+    "drvPath",
+    "type",
+    "meta",
+    "name",
+    "value",
+    "system",
+    "__overrides",
+    "outputs",
+    "outputName",
+    "__ignoreNulls",
+    "file",
+    "line",
+    "column",
+    "__functor",
+    "__toString",
+    "right",
+    "wrong",
+    "__structuredAttrs",
+    "__json",
+    "allowedReferences",
+    "allowedRequisites",
+    "disallowedReferences",
+    "disallowedRequisites",
+    "maxSize",
+    "maxClosureSize",
+    "builder",
+    "args",
+    "__contentAddressed",
+    "__impure",
+    "outputHash",
+    "outputHashAlgo",
+    "outputHashMode",
+    "recurseForDerivations",
+    "description",
+    "self",
+    "",
+    "startSet",
+    "operator",
+    "key",
+    "path",
+    "prefix",
+    "outputSpecified",
+    "__sub",
+    "__lessThan",
+    "__mul",
+    "__div",
+    "or",
+    "__findFile",
+    "__nixPath",
+    "body",
+];
+
 impl KnownSymbols {
     fn new() -> Self {
+        for name in NIX_EARLY_SYMBOLS {
+            Symbol::intern(name);
+        }
         let s = Symbol::intern;
         KnownSymbols {
             functor: s("__functor"),
@@ -77,7 +142,7 @@ impl KnownSymbols {
             type_: s("type"),
             name: s("name"),
             value: s("value"),
-            success: s("success"),
+            success: std::cell::OnceCell::new(),
             key: s("key"),
             operator: s("operator"),
             start_set: s("startSet"),
@@ -241,7 +306,7 @@ impl Evaluator {
             self.symbol_strings.resize(i + 1, None);
         }
         self.symbol_strings[i]
-            .get_or_insert_with(|| Value::string(sym.as_str()))
+            .get_or_insert_with(|| Value::string(sym.as_bytes()))
             .clone()
     }
 

@@ -35,7 +35,7 @@ impl NameCache {
                 return *sym;
             }
         }
-        let sym = Symbol::intern(&name.to_str_lossy());
+        let sym = Symbol::intern_bytes(name.as_bytes());
         *entry = Some((site, name.clone(), sym));
         sym
     }

@@ -25,7 +25,7 @@ impl Evaluator {
     /// An attribute name given as a value (`hasAttr`, `listToAttrs`, `groupBy`, ...).
     pub fn expect_attr_name(&mut self, v: &Value, span: Option<Span>) -> EvalResult<Symbol> {
         let s = self.expect_plain_string(v, span)?;
-        Ok(Symbol::intern(&s.to_str_lossy()))
+        Ok(Symbol::intern_bytes(s.as_bytes()))
     }
 }
 

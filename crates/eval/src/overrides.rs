@@ -30,7 +30,7 @@ fn override_or(ev: &mut Evaluator, a: &[Value], _span: Option<Span>) -> EvalResu
         unreachable!("the name is a string made below")
     };
     if let Value::Attrs(set) = ev.force(&a[1])? {
-        if let Some(v) = set.get(Symbol::intern(&name.to_str_lossy())) {
+        if let Some(v) = set.get(Symbol::intern_bytes(name.as_bytes())) {
             return ev.force(&v.clone());
         }
     }
@@ -106,7 +106,7 @@ impl Evaluator {
     fn overridable(&mut self, name: Symbol, overrides: &Value, own: Value) -> Value {
         let f = Value::PrimOpApp(Rc::new(PrimOpApp {
             op: &OVERRIDE_OR,
-            args: vec![Value::string(name.as_str())],
+            args: vec![Value::string(name.as_bytes())],
         }));
         Value::Thunk(Thunk::new(ThunkState::Apply2(Box::new((f, overrides.clone(), own)))))
     }

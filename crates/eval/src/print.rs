@@ -58,7 +58,11 @@ fn print_into(
             out.extend_from_slice(b"{ ");
             let entries = set.entries();
             for attr in crate::attrset::sorted_by_name(&entries) {
-                out.extend_from_slice(identifier(attr.name.as_str()).as_bytes());
+                match std::str::from_utf8(attr.name.as_bytes()) {
+                    Ok(name) => out.extend_from_slice(identifier(name).as_bytes()),
+                    // Never an identifier: quoted, with its own bytes.
+                    Err(_) => rnix_eval_parser::show::quote_bytes(out, attr.name.as_bytes()),
+                }
                 out.extend_from_slice(b" = ");
                 print_into(ev, out, &attr.value, None, seen)?;
                 out.extend_from_slice(b"; ");
@@ -239,7 +243,7 @@ fn json_value_at_depth(
                 if i > 0 {
                     out.push(b',');
                 }
-                json_string(out, attr.name.as_str().as_bytes());
+                json_string(out, attr.name.as_bytes());
                 out.push(b':');
                 json_into(ev, out, &attr.value.clone(), at(attr.span()), ctx, strict)?;
             }
@@ -268,7 +272,7 @@ fn json_value_at_depth(
 
 /// A JSON string as Nix 2.8 writes it: `"`, `\\` and control characters escaped, every
 /// other byte (also invalid UTF-8) copied as it is.
-fn json_string(out: &mut Vec<u8>, s: &[u8]) {
+pub(crate) fn json_string(out: &mut Vec<u8>, s: &[u8]) {
     out.reserve(s.len() + 2);
     out.push(b'"');
     push_escaped(out, s, |c| match c {

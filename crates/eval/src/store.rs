@@ -21,7 +21,7 @@ use std::path::PathBuf;
 pub struct StoredDrv {
     pub name: String,
     /// The exact bytes Nix writes to the `.drv` file.
-    pub aterm: String,
+    pub aterm: Vec<u8>,
 }
 
 impl StoredDrv {
@@ -43,7 +43,8 @@ fn owned(paths: BTreeSet<&str>) -> BTreeSet<String> {
 /// A text file from `builtins.toFile`.
 pub struct StoredText {
     pub name: String,
-    pub contents: String,
+    /// Bytes, not text: a Nix string need not be UTF-8 (`toFile` of a Latin-1 file).
+    pub contents: Vec<u8>,
     pub references: BTreeSet<String>,
 }
 
@@ -119,8 +120,7 @@ impl StoreState {
     }
 
     fn read_foreign_drv(&self, drv_path: &str) -> StoreResult<Derivation> {
-        let text = std::fs::read_to_string(drv_path)
-            .map_err(|e| format!("path '{drv_path}' is not valid (reading it: {e})"))?;
+        let text = std::fs::read(drv_path).map_err(|e| format!("path '{drv_path}' is not valid (reading it: {e})"))?;
         parse_aterm(&text).map_err(|e| format!("parsing derivation '{drv_path}': {e}"))
     }
 
@@ -144,12 +144,12 @@ impl StoreState {
         Ok(path)
     }
 
-    pub fn add_text(&mut self, name: &str, contents: &str, references: BTreeSet<String>) -> StoreResult<String> {
+    pub fn add_text(&mut self, name: &str, contents: &[u8], references: BTreeSet<String>) -> StoreResult<String> {
         let path = text_path(&self.dir, name, contents, &references).map_err(|e| e.to_string())?;
         if !self.texts.contains_key(&path) {
             let text = StoredText {
                 name: name.to_string(),
-                contents: contents.to_string(),
+                contents: contents.to_vec(),
                 references,
             };
             if let Some(sink) = &mut self.sink {

@@ -53,8 +53,8 @@ fn name_of(path: &str) -> &str {
 pub fn compare(
     ours: &str,
     nix: &str,
-    read_ours: &dyn Fn(&str) -> Option<String>,
-    read_nix: &dyn Fn(&str) -> Option<String>,
+    read_ours: &dyn Fn(&str) -> Option<Vec<u8>>,
+    read_nix: &dyn Fn(&str) -> Option<Vec<u8>>,
 ) -> Verdict {
     let mut seen = BTreeSet::new();
     diff(ours, nix, read_ours, read_nix, &mut seen).unwrap_or(Verdict::Identical)
@@ -63,8 +63,8 @@ pub fn compare(
 fn diff(
     ours: &str,
     nix: &str,
-    read_ours: &dyn Fn(&str) -> Option<String>,
-    read_nix: &dyn Fn(&str) -> Option<String>,
+    read_ours: &dyn Fn(&str) -> Option<Vec<u8>>,
+    read_nix: &dyn Fn(&str) -> Option<Vec<u8>>,
     seen: &mut BTreeSet<(String, String)>,
 ) -> Option<Verdict> {
     if ours == nix || !seen.insert((ours.to_string(), nix.to_string())) {
@@ -134,8 +134,12 @@ fn diff(
 fn fields(a: &Derivation, b: &Derivation) -> Vec<(String, String, String)> {
     let mut out = vec![
         ("system".into(), a.platform.clone(), b.platform.clone()),
-        ("builder".into(), a.builder.clone(), b.builder.clone()),
-        ("args".into(), format!("{:?}", a.args), format!("{:?}", b.args)),
+        ("builder".into(), text(&a.builder), text(&b.builder)),
+        (
+            "args".into(),
+            format!("{:?}", a.args.iter().map(|x| text(x)).collect::<Vec<_>>()),
+            format!("{:?}", b.args.iter().map(|x| text(x)).collect::<Vec<_>>()),
+        ),
         (
             "outputs".into(),
             format!("{:?}", a.outputs.keys().collect::<Vec<_>>()),
@@ -147,10 +151,10 @@ fn fields(a: &Derivation, b: &Derivation) -> Vec<(String, String, String)> {
             format!("{:?}", b.input_srcs),
         ),
     ];
-    let keys: BTreeSet<&String> = a.env.keys().chain(b.env.keys()).collect();
+    let keys: BTreeSet<&Vec<u8>> = a.env.keys().chain(b.env.keys()).collect();
     for k in keys {
-        let show = |d: &Derivation| d.env.get(k).cloned().unwrap_or_else(|| "(absent)".into());
-        out.push((format!("env.{k}"), show(a), show(b)));
+        let show = |d: &Derivation| d.env.get(k).map(|v| text(v)).unwrap_or_else(|| "(absent)".into());
+        out.push((format!("env.{}", text(k)), show(a), show(b)));
     }
     for (name, o) in &a.outputs {
         let theirs = b
@@ -208,6 +212,11 @@ pub fn nix_drv_path(nix: &std::path::Path, target: &Target, attr_path: &[String]
     Ok(path.split('!').next().unwrap_or(path).to_string())
 }
 
+/// A .drv string for a report (bytes that are not UTF-8 shown as U+FFFD).
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,9 +240,12 @@ mod tests {
         let mut nix = HashMap::new();
         nix.insert(dep_nix.to_string(), DEP.replace(r#"("v","1")"#, r#"("v","2")"#));
         nix.insert("/n/top.drv".to_string(), top(dep_nix));
-        let v = compare("/o/top.drv", "/n/top.drv", &|p| ours.get(p).cloned(), &|p| {
-            nix.get(p).cloned()
-        });
+        let v = compare(
+            "/o/top.drv",
+            "/n/top.drv",
+            &|p| ours.get(p).map(|s| s.clone().into_bytes()),
+            &|p| nix.get(p).map(|s| s.clone().into_bytes()),
+        );
         let Verdict::Different {
             drv, field, ours, nix, ..
         } = v

@@ -14,8 +14,11 @@ pub struct Symbol(u32);
 
 #[derive(Default)]
 struct Interner {
-    ids: FxHashMap<&'static str, Symbol>,
-    names: Vec<&'static str>,
+    ids: FxHashMap<&'static [u8], Symbol>,
+    /// Each symbol's bytes and its text: the same memory, except for a name that is not
+    /// UTF-8 (an attribute named by `substring 0 1 "é"`), whose text is a lossy copy for
+    /// messages. The bytes are the name, as Nix's symbols are byte strings.
+    names: Vec<(&'static [u8], &'static str)>,
 }
 
 thread_local! {
@@ -24,21 +27,38 @@ thread_local! {
 
 impl Symbol {
     pub fn intern(name: &str) -> Symbol {
+        Symbol::intern_bytes(name.as_bytes())
+    }
+
+    /// A name of any bytes: attribute names made from strings at run time.
+    pub fn intern_bytes(name: &[u8]) -> Symbol {
         INTERNER.with(|cell| {
             let mut interner = cell.borrow_mut();
             if let Some(&sym) = interner.ids.get(name) {
                 return sym;
             }
-            let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
+            let bytes: &'static [u8] = Box::leak(name.to_vec().into_boxed_slice());
+            let text: &'static str = match std::str::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(_) => Box::leak(String::from_utf8_lossy(bytes).into_owned().into_boxed_str()),
+            };
             let sym = Symbol(interner.names.len() as u32);
-            interner.names.push(leaked);
-            interner.ids.insert(leaked, sym);
+            interner.names.push((bytes, text));
+            interner.ids.insert(bytes, sym);
             sym
         })
     }
 
+    /// The name as text: exact for every name written in a source file; for a name that
+    /// is not UTF-8, with U+FFFD in place of its bad bytes (for messages only: values
+    /// and ordering use [`Symbol::as_bytes`]).
     pub fn as_str(self) -> &'static str {
-        INTERNER.with(|cell| cell.borrow().names[self.0 as usize])
+        INTERNER.with(|cell| cell.borrow().names[self.0 as usize].1)
+    }
+
+    /// The name's bytes.
+    pub fn as_bytes(self) -> &'static [u8] {
+        INTERNER.with(|cell| cell.borrow().names[self.0 as usize].0)
     }
 
     pub fn index(self) -> u32 {
@@ -50,7 +70,7 @@ impl Symbol {
     pub fn table_size() -> (usize, usize) {
         INTERNER.with(|cell| {
             let interner = cell.borrow();
-            (interner.names.len(), interner.names.iter().map(|n| n.len()).sum())
+            (interner.names.len(), interner.names.iter().map(|n| n.0.len()).sum())
         })
     }
 }
@@ -78,5 +98,11 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a, Symbol::intern("foo"));
         assert_eq!(a.as_str(), "foo");
+        // Names that are not UTF-8 stay themselves, and apart from their lossy text.
+        let bad = Symbol::intern_bytes(b"\xc3");
+        assert_eq!(bad.as_bytes(), b"\xc3");
+        assert_eq!(bad.as_str(), "\u{fffd}");
+        assert_ne!(bad, Symbol::intern("\u{fffd}"));
+        assert_eq!(bad, Symbol::intern_bytes(b"\xc3"));
     }
 }

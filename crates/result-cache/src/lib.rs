@@ -84,13 +84,13 @@ pub enum StoreObject {
     Text {
         path: String,
         name: String,
-        contents: String,
+        contents: Vec<u8>,
         references: Vec<String>,
     },
     Drv {
         path: String,
         name: String,
-        aterm: String,
+        aterm: Vec<u8>,
     },
 }
 
@@ -145,7 +145,7 @@ impl Entry {
                     w.u8(1);
                     w.str(path);
                     w.str(name);
-                    w.str(contents);
+                    w.bytes(contents);
                     w.u64(references.len() as u64);
                     references.iter().for_each(|e| w.str(e));
                 }
@@ -153,7 +153,7 @@ impl Entry {
                     w.u8(2);
                     w.str(path);
                     w.str(name);
-                    w.str(aterm);
+                    w.bytes(aterm);
                 }
             }
         }
@@ -190,13 +190,13 @@ impl Entry {
                 1 => StoreObject::Text {
                     path: r.string()?,
                     name: r.string()?,
-                    contents: r.string()?,
+                    contents: r.bytes()?.to_vec(),
                     references: strings(&mut r)?,
                 },
                 2 => StoreObject::Drv {
                     path: r.string()?,
                     name: r.string()?,
-                    aterm: r.string()?,
+                    aterm: r.bytes()?.to_vec(),
                 },
                 _ => return None,
             });

@@ -58,18 +58,21 @@ pub struct Derivation {
     /// Input source paths (sources, `builtins.toFile` results, ...).
     pub input_srcs: BTreeSet<String>,
     pub platform: String,
-    pub builder: String,
-    pub args: Vec<String>,
-    pub env: BTreeMap<String, String>,
+    /// The builder, arguments and environment are bytes, as Nix strings are: a value that
+    /// is not UTF-8 (`substring 0 1 "é"`, a Latin-1 file read with `readFile`) goes into
+    /// the .drv, and so into its hash, as it is.
+    pub builder: Vec<u8>,
+    pub args: Vec<Vec<u8>>,
+    pub env: BTreeMap<Vec<u8>, Vec<u8>>,
 }
 
 /// A string as Nix's `printString`: quoted, with `"` `\` newline, CR and tab escaped.
 /// Runs without such bytes are copied whole: a character-by-character push was 2% of a
 /// NixOS system's evaluation (its builder scripts are long and rarely escaped).
-fn push_escaped(out: &mut String, s: &str) {
-    out.push('"');
+fn push_escaped(out: &mut Vec<u8>, s: &[u8]) {
+    out.push(b'"');
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
+    for (i, &b) in s.iter().enumerate() {
         let escaped = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -78,38 +81,37 @@ fn push_escaped(out: &mut String, s: &str) {
             b'\t' => "\\t",
             _ => continue,
         };
-        // `i` is at an ASCII byte, so both cuts are on character boundaries.
-        out.push_str(&s[start..i]);
-        out.push_str(escaped);
+        out.extend_from_slice(&s[start..i]);
+        out.extend_from_slice(escaped.as_bytes());
         start = i + 1;
     }
-    out.push_str(&s[start..]);
-    out.push('"');
+    out.extend_from_slice(&s[start..]);
+    out.push(b'"');
 }
 
 /// A string as Nix's `printUnquotedString`: quoted but not escaped. Nix uses it for output
 /// names, store paths, hash fields and the platform.
-fn push_raw(out: &mut String, s: &str) {
-    out.push('"');
-    out.push_str(s);
-    out.push('"');
+fn push_raw(out: &mut Vec<u8>, s: &[u8]) {
+    out.push(b'"');
+    out.extend_from_slice(s);
+    out.push(b'"');
 }
 
 /// `[item,item,...]`
-fn push_list<'a>(out: &mut String, items: impl IntoIterator<Item = &'a String>, push: fn(&mut String, &str)) {
-    out.push('[');
+fn push_list<T: AsRef<[u8]>>(out: &mut Vec<u8>, items: impl IntoIterator<Item = T>, push: fn(&mut Vec<u8>, &[u8])) {
+    out.push(b'[');
     for (i, item) in items.into_iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
-        push(out, item);
+        push(out, item.as_ref());
     }
-    out.push(']');
+    out.push(b']');
 }
 
 impl Derivation {
     /// The .drv text, byte for byte as Nix writes it.
-    pub fn to_aterm(&self) -> String {
+    pub fn to_aterm(&self) -> Vec<u8> {
         self.to_aterm_with_inputs(false, None)
     }
 
@@ -121,55 +123,55 @@ impl Derivation {
         &self,
         mask_outputs: bool,
         input_drvs_override: Option<&BTreeMap<String, BTreeSet<String>>>,
-    ) -> String {
-        let mut s = String::with_capacity(1024);
-        s.push_str("Derive([");
+    ) -> Vec<u8> {
+        let mut s = Vec::with_capacity(1024);
+        s.extend_from_slice(b"Derive([");
         for (i, (name, out)) in self.outputs.iter().enumerate() {
             if i > 0 {
-                s.push(',');
+                s.push(b',');
             }
-            s.push('(');
-            push_raw(&mut s, name);
-            s.push(',');
-            push_raw(&mut s, if mask_outputs { "" } else { &out.path });
-            s.push(',');
-            push_raw(&mut s, &out.hash_algo);
-            s.push(',');
-            push_raw(&mut s, &out.hash);
-            s.push(')');
+            s.push(b'(');
+            push_raw(&mut s, name.as_bytes());
+            s.push(b',');
+            push_raw(&mut s, if mask_outputs { b"" } else { out.path.as_bytes() });
+            s.push(b',');
+            push_raw(&mut s, out.hash_algo.as_bytes());
+            s.push(b',');
+            push_raw(&mut s, out.hash.as_bytes());
+            s.push(b')');
         }
-        s.push_str("],[");
+        s.extend_from_slice(b"],[");
         for (i, (path, outputs)) in input_drvs_override.unwrap_or(&self.input_drvs).iter().enumerate() {
             if i > 0 {
-                s.push(',');
+                s.push(b',');
             }
-            s.push('(');
-            push_raw(&mut s, path);
-            s.push(',');
+            s.push(b'(');
+            push_raw(&mut s, path.as_bytes());
+            s.push(b',');
             push_list(&mut s, outputs, push_raw);
-            s.push(')');
+            s.push(b')');
         }
-        s.push_str("],");
+        s.extend_from_slice(b"],");
         push_list(&mut s, &self.input_srcs, push_raw);
-        s.push(',');
-        push_raw(&mut s, &self.platform);
-        s.push(',');
+        s.push(b',');
+        push_raw(&mut s, self.platform.as_bytes());
+        s.push(b',');
         push_escaped(&mut s, &self.builder);
-        s.push(',');
+        s.push(b',');
         push_list(&mut s, &self.args, push_escaped);
-        s.push_str(",[");
+        s.extend_from_slice(b",[");
         for (i, (name, value)) in self.env.iter().enumerate() {
             if i > 0 {
-                s.push(',');
+                s.push(b',');
             }
-            s.push('(');
+            s.push(b'(');
             push_escaped(&mut s, name);
-            s.push(',');
-            let masked = mask_outputs && self.outputs.contains_key(name);
-            push_escaped(&mut s, if masked { "" } else { value });
-            s.push(')');
+            s.push(b',');
+            let masked = mask_outputs && std::str::from_utf8(name).is_ok_and(|n| self.outputs.contains_key(n));
+            push_escaped(&mut s, if masked { b"" } else { value });
+            s.push(b')');
         }
-        s.push_str("])");
+        s.extend_from_slice(b"])");
         s
     }
 
@@ -193,7 +195,7 @@ impl Derivation {
     /// named `<name>.drv` over the ATerm, referring to [`Derivation::references`].
     pub fn drv_path(&self, store_dir: &str, name: &str) -> String {
         let aterm = self.to_aterm();
-        let hash = Hash::digest(HashAlgo::Sha256, aterm.as_bytes());
+        let hash = Hash::digest(HashAlgo::Sha256, &aterm);
         store_path::make_text_path(store_dir, &format!("{name}.drv"), &hash, self.references())
     }
 }
@@ -226,7 +228,7 @@ pub fn hash_derivation_modulo<E>(
         inputs.entry(h.to_base16()).or_default().extend(outputs.iter().cloned());
     }
     let aterm = drv.to_aterm_with_inputs(mask_outputs, Some(&inputs));
-    Ok(Hash::digest(HashAlgo::Sha256, aterm.as_bytes()))
+    Ok(Hash::digest(HashAlgo::Sha256, &aterm))
 }
 
 /// The output paths of an input-addressed derivation named `drv_name` whose masked modulo
@@ -318,8 +320,15 @@ impl Parser<'_> {
         }
     }
 
-    /// A quoted string with `\n`, `\r`, `\t` and `\<any>` escapes.
+    /// A quoted string with `\n`, `\r`, `\t` and `\<any>` escapes, as text (names,
+    /// paths, hashes: UTF-8 in any .drv a store holds).
     fn string(&mut self) -> Result<String, DrvParseError> {
+        let bytes = self.bytes()?;
+        Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+
+    /// A quoted string with `\n`, `\r`, `\t` and `\<any>` escapes.
+    fn bytes(&mut self) -> Result<Vec<u8>, DrvParseError> {
         self.expect("\"")?;
         let mut out = Vec::new();
         loop {
@@ -350,8 +359,7 @@ impl Parser<'_> {
                 c => out.push(c),
             }
         }
-        // Only ASCII bytes were dropped or replaced, so the bytes are still UTF-8.
-        Ok(String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+        Ok(out)
     }
 
     fn path(&mut self) -> Result<String, DrvParseError> {
@@ -397,11 +405,8 @@ fn check_output(out: &DerivationOutput) -> Result<(), DrvParseError> {
 /// environment variables and input derivations keep the last, duplicate outputs the first,
 /// and text after the closing parenthesis is ignored. Paths must be absolute; that they are in
 /// a particular store is not checked. Never panics.
-pub fn parse_aterm(text: &str) -> Result<Derivation, DrvParseError> {
-    let mut p = Parser {
-        s: text.as_bytes(),
-        pos: 0,
-    };
+pub fn parse_aterm(text: &[u8]) -> Result<Derivation, DrvParseError> {
+    let mut p = Parser { s: text, pos: 0 };
     let mut drv = Derivation::default();
     p.expect("Derive([")?;
 
@@ -435,19 +440,19 @@ pub fn parse_aterm(text: &str) -> Result<Derivation, DrvParseError> {
     p.expect(",")?;
     drv.platform = p.string()?;
     p.expect(",")?;
-    drv.builder = p.string()?;
+    drv.builder = p.bytes()?;
 
     p.expect(",[")?;
     while !p.end_of_list() {
-        drv.args.push(p.string()?);
+        drv.args.push(p.bytes()?);
     }
 
     p.expect(",[")?;
     while !p.end_of_list() {
         p.expect("(")?;
-        let name = p.string()?;
+        let name = p.bytes()?;
         p.expect(",")?;
-        let value = p.string()?;
+        let value = p.bytes()?;
         p.expect(")")?;
         drv.env.insert(name, value);
     }
@@ -497,7 +502,7 @@ mod tests {
         let paths = nix_paths();
         let drvs: HashMap<String, Derivation> = FIXTURES
             .iter()
-            .map(|(name, text)| (paths[*name].0.clone(), parse_aterm(text).unwrap()))
+            .map(|(name, text)| (paths[*name].0.clone(), parse_aterm(text.as_bytes()).unwrap()))
             .collect();
         fn resolve(
             path: &str,
@@ -522,28 +527,28 @@ mod tests {
     #[test]
     fn fixtures_round_trip() {
         for (name, text) in FIXTURES {
-            let drv = parse_aterm(text).unwrap();
-            assert_eq!(drv.to_aterm(), *text, "{name}");
+            let drv = parse_aterm(text.as_bytes()).unwrap();
+            assert_eq!(drv.to_aterm(), text.as_bytes(), "{name}");
         }
     }
 
     #[test]
     fn fixture_contents() {
-        let a = parse_aterm(FIXTURES[0].1).unwrap();
+        let a = parse_aterm(FIXTURES[0].1.as_bytes()).unwrap();
         assert_eq!(
             a.args[1],
-            "echo \"quoted\" back\\slash\ttab\nnewline\r> $out; touch $dev"
+            b"echo \"quoted\" back\\slash\ttab\nnewline\r> $out; touch $dev"
         );
-        assert_eq!(a.env["weird"], "é ü \\ \" $");
+        assert_eq!(a.env[b"weird".as_slice()], "é ü \\ \" $".as_bytes());
         assert_eq!(a.outputs.keys().collect::<Vec<_>>(), ["dev", "out"]);
         assert!(!a.is_fixed_output());
-        let fod_r = parse_aterm(FIXTURES[2].1).unwrap();
+        let fod_r = parse_aterm(FIXTURES[2].1.as_bytes()).unwrap();
         assert!(fod_r.is_fixed_output());
         let (method, hash) = fod_r.outputs["out"].fixed_output_hash().unwrap().unwrap();
         assert_eq!(method, FileIngestionMethod::Recursive);
         // The outputHash in drvs.nix.
         assert_eq!(hash.to_sri(), "sha256-Pyk7t6DIVjwiq80KO4oVQNYHpLzb3p2k6O8DCzPG24Y=");
-        let b = parse_aterm(FIXTURES[3].1).unwrap();
+        let b = parse_aterm(FIXTURES[3].1.as_bytes()).unwrap();
         assert_eq!(b.input_drvs.len(), 3);
         assert_eq!(b.input_srcs.len(), 1);
     }
@@ -552,7 +557,7 @@ mod tests {
     fn drv_paths_match_nix() {
         let paths = nix_paths();
         for (name, text) in FIXTURES {
-            let drv = parse_aterm(text).unwrap();
+            let drv = parse_aterm(text.as_bytes()).unwrap();
             assert_eq!(drv.drv_path(STORE, name), paths[*name].0, "{name}");
         }
     }
@@ -562,7 +567,7 @@ mod tests {
         let paths = nix_paths();
         let memo = modulo_hashes();
         for (name, text) in FIXTURES {
-            let drv = parse_aterm(text).unwrap();
+            let drv = parse_aterm(text.as_bytes()).unwrap();
             let expected = &paths[*name].1;
             let computed = if drv.is_fixed_output() {
                 let (method, hash) = drv.outputs["out"].fixed_output_hash().unwrap().unwrap();
@@ -573,7 +578,7 @@ mod tests {
                 let mut blank = drv.clone();
                 for (out_name, out) in blank.outputs.iter_mut() {
                     out.path.clear();
-                    blank.env.insert(out_name.clone(), String::new());
+                    blank.env.insert(out_name.clone().into_bytes(), Vec::new());
                 }
                 let resolve = &mut |p: &str| memo.get(p).cloned().ok_or(());
                 let masked = hash_derivation_modulo(&blank, true, resolve).unwrap();
@@ -590,7 +595,7 @@ mod tests {
 
     #[test]
     fn fixed_output_modulo_hash_ignores_builder() {
-        let fod = parse_aterm(FIXTURES[1].1).unwrap();
+        let fod = parse_aterm(FIXTURES[1].1.as_bytes()).unwrap();
         let mut other = fod.clone();
         other.builder = "/other".into();
         other.args.clear();
@@ -606,7 +611,7 @@ mod tests {
 
     #[test]
     fn resolve_errors_propagate() {
-        let b = parse_aterm(FIXTURES[3].1).unwrap();
+        let b = parse_aterm(FIXTURES[3].1.as_bytes()).unwrap();
         let mut calls = 0;
         let r = hash_derivation_modulo(&b, true, &mut |p: &str| {
             calls += 1;
@@ -621,14 +626,14 @@ mod tests {
 
     #[test]
     fn masking() {
-        let a = parse_aterm(FIXTURES[0].1).unwrap();
-        let masked = a.to_aterm_with_inputs(true, None);
+        let a = parse_aterm(FIXTURES[0].1.as_bytes()).unwrap();
+        let masked = String::from_utf8(a.to_aterm_with_inputs(true, None)).unwrap();
         assert!(masked.starts_with(r#"Derive([("dev","","",""),("out","","","")],[],[],"#));
         assert!(masked.contains(r#"("dev",""),"#) && masked.contains(r#"("out",""),"#));
         assert!(!masked.contains("/nix/store/"));
         let inputs = BTreeMap::from([("abc".to_owned(), BTreeSet::from(["out".to_owned()]))]);
-        assert!(a
-            .to_aterm_with_inputs(false, Some(&inputs))
+        assert!(String::from_utf8(a.to_aterm_with_inputs(false, Some(&inputs)))
+            .unwrap()
             .contains(r#"],[("abc",["out"])],[],"#));
     }
 
@@ -637,7 +642,7 @@ mod tests {
     /// string 'Derive(['".
     #[test]
     fn parse_errors_match_nix() {
-        let err = |s: &str| parse_aterm(s).unwrap_err().to_string();
+        let err = |s: &str| parse_aterm(s.as_bytes()).unwrap_err().to_string();
         assert_eq!(err(r#"Derive(("out""#), "expected string 'Derive(['");
         assert_eq!(
             err(r#"Derive([("out","relative","","")],[],[],"x","y",[],[])"#),
@@ -665,7 +670,7 @@ mod tests {
         let text = FIXTURES[3].1;
         for end in 0..text.len() {
             if text.is_char_boundary(end) {
-                assert!(parse_aterm(&text[..end]).is_err(), "{end}");
+                assert!(parse_aterm(&text.as_bytes()[..end]).is_err(), "{end}");
             }
         }
         for bad in [
@@ -677,28 +682,39 @@ mod tests {
             "Derive([]",
             "Derive([],[(\"/x\",[\"é",
         ] {
-            assert!(parse_aterm(bad).is_err(), "{bad}");
+            assert!(parse_aterm(bad.as_bytes()).is_err(), "{bad}");
         }
         // Nix's lenient list syntax and trailing text.
-        assert!(parse_aterm(r#"Derive([],[],[],"x","y",[],[])trailing"#).is_ok());
-        let empty = parse_aterm(r#"Derive([],[],[],"","",[],[])"#).unwrap();
+        assert!(parse_aterm(br#"Derive([],[],[],"x","y",[],[])trailing"#).is_ok());
+        let empty = parse_aterm(br#"Derive([],[],[],"","",[],[])"#).unwrap();
         assert_eq!(empty, Derivation::default());
-        assert_eq!(empty.to_aterm(), r#"Derive([],[],[],"","",[],[])"#);
+        assert_eq!(empty.to_aterm(), br#"Derive([],[],[],"","",[],[])"#);
     }
 
     #[test]
     fn escapes_round_trip() {
         let mut drv = Derivation {
             builder: "a\"b\\c\nd\re\tf\u{1}é".into(),
-            args: vec!["\\n".into(), String::new()],
+            args: vec![b"\\n".to_vec(), Vec::new(), b"\xc3".to_vec()],
             ..Derivation::default()
         };
         drv.env.insert("k\"".into(), "v\\".into());
+        // Bytes that are not UTF-8 go in and come out as they are.
+        drv.env.insert(b"\xff".to_vec(), b"\xc3\n".to_vec());
         let text = drv.to_aterm();
-        assert_eq!(
-            text,
-            r#"Derive([],[],[],"","a\"b\\c\nd\re\tf"#.to_owned() + "\u{1}é" + r#"",["\\n",""],[("k\"","v\\")])"#
-        );
+        let expected = [
+            r#"Derive([],[],[],"","a\"b\\c\nd\re\tf"#.as_bytes(),
+            "\u{1}é".as_bytes(),
+            br#"",["\\n","",""#,
+            b"\xc3",
+            br#""],[("k\"","v\\"),(""#,
+            b"\xff",
+            br#"",""#,
+            b"\xc3",
+            br#"\n")])"#,
+        ]
+        .concat();
+        assert_eq!(text, expected);
         assert_eq!(parse_aterm(&text).unwrap(), drv);
     }
 }

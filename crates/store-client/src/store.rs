@@ -34,7 +34,7 @@ pub trait Store {
     fn is_valid_path(&mut self, path: &str) -> Result<bool>;
 
     /// Adds a text file with references (`builtins.toFile`, .drv files); returns its path.
-    fn add_text(&mut self, name: &str, contents: &str, references: &BTreeSet<String>) -> Result<String>;
+    fn add_text(&mut self, name: &str, contents: &[u8], references: &BTreeSet<String>) -> Result<String>;
 
     /// Adds a local file or tree (`"${./src}"`, `builtins.path`, `filterSource`), leaving out
     /// the `excluded` entries and everything below them; returns its path. Recursive: the
@@ -118,8 +118,8 @@ fn copy_exact(file: &mut File, path: &Path, len: u64, w: &mut dyn Write) -> std:
 }
 
 /// The path `add_text` gives, checked like Nix (`store path '…' contains illegal character`).
-pub fn text_path(store_dir: &str, name: &str, contents: &str, references: &BTreeSet<String>) -> Result<String> {
-    let hash = Hash::digest(HashAlgo::Sha256, contents.as_bytes());
+pub fn text_path(store_dir: &str, name: &str, contents: &[u8], references: &BTreeSet<String>) -> Result<String> {
+    let hash = Hash::digest(HashAlgo::Sha256, contents);
     let path = store_path::make_text_path(store_dir, name, &hash, references.iter().map(String::as_str));
     store_path::check_store_path_name(store_dir, &path).map_err(|e| StoreError::Invalid(e.to_string()))?;
     Ok(path)
@@ -178,7 +178,7 @@ impl Store for ReadOnlyStore {
         Ok(false)
     }
 
-    fn add_text(&mut self, name: &str, contents: &str, references: &BTreeSet<String>) -> Result<String> {
+    fn add_text(&mut self, name: &str, contents: &[u8], references: &BTreeSet<String>) -> Result<String> {
         text_path(&self.store_dir, name, contents, references)
     }
 
@@ -280,11 +280,9 @@ impl Store for DaemonStore {
         self.connection()?.is_valid_path(path)
     }
 
-    fn add_text(&mut self, name: &str, contents: &str, references: &BTreeSet<String>) -> Result<String> {
+    fn add_text(&mut self, name: &str, contents: &[u8], references: &BTreeSet<String>) -> Result<String> {
         check_name(name)?;
-        let path = self
-            .connection()?
-            .add_text_to_store(name, contents.as_bytes(), references)?;
+        let path = self.connection()?.add_text_to_store(name, contents, references)?;
         Ok(self.rooted(path))
     }
 

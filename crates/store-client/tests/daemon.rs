@@ -197,9 +197,13 @@ fn trivial_drv(name: &str, script: &str) -> (String, String, String) {
     let h = hash_derivation_modulo(&drv, true, &mut |_| Err::<Hash, ()>(())).unwrap();
     let out = output_paths_for_input_addressed(STORE, name, &h, ["out"])["out"].clone();
     drv.outputs.get_mut("out").unwrap().path = out.clone();
-    drv.env.insert("out".into(), out.clone());
+    drv.env.insert("out".into(), out.clone().into_bytes());
     let drv_path = drv.drv_path(STORE, name);
-    (drv.to_aterm(), drv_path, out)
+    (
+        String::from_utf8(drv.to_aterm()).expect("ASCII test derivation"),
+        drv_path,
+        out,
+    )
 }
 
 fn make_tree(root: &Path, tag: &str) {
@@ -263,18 +267,20 @@ fn add_text_matches_nix() {
     for minor in VERSIONS {
         let mut store = d.store(minor);
         let dep_text = format!("dependency {n} {minor}");
-        let dep = store.add_text("dep", &dep_text, &BTreeSet::new()).unwrap();
+        let dep = store.add_text("dep", dep_text.as_bytes(), &BTreeSet::new()).unwrap();
         let dep_hash = Hash::digest(HashAlgo::Sha256, dep_text.as_bytes());
         assert_eq!(dep, make_text_path(STORE, "dep", &dep_hash, []));
 
         let text = format!("refers to {dep}\n");
         let refs: BTreeSet<String> = [dep.clone()].into();
-        let path = store.add_text("main-text", &text, &refs).unwrap();
+        let path = store.add_text("main-text", text.as_bytes(), &refs).unwrap();
         let hash = Hash::digest(HashAlgo::Sha256, text.as_bytes());
         assert_eq!(path, make_text_path(STORE, "main-text", &hash, [dep.as_str()]));
         assert_eq!(
             path,
-            ReadOnlyStore::default().add_text("main-text", &text, &refs).unwrap()
+            ReadOnlyStore::default()
+                .add_text("main-text", text.as_bytes(), &refs)
+                .unwrap()
         );
         assert!(store.is_valid_path(&path).unwrap());
         assert_eq!(fs::read_to_string(&path).unwrap(), text);
@@ -372,7 +378,7 @@ fn add_source_matches_read_only_store() {
     assert!(e.to_string().starts_with("getting status of"), "{e}");
     let e = store.add_source("bad name", &root, true, &[]).unwrap_err();
     assert!(e.to_string().contains("illegal character"), "{e}");
-    let ok = store.add_text("ok", &n, &BTreeSet::new()).unwrap();
+    let ok = store.add_text("ok", n.as_bytes(), &BTreeSet::new()).unwrap();
     assert!(store.is_valid_path(&ok).unwrap());
 }
 
@@ -421,7 +427,7 @@ fn build_trivial_derivation() {
         let script = format!("echo building now {n}; echo hi > $out");
         let (aterm, drv_path, out) = trivial_drv(&name, &script);
         let added = store
-            .add_text(&format!("{name}.drv"), &aterm, &BTreeSet::new())
+            .add_text(&format!("{name}.drv"), aterm.as_bytes(), &BTreeSet::new())
             .unwrap();
         assert_eq!(added, drv_path);
 
@@ -471,7 +477,7 @@ fn failing_build_gives_the_daemons_error() {
         let name = format!("failing-{minor}");
         let (aterm, drv_path, _) = trivial_drv(&name, &format!("echo failing on purpose {n} >&2; exit 3"));
         store
-            .add_text(&format!("{name}.drv"), &aterm, &BTreeSet::new())
+            .add_text(&format!("{name}.drv"), aterm.as_bytes(), &BTreeSet::new())
             .unwrap();
         let e = store.build(&[(drv_path.clone(), vec![])]).unwrap_err();
         let msg = e.to_string();
@@ -566,7 +572,7 @@ fn absent_socket_and_killed_daemon() {
         let name = format!("slow-{minor}");
         let (aterm, drv_path, _) = trivial_drv(&name, &format!("echo started {n}; /bin/sleep 15; echo hi > $out"));
         store
-            .add_text(&format!("{name}.drv"), &aterm, &BTreeSet::new())
+            .add_text(&format!("{name}.drv"), aterm.as_bytes(), &BTreeSet::new())
             .unwrap();
         let (tx, rx) = mpsc::channel();
         let tx = Mutex::new(tx);

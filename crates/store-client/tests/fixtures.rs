@@ -22,7 +22,7 @@ fn source_path_of_src_txt() {
     );
     let path = make_fixed_output_path(STORE, "src.txt", FileIngestionMethod::Recursive, &nar_hash, []);
     assert_eq!(path, SRC);
-    let b = parse_aterm(include_str!("data/b.drv")).unwrap();
+    let b = parse_aterm(include_bytes!("data/b.drv")).unwrap();
     assert!(b.input_srcs.contains(SRC));
 }
 
@@ -39,6 +39,6 @@ fn to_file_with_a_reference() {
     );
     let path = make_text_path(STORE, "note", &hash, [SRC]);
     assert_eq!(path, "/nix/store/1yx90zpqz7h3cn6mni92vpiva3rpvr0p-note");
-    let c = parse_aterm(include_str!("data/c.drv")).unwrap();
+    let c = parse_aterm(include_bytes!("data/c.drv")).unwrap();
     assert!(c.input_srcs.contains(&path));
 }

@@ -28,7 +28,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("getAttr", 2, |ev, a, s| {
         let name = ev.expect_plain_string(&a[0], s)?;
         let set = ev.expect_attrs(&a[1], s)?;
-        match set.get(Symbol::intern(&name.to_str_lossy())) {
+        match set.get(Symbol::intern_bytes(name.as_bytes())) {
             Some(v) => ev.force(&v.clone()),
             None => bail!(s, "attribute '{}' missing", identifier(&name.to_str_lossy())),
         }

@@ -220,7 +220,10 @@ fn try_eval(ev: &mut Evaluator, a: &[Value], _span: Option<Span>) -> EvalResult<
     };
     Ok(Value::attrs(AttrSet::from_unsorted(vec![
         Attr {
-            name: ev.sym.success,
+            name: *ev
+                .sym
+                .success
+                .get_or_init(|| rnix_eval_parser::Symbol::intern("success")),
             value: Value::Bool(success),
             pos: None,
         },

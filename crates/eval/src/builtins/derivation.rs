@@ -90,7 +90,7 @@ fn derivation_strict(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Eva
 
     let mut drv = Derivation::default();
     let mut context = ContextBuilder::default();
-    let mut json = String::from("{");
+    let mut json = b"{".to_vec();
     let mut spec = OutputSpec {
         names: BTreeSet::from(["out".to_string()]),
         hash: None,
@@ -123,8 +123,8 @@ fn derivation_strict(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Eva
         })?;
     }
     if structured {
-        json.push('}');
-        drv.env.insert("__json".into(), json);
+        json.push(b'}');
+        drv.env.insert(b"__json".to_vec(), json);
     }
     add_inputs(ev, &mut drv, context.finish().as_ref(), name_span)?;
 
@@ -149,7 +149,7 @@ fn derivation_strict(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Eva
         let method = FileIngestionMethod::from_recursive(spec.recursive.unwrap_or(false));
         let out = store_path::make_fixed_output_path(&dir, &drv_name, method, &hash, std::iter::empty::<&str>());
         crate::store::check_path_name(&dir, &out).map_err(|m| err(name_span, m))?;
-        drv.env.insert("out".into(), out.clone());
+        drv.env.insert(b"out".to_vec(), out.clone().into_bytes());
         let algo = format!("{}{}", method.prefix(), hash.algo().name());
         drv.outputs.insert(
             "out".into(),
@@ -162,14 +162,14 @@ fn derivation_strict(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Eva
     } else {
         // Hash the derivation with empty output paths, then fill them in.
         for name in &spec.names {
-            drv.env.insert(name.clone(), String::new());
+            drv.env.insert(name.clone().into_bytes(), Vec::new());
             drv.outputs.insert(name.clone(), DerivationOutput::default());
         }
         let modulo = ev.store.modulo_hash(&drv, true).map_err(|m| err(name_span, m))?;
         for name in &spec.names {
             let path = store_path::make_output_path(&dir, name, &modulo, &drv_name);
             crate::store::check_path_name(&dir, &path).map_err(|m| err(name_span, m))?;
-            drv.env.insert(name.clone(), path.clone());
+            drv.env.insert(name.clone().into_bytes(), path.clone().into_bytes());
             drv.outputs.get_mut(name).expect("inserted above").path = path;
         }
     }
@@ -200,7 +200,7 @@ fn process_attr(
     structured: bool,
     drv: &mut Derivation,
     context: &mut ContextBuilder,
-    json: &mut String,
+    json: &mut Vec<u8>,
     spec: &mut OutputSpec,
 ) -> EvalResult<()> {
     let key = attr.name.as_str();
@@ -224,7 +224,7 @@ fn process_attr(
             for item in items.iter() {
                 let s = ev.coerce_to_string(item, name_span, true, true)?;
                 crate::eval::merge_context(context, &s);
-                drv.args.push(drv_text(&s));
+                drv.args.push(s.as_bytes().to_vec());
             }
             return Ok(());
         }
@@ -236,16 +236,16 @@ fn process_attr(
         }
         let value_json = crate::print::to_json_with_context(ev, &attr.value, name_span, context)?;
         if json.len() > 1 {
-            json.push(',');
+            json.push(b',');
         }
-        json.push_str(&serde_json::to_string(key).expect("strings serialise"));
-        json.push(':');
-        json.push_str(&String::from_utf8_lossy(&value_json));
+        crate::print::json_string(json, attr.name.as_bytes());
+        json.push(b':');
+        json.extend_from_slice(&value_json);
         match key {
             "builder" => {
                 let s = ev.expect_string(&attr.value, name_span)?;
                 crate::eval::merge_context(context, &s);
-                drv.builder = drv_text(&s);
+                drv.builder = s.as_bytes().to_vec();
             }
             "system" => drv.platform = ev.expect_string_no_ctx(&attr.value, name_span)?,
             "outputHash" => spec.hash = Some(ev.expect_string_no_ctx(&attr.value, name_span)?),
@@ -268,9 +268,11 @@ fn process_attr(
     }
     let s = ev.coerce_to_string(&attr.value, attr.span().or(name_span), true, true)?;
     crate::eval::merge_context(context, &s);
-    let s = drv_text(&s);
+    let bytes = s.as_bytes().to_vec();
+    // Names, systems and hashes are text (a byte that is not UTF-8 becomes U+FFFD there).
+    let s = s.to_str_lossy().into_owned();
     match key {
-        "builder" => drv.builder = s.clone(),
+        "builder" => drv.builder = bytes.clone(),
         "system" => drv.platform = s.clone(),
         "outputHash" => spec.hash = Some(s.clone()),
         "outputHashAlgo" => spec.hash_algo = s.clone(),
@@ -286,7 +288,7 @@ fn process_attr(
         }
         _ => {}
     }
-    drv.env.insert(key.to_string(), s);
+    drv.env.insert(attr.name.as_bytes().to_vec(), bytes);
     Ok(())
 }
 
@@ -396,10 +398,4 @@ fn err(span: Option<Span>, message: String) -> Box<crate::EvalError> {
 
 pub(super) fn string_with_context(s: &str, element: String) -> Value {
     Value::String(Rc::new(NixString::new(s.to_string(), Some(Context::single(element)))))
-}
-
-/// A string as it goes into a `.drv`. The ATerm writer works on text, so invalid UTF-8
-/// is replaced by U+FFFD (Nix writes the bytes; see KNOWN-DIFFERENCES.md).
-fn drv_text(s: &NixString) -> String {
-    s.to_str_lossy().into_owned()
 }

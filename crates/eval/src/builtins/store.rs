@@ -37,10 +37,9 @@ fn to_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Va
         }
         refs.insert(path.to_string());
     }
-    // The store's text interface is `&str`: invalid UTF-8 is replaced (KNOWN-DIFFERENCES.md).
     let path = ev
         .store
-        .add_text(&name, &contents.to_str_lossy(), refs)
+        .add_text(&name, contents.as_bytes(), refs)
         .map_err(|m| fail(span, m))?;
     // Readable in pure mode once written, as every path evaluation made.
     ev.io.allow(&path);

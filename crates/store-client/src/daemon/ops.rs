@@ -480,7 +480,6 @@ impl Connection {
         let mut nar = Vec::new();
         self.nar_from_path(drv_path, &mut nar)?;
         let text = regular_file_from_nar(&nar)
-            .and_then(|b| String::from_utf8(b).ok())
             .ok_or_else(|| StoreError::Invalid(format!("'{drv_path}' is not a derivation file")))?;
         let drv = crate::derivation::parse_aterm(&text)
             .map_err(|e| StoreError::Invalid(format!("parsing derivation '{drv_path}': {e}")))?;
