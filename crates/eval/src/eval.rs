@@ -327,11 +327,12 @@ impl Evaluator {
             VarKind::Global(slot) => Ok(self.globals[*slot as usize].clone()),
             VarKind::With(depths) => {
                 let first = env.up(depths[0].depth);
-                if let Some(v) = self.with_cached(var, first) {
+                if let Some(v) = self.with_cached(var, with_scope(depths, first)) {
                     return Ok(v);
                 }
                 let found = self.lookup_with(var, env, depths)?;
-                self.with_remember(var, first, &found);
+                // Looked up again: the search may have evaluated the namespace.
+                self.with_remember(var, with_scope(depths, first), &found);
                 Ok(found)
             }
         }
@@ -341,13 +342,13 @@ impl Evaluator {
     /// innermost `with` frame before: namespaces once evaluated never change, and the
     /// frames above a frame are fixed, so the search would find the same cell.
     #[inline(always)]
-    fn with_cached(&self, var: &'static ast::Var, first: &Env) -> Option<Value> {
-        self.with_cache.get(var, first)
+    fn with_cached(&self, var: &'static ast::Var, scope: WithScope) -> Option<Value> {
+        self.with_cache.get(var, scope)
     }
 
     #[inline]
-    fn with_remember(&mut self, var: &'static ast::Var, first: &Env, v: &Value) {
-        self.with_cache.remember(var, first, v);
+    fn with_remember(&mut self, var: &'static ast::Var, scope: WithScope, v: &Value) {
+        self.with_cache.remember(var, scope, v);
     }
 
     /// Search the `with` frames of `var`, innermost first, forcing namespaces as needed.
@@ -1008,6 +1009,20 @@ pub(crate) fn merge_context(into: &mut ContextBuilder, s: &NixString) {
 /// only for `==` on functions, see `nix-tests/KNOWN-DIFFERENCES.md`, and asking Nix's
 /// question made a thunk of each name in `with pkgs; [ a b c ]`: +5% instructions on
 /// `benches/programs/with-lib`.)
+use crate::with_cache::Scope as WithScope;
+
+/// What a `with` variable's answer is cached by: its one namespace when there is one
+/// `with` and it is an evaluated set, else the innermost `with` frame (`with_cache.rs`).
+#[inline(always)]
+fn with_scope<'a>(depths: &[ast::WithFrame], first: &'a Env) -> WithScope<'a> {
+    if depths.len() == 1 {
+        if let Some(Value::Attrs(set)) = first.get(0).and_then(Value::evaluated) {
+            return WithScope::Namespace(set);
+        }
+    }
+    WithScope::Frame(first)
+}
+
 fn lookup_with_evaluated(env: &Env, depths: &[ast::WithFrame], name: Symbol) -> Option<Value> {
     for (frame, with) in env.frames_at(depths) {
         if let Some(found) = lookup_in_evaluated_namespace(frame, name, &with.hint)? {
@@ -1174,11 +1189,12 @@ impl Evaluator {
     #[inline]
     fn known_with_var(&mut self, var: &'static ast::Var, depths: &[ast::WithFrame], env: &Env) -> Option<Value> {
         let first = env.up(depths[0].depth);
-        if let Some(v) = self.with_cached(var, first) {
+        let scope = with_scope(depths, first);
+        if let Some(v) = self.with_cached(var, scope) {
             return Some(v);
         }
         let v = lookup_with_evaluated(env, depths, var.name)?;
-        self.with_remember(var, first, &v);
+        self.with_remember(var, scope, &v);
         Some(v)
     }
 

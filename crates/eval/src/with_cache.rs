@@ -1,13 +1,18 @@
 //! The last answer of each `with`-resolved variable, by its AST node, with the innermost
 //! `with` frame it was looked up from: the same frame means the same chain of evaluated
-//! namespaces, so the same answer (`eval.rs`, `lookup_var`). Holding the frame keeps its
-//! address from being reused while the entry stands.
+//! namespaces, so the same answer (`eval.rs`, `lookup_var`). A variable under a single
+//! `with` is keyed by the namespace itself instead: its answer depends on nothing else,
+//! and a function opening `with lib;` or `with pkgs;` makes a new frame at every call
+//! over the same set. Holding the frame or set keeps its address from being reused while
+//! the entry stands.
 //!
 //! Direct-mapped: one entry a slot, overwritten on a collision. A hash map's probe cost a
 //! `with`-heavy loop (`benches/programs/scopes`) 13% of its time, and it kept an entry,
 //! with its frame and value, for every variable ever looked up.
 
+use crate::attrset::AttrSet;
 use crate::env::Env;
+use crate::rc::Rc;
 use crate::value::Value;
 use rnix_eval_parser::ast;
 
@@ -18,9 +23,32 @@ pub(crate) struct WithCache {
     entries: Vec<Option<Entry>>,
 }
 
+/// What an answer was found from: the innermost `with` frame, or the one namespace.
+#[derive(Clone, Copy)]
+pub(crate) enum Scope<'a> {
+    Frame(&'a Env),
+    Namespace(&'a Rc<AttrSet>),
+}
+
+enum Held {
+    Frame(Env),
+    Namespace(Rc<AttrSet>),
+}
+
+impl Held {
+    #[inline(always)]
+    fn is(&self, scope: Scope) -> bool {
+        match (self, scope) {
+            (Held::Frame(f), Scope::Frame(g)) => f.ptr_eq(g),
+            (Held::Namespace(s), Scope::Namespace(t)) => Rc::ptr_eq(s, t),
+            _ => false,
+        }
+    }
+}
+
 struct Entry {
     var: *const ast::Var,
-    frame: Env,
+    scope: Held,
     value: Value,
     /// Lookups of `var` from other frames since this entry was written.
     misses: u32,
@@ -40,15 +68,15 @@ fn slot(var: *const ast::Var) -> usize {
 
 impl WithCache {
     #[inline(always)]
-    pub(crate) fn get(&self, var: &'static ast::Var, frame: &Env) -> Option<Value> {
+    pub(crate) fn get(&self, var: &'static ast::Var, scope: Scope) -> Option<Value> {
         match self.entries.get(slot(var))? {
-            Some(e) if std::ptr::eq(e.var, var) && e.frame.ptr_eq(frame) => Some(e.value.clone()),
+            Some(e) if std::ptr::eq(e.var, var) && e.scope.is(scope) => Some(e.value.clone()),
             _ => None,
         }
     }
 
     #[inline]
-    pub(crate) fn remember(&mut self, var: &'static ast::Var, frame: &Env, value: &Value) {
+    pub(crate) fn remember(&mut self, var: &'static ast::Var, scope: Scope, value: &Value) {
         if self.entries.is_empty() {
             self.entries.resize_with(1 << SLOTS_LOG2, || None);
         }
@@ -63,7 +91,10 @@ impl WithCache {
         }
         *entry = Some(Entry {
             var,
-            frame: frame.clone(),
+            scope: match scope {
+                Scope::Frame(f) => Held::Frame(f.clone()),
+                Scope::Namespace(s) => Held::Namespace(s.clone()),
+            },
             value: value.clone(),
             misses: 0,
         });
@@ -93,18 +124,25 @@ mod tests {
         let frame = Env::new(None, 1);
         let other = Env::new(None, 1);
         let mut cache = WithCache::default();
-        assert!(cache.get(a, &frame).is_none());
-        cache.remember(a, &frame, &Value::Int(1));
-        assert!(matches!(cache.get(a, &frame), Some(Value::Int(1))));
-        assert!(cache.get(a, &other).is_none());
-        assert!(cache.get(b, &frame).is_none());
+        assert!(cache.get(a, Scope::Frame(&frame)).is_none());
+        cache.remember(a, Scope::Frame(&frame), &Value::Int(1));
+        assert!(matches!(cache.get(a, Scope::Frame(&frame)), Some(Value::Int(1))));
+        assert!(cache.get(a, Scope::Frame(&other)).is_none());
+        assert!(cache.get(b, Scope::Frame(&frame)).is_none());
         // Another frame takes the entry over after `REPLACE_EVERY` misses.
         for _ in 1..REPLACE_EVERY {
-            cache.remember(a, &other, &Value::Int(2));
-            assert!(cache.get(a, &other).is_none());
+            cache.remember(a, Scope::Frame(&other), &Value::Int(2));
+            assert!(cache.get(a, Scope::Frame(&other)).is_none());
         }
-        cache.remember(a, &other, &Value::Int(2));
-        assert!(matches!(cache.get(a, &other), Some(Value::Int(2))));
-        assert!(cache.get(a, &frame).is_none());
+        cache.remember(a, Scope::Frame(&other), &Value::Int(2));
+        assert!(matches!(cache.get(a, Scope::Frame(&other)), Some(Value::Int(2))));
+        assert!(cache.get(a, Scope::Frame(&frame)).is_none());
+        // Keyed by a namespace: found again whatever frame holds it, and not by a frame.
+        let set = Rc::new(AttrSet::from_unsorted(Vec::new()));
+        cache.remember(b, Scope::Namespace(&set), &Value::Int(3));
+        assert!(matches!(cache.get(b, Scope::Namespace(&set)), Some(Value::Int(3))));
+        assert!(cache.get(b, Scope::Frame(&frame)).is_none());
+        let other_set = Rc::new(AttrSet::from_unsorted(Vec::new()));
+        assert!(cache.get(b, Scope::Namespace(&other_set)).is_none());
     }
 }
