@@ -73,14 +73,21 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-#[test]
-fn fetch_git_work_trees_match_nix() {
+/// A scratch directory and a fetcher cache in it; `None` (the test is skipped) without git
+/// and Nix.
+fn setup(name: &str) -> Option<(PathBuf, PathBuf)> {
     if !have("git") || !have("nix-instantiate") {
         eprintln!("skipped: needs git and nix-instantiate");
-        return;
+        return None;
     }
-    let root = scratch("trees");
+    let root = scratch(name);
     let cache = root.join("fetch-cache");
+    Some((root, cache))
+}
+
+#[test]
+fn fetch_git_work_trees_match_nix() {
+    let Some((root, cache)) = setup("trees") else { return };
     let add: &[&str] = &["add", "-A"];
     let commit: &[&str] = &["commit", "-qm", "c"];
     repo(&root, "nocommit", &[add], &[("f", "x\n")]);
@@ -132,12 +139,9 @@ fn fetch_git_work_trees_match_nix() {
 /// a dirty tree leaves the submodule out and a commit leaves an empty folder.
 #[test]
 fn fetch_git_submodules_match_nix() {
-    if !have("git") || !have("nix-instantiate") {
-        eprintln!("skipped: needs git and nix-instantiate");
+    let Some((root, cache)) = setup("submodules") else {
         return;
-    }
-    let root = scratch("submodules");
-    let cache = root.join("fetch-cache");
+    };
     let commit: &[&str] = &["commit", "-qm", "c"];
     let top = repo(&root, "top", &[&["add", "-A"], commit], &[("top.txt", "top\n")]);
     repo(&top, "sub", &[&["add", "-A"], commit], &[("a", "a\n")]);

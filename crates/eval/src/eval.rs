@@ -8,6 +8,7 @@ use crate::rc::Rc;
 use crate::stats::{self, Counter};
 use crate::string_context::ContextBuilder;
 use crate::value::{release, Attr, AttrSet, Closure, NixString, Peek, PrimOpApp, Thunk, ThunkState, Value};
+use crate::with_cache::Scope as WithScope;
 use crate::{bail, Evaluator};
 use rnix_eval_parser::ast::{self, AttrName, AttrValue, BinOpKind, Expr, VarKind};
 use rnix_eval_parser::show::identifier;
@@ -1003,14 +1004,6 @@ pub(crate) fn merge_context(into: &mut ContextBuilder, s: &NixString) {
     into.add(s.context.as_ref());
 }
 
-/// Nix's `lookupVar(noEval = true)`: find a `with` variable without forcing anything.
-/// `None` if a namespace that would be searched first is not evaluated yet. (Nix asks
-/// whether a lookup has read the namespace, not whether it is evaluated: the two differ
-/// only for `==` on functions, see `nix-tests/KNOWN-DIFFERENCES.md`, and asking Nix's
-/// question made a thunk of each name in `with pkgs; [ a b c ]`: +5% instructions on
-/// `benches/programs/with-lib`.)
-use crate::with_cache::Scope as WithScope;
-
 /// What a `with` variable's answer is cached by: its one namespace when there is one
 /// `with` and it is an evaluated set, else the innermost `with` frame (`with_cache.rs`).
 #[inline(always)]
@@ -1023,6 +1016,12 @@ fn with_scope<'a>(depths: &[ast::WithFrame], first: &'a Env) -> WithScope<'a> {
     WithScope::Frame(first)
 }
 
+/// Nix's `lookupVar(noEval = true)`: find a `with` variable without forcing anything.
+/// `None` if a namespace that would be searched first is not evaluated yet. (Nix asks
+/// whether a lookup has read the namespace, not whether it is evaluated: the two differ
+/// only for `==` on functions, see `nix-tests/KNOWN-DIFFERENCES.md`, and asking Nix's
+/// question made a thunk of each name in `with pkgs; [ a b c ]`: +5% instructions on
+/// `benches/programs/with-lib`.)
 fn lookup_with_evaluated(env: &Env, depths: &[ast::WithFrame], name: Symbol) -> Option<Value> {
     for (frame, with) in env.frames_at(depths) {
         if let Some(found) = lookup_in_evaluated_namespace(frame, name, &with.hint)? {

@@ -285,8 +285,9 @@ pub struct PrimOpApp {
 }
 
 // What the last reference to each payload leaves behind (`rc::Retire`): a large list (or
-// set, `attrset.rs`) goes to `teardown`'s queue, everything else is freed at once. Even a list whose
-// elements all live on is queued: lowering 200,000 counts touches 200,000 cold cells.
+// set, `attrset.rs`) goes to `teardown`'s queue, everything else is freed at once. Even a
+// list whose elements all live on is queued: lowering 200,000 counts touches 200,000 cold
+// cells.
 impl Retire for Vec<Value> {
     #[inline(always)]
     fn retire(&mut self) {

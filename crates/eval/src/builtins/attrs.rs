@@ -119,10 +119,8 @@ fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult
             pos: value.pos,
         });
     }
-    // The first definition of a name wins: a stable sort keeps it first for dedup.
-    entries.sort_by_key(|a| a.name);
-    entries.dedup_by_key(|a| a.name);
-    Ok(Value::attrs(AttrSet::from_sorted(entries)))
+    // The first definition of a name wins.
+    Ok(Value::attrs(AttrSet::from_unsorted(entries)))
 }
 
 fn zip_attrs_with(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {

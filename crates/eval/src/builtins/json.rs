@@ -400,15 +400,13 @@ pub(crate) fn no_null_bytes(bytes: &[u8]) -> Result<(), String> {
 }
 
 fn finish_object(entries: Vec<(Symbol, Value)>) -> Value {
-    // Later duplicates win: keep the last entry of each name.
-    let mut attrs: Vec<Attr> = entries
+    // Later duplicates win: reversed, the last entry of each name is the first one.
+    let attrs: Vec<Attr> = entries
         .into_iter()
         .rev()
         .map(|(name, value)| Attr { name, value, pos: None })
         .collect();
-    attrs.sort_by_key(|a| a.name);
-    attrs.dedup_by_key(|a| a.name);
-    Value::attrs(AttrSet::from_sorted(attrs))
+    Value::attrs(AttrSet::from_unsorted(attrs))
 }
 
 /// Parse a whole JSON text; the error is Nix's message.
