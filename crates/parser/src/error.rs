@@ -7,11 +7,21 @@ use std::fmt;
 pub struct ParseError {
     pub message: String,
     pub span: Span,
+    /// For an error Nix raises in its parser's actions (an attribute or formal defined
+    /// twice, a dynamic name in `let`): the byte offset where the rule that raises it is
+    /// reduced, the end of its binding or function. Of several errors Nix reports the one
+    /// reduced first, and a syntax error only if its token comes before that
+    /// (`lib::first_parse_error`).
+    pub reduced_at: Option<u32>,
 }
 
 impl ParseError {
     pub fn new(message: String, span: Span) -> Self {
-        ParseError { message, span }
+        ParseError {
+            message,
+            span,
+            reduced_at: None,
+        }
     }
 }
 

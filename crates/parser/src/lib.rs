@@ -13,6 +13,7 @@ mod bison_tables;
 pub mod cache;
 pub mod depth;
 pub mod error;
+mod error_order;
 pub mod lints;
 mod lower;
 mod moves;
@@ -179,7 +180,8 @@ fn parse_and_lower_uncached(
         }
     }
     if let Some(err) = parsed.errors().first() {
-        return Err(nix_syntax_error(file, text, err));
+        let syntax = nix_syntax_error(file, text, err);
+        return Err(error_order::with_syntax_error(file, text, &parsed, syntax));
     }
     if let Some((token, message)) = invalid {
         let r = token.text_range();
@@ -188,13 +190,16 @@ fn parse_and_lower_uncached(
             start: r.start().into(),
             end: r.end().into(),
         };
-        return Err(bison_error(file, text).unwrap_or(ParseError::new(message, span)));
+        let syntax = bison_error(file, text).unwrap_or(ParseError::new(message, span));
+        return Err(error_order::with_syntax_error(file, text, &parsed, syntax));
     }
     let mut lowerer = lower::Lowerer::new(file, base_dir, globals).with_outer_frame(scope);
-    match lowerer.lower_root(&parsed.tree()) {
+    let root = parsed.tree();
+    match lowerer.lower_root(&root) {
         Err(e) if e.message.starts_with("syntax error") || e.message.starts_with("invalid ") => {
             Err(bison_error(file, text).unwrap_or(e))
         }
+        Err(e) => Err(error_order::first_reduced(file, root.syntax(), e)),
         other => other.map(|mut expr| {
             moves::mark(&mut expr);
             expr
@@ -238,35 +243,23 @@ pub fn check_syntax(text: &str) -> Option<(u32, u32, String)> {
     if let Some(end) = bison::end_at_nul(text) {
         return check_syntax(&text[..end]);
     }
-    if let Some(err) = parsed.errors().first() {
-        let e = nix_syntax_error(file, text, err);
-        return Some((e.span.start, e.span.end, e.message));
-    }
-    if let Some((token, message)) = validate::check(parsed.tree().syntax()) {
-        let r = token.text_range();
-        return Some((r.start().into(), r.end().into(), message));
-    }
+    let syntax = match (parsed.errors().first(), validate::check(parsed.tree().syntax())) {
+        (Some(err), _) => Some(nix_syntax_error(file, text, err)),
+        (None, Some((token, message))) => Some(ParseError::new(message, Span::new(file, token.text_range()))),
+        (None, None) => None,
+    };
     // What the lowering refuses (an attribute or formal defined twice, a dynamic name in
     // a `let`), with every name taken for a global: undefined variables are the
     // editor's own analysis.
-    let lowered = source::with_detached(text, || {
-        lower::Lowerer::new(file, "/".into(), &AnyName).lower_root(&parsed.tree())
-    });
-    let e = lowered.err()?;
+    let e = source::with_detached(text, || match syntax {
+        Some(syntax) => Some(error_order::with_syntax_error(file, text, &parsed, syntax)),
+        None => {
+            let root = parsed.tree();
+            let lowered = lower::Lowerer::new(file, "/".into(), &error_order::AnyName).lower_root(&root);
+            Some(error_order::first_reduced(file, root.syntax(), lowered.err()?))
+        }
+    })?;
     Some((e.span.start, e.span.end, e.message))
-}
-
-/// Globals in which every name is found (for [`check_syntax`]).
-struct AnyName;
-
-impl Globals for AnyName {
-    fn lookup(&self, _: Symbol) -> Option<u32> {
-        Some(0)
-    }
-
-    fn fingerprint(&self) -> [u8; 32] {
-        [0; 32]
-    }
 }
 
 pub fn lower(
@@ -361,5 +354,21 @@ mod tests {
             "syntax error, unexpected '}', expecting identifier or 'or' or '${' or '\"'"
         );
         assert_eq!(start as usize, text.rfind('}').unwrap());
+    }
+
+    /// Editors see the error evaluation reports (Nix 2.8 gives the same two answers:
+    /// `nix-tests/lang/parse-fail-*-before-*`).
+    #[test]
+    fn check_syntax_reports_what_nix_reduces_first() {
+        let text = "[ { a = 1; a = 2; } then ]";
+        let (start, _, message) = super::check_syntax(text).expect("an error");
+        assert!(message.starts_with("attribute 'a' already defined at"), "{message}");
+        assert_eq!(start as usize, text.rfind("a =").unwrap());
+        let (_, _, message) = super::check_syntax("{ a, a }: 1 +").expect("an error");
+        assert_eq!(message, "syntax error, unexpected end of file");
+        let text = "{ b = { c = 1; c = 2; }; a = 1; a = 2; }";
+        let (start, _, message) = super::check_syntax(text).expect("an error");
+        assert!(message.starts_with("attribute 'c' already defined at"), "{message}");
+        assert_eq!(start as usize, text.find("c = 2").unwrap());
     }
 }

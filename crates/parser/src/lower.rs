@@ -105,6 +105,9 @@ pub struct Lowerer<'g> {
     /// variables after parsing, so an error of the parse itself (an attribute defined
     /// twice, an integer too large) anywhere in the file is reported first.
     undefined: Option<ParseError>,
+    /// The end of the binding being collected: where Nix's parser reduces it, and so
+    /// raises what `addAttr` finds wrong with it ([`ParseError::reduced_at`]).
+    binding_end: u32,
 }
 
 pub(crate) type LResult<T> = Result<T, ParseError>;
@@ -118,6 +121,7 @@ impl<'g> Lowerer<'g> {
             globals,
             scopes: Vec::new(),
             undefined: None,
+            binding_end: 0,
         }
     }
 
@@ -137,6 +141,20 @@ impl<'g> Lowerer<'g> {
 
     pub(crate) fn err(&self, span: Span, msg: impl Into<String>) -> ParseError {
         ParseError::new(msg.into(), span)
+    }
+
+    /// An error of Nix's parser actions, raised when the rule ending at `reduced_at` is
+    /// reduced.
+    fn action_err(&self, span: Span, msg: impl Into<String>, reduced_at: u32) -> ParseError {
+        ParseError {
+            reduced_at: Some(reduced_at),
+            ..self.err(span, msg)
+        }
+    }
+
+    /// [`Lowerer::action_err`] of the binding being collected.
+    fn binding_err(&self, span: Span, msg: impl Into<String>) -> ParseError {
+        self.action_err(span, msg, self.binding_end)
     }
 
     fn missing(&self, node: &impl AstNode<Language = rnix::NixLanguage>) -> ParseError {
@@ -505,36 +523,7 @@ impl<'g> Lowerer<'g> {
                 })))
             }
             rast::Param::Pattern(p) => {
-                let mut names = FxHashMap::default();
-                let mut order = Vec::new();
-                for entry in p.pat_entries() {
-                    let name = entry
-                        .ident()
-                        .and_then(|i| ident_name(&i))
-                        .ok_or_else(|| self.missing(&entry))?;
-                    let sym = Symbol::intern(&name);
-                    if names.contains_key(&sym) {
-                        return Err(self.err(
-                            self.span(&entry),
-                            format!("duplicate formal function argument '{name}'"),
-                        ));
-                    }
-                    names.insert(sym, order.len() as u32);
-                    order.push((sym, entry));
-                }
-                let at = match p.pat_bind() {
-                    Some(b) => {
-                        let name = b.ident().and_then(|i| ident_name(&i)).ok_or_else(|| self.missing(&b))?;
-                        let sym = Symbol::intern(&name);
-                        if names.contains_key(&sym) {
-                            // Nix's `validateFormals` reports it at the lambda (`a@{ a }: a`).
-                            return Err(self.err(span, format!("duplicate formal function argument '{name}'")));
-                        }
-                        names.insert(sym, order.len() as u32);
-                        Some((sym, b))
-                    }
-                    None => None,
-                };
+                let (names, order, at) = self.formal_names(&p, span)?;
                 let at_before = at.as_ref().is_some_and(|(_, b)| {
                     b.syntax().text_range().start() < p.syntax().text_range().start() + rowan::TextSize::from(1)
                 });
@@ -569,6 +558,66 @@ impl<'g> Lowerer<'g> {
                     })))
                 })
             }
+        }
+    }
+
+    /// A pattern's names in slot order (the `@` name last, also in the map): Nix's
+    /// `validateFormals`, which runs when the whole function `span` is reduced.
+    #[allow(clippy::type_complexity)]
+    fn formal_names(
+        &mut self,
+        p: &rast::Pattern,
+        span: Span,
+    ) -> LResult<(
+        FxHashMap<Symbol, u32>,
+        Vec<(Symbol, rast::PatEntry)>,
+        Option<(Symbol, rast::PatBind)>,
+    )> {
+        let mut names = FxHashMap::default();
+        let mut order = Vec::new();
+        for entry in p.pat_entries() {
+            let name = entry
+                .ident()
+                .and_then(|i| ident_name(&i))
+                .ok_or_else(|| self.missing(&entry))?;
+            let sym = Symbol::intern(&name);
+            if names.contains_key(&sym) {
+                let message = format!("duplicate formal function argument '{name}'");
+                return Err(self.action_err(self.span(&entry), message, span.end));
+            }
+            names.insert(sym, order.len() as u32);
+            order.push((sym, entry));
+        }
+        let at = match p.pat_bind() {
+            Some(b) => {
+                let name = b.ident().and_then(|i| ident_name(&i)).ok_or_else(|| self.missing(&b))?;
+                let sym = Symbol::intern(&name);
+                if names.contains_key(&sym) {
+                    // Nix's `validateFormals` reports it at the lambda (`a@{ a }: a`).
+                    let message = format!("duplicate formal function argument '{name}'");
+                    return Err(self.action_err(span, message, span.end));
+                }
+                names.insert(sym, order.len() as u32);
+                Some((sym, b))
+            }
+            None => None,
+        };
+        Ok((names, order, at))
+    }
+
+    /// What Nix's parser actions check in `e` itself: the names a set or `let` binds
+    /// (with the literal sets merged into them), a function's formals; not the sets,
+    /// `let`s and functions nested in its values (`error_order` checks each of those).
+    pub(crate) fn check_actions(&mut self, e: &rast::Expr) -> LResult<()> {
+        match e {
+            rast::Expr::AttrSet(a) => self.collect_entries(&mut Collected::new(a.rec_token().is_some()), a, false),
+            rast::Expr::LegacyLet(l) => self.collect_entries(&mut Collected::new(true), l, false),
+            rast::Expr::LetIn(l) => self.collect_entries(&mut Collected::new(false), l, true),
+            rast::Expr::Lambda(l) => match l.param() {
+                Some(rast::Param::Pattern(p)) => self.formal_names(&p, self.span(l)).map(drop),
+                _ => Ok(()),
+            },
+            _ => Ok(()),
         }
     }
 
@@ -626,7 +675,11 @@ impl<'g> Lowerer<'g> {
     }
 
     fn collect_entries(&mut self, into: &mut Collected, node: &impl HasEntry, is_let: bool) -> LResult<()> {
+        // A literal set merged into another is collected while its parent binding is: its
+        // own bindings were reduced before, the merge itself is the parent's.
+        let parent_binding_end = self.binding_end;
         for entry in node.entries() {
+            self.binding_end = entry.syntax().text_range().end().into();
             match entry {
                 rast::Entry::Inherit(inh) => self.collect_inherit(into, &inh)?,
                 rast::Entry::AttrpathValue(apv) => {
@@ -640,7 +693,10 @@ impl<'g> Lowerer<'g> {
                             None => PathKey::Dynamic(attr.clone()),
                         };
                         if is_let && matches!(name, PathKey::Dynamic(_)) && names.is_empty() {
-                            return Err(self.err(self.span(&attr), "dynamic attributes not allowed in let"));
+                            // Checked when the whole `let ... in e` is reduced.
+                            let let_end = node.syntax().text_range().end().into();
+                            let message = "dynamic attributes not allowed in let";
+                            return Err(self.action_err(self.span(&attr), message, let_end));
                         }
                         names.push(name);
                     }
@@ -648,6 +704,7 @@ impl<'g> Lowerer<'g> {
                 }
             }
         }
+        self.binding_end = parent_binding_end;
         Ok(())
     }
 
@@ -665,10 +722,11 @@ impl<'g> Lowerer<'g> {
             // all of them the position where the list starts).
             let span = self.span(&attr);
             let Some(name) = self.static_name(&attr)? else {
-                return Err(self.err(self.span(&attr), "dynamic attributes not allowed in inherit"));
+                let span = self.span(&attr);
+                return Err(self.action_err(span, "dynamic attributes not allowed in inherit", span.end));
             };
             if let Some(prev) = into.statics.get(&name) {
-                return Err(self.err(
+                return Err(self.binding_err(
                     span,
                     format!(
                         "attribute '{}' already defined at {}",
@@ -740,7 +798,7 @@ impl<'g> Lowerer<'g> {
                                     self.merge_sets(target, incoming, &shown())?;
                                 }
                                 _ => {
-                                    return Err(self.err(
+                                    return Err(self.binding_err(
                                         span,
                                         format!(
                                             "attribute '{}' already defined at {}",
@@ -788,7 +846,7 @@ impl<'g> Lowerer<'g> {
                 continue;
             };
             if !(is_mergeable_set(&prev.value) && is_mergeable_set(&entry.value)) {
-                return Err(self.err(
+                return Err(self.binding_err(
                     entry.span,
                     format!("attribute '{path}' already defined at {}", prev.span.describe()),
                 ));
@@ -814,7 +872,7 @@ impl<'g> Lowerer<'g> {
             _ => None,
         };
         let Some(set) = set else {
-            return Err(self.err(
+            return Err(self.binding_err(
                 span,
                 format!("attribute '{}' already defined at {}", shown(), entry.span.describe()),
             ));
