@@ -42,8 +42,7 @@ impl Evaluator {
             let frame = match expr {
                 Expr::Int(i) => return Ok(Value::Int(*i)),
                 Expr::Float(f) => return Ok(Value::Float(*f)),
-                Expr::Str(s) => return Ok(Value::string(s.as_bytes())),
-                Expr::Path(p) => return Ok(Value::path(&**p)),
+                Expr::Str(_) | Expr::Path(_) => return Ok(self.literal(expr)),
                 Expr::Var(var) => return self.eval_var(var, env),
                 Expr::Select(sel) => return self.eval_select(sel, env),
                 Expr::HasAttr(h) => return self.eval_has_attr(h, env),
@@ -147,6 +146,16 @@ impl Evaluator {
         }
     }
 
+    /// A string or path literal's value, shared by its evaluations (`literals.rs`).
+    #[inline(always)]
+    fn literal(&mut self, expr: &'static Expr) -> Value {
+        self.literals.get(expr, || match expr {
+            Expr::Str(s) => Value::string(s.as_bytes()),
+            Expr::Path(p) => Value::path(&**p),
+            _ => unreachable!("only string and path literals"),
+        })
+    }
+
     /// The value of `expr` if it is known without evaluating anything that could fail,
     /// recurse or be observed (Nix's `maybeThunk` and more): constants, variables,
     /// lambdas, selections and `?` on evaluated sets, arithmetic on known integers.
@@ -156,8 +165,7 @@ impl Evaluator {
         match expr {
             Expr::Int(i) => Some(Value::Int(*i)),
             Expr::Float(f) => Some(Value::Float(*f)),
-            Expr::Str(s) => Some(Value::string(s.as_bytes())),
-            Expr::Path(p) => Some(Value::path(&**p)),
+            Expr::Str(_) | Expr::Path(_) => Some(self.literal(expr)),
             // A frame under construction may not have this slot yet (`rec { a = b;
             // b = 1; }`): then, as in Nix, the reference gets a thunk of its own.
             Expr::Var(ast::Var {

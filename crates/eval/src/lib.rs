@@ -19,6 +19,7 @@ pub mod error;
 pub mod eval;
 pub mod import;
 pub mod io;
+mod literals;
 pub mod memory;
 mod name_cache;
 mod no_ctx;
@@ -240,6 +241,8 @@ pub struct Evaluator {
     pub(crate) with_cache: with_cache::WithCache,
     /// The symbol of each dynamic attribute name by site and string (`name_cache.rs`).
     pub(crate) name_cache: name_cache::NameCache,
+    /// The value of each string and path literal (`literals.rs`).
+    pub(crate) literals: literals::Literals,
     /// The `parse-toml-timestamps` experimental feature (see `builtins/toml.rs`).
     pub toml_timestamps: bool,
     /// Make a thunk wherever Nix makes one, for output that shows what is unevaluated
@@ -269,6 +272,7 @@ impl Evaluator {
             call_depth: 0,
             with_cache: with_cache::WithCache::default(),
             name_cache: name_cache::NameCache::default(),
+            literals: literals::Literals::default(),
             max_call_depth: options.max_call_depth,
             call_limit_is_stack: options.call_limit_is_stack,
             max_value_depth: options.max_value_depth.unwrap_or(usize::MAX),
