@@ -230,7 +230,8 @@ fn functor_sets_are_auto_called() {
 }
 
 /// Where Nix says an infinite recursion or a failed `assert a == b` is: the variable or
-/// selection that forced the thunk under evaluation, the assertion (the message of the
+/// selection that forced the thunk under evaluation (or the selected attribute's
+/// definition, Nix's `pos2`), the assertion (the message of the
 /// latter is modern Nix's, so only the `at` lines are compared); a duplicate formal.
 #[test]
 fn error_positions_as_nix() {
@@ -258,6 +259,18 @@ fn error_positions_as_nix() {
         &["--eval", "-E", "rec { a = b; b = a; }.a"],
         &["--eval", "-E", "let xs = [ 1 ] ++ xs; in xs"],
         &["--eval", "overlay.nix"],
+        // Through a cell of `mapAttrs`/`map`, which Nix does not blackhole: at the
+        // definition of the attribute the function selects.
+        &[
+            "--eval",
+            "-E",
+            "let opt = { value = cfg.x + 1; }; cfg = builtins.mapAttrs (n: v: v.value) { x = opt; }; in cfg.x",
+        ],
+        &[
+            "--eval",
+            "-E",
+            "let o = { v = builtins.head c + 1; }; c = map (x: x.v) [ o ]; in builtins.head c",
+        ],
         &["--eval", "--strict", "assert.nix"],
         // A function in `toJSON`: at the function, a builtin at its attribute.
         &["--eval", "-E", "builtins.toJSON (import ./json.nix)"],
