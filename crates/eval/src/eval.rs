@@ -258,7 +258,11 @@ impl Evaluator {
             }
             _ => unreachable!("only applications"),
         }?;
-        // Forced again inside, the cell may be done already: the same value either way.
+        // Forced again inside, the cell may be done already: the same value, and what is
+        // done is never replaced (a value in a cell may be looked at in place).
+        if let Some(done) = t.done() {
+            return Ok(done);
+        }
         t.set(ThunkState::Done(result.clone()));
         Ok(result)
     }

@@ -7,7 +7,7 @@ use crate::eval::merge_context;
 use crate::rc::Rc;
 use crate::stats::{self, Counter};
 use crate::string_context::ContextBuilder;
-use crate::value::{AttrSet, NixString, Peek, Temp, Value};
+use crate::value::{Attr, AttrSet, NixString, Peek, Temp, Value};
 use crate::{bail, Evaluator};
 use rnix_eval_parser::ast::{self, BinOpKind, Expr};
 use rnix_eval_parser::Span;
@@ -393,8 +393,15 @@ impl Evaluator {
             }
         }
         self.check_native_stack(None)?;
-        let fa = self.force(a)?;
-        let fb = self.force(b)?;
+        // Elements of lists and sets compared are mostly evaluated: cloned without a call.
+        let fa = match a.evaluated() {
+            Some(v) => v.clone(),
+            None => self.force(a)?,
+        };
+        let fb = match b.evaluated() {
+            Some(v) => v.clone(),
+            None => self.force(b)?,
+        };
         if nested && a.same_cell(b) {
             return Ok(true);
         }
@@ -430,15 +437,23 @@ impl Evaluator {
                 if x.len() != y.len() {
                     return Ok(false);
                 }
-                for (p, q) in x.entries().iter().zip(y.entries().iter()) {
-                    if p.name != q.name || !self.eq_values(&p.value, &q.value, true)? {
-                        return Ok(false);
-                    }
+                if let (Some(p), Some(q)) = (x.flat_entries(), y.flat_entries()) {
+                    return self.eq_entries(p, q);
                 }
-                true
+                self.eq_entries(&x.entries(), &y.entries())?
             }
             _ => false,
         })
+    }
+
+    /// Two sets' attributes, of the same number, compared name by name in order.
+    fn eq_entries(&mut self, p: &[Attr], q: &[Attr]) -> EvalResult<bool> {
+        for (p, q) in p.iter().zip(q) {
+            if p.name != q.name || !self.eq_values(&p.value, &q.value, true)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     pub fn is_derivation(&mut self, set: &crate::value::AttrSet) -> EvalResult<bool> {
