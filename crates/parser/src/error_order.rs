@@ -14,7 +14,7 @@ use crate::lower::{Globals, Lowerer};
 use crate::source::FileId;
 use crate::symbol::Symbol;
 use rnix::ast as rast;
-use rnix::SyntaxKind::{NODE_ATTR_SET, NODE_LAMBDA, NODE_LEGACY_LET, NODE_LET_IN};
+use rnix::SyntaxKind::{NODE_ATTR_SET, NODE_ERROR, NODE_LAMBDA, NODE_LEGACY_LET, NODE_LET_IN, TOKEN_ERROR};
 use rowan::ast::AstNode;
 
 /// Of the parser-action errors in `root`, the one Nix's parser raises first, given that
@@ -62,6 +62,18 @@ fn is_complete(root: &rnix::SyntaxNode, text: &str, error: &ParseError) -> bool 
 /// `let` and function that starts before `limit` is checked on its own (a binding is
 /// reduced before its set ends), so the work is linear in the text.
 fn reduced_before(file: FileId, root: &rnix::SyntaxNode, mut limit: u32) -> Option<ParseError> {
+    // Where rnix's error nodes and tokens start, in order: a node with one inside is
+    // checked only up to it.
+    let errors: Vec<u32> = root
+        .descendants_with_tokens()
+        .filter(|e| matches!(e.kind(), NODE_ERROR | TOKEN_ERROR))
+        .map(|e| e.text_range().start().into())
+        .collect();
+    let first_error_in = |range: rowan::TextRange| {
+        let (start, end) = (u32::from(range.start()), u32::from(range.end()));
+        let i = errors.partition_point(|&at| at < start);
+        errors.get(i).copied().filter(|&at| at < end)
+    };
     let mut first = None;
     let mut lowerer = Lowerer::new(file, "/".into(), &AnyName);
     let mut walk = root.preorder();
@@ -74,8 +86,9 @@ fn reduced_before(file: FileId, root: &rnix::SyntaxNode, mut limit: u32) -> Opti
         if !matches!(node.kind(), NODE_ATTR_SET | NODE_LET_IN | NODE_LEGACY_LET | NODE_LAMBDA) {
             continue;
         }
+        let first_error = first_error_in(node.text_range());
         let Some(expr) = rast::Expr::cast(node) else { continue };
-        if let Err(e) = lowerer.check_actions(&expr) {
+        if let Err(e) = lowerer.check_actions(&expr, first_error) {
             if let Some(at) = e.reduced_at.filter(|&at| at < limit) {
                 limit = at;
                 first = Some(e);

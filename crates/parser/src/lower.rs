@@ -108,6 +108,10 @@ pub struct Lowerer<'g> {
     /// The end of the binding being collected: where Nix's parser reduces it, and so
     /// raises what `addAttr` finds wrong with it ([`ParseError::reduced_at`]).
     binding_end: u32,
+    /// Bindings that end past this offset are not collected: in a text with syntax
+    /// errors, `error_order` checks only the bindings before the first one (Nix's parser
+    /// never reduces the rest, and rnix's nodes around an error are not well formed).
+    collect_until: u32,
 }
 
 pub(crate) type LResult<T> = Result<T, ParseError>;
@@ -122,6 +126,7 @@ impl<'g> Lowerer<'g> {
             scopes: Vec::new(),
             undefined: None,
             binding_end: 0,
+            collect_until: u32::MAX,
         }
     }
 
@@ -608,11 +613,23 @@ impl<'g> Lowerer<'g> {
     /// What Nix's parser actions check in `e` itself: the names a set or `let` binds
     /// (with the literal sets merged into them), a function's formals; not the sets,
     /// `let`s and functions nested in its values (`error_order` checks each of those).
-    pub(crate) fn check_actions(&mut self, e: &rast::Expr) -> LResult<()> {
+    ///
+    /// `first_error`: where the first syntax error inside `e` starts, if there is one;
+    /// only what ends before it is checked.
+    pub(crate) fn check_actions(&mut self, e: &rast::Expr, first_error: Option<u32>) -> LResult<()> {
+        self.collect_until = first_error.unwrap_or(u32::MAX);
+        let checked = self.check_actions_until(e, first_error.is_some());
+        self.collect_until = u32::MAX;
+        checked
+    }
+
+    fn check_actions_until(&mut self, e: &rast::Expr, broken: bool) -> LResult<()> {
         match e {
             rast::Expr::AttrSet(a) => self.collect_entries(&mut Collected::new(a.rec_token().is_some()), a, false),
             rast::Expr::LegacyLet(l) => self.collect_entries(&mut Collected::new(true), l, false),
             rast::Expr::LetIn(l) => self.collect_entries(&mut Collected::new(false), l, true),
+            // Reduced where it ends: never, with an error inside.
+            rast::Expr::Lambda(_) if broken => Ok(()),
             rast::Expr::Lambda(l) => match l.param() {
                 Some(rast::Param::Pattern(p)) => self.formal_names(&p, self.span(l)).map(drop),
                 _ => Ok(()),
@@ -680,6 +697,9 @@ impl<'g> Lowerer<'g> {
         let parent_binding_end = self.binding_end;
         for entry in node.entries() {
             self.binding_end = entry.syntax().text_range().end().into();
+            if self.binding_end > self.collect_until {
+                break;
+            }
             match entry {
                 rast::Entry::Inherit(inh) => self.collect_inherit(into, &inh)?,
                 rast::Entry::AttrpathValue(apv) => {
