@@ -17,7 +17,10 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!(global "toString", 1, to_string),
     prim!(global "baseNameOf", 1, base_name_of),
     prim!(global "dirOf", 1, dir_of),
-    prim!("typeOf", 1, |ev, a, _| Ok(Value::string(ev.force(&a[0])?.type_of()))),
+    prim!("typeOf", 1, |ev, a, _| Ok(Value::string(match a[0].evaluated() {
+        Some(v) => v.type_of(),
+        None => ev.force(&a[0])?.type_of(),
+    }))),
     prim!("isAttrs", 1, |ev, a, _| is(ev, &a[0], |v| matches!(v, Value::Attrs(_)))),
     prim!("isBool", 1, |ev, a, _| is(ev, &a[0], |v| matches!(v, Value::Bool(_)))),
     prim!("isFloat", 1, |ev, a, _| is(ev, &a[0], |v| matches!(v, Value::Float(_)))),
@@ -74,7 +77,15 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
 
 /// The `is*` type predicates: force `v` and test it.
 fn is(ev: &mut Evaluator, v: &Value, test: fn(&Value) -> bool) -> EvalResult<Value> {
-    Ok(Value::Bool(test(&ev.force(v)?)))
+    // Mostly evaluated (`isAttrs v && v._type == ..`): tested in place, where forcing
+    // cloned the value and dropped it again through `Value`'s out-of-line drop glue.
+    if let Some(v) = v.evaluated() {
+        return Ok(Value::Bool(test(v)));
+    }
+    let forced = ev.force(v)?;
+    let answer = test(&forced);
+    crate::value::release(forced);
+    Ok(Value::Bool(answer))
 }
 
 fn arith(ev: &mut Evaluator, op: BinOpKind, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
