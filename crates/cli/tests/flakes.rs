@@ -135,11 +135,15 @@ fn flake_errors_name_the_input_or_attribute_and_write_no_lock_file() {
                 "near/flake.nix",
                 "{ outputs = { self }: { packages.x86_64-linux.hello = 1; foo.bar = 2; }; }",
             ),
+            // A lock file that cannot be read is an error, not a missing lock file.
+            ("lockdir/flake.nix", "{ outputs = { self }: { v = 1; }; }"),
+            ("lockdir/flake.lock/readme", "x"),
         ],
     );
     let cache = fetch_cache("errors");
     let cases: &[(&str, &str)] = &[
-        ("./nofile#v", "error: path '"),
+        // No `flake.nix` in it or above it (the search stops at `/`).
+        ("./nofile#v", "error: could not find a flake.nix file"),
         (
             "./notfun#v",
             // Nix's wording, with the position of `outputs` (`expectType`).
@@ -160,7 +164,8 @@ fn flake_errors_name_the_input_or_attribute_and_write_no_lock_file() {
             "github:onlyowner#v",
             "error: 'github:onlyowner' is not a valid github URL",
         ),
-        ("./nosuchdir#v", "error: path '"),
+        ("./nosuchdir#v", "error: getting status of '"),
+        ("./lockdir#v", "error: reading from file: Is a directory"),
         // `nix eval` (2.8 and modern): the names near the missing one, over every
         // attribute path tried, and a value on the way that is not an attribute set.
         ("./near#helo", "or 'helo'\n       Did you mean hello?"),
@@ -304,6 +309,47 @@ fn a_dirty_git_flake_is_warned_about() {
     let (code, out, err) = rnix(&dir, &["--eval", "--flake", "./f#v"], &cache);
     assert_eq!((code, out.trim()), (0, "2"), "{err}");
     assert!(err.contains(&warning), "expected {warning:?} in:\n{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&cache);
+}
+
+/// A folder inside a flake stands for the flake (Nix searches up, saying so on stderr);
+/// where the search ends without one, Nix's messages (modern Nix's where 2.8 differs:
+/// a path that does not exist is refused before the search).
+#[test]
+fn a_folder_inside_a_flake_finds_it_by_searching_up() {
+    let dir = flakes(
+        "search-up",
+        &[
+            ("f/flake.nix", "{ outputs = { self }: { v = 1; }; }"),
+            ("f/sub/deep/readme", "x"),
+            ("plain/readme", "x"),
+        ],
+    );
+    let cache = fetch_cache("search-up");
+    let (code, out, err) = rnix(&dir, &["--eval", "--flake", "./f/sub/deep#v"], &cache);
+    assert_eq!((code, out.trim()), (0, "1"), "{err}");
+    let searching = format!(
+        "path '{}/f/sub/deep' does not contain a 'flake.nix', searching up",
+        dir.display()
+    );
+    assert!(err.contains(&searching), "{err}");
+    let (code, _, err) = rnix(&dir, &["--eval", "--flake", "./plain#v"], &cache);
+    assert_eq!(code, 1);
+    assert!(err.contains("error: could not find a flake.nix file"), "{err}");
+    let (code, _, err) = rnix(&dir, &["--eval", "--flake", "./nowhere#v"], &cache);
+    assert_eq!(code, 1);
+    let missing = format!(
+        "error: getting status of '{}/nowhere': No such file or directory",
+        dir.display()
+    );
+    assert!(err.contains(&missing), "{err}");
+    let (code, out, err) = rnix(&dir, &["--eval", "--flake", "./f/flake.nix#v"], &cache);
+    assert_eq!((code, out.trim()), (0, "1"), "{err}");
+    assert!(
+        err.contains("should point at the directory containing the 'flake.nix' file"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&cache);
 }

@@ -4,7 +4,7 @@
 //! `FlakeRef::to_string` (`src/libflake/flakeref.cc`, `src/libfetchers/*.cc`).
 
 use crate::attrs::{AttrValue, Attrs};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FlakeRef {
@@ -88,7 +88,10 @@ impl FlakeRef {
                     }
                 }
                 if !kept.is_empty() {
-                    let q: Vec<String> = kept.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+                    let q: Vec<String> = kept
+                        .iter()
+                        .map(|(k, v)| format!("{k}={}", encode_in_lock_url(v)))
+                        .collect();
                     url = format!("{url}?{}", q.join("&"));
                 }
                 attrs.set("url", url);
@@ -191,6 +194,11 @@ fn parse_path(
     } else {
         format!("{}/{path}", base.display())
     });
+    let abs = match base_dir {
+        // On the command line (Nix's `allowMissing = false`): the flake around the path.
+        Some(_) => find_flake_dir(abs)?,
+        None => abs,
+    };
     let dir = Path::new(&abs);
     if !dir.join("flake.nix").exists() {
         let why = if dir.is_file() {
@@ -241,6 +249,67 @@ fn parse_path(
     attrs.set("type", "path");
     attrs.set("path", abs);
     with_query(attrs, query)
+}
+
+/// Modern Nix's `parsePathFlakeRefWithFragment` for a path given on the command line: a
+/// `flake.nix` file stands for its folder, and from a folder without one the search goes
+/// up to the nearest folder with a `flake.nix`, stopping at a git work tree's root or a
+/// file system boundary (a flake is run from any folder inside it).
+fn find_flake_dir(abs: String) -> Result<String, ParseError> {
+    use std::os::unix::fs::MetadataExt;
+    let status = |p: &Path| {
+        std::fs::symlink_metadata(p)
+            .map_err(|e| ParseError(format!("getting status of '{}': {}", p.display(), os_error_text(&e))))
+    };
+    let mut dir = PathBuf::from(&abs);
+    let meta = status(&dir)?;
+    if !meta.is_dir() {
+        if dir.file_name().is_some_and(|n| n == "flake.nix") {
+            let parent = dir.parent().unwrap_or(Path::new("/")).to_path_buf();
+            eprintln!(
+                "warning: Path '{abs}' should point at the directory containing the 'flake.nix' file, not the file itself. Pretending that you meant '{}'",
+                parent.display()
+            );
+            dir = parent;
+        } else {
+            return Err(ParseError(format!(
+                "path '{abs}' is not a flake (because it's not a directory)"
+            )));
+        }
+    }
+    if dir.join("flake.nix").exists() {
+        return Ok(dir.display().to_string());
+    }
+    eprintln!("path '{}' does not contain a 'flake.nix', searching up", dir.display());
+    let device = status(&dir)?.dev();
+    while dir != Path::new("/") {
+        if dir.join("flake.nix").exists() {
+            return Ok(dir.display().to_string());
+        }
+        if dir.join(".git").exists() {
+            return Err(ParseError(format!(
+                "path '{}' is not part of a flake (neither it nor its parent directories contain a 'flake.nix' file)",
+                dir.display()
+            )));
+        }
+        if status(&dir)?.dev() != device {
+            return Err(ParseError(format!(
+                "unable to find a flake before encountering filesystem boundary at '{}'",
+                dir.display()
+            )));
+        }
+        dir = dir.parent().unwrap_or(Path::new("/")).to_path_buf();
+    }
+    Err(ParseError("could not find a flake.nix file".into()))
+}
+
+/// An I/O error as C's `strerror` words it (`No such file or directory`), as Nix shows it.
+fn os_error_text(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
 }
 
 /// `.`/`..` removed, no symlinks resolved (Nix's `canonPath` without resolution).
@@ -314,6 +383,21 @@ fn encode(s: &str) -> String {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// [`encode`] as Nix 2.8's `percentEncode` wrote a git input's query into its `url`, which
+/// lock files keep: a `/` encoded too, lower-case digits (`?dir=libs%2futil`). Written
+/// otherwise, Nix 2.8 finds the lock file's `original` stale and rewrites it.
+fn encode_in_lock_url(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~!$'()*+,;:@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02x}"));
         }
     }
     out

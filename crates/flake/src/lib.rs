@@ -101,9 +101,10 @@ pub fn lock_flake(
             "warning: ignoring the flake's 'nixConfig' setting '{setting}' (rnix-eval never applies flake settings)"
         );
     }
-    let old_text = read_lock_text(ev, &source.lock_file());
+    let lock_path = source.lock_file();
+    let old_text = read_lock_text(ev, &lock_path)?;
     let old = match &old_text {
-        Some(text) if !opts.recreate => Some(LockFile::parse(text).map_err(fail)?),
+        Some(text) if !opts.recreate => Some(LockFile::parse(text, &lock_path).map_err(fail)?),
         _ => None,
     };
     let mut inputs = flake.inputs.clone();
@@ -123,7 +124,7 @@ pub fn lock_flake(
     // same.
     let old_normalised = match (&old, &old_text) {
         (Some(old), _) => Some(old.to_json_text()),
-        (None, Some(text)) => LockFile::parse(text).ok().map(|l| l.to_json_text()),
+        (None, Some(text)) => LockFile::parse(text, &lock_path).ok().map(|l| l.to_json_text()),
         (None, None) => None,
     };
     if old_normalised.as_deref() != Some(new_text.as_str()) && !(old_text.is_none() && lock.nodes[0].inputs.is_empty())
@@ -215,16 +216,23 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 /// The lock file's text; `None` when there is none (or it cannot be read).
-fn read_lock_text(ev: &mut Evaluator, path: &str) -> Option<String> {
-    ev.io
-        .read_file(path)
-        .ok()
-        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+/// The lock file's text; `None` when there is none. One that cannot be read (a folder, say)
+/// is an error, as in Nix (`reading from file: Is a directory`), not a missing lock.
+fn read_lock_text(ev: &mut Evaluator, path: &str) -> EvalResult<Option<String>> {
+    match ev.io.read_file(path) {
+        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Err(rnix_eval_core::io::IoError::Sys(e)) if e.kind() != std::io::ErrorKind::NotFound => {
+            let text = e.to_string();
+            let text = text.split(" (os error ").next().unwrap_or(&text);
+            Err(fail(format!("reading from file: {text}")))
+        }
+        Err(_) => Ok(None),
+    }
 }
 
 pub(crate) fn read_lock_file(ev: &mut Evaluator, path: &str) -> EvalResult<Option<LockFile>> {
-    match read_lock_text(ev, path) {
-        Some(text) => Ok(Some(LockFile::parse(&text).map_err(|e| fail(format!("{path}: {e}")))?)),
+    match read_lock_text(ev, path)? {
+        Some(text) => Ok(Some(LockFile::parse(&text, path).map_err(fail)?)),
         None => Ok(None),
     }
 }

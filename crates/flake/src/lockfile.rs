@@ -110,11 +110,12 @@ impl LockFile {
         Ok(())
     }
 
-    pub fn parse(text: &str) -> Result<LockFile, String> {
+    /// Parse the lock file at `path` (named in errors, as modern Nix names it).
+    pub fn parse(text: &str, path: &str) -> Result<LockFile, String> {
         let json: Json = serde_json::from_str(text).map_err(|e| format!("invalid lock file: {e}"))?;
         let version = json["version"].as_u64().unwrap_or(0);
         if !(5..=7).contains(&version) {
-            return Err(format!("lock file has unsupported version {version}"));
+            return Err(format!("lock file '{path}' has unsupported version {version}"));
         }
         let nodes = json["nodes"].as_object().ok_or("lock file lacks 'nodes'")?;
         let root_key = json["root"].as_str().ok_or("lock file lacks 'root'")?;
@@ -130,6 +131,13 @@ impl LockFile {
             let n = &mut out[id];
             n.is_flake = node.get("flake").and_then(Json::as_bool).unwrap_or(true);
             n.locked = node.get("locked").map(json_attrs).transpose()?;
+            // Version 5 kept `narHash` and `lastModified` in `info`: Nix merges it into
+            // `locked` (`getFlakeRef(json, "locked", "info")`).
+            if let (Some(locked), Some(info)) = (n.locked.as_mut(), node.get("info")) {
+                for (k, v) in json_attrs(info)?.iter() {
+                    locked.set(k, v.clone());
+                }
+            }
             if id != ROOT {
                 check_locked(n.locked.as_ref())?;
             }
@@ -139,7 +147,7 @@ impl LockFile {
                     let edge = match target {
                         Json::String(k) => Edge::Node(
                             *ids.get(k.as_str())
-                                .ok_or(format!("lock file refers to missing node '{k}'"))?,
+                                .ok_or(format!("lock file references missing node '{k}'"))?,
                         ),
                         Json::Array(path) => {
                             Edge::Follows(path.iter().filter_map(|p| p.as_str().map(String::from)).collect())
@@ -270,10 +278,10 @@ mod tests {
             include_str!("../testdata/git-follows.lock"),
             include_str!("../testdata/path-inputs.lock"),
         ] {
-            let lock = LockFile::parse(text).unwrap();
+            let lock = LockFile::parse(text, "flake.lock").unwrap();
             assert_eq!(lock.to_json_text(), text);
         }
-        let lock = LockFile::parse(include_str!("../testdata/git-follows.lock")).unwrap();
+        let lock = LockFile::parse(include_str!("../testdata/git-follows.lock"), "flake.lock").unwrap();
         assert_eq!(lock.resolve(&["a".into(), "b".into()]), lock.resolve(&["b".into()]));
     }
 
