@@ -382,15 +382,8 @@ impl Evaluator {
     /// Nix's `==`. `nested` enables the same-cell shortcut, which Nix applies to the
     /// elements of lists and sets but not to the operands of `==` themselves.
     pub fn eq_values(&mut self, a: &Value, b: &Value, nested: bool) -> EvalResult<bool> {
-        // Evaluated strings and numbers, the common case (`filter (x: x != e)`), without
-        // `force`'s clones.
-        if let (Some(x), Some(y)) = (a.evaluated(), b.evaluated()) {
-            match (x, y) {
-                (Value::String(x), Value::String(y)) => return Ok(x.as_bytes() == y.as_bytes()),
-                (Value::Int(x), Value::Int(y)) => return Ok(x == y),
-                (Value::Bool(x), Value::Bool(y)) => return Ok(x == y),
-                _ => {}
-            }
+        if let Some(answer) = eq_evaluated_scalars(a, b) {
+            return Ok(answer);
         }
         self.check_native_stack(None)?;
         // Elements of lists and sets compared are mostly evaluated: cloned without a call.
@@ -420,14 +413,18 @@ impl Evaluator {
                     return Ok(false);
                 }
                 for (p, q) in x.iter().zip(y.iter()) {
-                    if !self.eq_values(p, q, true)? {
+                    if !eq_evaluated_scalars(p, q).map_or_else(|| self.eq_values(p, q, true), Ok)? {
                         return Ok(false);
                     }
                 }
                 true
             }
             (Value::Attrs(x), Value::Attrs(y)) => {
-                if self.is_derivation(x)? && self.is_derivation(y)? {
+                // Most sets compared have no `type`: answered without `is_derivation`'s
+                // call and force.
+                let ty = self.sym.type_;
+                let maybe_derivations = x.get(ty).is_some() && y.get(ty).is_some();
+                if maybe_derivations && self.is_derivation(x)? && self.is_derivation(y)? {
                     let out = self.sym.out_path;
                     if let (Some(p), Some(q)) = (x.get(out), y.get(out)) {
                         let (p, q) = (p.clone(), q.clone());
@@ -449,7 +446,11 @@ impl Evaluator {
     /// Two sets' attributes, of the same number, compared name by name in order.
     fn eq_entries(&mut self, p: &[Attr], q: &[Attr]) -> EvalResult<bool> {
         for (p, q) in p.iter().zip(q) {
-            if p.name != q.name || !self.eq_values(&p.value, &q.value, true)? {
+            if p.name != q.name {
+                return Ok(false);
+            }
+            let (x, y) = (&p.value, &q.value);
+            if !eq_evaluated_scalars(x, y).map_or_else(|| self.eq_values(x, y, true), Ok)? {
                 return Ok(false);
             }
         }
@@ -604,6 +605,20 @@ fn check_operands(op: BinOpKind, l: &Value, r: &Value, span: Option<Span>) -> Ev
         }
     }
     Ok(())
+}
+
+/// `==` of two evaluated strings, integers or booleans, answered in place (the common
+/// case, `filter (x: x != e)`, and the leaves of lists and sets compared): without a call
+/// of `eq_values`, whose frame and clones cost more than the comparison. `None` for
+/// anything else.
+#[inline(always)]
+fn eq_evaluated_scalars(a: &Value, b: &Value) -> Option<bool> {
+    match (a.evaluated()?, b.evaluated()?) {
+        (Value::String(x), Value::String(y)) => Some(x.as_bytes() == y.as_bytes()),
+        (Value::Int(x), Value::Int(y)) => Some(x == y),
+        (Value::Bool(x), Value::Bool(y)) => Some(x == y),
+        _ => None,
+    }
 }
 
 pub fn as_float(v: &Value) -> f64 {
