@@ -55,7 +55,7 @@ pub enum Event {
 }
 
 struct Worker {
-    child: Mutex<Child>,
+    child: Arc<Mutex<Child>>,
     pid: u32,
     stdin: Mutex<ChildStdin>,
     waiting: Arc<Mutex<HashMap<u64, Sender<Json>>>>,
@@ -99,9 +99,12 @@ impl Worker {
             // Every waiting request fails at once.
             w.lock().unwrap_or_else(|e| e.into_inner()).clear();
         });
+        let pid = child.id();
+        let child = Arc::new(Mutex::new(child));
+        watch_memory(pid, cfg.rss_limit_kib, child.clone(), dead.clone());
         Ok(Worker {
-            pid: child.id(),
-            child: Mutex::new(child),
+            pid,
+            child,
             stdin: Mutex::new(stdin),
             waiting,
             next_id: AtomicU64::new(1),
@@ -153,6 +156,27 @@ impl Worker {
         let busy = self.outstanding.load(Ordering::SeqCst) > 0;
         busy && self.last_reply.lock().unwrap_or_else(|e| e.into_inner()).elapsed() > limit
     }
+}
+
+/// End the worker `pid` once its resident memory passes `limit_kib` (0: no limit), whatever
+/// it is doing: the check at each query never saw a load or a check that grows without
+/// end (a runaway configuration's worker reached 17 GB). Polls until the worker is gone.
+fn watch_memory(pid: u32, limit_kib: u64, child: Arc<Mutex<Child>>, dead: Arc<AtomicBool>) {
+    if limit_kib == 0 {
+        return;
+    }
+    std::thread::spawn(move || {
+        while !dead.load(Ordering::SeqCst) {
+            match crate::rss::kib(pid) {
+                Some((rss, _)) if rss > limit_kib => {
+                    let _ = child.lock().unwrap_or_else(|e| e.into_inner()).kill();
+                    return;
+                }
+                Some(_) => std::thread::sleep(Duration::from_millis(50)),
+                None => return,
+            }
+        }
+    });
 }
 
 impl Worker {

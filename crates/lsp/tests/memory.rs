@@ -58,3 +58,38 @@ fn two_hundred_reevaluations_keep_memory_bounded() {
     assert!(worker_grown < 16 * 1024, "the worker's peak grew by {worker_grown} KiB");
     c.shutdown();
 }
+
+/// A configuration whose evaluation allocates without end: its worker ends at
+/// `maxWorkerMemoryMiB` (its own memory guard, also while it loads or checks), the check
+/// reports it, and the server goes on answering. Without the limit the worker grew to 17 GB.
+#[test]
+fn a_runaway_evaluation_ends_at_the_worker_memory_limit() {
+    let root = fixture();
+    let web = root.join("hosts/web.nix");
+    let text = std::fs::read_to_string(&web).unwrap();
+    let runaway = text.replace(
+        "hostName = \"web\"",
+        "hostName = let grow = n: builtins.length (builtins.genList (i: i) n) + grow (n * 2); \
+         in \"h${toString (grow 1000)}\"",
+    );
+    assert_ne!(runaway, text, "the fixture names its host");
+    let mut c = Client::start(&root, json!({ "debounceMs": 50, "maxWorkerMemoryMiB": 300 }));
+    c.open(&web, &runaway);
+    let started = Instant::now();
+    // The configuration loads (its host name is lazy); the check, which evaluates the
+    // file's values, ends at 300 MiB within a second. Unbounded, it would still be growing.
+    let checked = c.wait_for("rnix-eval/checked", Duration::from_secs(60), |p| !p["error"].is_null());
+    eprintln!(
+        "check failed after {:.1} s: {}",
+        started.elapsed().as_secs_f64(),
+        checked["error"]
+    );
+    assert_eq!(checked["error"], "the evaluation worker exited");
+    // Still answering from syntax.
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": common::uri(&web) } }),
+    );
+    assert!(symbols.is_array(), "{symbols}");
+    c.shutdown();
+}
