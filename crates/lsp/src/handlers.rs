@@ -173,8 +173,11 @@ pub fn definition(s: &mut Server, id: RequestId, p: Json) {
             return s.respond(id, GotoDefinitionResponse::Scalar(loc));
         }
         Some(Target::File(path)) => {
+            // A path to nothing (`import ./missing.nix`) leads nowhere, unless the editor
+            // has it open (a new file not saved yet).
             let loc = Url::from_file_path(&path)
                 .ok()
+                .filter(|u| path.exists() || s.docs.contains_key(u))
                 .map(|u| Location::new(u, Range::default()));
             return s.respond(id, loc.map(GotoDefinitionResponse::Scalar));
         }

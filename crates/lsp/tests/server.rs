@@ -75,10 +75,12 @@ fn syntax_features_without_an_evaluation() {
         text_params(&file, pos(SOURCE, "alpha +", 0, 1)),
     );
     assert_eq!(def["range"]["start"], pos(SOURCE, "alpha = 1", 0, 0));
-    let def = c.request(
-        "textDocument/definition",
-        text_params(&file, pos(SOURCE, "other.nix", 0, 0)),
-    );
+    // An imported path leads to its file once the file exists, and nowhere before.
+    let other = text_params(&file, pos(SOURCE, "other.nix", 0, 0));
+    let def = c.request("textDocument/definition", other.clone());
+    assert!(def.is_null(), "{def}");
+    std::fs::write(dir.join("other.nix"), "1\n").unwrap();
+    let def = c.request("textDocument/definition", other);
     assert_eq!(def["uri"], uri(&dir.join("other.nix")));
 
     let symbols = c.request(
