@@ -28,9 +28,9 @@ pub fn stdio() -> (Connection, IoThreads) {
     let writer = thread::Builder::new()
         .name("rnix-eval-lsp-writer".into())
         .spawn(move || {
-            let stdout = io::stdout();
-            let mut out = stdout.lock();
+            // Locked per message: the reader answers malformed requests itself.
             for msg in writer_rx {
+                let mut out = io::stdout().lock();
                 if msg.write(&mut out).and_then(|_| out.flush()).is_err() {
                     return;
                 }
@@ -57,16 +57,60 @@ fn read_messages(mut input: impl BufRead, to: &Sender<Message>) {
             Ok(Some(body)) => body,
             Ok(None) | Err(_) => return,
         };
-        match serde_json::from_slice::<Message>(&body) {
+        // A request whose id `lsp-server` cannot hold would be read as a notification
+        // (its `Message` is untagged) and never answered.
+        let parsed = match malformed_reply(&body) {
+            Some(reply) => Err(reply),
+            None => serde_json::from_slice::<Message>(&body).map_err(|e| e.to_string()),
+        };
+        match parsed {
             Ok(msg) => {
                 let exit = matches!(&msg, Message::Notification(n) if n.method == "exit");
                 if to.send(msg).is_err() || exit {
                     return;
                 }
             }
+            Err(reply) if reply.starts_with('{') => {
+                eprintln!("rnix-eval lsp: answering a malformed request: {reply}");
+                let mut out = io::stdout().lock();
+                let frame = format!("Content-Length: {}\r\n\r\n{reply}", reply.len());
+                if out.write_all(frame.as_bytes()).and_then(|_| out.flush()).is_err() {
+                    return;
+                }
+            }
             Err(e) => eprintln!("rnix-eval lsp: skipping a malformed message: {e}"),
         }
     }
+}
+
+/// JSON-RPC's answer to a message that is not a request `lsp-server` can take: a body
+/// that is no JSON is a parse error (`-32700`, id null); a request whose id it cannot hold
+/// (beyond `i32`, a fraction, `null`) or that is otherwise malformed is an invalid
+/// request (`-32600`) answered with its own id when that is a number or a string, so the
+/// client waiting on it is not left waiting. A notification gets no answer.
+fn malformed_reply(body: &[u8]) -> Option<String> {
+    let (code, message, id) = match serde_json::from_slice::<serde_json::Value>(body) {
+        Err(_) => (-32700, "Parse error", serde_json::Value::Null),
+        Ok(v) => {
+            // A response from the client (no `method`) is never answered.
+            v.get("method")?;
+            let id = v.get("id")?;
+            let id = match id {
+                // What `lsp-server` reads: no error.
+                serde_json::Value::String(_) => return None,
+                serde_json::Value::Number(n) if n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()) => return None,
+                serde_json::Value::Number(_) => id.clone(),
+                _ => serde_json::Value::Null,
+            };
+            (
+                -32600,
+                "Invalid Request: the id must be a string or a 32-bit integer",
+                id,
+            )
+        }
+    };
+    let reply = serde_json::json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } });
+    Some(reply.to_string())
 }
 
 /// The largest body read: a bigger `Content-Length` is taken for garbage.
@@ -113,6 +157,28 @@ fn read_frame(input: &mut impl BufRead) -> io::Result<Option<Vec<u8>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn malformed_requests_are_answered_with_their_id() {
+        let reply = |body: &str| {
+            malformed_reply(body.as_bytes()).map(|r| serde_json::from_str::<serde_json::Value>(&r).unwrap())
+        };
+        let big = reply(r#"{"jsonrpc":"2.0","id":2147483648,"method":"shutdown"}"#).unwrap();
+        assert_eq!(
+            (big["id"].as_u64(), big["error"]["code"].as_i64()),
+            (Some(2147483648), Some(-32600))
+        );
+        let null = reply(r#"{"jsonrpc":"2.0","id":null,"method":"shutdown"}"#).unwrap();
+        assert!(null["id"].is_null());
+        let garbage = reply("{not json").unwrap();
+        assert_eq!(
+            (garbage["id"].is_null(), garbage["error"]["code"].as_i64()),
+            (true, Some(-32700))
+        );
+        // A notification or a response is never answered.
+        assert!(reply(r#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":1}"#).is_none());
+        assert!(reply(r#"{"jsonrpc":"2.0","id":1.5,"result":null}"#).is_none());
+    }
 
     fn framed(body: &str) -> String {
         format!("Content-Length: {}\r\n\r\n{body}", body.len())
