@@ -8,6 +8,7 @@ use rnix_eval_core::term::eprint_line;
 use rnix_eval_core::value::{Attr, AttrSet, Value};
 use rnix_eval_core::{print, Evaluator, Options};
 use rnix_eval_parser::{Origin, Symbol};
+use rnix_eval_store::io_reason;
 use std::io::{Read, Write};
 
 /// The evaluation thread's stack (less under `ulimit -v`, see `with_eval_stack`): deep
@@ -256,13 +257,6 @@ fn read_input(cli: &Cli, input: &str, cwd: &str) -> EvalResult<(Origin, String, 
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_default();
     Ok((Origin::Path(path), dir, text))
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "No such file or directory".into(),
-        _ => e.to_string(),
-    }
 }
 
 fn parse_one(ev: &Evaluator, cli: &Cli, input: &str, cwd: &str) -> EvalResult<String> {

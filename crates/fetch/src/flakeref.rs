@@ -4,6 +4,7 @@
 //! `FlakeRef::to_string` (`src/libflake/flakeref.cc`, `src/libfetchers/*.cc`).
 
 use crate::attrs::{AttrValue, Attrs};
+use rnix_eval_store::io_reason;
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -259,7 +260,7 @@ fn find_flake_dir(abs: String) -> Result<String, ParseError> {
     use std::os::unix::fs::MetadataExt;
     let status = |p: &Path| {
         std::fs::symlink_metadata(p)
-            .map_err(|e| ParseError(format!("getting status of '{}': {}", p.display(), os_error_text(&e))))
+            .map_err(|e| ParseError(format!("getting status of '{}': {}", p.display(), io_reason(&e))))
     };
     let mut dir = PathBuf::from(&abs);
     let meta = status(&dir)?;
@@ -301,15 +302,6 @@ fn find_flake_dir(abs: String) -> Result<String, ParseError> {
         dir = dir.parent().unwrap_or(Path::new("/")).to_path_buf();
     }
     Err(ParseError("could not find a flake.nix file".into()))
-}
-
-/// An I/O error as C's `strerror` words it (`No such file or directory`), as Nix shows it.
-fn os_error_text(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    match text.find(" (os error ") {
-        Some(at) => text[..at].to_string(),
-        None => text,
-    }
 }
 
 /// `.`/`..` removed, no symlinks resolved (Nix's `canonPath` without resolution).
@@ -375,29 +367,29 @@ fn decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Percent-encode what may not stand in a query value (Nix's `percentEncode`).
+/// Percent-encode what may not stand in a query value (Nix's `percentEncode`; `&` and
+/// `=` too, which would split the query).
 fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b) && b != b'&' && b != b'=' {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encode(s, b"-._~!$'()*+,;:@/", false)
 }
 
 /// [`encode`] as Nix 2.8's `percentEncode` wrote a git input's query into its `url`, which
 /// lock files keep: a `/` encoded too, lower-case digits (`?dir=libs%2futil`). Written
 /// otherwise, Nix 2.8 finds the lock file's `original` stale and rewrites it.
 fn encode_in_lock_url(s: &str) -> String {
+    percent_encode(s, b"-._~!$'()*+,;:@", true)
+}
+
+/// `s` with every byte but ASCII letters, digits and `keep` as `%XX`.
+fn percent_encode(s: &str, keep: &[u8], lower_case: bool) -> String {
     let mut out = String::new();
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~!$'()*+,;:@".contains(&b) {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
             out.push(b as char);
-        } else {
+        } else if lower_case {
             out.push_str(&format!("%{b:02x}"));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
         }
     }
     out

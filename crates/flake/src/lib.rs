@@ -215,16 +215,13 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     result
 }
 
-/// The lock file's text; `None` when there is none (or it cannot be read).
 /// The lock file's text; `None` when there is none. One that cannot be read (a folder, say)
 /// is an error, as in Nix (`reading from file: Is a directory`), not a missing lock.
 fn read_lock_text(ev: &mut Evaluator, path: &str) -> EvalResult<Option<String>> {
     match ev.io.read_file(path) {
         Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
         Err(rnix_eval_core::io::IoError::Sys(e)) if e.kind() != std::io::ErrorKind::NotFound => {
-            let text = e.to_string();
-            let text = text.split(" (os error ").next().unwrap_or(&text);
-            Err(fail(format!("reading from file: {text}")))
+            Err(fail(format!("reading from file: {}", rnix_eval_store::io_reason(&e))))
         }
         Err(_) => Ok(None),
     }

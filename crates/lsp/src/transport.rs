@@ -59,22 +59,19 @@ fn read_messages(mut input: impl BufRead, to: &Sender<Message>) {
         };
         // A request whose id `lsp-server` cannot hold would be read as a notification
         // (its `Message` is untagged) and never answered.
-        let parsed = match malformed_reply(&body) {
-            Some(reply) => Err(reply),
-            None => serde_json::from_slice::<Message>(&body).map_err(|e| e.to_string()),
-        };
-        match parsed {
+        if let Some(reply) = malformed_reply(&body) {
+            eprintln!("rnix-eval lsp: answering a malformed request: {reply}");
+            let mut out = io::stdout().lock();
+            let frame = format!("Content-Length: {}\r\n\r\n{reply}", reply.len());
+            if out.write_all(frame.as_bytes()).and_then(|_| out.flush()).is_err() {
+                return;
+            }
+            continue;
+        }
+        match serde_json::from_slice::<Message>(&body) {
             Ok(msg) => {
                 let exit = matches!(&msg, Message::Notification(n) if n.method == "exit");
                 if to.send(msg).is_err() || exit {
-                    return;
-                }
-            }
-            Err(reply) if reply.starts_with('{') => {
-                eprintln!("rnix-eval lsp: answering a malformed request: {reply}");
-                let mut out = io::stdout().lock();
-                let frame = format!("Content-Length: {}\r\n\r\n{reply}", reply.len());
-                if out.write_all(frame.as_bytes()).and_then(|_| out.flush()).is_err() {
                     return;
                 }
             }

@@ -11,7 +11,7 @@ pub struct ParseError {
     /// twice, a dynamic name in `let`): the byte offset where the rule that raises it is
     /// reduced, the end of its binding or function. Of several errors Nix reports the one
     /// reduced first, and a syntax error only if its token comes before that
-    /// (`lib::first_parse_error`).
+    /// (`error_order.rs`).
     pub reduced_at: Option<u32>,
 }
 

@@ -618,24 +618,19 @@ impl<'g> Lowerer<'g> {
     /// only what ends before it is checked.
     pub(crate) fn check_actions(&mut self, e: &rast::Expr, first_error: Option<u32>) -> LResult<()> {
         self.collect_until = first_error.unwrap_or(u32::MAX);
-        let checked = self.check_actions_until(e, first_error.is_some());
-        self.collect_until = u32::MAX;
-        checked
-    }
-
-    fn check_actions_until(&mut self, e: &rast::Expr, broken: bool) -> LResult<()> {
-        match e {
+        let checked = match e {
             rast::Expr::AttrSet(a) => self.collect_entries(&mut Collected::new(a.rec_token().is_some()), a, false),
             rast::Expr::LegacyLet(l) => self.collect_entries(&mut Collected::new(true), l, false),
             rast::Expr::LetIn(l) => self.collect_entries(&mut Collected::new(false), l, true),
             // Reduced where it ends: never, with an error inside.
-            rast::Expr::Lambda(_) if broken => Ok(()),
-            rast::Expr::Lambda(l) => match l.param() {
+            rast::Expr::Lambda(l) if first_error.is_none() => match l.param() {
                 Some(rast::Param::Pattern(p)) => self.formal_names(&p, self.span(l)).map(drop),
                 _ => Ok(()),
             },
             _ => Ok(()),
-        }
+        };
+        self.collect_until = u32::MAX;
+        checked
     }
 
     // ---------------------------------------------------------------- attribute paths
@@ -742,7 +737,6 @@ impl<'g> Lowerer<'g> {
             // all of them the position where the list starts).
             let span = self.span(&attr);
             let Some(name) = self.static_name(&attr)? else {
-                let span = self.span(&attr);
                 return Err(self.action_err(span, "dynamic attributes not allowed in inherit", span.end));
             };
             if let Some(prev) = into.statics.get(&name) {

@@ -32,6 +32,17 @@ pub use derivation::{
 pub use hash::{Hash, HashAlgo, HashError, Hasher};
 pub use nar::{accept_all, dump_path, dump_path_filtered, dump_to_vec, hash_path, FileKind, NarError, NarIoError};
 pub use store::{open_store, DaemonStore, ReadOnlyStore, Store};
+
+/// `strerror(errno)` for an I/O error, as Nix prints it (`No such file or directory`):
+/// Rust's text without its ` (os error N)`. Here, the crate every other one depends on,
+/// so the evaluator, the fetchers, flakes and the command line word it alike.
+pub fn io_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
 pub use store_path::{
     check_name, check_store_path_name, compress_hash, is_store_path, make_fixed_output_path, make_output_path,
     make_store_path, make_text_path, output_path_name, parse_store_path, validate_name, FileIngestionMethod,

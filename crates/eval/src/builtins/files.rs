@@ -24,14 +24,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!(global "scopedImport", 2, scoped_import),
 ];
 
-/// `strerror(errno)` for an I/O error, as Nix prints it.
-pub(crate) fn io_reason(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    match text.find(" (os error") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    }
-}
+pub(crate) use rnix_eval_store::io_reason;
 
 /// A system error: Nix attaches no position to these.
 pub(super) fn sys_error(msg: String) -> Box<EvalError> {
