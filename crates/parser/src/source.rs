@@ -129,6 +129,9 @@ thread_local! {
     /// Where each file starts in the one numbering of [`Pos`] (`u32::MAX`: none left).
     static BASES: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
     static NEXT_BASE: Cell<u32> = const { Cell::new(0) };
+    /// The file [`Pos::span`] found last, as `(first, end, index)` of its numbers: a
+    /// file's range never changes, and consecutive positions are mostly in one file.
+    static LAST_FILE: Cell<(u32, u32, u32)> = const { Cell::new((0, 0, 0)) };
 }
 
 /// A position as one number, for the attribute positions every set carries: all files
@@ -142,16 +145,28 @@ impl Pos {
     /// The position as an empty span at its start.
     pub fn span(self) -> Span {
         let global = self.0.get() - 1;
-        BASES.with(|bases| {
-            let bases = bases.borrow();
-            let index = bases.partition_point(|&b| b != u32::MAX && b <= global) - 1;
-            let start = global - bases[index];
-            Span {
-                file: FileId(NonZeroU32::new(index as u32 + 1).expect("file indexes start at 1")),
-                start,
-                end: start,
-            }
-        })
+        let (first, end, index) = LAST_FILE.get();
+        let (first, index) = if first <= global && global < end {
+            (first, index)
+        } else {
+            let (first, end, index) = BASES.with(|bases| {
+                let bases = bases.borrow();
+                let index = bases.partition_point(|&b| b != u32::MAX && b <= global) - 1;
+                let end = match bases.get(index + 1) {
+                    Some(&next) if next != u32::MAX => next,
+                    _ => NEXT_BASE.get(),
+                };
+                (bases[index], end, index as u32)
+            });
+            LAST_FILE.set((first, end, index));
+            (first, index)
+        };
+        let start = global - first;
+        Span {
+            file: FileId(NonZeroU32::new(index + 1).expect("file indexes start at 1")),
+            start,
+            end: start,
+        }
     }
 }
 
