@@ -54,12 +54,7 @@ impl Evaluator {
                         frame
                     }
                 },
-                Expr::Lambda(l) => {
-                    return Ok(Value::Lambda(Rc::new(Closure {
-                        lambda: l,
-                        env: env.clone(),
-                    })))
-                }
+                Expr::Lambda(l) => return Ok(closure(l, env)),
                 Expr::Let(l) => {
                     let frame = self.new_frame(&l.slots, env);
                     expr = &l.body;
@@ -176,10 +171,7 @@ impl Evaluator {
                 kind: VarKind::Global(slot),
                 ..
             }) => Some(self.globals[*slot as usize].clone()),
-            Expr::Lambda(l) if !self.thunks_as_nix => Some(Value::Lambda(Rc::new(Closure {
-                lambda: l,
-                env: env.clone(),
-            }))),
+            Expr::Lambda(l) if !self.thunks_as_nix => Some(closure(l, env)),
             // Nix's `ExprList::maybeThunk`: `[ ]` is a value, never a thunk (it shows in
             // error messages as `[ ]`, not `«thunk»`).
             Expr::List(items) if items.is_empty() => Some(Value::list(Vec::new())),
@@ -552,7 +544,9 @@ impl Evaluator {
                         }
                         // An infinite recursion is placed where the attribute is defined,
                         // as Nix's `ExprSelect` forces it (`pos2`).
-                        None => Some((attr.value.clone(), attr.span().or(Some(sel.span)))),
+                        // The position stays a `Pos` until an error needs it: turning it
+                        // into a span searches the file table (1.5% of a NixOS system).
+                        None => Some((attr.value.clone(), attr.pos)),
                     },
                     None => None,
                 },
@@ -562,7 +556,11 @@ impl Evaluator {
                 _ => None,
             };
             match next {
-                Some((n, site)) => v = self.force(&n).map_err(|e| at_forcing_site(e, site))?,
+                Some((n, pos)) => {
+                    v = self
+                        .force(&n)
+                        .map_err(|e| at_forcing_site(e, pos.map(rnix_eval_parser::Pos::span).or(Some(sel.span))))?
+                }
                 None => match &sel.default {
                     Some(d) => return self.eval(d, env),
                     None => {
@@ -1100,6 +1098,16 @@ enum Applied {
 }
 
 const INFINITE_RECURSION: &str = "infinite recursion encountered";
+
+/// The function `l` defined in `env`: it holds the frame above the `let`/`rec` frames it
+/// never names ([`ast::Lambda::skip`]).
+#[inline(always)]
+fn closure(l: &'static ast::Lambda, env: &Env) -> Value {
+    Value::Lambda(Rc::new(Closure {
+        lambda: l,
+        env: env.up(l.skip).clone(),
+    }))
+}
 
 /// An infinite recursion found by forcing a thunk under evaluation gets the position of
 /// the innermost expression that forced it (the variable or selection, else the thunk's

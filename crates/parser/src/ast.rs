@@ -164,6 +164,11 @@ pub struct Lambda {
     pub body: Expr,
     /// Number of slots of the frame a call creates.
     pub frame_size: u32,
+    /// Innermost `let`/`rec` frames around the function that it never names: the closure
+    /// holds the frame above them (`env.up(skip)`), and the body was lowered without
+    /// them. A `let`-bound function that uses none of the `let`'s names is then no cycle
+    /// through its own frame, which reference counting could never free.
+    pub skip: u32,
     /// The attribute or `let` name it was bound to, for error messages.
     pub name: Option<Symbol>,
     pub span: Span,

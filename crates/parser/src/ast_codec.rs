@@ -249,6 +249,7 @@ impl Encoder<'_> {
                 }
                 self.expr(&l.body)?;
                 self.u32(l.frame_size);
+                self.u32(l.skip);
                 self.opt_symbol(l.name);
                 self.span(l.span);
             }
@@ -595,6 +596,7 @@ impl Decoder<'_> {
                 };
                 let body = self.expr()?;
                 let frame_size = self.u32()?;
+                let skip = self.u32()?;
                 let name = self.opt_symbol()?;
                 let span = self.span()?;
                 Expr::Lambda(Box::new(Lambda {
@@ -602,6 +604,7 @@ impl Decoder<'_> {
                     formals,
                     body,
                     frame_size,
+                    skip,
                     name,
                     span,
                 }))

@@ -92,8 +92,15 @@ impl Globals for GlobalNames {
 enum Scope {
     /// A frame with named slots (hidden slots have no name).
     Frame(FxHashMap<Symbol, u32>),
+    /// The frame of a `let` or `rec` set: a function inside that never names its
+    /// bindings skips it ([`ast::Lambda::skip`]).
+    Bindings(FxHashMap<Symbol, u32>),
     With,
 }
+
+/// Functions longer than this are not searched for the names of the frames around them
+/// (a lowering cost in each nested function's length): they keep every frame.
+const SKIP_SCAN_LIMIT: usize = 64 * 1024;
 
 pub struct Lowerer<'g> {
     pub(crate) file: FileId,
@@ -178,7 +185,7 @@ impl<'g> Lowerer<'g> {
         let mut withs = Vec::new();
         for (depth, scope) in self.scopes.iter().rev().enumerate() {
             match scope {
-                Scope::Frame(names) if depth >= skip => {
+                Scope::Frame(names) | Scope::Bindings(names) if depth >= skip => {
                     if let Some(&slot) = names.get(&name) {
                         let kind = VarKind::Local {
                             depth: depth as u32,
@@ -509,6 +516,46 @@ impl<'g> Lowerer<'g> {
     }
 
     fn lower_lambda(&mut self, l: &rast::Lambda, span: Span) -> LResult<Expr> {
+        let skip = self.unnamed_frames(l);
+        let hidden = self.scopes.split_off(self.scopes.len() - skip);
+        let lowered = self.lower_lambda_in_scope(l, span);
+        self.scopes.extend(hidden);
+        let mut lowered = lowered?;
+        if let Expr::Lambda(lambda) = &mut lowered {
+            lambda.skip = skip as u32;
+        }
+        Ok(lowered)
+    }
+
+    /// How many of the innermost scopes are `let`/`rec` frames none of whose names
+    /// occurs in the function's text (as any identifier: a superset of the variables it
+    /// reads, so a frame it might read is never skipped). The search stops at a
+    /// function's frame or a `with` (whose names are not known).
+    fn unnamed_frames(&self, l: &rast::Lambda) -> usize {
+        if !matches!(self.scopes.last(), Some(Scope::Bindings(_))) {
+            return 0;
+        }
+        let syntax = l.syntax();
+        if usize::from(syntax.text_range().len()) > SKIP_SCAN_LIMIT {
+            return 0;
+        }
+        let tokens: Vec<_> = syntax
+            .descendants_with_tokens()
+            .filter_map(|e| e.into_token())
+            .filter(|t| t.kind() == rnix::SyntaxKind::TOKEN_IDENT)
+            .collect();
+        let idents: rustc_hash::FxHashSet<&str> = tokens.iter().map(|t| t.text()).collect();
+        self.scopes
+            .iter()
+            .rev()
+            .take_while(|scope| match scope {
+                Scope::Bindings(names) => names.keys().all(|n| !idents.contains(n.as_str())),
+                _ => false,
+            })
+            .count()
+    }
+
+    fn lower_lambda_in_scope(&mut self, l: &rast::Lambda, span: Span) -> LResult<Expr> {
         let param = l.param().ok_or_else(|| self.missing(l))?;
         match param {
             rast::Param::IdentParam(p) => {
@@ -523,6 +570,7 @@ impl<'g> Lowerer<'g> {
                     formals: None,
                     body,
                     frame_size: 1,
+                    skip: 0,
                     name: None,
                     span,
                 })))
@@ -558,6 +606,7 @@ impl<'g> Lowerer<'g> {
                         }),
                         body,
                         frame_size,
+                        skip: 0,
                         name: None,
                         span,
                     })))
@@ -905,7 +954,7 @@ impl<'g> Lowerer<'g> {
         } = collected;
         let names: FxHashMap<Symbol, u32> = statics.keys().enumerate().map(|(i, s)| (*s, i as u32)).collect();
         let n_static = statics.len() as u32;
-        self.with_scope(Scope::Frame(names), |this| {
+        self.with_scope(Scope::Bindings(names), |this| {
             let mut slots = Vec::with_capacity(statics.len() + inherit_sources.len());
             for (name, entry) in statics {
                 let (value, kind) = this.lower_pending(entry.value, n_static, true, entry.span)?;
@@ -944,7 +993,7 @@ impl<'g> Lowerer<'g> {
         if rec {
             let names: FxHashMap<Symbol, u32> = statics.keys().enumerate().map(|(i, s)| (*s, i as u32)).collect();
             let n_static = statics.len() as u32;
-            return self.with_scope(Scope::Frame(names), |this| {
+            return self.with_scope(Scope::Bindings(names), |this| {
                 let mut frame = Vec::new();
                 let mut attrs = Vec::new();
                 for (i, (name, entry)) in statics.into_iter().enumerate() {
@@ -1276,6 +1325,63 @@ mod tests {
         let err = crate::parse_and_lower(crate::source::Origin::String, "/".into(), text, &globals).unwrap_err();
         assert_eq!(err.message, "undefined variable 'or'");
         assert_eq!(err.span.start as usize, text.find("f or").unwrap());
+    }
+
+    /// The `skip` of every function in `text`, in the order they start.
+    fn skips(text: &str) -> Vec<u32> {
+        fn walk(e: &crate::ast::Expr, out: &mut Vec<(u32, u32)>) {
+            use crate::ast::{AttrValue, Expr};
+            match e {
+                Expr::Lambda(l) => {
+                    out.push((l.span.start, l.skip));
+                    walk(&l.body, out);
+                }
+                Expr::Let(l) => {
+                    l.slots.iter().for_each(|b| walk(&b.value, out));
+                    walk(&l.body, out);
+                }
+                Expr::Attrs(a) => {
+                    a.frame.iter().for_each(|b| walk(&b.value, out));
+                    for def in a.attrs.iter() {
+                        if let AttrValue::Expr { expr, .. } = &def.value {
+                            walk(expr, out);
+                        }
+                    }
+                }
+                Expr::With(w) => walk(&w.body, out),
+                Expr::List(items) => items.iter().for_each(|e| walk(e, out)),
+                Expr::Apply(a) => {
+                    walk(&a.func, out);
+                    walk(&a.arg, out);
+                }
+                _ => {}
+            }
+        }
+        let globals = rustc_hash::FxHashMap::default();
+        let expr = crate::parse_and_lower(crate::source::Origin::String, "/".into(), text, &globals).unwrap();
+        let mut out = Vec::new();
+        walk(&expr, &mut out);
+        out.sort();
+        out.into_iter().map(|(_, skip)| skip).collect()
+    }
+
+    /// A function skips the innermost `let`/`rec` frames none of whose names it spells,
+    /// and stops at a frame it might read, a function's frame or a `with`.
+    #[test]
+    fn functions_skip_the_binding_frames_they_never_name() {
+        assert_eq!(skips("let y = 1; in a: a"), [1]);
+        assert_eq!(skips("let y = 1; in a: y"), [0]);
+        assert_eq!(skips("let y = 1; in let z = 2; in a: a"), [2]);
+        assert_eq!(skips("let y = 1; in let z = 2; in a: y"), [1]);
+        assert_eq!(skips("x: let y = 1; in a: x"), [0, 1]);
+        assert_eq!(skips("x: a: x"), [0, 0]);
+        assert_eq!(skips("let y = 1; in with { }; a: a"), [0]);
+        assert_eq!(skips("with { }; let y = 1; in a: a"), [1]);
+        assert_eq!(skips("rec { y = 1; f = a: a; }"), [1]);
+        // Any identifier with a frame's name keeps the frame, even an attribute name.
+        assert_eq!(skips("let y = 1; in a: a.y"), [0]);
+        assert_eq!(skips("let y = 1; in a: \"${a.y}\""), [0]);
+        assert_eq!(skips("{ y = 1; f = a: a; }"), [0]);
     }
 
     #[test]

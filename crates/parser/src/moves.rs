@@ -190,6 +190,9 @@ impl Walker {
             Expr::Lambda(l) => {
                 let id = self.lambdas;
                 self.lambdas += 1;
+                // The `let`/`rec` frames the function skips are not in its body's chain.
+                // (Saturating: a corrupt cache entry may claim more than there are.)
+                let skipped = self.frames.split_off(self.frames.len().saturating_sub(l.skip as usize));
                 self.in_frame(Some(id), |w| {
                     if let Some(formals) = &l.formals {
                         for f in formals.entries.iter() {
@@ -202,6 +205,7 @@ impl Walker {
                     w.expr(&l.body);
                     w.body_lazy.pop();
                 });
+                self.frames.extend(skipped);
                 self.lambda_done(id, l.frame_size);
             }
             Expr::Let(l) => self.in_frame(None, |w| {
