@@ -309,6 +309,18 @@ fn a_dirty_git_flake_is_warned_about() {
     let (code, out, err) = rnix(&dir, &["--eval", "--flake", "./f#v"], &cache);
     assert_eq!((code, out.trim()), (0, "2"), "{err}");
     assert!(err.contains(&warning), "expected {warning:?} in:\n{err}");
+    // `builtins.getFlake` of the repository's absolute path is a `path:` flake (Nix's
+    // `parseFlakeRef(url, {})` looks for no repository): no `rev`, and `.git` is in it
+    // (the value Nix 2.8 gives); a relative path is refused.
+    let expr = format!(
+        "let f = builtins.getFlake \"{}\"; in [ (f ? rev) (builtins.readDir f ? \".git\") ]",
+        f.display()
+    );
+    let (code, out, err) = rnix(&dir, &["--eval", "--strict", "--impure", "-E", &expr], &cache);
+    assert_eq!((code, out.trim()), (0, "[ false true ]"), "{err}");
+    let (code, _, err) = rnix(&dir, &["--eval", "--impure", "-E", "builtins.getFlake \"./f\""], &cache);
+    assert_eq!(code, 1);
+    assert!(err.contains("flake reference './f' is not an absolute path"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&cache);
 }
@@ -350,6 +362,47 @@ fn a_folder_inside_a_flake_finds_it_by_searching_up() {
         err.contains("should point at the directory containing the 'flake.nix' file"),
         "{err}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&cache);
+}
+
+/// Overrides apply at any depth (modern Nix's recursive `addOverrides` in `lockFlake`):
+/// `inputs.a.inputs.b.inputs.c.follows = "c2"` replaces the input `c` of `a`'s input `b`.
+/// Nix 2.8 registers only the first level and fails here without a registry
+/// (`KNOWN-DIFFERENCES.md`), so the expected value is modern Nix's.
+#[test]
+fn overrides_reach_inputs_of_inputs_at_any_depth() {
+    let dir = flakes(
+        "deep-override",
+        &[
+            ("c/flake.nix", r#"{ outputs = { self }: { v = "c"; }; }"#),
+            ("c2/flake.nix", r#"{ outputs = { self }: { v = "c2"; }; }"#),
+            (
+                "b/flake.nix",
+                r#"{ inputs.c.url = "path:@DIR@/c"; outputs = { self, c }: { v = "b+" + c.v; }; }"#,
+            ),
+            (
+                "a/flake.nix",
+                r#"{ inputs.b.url = "path:@DIR@/b"; outputs = { self, b }: { v = "a+" + b.v; }; }"#,
+            ),
+            (
+                "top/flake.nix",
+                r#"{ inputs.a.url = "path:@DIR@/a"; inputs.c2.url = "path:@DIR@/c2";
+                     inputs.a.inputs.b.inputs.c.follows = "c2";
+                     outputs = { self, a, c2 }: { v = a.v; }; }"#,
+            ),
+        ],
+    );
+    let cache = fetch_cache("deep-override");
+    let (code, out, err) = rnix(&dir, &["--eval", "--json", "--flake", "./top#v"], &cache);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), r#""a+b+c2""#);
+    let lock = std::fs::read_to_string(dir.join("top/flake.lock")).unwrap();
+    let lock: serde_json::Value = serde_json::from_str(&lock).unwrap();
+    assert_eq!(lock["nodes"]["b"]["inputs"]["c"], serde_json::json!(["c2"]), "{lock}");
+    // The lock is kept as written: a second run reads it and gives the same value.
+    let (code, out, err) = rnix(&dir, &["--eval", "--json", "--flake", "./top#v"], &cache);
+    assert_eq!((code, out.trim()), (0, r#""a+b+c2""#), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&cache);
 }

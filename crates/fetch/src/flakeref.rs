@@ -47,6 +47,21 @@ impl FlakeRef {
     /// inside a git work tree becomes a `git+file:` reference (with `?dir=` for a
     /// subdirectory), as in Nix.
     pub fn parse(text: &str, base_dir: Option<&Path>) -> Result<FlakeRef, ParseError> {
+        Self::parse_in(text, base_dir, true)
+    }
+
+    /// Nix's `parseFlakeRef(url, {})`, as `builtins.getFlake` parses its argument: a path
+    /// must be absolute and is a `path:` reference as it is, even inside a git work tree
+    /// (Nix 2.8 and modern Nix alike search for the repository only from a base folder).
+    pub fn parse_without_base(text: &str) -> Result<FlakeRef, ParseError> {
+        let main = text.split('?').next().unwrap_or(text);
+        if scheme_of(main).is_none() && main.starts_with('.') {
+            return Err(ParseError(format!("flake reference '{text}' is not an absolute path")));
+        }
+        Self::parse_in(text, None, false)
+    }
+
+    fn parse_in(text: &str, base_dir: Option<&Path>, search_git: bool) -> Result<FlakeRef, ParseError> {
         let bad = || ParseError(format!("'{text}' is not a valid URL"));
         let (main, query) = match text.split_once('?') {
             Some((m, q)) => (m, decode_query(q)),
@@ -55,7 +70,7 @@ impl FlakeRef {
         let scheme = scheme_of(main);
         let Some(scheme) = scheme else {
             if main.starts_with('/') || main.starts_with('.') || base_dir.is_some() && !is_flake_id(main) {
-                return parse_path(text, main, query, base_dir);
+                return parse_path(text, main, query, base_dir, search_git);
             }
             return indirect(main, query).ok_or_else(bad);
         };
@@ -186,6 +201,7 @@ fn parse_path(
     path: &str,
     query: Vec<(String, String)>,
     base_dir: Option<&Path>,
+    search_git: bool,
 ) -> Result<FlakeRef, ParseError> {
     let base = base_dir
         .map(Path::to_path_buf)
@@ -211,7 +227,9 @@ fn parse_path(
     }
     let mut subdir = String::new();
     let mut root = dir.to_path_buf();
-    loop {
+    // Without a base (`getFlake`) a path is a `path:` flake as it is.
+    let mut search = search_git;
+    while search {
         if root.join(".git").exists() {
             let mut query = query;
             if !subdir.is_empty() {
@@ -234,7 +252,10 @@ fn parse_path(
             };
             return FlakeRef::parse(&url, None);
         }
-        let Some(parent) = root.parent() else { break };
+        let Some(parent) = root.parent() else {
+            search = false;
+            continue;
+        };
         let name = root
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

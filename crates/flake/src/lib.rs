@@ -83,6 +83,17 @@ pub fn lock_flake(
     opts: &FlakeOptions,
 ) -> EvalResult<LockedFlake> {
     let flake_ref = FlakeRef::parse(reference, Some(base_dir)).map_err(|e| fail(e.0))?;
+    lock_flake_ref(ev, flake_ref, base_dir, opts)
+}
+
+/// [`lock_flake`] of a reference already parsed; `base_dir` resolves the relative paths
+/// of `--override-input`.
+pub fn lock_flake_ref(
+    ev: &mut Evaluator,
+    flake_ref: FlakeRef,
+    base_dir: &Path,
+    opts: &FlakeOptions,
+) -> EvalResult<LockedFlake> {
     let mut tree = rnix_eval_core::fetch_input(ev, &flake_ref.input, None)?;
     let source = SourceRef {
         store_path: tree.store_path.clone(),
@@ -311,22 +322,20 @@ pub fn load_flake(ev: &mut Evaluator, reference: &str, base_dir: &Path, opts: &F
 pub fn install(ev: &mut Evaluator) {
     ev.flake_loader = Some(Box::new(|ev: &mut Evaluator, reference: &str, span: Option<Span>| {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
-        if ev.io.mode == Mode::Pure {
-            let r = FlakeRef::parse(reference, None).map_err(|e| EvalError::new(ErrorKind::Eval, e.0, span))?;
-            if r.input.get_str("narHash").is_none() && r.input.get_str("rev").is_none() {
-                return Err(EvalError::new(
-                    ErrorKind::Eval,
-                    format!(
-                        "cannot call 'getFlake' on unlocked flake reference '{reference}' (use --impure to override)"
-                    ),
-                    span,
-                ));
-            }
+        let r = FlakeRef::parse_without_base(reference).map_err(|e| EvalError::new(ErrorKind::Eval, e.0, span))?;
+        let locked = r.input.get_str("narHash").is_some() || r.input.get_str("rev").is_some();
+        if ev.io.mode == Mode::Pure && !locked {
+            return Err(EvalError::new(
+                ErrorKind::Eval,
+                format!("cannot call 'getFlake' on unlocked flake reference '{reference}' (use --impure to override)"),
+                span,
+            ));
         }
         let opts = FlakeOptions {
             refuse_unlocked: ev.io.mode == Mode::Pure,
             ..FlakeOptions::default()
         };
-        load_flake(ev, reference, &cwd, &opts)
+        let locked = lock_flake_ref(ev, r, &cwd, &opts)?;
+        call_flake(ev, &locked)
     }));
 }

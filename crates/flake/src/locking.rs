@@ -56,30 +56,34 @@ impl<'a> Locker<'a> {
             id: ROOT,
             follows_prefix: &[],
         });
-        self.compute(ROOT, inputs, &[], old, root)
+        self.compute(ROOT, inputs, &[], &[], old, root, false)
     }
 
+    /// Lock `inputs` (a flake's own, or the inputs an old lock file gives a kept node) as
+    /// the inputs of `node`. `follows_base` is what their `follows` are relative to: the
+    /// flake's input path, or for inputs read from an old lock file, that file's prefix.
+    /// `trust_lock`: the inputs come from an old lock file already checked (modern Nix's
+    /// `trustLock`).
+    #[allow(clippy::too_many_arguments)]
     fn compute(
         &mut self,
         node: NodeId,
         inputs: &BTreeMap<String, FlakeInput>,
         prefix: &[String],
+        follows_base: &[String],
         old: Option<OldNode>,
         parent: &SourceRef,
+        trust_lock: bool,
     ) -> EvalResult<()> {
         for (id, input) in inputs {
             let path: InputPath = prefix.iter().cloned().chain([id.clone()]).collect();
-            for (name, o) in &input.overrides {
-                let mut p = path.clone();
-                p.push(name.clone());
-                self.overrides.entry(p).or_insert_with(|| (o.clone(), prefix.to_vec()));
-            }
+            self.add_overrides(input, &path, prefix);
         }
         for (id, declared) in inputs {
             let path: InputPath = prefix.iter().cloned().chain([id.clone()]).collect();
             let (input, declared_at) = match self.overrides.get(&path) {
                 Some((o, at)) => (merge(declared, o), at.clone()),
-                None => (declared.clone(), prefix.to_vec()),
+                None => (declared.clone(), follows_base.to_vec()),
             };
             if let Some(follows) = &input.follows {
                 // `follows` are relative to the flake that wrote them (Nix 2.8 and later).
@@ -93,33 +97,20 @@ impl<'a> Locker<'a> {
                     path.join("/")
                 )));
             };
-            let updating = self
-                .opts
-                .update_inputs
-                .iter()
-                .any(|u| path.join("/").starts_with(u.as_str()));
-            let touched = self
-                .overrides
-                .keys()
-                .any(|k| k.len() > path.len() && k.starts_with(&path));
-            let reusable = old.and_then(|o| match o.lock.nodes[o.id].inputs.get(id) {
-                Some(Edge::Node(child)) => Some((o, *child)),
-                _ => None,
-            });
-            if let Some((o, child)) = reusable.filter(|_| !updating && !touched && !self.opts.recreate) {
-                let old_node = &o.lock.nodes[child];
-                if old_node.original.as_ref() == Some(&original_attrs(reference)) && old_node.is_flake == input.is_flake
-                {
-                    if input.is_flake && self.has_stale_follows(old_node, &path) {
-                        let relocked = self.relock_at_locked_revision(node, id, reference, parent, &path, o, child)?;
-                        if relocked {
-                            continue;
-                        }
-                    }
-                    let copied = self.copy_subtree(o, child);
-                    self.lock.nodes[node].inputs.insert(id.clone(), Edge::Node(copied));
-                    continue;
-                }
+            // Only the input named by `--update-input` itself is fetched anew; its own
+            // inputs come from its lock file, as for any input fetched (Nix's
+            // `inputUpdates.count`).
+            let updating = self.opts.update_inputs.iter().any(|u| split_path(u) == path);
+            let kept = old
+                .filter(|_| !updating)
+                .and_then(|o| match o.lock.nodes[o.id].inputs.get(id) {
+                    Some(Edge::Node(child)) => Some((o, *child)),
+                    _ => None,
+                })
+                .filter(|(o, child)| o.lock.nodes[*child].original.as_ref() == Some(&original_attrs(reference)));
+            if let Some((o, child)) = kept {
+                self.keep(node, id, reference, &path, o, child, parent, trust_lock)?;
+                continue;
             }
             if self.opts.refuse_unlocked
                 && reference.input.get_str("rev").is_none()
@@ -147,87 +138,158 @@ impl<'a> Locker<'a> {
                     id: ROOT,
                     follows_prefix: &path,
                 });
-                self.compute_below(reference, child, &child_flake.inputs, &path, child_old, &tree_src)?;
+                self.compute_below(
+                    reference,
+                    child,
+                    &child_flake.inputs,
+                    &path,
+                    &path,
+                    child_old,
+                    &tree_src,
+                    false,
+                )?;
             }
         }
         Ok(())
     }
 
-    /// [`Locker::compute`] for the inputs of the flake `reference`, refusing a flake that
-    /// is already being locked above (Nix 2.8: `found circular import of flake`).
-    fn compute_below(
-        &mut self,
-        reference: &FlakeRef,
-        node: NodeId,
-        inputs: &BTreeMap<String, FlakeInput>,
-        prefix: &[String],
-        old: Option<OldNode>,
-        source: &SourceRef,
-    ) -> EvalResult<()> {
-        let original = original_attrs(reference);
-        if self.parents.contains(&original) {
-            return Err(fail(format!("found circular import of flake '{}'", reference.to_url())));
-        }
-        self.parents.push(original);
-        let result = self.compute(node, inputs, prefix, old, source);
-        self.parents.pop();
-        result
-    }
-
-    /// A kept input whose old lock has a `follows` that no override asks for any more:
-    /// the override was removed (or the flake's own inputs changed), so, as Nix's
-    /// `mustRefetch`, its inputs are locked again.
-    fn has_stale_follows(&self, old_node: &crate::lockfile::Node, path: &[String]) -> bool {
-        old_node.inputs.iter().any(|(name, edge)| {
+    /// `inputs.X.inputs.Y...` overrides at any depth, kept by the input path they apply
+    /// to; the first one written (the outermost flake's) wins.
+    fn add_overrides(&mut self, input: &FlakeInput, path: &[String], declared_at: &[String]) {
+        for (name, o) in &input.overrides {
             let mut p = path.to_vec();
             p.push(name.clone());
-            matches!(edge, Edge::Follows(_)) && !self.overrides.contains_key(&p)
-        })
+            if o.reference.is_some() || o.follows.is_some() {
+                self.overrides
+                    .entry(p.clone())
+                    .or_insert_with(|| (o.clone(), declared_at.to_vec()));
+            }
+            self.add_overrides(o, &p, declared_at);
+        }
     }
 
-    /// Lock the inputs of the flake at the old lock's node `child` again, its own
-    /// revision kept: fetched at the locked reference, its `flake.nix` read, and each of
-    /// its inputs kept from the old lock where it still matches. `false` when the locked
-    /// source cannot be fetched (the old subtree is then kept as it is).
+    /// An input whose old lock entry still matches keeps its locked revision (and its
+    /// `flake = false` or not, whatever it says now). Its inputs are those of the old
+    /// lock, where overrides may still change them; the flake is read again at its
+    /// locked revision only when `--update-input` names an input below it or, unless the
+    /// lock is trusted, when a `follows` of the old lock is no longer asked for (Nix's
+    /// `mustRefetch`).
     #[allow(clippy::too_many_arguments)]
-    fn relock_at_locked_revision(
+    fn keep(
         &mut self,
         node: NodeId,
         id: &str,
         reference: &FlakeRef,
-        parent: &SourceRef,
         path: &[String],
         o: OldNode,
         child: NodeId,
-    ) -> EvalResult<bool> {
+        parent: &SourceRef,
+        trust_lock: bool,
+    ) -> EvalResult<()> {
         let old_node = &o.lock.nodes[child];
-        let Some(mut locked) = old_node.locked.clone() else {
-            return Ok(false);
-        };
-        let subdir = locked.get_str("dir").map(String::from).unwrap_or_default();
-        locked.remove("dir");
-        let locked_ref = FlakeRef { input: locked, subdir };
-        let Ok((tree_src, _)) = crate::fetch_reference(self.ev, &locked_ref, parent, path) else {
-            return Ok(false);
-        };
-        let new_child = self.lock.add(crate::lockfile::Node {
+        let new_child = self.lock.add(Node {
             inputs: BTreeMap::new(),
             ..old_node.clone()
         });
         self.lock.nodes[node]
             .inputs
             .insert(id.to_string(), Edge::Node(new_child));
-        let child_flake = flake_nix::read(self.ev, &tree_src.flake_file(), &reference.to_url())?;
-        let old_here = OldNode { id: child, ..o };
-        self.compute_below(
-            reference,
+        let mut must_refetch = self
+            .opts
+            .update_inputs
+            .iter()
+            .any(|u| split_path(u).starts_with(path) && split_path(u).len() > path.len());
+        let mut lock_inputs = BTreeMap::new();
+        for (name, edge) in &old_node.inputs {
+            if must_refetch {
+                break;
+            }
+            let input = match edge {
+                Edge::Node(n) => {
+                    let n = &o.lock.nodes[*n];
+                    FlakeInput {
+                        reference: n.original.clone().map(reference_of),
+                        is_flake: n.is_flake,
+                        ..FlakeInput::default()
+                    }
+                }
+                Edge::Follows(target) => {
+                    let mut p = path.to_vec();
+                    p.push(name.clone());
+                    if !trust_lock && !self.overrides.contains_key(&p) {
+                        must_refetch = true;
+                        break;
+                    }
+                    FlakeInput {
+                        follows: Some(target.clone()),
+                        ..FlakeInput::default()
+                    }
+                }
+            };
+            lock_inputs.insert(name.clone(), input);
+        }
+        let here = OldNode { id: child, ..o };
+        if must_refetch {
+            let Some(tree_src) = self.fetch_locked(old_node, parent, path) else {
+                // The locked source cannot be fetched: the old subtree is kept as it is.
+                let copied = self.copy_subtree(o, child);
+                self.lock.nodes[node].inputs.insert(id.to_string(), Edge::Node(copied));
+                return Ok(());
+            };
+            let flake = flake_nix::read(self.ev, &tree_src.flake_file(), &reference.to_url())?;
+            return self.compute_below(
+                reference,
+                new_child,
+                &flake.inputs,
+                path,
+                path,
+                Some(here),
+                &tree_src,
+                false,
+            );
+        }
+        self.compute(
             new_child,
-            &child_flake.inputs,
+            &lock_inputs,
             path,
-            Some(old_here),
-            &tree_src,
-        )?;
-        Ok(true)
+            o.follows_prefix,
+            Some(here),
+            parent,
+            true,
+        )
+    }
+
+    /// [`Locker::compute`] for the inputs of the flake `reference`, refusing a flake that
+    /// is already being locked above (Nix 2.8: `found circular import of flake`).
+    #[allow(clippy::too_many_arguments)]
+    fn compute_below(
+        &mut self,
+        reference: &FlakeRef,
+        node: NodeId,
+        inputs: &BTreeMap<String, FlakeInput>,
+        prefix: &[String],
+        follows_base: &[String],
+        old: Option<OldNode>,
+        source: &SourceRef,
+        trust_lock: bool,
+    ) -> EvalResult<()> {
+        let original = original_attrs(reference);
+        if self.parents.contains(&original) {
+            return Err(fail(format!("found circular import of flake '{}'", reference.to_url())));
+        }
+        self.parents.push(original);
+        let result = self.compute(node, inputs, prefix, follows_base, old, source, trust_lock);
+        self.parents.pop();
+        result
+    }
+
+    /// The source of an old lock entry at its locked revision; `None` when it cannot be
+    /// fetched.
+    fn fetch_locked(&mut self, old_node: &Node, parent: &SourceRef, path: &[String]) -> Option<SourceRef> {
+        let locked_ref = reference_of(old_node.locked.clone()?);
+        crate::fetch_reference(self.ev, &locked_ref, parent, path)
+            .ok()
+            .map(|(tree, _)| tree)
     }
 
     /// Copy a node and what it reaches from an old lock file into the new one.
@@ -260,6 +322,18 @@ fn merge(declared: &FlakeInput, o: &FlakeInput) -> FlakeInput {
         m.follows = None;
     }
     m
+}
+
+/// A lock file's `original` or `locked` attributes as a reference: `dir` is its subdir.
+fn reference_of(mut attrs: Attrs) -> FlakeRef {
+    let subdir = attrs.get_str("dir").map(String::from).unwrap_or_default();
+    attrs.remove("dir");
+    FlakeRef { input: attrs, subdir }
+}
+
+/// `--update-input a/b` as an input path.
+fn split_path(p: &str) -> InputPath {
+    p.split('/').map(String::from).collect()
 }
 
 /// `original` in the lock: the reference as written, with its `dir`.
