@@ -119,7 +119,12 @@ pub struct Io {
     store_dir: String,
     /// Every access, in order, when recording (`None`: not recording).
     pub log: Option<Vec<Access>>,
+    /// Folders [`Io::follow_links`] found to be folders, not links: each is looked at once.
+    plain_dirs: std::cell::RefCell<rustc_hash::FxHashSet<String>>,
 }
+
+/// Symlinks followed in one path before it is an error (Linux's `MAXSYMLINKS`).
+const MAX_LINKS: usize = 40;
 
 impl Default for Io {
     fn default() -> Self {
@@ -136,6 +141,7 @@ impl Io {
             mounts: BTreeMap::new(),
             store_dir,
             log: None,
+            plain_dirs: Default::default(),
         }
     }
 
@@ -171,10 +177,85 @@ impl Io {
 
     /// Check `path` against the mode and apply mounts: the real path to access.
     pub fn resolve(&self, path: &str) -> Result<PathBuf, IoError> {
-        if self.mode != Mode::Impure && !self.is_allowed(path) {
+        self.resolve_following(path, true)
+    }
+
+    /// [`Io::resolve`]; `follow_last`: a symlink at the end is followed too (not for
+    /// `lstat`, `readlink` or a tree copied as it is).
+    ///
+    /// Symlinks are followed here, in the paths evaluation sees, where the machine's own
+    /// lookup would go wrong: below a mounted store path (a flake's source not copied into
+    /// the store), a link leads where it leads from the store path, not from the local
+    /// folder beside it; and in pure or restricted mode the path a link leads to must be
+    /// allowed too (Nix's `checkSourcePath`: `canonPath(path, true)` checked again).
+    fn resolve_following(&self, path: &str, follow_last: bool) -> Result<PathBuf, IoError> {
+        let checked = self.mode != Mode::Impure;
+        if checked && !self.is_allowed(path) {
             return Err(IoError::Denied(self.denial(path)));
         }
-        Ok(self.translate(path))
+        let mounted = !self.mounts.is_empty() && path.starts_with(self.store_dir.as_str());
+        if !checked && !mounted {
+            return Ok(PathBuf::from(path));
+        }
+        let target = self.follow_links(path, follow_last)?;
+        if checked && target != path && !self.is_allowed(&target) {
+            return Err(IoError::Denied(self.denial(&target)));
+        }
+        Ok(self.translate(&target))
+    }
+
+    /// `path` with every symlink in it replaced by its target, looked up through the
+    /// mounts (the last component only when `follow_last`). Components that do not exist
+    /// are kept: the access itself then fails with the system's error.
+    fn follow_links(&self, path: &str, follow_last: bool) -> Result<String, IoError> {
+        let mut todo: std::collections::VecDeque<String> = path
+            .split('/')
+            .filter(|c| !c.is_empty() && *c != ".")
+            .map(String::from)
+            .collect();
+        let mut done = String::new();
+        let mut links = 0;
+        while let Some(part) = todo.pop_front() {
+            if part == "." {
+                continue;
+            }
+            if part == ".." {
+                done.truncate(done.rfind('/').unwrap_or(0));
+                continue;
+            }
+            done.push('/');
+            done.push_str(&part);
+            if todo.is_empty() && !follow_last || self.plain_dirs.borrow().contains(&done) {
+                continue;
+            }
+            let real = self.translate(&done);
+            match self.fs.lstat(&real) {
+                Ok(FileKind::Symlink) => {
+                    links += 1;
+                    if links > MAX_LINKS {
+                        return Err(IoError::Sys(io::Error::from_raw_os_error(libc::ELOOP)));
+                    }
+                    let target = self.fs.read_link(&real)?;
+                    let target = target.to_string_lossy();
+                    if target.starts_with('/') {
+                        done.clear();
+                    } else {
+                        done.truncate(done.rfind('/').unwrap_or(0));
+                    }
+                    for part in target.rsplit('/').filter(|c| !c.is_empty()) {
+                        todo.push_front(part.to_string());
+                    }
+                }
+                Ok(FileKind::Directory) => {
+                    self.plain_dirs.borrow_mut().insert(done.clone());
+                }
+                _ => {}
+            }
+        }
+        if done.is_empty() {
+            done.push('/');
+        }
+        Ok(done)
     }
 
     /// `path` is an allowed root or below one: the path itself, then each prefix that
@@ -235,14 +316,14 @@ impl Io {
     }
 
     pub fn lstat(&mut self, path: &str) -> Result<FileKind, IoError> {
-        let real = self.resolve(path)?;
+        let real = self.resolve_following(path, false)?;
         self.record(Access::Stat(path.to_string()));
         Ok(self.fs.lstat(&real)?)
     }
 
     /// The target of the symlink `path`, as written in it (`import` follows links).
     pub fn read_link(&mut self, path: &str) -> Result<String, IoError> {
-        let real = self.resolve(path)?;
+        let real = self.resolve_following(path, false)?;
         self.record(Access::Stat(path.to_string()));
         Ok(self.fs.read_link(&real)?.to_string_lossy().into_owned())
     }
@@ -256,7 +337,7 @@ impl Io {
     /// The real path of a tree to hash or copy (`"${./dir}"`, `builtins.path`,
     /// `filterSource`): NAR serialisation reads it directly.
     pub fn tree_path(&mut self, path: &str) -> Result<PathBuf, IoError> {
-        let real = self.resolve(path)?;
+        let real = self.resolve_following(path, false)?;
         self.record(Access::Tree(path.to_string()));
         Ok(real)
     }
