@@ -245,13 +245,15 @@ fn read_input(cli: &Cli, input: &str, cwd: &str) -> EvalResult<(Origin, String, 
     if std::path::Path::new(&path).is_dir() {
         path = format!("{path}/default.nix");
     }
-    let text = std::fs::read_to_string(&path).map_err(|e| {
+    let bytes = std::fs::read(&path).map_err(|e| {
         EvalError::new(
             ErrorKind::Eval,
             format!("getting status of '{path}': {}", io_reason(&e)),
             None,
         )
     })?;
+    let text =
+        rnix_eval_core::import::source_text(&path, bytes).map_err(|msg| EvalError::new(ErrorKind::Eval, msg, None))?;
     let dir = std::path::Path::new(&path)
         .parent()
         .map(|p| p.to_string_lossy().into_owned())

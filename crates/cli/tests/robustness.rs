@@ -257,3 +257,43 @@ fn runaway_growth_ends_at_the_memory_limit() {
     assert_error(&out, "growing recursion", "error: out of memory");
     assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
 }
+
+/// Errors of the file system are worded as Nix words them, never with Rust's
+/// `(os error N)`; a source file that is not UTF-8 (which rnix-eval cannot read, where
+/// Nix can) says so and where, not `stream did not contain valid UTF-8`.
+#[test]
+fn file_errors_read_as_nix_messages() {
+    let dir = std::env::temp_dir().join(format!("rnix-file-errors-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("plain"), "1").unwrap();
+    std::os::unix::fs::symlink(dir.join("loop-b"), dir.join("loop-a")).unwrap();
+    std::os::unix::fs::symlink(dir.join("loop-a"), dir.join("loop-b")).unwrap();
+    std::fs::write(dir.join("latin1.nix"), b"# caf\xe9\n\"x\"\n").unwrap();
+    let d = dir.to_string_lossy();
+    for (expr, message) in [
+        (
+            format!("import {d}/plain/x.nix"),
+            format!("opening file '{d}/plain/x.nix': Not a directory"),
+        ),
+        (
+            format!("import {d}/loop-a"),
+            format!("opening file '{d}/loop-a': Too many levels of symbolic links"),
+        ),
+        (
+            format!("import {d}/latin1.nix"),
+            format!("file '{d}/latin1.nix' is not UTF-8 text (an invalid byte at line 1, column 6)"),
+        ),
+    ] {
+        let out = rnix(None, &["--eval", "-E", &expr]);
+        assert_error(&out, &expr, &message);
+        assert!(!stderr(&out).contains("os error"), "{expr}: {}", stderr(&out));
+    }
+    let out = rnix(None, &["--eval", &format!("{d}/latin1.nix")]);
+    assert_error(
+        &out,
+        "a file argument",
+        "is not UTF-8 text (an invalid byte at line 1, column 6)",
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -199,22 +199,29 @@ impl Evaluator {
             IoError::Sys(e) => {
                 let msg = match e.kind() {
                     std::io::ErrorKind::NotFound => format!("path '{path}' does not exist"),
-                    _ => format!("opening file '{path}': {e}"),
+                    _ => format!("opening file '{path}': {}", rnix_eval_store::io_reason(&e)),
                 };
                 EvalError::new(ErrorKind::Eval, msg, span)
             }
         })?;
-        let text = String::from_utf8(bytes).map_err(|_| {
-            EvalError::new(
-                ErrorKind::Eval,
-                format!("opening file '{path}': stream did not contain valid UTF-8"),
-                span,
-            )
-        })?;
+        let text = source_text(path, bytes).map_err(|msg| EvalError::new(ErrorKind::Eval, msg, span))?;
         let dir = Path::new(path)
             .parent()
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or_else(|| "/".into());
         Ok((dir, text))
     }
+}
+
+/// A source file's bytes as text: rnix-eval's lexer reads UTF-8 only (Nix reads any
+/// bytes), so a file that is not says where its first byte that is not UTF-8 is.
+pub fn source_text(path: &str, bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+        format!(
+            "file '{path}' is not UTF-8 text (an invalid byte at line {line}, column {column}); rnix-eval reads Nix files as UTF-8"
+        )
+    })
 }
