@@ -404,7 +404,7 @@ impl Evaluator {
     fn new_frame(&mut self, bindings: &'static [ast::Binding], parent: &Env) -> Env {
         let frame = Env::new(Some(parent.clone()), bindings.len());
         for (i, b) in bindings.iter().enumerate() {
-            let v = self.thunk(&b.value, &frame);
+            let v = self.thunk(&b.value, if b.outer { parent } else { &frame });
             frame.set(i, v);
         }
         frame

@@ -48,7 +48,9 @@ impl Evaluator {
         let AttrValue::Slot(own_slot) = overrides.value else {
             unreachable!("static attributes of a rec set live in its frame")
         };
-        let overrides_value = self.thunk(&a.frame[own_slot as usize].value, &frame);
+        let at = |b: &ast::Binding| if b.outer { env } else { &frame };
+        let own_binding = &a.frame[own_slot as usize];
+        let overrides_value = self.thunk(&own_binding.value, at(own_binding));
         frame.set(own_slot as usize, overrides_value.clone());
         let slot_names: Vec<Option<Symbol>> = (0..a.frame.len())
             .map(|i| {
@@ -62,7 +64,7 @@ impl Evaluator {
             if i == own_slot as usize {
                 continue;
             }
-            let own = self.thunk(&b.value, &frame);
+            let own = self.thunk(&b.value, at(b));
             let v = match slot_names[i] {
                 Some(name) => self.overridable(name, &overrides_value, own),
                 None => own,

@@ -203,6 +203,10 @@ pub struct Binding {
     pub name: Option<Symbol>,
     pub value: Expr,
     pub kind: BindingKind,
+    /// The value spells none of the frame's names and was lowered without the frame: its
+    /// thunk holds the frame above, so a binding nobody reads is no cycle through the
+    /// frame (as [`Lambda::skip`] for functions).
+    pub outer: bool,
     pub span: Span,
 }
 

@@ -386,7 +386,7 @@ impl Encoder<'_> {
         self.uint(bindings.len() as u64);
         for b in bindings {
             self.opt_symbol(b.name);
-            self.byte(b.kind as u8);
+            self.byte(b.kind as u8 | (b.outer as u8) << 7);
             self.expr(&b.value)?;
             self.span(b.span);
         }
@@ -758,13 +758,15 @@ impl Decoder<'_> {
         let mut bindings = Vec::with_capacity(n);
         for _ in 0..n {
             let name = self.opt_symbol()?;
-            let kind = *BINDING_KINDS.get(self.byte()? as usize)?;
+            let tag = self.byte()?;
+            let kind = *BINDING_KINDS.get((tag & 0x7f) as usize)?;
             let value = self.expr()?;
             let span = self.span()?;
             bindings.push(Binding {
                 name,
                 value,
                 kind,
+                outer: tag & 0x80 != 0,
                 span,
             });
         }

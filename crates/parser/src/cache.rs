@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 /// Start of every entry; bumped with incompatible changes of the layout (the build
 /// fingerprint changes with any source change anyway).
-const MAGIC: &[u8; 8] = b"RNXAST4\n";
+const MAGIC: &[u8; 8] = b"RNXAST5\n";
 
 /// Files shorter than this are parsed, never cached (see `parse_and_lower_scoped`).
 pub const MIN_TEXT: usize = 512;

@@ -535,16 +535,9 @@ impl<'g> Lowerer<'g> {
         if !matches!(self.scopes.last(), Some(Scope::Bindings(_))) {
             return 0;
         }
-        let syntax = l.syntax();
-        if usize::from(syntax.text_range().len()) > SKIP_SCAN_LIMIT {
+        let Some(idents) = identifiers(l.syntax()) else {
             return 0;
-        }
-        let tokens: Vec<_> = syntax
-            .descendants_with_tokens()
-            .filter_map(|e| e.into_token())
-            .filter(|t| t.kind() == rnix::SyntaxKind::TOKEN_IDENT)
-            .collect();
-        let idents: rustc_hash::FxHashSet<&str> = tokens.iter().map(|t| t.text()).collect();
+        };
         self.scopes
             .iter()
             .rev()
@@ -553,6 +546,29 @@ impl<'g> Lowerer<'g> {
                 _ => false,
             })
             .count()
+    }
+
+    /// A `let` or `rec` binding's value, in the binding frame on top of the scopes. A
+    /// value (not a function: functions skip frames themselves) that spells none of the
+    /// frame's names is lowered without it ([`ast::Binding::outer`]).
+    fn lower_binding(&mut self, p: Pending, n_static: u32, span: Span) -> LResult<(Expr, BindingKind, bool)> {
+        let outer = match (&p, self.scopes.last()) {
+            (Pending::Syntax(e) | Pending::Named(_, e), Some(Scope::Bindings(names)))
+                if !matches!(e, rast::Expr::Lambda(_)) =>
+            {
+                identifiers(e.syntax()).is_some_and(|idents| names.keys().all(|n| !idents.contains(n.as_str())))
+            }
+            _ => false,
+        };
+        if !outer {
+            let (value, kind) = self.lower_pending(p, n_static, true, span)?;
+            return Ok((value, kind, false));
+        }
+        let own = self.scopes.pop();
+        let lowered = self.lower_pending(p, n_static, false, span);
+        self.scopes.extend(own);
+        let (value, kind) = lowered?;
+        Ok((value, kind, true))
     }
 
     fn lower_lambda_in_scope(&mut self, l: &rast::Lambda, span: Span) -> LResult<Expr> {
@@ -957,11 +973,12 @@ impl<'g> Lowerer<'g> {
         self.with_scope(Scope::Bindings(names), |this| {
             let mut slots = Vec::with_capacity(statics.len() + inherit_sources.len());
             for (name, entry) in statics {
-                let (value, kind) = this.lower_pending(entry.value, n_static, true, entry.span)?;
+                let (value, kind, outer) = this.lower_binding(entry.value, n_static, entry.span)?;
                 slots.push(Binding {
                     name: Some(name),
                     value,
                     kind,
+                    outer,
                     span: entry.span,
                 });
             }
@@ -972,6 +989,7 @@ impl<'g> Lowerer<'g> {
                     name: None,
                     value,
                     kind: BindingKind::InheritSource,
+                    outer: false,
                     span,
                 });
             }
@@ -997,11 +1015,12 @@ impl<'g> Lowerer<'g> {
                 let mut frame = Vec::new();
                 let mut attrs = Vec::new();
                 for (i, (name, entry)) in statics.into_iter().enumerate() {
-                    let (value, kind) = this.lower_pending(entry.value, n_static, true, entry.span)?;
+                    let (value, kind, outer) = this.lower_binding(entry.value, n_static, entry.span)?;
                     frame.push(Binding {
                         name: Some(name),
                         value,
                         kind,
+                        outer,
                         span: entry.span,
                     });
                     attrs.push(ast::AttrDef {
@@ -1018,6 +1037,7 @@ impl<'g> Lowerer<'g> {
                         name: None,
                         value,
                         kind: BindingKind::InheritSource,
+                        outer: false,
                         span,
                     });
                 }
@@ -1041,6 +1061,7 @@ impl<'g> Lowerer<'g> {
                     name: None,
                     value,
                     kind: BindingKind::InheritSource,
+                    outer: false,
                     span,
                 });
             }
@@ -1139,6 +1160,21 @@ impl<'g> Lowerer<'g> {
             }
         })
     }
+}
+
+/// Every identifier token in `node` (a superset of the variables it reads: attribute
+/// names and formals too); `None` past [`SKIP_SCAN_LIMIT`] bytes.
+fn identifiers(node: &rnix::SyntaxNode) -> Option<rustc_hash::FxHashSet<String>> {
+    if usize::from(node.text_range().len()) > SKIP_SCAN_LIMIT {
+        return None;
+    }
+    Some(
+        node.descendants_with_tokens()
+            .filter_map(|e| e.into_token())
+            .filter(|t| t.kind() == rnix::SyntaxKind::TOKEN_IDENT)
+            .map(|t| t.text().to_string())
+            .collect(),
+    )
 }
 
 fn select_from_slot(slot: u32, name: Symbol, span: Span) -> Expr {
@@ -1382,6 +1418,39 @@ mod tests {
         assert_eq!(skips("let y = 1; in a: a.y"), [0]);
         assert_eq!(skips("let y = 1; in a: \"${a.y}\""), [0]);
         assert_eq!(skips("{ y = 1; f = a: a; }"), [0]);
+    }
+
+    /// Which bindings of the outermost `let` or `rec` set of `text` are lowered outside
+    /// their frame, in slot order.
+    fn outer_bindings(text: &str) -> Vec<bool> {
+        let globals = rustc_hash::FxHashMap::default();
+        let expr = crate::parse_and_lower(crate::source::Origin::String, "/".into(), text, &globals).unwrap();
+        let expr = match &expr {
+            crate::ast::Expr::Lambda(l) => &l.body,
+            other => other,
+        };
+        let slots = match expr {
+            crate::ast::Expr::Let(l) => &l.slots,
+            crate::ast::Expr::Attrs(a) => &a.frame,
+            other => panic!("not a let or a set: {other:?}"),
+        };
+        slots.iter().map(|b| b.outer).collect()
+    }
+
+    /// A binding value that spells none of its frame's names is lowered outside it; one
+    /// that might read the frame, a function (which skips frames itself) and an
+    /// `inherit (e)` source stay in it.
+    #[test]
+    fn bindings_that_never_name_their_frame_are_lowered_outside_it() {
+        assert_eq!(outer_bindings("let a = 1; b = a; in b"), [true, false]);
+        assert_eq!(outer_bindings("x: let a = x; b = { c = x; }; in a"), [true, true]);
+        assert_eq!(outer_bindings("let a = { b = 1; }.a or 2; b = 3; in a"), [false, true]);
+        assert_eq!(outer_bindings("let f = x: x; in f"), [false]);
+        assert_eq!(outer_bindings("rec { a = 1; b = a; }"), [true, false]);
+        assert_eq!(
+            outer_bindings("let inherit ({ p = 1; }) p; q = 2; in q"),
+            [false, true, false]
+        );
     }
 
     #[test]

@@ -208,21 +208,25 @@ impl Walker {
                 self.frames.extend(skipped);
                 self.lambda_done(id, l.frame_size);
             }
-            Expr::Let(l) => self.in_frame(None, |w| {
-                for b in l.slots.iter() {
-                    w.lazy(&b.value);
+            Expr::Let(l) => {
+                // Values lowered without the frame (`Binding::outer`) are read outside it.
+                for b in l.slots.iter().filter(|b| b.outer) {
+                    self.lazy(&b.value);
                 }
-                w.expr(&l.body);
-            }),
+                self.in_frame(None, |w| {
+                    for b in l.slots.iter().filter(|b| !b.outer) {
+                        w.lazy(&b.value);
+                    }
+                    w.expr(&l.body);
+                })
+            }
             Expr::Attrs(a) => {
                 let has_frame = a.rec || !a.frame.is_empty();
                 // `inherit (e)` sources of a non-rec set are evaluated outside its frame.
                 // Everything in a set is a thunk (or, for dynamic names, counted as one).
                 self.lazy += 1;
-                if !a.rec {
-                    for b in a.frame.iter() {
-                        self.expr(&b.value);
-                    }
+                for b in a.frame.iter().filter(|b| !a.rec || b.outer) {
+                    self.expr(&b.value);
                 }
                 for def in a.attrs.iter() {
                     if let AttrValue::Expr {
@@ -241,7 +245,7 @@ impl Walker {
                 if has_frame {
                     self.in_frame(None, |w| {
                         if a.rec {
-                            for b in a.frame.iter() {
+                            for b in a.frame.iter().filter(|b| !b.outer) {
                                 w.expr(&b.value);
                             }
                             for d in a.dynamic.iter() {
