@@ -228,6 +228,12 @@ impl Io {
             if todo.is_empty() && !follow_last || self.plain_dirs.borrow().contains(&done) {
                 continue;
             }
+            // A mounted store path is a folder, whatever the local folder's own path is
+            // (a link to the flake, a home folder behind a link).
+            if self.mounts.contains_key(&done) {
+                self.plain_dirs.borrow_mut().insert(done.clone());
+                continue;
+            }
             let real = self.translate(&done);
             match self.fs.lstat(&real) {
                 Ok(FileKind::Symlink) => {
@@ -395,6 +401,37 @@ mod tests {
         assert!(io
             .resolve("/nix/store/00000000000000000000000000000000-sourcex")
             .is_err());
+    }
+
+    /// Links below a mounted store path lead where they lead from the store path: inside
+    /// the tree they are followed, out of it they leave the store path, and an absolute
+    /// one must be allowed in pure mode. The local folder may itself be reached by a link.
+    #[test]
+    fn links_below_a_mount_are_followed_from_the_store_path() {
+        let dir = std::env::temp_dir().join(format!("rnix-io-links-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("tree/sub")).unwrap();
+        std::fs::write(dir.join("tree/sub/f"), "x").unwrap();
+        std::fs::write(dir.join("beside"), "secret").unwrap();
+        std::os::unix::fs::symlink("sub/f", dir.join("tree/in")).unwrap();
+        std::os::unix::fs::symlink("../beside", dir.join("tree/out")).unwrap();
+        std::os::unix::fs::symlink(dir.join("beside"), dir.join("tree/abs")).unwrap();
+        std::os::unix::fs::symlink(dir.join("tree"), dir.join("link-to-tree")).unwrap();
+        let store_path = "/nix/store/00000000000000000000000000000000-source";
+        let mut io = Io::new(Box::new(RealFs), Mode::Pure, "/nix/store".into());
+        io.mount(store_path, dir.join("link-to-tree"));
+        assert_eq!(io.read_file(&format!("{store_path}/in")).unwrap(), b"x");
+        let out = io.read_file(&format!("{store_path}/out"));
+        assert!(
+            matches!(out, Err(IoError::Denied(ref m)) if m.contains("'/nix/store/beside'")),
+            "{out:?}"
+        );
+        assert!(matches!(
+            io.read_file(&format!("{store_path}/abs")),
+            Err(IoError::Denied(_))
+        ));
+        assert_eq!(io.lstat(&format!("{store_path}/in")).unwrap(), FileKind::Symlink);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
