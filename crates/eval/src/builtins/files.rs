@@ -32,10 +32,13 @@ pub(super) fn sys_error(msg: String) -> Box<EvalError> {
 }
 
 /// A failed access to `path` as modern Nix's source accessors report it: `path '...' does
-/// not exist` for a missing file (`SourceAccessor::lstat`), `'...' is not a directory`
-/// when a directory was wanted (`openSubdirectory`), else as [`io_error`].
-/// Source: `src/libutil/source-accessor.cc`, `src/libutil/posix-source-accessor.cc`.
+/// not exist` for a missing file or one below a file (`openParentAndUpsert`: an
+/// intermediate component that is not a folder counts as missing), `'...' is not a
+/// directory` when a directory was wanted and `path` is something else, else as
+/// [`io_error`]. Source: `src/libutil/source-accessor.cc`,
+/// `src/libutil/posix-source-accessor.cc`.
 pub(crate) fn access_error(
+    ev: &mut Evaluator,
     e: IoError,
     span: Option<Span>,
     path: &str,
@@ -44,7 +47,18 @@ pub(crate) fn access_error(
     if let IoError::Sys(s) = &e {
         match s.kind() {
             std::io::ErrorKind::NotFound => return sys_error(format!("path '{path}' does not exist")),
-            std::io::ErrorKind::NotADirectory => return sys_error(format!("'{path}' is not a directory")),
+            std::io::ErrorKind::NotADirectory => {
+                let parent = std::path::Path::new(path)
+                    .parent()
+                    .map(|p| p.to_string_lossy().into_owned());
+                let in_folder =
+                    parent.is_some_and(|p| ev.io.stat(&p).is_ok_and(|k| k == crate::io::FileKind::Directory));
+                return sys_error(if in_folder {
+                    format!("'{path}' is not a directory")
+                } else {
+                    format!("path '{path}' does not exist")
+                });
+            }
             _ => {}
         }
     }
@@ -125,7 +139,9 @@ fn read_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
         }
         Err(e) => {
             let shown = resolve_symlinks(ev, &path.to_str_lossy());
-            return Err(access_error(e, span, &shown, |r| format!("opening file '{path}': {r}")));
+            return Err(access_error(ev, e, span, &shown, |r| {
+                format!("opening file '{path}': {r}")
+            }));
         }
     };
     // Nix strings are C strings: a NUL byte would silently cut the contents.
@@ -178,7 +194,7 @@ fn read_dir(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<V
         Ok(l) => l,
         Err(e) => {
             let shown = resolve_symlinks(ev, &path.to_str_lossy());
-            return Err(access_error(e, span, &shown, |r| {
+            return Err(access_error(ev, e, span, &shown, |r| {
                 format!("opening directory '{path}': {r}")
             }));
         }
@@ -199,7 +215,7 @@ fn read_file_type(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRe
     let path = realise_path(ev, &a[0], span)?;
     match ev.io.lstat(&path.to_str_lossy()) {
         Ok(kind) => Ok(Value::string(kind.name())),
-        Err(e) => Err(access_error(e, span, &path.to_str_lossy(), |r| {
+        Err(e) => Err(access_error(ev, e, span, &path.to_str_lossy(), |r| {
             format!("getting status of '{path}': {r}")
         })),
     }

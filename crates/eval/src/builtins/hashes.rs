@@ -44,7 +44,7 @@ fn hash_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
         }
         Err(e) => {
             let shown = super::files::resolve_symlinks(ev, &path.to_str_lossy());
-            return Err(super::files::access_error(e, span, &shown, |r| {
+            return Err(super::files::access_error(ev, e, span, &shown, |r| {
                 format!("opening file '{path}': {r}")
             }));
         }

@@ -1,0 +1,1 @@
+builtins.readDir ./lib/files/hello.txt/x

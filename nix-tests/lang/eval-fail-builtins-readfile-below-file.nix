@@ -1,0 +1,1 @@
+builtins.readFile ./lib/store-src/b.txt/x
