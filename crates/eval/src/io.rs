@@ -126,6 +126,53 @@ pub struct Io {
 /// Symlinks followed in one path before it is an error (Linux's `MAXSYMLINKS`).
 const MAX_LINKS: usize = 40;
 
+/// `path` with each symlink among its components replaced by its target, `..` applied as
+/// it comes (Nix's `canonPath(path, true)`, `SourceAccessor::resolveSymlinks`):
+/// `link_target` gives the target of the path so far if it is a link (`None`: not a link,
+/// or unknown, and the walk goes on); the last component is looked at only when
+/// `follow_last`. `None` past [`MAX_LINKS`] links (a cycle).
+pub fn follow_symlinks(
+    path: &str,
+    follow_last: bool,
+    mut link_target: impl FnMut(&str) -> Option<String>,
+) -> Option<String> {
+    let mut todo: std::collections::VecDeque<String> = path.split('/').map(String::from).collect();
+    let mut done = String::new();
+    let mut links = 0;
+    while let Some(part) = todo.pop_front() {
+        match part.as_str() {
+            "" | "." => continue,
+            ".." => {
+                done.truncate(done.rfind('/').unwrap_or(0));
+                continue;
+            }
+            _ => {}
+        }
+        done.push('/');
+        done.push_str(&part);
+        if !follow_last && todo.iter().all(|p| p.is_empty() || p == ".") {
+            continue;
+        }
+        let Some(target) = link_target(&done) else { continue };
+        links += 1;
+        if links > MAX_LINKS {
+            return None;
+        }
+        if target.starts_with('/') {
+            done.clear();
+        } else {
+            done.truncate(done.rfind('/').unwrap_or(0));
+        }
+        for part in target.split('/').rev() {
+            todo.push_front(part.to_string());
+        }
+    }
+    if done.is_empty() {
+        done.push('/');
+    }
+    Some(done)
+}
+
 impl Default for Io {
     fn default() -> Self {
         Io::new(Box::new(RealFs), Mode::Impure, crate::store_dir())
@@ -208,60 +255,27 @@ impl Io {
     /// mounts (the last component only when `follow_last`). Components that do not exist
     /// are kept: the access itself then fails with the system's error.
     fn follow_links(&self, path: &str, follow_last: bool) -> Result<String, IoError> {
-        let mut todo: std::collections::VecDeque<String> = path
-            .split('/')
-            .filter(|c| !c.is_empty() && *c != ".")
-            .map(String::from)
-            .collect();
-        let mut done = String::new();
-        let mut links = 0;
-        while let Some(part) = todo.pop_front() {
-            if part == "." {
-                continue;
-            }
-            if part == ".." {
-                done.truncate(done.rfind('/').unwrap_or(0));
-                continue;
-            }
-            done.push('/');
-            done.push_str(&part);
-            if todo.is_empty() && !follow_last || self.plain_dirs.borrow().contains(&done) {
-                continue;
+        follow_symlinks(path, follow_last, |here| {
+            if self.plain_dirs.borrow().contains(here) {
+                return None;
             }
             // A mounted store path is a folder, whatever the local folder's own path is
             // (a link to the flake, a home folder behind a link).
-            if self.mounts.contains_key(&done) {
-                self.plain_dirs.borrow_mut().insert(done.clone());
-                continue;
+            if self.mounts.contains_key(here) {
+                self.plain_dirs.borrow_mut().insert(here.to_string());
+                return None;
             }
-            let real = self.translate(&done);
+            let real = self.translate(here);
             match self.fs.lstat(&real) {
-                Ok(FileKind::Symlink) => {
-                    links += 1;
-                    if links > MAX_LINKS {
-                        return Err(IoError::Sys(io::Error::from_raw_os_error(libc::ELOOP)));
-                    }
-                    let target = self.fs.read_link(&real)?;
-                    let target = target.to_string_lossy();
-                    if target.starts_with('/') {
-                        done.clear();
-                    } else {
-                        done.truncate(done.rfind('/').unwrap_or(0));
-                    }
-                    for part in target.rsplit('/').filter(|c| !c.is_empty()) {
-                        todo.push_front(part.to_string());
-                    }
-                }
+                Ok(FileKind::Symlink) => self.fs.read_link(&real).ok().map(|t| t.to_string_lossy().into_owned()),
                 Ok(FileKind::Directory) => {
-                    self.plain_dirs.borrow_mut().insert(done.clone());
+                    self.plain_dirs.borrow_mut().insert(here.to_string());
+                    None
                 }
-                _ => {}
+                _ => None,
             }
-        }
-        if done.is_empty() {
-            done.push('/');
-        }
-        Ok(done)
+        })
+        .ok_or_else(|| IoError::Sys(io::Error::from_raw_os_error(libc::ELOOP)))
     }
 
     /// `path` is an allowed root or below one: the path itself, then each prefix that

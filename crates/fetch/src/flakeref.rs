@@ -50,6 +50,17 @@ impl FlakeRef {
         Self::parse_in(text, base_dir, true)
     }
 
+    /// A reference from its attributes (a lock file's `original` or `locked`, a flake
+    /// input written as a set, `flakeRefToString`'s argument): a string `dir` is the
+    /// subdirectory, and any `dir` is taken out of the input's attributes.
+    pub fn from_attrs(mut input: Attrs) -> FlakeRef {
+        let subdir = match input.remove("dir") {
+            Some(AttrValue::Str(d)) => d,
+            _ => String::new(),
+        };
+        FlakeRef { input, subdir }
+    }
+
     /// Nix's `parseFlakeRef(url, {})`, as `builtins.getFlake` parses its argument: a path
     /// must be absolute and is a `path:` reference as it is, even inside a git work tree
     /// (Nix 2.8 and modern Nix alike search for the repository only from a base folder).

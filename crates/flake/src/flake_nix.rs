@@ -162,11 +162,7 @@ fn read_input(
         if let Some(url) = url {
             attrs.set("url", url);
         }
-        let subdir = match attrs.remove("dir") {
-            Some(rnix_eval_fetch::AttrValue::Str(d)) => d,
-            _ => String::new(),
-        };
-        input.reference = Some(FlakeRef { input: attrs, subdir });
+        input.reference = Some(FlakeRef::from_attrs(attrs));
     } else if let Some((unexpected, _)) = attrs.iter().next() {
         return Err(err(format!(
             "unexpected flake input attribute '{unexpected}',{}",

@@ -23,6 +23,8 @@ pub(crate) struct Locker<'a> {
     /// The references of the flakes being locked above the current one (Nix's `parents`):
     /// a flake among its own ancestors is a circular import, not an endless descent.
     parents: Vec<Attrs>,
+    /// `--update-input a/b` as input paths.
+    updates: Vec<InputPath>,
 }
 
 /// Where to continue in an old lock file: the graph, the node, and the input path that
@@ -42,6 +44,11 @@ impl<'a> Locker<'a> {
             lock: LockFile::default(),
             overrides: BTreeMap::new(),
             parents: Vec::new(),
+            updates: opts
+                .update_inputs
+                .iter()
+                .map(|u| u.split('/').map(String::from).collect())
+                .collect(),
         }
     }
 
@@ -100,7 +107,7 @@ impl<'a> Locker<'a> {
             // Only the input named by `--update-input` itself is fetched anew; its own
             // inputs come from its lock file, as for any input fetched (Nix's
             // `inputUpdates.count`).
-            let updating = self.opts.update_inputs.iter().any(|u| split_path(u) == path);
+            let updating = self.updates.contains(&path);
             let kept = old
                 .filter(|_| !updating)
                 .and_then(|o| match o.lock.nodes[o.id].inputs.get(id) {
@@ -187,18 +194,7 @@ impl<'a> Locker<'a> {
         trust_lock: bool,
     ) -> EvalResult<()> {
         let old_node = &o.lock.nodes[child];
-        let new_child = self.lock.add(Node {
-            inputs: BTreeMap::new(),
-            ..old_node.clone()
-        });
-        self.lock.nodes[node]
-            .inputs
-            .insert(id.to_string(), Edge::Node(new_child));
-        let mut must_refetch = self
-            .opts
-            .update_inputs
-            .iter()
-            .any(|u| split_path(u).starts_with(path) && split_path(u).len() > path.len());
+        let mut must_refetch = self.updates.iter().any(|u| u.len() > path.len() && u.starts_with(path));
         let mut lock_inputs = BTreeMap::new();
         for (name, edge) in &old_node.inputs {
             if must_refetch {
@@ -208,7 +204,7 @@ impl<'a> Locker<'a> {
                 Edge::Node(n) => {
                     let n = &o.lock.nodes[*n];
                     FlakeInput {
-                        reference: n.original.clone().map(reference_of),
+                        reference: n.original.clone().map(FlakeRef::from_attrs),
                         is_flake: n.is_flake,
                         ..FlakeInput::default()
                     }
@@ -229,13 +225,25 @@ impl<'a> Locker<'a> {
             lock_inputs.insert(name.clone(), input);
         }
         let here = OldNode { id: child, ..o };
-        if must_refetch {
-            let Some(tree_src) = self.fetch_locked(old_node, parent, path) else {
-                // The locked source cannot be fetched: the old subtree is kept as it is.
-                let copied = self.copy_subtree(o, child);
-                self.lock.nodes[node].inputs.insert(id.to_string(), Edge::Node(copied));
-                return Ok(());
-            };
+        let refetched = if must_refetch {
+            self.fetch_locked(old_node, parent, path)
+        } else {
+            None
+        };
+        if must_refetch && refetched.is_none() {
+            // The locked source cannot be fetched: the old subtree is kept as it is.
+            let copied = self.copy_subtree(o, child);
+            self.lock.nodes[node].inputs.insert(id.to_string(), Edge::Node(copied));
+            return Ok(());
+        }
+        let new_child = self.lock.add(Node {
+            inputs: BTreeMap::new(),
+            ..old_node.clone()
+        });
+        self.lock.nodes[node]
+            .inputs
+            .insert(id.to_string(), Edge::Node(new_child));
+        if let Some(tree_src) = refetched {
             let flake = flake_nix::read(self.ev, &tree_src.flake_file(), &reference.to_url())?;
             return self.compute_below(
                 reference,
@@ -286,7 +294,7 @@ impl<'a> Locker<'a> {
     /// The source of an old lock entry at its locked revision; `None` when it cannot be
     /// fetched.
     fn fetch_locked(&mut self, old_node: &Node, parent: &SourceRef, path: &[String]) -> Option<SourceRef> {
-        let locked_ref = reference_of(old_node.locked.clone()?);
+        let locked_ref = FlakeRef::from_attrs(old_node.locked.clone()?);
         crate::fetch_reference(self.ev, &locked_ref, parent, path)
             .ok()
             .map(|(tree, _)| tree)
@@ -322,18 +330,6 @@ fn merge(declared: &FlakeInput, o: &FlakeInput) -> FlakeInput {
         m.follows = None;
     }
     m
-}
-
-/// A lock file's `original` or `locked` attributes as a reference: `dir` is its subdir.
-fn reference_of(mut attrs: Attrs) -> FlakeRef {
-    let subdir = attrs.get_str("dir").map(String::from).unwrap_or_default();
-    attrs.remove("dir");
-    FlakeRef { input: attrs, subdir }
-}
-
-/// `--update-input a/b` as an input path.
-fn split_path(p: &str) -> InputPath {
-    p.split('/').map(String::from).collect()
 }
 
 /// `original` in the lock: the reference as written, with its `dir`.

@@ -89,12 +89,19 @@ impl Globals for GlobalNames {
     }
 }
 
+impl Scope {
+    fn bindings(names: FxHashMap<Symbol, u32>) -> Scope {
+        let text = names.keys().map(|n| n.as_str()).collect();
+        Scope::Bindings(names, text)
+    }
+}
+
 enum Scope {
     /// A frame with named slots (hidden slots have no name).
     Frame(FxHashMap<Symbol, u32>),
-    /// The frame of a `let` or `rec` set: a function inside that never names its
-    /// bindings skips it ([`ast::Lambda::skip`]).
-    Bindings(FxHashMap<Symbol, u32>),
+    /// The frame of a `let` or `rec` set, with its names as text: a function inside that
+    /// never names its bindings skips it ([`ast::Lambda::skip`]).
+    Bindings(FxHashMap<Symbol, u32>, rustc_hash::FxHashSet<&'static str>),
     With,
 }
 
@@ -185,7 +192,7 @@ impl<'g> Lowerer<'g> {
         let mut withs = Vec::new();
         for (depth, scope) in self.scopes.iter().rev().enumerate() {
             match scope {
-                Scope::Frame(names) | Scope::Bindings(names) if depth >= skip => {
+                Scope::Frame(names) | Scope::Bindings(names, _) if depth >= skip => {
                     if let Some(&slot) = names.get(&name) {
                         let kind = VarKind::Local {
                             depth: depth as u32,
@@ -532,20 +539,19 @@ impl<'g> Lowerer<'g> {
     /// reads, so a frame it might read is never skipped). The search stops at a
     /// function's frame or a `with` (whose names are not known).
     fn unnamed_frames(&self, l: &rast::Lambda) -> usize {
-        if !matches!(self.scopes.last(), Some(Scope::Bindings(_))) {
-            return 0;
-        }
-        let Some(idents) = identifiers(l.syntax()) else {
-            return 0;
-        };
-        self.scopes
+        let frames: Vec<_> = self
+            .scopes
             .iter()
             .rev()
-            .take_while(|scope| match scope {
-                Scope::Bindings(names) => names.keys().all(|n| !idents.contains(n.as_str())),
-                _ => false,
+            .map_while(|scope| match scope {
+                Scope::Bindings(_, text) => Some(text),
+                _ => None,
             })
-            .count()
+            .collect();
+        if frames.is_empty() {
+            return 0;
+        }
+        unnamed_prefix(l.syntax(), &frames)
     }
 
     /// A `let` or `rec` binding's value, in the binding frame on top of the scopes. A
@@ -553,10 +559,10 @@ impl<'g> Lowerer<'g> {
     /// frame's names is lowered without it ([`ast::Binding::outer`]).
     fn lower_binding(&mut self, p: Pending, n_static: u32, span: Span) -> LResult<(Expr, BindingKind, bool)> {
         let outer = match (&p, self.scopes.last()) {
-            (Pending::Syntax(e) | Pending::Named(_, e), Some(Scope::Bindings(names)))
+            (Pending::Syntax(e) | Pending::Named(_, e), Some(Scope::Bindings(_, text)))
                 if !matches!(e, rast::Expr::Lambda(_)) =>
             {
-                identifiers(e.syntax()).is_some_and(|idents| names.keys().all(|n| !idents.contains(n.as_str())))
+                unnamed_prefix(e.syntax(), &[text]) == 1
             }
             _ => false,
         };
@@ -970,7 +976,7 @@ impl<'g> Lowerer<'g> {
         } = collected;
         let names: FxHashMap<Symbol, u32> = statics.keys().enumerate().map(|(i, s)| (*s, i as u32)).collect();
         let n_static = statics.len() as u32;
-        self.with_scope(Scope::Bindings(names), |this| {
+        self.with_scope(Scope::bindings(names), |this| {
             let mut slots = Vec::with_capacity(statics.len() + inherit_sources.len());
             for (name, entry) in statics {
                 let (value, kind, outer) = this.lower_binding(entry.value, n_static, entry.span)?;
@@ -1011,7 +1017,7 @@ impl<'g> Lowerer<'g> {
         if rec {
             let names: FxHashMap<Symbol, u32> = statics.keys().enumerate().map(|(i, s)| (*s, i as u32)).collect();
             let n_static = statics.len() as u32;
-            return self.with_scope(Scope::Bindings(names), |this| {
+            return self.with_scope(Scope::bindings(names), |this| {
                 let mut frame = Vec::new();
                 let mut attrs = Vec::new();
                 for (i, (name, entry)) in statics.into_iter().enumerate() {
@@ -1162,19 +1168,28 @@ impl<'g> Lowerer<'g> {
     }
 }
 
-/// Every identifier token in `node` (a superset of the variables it reads: attribute
-/// names and formals too); `None` past [`SKIP_SCAN_LIMIT`] bytes.
-fn identifiers(node: &rnix::SyntaxNode) -> Option<rustc_hash::FxHashSet<String>> {
+/// How many of `frames` (the names of binding frames, innermost first) come before the
+/// first one with a name that `node` spells as an identifier (any identifier token: a
+/// superset of the variables it reads, attribute names and formals too): all of them
+/// when it spells none; none past [`SKIP_SCAN_LIMIT`] bytes.
+fn unnamed_prefix(node: &rnix::SyntaxNode, frames: &[&rustc_hash::FxHashSet<&'static str>]) -> usize {
     if usize::from(node.text_range().len()) > SKIP_SCAN_LIMIT {
-        return None;
+        return 0;
     }
-    Some(
-        node.descendants_with_tokens()
-            .filter_map(|e| e.into_token())
-            .filter(|t| t.kind() == rnix::SyntaxKind::TOKEN_IDENT)
-            .map(|t| t.text().to_string())
-            .collect(),
-    )
+    let mut unnamed = frames.len();
+    let idents = node
+        .descendants_with_tokens()
+        .filter_map(|e| e.into_token())
+        .filter(|t| t.kind() == rnix::SyntaxKind::TOKEN_IDENT);
+    for token in idents {
+        if let Some(i) = frames[..unnamed].iter().position(|f| f.contains(token.text())) {
+            unnamed = i;
+            if unnamed == 0 {
+                break;
+            }
+        }
+    }
+    unnamed
 }
 
 fn select_from_slot(slot: u32, name: Symbol, span: Span) -> Expr {

@@ -506,12 +506,8 @@ fn parse_flake_ref(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalR
 
 fn flake_ref_to_string(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     let set = ev.expect_attrs(&a[0], span)?;
-    let mut input = input_attrs(ev, &set, span, None)?;
-    let subdir = match input.remove("dir") {
-        Some(AttrValue::Str(d)) => d,
-        _ => String::new(),
-    };
-    Ok(Value::string(FlakeRef { input, subdir }.to_url()))
+    let input = input_attrs(ev, &set, span, None)?;
+    Ok(Value::string(FlakeRef::from_attrs(input).to_url()))
 }
 
 fn get_flake(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {

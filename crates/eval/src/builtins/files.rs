@@ -69,34 +69,11 @@ pub(crate) fn access_error(
 /// components replaced by its target, as modern Nix names a file in errors of `readFile`,
 /// `readDir` and `hashFile`. Missing components are kept as they are.
 pub(crate) fn resolve_symlinks(ev: &mut Evaluator, path: &str) -> String {
-    let mut res: Vec<String> = Vec::new();
-    let mut todo: std::collections::VecDeque<String> = path.split('/').map(String::from).collect();
-    let mut links_allowed = 1024;
-    while let Some(c) = todo.pop_front() {
-        match c.as_str() {
-            "" | "." => {}
-            ".." => {
-                res.pop();
-            }
-            _ => {
-                res.push(c);
-                let here = format!("/{}", res.join("/"));
-                if matches!(ev.io.lstat(&here), Ok(crate::io::FileKind::Symlink)) && links_allowed > 0 {
-                    links_allowed -= 1;
-                    let Ok(target) = ev.io.read_link(&here) else { continue };
-                    if target.starts_with('/') {
-                        res.clear();
-                    } else {
-                        res.pop();
-                    }
-                    for part in target.split('/').rev() {
-                        todo.push_front(part.to_string());
-                    }
-                }
-            }
-        }
-    }
-    format!("/{}", res.join("/"))
+    crate::io::follow_symlinks(path, true, |here| match ev.io.lstat(here) {
+        Ok(crate::io::FileKind::Symlink) => ev.io.read_link(here).ok(),
+        _ => None,
+    })
+    .unwrap_or_else(|| path.to_string())
 }
 
 /// An [`IoError`] as Nix reports it: a refusal of pure/restricted mode at the call, or a
