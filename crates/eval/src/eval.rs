@@ -96,6 +96,10 @@ impl Evaluator {
                 }
                 Expr::Interpolate(i) => return self.eval_interpolate(i, env),
                 Expr::CurPos(span) => return Ok(self.pos_attrs(*span)),
+                Expr::Lazy(l) => {
+                    expr = l.get().ok_or_else(|| corrupt_cache(l))?;
+                    continue;
+                }
             };
             owned = Some(frame);
         }
@@ -1332,6 +1336,19 @@ static KNOWN: crate::primops::PrimOpDef = crate::primops::PrimOpDef {
 fn pending(expr: &'static Expr, env: &Env) -> Value {
     stats::bump(Counter::Avoided, u64::MAX); // wrapping: minus one
     Value::Thunk(Thunk::new(ThunkState::Pending(expr, env.clone())))
+}
+
+/// A subtree of a parse-cache entry that passed its checksum yet does not decode: a bug
+/// or a changed file under a running evaluation, reported instead of a wrong value.
+#[cold]
+#[inline(never)]
+fn corrupt_cache(l: &rnix_eval_parser::ast_codec::LazyExpr) -> Box<EvalError> {
+    let name = source::file(l.file()).display_name();
+    EvalError::new(
+        ErrorKind::Eval,
+        format!("the parse cache entry of '{name}' is corrupt; remove the parse cache (RNIX_EVAL_PARSE_CACHE=0 turns it off)"),
+        None,
+    )
 }
 
 /// `a - 1` and friends on integers that are already known, computed at once instead of

@@ -44,6 +44,9 @@ fn owned(paths: BTreeSet<&str>) -> BTreeSet<String> {
 pub struct StoredText {
     pub name: String,
     /// Bytes, not text: a Nix string need not be UTF-8 (`toFile` of a Latin-1 file).
+    /// Empty when the state has no [`StoreSink`]: only a store write (and the result
+    /// cache's record of one) reads them, and a NixOS system's manual makes 10.9 MB of
+    /// them that nothing reads in `--eval` or `--read-only` runs.
     pub contents: Vec<u8>,
     pub references: BTreeSet<String>,
 }
@@ -149,7 +152,11 @@ impl StoreState {
         if !self.texts.contains_key(&path) {
             let text = StoredText {
                 name: name.to_string(),
-                contents: contents.to_vec(),
+                contents: if self.sink.is_some() {
+                    contents.to_vec()
+                } else {
+                    Vec::new()
+                },
                 references,
             };
             if let Some(sink) = &mut self.sink {

@@ -38,6 +38,9 @@ pub enum Expr {
     /// result is a path (`./a/${x}`), otherwise a string.
     Interpolate(Box<Interpolate>),
     CurPos(Span),
+    /// A subtree of a cached file, decoded when first evaluated ([`crate::ast_codec`]):
+    /// most of a large package set's attributes are never read.
+    Lazy(Box<crate::ast_codec::LazyExpr>),
 }
 
 const _: () = assert!(std::mem::size_of::<Expr>() == 32);
@@ -361,6 +364,7 @@ impl Expr {
             Expr::BinOp(b) => b.span,
             Expr::Not(_, s) | Expr::Neg(_, s) | Expr::CurPos(s) => *s,
             Expr::Interpolate(i) => i.span,
+            Expr::Lazy(l) => return l.get()?.span(),
             _ => return None,
         })
     }

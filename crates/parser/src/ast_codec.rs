@@ -1,10 +1,17 @@
 //! A compact binary encoding of the lowered AST, for the on-disk parse cache.
 //!
 //! Hand-written for decoding speed: a byte cursor, LEB128 varints, one tag byte per node.
-//! Symbols go through a per-file string table: a symbol's first occurrence writes `0`
-//! and the string, later ones write `index + 1`; the decoder interns each table entry
-//! once. Spans store `start` and `end - start`; the file id is the decoder's argument (it
-//! is assigned when the file is registered, so it differs between runs).
+//! Symbols go through a per-file string table written before the tree; the tree names
+//! them by index, and the decoder interns each table entry once. Spans store `start` and
+//! `end - start`; the file id is the decoder's argument (it is assigned when the file is
+//! registered, so it differs between runs).
+//!
+//! Attribute values, `let`/`rec` bindings and function bodies are written after their
+//! length (4 bytes), so that a decoder can step over them: in a large file
+//! ([`LAZY_FILE_MIN`]) such a subtree of [`LAZY_MIN`] bytes or more becomes an
+//! [`Expr::Lazy`], decoded when the evaluator first reaches it. A NixOS system imports
+//! nixpkgs' `node-packages.nix`, `perl-packages.nix` and `all-packages.nix` (4.8 of the
+//! 12 MB of source it reads) and evaluates few of their attributes.
 //!
 //! Cache files are untrusted input: [`decode`] bounds-checks every length against the
 //! remaining bytes, caps the nesting depth at [`MAX_DEPTH`], validates UTF-8 and returns
@@ -14,6 +21,7 @@ use crate::ast::*;
 use crate::source::{FileId, Span};
 use crate::symbol::Symbol;
 use rustc_hash::FxHashMap;
+use std::sync::{Arc, OnceLock};
 
 /// Deepest expression nesting encoded or decoded: a quarter of the parser's limit
 /// ([`crate::depth::MAX_DEPTH`], in parser stack entries), far beyond real code (nixpkgs stays under a few
@@ -43,6 +51,15 @@ const T_NEG: u8 = 17;
 const T_INTERPOLATE: u8 = 18;
 const T_CUR_POS: u8 = 19;
 
+/// Subtrees shorter than this (encoded) are decoded at once: a lazy node takes 56 bytes
+/// of its own, and a short subtree is cheap to decode.
+pub const LAZY_MIN: usize = 32;
+
+/// Files whose encoding is shorter than this are decoded whole: a small file (a NixOS
+/// module, a package's expression) is mostly evaluated, and a lazy file keeps its
+/// encoding in memory for the subtrees decoded later.
+pub const LAZY_FILE_MIN: usize = 8 << 10;
+
 const BIN_OPS: [BinOpKind; 15] = [
     BinOpKind::Add,
     BinOpKind::Sub,
@@ -71,32 +88,156 @@ const BINDING_KINDS: [BindingKind; 4] = [
 /// Append the encoding of `expr` to `out`. `None` (with `out` in an unspecified state)
 /// if the tree is deeper than [`MAX_DEPTH`].
 pub fn encode(expr: &Expr, out: &mut Vec<u8>) -> Option<()> {
+    let mut body = Vec::with_capacity(4096);
     let mut enc = Encoder {
-        out,
+        out: &mut body,
         symbols: FxHashMap::default(),
+        table: Vec::new(),
         depth: 0,
     };
-    enc.expr(expr)
+    enc.expr(expr)?;
+    let table = std::mem::take(&mut enc.table);
+    let mut head = Encoder {
+        out,
+        symbols: FxHashMap::default(),
+        table: Vec::new(),
+        depth: 0,
+    };
+    head.uint(table.len() as u64);
+    for sym in table {
+        head.str(sym.as_str());
+    }
+    out.extend_from_slice(&body);
+    Some(())
 }
 
-/// Decode one expression from the whole of `bytes`, with spans in `file`. `None` if the
-/// bytes are not exactly one well-formed encoding.
+/// Decode one expression from the whole of `bytes`, with spans in `file`, all of it at
+/// once. `None` if the bytes are not exactly one well-formed encoding.
 pub fn decode(bytes: &[u8], file: FileId) -> Option<Expr> {
+    let (symbols, start) = symbol_table(bytes)?;
+    decode_tree(bytes, start, file, &symbols, None)
+}
+
+/// Decode the encoding that fills `bytes[start..]`, leaving large subtrees of a large
+/// file for later ([`LazyExpr`]): those keep `bytes`. The caller must have checked the
+/// bytes' integrity (the parse cache's checksum): a subtree decoded later cannot fall
+/// back to parsing, and reports a corrupt cache instead.
+pub fn decode_deferred(bytes: Vec<u8>, start: usize, file: FileId) -> Option<Expr> {
+    let (symbols, body) = symbol_table(bytes.get(start..)?)?;
+    if bytes.len() - start < LAZY_FILE_MIN {
+        return decode_tree(&bytes, start + body, file, &symbols, None);
+    }
+    let source = Arc::new(LazySource {
+        bytes,
+        file,
+        symbols: symbols.into_boxed_slice(),
+    });
+    decode_tree(&source.bytes, start + body, file, &source.symbols, Some(&source))
+}
+
+/// The symbol table at the start of an encoding, interned, and where the tree starts.
+fn symbol_table(bytes: &[u8]) -> Option<(Vec<Symbol>, usize)> {
     let mut dec = Decoder {
         bytes,
         pos: 0,
-        file,
-        symbols: Vec::new(),
+        file: FileId::DETACHED,
+        symbols: &[],
         depth: 0,
         budget: bytes.len(),
+        lazy: None,
     };
-    let mut expr = dec.expr()?;
-    if dec.pos != bytes.len() {
-        return None;
+    let n = dec.len()?;
+    let mut symbols = Vec::with_capacity(n);
+    for _ in 0..n {
+        symbols.push(Symbol::intern(dec.str()?));
     }
-    // Not encoded: recomputed, as lowering computes it.
-    crate::moves::mark(&mut expr);
-    Some(expr)
+    Some((symbols, dec.pos))
+}
+
+fn decode_tree(
+    bytes: &[u8],
+    start: usize,
+    file: FileId,
+    symbols: &[Symbol],
+    lazy: Option<&Arc<LazySource>>,
+) -> Option<Expr> {
+    let mut dec = Decoder {
+        bytes,
+        pos: start,
+        file,
+        symbols,
+        depth: 0,
+        budget: bytes.len() - start,
+        lazy,
+    };
+    let expr = dec.expr()?;
+    (dec.pos == bytes.len()).then_some(expr)
+}
+
+/// What the subtrees of one lazily decoded file share: its encoding and symbols.
+struct LazySource {
+    bytes: Vec<u8>,
+    file: FileId,
+    symbols: Box<[Symbol]>,
+}
+
+/// A subtree of a cached file, decoded on first use ([`Expr::Lazy`]). Invariant: its
+/// bytes are exactly one encoded expression of the kinds [`deferrable`] allows, which
+/// the evaluator would make a thunk of anyway, so deferring one changes no value and no
+/// printed `<CODE>`.
+pub struct LazyExpr {
+    source: Arc<LazySource>,
+    start: u32,
+    len: u32,
+    tree: OnceLock<Option<Expr>>,
+}
+
+impl LazyExpr {
+    /// The subtree, decoded now if it was not yet; `None` if its bytes are corrupt.
+    pub fn get(&self) -> Option<&Expr> {
+        self.tree
+            .get_or_init(|| {
+                let source = &*self.source;
+                let end = self.start as usize + self.len as usize;
+                let mut dec = Decoder {
+                    bytes: source.bytes.get(..end)?,
+                    pos: self.start as usize,
+                    file: source.file,
+                    symbols: &source.symbols,
+                    depth: 0,
+                    budget: self.len as usize,
+                    lazy: Some(&self.source),
+                };
+                let expr = dec.expr()?;
+                (dec.pos == end).then_some(expr)
+            })
+            .as_ref()
+    }
+
+    /// The file the subtree is in, for the message about a corrupt cache.
+    pub fn file(&self) -> FileId {
+        self.source.file
+    }
+}
+
+impl std::fmt::Debug for LazyExpr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.get() {
+            Some(expr) => expr.fmt(f),
+            None => f.write_str("<corrupt lazy subtree>"),
+        }
+    }
+}
+
+/// Whether an encoded value may stay undecoded: only kinds for which the evaluator
+/// always makes a thunk (not literals, variables, functions, selections, `?`, or the
+/// integer arithmetic it folds).
+fn deferrable(bytes: &[u8]) -> bool {
+    match bytes.first() {
+        Some(&(T_APPLY | T_LET | T_ATTRS | T_LIST | T_WITH | T_IF | T_ASSERT | T_NOT | T_NEG | T_INTERPOLATE)) => true,
+        Some(&T_BINOP) => bytes.get(1).is_some_and(|op| !matches!(op & 0x7f, 0..=2)),
+        _ => false,
+    }
 }
 
 // ------------------------------------------------------------------ encoder
@@ -104,6 +245,8 @@ pub fn decode(bytes: &[u8], file: FileId) -> Option<Expr> {
 struct Encoder<'a> {
     out: &'a mut Vec<u8>,
     symbols: FxHashMap<Symbol, u32>,
+    /// Symbols in index order, written before the tree.
+    table: Vec<Symbol>,
     depth: u32,
 }
 
@@ -134,14 +277,22 @@ impl Encoder<'_> {
     }
 
     fn symbol(&mut self, sym: Symbol) {
-        if let Some(&i) = self.symbols.get(&sym) {
-            self.u32(i + 1);
-        } else {
-            let i = self.symbols.len() as u32;
-            self.symbols.insert(sym, i);
-            self.byte(0);
-            self.str(sym.as_str());
+        let next = self.table.len() as u32;
+        let i = *self.symbols.entry(sym).or_insert(next);
+        if i == next {
+            self.table.push(sym);
         }
+        self.u32(i);
+    }
+
+    /// An expression after its length, so that a decoder can step over it.
+    fn value(&mut self, e: &Expr) -> Option<()> {
+        let at = self.out.len();
+        self.out.extend_from_slice(&[0; 4]);
+        self.expr(e)?;
+        let len = u32::try_from(self.out.len() - at - 4).ok()?;
+        self.out[at..at + 4].copy_from_slice(&len.to_le_bytes());
+        Some(())
     }
 
     fn opt_symbol(&mut self, sym: Option<Symbol>) {
@@ -247,7 +398,7 @@ impl Encoder<'_> {
                         }
                     }
                 }
-                self.expr(&l.body)?;
+                self.value(&l.body)?;
                 self.u32(l.frame_size);
                 self.u32(l.skip);
                 self.opt_symbol(l.name);
@@ -272,7 +423,7 @@ impl Encoder<'_> {
                         }
                         AttrValue::Expr { expr, in_frame, kind } => {
                             self.byte(1 | (*in_frame as u8) << 1 | (*kind as u8) << 2);
-                            self.expr(expr)?;
+                            self.value(expr)?;
                         }
                     }
                     self.span(def.span);
@@ -309,7 +460,9 @@ impl Encoder<'_> {
             }
             Expr::BinOp(b) => {
                 self.byte(T_BINOP);
-                self.byte(b.op as u8);
+                // `move_lhs` (`moves.rs`) is part of the encoding: a subtree decoded
+                // later has no enclosing tree to compute it from.
+                self.byte(b.op as u8 | (b.move_lhs as u8) << 7);
                 self.expr(&b.lhs)?;
                 self.expr(&b.rhs)?;
                 self.span(b.span);
@@ -338,6 +491,7 @@ impl Encoder<'_> {
                 self.byte(T_CUR_POS);
                 self.span(*span);
             }
+            Expr::Lazy(l) => return self.expr_inner(l.get()?),
         }
         Some(())
     }
@@ -387,7 +541,7 @@ impl Encoder<'_> {
         for b in bindings {
             self.opt_symbol(b.name);
             self.byte(b.kind as u8 | (b.outer as u8) << 7);
-            self.expr(&b.value)?;
+            self.value(&b.value)?;
             self.span(b.span);
         }
         Some(())
@@ -400,8 +554,10 @@ struct Decoder<'a> {
     bytes: &'a [u8],
     pos: usize,
     file: FileId,
-    symbols: Vec<Symbol>,
+    symbols: &'a [Symbol],
     depth: u32,
+    /// Set when large subtrees may stay undecoded ([`LazyExpr`]).
+    lazy: Option<&'a Arc<LazySource>>,
     /// Items all counts together may still announce. Each item of a valid encoding
     /// starts with a byte of its own, so the counts add up to at most the input's
     /// length; a corrupt count cannot make nested levels preallocate it many times over.
@@ -468,14 +624,29 @@ impl Decoder<'_> {
     }
 
     fn symbol(&mut self) -> Option<Symbol> {
-        match self.uint()? {
-            0 => {
-                let sym = Symbol::intern(self.str()?);
-                self.symbols.push(sym);
-                Some(sym)
+        self.symbols.get(usize::try_from(self.uint()?).ok()?).copied()
+    }
+
+    /// An expression written by `Encoder::value`: left for later when it is long
+    /// enough and of a kind that is a thunk anyway ([`deferrable`]).
+    fn value(&mut self) -> Option<Expr> {
+        let len = u32::from_le_bytes(self.bytes.get(self.pos..self.pos + 4)?.try_into().ok()?);
+        self.pos += 4;
+        let start = self.pos;
+        let end = start.checked_add(len as usize).filter(|&end| end <= self.bytes.len())?;
+        if let Some(source) = self.lazy {
+            if len as usize >= LAZY_MIN && deferrable(&self.bytes[start..end]) {
+                self.pos = end;
+                return Some(Expr::Lazy(Box::new(LazyExpr {
+                    source: source.clone(),
+                    start: u32::try_from(start).ok()?,
+                    len,
+                    tree: OnceLock::new(),
+                })));
             }
-            i => self.symbols.get(usize::try_from(i - 1).ok()?).copied(),
         }
+        let expr = self.expr()?;
+        (self.pos == end).then_some(expr)
     }
 
     fn opt_symbol(&mut self) -> Option<Option<Symbol>> {
@@ -594,7 +765,7 @@ impl Decoder<'_> {
                     }
                     _ => return None,
                 };
-                let body = self.expr()?;
+                let body = self.value()?;
                 let frame_size = self.u32()?;
                 let skip = self.u32()?;
                 let name = self.opt_symbol()?;
@@ -626,7 +797,7 @@ impl Decoder<'_> {
                         flags if flags & 1 == 1 => AttrValue::Expr {
                             in_frame: flags & 2 != 0,
                             kind: *BINDING_KINDS.get((flags >> 2) as usize)?,
-                            expr: self.expr()?,
+                            expr: self.value()?,
                         },
                         _ => return None,
                     };
@@ -679,7 +850,8 @@ impl Decoder<'_> {
                 Expr::Assert(Box::new(Assert { cond, body, span }))
             }
             T_BINOP => {
-                let op = *BIN_OPS.get(self.byte()? as usize)?;
+                let op_byte = self.byte()?;
+                let op = *BIN_OPS.get((op_byte & 0x7f) as usize)?;
                 let lhs = self.expr()?;
                 let rhs = self.expr()?;
                 let span = self.span()?;
@@ -690,7 +862,7 @@ impl Decoder<'_> {
                     rhs,
                     span,
                     rhs_start,
-                    move_lhs: false,
+                    move_lhs: op_byte & 0x80 != 0,
                 }))
             }
             T_NOT => {
@@ -760,7 +932,7 @@ impl Decoder<'_> {
             let name = self.opt_symbol()?;
             let tag = self.byte()?;
             let kind = *BINDING_KINDS.get((tag & 0x7f) as usize)?;
-            let value = self.expr()?;
+            let value = self.value()?;
             let span = self.span()?;
             bindings.push(Binding {
                 name,
@@ -812,8 +984,75 @@ mod tests {
         let (file, expr, bytes) = sample();
         let back = decode(&bytes, file).expect("decodes");
         assert_eq!(format!("{back:?}"), format!("{expr:?}"));
-        // Symbols after their first occurrence are table indices.
+        // Symbols are indices into the table written before the tree.
         assert!(bytes.len() < PROGRAM.len() * 2);
+    }
+
+    /// A file encoded past [`LAZY_FILE_MIN`]: a `rec` set of calls, `//`s and `let`s.
+    fn large_sample() -> (FileId, Expr, Vec<u8>) {
+        let mut text = String::from("let f = x: { inherit x; }; in rec {\n");
+        for i in 0..300 {
+            text += &format!(
+                "  a{i} = f {{ n = {i}; s = \"v{i}\"; l = [ {i} a0.x.n ]; }} // {{ k = let y = {i}; in [ y y ]; }};\n"
+            );
+        }
+        text += "  g = x: if x == 0 then { r = [ x x x x x x x x x ]; } else { r = x; };\n}\n";
+        let file = add_file(Origin::String, "/base".into(), &text);
+        let parsed = crate::parse(&text);
+        assert!(parsed.errors().is_empty());
+        let expr = crate::lower(file, "/base".into(), &parsed.tree(), &globals()).expect("lowers");
+        let mut bytes = Vec::new();
+        encode(&expr, &mut bytes).expect("shallow");
+        assert!(bytes.len() >= LAZY_FILE_MIN, "{} bytes", bytes.len());
+        (file, expr, bytes)
+    }
+
+    #[test]
+    fn large_files_leave_subtrees_for_later_and_decode_them_the_same() {
+        let (file, expr, bytes) = large_sample();
+        let lazy = decode_deferred(bytes.clone(), 0, file).expect("decodes");
+        let Expr::Let(l) = &lazy else { panic!("a let") };
+        let Expr::Attrs(set) = &l.body else { panic!("a set") };
+        let deferred = |set: &Attrs| set.frame.iter().filter(|b| matches!(b.value, Expr::Lazy(_))).count();
+        // Every `a<i>` (a `//`) waits; `g` is a function, decoded with its header.
+        assert_eq!(deferred(set), 300);
+        assert!(matches!(&set.frame[300].value, Expr::Lambda(g) if matches!(g.body, Expr::Lazy(_))));
+        // The eager decoder gives the lowerer's tree; encoding the lazy one forces every
+        // part and writes the same bytes.
+        assert_eq!(
+            format!("{:?}", decode(&bytes, file).expect("decodes")),
+            format!("{expr:?}")
+        );
+        let mut again = Vec::new();
+        encode(&lazy, &mut again).expect("shallow");
+        assert_eq!(again, bytes);
+        // A small file is decoded at once.
+        let (file, _, small) = sample();
+        assert!(!format!("{:?}", decode_deferred(small, 0, file)).contains("Lazy"));
+    }
+
+    #[test]
+    fn corrupt_lazy_subtrees_are_none_not_panics() {
+        let (file, _, bytes) = large_sample();
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut corrupt_found = 0;
+        for _ in 0..300 {
+            let mut corrupt = bytes.clone();
+            // Past the symbol table, where the deferred subtrees are.
+            let at = bytes.len() / 4 + (next() % (bytes.len() as u64 * 3 / 4)) as usize;
+            corrupt[at] = next() as u8;
+            if let Some(tree) = decode_deferred(corrupt, 0, file) {
+                // Forcing every subtree (`Debug`) reports the bad ones and never panics.
+                corrupt_found += format!("{tree:?}").matches("<corrupt lazy subtree>").count();
+            }
+        }
+        assert!(corrupt_found > 0);
     }
 
     #[test]
@@ -859,12 +1098,16 @@ mod tests {
     fn huge_counts_are_rejected_without_allocating() {
         let file = add_file(Origin::String, "/".into(), "");
         // A list claiming u64::MAX / 2^35 elements, and one claiming more than the input.
-        let mut bytes = vec![T_LIST];
+        // Each encoding starts with its symbol table's length: 0 here.
+        let mut bytes = vec![0, T_LIST];
         bytes.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
         assert!(decode(&bytes, file).is_none());
-        assert!(decode(&[T_LIST, 5, T_INT, 0], file).is_none());
+        assert!(decode(&[0, T_LIST, 5, T_INT, 0], file).is_none());
+        assert!(decode(&[0, T_LIST, 1, T_INT, 0], file).is_some());
+        // A symbol table claiming more entries than there are bytes.
+        assert!(decode(&[0xff, 0xff, 0x03, T_INT, 0], file).is_none());
         // Nested lists each claiming all the remaining bytes.
-        let mut nested = Vec::new();
+        let mut nested = vec![0];
         for _ in 0..1000 {
             nested.extend_from_slice(&[T_LIST, 0x80, 0x80, 0x01]);
         }
@@ -872,7 +1115,7 @@ mod tests {
         assert!(decode(&nested, file).is_none());
         // Varints longer than 64 bits.
         assert!(decode(
-            &[T_INT, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f],
+            &[0, T_INT, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f],
             file
         )
         .is_none());
@@ -895,10 +1138,11 @@ mod tests {
         // and a span), and a million nested one-element lists.
         let levels = 1_000_000;
         let (a, b) = on_big_stack(move || {
-            let mut not_bomb = vec![T_NOT; levels];
+            let mut not_bomb = vec![0];
+            not_bomb.resize(1 + levels, T_NOT);
             not_bomb.extend_from_slice(&[T_INT, 0]);
             not_bomb.resize(not_bomb.len() + 2 * levels, 0);
-            let mut list_bomb = Vec::new();
+            let mut list_bomb = vec![0];
             for _ in 0..levels {
                 list_bomb.extend_from_slice(&[T_LIST, 1]);
             }
@@ -909,7 +1153,7 @@ mod tests {
         // Just within the limit decodes (on a stack like the evaluator's).
         let depth = MAX_DEPTH as usize - 1;
         let ok = on_big_stack(move || {
-            let mut bytes = Vec::new();
+            let mut bytes = vec![0];
             for _ in 0..depth {
                 bytes.extend_from_slice(&[T_LIST, 1]);
             }

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 /// Start of every entry; bumped with incompatible changes of the layout (the build
 /// fingerprint changes with any source change anyway).
-const MAGIC: &[u8; 8] = b"RNXAST5\n";
+const MAGIC: &[u8; 8] = b"RNXAST6\n";
 
 /// Files shorter than this are parsed, never cached (see `parse_and_lower_scoped`).
 pub const MIN_TEXT: usize = 512;
@@ -72,13 +72,22 @@ pub fn key(input: &KeyInput) -> blake3::Hash {
     h.finalize()
 }
 
-/// The cached AST for `key`, with spans in `file`, if there is a valid entry.
+/// The cached AST for `key`, with spans in `file`, if there is a valid entry. An entry
+/// is `MAGIC`, the key, a blake3 hash of the encoding and the encoding: parts of a large
+/// file are decoded only when evaluated ([`ast_codec::decode_deferred`]), after the
+/// point where a corrupt entry could still fall back to parsing, so the hash is checked
+/// here.
 pub fn load(dir: &Path, key: &blake3::Hash, file: FileId) -> Option<Expr> {
     let bytes = pack::get(dir, key.as_bytes())?;
-    let payload = bytes
+    let rest = bytes
         .strip_prefix(MAGIC.as_slice())?
         .strip_prefix(key.as_bytes().as_slice())?;
-    ast_codec::decode(payload, file)
+    let (checksum, payload) = rest.split_first_chunk::<32>()?;
+    if blake3::hash(payload).as_bytes() != checksum {
+        return None;
+    }
+    let start = bytes.len() - payload.len();
+    ast_codec::decode_deferred(bytes, start, file)
 }
 
 /// Write an entry for `key` into this run's pack (complete when [`flush`] has run).
@@ -88,9 +97,13 @@ pub fn store(dir: &Path, key: &blake3::Hash, expr: &Expr) {
     let mut bytes = Vec::with_capacity(4096);
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(key.as_bytes());
+    let checksum_at = bytes.len();
+    bytes.extend_from_slice(&[0; 32]);
     if ast_codec::encode(expr, &mut bytes).is_none() {
         return;
     }
+    let checksum = blake3::hash(&bytes[checksum_at + 32..]);
+    bytes[checksum_at..checksum_at + 32].copy_from_slice(checksum.as_bytes());
     let mut writer = WRITER.lock().unwrap_or_else(|e| e.into_inner());
     let writer = writer.get_or_insert_with(|| Writer::start(dir));
     // A thread that could not be spawned or died: the entry is not cached.

@@ -171,6 +171,13 @@ impl Walker {
     fn expr_inner(&mut self, e: &Expr) {
         match e {
             Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Path(_) | Expr::CurPos(_) => {}
+            // Only decoded trees have lazy parts, and their marks are decoded with them;
+            // reading through one keeps the analysis of a tree that has them sound.
+            Expr::Lazy(l) => {
+                if let Some(inner) = l.get() {
+                    self.expr(inner)
+                }
+            }
             Expr::Var(v) => self.read(v, None),
             Expr::Select(s) => {
                 self.expr(&s.expr);
@@ -302,6 +309,8 @@ fn key(b: &BinOp) -> (u32, u32) {
 fn set_marks(e: &mut Expr, marks: &HashSet<(u32, u32)>) {
     stacker::maybe_grow(64 * 1024, 1024 * 1024, || match e {
         Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Path(_) | Expr::CurPos(_) | Expr::Var(_) => {}
+        // Decoded with its marks; a later subtree is not written to.
+        Expr::Lazy(_) => {}
         Expr::Select(s) => {
             set_marks(&mut s.expr, marks);
             names_marks(&mut s.path, marks);

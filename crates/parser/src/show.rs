@@ -199,6 +199,10 @@ fn show_into(out: &mut String, e: &Expr) {
             out.push(')');
         }
         Expr::CurPos(_) => out.push_str("__curPos"),
+        Expr::Lazy(l) => match l.get() {
+            Some(inner) => show_into(out, inner),
+            None => out.push_str("«corrupt parse cache»"),
+        },
     }
 }
 
