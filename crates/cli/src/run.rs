@@ -34,7 +34,7 @@ pub fn run(mut cli: Cli, stack: Option<usize>) -> i32 {
     cli.strict |= cli.flake.is_some();
     let mut search_path = cli.include.clone();
     if let Ok(nix_path) = std::env::var("NIX_PATH") {
-        search_path.extend(nix_path.split(':').filter(|s| !s.is_empty()).map(String::from));
+        search_path.extend(rnix_eval_core::import::parse_nix_path(&nix_path));
     }
     let settings = crate::settings::Settings::from_cli(&cli);
     let stack_budget = match stack {

@@ -157,6 +157,39 @@ impl Evaluator {
     }
 }
 
+/// The entries of a `NIX_PATH` value, split at `:` as Nix's `parseNixPath` splits it: the
+/// `:` after a URL's scheme (`nixpkgs=https://...`, `channel:nixos-21.05`, `flake:...`)
+/// belongs to the entry. Empty entries are dropped, as modern Nix drops them (it passes
+/// the entries on as a space-separated setting).
+pub fn parse_nix_path(s: &str) -> Vec<String> {
+    let mut entries = Vec::new();
+    let mut rest = s;
+    while !rest.is_empty() {
+        let mut end = rest.find(':').unwrap_or(rest.len());
+        if end < rest.len() {
+            // What follows the entry's `prefix=`, from where the value starts.
+            let value = &rest[rest[..end].rfind('=').map_or(0, |i| i + 1)..];
+            if is_pseudo_url(value) || value.starts_with("flake:") {
+                end += 1 + rest[end + 1..].find(':').unwrap_or(rest.len() - end - 1);
+            }
+        }
+        if end > 0 {
+            entries.push(rest[..end].to_string());
+        }
+        rest = rest.get(end + 1..).unwrap_or("");
+    }
+    entries
+}
+
+/// Nix's `isPseudoUrl`: `channel:` or one of the schemes Nix downloads from.
+fn is_pseudo_url(s: &str) -> bool {
+    if s.starts_with("channel:") {
+        return true;
+    }
+    s.find("://")
+        .is_some_and(|i| matches!(&s[..i], "http" | "https" | "file" | "channel" | "git" | "s3" | "ssh"))
+}
+
 pub fn absolute_from_cwd(p: &str) -> String {
     if p.starts_with('/') {
         return p.to_string();
@@ -224,4 +257,30 @@ pub fn source_text(path: &str, bytes: Vec<u8>) -> Result<String, String> {
             "file '{path}' is not UTF-8 text (an invalid byte at line {line}, column {column}); rnix-eval reads Nix files as UTF-8"
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_nix_path;
+
+    #[test]
+    fn nix_path_entries_keep_the_colons_of_urls() {
+        assert_eq!(parse_nix_path("a=/x:b=/y"), ["a=/x", "b=/y"]);
+        assert_eq!(
+            parse_nix_path("nixpkgs=https://example.com/x.tar.gz:c=/z"),
+            ["nixpkgs=https://example.com/x.tar.gz", "c=/z"]
+        );
+        assert_eq!(parse_nix_path("channel:nixos-21.05"), ["channel:nixos-21.05"]);
+        assert_eq!(
+            parse_nix_path("n=channel:nixos-21.05:/p"),
+            ["n=channel:nixos-21.05", "/p"]
+        );
+        assert_eq!(parse_nix_path("f=flake:nixpkgs"), ["f=flake:nixpkgs"]);
+        // Only Nix's schemes, and only the first `:` after one (a port splits, as in Nix).
+        assert_eq!(parse_nix_path("a=ftp://h/x"), ["a=ftp", "//h/x"]);
+        assert_eq!(parse_nix_path("a=https://h:8080/x"), ["a=https://h", "8080/x"]);
+        // Empty entries are dropped (modern Nix).
+        assert_eq!(parse_nix_path(":a=/tmp::"), ["a=/tmp"]);
+        assert!(parse_nix_path("").is_empty());
+    }
 }

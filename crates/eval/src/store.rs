@@ -231,3 +231,42 @@ impl StoreState {
 pub fn check_path_name(dir: &str, path: &str) -> StoreResult<()> {
     store_path::check_store_path_name(dir, path).map_err(|e| e.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sink that records what it was asked to write.
+    struct Recorder(std::rc::Rc<std::cell::RefCell<Vec<(String, Vec<u8>)>>>);
+
+    impl StoreSink for Recorder {
+        fn write_source(&mut self, _: &str, _: &StoredSource) -> StoreResult<()> {
+            Ok(())
+        }
+        fn write_text(&mut self, path: &str, text: &StoredText) -> StoreResult<()> {
+            self.0.borrow_mut().push((path.to_string(), text.contents.clone()));
+            Ok(())
+        }
+        fn write_drv(&mut self, _: &str, _: &StoredDrv) -> StoreResult<()> {
+            Ok(())
+        }
+        fn build(&mut self, _: &[(String, String)]) -> StoreResult<Vec<String>> {
+            Ok(Vec::new())
+        }
+    }
+
+    #[test]
+    fn texts_are_kept_only_for_a_store_writer() {
+        let mut read_only = StoreState::new("/nix/store".into());
+        let path = read_only.add_text("t", b"contents", BTreeSet::new()).unwrap();
+        assert!(read_only.texts[&path].contents.is_empty());
+
+        let written = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let mut writing = StoreState::new("/nix/store".into());
+        writing.sink = Some(Box::new(Recorder(written.clone())));
+        let same = writing.add_text("t", b"contents", BTreeSet::new()).unwrap();
+        assert_eq!(same, path, "the path does not depend on keeping the text");
+        assert_eq!(writing.texts[&path].contents, b"contents");
+        assert_eq!(*written.borrow(), [(path, b"contents".to_vec())]);
+    }
+}
