@@ -28,6 +28,13 @@ pub const EVAL_STACK_SIZE: usize = if cfg!(debug_assertions) { 2 << 30 } else { 
 /// finite recursion (100,000 levels) still finishes.
 const STACK_PER_CALL: usize = 2048;
 
+/// Modern Nix's explanation under a missing automatic argument (`EvalState::autoCallFunction`;
+/// Nix 2.8 had it after an empty line, with the old manual's address).
+const AUTO_CALL_HINT: &str = "Nix attempted to evaluate a function as a top level expression; in
+this case it must have its arguments supplied either by default
+values, or passed explicitly with '--arg' or '--argstr'. See
+https://nix.dev/manual/nix/stable/language/syntax.html#functions.";
+
 /// `stack` is the evaluation thread's stack size (`None`: the main thread's).
 pub fn run(mut cli: Cli, stack: Option<usize>) -> i32 {
     // `--eval --flake` prints as `nix eval` does: the whole value, evaluated deeply.
@@ -496,7 +503,7 @@ pub(crate) fn auto_call(ev: &mut Evaluator, f: Value, args: &AttrSet) -> EvalRes
                     return Err(EvalError::new(
                         ErrorKind::Eval,
                         format!(
-                            "cannot evaluate a function that has an argument without a value ('{}')",
+                            "cannot evaluate a function that has an argument without a value ('{}')\n{AUTO_CALL_HINT}",
                             rnix_eval_parser::show::identifier(formal.name.as_str())
                         ),
                         Some(formal.span),

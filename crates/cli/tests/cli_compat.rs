@@ -335,6 +335,36 @@ fn error_layout_as_nix() {
     assert_eq!(message(&ours), text(&theirs.stderr).trim_end_matches('\n'));
 }
 
+/// A function at the top with an argument nothing supplies: the message and modern Nix's
+/// explanation under it (`src/libexpr/eval.cc`, `autoCallFunction`; Nix 2.8 words the
+/// same explanation after an empty line with the old manual's address).
+#[test]
+fn missing_automatic_argument_is_explained() {
+    require_nix!();
+    let dir = scratch("autocall");
+    let args = ["--eval", "-E", "{ x }: x", "-A", "x"];
+    let (ours, theirs) = (rnix(&args, &dir), nix(&args, &dir));
+    assert_eq!(ours.status.code(), theirs.status.code());
+    let (ours, theirs) = (text(&ours.stderr), text(&theirs.stderr));
+    let first = |s: &str| s.lines().next().unwrap_or_default().to_string();
+    assert_eq!(first(&ours), first(&theirs));
+    let explanation = |s: &str| {
+        s.lines()
+            .skip(1)
+            .map(str::trim)
+            .take_while(|l| !l.starts_with("at "))
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let modern = explanation(&theirs).replace(
+        "https://nixos.org/manual/nix/stable/#ss-functions.",
+        "https://nix.dev/manual/nix/stable/language/syntax.html#functions.",
+    );
+    assert_eq!(explanation(&ours), modern);
+    assert!(ours.contains("('x')\n       Nix attempted"), "{ours}");
+}
+
 const COLOURED_TRACE: &str = r#"builtins.trace (builtins.fromJSON "\"\\u001b[1;31mwarning:\\u001b[0m a\\tb\\rc\"") 1"#;
 
 /// A `trace` of a coloured string (nixpkgs' old `lib.warn`) to a pipe: no escapes, tabs

@@ -371,7 +371,8 @@ impl Evaluator {
             }
             (Value::Int(_) | Value::Float(_), other) => {
                 if op == BinOpKind::Add {
-                    bail!(span, "cannot add {} to {}", other.type_desc(), l.type_desc());
+                    let other = crate::show_value::show_type(other);
+                    bail!(span, "cannot add {other} to {}", l.type_desc());
                 }
                 Err(crate::show_value::type_error("an integer", other, span))
             }
