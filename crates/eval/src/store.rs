@@ -236,8 +236,11 @@ pub fn check_path_name(dir: &str, path: &str) -> StoreResult<()> {
 mod tests {
     use super::*;
 
+    /// What a [`Recorder`] was asked to write: paths and contents.
+    type Written = std::rc::Rc<std::cell::RefCell<Vec<(String, Vec<u8>)>>>;
+
     /// A sink that records what it was asked to write.
-    struct Recorder(std::rc::Rc<std::cell::RefCell<Vec<(String, Vec<u8>)>>>);
+    struct Recorder(Written);
 
     impl StoreSink for Recorder {
         fn write_source(&mut self, _: &str, _: &StoredSource) -> StoreResult<()> {
@@ -261,7 +264,7 @@ mod tests {
         let path = read_only.add_text("t", b"contents", BTreeSet::new()).unwrap();
         assert!(read_only.texts[&path].contents.is_empty());
 
-        let written = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let written = Written::default();
         let mut writing = StoreState::new("/nix/store".into());
         writing.sink = Some(Box::new(Recorder(written.clone())));
         let same = writing.add_text("t", b"contents", BTreeSet::new()).unwrap();
