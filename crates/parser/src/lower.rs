@@ -1170,23 +1170,33 @@ impl<'g> Lowerer<'g> {
 
 /// How many of `frames` (the names of binding frames, innermost first) come before the
 /// first one with a name that `node` spells as an identifier (any identifier token: a
-/// superset of the variables it reads, attribute names and formals too): all of them
-/// when it spells none; none past [`SKIP_SCAN_LIMIT`] bytes.
+/// superset of the variables it reads, attribute names and formals too) or reads through
+/// an operator (`a - b` reads `__sub`, `<p>` reads `__findFile` and `__nixPath`): all of
+/// them when it names none; none past [`SKIP_SCAN_LIMIT`] bytes.
 fn unnamed_prefix(node: &rnix::SyntaxNode, frames: &[&rustc_hash::FxHashSet<&'static str>]) -> usize {
+    use rnix::SyntaxKind as K;
     if usize::from(node.text_range().len()) > SKIP_SCAN_LIMIT {
         return 0;
     }
     let mut unnamed = frames.len();
-    let idents = node
-        .descendants_with_tokens()
-        .filter_map(|e| e.into_token())
-        .filter(|t| t.kind() == rnix::SyntaxKind::TOKEN_IDENT);
-    for token in idents {
-        if let Some(i) = frames[..unnamed].iter().position(|f| f.contains(token.text())) {
-            unnamed = i;
-            if unnamed == 0 {
-                break;
+    let tokens = node.descendants_with_tokens().filter_map(|e| e.into_token());
+    for token in tokens {
+        let names: &[&str] = match token.kind() {
+            K::TOKEN_IDENT => &[token.text()],
+            K::TOKEN_SUB => &["__sub"],
+            K::TOKEN_MUL => &["__mul"],
+            K::TOKEN_DIV => &["__div"],
+            K::TOKEN_LESS | K::TOKEN_LESS_OR_EQ | K::TOKEN_MORE | K::TOKEN_MORE_OR_EQ => &["__lessThan"],
+            K::TOKEN_PATH_SEARCH => &["__findFile", "__nixPath"],
+            _ => continue,
+        };
+        for name in names {
+            if let Some(i) = frames[..unnamed].iter().position(|f| f.contains(name)) {
+                unnamed = i;
             }
+        }
+        if unnamed == 0 {
+            break;
         }
     }
     unnamed
