@@ -67,7 +67,7 @@ pub fn run(mut cli: Cli, stack: Option<usize>) -> i32 {
     rnix_eval_parser::lints::set(settings.lints);
     ev.toml_timestamps = settings.toml_timestamps;
     // What is printed unevaluated must be what Nix leaves unevaluated.
-    ev.thunks_as_nix = cli.eval && !cli.strict && !cli.json;
+    ev.thunks_as_nix = cli.eval && !cli.strict;
     if let Some(file) = &settings.eval_profile_file {
         match rnix_eval_core::profiler::Profiler::start(file.into(), settings.eval_profiler_frequency) {
             Ok(p) => ev.profiler = Some(Box::new(p)),
@@ -459,7 +459,8 @@ pub(crate) fn auto_args(ev: &mut Evaluator, cli: &Cli, cwd: &str) -> EvalResult<
     for (i, pair) in cli.arg.chunks(2).enumerate() {
         let expr = rnix_eval_parser::parse_and_lower(Origin::String, cwd.to_string(), &pair[1], &ev.global_names)?;
         let expr: &'static _ = Box::leak(Box::new(expr));
-        let value = ev.thunk(expr, &Env::new(None, 0));
+        // Nix makes each a thunk (`mkThunk`): unevaluated until something forces it.
+        let value = ev.unevaluated(expr, &Env::new(None, 0));
         entries.push((cli.arg_positions.get(i).copied().unwrap_or(i), &pair[0], value));
     }
     for (i, pair) in cli.argstr.chunks(2).enumerate() {

@@ -137,6 +137,12 @@ impl Evaluator {
         self.thunk_or_value(expr, env)
     }
 
+    /// A thunk for `expr` in `env` whatever `expr` is, as Nix's `mkThunk`: command-line
+    /// `--arg` values, which `nix-instantiate --eval` prints as `<CODE>` until forced.
+    pub fn unevaluated(&mut self, expr: &'static Expr, env: &Env) -> Value {
+        Value::Thunk(Thunk::new(ThunkState::Pending(expr, env.clone())))
+    }
+
     #[inline(always)]
     fn thunk_or_value(&mut self, expr: &'static Expr, env: &Env) -> Value {
         match self.known_value(expr, env) {
