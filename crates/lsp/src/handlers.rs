@@ -139,7 +139,7 @@ pub fn hover(s: &mut Server, id: RequestId, p: Json) {
     };
     let r = range(&a.line_index, opt.start, opt.end);
     later(s, id, move || {
-        match sup.query(json!({ "op": "describe", "path": opt.path })) {
+        match sup.query_current(json!({ "op": "describe", "path": opt.path })) {
             Ok(reply) => json!(Hover {
                 contents: HoverContents::Markup(MarkupContent {
                     kind: MarkupKind::Markdown,
@@ -187,7 +187,7 @@ pub fn definition(s: &mut Server, id: RequestId, p: Json) {
         return s.respond(id, Json::Null);
     };
     later(s, id, move || {
-        let Ok(reply) = sup.query(json!({ "op": "describe", "path": opt.path })) else {
+        let Ok(reply) = sup.query_current(json!({ "op": "describe", "path": opt.path })) else {
             return Json::Null;
         };
         let locations: Vec<Location> = reply["declarations"]

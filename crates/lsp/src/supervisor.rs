@@ -214,6 +214,11 @@ pub struct Supervisor {
     generation: Arc<AtomicU64>,
     /// The first load has ended (evaluated or failed): until then a query waits for it.
     first_load_ended: AtomicBool,
+    /// Loads asked for ([`Supervisor::reload`]) and the number of the last one that
+    /// ended: a query waits for the loads asked for before it, so that hover after an
+    /// edit describes the edited text, not the evaluation before it.
+    loads_requested: AtomicU64,
+    loads_ended: AtomicU64,
 }
 
 impl Supervisor {
@@ -229,6 +234,8 @@ impl Supervisor {
             checker: Mutex::new(None),
             generation: Arc::default(),
             first_load_ended: AtomicBool::new(false),
+            loads_requested: AtomicU64::new(0),
+            loads_ended: AtomicU64::new(0),
         });
         let loader = s.clone();
         std::thread::spawn(move || loader.loader());
@@ -238,7 +245,9 @@ impl Supervisor {
     /// Evaluate again with these buffers (`path -> text`); `file` is the file the user
     /// is in (it picks the host whose modules read it).
     pub fn reload(&self, overlay: serde_json::Map<String, Json>, file: Option<String>) {
-        *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = Some(Load { overlay, file });
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        *pending = Some(Load { overlay, file });
+        self.loads_requested.fetch_add(1, Ordering::SeqCst);
         self.wake.notify_one();
     }
 
@@ -247,25 +256,44 @@ impl Supervisor {
         let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         if pending.is_none() {
             *pending = Some(last);
+            self.loads_requested.fetch_add(1, Ordering::SeqCst);
             self.wake.notify_one();
         }
     }
 
     /// Ask the current evaluation; `None` when there is none, it failed, or it took too
-    /// long (the caller answers with what the syntax gives).
+    /// long (the caller answers with what the syntax gives). Completion asks this way:
+    /// option names seldom change with an edit, and waiting for a new evaluation at every
+    /// keystroke would hold each list back by seconds.
     pub fn query(&self, req: Json) -> Result<Json, String> {
+        self.ask(req, false)
+    }
+
+    /// [`Supervisor::query`] of the evaluation of the text as it is now: waits (within
+    /// the query timeout) for the loads edits asked for before it. Hover and definition
+    /// ask this way: a value or a declaration shown from before an edit is wrong.
+    pub fn query_current(&self, req: Json) -> Result<Json, String> {
+        self.ask(req, true)
+    }
+
+    fn ask(&self, req: Json, after_edits: bool) -> Result<Json, String> {
         // During the first load a query waits for it (up to its own timeout): hover and
-        // completion right after opening a file answered at once with nothing.
+        // completion right after opening a file answered at once with nothing. Likewise,
+        // when asked, for a load asked for since: after an edit, hover answered from the
+        // evaluation of the text before it; past the timeout, the older one answers.
         let started = Instant::now();
+        let asked = self.loads_requested.load(Ordering::SeqCst);
+        let waiting = || started.elapsed() < self.cfg.query_timeout;
         let worker = loop {
             let current = self.current.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let behind = after_edits && self.loads_ended.load(Ordering::SeqCst) < asked;
             match current {
-                Some(worker) => break worker,
-                None if !self.first_load_ended.load(Ordering::SeqCst) && started.elapsed() < self.cfg.query_timeout => {
-                    std::thread::sleep(Duration::from_millis(20));
-                }
+                Some(worker) if !behind || !waiting() => break worker,
+                None if (!self.first_load_ended.load(Ordering::SeqCst) || behind) && waiting() => {}
                 None => return Err("no evaluation yet".into()),
+                Some(_) => {}
             }
+            std::thread::sleep(Duration::from_millis(20));
         };
         let result = worker.request(req, self.cfg.query_timeout.saturating_sub(started.elapsed()));
         if worker.dead.load(Ordering::SeqCst) || worker.hung(self.cfg.hang_timeout) {
@@ -369,7 +397,15 @@ impl Supervisor {
             }
             drop(pending);
             std::thread::sleep(self.cfg.debounce);
-            let Some(load) = self.pending.lock().unwrap_or_else(|e| e.into_inner()).take() else {
+            // Every load asked for so far is merged into this one (under the lock that
+            // `reload` counts under).
+            let (load, ticket) = {
+                let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+                (pending.take(), self.loads_requested.load(Ordering::SeqCst))
+            };
+            let Some(load) = load else {
+                // Every load counted so far was taken by an earlier turn, which ended.
+                self.loads_ended.fetch_max(ticket, Ordering::SeqCst);
                 continue;
             };
             *self.last.lock().unwrap_or_else(|e| e.into_inner()) = load.clone();
@@ -418,6 +454,7 @@ impl Supervisor {
                 }
             };
             self.first_load_ended.store(true, Ordering::SeqCst);
+            self.loads_ended.fetch_max(ticket, Ordering::SeqCst);
             if self.events.send(event).is_err() {
                 return;
             }

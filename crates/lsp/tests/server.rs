@@ -253,6 +253,13 @@ fn a_flake_workspace_evaluated() {
     assert_eq!(d["source"], "rnix-eval (evaluation)");
     assert!(d["message"].as_str().unwrap().contains("hostNam"), "{d}");
     assert_eq!(d["range"]["start"]["line"], pos(&broken, "hostNam}", 0, 0)["line"]);
+
+    // A query waits for the load its edit asked for: hover right after an edit describes
+    // the edited text, not the evaluation before the edit (which answered at once).
+    let again = text.replace("hostName = \"web\"", "hostName = \"web3\"");
+    c.change(&web, 7, &again);
+    let md = hover_text(&mut c, &web, &again);
+    assert!(md.contains("welcome to web3"), "{md}");
     c.shutdown();
 }
 
