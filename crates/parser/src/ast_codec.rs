@@ -988,6 +988,16 @@ mod tests {
         assert!(bytes.len() < PROGRAM.len() * 2);
     }
 
+    /// A small xorshift generator: reproducible without a dependency.
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
     /// A file encoded past [`LAZY_FILE_MIN`]: a `rec` set of calls, `//`s and `let`s.
     fn large_sample() -> (FileId, Expr, Vec<u8>) {
         let mut text = String::from("let f = x: { inherit x; }; in rec {\n");
@@ -1034,13 +1044,7 @@ mod tests {
     #[test]
     fn corrupt_lazy_subtrees_are_none_not_panics() {
         let (file, _, bytes) = large_sample();
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
         let mut corrupt_found = 0;
         for _ in 0..300 {
             let mut corrupt = bytes.clone();
@@ -1069,14 +1073,7 @@ mod tests {
     #[test]
     fn corrupted_bytes_never_panic() {
         let (file, _, bytes) = sample();
-        // A small xorshift generator: reproducible without a dependency.
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         for _ in 0..20_000 {
             let mut corrupt = bytes.clone();
             for _ in 0..1 + next() % 4 {
