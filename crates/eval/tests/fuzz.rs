@@ -191,7 +191,7 @@ fn parser_lowering_and_codec_never_panic() {
                 rnix_eval_parser::parse_and_lower_embedded(Origin::String, "/tmp".into(), &text, &ev.global_names)
             {
                 encoded.clear();
-                let _ = ast_codec::encode(&expr, &mut encoded);
+                let _ = ast_codec::encode(&expr, &[], &mut encoded);
             }
         });
         // Corrupted encodings of valid programs: the decoder bounds-checks everything.
@@ -202,7 +202,7 @@ fn parser_lowering_and_codec_never_panic() {
                 rnix_eval_parser::parse_and_lower_embedded(Origin::String, "/tmp".into(), &text, &ev.global_names)
             {
                 let mut out = Vec::new();
-                if ast_codec::encode(&expr, &mut out).is_some() {
+                if ast_codec::encode(&expr, &[], &mut out).is_some() {
                     encodings.push(out);
                 }
             }

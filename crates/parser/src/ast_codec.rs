@@ -85,9 +85,11 @@ const BINDING_KINDS: [BindingKind; 4] = [
     BindingKind::InheritSource,
 ];
 
-/// Append the encoding of `expr` to `out`. `None` (with `out` in an unspecified state)
-/// if the tree is deeper than [`MAX_DEPTH`].
-pub fn encode(expr: &Expr, out: &mut Vec<u8>) -> Option<()> {
+/// Append the encoding of `expr` to `out`. The symbol table starts with `names`, in that
+/// order, so that decoding interns them in the order lowering did ([`crate::intern_order`]);
+/// other symbols of the tree follow. `None` (with `out` in an unspecified state) if the
+/// tree is deeper than [`MAX_DEPTH`].
+pub fn encode(expr: &Expr, names: &[Symbol], out: &mut Vec<u8>) -> Option<()> {
     let mut body = Vec::with_capacity(4096);
     let mut enc = Encoder {
         out: &mut body,
@@ -95,6 +97,9 @@ pub fn encode(expr: &Expr, out: &mut Vec<u8>) -> Option<()> {
         table: Vec::new(),
         depth: 0,
     };
+    for &name in names {
+        enc.add_symbol(name);
+    }
     enc.expr(expr)?;
     let table = std::mem::take(&mut enc.table);
     let mut head = Encoder {
@@ -277,12 +282,18 @@ impl Encoder<'_> {
     }
 
     fn symbol(&mut self, sym: Symbol) {
+        let i = self.add_symbol(sym);
+        self.u32(i);
+    }
+
+    /// The table index of `sym`, added at the end when it is new.
+    fn add_symbol(&mut self, sym: Symbol) -> u32 {
         let next = self.table.len() as u32;
         let i = *self.symbols.entry(sym).or_insert(next);
         if i == next {
             self.table.push(sym);
         }
-        self.u32(i);
+        i
     }
 
     /// An expression after its length, so that a decoder can step over it.
@@ -975,7 +986,7 @@ mod tests {
         assert!(parsed.errors().is_empty());
         let expr = crate::lower(file, "/base".into(), &parsed.tree(), &globals()).expect("lowers");
         let mut bytes = Vec::new();
-        encode(&expr, &mut bytes).expect("shallow");
+        encode(&expr, &[], &mut bytes).expect("shallow");
         (file, expr, bytes)
     }
 
@@ -1012,7 +1023,7 @@ mod tests {
         assert!(parsed.errors().is_empty());
         let expr = crate::lower(file, "/base".into(), &parsed.tree(), &globals()).expect("lowers");
         let mut bytes = Vec::new();
-        encode(&expr, &mut bytes).expect("shallow");
+        encode(&expr, &[], &mut bytes).expect("shallow");
         assert!(bytes.len() >= LAZY_FILE_MIN, "{} bytes", bytes.len());
         (file, expr, bytes)
     }
@@ -1034,7 +1045,7 @@ mod tests {
             format!("{expr:?}")
         );
         let mut again = Vec::new();
-        encode(&lazy, &mut again).expect("shallow");
+        encode(&lazy, &[], &mut again).expect("shallow");
         assert_eq!(again, bytes);
         // A small file is decoded at once.
         let (file, _, small) = sample();
@@ -1157,7 +1168,7 @@ mod tests {
             bytes.extend_from_slice(&[T_INT, 0]);
             let expr = decode(&bytes, file);
             let mut again = Vec::new();
-            let encoded = expr.as_ref().map(|e| encode(e, &mut again).is_some());
+            let encoded = expr.as_ref().map(|e| encode(e, &[], &mut again).is_some());
             // Dropping a deep tree recurses too: do it on this big stack.
             drop(expr);
             (encoded, again == bytes)

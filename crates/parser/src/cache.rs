@@ -90,16 +90,18 @@ pub fn load(dir: &Path, key: &blake3::Hash, file: FileId) -> Option<Expr> {
     ast_codec::decode_deferred(bytes, start, file)
 }
 
-/// Write an entry for `key` into this run's pack (complete when [`flush`] has run).
+/// Write an entry for `key` into this run's pack (complete when [`flush`] has run);
+/// `names` are the file's names in the order its lowering interned them
+/// ([`crate::intern_order`]), which a warm run interns them in.
 /// Errors are ignored. The entry is encoded here (symbol names live in this thread's
 /// interner) and written by a background thread.
-pub fn store(dir: &Path, key: &blake3::Hash, expr: &Expr) {
+pub fn store(dir: &Path, key: &blake3::Hash, expr: &Expr, names: &[crate::symbol::Symbol]) {
     let mut bytes = Vec::with_capacity(4096);
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(key.as_bytes());
     let checksum_at = bytes.len();
     bytes.extend_from_slice(&[0; 32]);
-    if ast_codec::encode(expr, &mut bytes).is_none() {
+    if ast_codec::encode(expr, names, &mut bytes).is_none() {
         return;
     }
     let checksum = blake3::hash(&bytes[checksum_at + 32..]);

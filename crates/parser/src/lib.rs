@@ -14,6 +14,7 @@ pub mod cache;
 pub mod depth;
 pub mod error;
 mod error_order;
+pub mod intern_order;
 pub mod lints;
 mod lower;
 mod moves;
@@ -109,7 +110,7 @@ pub fn parse_and_lower_embedded(
     globals: &dyn Globals,
 ) -> Result<ast::Expr, ParseError> {
     let file = source::add_file(origin, base_dir.clone(), text);
-    parse_and_lower_uncached(file, base_dir, text, globals, &[])
+    parse_and_lower_uncached(file, base_dir, text, globals, &[]).map(|(expr, _)| expr)
 }
 
 /// As [`parse_and_lower`], with an outermost frame binding `scope` (slot `i` is
@@ -146,9 +147,9 @@ pub fn parse_and_lower_scoped(
             return Ok(expr);
         }
     }
-    let expr = parse_and_lower_uncached(file, base_dir, text, globals, scope)?;
+    let (expr, names) = parse_and_lower_uncached(file, base_dir, text, globals, scope)?;
     if let Some((dir, key)) = &cached {
-        cache::store(dir, key, &expr);
+        cache::store(dir, key, &expr, &names);
     }
     Ok(expr)
 }
@@ -159,7 +160,7 @@ fn parse_and_lower_uncached(
     text: &str,
     globals: &dyn Globals,
     scope: &[Symbol],
-) -> Result<ast::Expr, ParseError> {
+) -> Result<(ast::Expr, Vec<Symbol>), ParseError> {
     let parsed = parse_within_depth(text).map_err(|at| {
         let span = Span {
             file,
@@ -193,8 +194,9 @@ fn parse_and_lower_uncached(
         let syntax = bison_error(file, text).unwrap_or(ParseError::new(message, span));
         return Err(error_order::with_syntax_error(file, text, &parsed, syntax));
     }
-    let mut lowerer = lower::Lowerer::new(file, base_dir, globals).with_outer_frame(scope);
     let root = parsed.tree();
+    let names = intern_order::intern_in_source_order(root.syntax());
+    let mut lowerer = lower::Lowerer::new(file, base_dir, globals).with_outer_frame(scope);
     match lowerer.lower_root(&root) {
         Err(e) if e.message.starts_with("syntax error") || e.message.starts_with("invalid ") => {
             Err(bison_error(file, text).unwrap_or(e))
@@ -202,7 +204,7 @@ fn parse_and_lower_uncached(
         Err(e) => Err(error_order::first_reduced(file, root.syntax(), e)),
         other => other.map(|mut expr| {
             moves::mark(&mut expr);
-            expr
+            (expr, names)
         }),
     }
 }
@@ -268,6 +270,7 @@ pub fn lower(
     root: &rnix::Root,
     globals: &dyn Globals,
 ) -> Result<ast::Expr, ParseError> {
+    intern_order::intern_in_source_order(root.syntax());
     let mut lowerer = lower::Lowerer::new(file, base_dir, globals);
     let mut expr = lowerer.lower_root(root)?;
     moves::mark(&mut expr);
