@@ -66,6 +66,11 @@ impl Analysis {
                     if path.first().is_some_and(|p| p == "config") {
                         path.remove(0);
                     }
+                    // Where a set's next attribute name goes (`services.openssh = { | }`),
+                    // a variable cannot be written: only option names.
+                    if self.starts_a_set_entry(before.len()) {
+                        out.clear();
+                    }
                     out.push(CompletionContext::Option { path, partial, start });
                 }
             }
@@ -94,6 +99,21 @@ impl Analysis {
                 vec![CompletionContext::Option { path, partial, start }]
             }
             None => Vec::new(),
+        }
+    }
+
+    /// Whether the `{` or `;` that ends at `end` opens a set or ends one of its entries, so
+    /// that what follows it is an attribute name (not `with e;`, `assert e;` or formals).
+    fn starts_a_set_entry(&self, end: usize) -> bool {
+        use rnix::SyntaxKind as K;
+        let Some(at) = end.checked_sub(1) else { return false };
+        let Some(token) = self.root.token_at_offset((at as u32).into()).right_biased() else {
+            return false;
+        };
+        match (token.kind(), token.parent().map(|p| p.kind())) {
+            (K::TOKEN_L_BRACE, Some(parent)) => matches!(parent, K::NODE_ATTR_SET),
+            (K::TOKEN_SEMICOLON, Some(parent)) => matches!(parent, K::NODE_ATTRPATH_VALUE | K::NODE_INHERIT),
+            _ => false,
         }
     }
 

@@ -115,6 +115,27 @@ fn option_paths_of_module_attributes() {
     let p = a.option_path_at(at(text, "virtualHosts", 0)).unwrap();
     assert_eq!(p.path, ["services", "nginx", "virtualHosts"]);
     assert!(a.option_path_at(at(text, "root", 0)).is_none());
+    // The start of an entry of a set at an option path: option names only, no variables;
+    // after `with lib;` a variable can follow, so both.
+    let text = "{ lib, ... }: { services.openssh = {  }; services.x = with lib;  ; }";
+    let a = Analysis::new(text, &names());
+    let ctx = a.completion_context(at(text, "{  }", 0) + 2);
+    assert_eq!(
+        ctx,
+        [CompletionContext::Option {
+            path: vec!["services".into(), "openssh".into()],
+            partial: String::new(),
+            start: at(text, "{  }", 0) + 2
+        }]
+    );
+    let ctx = a.completion_context(at(text, "lib;  ;", 0) + 5);
+    assert!(matches!(ctx[0], CompletionContext::Name { .. }), "{ctx:?}");
+    // After an entry's `;` too.
+    let text = "{ ... }: { services.openssh = { enable = true;  }; }";
+    let a = Analysis::new(text, &names());
+    let ctx = a.completion_context(at(text, "true;", 0) + 6);
+    assert_eq!(ctx.len(), 1, "{ctx:?}");
+    assert!(matches!(&ctx[0], CompletionContext::Option { path, .. } if path == &["services", "openssh"]));
     // A partly typed path inside the module's body.
     let text = "{ ... }: { services.we }";
     let a = Analysis::new(text, &names());
