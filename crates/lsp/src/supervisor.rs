@@ -212,11 +212,10 @@ pub struct Supervisor {
     checker: Mutex<Option<Arc<Worker>>>,
     /// The number of the latest check: an older one's answer is dropped.
     generation: Arc<AtomicU64>,
-    /// The first load has ended (evaluated or failed): until then a query waits for it.
-    first_load_ended: AtomicBool,
     /// Loads asked for ([`Supervisor::reload`]) and the number of the last one that
-    /// ended: a query waits for the loads asked for before it, so that hover after an
-    /// edit describes the edited text, not the evaluation before it.
+    /// ended (evaluated or failed; 0 until the first has): a query waits for the first
+    /// load, and hover for the loads asked for before it, so that after an edit it
+    /// describes the edited text, not the evaluation before it.
     loads_requested: AtomicU64,
     loads_ended: AtomicU64,
 }
@@ -233,7 +232,6 @@ impl Supervisor {
             peak_worker_kib: Arc::default(),
             checker: Mutex::new(None),
             generation: Arc::default(),
-            first_load_ended: AtomicBool::new(false),
             loads_requested: AtomicU64::new(0),
             loads_ended: AtomicU64::new(0),
         });
@@ -246,7 +244,13 @@ impl Supervisor {
     /// is in (it picks the host whose modules read it).
     pub fn reload(&self, overlay: serde_json::Map<String, Json>, file: Option<String>) {
         let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-        *pending = Some(Load { overlay, file });
+        self.queue(&mut pending, Load { overlay, file });
+    }
+
+    /// Make `load` the next one (replacing one not started yet) and count it, under the
+    /// lock of `pending`, which the loader takes it and reads the count under.
+    fn queue(&self, pending: &mut Option<Load>, load: Load) {
+        *pending = Some(load);
         self.loads_requested.fetch_add(1, Ordering::SeqCst);
         self.wake.notify_one();
     }
@@ -255,9 +259,7 @@ impl Supervisor {
         let last = self.last.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         if pending.is_none() {
-            *pending = Some(last);
-            self.loads_requested.fetch_add(1, Ordering::SeqCst);
-            self.wake.notify_one();
+            self.queue(&mut pending, last);
         }
     }
 
@@ -289,7 +291,7 @@ impl Supervisor {
             let behind = after_edits && self.loads_ended.load(Ordering::SeqCst) < asked;
             match current {
                 Some(worker) if !behind || !waiting() => break worker,
-                None if (!self.first_load_ended.load(Ordering::SeqCst) || behind) && waiting() => {}
+                None if (self.loads_ended.load(Ordering::SeqCst) == 0 || behind) && waiting() => {}
                 None => return Err("no evaluation yet".into()),
                 Some(_) => {}
             }
@@ -453,7 +455,6 @@ impl Supervisor {
                     }
                 }
             };
-            self.first_load_ended.store(true, Ordering::SeqCst);
             self.loads_ended.fetch_max(ticket, Ordering::SeqCst);
             if self.events.send(event).is_err() {
                 return;

@@ -204,17 +204,14 @@ impl LazyExpr {
             .get_or_init(|| {
                 let source = &*self.source;
                 let end = self.start as usize + self.len as usize;
-                let mut dec = Decoder {
-                    bytes: source.bytes.get(..end)?,
-                    pos: self.start as usize,
-                    file: source.file,
-                    symbols: &source.symbols,
-                    depth: 0,
-                    budget: self.len as usize,
-                    lazy: Some(&self.source),
-                };
-                let expr = dec.expr()?;
-                (dec.pos == end).then_some(expr)
+                let bytes = source.bytes.get(..end)?;
+                decode_tree(
+                    bytes,
+                    self.start as usize,
+                    source.file,
+                    &source.symbols,
+                    Some(&self.source),
+                )
             })
             .as_ref()
     }
@@ -240,7 +237,10 @@ impl std::fmt::Debug for LazyExpr {
 fn deferrable(bytes: &[u8]) -> bool {
     match bytes.first() {
         Some(&(T_APPLY | T_LET | T_ATTRS | T_LIST | T_WITH | T_IF | T_ASSERT | T_NOT | T_NEG | T_INTERPOLATE)) => true,
-        Some(&T_BINOP) => bytes.get(1).is_some_and(|op| !matches!(op & 0x7f, 0..=2)),
+        Some(&T_BINOP) => bytes
+            .get(1)
+            .and_then(|op| BIN_OPS.get((op & 0x7f) as usize))
+            .is_some_and(|op| !matches!(op, BinOpKind::Add | BinOpKind::Sub | BinOpKind::Mul)),
         _ => false,
     }
 }

@@ -49,19 +49,25 @@ pub fn intern_in_source_order(root: &rnix::SyntaxNode) -> Vec<Symbol> {
             }
             rowan::NodeOrToken::Token(token) => match kind(token.kind()) {
                 K::TOKEN_IDENT => add(token.text()),
-                K::TOKEN_SUB => add("__sub"),
-                K::TOKEN_MUL => add("__mul"),
-                K::TOKEN_DIV => add("__div"),
-                K::TOKEN_LESS | K::TOKEN_LESS_OR_EQ | K::TOKEN_MORE | K::TOKEN_MORE_OR_EQ => add("__lessThan"),
-                K::TOKEN_PATH_SEARCH => {
-                    add("__findFile");
-                    add("__nixPath");
-                }
-                _ => {}
+                other => operator_names(other).iter().for_each(|name| add(name)),
             },
         }
     }
     order
+}
+
+/// The names an operator token reads: Nix parses `a - b` as `__sub a b` (likewise `*`,
+/// `/`, the comparisons) and `<p>` as `__findFile __nixPath "p"`, so a binding of such a
+/// name takes the operator over. Empty for other tokens.
+pub(crate) fn operator_names(token: K) -> &'static [&'static str] {
+    match token {
+        K::TOKEN_SUB => &["__sub"],
+        K::TOKEN_MUL => &["__mul"],
+        K::TOKEN_DIV => &["__div"],
+        K::TOKEN_LESS | K::TOKEN_LESS_OR_EQ | K::TOKEN_MORE | K::TOKEN_MORE_OR_EQ => &["__lessThan"],
+        K::TOKEN_PATH_SEARCH => &["__findFile", "__nixPath"],
+        _ => &[],
+    }
 }
 
 fn kind(raw: rowan::SyntaxKind) -> K {

@@ -1174,7 +1174,6 @@ impl<'g> Lowerer<'g> {
 /// an operator (`a - b` reads `__sub`, `<p>` reads `__findFile` and `__nixPath`): all of
 /// them when it names none; none past [`SKIP_SCAN_LIMIT`] bytes.
 fn unnamed_prefix(node: &rnix::SyntaxNode, frames: &[&rustc_hash::FxHashSet<&'static str>]) -> usize {
-    use rnix::SyntaxKind as K;
     if usize::from(node.text_range().len()) > SKIP_SCAN_LIMIT {
         return 0;
     }
@@ -1182,14 +1181,12 @@ fn unnamed_prefix(node: &rnix::SyntaxNode, frames: &[&rustc_hash::FxHashSet<&'st
     let tokens = node.descendants_with_tokens().filter_map(|e| e.into_token());
     for token in tokens {
         let names: &[&str] = match token.kind() {
-            K::TOKEN_IDENT => &[token.text()],
-            K::TOKEN_SUB => &["__sub"],
-            K::TOKEN_MUL => &["__mul"],
-            K::TOKEN_DIV => &["__div"],
-            K::TOKEN_LESS | K::TOKEN_LESS_OR_EQ | K::TOKEN_MORE | K::TOKEN_MORE_OR_EQ => &["__lessThan"],
-            K::TOKEN_PATH_SEARCH => &["__findFile", "__nixPath"],
-            _ => continue,
+            rnix::SyntaxKind::TOKEN_IDENT => &[token.text()],
+            other => crate::intern_order::operator_names(other),
         };
+        if names.is_empty() {
+            continue;
+        }
         for name in names {
             if let Some(i) = frames[..unnamed].iter().position(|f| f.contains(name)) {
                 unnamed = i;
