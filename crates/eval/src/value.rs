@@ -573,6 +573,17 @@ impl Thunk {
         unsafe { self.0.write(state) }
     }
 
+    /// The expression of a thunk not evaluated yet (`Pending`); `None` for any other state.
+    /// For callers that treat some expressions specially before forcing (modern Nix's
+    /// `Value::isTrivial`, which `flake.nix` reading asks).
+    pub fn pending_expr(&self) -> Option<&'static ast::Expr> {
+        match self.0.tag() {
+            t if t <= APPLY2 => None,
+            // SAFETY: any other first word is a `Pending` state's expression address.
+            expr => Some(unsafe { &*(expr as *const ast::Expr) }),
+        }
+    }
+
     /// The value, if the thunk has been forced.
     #[inline(always)]
     pub fn done(&self) -> Option<Value> {

@@ -80,6 +80,13 @@ impl FlakeRef {
         };
         let scheme = scheme_of(main);
         let Some(scheme) = scheme else {
+            // A flake input's `./sub` (no base: the flake's own inputs) is `path:./sub`,
+            // relative to the flake that declares it, as modern Nix's `parseFlakeInput`
+            // (`preserveRelativePaths`) reads it; resolving it against the working
+            // directory found another folder's flake.
+            if main.starts_with('.') && base_dir.is_none() {
+                return Self::parse_in(&format!("path:{text}"), None, search_git);
+            }
             if main.starts_with('/') || main.starts_with('.') || base_dir.is_some() && !is_flake_id(main) {
                 return parse_path(text, main, query, base_dir, search_git);
             }
@@ -541,6 +548,9 @@ mod tests {
         assert_eq!(round("tarball+https://e.org/a"), "tarball+https://e.org/a");
         assert_eq!(round("path:/a/b"), "path:/a/b");
         assert_eq!(round("nixpkgs"), "flake:nixpkgs");
+        // A flake's input: relative to that flake, never to the working directory.
+        assert_eq!(round("./sub"), "path:./sub");
+        assert_eq!(round("../up?dir=x"), round("path:../up?dir=x"));
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub(crate) fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
     let Some(url) = input.get_str("url") else {
         return Err(FetchError::Other("git input lacks a 'url' attribute".into()));
     };
-    let Some(root) = url.strip_prefix("file://") else {
+    let Some(root) = crate::local_file_path(url) else {
         return crate::from_store(ctx, input);
     };
     let root = root.split('?').next().unwrap_or(root);

@@ -197,6 +197,16 @@ pub(crate) fn hash_tree(dir: &Path, keep: &mut dyn FnMut(&Path) -> bool) -> Fetc
     }
 }
 
+/// The local path of a `file:` URL: `file:///abs` and also `file:/abs` (no authority),
+/// which Nix's URL parser reads alike and keeps as written in lock files.
+pub fn local_file_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("file:")?;
+    match rest.strip_prefix("//") {
+        Some(path) => Some(path),
+        None => rest.starts_with('/').then_some(rest),
+    }
+}
+
 /// `lastModifiedDate`: `%Y%m%d%H%M%S` in UTC.
 pub fn last_modified_date(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
@@ -222,6 +232,14 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_urls_with_and_without_an_authority_name_local_paths() {
+        assert_eq!(local_file_path("file:///tmp/repo"), Some("/tmp/repo"));
+        assert_eq!(local_file_path("file:/tmp/repo"), Some("/tmp/repo"));
+        assert_eq!(local_file_path("file:repo"), None);
+        assert_eq!(local_file_path("https://example.org/x"), None);
+    }
 
     #[test]
     fn last_modified_dates_match_gmtime() {

@@ -9,7 +9,7 @@ pub(crate) fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
     let Some(url) = input.get_str("url") else {
         return Err(FetchError::Other("tarball input lacks a 'url' attribute".into()));
     };
-    let Some(file) = url.strip_prefix("file://") else {
+    let Some(file) = crate::local_file_path(url) else {
         return crate::from_store(ctx, input);
     };
     let data = std::fs::read(file).map_err(|e| FetchError::Other(format!("unable to download '{url}': {e}")))?;

@@ -38,6 +38,35 @@ fn err(msg: String) -> Box<EvalError> {
     EvalError::new(ErrorKind::Eval, msg, None)
 }
 
+/// What `flake.nix` declares must be written out, not computed (`expectType` and
+/// `forceTrivialValue` in Nix's `flake.cc`, 2.8 and modern alike): a value still to be
+/// computed by anything but a set without dynamic names, a list or a function (an
+/// application such as `import ./outputs.nix`, an interpolation, a selection) is refused
+/// as "a thunk" without being evaluated; the rest is forced.
+fn trivial(ev: &mut Evaluator, value: &Value, want: &str, span: Option<rnix_eval_parser::Span>) -> EvalResult<Value> {
+    if let Value::Thunk(t) = value {
+        let computed = match t.pending_expr() {
+            Some(expr) => !is_trivial(expr),
+            None => t.done().is_none() && !matches!(t.peek(), rnix_eval_core::value::Peek::Blackhole),
+        };
+        if computed {
+            return Err(err(format!("expected {want} but got a thunk{}", at(span))));
+        }
+    }
+    ev.force(value)
+}
+
+/// Nix's `Value::isTrivial` for an unevaluated expression.
+fn is_trivial(expr: &rnix_eval_parser::ast::Expr) -> bool {
+    use rnix_eval_parser::ast::Expr;
+    match expr {
+        Expr::Attrs(a) => a.dynamic.is_empty(),
+        Expr::Lambda(_) | Expr::List(_) => true,
+        Expr::Lazy(l) => l.get().is_some_and(is_trivial),
+        _ => false,
+    }
+}
+
 /// Evaluate `path` (a `flake.nix`) and read what locking needs.
 pub fn read(ev: &mut Evaluator, path: &str, flake_name: &str) -> EvalResult<FlakeNix> {
     if let Ok((_, text)) = ev.read_source(path, None) {
@@ -52,35 +81,27 @@ pub fn read(ev: &mut Evaluator, path: &str, flake_name: &str) -> EvalResult<Flak
         inputs: BTreeMap::new(),
         nix_config: Vec::new(),
     };
-    let mut outputs = None;
-    for attr in set.entries().iter() {
-        match attr.name.as_str() {
-            "description" => flake.description = Some(ev.expect_string(&attr.value, attr.span())?.to_string()),
-            "inputs" => {
-                let inputs = ev.expect_attrs(&attr.value, attr.span())?;
-                flake.inputs = read_inputs(ev, &inputs)?;
-            }
-            "outputs" => outputs = Some((ev.force(&attr.value)?, attr.span())),
-            "nixConfig" => {
-                let cfg = ev.expect_attrs(&attr.value, attr.span())?;
-                flake.nix_config = cfg.entries().iter().map(|a| a.name.as_str().to_string()).collect();
-            }
-            other => {
-                return Err(err(format!(
-                    "flake '{flake_name}' has an unsupported attribute '{other}',{}",
-                    at(attr.span())
-                )))
-            }
-        }
+    // In `readFlake`'s order: each known attribute, then any other is refused.
+    let entries = set.entries();
+    let get = |name: &str| entries.iter().find(|a| a.name.as_str() == name);
+    if let Some(attr) = get("description") {
+        let description = trivial(ev, &attr.value, "a string", attr.span())?;
+        flake.description = Some(ev.expect_string(&description, attr.span())?.to_string());
     }
-    let Some((outputs, outputs_span)) = outputs else {
+    if let Some(attr) = get("inputs") {
+        let inputs = trivial(ev, &attr.value, "a set", attr.span())?;
+        let inputs = ev.expect_attrs(&inputs, attr.span())?;
+        flake.inputs = read_inputs(ev, &inputs)?;
+    }
+    let Some(outputs_attr) = get("outputs") else {
         return Err(err(format!("flake '{flake_name}' lacks attribute 'outputs'")));
     };
+    let outputs = trivial(ev, &outputs_attr.value, "a function", outputs_attr.span())?;
     let Value::Lambda(closure) = &outputs else {
         return Err(err(format!(
             "expected a function but got {}{}",
             outputs.type_desc(),
-            at(outputs_span)
+            at(outputs_attr.span())
         )));
     };
     // Arguments of `outputs` not declared in `inputs` are registry inputs, as in Nix.
@@ -105,6 +126,19 @@ pub fn read(ev: &mut Evaluator, path: &str, flake_name: &str) -> EvalResult<Flak
             }
         }
     }
+    if let Some(attr) = get("nixConfig") {
+        let cfg = trivial(ev, &attr.value, "a set", attr.span())?;
+        let cfg = ev.expect_attrs(&cfg, attr.span())?;
+        flake.nix_config = cfg.entries().iter().map(|a| a.name.as_str().to_string()).collect();
+    }
+    let known = ["description", "inputs", "outputs", "nixConfig"];
+    if let Some(other) = entries.iter().find(|a| !known.contains(&a.name.as_str())) {
+        return Err(err(format!(
+            "flake '{flake_name}' has an unsupported attribute '{}',{}",
+            other.name.as_str(),
+            at(other.span())
+        )));
+    }
     Ok(flake)
 }
 
@@ -125,7 +159,7 @@ fn read_input(
     value: &Value,
     span: Option<rnix_eval_parser::Span>,
 ) -> EvalResult<FlakeInput> {
-    let value = ev.force(value)?;
+    let value = trivial(ev, value, "a set", span)?;
     let mut input = FlakeInput {
         is_flake: true,
         ..FlakeInput::default()
@@ -138,14 +172,22 @@ fn read_input(
     let mut url = None;
     for attr in set.entries().iter() {
         match attr.name.as_str() {
-            "url" => url = Some(ev.expect_string(&attr.value, attr.span())?.to_str_lossy().into_owned()),
-            "flake" => input.is_flake = ev.expect_bool(&attr.value, attr.span())?,
+            "url" => {
+                let v = trivial(ev, &attr.value, "a string or a path", attr.span())?;
+                url = Some(ev.expect_string(&v, attr.span())?.to_str_lossy().into_owned());
+            }
+            "flake" => {
+                let v = trivial(ev, &attr.value, "a Boolean", attr.span())?;
+                input.is_flake = ev.expect_bool(&v, attr.span())?;
+            }
             "follows" => {
-                let f = ev.expect_string(&attr.value, attr.span())?.to_str_lossy().into_owned();
+                let v = trivial(ev, &attr.value, "a string", attr.span())?;
+                let f = ev.expect_string(&v, attr.span())?.to_str_lossy().into_owned();
                 input.follows = Some(f.split('/').filter(|p| !p.is_empty()).map(String::from).collect());
             }
             "inputs" => {
-                let nested = ev.expect_attrs(&attr.value, attr.span())?;
+                let nested = trivial(ev, &attr.value, "a set", attr.span())?;
+                let nested = ev.expect_attrs(&nested, attr.span())?;
                 input.overrides = read_inputs(ev, &nested)?;
             }
             other => {

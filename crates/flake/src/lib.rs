@@ -207,7 +207,7 @@ fn writable_lock_path(r: &FlakeRef) -> Option<PathBuf> {
         "path" => PathBuf::from(r.input.get_str("path")?),
         // The URL keeps its query (`?dir=`, as Nix 2.8 writes it into lock files).
         "git" => {
-            let url = r.input.get_str("url")?.strip_prefix("file://")?;
+            let url = rnix_eval_fetch::local_file_path(r.input.get_str("url")?)?;
             PathBuf::from(url.split('?').next().unwrap_or(url))
         }
         _ => return None,

@@ -251,7 +251,9 @@ impl Recorder {
     fn fetch_deps(&self, url: &str, deps: &mut Vec<Dep>) -> Result<(), Uncacheable> {
         let (base, query) = url.split_once('?').unwrap_or((url, ""));
         let has = |key: &str| query.split('&').any(|kv| kv.split('=').next() == Some(key));
-        if let Some(root) = base.strip_prefix("git+file://") {
+        // `file:///abs` and `file:/abs` alike (`rnix_eval_fetch::local_file_path`).
+        let local = |scheme: &str| base.strip_prefix(scheme).and_then(rnix_eval_fetch::local_file_path);
+        if let Some(root) = local("git+") {
             if !has("rev") {
                 self.git_deps(Path::new(root), deps)?;
             }
@@ -260,10 +262,7 @@ impl Recorder {
             if !has("narHash") && !self.immutable(path) {
                 deps.push(self.walk_dep(path, false)?);
             }
-        } else if let Some(file) = ["file://", "tarball+file://", "file+file://"]
-            .iter()
-            .find_map(|p| base.strip_prefix(p))
-        {
+        } else if let Some(file) = ["", "tarball+", "file+"].into_iter().find_map(local) {
             deps.push(self.file_dep(Path::new(file))?);
         }
         Ok(())

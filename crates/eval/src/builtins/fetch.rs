@@ -433,7 +433,7 @@ fn fetchurl(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<V
         bail!(span, "in pure evaluation mode, 'fetchurl' requires a 'sha256' argument");
     }
     let url = absolute_url(&url);
-    let Some(file) = url.strip_prefix("file://") else {
+    let Some(file) = rnix_eval_fetch::local_file_path(&url) else {
         bail!(
             span,
             "unable to download '{url}': offline (rnix-eval has no network access)"
