@@ -135,6 +135,9 @@ fn drive(ev: &mut Evaluator, cli: &Cli, settings: &crate::settings::Settings) ->
     } else {
         None
     };
+    // A `.drv` text is read again only to be written: to a store, to `--write-drvs-to`,
+    // or beside Nix's for `--differential`.
+    ev.store.drop_drv_texts = ev.store.sink.is_none() && cli.write_drvs_to.is_none() && !cli.differential;
     if cli.realise && (store.is_none() || !cli.instantiates()) {
         eprint_line(b"error: --realise builds through the nix-daemon: it cannot be combined with --read-only, --eval or --parse");
         return 1;

@@ -20,7 +20,9 @@ use std::path::PathBuf;
 /// a store write, outputs for import from derivation) parses the text again.
 pub struct StoredDrv {
     pub name: String,
-    /// The exact bytes Nix writes to the `.drv` file.
+    /// The exact bytes Nix writes to the `.drv` file; with [`StoreState::drop_drv_texts`]
+    /// and no sink, the text of the derivation without its builder, arguments and
+    /// environment: all that its references and outputs need.
     pub aterm: Vec<u8>,
 }
 
@@ -89,6 +91,11 @@ pub struct StoreState {
     pub copied_paths: FxHashMap<String, String>,
     /// Writes what is computed through to a store; `None` computes only (`--read-only`).
     pub sink: Option<Box<dyn StoreSink>>,
+    /// Keep only the parts of a `.drv` text that evaluation reads again when nothing will
+    /// write the texts (no sink, no `--write-drvs-to`, no comparison with Nix's): the
+    /// builder, arguments and environment are most of a text, and a NixOS system's were
+    /// 8.4 MB of its peak heap that nothing read (the hashes are memoised when made).
+    pub drop_drv_texts: bool,
 }
 
 /// Errors from the store model, as text for `EvalError`s.
@@ -139,9 +146,17 @@ impl StoreState {
         // Nix memoises the unmasked hash right away ("required in read-only mode").
         let h = self.modulo_hash(&drv, false)?;
         self.modulo_hashes.insert(path.clone(), h);
-        let stored = StoredDrv { name: drv_name, aterm };
+        let mut stored = StoredDrv { name: drv_name, aterm };
         if let Some(sink) = &mut self.sink {
             sink.write_drv(&path, &stored)?;
+        } else if self.drop_drv_texts {
+            let outline = Derivation {
+                builder: Vec::new(),
+                args: Vec::new(),
+                env: Default::default(),
+                ..drv
+            };
+            stored.aterm = outline.to_aterm();
         }
         self.derivations.insert(path.clone(), stored);
         Ok(path)
@@ -235,6 +250,7 @@ pub fn check_path_name(dir: &str, path: &str) -> StoreResult<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rnix_eval_store::derivation::DerivationOutput;
 
     /// What a [`Recorder`] was asked to write: paths and contents.
     type Written = std::rc::Rc<std::cell::RefCell<Vec<(String, Vec<u8>)>>>;
@@ -271,5 +287,59 @@ mod tests {
         assert_eq!(same, path, "the path does not depend on keeping the text");
         assert_eq!(writing.texts[&path].contents, b"contents");
         assert_eq!(*written.borrow(), [(path, b"contents".to_vec())]);
+    }
+
+    /// A derivation with an input derivation, a source and a large environment.
+    fn sample_drv(store: &mut StoreState) -> Derivation {
+        let dep = Derivation {
+            outputs: [("out".to_string(), DerivationOutput::default())].into(),
+            platform: "x86_64-linux".into(),
+            builder: b"/bin/sh".to_vec(),
+            ..Derivation::default()
+        };
+        let dep_path = store.add_derivation("dep", dep).unwrap();
+        let out = |p: &str| DerivationOutput {
+            path: format!("/nix/store/{p}"),
+            ..DerivationOutput::default()
+        };
+        Derivation {
+            outputs: [
+                ("out".to_string(), out("aaaa-x")),
+                ("dev".to_string(), out("bbbb-x-dev")),
+            ]
+            .into(),
+            input_drvs: [(dep_path, ["out".to_string()].into())].into(),
+            input_srcs: ["/nix/store/cccc-builder.sh".to_string()].into(),
+            platform: "x86_64-linux".into(),
+            builder: b"/bin/sh".to_vec(),
+            args: vec![b"-e".to_vec(), b"/nix/store/cccc-builder.sh".to_vec()],
+            env: [(b"buildPhase".to_vec(), vec![b'x'; 4000])].into(),
+        }
+    }
+
+    #[test]
+    fn dropped_drv_texts_keep_paths_references_and_outputs() {
+        let mut full = StoreState::new("/nix/store".into());
+        let mut outline = StoreState::new("/nix/store".into());
+        outline.drop_drv_texts = true;
+        let drv = sample_drv(&mut full);
+        let path = full.add_derivation("x", drv).unwrap();
+        let drv = sample_drv(&mut outline);
+        assert_eq!(
+            outline.add_derivation("x", drv).unwrap(),
+            path,
+            "the path is the full text's"
+        );
+        assert!(outline.derivations[&path].aterm.len() * 4 < full.derivations[&path].aterm.len());
+        assert_eq!(outline.references(&path).unwrap(), full.references(&path).unwrap());
+        assert_eq!(outline.output_names(&path).unwrap(), full.output_names(&path).unwrap());
+        assert_eq!(
+            outline.output_path(&path, "dev").unwrap(),
+            Some("/nix/store/bbbb-x-dev".to_string())
+        );
+        assert_eq!(
+            outline.modulo_hash_of(&path).unwrap(),
+            full.modulo_hash_of(&path).unwrap()
+        );
     }
 }
