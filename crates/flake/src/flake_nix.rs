@@ -47,7 +47,8 @@ fn trivial(ev: &mut Evaluator, value: &Value, want: &str, span: Option<rnix_eval
     if let Value::Thunk(t) = value {
         let computed = match t.pending_expr() {
             Some(expr) => !is_trivial(expr),
-            None => t.done().is_none() && !matches!(t.peek(), rnix_eval_core::value::Peek::Blackhole),
+            // An application a builtin made (Nix's `tApp`/`tPrimOpApp`).
+            None => matches!(t.peek(), rnix_eval_core::value::Peek::Unevaluated),
         };
         if computed {
             return Err(err(format!("expected {want} but got a thunk{}", at(span))));
