@@ -43,6 +43,23 @@ fn main() {
     std::process::exit(code);
 }
 
+/// The argument an unknown short flag came from, when Nix would not have split it: Nix
+/// reads `-abc` as `-a -b -c` only when `a` is a letter (`Args::processArgs`), so
+/// `-(1.5)` and `-1e300` are one unrecognised flag each, where clap reports `-(` and `-1`.
+fn whole_argument(flag: &str) -> Option<String> {
+    let mut chars = flag.chars();
+    let (Some('-'), Some(c), None) = (chars.next(), chars.next(), chars.next()) else {
+        return None;
+    };
+    if c.is_ascii_alphabetic() {
+        return None;
+    }
+    std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .find(|a| a.len() > flag.len() && a.starts_with(flag))
+}
+
 /// A bad command line as Nix reports it: one `error:` line, a hint, exit 1 (clap's
 /// suggestions are left out: they can point at an unrelated flag). `--help` and
 /// `--version` print as clap does and exit 0.
@@ -65,7 +82,7 @@ fn usage_error(e: clap::Error) -> i32 {
         .filter(|a| a.starts_with('-'));
     let flag = context(ContextKind::InvalidArg).map(|a| a.split_whitespace().next().unwrap_or("").to_string());
     let flag = match e.kind() {
-        ErrorKind::UnknownArgument => flag,
+        ErrorKind::UnknownArgument => flag.map(|f| whole_argument(&f).unwrap_or(f)),
         _ => typed.or(flag),
     };
     let message = match (e.kind(), flag) {

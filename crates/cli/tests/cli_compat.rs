@@ -463,6 +463,9 @@ fn bad_flags_exit_1_as_nix() {
         &["--eval", "-E", "1", "--arg", "x"],
         &["--eval", "-E", "1", "-A"],
         &["--eval", "-E", "1", "--add-root"],
+        // Not split into short flags: the whole argument is named.
+        &["--eval", "-E", "-(1.5)"],
+        &["--eval", "-E", "-1e300"],
     ];
     for args in cases {
         let ours = rnix(args, &dir);
