@@ -492,7 +492,7 @@ impl Drop for Thunk {
                     | Value::Path(_)
                     | Value::PrimOp(_),
                 ) => {}
-                _ => free_state(self.replace(ThunkState::Blackhole)),
+                _ => free_state(&self.0),
             }
         }
     }
@@ -509,16 +509,21 @@ thread_local! {
 
 /// Frees recurse up to `FREE_DEPTH_LIMIT` levels (a depth counter costs one thread-local
 /// add, where queueing every state cost a `RefCell` borrow, a push and a pop); deeper
-/// states are queued and freed by the outermost call, one after the other.
+/// states are queued and freed by the outermost call, one after the other. The state is
+/// taken out of its cell here, not by the caller: a `ThunkState` passed in was built on
+/// the caller's stack in 8-byte stores and read back as one 16-byte load, which stalls on
+/// store forwarding (two thirds of this function's samples when a frame's list of
+/// unforced `genList` elements was freed).
 #[inline(never)]
-fn free_state(state: ThunkState) {
+fn free_state(cell: &Packed) {
     let Ok(depth) = FREE_DEPTH.try_with(|d| {
         let depth = d.get();
         d.set(depth + 1);
         depth
     }) else {
-        return drop(state);
+        return drop(cell.take());
     };
+    let state = cell.take();
     if depth < FREE_DEPTH_LIMIT {
         drop(state);
     } else if FREEING.try_with(|f| f.borrow_mut().push(state)).is_err() {
