@@ -416,6 +416,15 @@ impl Packed {
         }
     }
 
+    /// `Pending`'s expression, read as [`Packed::read`] tells the states apart.
+    fn pending_expr(&self) -> Option<&'static ast::Expr> {
+        match self.tag() {
+            t if t <= APPLY2 => None,
+            // SAFETY: any other first word is a `Pending` state's expression address.
+            expr => Some(unsafe { &*(expr as *const ast::Expr) }),
+        }
+    }
+
     #[inline(always)]
     fn peek(&self) -> Peek<'_> {
         match self.tag() {
@@ -516,14 +525,14 @@ thread_local! {
 /// unforced `genList` elements was freed).
 #[inline(never)]
 fn free_state(cell: &Packed) {
+    let state = cell.take();
     let Ok(depth) = FREE_DEPTH.try_with(|d| {
         let depth = d.get();
         d.set(depth + 1);
         depth
     }) else {
-        return drop(cell.take());
+        return drop(state);
     };
-    let state = cell.take();
     if depth < FREE_DEPTH_LIMIT {
         drop(state);
     } else if FREEING.try_with(|f| f.borrow_mut().push(state)).is_err() {
@@ -582,11 +591,7 @@ impl Thunk {
     /// For callers that treat some expressions specially before forcing (modern Nix's
     /// `Value::isTrivial`, which `flake.nix` reading asks).
     pub fn pending_expr(&self) -> Option<&'static ast::Expr> {
-        match self.0.tag() {
-            t if t <= APPLY2 => None,
-            // SAFETY: any other first word is a `Pending` state's expression address.
-            expr => Some(unsafe { &*(expr as *const ast::Expr) }),
-        }
+        self.0.pending_expr()
     }
 
     /// The value, if the thunk has been forced.
