@@ -250,6 +250,11 @@ fn flakes_evaluate_purely_unless_impure() {
         "{err}"
     );
     assert!(err.contains("flake.nix:2:"), "the error points at the read: {err}");
+    // and shows its line, read again from the flake's folder (not copied into the store).
+    assert!(
+        err.contains("2|                  file = builtins.readFile /etc/hostname;"),
+        "{err}"
+    );
     let (_, out, _) = eval("env", false);
     assert_eq!(out.trim(), "\"\"");
     let (code, _, err) = eval("search", false);

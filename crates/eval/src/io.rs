@@ -202,6 +202,8 @@ impl Io {
     pub fn mount(&mut self, store_path: &str, local: PathBuf) {
         self.allow(store_path);
         if !Path::new(store_path).exists() {
+            // Error messages read a file's lines again from where it is.
+            rnix_eval_parser::source::mount(store_path, &local);
             self.mounts.insert(store_path.to_string(), local);
         }
     }

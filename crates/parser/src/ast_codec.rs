@@ -11,7 +11,8 @@
 //! ([`LAZY_FILE_MIN`]) such a subtree of [`LAZY_MIN`] bytes or more becomes an
 //! [`Expr::Lazy`], decoded when the evaluator first reaches it. A NixOS system imports
 //! nixpkgs' `node-packages.nix`, `perl-packages.nix` and `all-packages.nix` (4.8 of the
-//! 12 MB of source it reads) and evaluates few of their attributes.
+//! 12 MB of source it reads) and evaluates few of their attributes. A subtree waiting in
+//! an entry of the parse cache is read from its pack again when it is decoded.
 //!
 //! Cache files are untrusted input: [`decode`] bounds-checks every length against the
 //! remaining bytes, caps the nesting depth at [`MAX_DEPTH`], validates UTF-8 and returns
@@ -56,8 +57,8 @@ const T_CUR_POS: u8 = 19;
 pub const LAZY_MIN: usize = 32;
 
 /// Files whose encoding is shorter than this are decoded whole: a small file (a NixOS
-/// module, a package's expression) is mostly evaluated, and a lazy file keeps its
-/// encoding in memory for the subtrees decoded later.
+/// module, a package's expression) is mostly evaluated, and each subtree of a lazy file
+/// decoded later costs a read of its pack ([`Backing`]).
 pub const LAZY_FILE_MIN: usize = 8 << 10;
 
 const BIN_OPS: [BinOpKind; 15] = [
@@ -120,24 +121,47 @@ pub fn encode(expr: &Expr, names: &[Symbol], out: &mut Vec<u8>) -> Option<()> {
 /// once. `None` if the bytes are not exactly one well-formed encoding.
 pub fn decode(bytes: &[u8], file: FileId) -> Option<Expr> {
     let (symbols, start) = symbol_table(bytes)?;
-    decode_tree(bytes, start, file, &symbols, None)
+    decode_tree(bytes, start, 0, file, &symbols, None)
 }
 
 /// Decode the encoding that fills `bytes[start..]`, leaving large subtrees of a large
-/// file for later ([`LazyExpr`]): those keep `bytes`. The caller must have checked the
-/// bytes' integrity (the parse cache's checksum): a subtree decoded later cannot fall
-/// back to parsing, and reports a corrupt cache instead.
-pub fn decode_deferred(bytes: Vec<u8>, start: usize, file: FileId) -> Option<Expr> {
+/// file for later ([`LazyExpr`]). The caller must have checked the bytes' integrity (the
+/// parse cache's checksum): a subtree decoded later cannot fall back to parsing, and
+/// reports a corrupt cache instead. With `reread`, the file `bytes` were read from and
+/// where they start in it, a later subtree is read from there again and `bytes` is let
+/// go now (a parse-cache pack never changes: [`crate::pack`]); without, they are kept.
+pub fn decode_deferred(
+    bytes: Vec<u8>,
+    start: usize,
+    file: FileId,
+    reread: Option<(Arc<std::fs::File>, u64)>,
+) -> Option<Expr> {
     let (symbols, body) = symbol_table(bytes.get(start..)?)?;
     if bytes.len() - start < LAZY_FILE_MIN {
-        return decode_tree(&bytes, start + body, file, &symbols, None);
+        return decode_tree(&bytes, start + body, 0, file, &symbols, None);
     }
-    let source = Arc::new(LazySource {
-        bytes,
-        file,
-        symbols: symbols.into_boxed_slice(),
-    });
-    decode_tree(&source.bytes, start + body, file, &source.symbols, Some(&source))
+    let symbols = symbols.into_boxed_slice();
+    match reread {
+        None => {
+            let source = Arc::new(LazySource {
+                backing: Backing::Memory(bytes),
+                file,
+                symbols,
+            });
+            let Backing::Memory(bytes) = &source.backing else {
+                unreachable!("just made")
+            };
+            decode_tree(bytes, start + body, 0, file, &source.symbols, Some(&source))
+        }
+        Some((pack, offset)) => {
+            let source = Arc::new(LazySource {
+                backing: Backing::File { pack, offset },
+                file,
+                symbols,
+            });
+            decode_tree(&bytes, start + body, 0, file, &source.symbols, Some(&source))
+        }
+    }
 }
 
 /// The symbol table at the start of an encoding, interned, and where the tree starts.
@@ -146,6 +170,7 @@ fn symbol_table(bytes: &[u8]) -> Option<(Vec<Symbol>, usize)> {
         bytes,
         pos: 0,
         file: FileId::DETACHED,
+        origin: 0,
         symbols: &[],
         depth: 0,
         budget: bytes.len(),
@@ -159,9 +184,12 @@ fn symbol_table(bytes: &[u8]) -> Option<(Vec<Symbol>, usize)> {
     Some((symbols, dec.pos))
 }
 
+/// Decode the one expression that fills `bytes[start..]`; `origin` is where `bytes`
+/// starts in its file's whole encoding (the offsets deferred subtrees keep).
 fn decode_tree(
     bytes: &[u8],
     start: usize,
+    origin: usize,
     file: FileId,
     symbols: &[Symbol],
     lazy: Option<&Arc<LazySource>>,
@@ -169,6 +197,7 @@ fn decode_tree(
     let mut dec = Decoder {
         bytes,
         pos: start,
+        origin,
         file,
         symbols,
         depth: 0,
@@ -181,9 +210,18 @@ fn decode_tree(
 
 /// What the subtrees of one lazily decoded file share: its encoding and symbols.
 struct LazySource {
-    bytes: Vec<u8>,
+    backing: Backing,
     file: FileId,
     symbols: Box<[Symbol]>,
+}
+
+/// Where a lazily decoded file's encoding is while subtrees wait: in memory, or in a
+/// parse-cache pack at `offset`, read again for each subtree. Kept in memory, the
+/// encodings were 7 MB of a desktop NixOS system's 290 MB peak, most of it never decoded
+/// (`all-packages.nix`); a `pread` per decoded subtree costs less than that.
+enum Backing {
+    Memory(Vec<u8>),
+    File { pack: Arc<std::fs::File>, offset: u64 },
 }
 
 /// A subtree of a cached file, decoded on first use ([`Expr::Lazy`]). Invariant: its
@@ -203,15 +241,19 @@ impl LazyExpr {
         self.tree
             .get_or_init(|| {
                 let source = &*self.source;
-                let end = self.start as usize + self.len as usize;
-                let bytes = source.bytes.get(..end)?;
-                decode_tree(
-                    bytes,
-                    self.start as usize,
-                    source.file,
-                    &source.symbols,
-                    Some(&self.source),
-                )
+                let start = self.start as usize;
+                let end = start + self.len as usize;
+                match &source.backing {
+                    Backing::Memory(bytes) => {
+                        let bytes = bytes.get(..end)?;
+                        decode_tree(bytes, start, 0, source.file, &source.symbols, Some(&self.source))
+                    }
+                    Backing::File { pack, offset } => {
+                        let mut bytes = vec![0u8; self.len as usize];
+                        std::os::unix::fs::FileExt::read_exact_at(&**pack, &mut bytes, offset + start as u64).ok()?;
+                        decode_tree(&bytes, 0, start, source.file, &source.symbols, Some(&self.source))
+                    }
+                }
             })
             .as_ref()
     }
@@ -564,6 +606,8 @@ impl Encoder<'_> {
 struct Decoder<'a> {
     bytes: &'a [u8],
     pos: usize,
+    /// Where `bytes` starts in the file's whole encoding.
+    origin: usize,
     file: FileId,
     symbols: &'a [Symbol],
     depth: u32,
@@ -650,7 +694,7 @@ impl Decoder<'_> {
                 self.pos = end;
                 return Some(Expr::Lazy(Box::new(LazyExpr {
                     source: source.clone(),
-                    start: u32::try_from(start).ok()?,
+                    start: u32::try_from(self.origin + start).ok()?,
                     len,
                     tree: OnceLock::new(),
                 })));
@@ -1031,7 +1075,7 @@ mod tests {
     #[test]
     fn large_files_leave_subtrees_for_later_and_decode_them_the_same() {
         let (file, expr, bytes) = large_sample();
-        let lazy = decode_deferred(bytes.clone(), 0, file).expect("decodes");
+        let lazy = decode_deferred(bytes.clone(), 0, file, None).expect("decodes");
         let Expr::Let(l) = &lazy else { panic!("a let") };
         let Expr::Attrs(set) = &l.body else { panic!("a set") };
         let deferred = |set: &Attrs| set.frame.iter().filter(|b| matches!(b.value, Expr::Lazy(_))).count();
@@ -1049,7 +1093,33 @@ mod tests {
         assert_eq!(again, bytes);
         // A small file is decoded at once.
         let (file, _, small) = sample();
-        assert!(!format!("{:?}", decode_deferred(small, 0, file)).contains("Lazy"));
+        assert!(!format!("{:?}", decode_deferred(small, 0, file, None)).contains("Lazy"));
+    }
+
+    #[test]
+    fn subtrees_read_again_from_a_file_decode_as_from_memory() {
+        let (file, expr, bytes) = large_sample();
+        // The encoding at an offset in a file, as an entry in a parse-cache pack.
+        let path = std::env::temp_dir().join(format!("rnix-ast-codec-{}.pack", std::process::id()));
+        let mut contents = vec![7u8; 1000];
+        contents.extend_from_slice(&bytes);
+        std::fs::write(&path, &contents).expect("writes");
+        let pack = Arc::new(std::fs::File::open(&path).expect("opens"));
+        std::fs::remove_file(&path).expect("removes");
+        let lazy = decode_deferred(bytes.clone(), 0, file, Some((pack, 1000))).expect("decodes");
+        assert!(matches!(&lazy, Expr::Let(l) if matches!(&l.body, Expr::Attrs(set)
+            if set.frame.iter().any(|b| matches!(b.value, Expr::Lazy(_))))));
+        // Forcing every subtree (nested ones too: the function bodies) reads them again,
+        // and they are what the encoding held.
+        let in_memory = decode_deferred(bytes.clone(), 0, file, None).expect("decodes");
+        assert_eq!(format!("{lazy:?}"), format!("{in_memory:?}"));
+        let mut again = Vec::new();
+        encode(&lazy, &[], &mut again).expect("shallow");
+        assert_eq!(again, bytes);
+        assert_eq!(
+            format!("{:?}", decode(&again, file).expect("decodes")),
+            format!("{expr:?}")
+        );
     }
 
     #[test]
@@ -1062,7 +1132,7 @@ mod tests {
             // Past the symbol table, where the deferred subtrees are.
             let at = bytes.len() / 4 + (next() % (bytes.len() as u64 * 3 / 4)) as usize;
             corrupt[at] = next() as u8;
-            if let Some(tree) = decode_deferred(corrupt, 0, file) {
+            if let Some(tree) = decode_deferred(corrupt, 0, file, None) {
                 // Forcing every subtree (`Debug`) reports the bad ones and never panics.
                 corrupt_found += format!("{tree:?}").matches("<corrupt lazy subtree>").count();
             }

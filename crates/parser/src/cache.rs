@@ -76,9 +76,9 @@ pub fn key(input: &KeyInput) -> blake3::Hash {
 /// is `MAGIC`, the key, a blake3 hash of the encoding and the encoding: parts of a large
 /// file are decoded only when evaluated ([`ast_codec::decode_deferred`]), after the
 /// point where a corrupt entry could still fall back to parsing, so the hash is checked
-/// here.
+/// here. The subtrees are read from the pack again when decoded (packs never change).
 pub fn load(dir: &Path, key: &blake3::Hash, file: FileId) -> Option<Expr> {
-    let bytes = pack::get(dir, key.as_bytes())?;
+    let pack::Entry { bytes, pack, offset } = pack::get(dir, key.as_bytes())?;
     let rest = bytes
         .strip_prefix(MAGIC.as_slice())?
         .strip_prefix(key.as_bytes().as_slice())?;
@@ -87,7 +87,7 @@ pub fn load(dir: &Path, key: &blake3::Hash, file: FileId) -> Option<Expr> {
         return None;
     }
     let start = bytes.len() - payload.len();
-    ast_codec::decode_deferred(bytes, start, file)
+    ast_codec::decode_deferred(bytes, start, file, Some((pack, offset)))
 }
 
 /// Write an entry for `key` into this run's pack (complete when [`flush`] has run);

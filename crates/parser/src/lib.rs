@@ -109,7 +109,7 @@ pub fn parse_and_lower_embedded(
     text: &str,
     globals: &dyn Globals,
 ) -> Result<ast::Expr, ParseError> {
-    let file = source::add_file(origin, base_dir.clone(), text);
+    let file = source::add_embedded_file(origin, base_dir.clone(), text);
     parse_and_lower_uncached(file, base_dir, text, globals, &[]).map(|(expr, _)| expr)
 }
 

@@ -22,7 +22,7 @@ use std::fs::File;
 use std::io::Write;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 const MAGIC: &[u8; 8] = b"RNXPACK1";
 /// Bytes of an index record: key, offset, length.
@@ -43,7 +43,8 @@ struct Location {
 /// The packs of one cache directory, opened once per process.
 struct Packs {
     dir: PathBuf,
-    files: Vec<File>,
+    /// Shared with the lazily decoded files read from them ([`crate::ast_codec`]).
+    files: Vec<Arc<File>>,
     index: FxHashMap<Key, Location>,
 }
 
@@ -109,7 +110,7 @@ fn open(dir: &Path) -> Packs {
         for (key, offset, len) in index {
             packs.index.insert(key, Location { pack, offset, len });
         }
-        packs.files.push(file);
+        packs.files.push(Arc::new(file));
     }
     packs
 }
@@ -123,13 +124,25 @@ fn with_packs<T>(dir: &Path, f: impl FnOnce(&Packs) -> T) -> T {
     f(open_packs.as_ref().expect("just opened"))
 }
 
-/// The bytes of the entry for `key`, if a pack has one.
-pub(crate) fn get(dir: &Path, key: &Key) -> Option<Vec<u8>> {
+/// An entry read from a pack: its bytes, and the pack and offset they were read from.
+pub(crate) struct Entry {
+    pub bytes: Vec<u8>,
+    pub pack: Arc<File>,
+    pub offset: u64,
+}
+
+/// The entry for `key`, if a pack has one.
+pub(crate) fn get(dir: &Path, key: &Key) -> Option<Entry> {
     with_packs(dir, |packs| {
         let at = packs.index.get(key)?;
         let mut bytes = vec![0u8; at.len as usize];
-        packs.files[at.pack].read_exact_at(&mut bytes, at.offset).ok()?;
-        Some(bytes)
+        let pack = &packs.files[at.pack];
+        pack.read_exact_at(&mut bytes, at.offset).ok()?;
+        Some(Entry {
+            bytes,
+            pack: pack.clone(),
+            offset: at.offset,
+        })
     })
 }
 

@@ -4,10 +4,12 @@
 //! computed only when an error or `__curPos` needs them. Files are kept for the process
 //! (they are small next to the values built from them, and error reports need the text).
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 /// A file's index, stored plus one: the zero niche makes `Option<Span>` 12 bytes, and with
 /// it every attribute of every set (`Attr` is 32 bytes instead of 40).
@@ -51,7 +53,9 @@ pub struct SourceFile {
     text: RefCell<Option<Rc<str>>>,
     /// The text's length in bytes, kept when the text is let go.
     len: u32,
-    line_starts: Vec<u32>,
+    /// Where each line starts, found when a position in the file is first shown: most
+    /// files never show one, and their line tables were 2.2 MB of a NixOS system's peak.
+    line_starts: OnceCell<Box<[u32]>>,
 }
 
 /// Whether files read from disk keep their text for the process. An evaluation only
@@ -76,13 +80,30 @@ impl SourceFile {
         }
     }
 
+    /// Where each line starts: from the kept text, else from the file read again (and
+    /// let go again). A file that can no longer be read, or no longer has the parsed
+    /// length, is one line (its positions show as line 1, as modern Nix shows positions
+    /// in a source it cannot read again).
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            if let Some(text) = &*self.text.borrow() {
+                return line_starts(text).into_boxed_slice();
+            }
+            match self.read_again() {
+                Some(text) => line_starts(&text).into_boxed_slice(),
+                None => Box::new([0]),
+            }
+        })
+    }
+
     /// 1-based line and column of a byte offset (columns count bytes, as Nix does).
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
-        let line = match self.line_starts.binary_search(&offset) {
+        let starts = self.line_starts();
+        let line = match starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        (line as u32 + 1, offset - self.line_starts[line] + 1)
+        (line as u32 + 1, offset - starts[line] + 1)
     }
 
     /// Whether the 1-based `line` has text: the empty rest after a final newline is
@@ -90,7 +111,7 @@ impl SourceFile {
     pub fn has_line(&self, line: u32) -> bool {
         line >= 1
             && self
-                .line_starts
+                .line_starts()
                 .get(line as usize - 1)
                 .is_some_and(|&start| start < self.len)
     }
@@ -102,20 +123,24 @@ impl SourceFile {
         if let Some(text) = &*self.text.borrow() {
             return Some(text.clone());
         }
-        let Origin::Path(path) = &self.origin else { return None };
-        let text: Rc<str> = std::fs::read_to_string(path).ok()?.into();
-        if text.len() != self.len as usize {
-            return None;
-        }
+        let text: Rc<str> = self.read_again()?.into();
         *self.text.borrow_mut() = Some(text.clone());
         Some(text)
     }
 
+    /// The text read again from the file's path (through [`mount`]), if it still has
+    /// the parsed length.
+    fn read_again(&self) -> Option<String> {
+        let Origin::Path(path) = &self.origin else { return None };
+        let text = std::fs::read_to_string(disk_path(path)).ok()?;
+        (text.len() == self.len as usize).then_some(text)
+    }
+
     /// The 1-based `line` without its line break; `None` without the file's text.
     pub fn line_text(&self, line: u32) -> Option<String> {
-        let start = *self.line_starts.get((line as usize).checked_sub(1)?)? as usize;
-        let end = self
-            .line_starts
+        let starts = self.line_starts();
+        let start = *starts.get((line as usize).checked_sub(1)?)? as usize;
+        let end = starts
             .get(line as usize)
             .map(|&e| e as usize - 1)
             .unwrap_or(self.len as usize);
@@ -200,12 +225,50 @@ pub fn line_starts(text: &str) -> Vec<u32> {
     starts
 }
 
+/// Store paths served from local folders: a flake's source that `--read-only` did not
+/// copy into the store is read at its store path from where it is (the evaluator's
+/// `Io::mount`), and so is a file's text read again here. A store path's contents are
+/// fixed by its name, so one table serves every evaluator of the process.
+static MOUNTS: Mutex<Vec<(String, PathBuf)>> = Mutex::new(Vec::new());
+
+/// Read the files below `store_path` from `local` when their text is read again.
+pub fn mount(store_path: &str, local: &Path) {
+    let mut mounts = MOUNTS.lock().unwrap_or_else(|e| e.into_inner());
+    if !mounts.iter().any(|(s, _)| s == store_path) {
+        mounts.push((store_path.to_string(), local.to_path_buf()));
+    }
+}
+
+/// Where the file at `path` is on this machine: below a mounted store path, in the
+/// local folder behind it.
+fn disk_path(path: &str) -> PathBuf {
+    let mounts = MOUNTS.lock().unwrap_or_else(|e| e.into_inner());
+    for (store_path, local) in mounts.iter() {
+        match path.strip_prefix(store_path.as_str()) {
+            Some("") => return local.clone(),
+            Some(rest) if rest.starts_with('/') => return local.join(&rest[1..]),
+            _ => {}
+        }
+    }
+    PathBuf::from(path)
+}
+
 pub fn add_file(origin: Origin, base_dir: String, text: &str) -> FileId {
     let keep = !matches!(origin, Origin::Path(_)) || KEEP_TEXTS.load(Ordering::Relaxed);
+    add_file_keeping(origin, base_dir, text, keep)
+}
+
+/// [`add_file`] for a text that is in no file on disk (`//builtin/derivation.nix`): it
+/// keeps its text, which cannot be read again.
+pub fn add_embedded_file(origin: Origin, base_dir: String, text: &str) -> FileId {
+    add_file_keeping(origin, base_dir, text, true)
+}
+
+fn add_file_keeping(origin: Origin, base_dir: String, text: &str, keep: bool) -> FileId {
     let file = SourceFile {
         origin,
         base_dir,
-        line_starts: line_starts(text),
+        line_starts: OnceCell::new(),
         len: u32::try_from(text.len()).unwrap_or(u32::MAX),
         text: RefCell::new(keep.then(|| text.into())),
     };
@@ -255,7 +318,7 @@ pub fn with_detached<T>(text: &str, f: impl FnOnce() -> T) -> T {
         base_dir: "/".into(),
         text: RefCell::new(Some(text.into())),
         len: u32::try_from(text.len()).unwrap_or(u32::MAX),
-        line_starts: line_starts(text),
+        line_starts: OnceCell::new(),
     });
     let previous = DETACHED_FILE.with(|d| d.replace(Some(file)));
     let result = f();

@@ -1,5 +1,5 @@
 //! Files registered after `keep_file_texts(false)` (the command line) let their text go
-//! and read it again for the lines an error shows. Its own test binary: the switch is
+//! and read it again for the lines and positions an error shows. Its own test binary: the switch is
 //! process-wide.
 
 use rnix_eval_parser::source::{self, Origin};
@@ -19,7 +19,7 @@ fn a_released_text_is_read_again_and_refused_once_changed() {
     source::keep_file_texts(true);
     let kept = source::add_file(Origin::Path(name), dir.to_str().unwrap().into(), text);
 
-    // Positions never need the text.
+    // Positions read the file again, once.
     assert_eq!(source::file(released).line_col(6), (2, 3));
     assert!(source::file(released).has_line(3) && !source::file(released).has_line(4));
     // The lines of an error come from the file on disk while it is what was parsed.
@@ -28,6 +28,11 @@ fn a_released_text_is_read_again_and_refused_once_changed() {
     // file that kept its text still shows it.
     std::fs::write(&path, "let\n  a = 12;\nin a\n").unwrap();
     assert_eq!(source::file(other).line_text(2), None);
+    // Its positions are on one line (modern Nix shows a source it cannot read so); a file
+    // that found its lines before keeps them.
+    assert_eq!(source::file(other).line_col(6), (1, 7));
+    assert!(!source::file(other).has_line(2));
+    assert_eq!(source::file(released).line_col(6), (2, 3));
     assert_eq!(source::file(kept).line_text(2).as_deref(), Some("  a = 1;"));
     // Lines out of range are none, not a panic.
     assert_eq!(source::file(kept).line_text(0), None);
