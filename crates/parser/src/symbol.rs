@@ -5,20 +5,63 @@
 //! the C++ evaluator's symbol table, so `as_str` hands out `&'static str` with no lock.
 //! The table is per thread: an evaluation (parsing included) runs on one thread.
 
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::cell::RefCell;
 use std::fmt;
+use std::hash::BuildHasher;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Symbol(u32);
 
+/// The interned names of one thread. A NixOS system interns 38,000; a map from each
+/// name to its symbol, a vector of (bytes, text) pairs and a leaked box per name took
+/// about 90 bytes a name, this 30 (a 4-byte table slot, a 16-byte text, the bytes).
 #[derive(Default)]
 struct Interner {
-    ids: FxHashMap<&'static [u8], Symbol>,
-    /// Each symbol's bytes and its text: the same memory, except for a name that is not
-    /// UTF-8 (an attribute named by `substring 0 1 "é"`), whose text is a lossy copy for
-    /// messages. The bytes are the name, as Nix's symbols are byte strings.
-    names: Vec<(&'static [u8], &'static str)>,
+    /// Each symbol's index, found by the hash of its name.
+    ids: HashTable<u32>,
+    /// Each symbol's text: its name, or for a name that is not UTF-8 (an attribute
+    /// named by `substring 0 1 "é"`), a lossy copy for messages.
+    texts: Vec<&'static str>,
+    /// The bytes of the names that are not UTF-8: the name is the bytes, as Nix's
+    /// symbols are byte strings.
+    raw: FxHashMap<u32, &'static [u8]>,
+    /// Where the next name's bytes go: the rest of a leaked block.
+    free: &'static mut [u8],
+}
+
+/// Names are copied into leaked blocks of this size (longer ones get their own).
+const BLOCK: usize = 64 << 10;
+
+fn hash(name: &[u8]) -> u64 {
+    FxBuildHasher.hash_one(name)
+}
+
+/// The name of symbol `index`, given the interner's `texts` and `raw`.
+fn name_bytes(texts: &[&'static str], raw: &FxHashMap<u32, &'static [u8]>, index: u32) -> &'static [u8] {
+    if !raw.is_empty() {
+        if let Some(&bytes) = raw.get(&index) {
+            return bytes;
+        }
+    }
+    texts[index as usize].as_bytes()
+}
+
+impl Interner {
+    /// A copy of `name` that lives for the process.
+    fn keep(&mut self, name: &[u8]) -> &'static [u8] {
+        if name.len() > BLOCK / 8 {
+            return Box::leak(name.to_vec().into_boxed_slice());
+        }
+        if self.free.len() < name.len() {
+            self.free = Box::leak(vec![0u8; BLOCK].into_boxed_slice());
+        }
+        let (copy, rest) = std::mem::take(&mut self.free).split_at_mut(name.len());
+        copy.copy_from_slice(name);
+        self.free = rest;
+        copy
+    }
 }
 
 thread_local! {
@@ -34,18 +77,24 @@ impl Symbol {
     pub fn intern_bytes(name: &[u8]) -> Symbol {
         INTERNER.with(|cell| {
             let mut interner = cell.borrow_mut();
-            if let Some(&sym) = interner.ids.get(name) {
-                return sym;
+            let h = hash(name);
+            let Interner { ids, texts, raw, .. } = &mut *interner;
+            if let Some(&index) = ids.find(h, |&i| name_bytes(texts, raw, i) == name) {
+                return Symbol(index);
             }
-            let bytes: &'static [u8] = Box::leak(name.to_vec().into_boxed_slice());
-            let text: &'static str = match std::str::from_utf8(bytes) {
+            let index = texts.len() as u32;
+            let bytes = interner.keep(name);
+            let Interner { ids, texts, raw, .. } = &mut *interner;
+            let text = match std::str::from_utf8(bytes) {
                 Ok(text) => text,
-                Err(_) => Box::leak(String::from_utf8_lossy(bytes).into_owned().into_boxed_str()),
+                Err(_) => {
+                    raw.insert(index, bytes);
+                    Box::leak(String::from_utf8_lossy(bytes).into_owned().into_boxed_str())
+                }
             };
-            let sym = Symbol(interner.names.len() as u32);
-            interner.names.push((bytes, text));
-            interner.ids.insert(bytes, sym);
-            sym
+            texts.push(text);
+            ids.insert_unique(h, index, |&i| hash(name_bytes(texts, raw, i)));
+            Symbol(index)
         })
     }
 
@@ -53,12 +102,15 @@ impl Symbol {
     /// is not UTF-8, with U+FFFD in place of its bad bytes (for messages only: values
     /// and ordering use [`Symbol::as_bytes`]).
     pub fn as_str(self) -> &'static str {
-        INTERNER.with(|cell| cell.borrow().names[self.0 as usize].1)
+        INTERNER.with(|cell| cell.borrow().texts[self.0 as usize])
     }
 
     /// The name's bytes.
     pub fn as_bytes(self) -> &'static [u8] {
-        INTERNER.with(|cell| cell.borrow().names[self.0 as usize].0)
+        INTERNER.with(|cell| {
+            let interner = cell.borrow();
+            name_bytes(&interner.texts, &interner.raw, self.0)
+        })
     }
 
     pub fn index(self) -> u32 {
@@ -70,7 +122,8 @@ impl Symbol {
     pub fn table_size() -> (usize, usize) {
         INTERNER.with(|cell| {
             let interner = cell.borrow();
-            (interner.names.len(), interner.names.iter().map(|n| n.0.len()).sum())
+            let lengths = (0..interner.texts.len() as u32).map(|i| name_bytes(&interner.texts, &interner.raw, i).len());
+            (interner.texts.len(), lengths.sum())
         })
     }
 }
