@@ -23,8 +23,18 @@ impl Evaluator {
     /// `eval` -> `eval_apply` -> `call` -> `call_lambda` -> `eval` (recursion 2,000 deep
     /// spilled them out of the cache: 1.5x Nix's time). The calls entered so are counted
     /// in `call_depth` until this `eval` returns, as if each had returned in turn.
+    #[inline(always)]
     pub fn eval(&mut self, expr: &'static Expr, env: &Env) -> EvalResult<Value> {
-        let mut entered = 0usize;
+        self.eval_entered(expr, env, 0)
+    }
+
+    /// [`Evaluator::eval`] of the body of `entered` calls its caller counted in
+    /// `call_depth`: they are uncounted here, with the calls entered in tail position.
+    /// A caller that lowered the count itself after the call held the result in memory
+    /// and moved it whole, right after `eval` wrote it in halves: a store-forwarding
+    /// stall on every call of a builtin's function (`filter`, `foldl'`).
+    pub fn eval_entered(&mut self, expr: &'static Expr, env: &Env, entered: usize) -> EvalResult<Value> {
+        let mut entered = entered;
         let result = self.eval_steps(expr, env, &mut entered);
         self.call_depth -= entered;
         result
@@ -818,9 +828,7 @@ impl Evaluator {
             return self.call_curried_profiled(closure, inner, a, b);
         }
         let frame = self.enter_curried(f, a, b);
-        let result = self.eval(&inner.body, &frame);
-        self.call_depth -= 2;
-        result
+        self.eval_entered(&inner.body, &frame, 2)
     }
 
     /// The two calls of [`Evaluator::call_curried`] up to its body: counted, and the
@@ -851,15 +859,17 @@ impl Evaluator {
     fn call_lambda(&mut self, closure: &Closure, arg: Value, span: Option<Span>) -> EvalResult<Value> {
         let lambda = closure.lambda;
         self.count_call(span)?;
-        let result = if self.profiler.is_some() {
-            self.call_lambda_profiled(closure, arg, span)
-        } else {
-            self.call_lambda_inner(closure, lambda, arg, span)
-        };
-        self.call_depth -= 1;
-        result
+        if self.profiler.is_some() {
+            let result = self.call_lambda_profiled(closure, arg, span);
+            self.call_depth -= 1;
+            return result;
+        }
+        self.call_lambda_inner(closure, lambda, arg, span, 1)
     }
 
+    /// The call of `closure` after its caller counted `entered` calls, which are
+    /// uncounted when it returns (by [`Evaluator::eval_entered`], so that the body's
+    /// result is written where the caller reads it).
     #[inline(never)]
     pub(crate) fn call_lambda_inner(
         &mut self,
@@ -867,9 +877,16 @@ impl Evaluator {
         lambda: &'static ast::Lambda,
         arg: Value,
         span: Option<Span>,
+        entered: usize,
     ) -> EvalResult<Value> {
-        let frame = self.lambda_frame(closure, lambda, arg, span)?;
-        self.eval(&lambda.body, &frame)
+        let frame = match self.lambda_frame(closure, lambda, arg, span) {
+            Ok(frame) => frame,
+            Err(e) => {
+                self.call_depth -= entered;
+                return Err(e);
+            }
+        };
+        self.eval_entered(&lambda.body, &frame, entered)
     }
 
     /// The frame a call of `closure` evaluates its body in: the argument, or the

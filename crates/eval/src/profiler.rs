@@ -157,7 +157,7 @@ impl Evaluator {
         span: Option<Span>,
     ) -> crate::error::EvalResult<Value> {
         self.profile_enter(Callee::Lambda(closure.lambda), span);
-        let result = self.call_lambda_inner(closure, closure.lambda, arg, span);
+        let result = self.call_lambda_inner(closure, closure.lambda, arg, span, 0);
         self.profile_leave();
         result
     }

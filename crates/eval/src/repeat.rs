@@ -62,7 +62,9 @@ impl Evaluator {
     }
 
     /// The body of `calls` nested lambdas in their innermost frame, counted as that many
-    /// calls; the frame is kept for the next call.
+    /// calls; the frame is kept for the next call. It is kept before the body runs, and
+    /// the body is evaluated last ([`Evaluator::eval_entered`] uncounts the calls), so
+    /// that its result is written where the caller reads it.
     #[inline]
     fn eval_body(
         &mut self,
@@ -74,10 +76,8 @@ impl Evaluator {
     ) -> EvalResult<Value> {
         stats::bump(Counter::FunctionCalls, calls as u64);
         self.call_depth += calls;
-        let result = self.eval(body, &frame);
-        self.call_depth -= calls;
-        r.keep(closure, frame);
-        result
+        let frame = r.keep(closure, frame);
+        self.eval_entered(body, frame, calls)
     }
 }
 
@@ -125,8 +125,8 @@ impl Repeated {
     }
 
     #[inline]
-    fn keep(&mut self, closure: &Closure, frame: Env) {
+    fn keep(&mut self, closure: &Closure, frame: Env) -> &Env {
         self.closure = Some(closure as *const Closure);
-        self.frame = Some(frame);
+        self.frame.insert(frame)
     }
 }
