@@ -229,7 +229,9 @@ impl Evaluator {
         let state = t.replace(ThunkState::Blackhole);
         let result = match &state {
             ThunkState::Pending(expr, env) => self.eval(expr, env),
-            ThunkState::Apply(_) | ThunkState::Apply2(_) => return self.force_application(t, state),
+            ThunkState::Apply(_) | ThunkState::Apply2(_) | ThunkState::ApplyInt(..) => {
+                return self.force_application(t, state)
+            }
             // Without a position: the variable or selection that forced it adds its own
             // (`at_forcing_site`), as Nix reports the `forceValue` call's position.
             ThunkState::Blackhole => return Err(EvalError::new(ErrorKind::Eval, INFINITE_RECURSION, None)),
@@ -272,6 +274,11 @@ impl Evaluator {
                 let (f, x, y) = (self.force(&app.0), app.1.clone(), app.2.clone());
                 t.restore(state);
                 f.and_then(|f| self.call2(f, x, y, None))
+            }
+            ThunkState::ApplyInt(f, i) => {
+                let (f, x) = (Value::Lambda(f.clone()), Value::Int(*i));
+                t.restore(state);
+                self.call(f, x, None)
             }
             _ => unreachable!("only applications"),
         }?;

@@ -85,6 +85,22 @@ impl<T: Retire> Rc<T> {
         unsafe { std::ptr::addr_of!((*this.0.as_ptr()).value) }
     }
 
+    /// The handle as its block's address, which keeps the reference it counts
+    /// ([`Rc::from_raw`] gives it back).
+    #[inline(always)]
+    pub(crate) fn into_raw(this: Rc<T>) -> *const () {
+        std::mem::ManuallyDrop::new(this).0.as_ptr() as *const ()
+    }
+
+    /// The handle [`Rc::into_raw`] made.
+    ///
+    /// # Safety
+    /// `block` must come from `Rc::<T>::into_raw`, and each such address is taken back once.
+    #[inline(always)]
+    pub(crate) unsafe fn from_raw(block: *const ()) -> Rc<T> {
+        Rc(NonNull::new_unchecked(block as *mut Inner<T>))
+    }
+
     /// The payload, if this is its only reference.
     pub fn try_unwrap(this: Rc<T>) -> Result<T, Rc<T>> {
         if Rc::strong_count(&this) != 1 {

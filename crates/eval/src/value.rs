@@ -324,6 +324,11 @@ pub enum ThunkState {
     /// `f x y`, as `mapAttrs` and `zipAttrsWith` build per attribute: one cell and one
     /// box instead of a thunk for `f x` and another for its application to `y`.
     Apply2(Box<(Value, Value, Value)>),
+    /// `f i` of a function `f` and an index `i` (below [`APPLY_INT_MAX`]): a `genList`
+    /// element, in the cell itself. nixpkgs' `lib` slices lists with `genList` (`take`,
+    /// `drop`, `sublist`, `imap1`, `reverseList`, `range`); an `Apply` box each cost an
+    /// allocation and a free per element.
+    ApplyInt(Rc<Closure>, i64),
     /// Being evaluated: forcing it again is infinite recursion.
     Blackhole,
     Done(Value),
@@ -340,6 +345,12 @@ const VALUE_TAGS: u64 = 12;
 const BLACKHOLE: u64 = VALUE_TAGS;
 const APPLY: u64 = VALUE_TAGS + 1;
 const APPLY2: u64 = VALUE_TAGS + 2;
+/// `ApplyInt`'s first word is `i << 4 | APPLY_INT`: odd, so never an expression's
+/// address, and at least `APPLY_INT`, so never one of the tags above.
+const APPLY_INT: u64 = 0xF;
+/// Indexes `ApplyInt` can hold (a list that long would not fit in memory).
+pub const APPLY_INT_MAX: i64 = 1 << 59;
+const _: () = assert!(APPLY_INT > APPLY2);
 
 const _: () = assert!(std::mem::size_of::<Packed>() == 16);
 const _: () = assert!(std::mem::size_of::<Value>() == 16 && std::mem::align_of::<Value>() == 8);
@@ -394,6 +405,11 @@ impl Packed {
                 w.write(expr as *const ast::Expr as u64);
                 w.add(1).write(env.into_raw() as u64);
             }
+            ThunkState::ApplyInt(f, i) => {
+                debug_assert!((0..APPLY_INT_MAX).contains(&i));
+                w.write((i as u64) << 4 | APPLY_INT);
+                w.add(1).write(Rc::into_raw(f) as u64);
+            }
         }
     }
 
@@ -409,6 +425,9 @@ impl Packed {
             BLACKHOLE => ThunkState::Blackhole,
             APPLY => ThunkState::Apply(Box::from_raw(w.add(1).read() as *mut (Value, Value))),
             APPLY2 => ThunkState::Apply2(Box::from_raw(w.add(1).read() as *mut (Value, Value, Value))),
+            t if t & APPLY_INT == APPLY_INT => {
+                ThunkState::ApplyInt(Rc::from_raw(w.add(1).read() as *const ()), (t >> 4) as i64)
+            }
             expr => ThunkState::Pending(
                 &*(expr as *const ast::Expr),
                 Env::from_raw(w.add(1).read() as *const ()),
@@ -419,7 +438,7 @@ impl Packed {
     /// `Pending`'s expression, read as [`Packed::read`] tells the states apart.
     fn pending_expr(&self) -> Option<&'static ast::Expr> {
         match self.tag() {
-            t if t <= APPLY2 => None,
+            t if t <= APPLY2 || t & APPLY_INT == APPLY_INT => None,
             // SAFETY: any other first word is a `Pending` state's expression address.
             expr => Some(unsafe { &*(expr as *const ast::Expr) }),
         }
@@ -456,6 +475,11 @@ impl Packed {
                     on_value(&b.0);
                     on_value(&b.1);
                     on_value(&b.2);
+                }
+                t if t & APPLY_INT == APPLY_INT => {
+                    // The cell's reference, looked at as a value without counting it.
+                    let f = std::mem::ManuallyDrop::new(Value::Lambda(Rc::from_raw(w.add(1).read() as *const ())));
+                    on_value(&f);
                 }
                 _ => on_frame(w.add(1).read() as *const ()),
             }
@@ -634,6 +658,16 @@ impl Value {
         Value::Thunk(Thunk::new(ThunkState::Apply(Box::new((f, arg)))))
     }
 
+    /// `f i` unevaluated: in the cell alone when `f` is a function ([`ThunkState::ApplyInt`]).
+    pub fn apply_int_thunk(f: &Value, i: i64) -> Value {
+        match f {
+            Value::Lambda(c) if (0..APPLY_INT_MAX).contains(&i) => {
+                Value::Thunk(Thunk::new(ThunkState::ApplyInt(c.clone(), i)))
+            }
+            _ => Value::apply_thunk(f.clone(), Value::Int(i)),
+        }
+    }
+
     pub fn apply2_thunk(f: Value, x: Value, y: Value) -> Value {
         Value::Thunk(Thunk::new(ThunkState::Apply2(Box::new((f, x, y)))))
     }
@@ -722,6 +756,44 @@ mod tests {
         assert!(matches!(thunk.peek(), Peek::Done(Value::Bool(true))));
         thunk.set(ThunkState::Done(Value::string("s")));
         assert!(matches!(thunk.done(), Some(Value::String(s)) if s.as_bytes() == b"s"));
+        // `f i` in the cell, for every index it takes, apart from the other states; a
+        // non-function or an index past it takes a box.
+        let lambda: &'static ast::Lambda = Box::leak(Box::new(ast::Lambda {
+            arg: None,
+            formals: None,
+            body: ast::Expr::Int(7),
+            frame_size: 0,
+            skip: 0,
+            name: None,
+            span: rnix_eval_parser::Span {
+                file: rnix_eval_parser::FileId::DETACHED,
+                start: 0,
+                end: 0,
+            },
+        }));
+        let f = Value::Lambda(Rc::new(Closure {
+            lambda,
+            env: env.clone(),
+        }));
+        for i in [0, 1, 2, 15, 16, 4096, APPLY_INT_MAX - 1] {
+            let Value::Thunk(t) = Value::apply_int_thunk(&f, i) else {
+                panic!("a thunk")
+            };
+            assert!(matches!(t.peek(), Peek::Unevaluated) && t.0.pending_expr().is_none());
+            assert!(
+                matches!(t.replace(ThunkState::Blackhole), ThunkState::ApplyInt(c, j) if j == i && std::ptr::eq(c.lambda, lambda))
+            );
+        }
+        let Value::Lambda(c) = &f else { unreachable!() };
+        assert_eq!(Rc::strong_count(c), 1, "each cell's reference was given back");
+        for (g, i) in [(Value::Int(1), 0), (f.clone(), APPLY_INT_MAX), (f.clone(), -1)] {
+            let Value::Thunk(t) = Value::apply_int_thunk(&g, i) else {
+                panic!("a thunk")
+            };
+            assert!(
+                matches!(t.replace(ThunkState::Blackhole), ThunkState::Apply(b) if matches!(b.1, Value::Int(j) if j == i))
+            );
+        }
     }
 
     #[test]

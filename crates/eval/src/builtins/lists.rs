@@ -107,11 +107,7 @@ fn gen_list(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Valu
     crate::memory::ensure_fits(n as usize, std::mem::size_of::<Value>(), s)?;
     // Checked now (`prim_genList`), called when an element is forced.
     ev.expect_function(&a[0], s)?;
-    Ok(Value::list(
-        (0..n)
-            .map(|i| Value::apply_thunk(a[0].clone(), Value::Int(i)))
-            .collect(),
-    ))
+    Ok(Value::list((0..n).map(|i| Value::apply_int_thunk(&a[0], i)).collect()))
 }
 
 /// `elem` is hot in nixpkgs (membership in lists of names): evaluated strings and
