@@ -615,24 +615,8 @@ mod tests {
         // `let l = genList (i: l) 1; in ...`: the frame holds the list, whose element
         // holds the function (in the cell: `ApplyInt`), whose closure holds the frame.
         let before = freed();
-        let lambda: &'static ast::Lambda = Box::leak(Box::new(ast::Lambda {
-            arg: Some(Symbol::intern("i")),
-            formals: None,
-            body: ast::Expr::Int(7),
-            frame_size: 1,
-            skip: 0,
-            name: None,
-            span: rnix_eval_parser::Span {
-                file: rnix_eval_parser::FileId::DETACHED,
-                start: 0,
-                end: 0,
-            },
-        }));
         let env = Env::new(None, 1);
-        let f = Value::Lambda(Rc::new(crate::value::Closure {
-            lambda,
-            env: env.clone(),
-        }));
+        let f = crate::value::test_function(&env);
         let element = Value::apply_int_thunk(&f, 0);
         let Value::Thunk(cell) = &element else { unreachable!() };
         let state = cell.replace(ThunkState::Blackhole);

@@ -725,6 +725,28 @@ impl Value {
     }
 }
 
+/// `i: 7` closed over `env`, for tests that need a function value.
+#[cfg(test)]
+pub(crate) fn test_function(env: &Env) -> Value {
+    let lambda: &'static ast::Lambda = Box::leak(Box::new(ast::Lambda {
+        arg: Some(rnix_eval_parser::Symbol::intern("i")),
+        formals: None,
+        body: ast::Expr::Int(7),
+        frame_size: 1,
+        skip: 0,
+        name: None,
+        span: rnix_eval_parser::Span {
+            file: rnix_eval_parser::FileId::DETACHED,
+            start: 0,
+            end: 0,
+        },
+    }));
+    Value::Lambda(Rc::new(Closure {
+        lambda,
+        env: env.clone(),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -758,23 +780,9 @@ mod tests {
         assert!(matches!(thunk.done(), Some(Value::String(s)) if s.as_bytes() == b"s"));
         // `f i` in the cell, for every index it takes, apart from the other states; a
         // non-function or an index past it takes a box.
-        let lambda: &'static ast::Lambda = Box::leak(Box::new(ast::Lambda {
-            arg: None,
-            formals: None,
-            body: ast::Expr::Int(7),
-            frame_size: 0,
-            skip: 0,
-            name: None,
-            span: rnix_eval_parser::Span {
-                file: rnix_eval_parser::FileId::DETACHED,
-                start: 0,
-                end: 0,
-            },
-        }));
-        let f = Value::Lambda(Rc::new(Closure {
-            lambda,
-            env: env.clone(),
-        }));
+        let f = test_function(&env);
+        let Value::Lambda(c) = &f else { unreachable!() };
+        let lambda = c.lambda;
         for i in [0, 1, 2, 15, 16, 4096, APPLY_INT_MAX - 1] {
             let Value::Thunk(t) = Value::apply_int_thunk(&f, i) else {
                 panic!("a thunk")
