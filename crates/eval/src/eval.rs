@@ -867,9 +867,7 @@ impl Evaluator {
         let lambda = closure.lambda;
         self.count_call(span)?;
         if self.profiler.is_some() {
-            let result = self.call_lambda_profiled(closure, arg, span);
-            self.call_depth -= 1;
-            return result;
+            return self.call_lambda_profiled(closure, arg, span);
         }
         self.call_lambda_inner(closure, lambda, arg, span, 1)
     }

@@ -157,7 +157,8 @@ impl Evaluator {
         span: Option<Span>,
     ) -> crate::error::EvalResult<Value> {
         self.profile_enter(Callee::Lambda(closure.lambda), span);
-        let result = self.call_lambda_inner(closure, closure.lambda, arg, span, 0);
+        // The call its caller counted is uncounted by `call_lambda_inner`.
+        let result = self.call_lambda_inner(closure, closure.lambda, arg, span, 1);
         self.profile_leave();
         result
     }

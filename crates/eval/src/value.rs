@@ -352,6 +352,12 @@ const APPLY_INT: u64 = 0xF;
 pub const APPLY_INT_MAX: i64 = 1 << 59;
 const _: () = assert!(APPLY_INT > APPLY2);
 
+/// Whether a cell's first word is `ApplyInt`'s.
+#[inline(always)]
+const fn is_apply_int(word: u64) -> bool {
+    word & APPLY_INT == APPLY_INT
+}
+
 const _: () = assert!(std::mem::size_of::<Packed>() == 16);
 const _: () = assert!(std::mem::size_of::<Value>() == 16 && std::mem::align_of::<Value>() == 8);
 
@@ -425,9 +431,7 @@ impl Packed {
             BLACKHOLE => ThunkState::Blackhole,
             APPLY => ThunkState::Apply(Box::from_raw(w.add(1).read() as *mut (Value, Value))),
             APPLY2 => ThunkState::Apply2(Box::from_raw(w.add(1).read() as *mut (Value, Value, Value))),
-            t if t & APPLY_INT == APPLY_INT => {
-                ThunkState::ApplyInt(Rc::from_raw(w.add(1).read() as *const ()), (t >> 4) as i64)
-            }
+            t if is_apply_int(t) => ThunkState::ApplyInt(Rc::from_raw(w.add(1).read() as *const ()), (t >> 4) as i64),
             expr => ThunkState::Pending(
                 &*(expr as *const ast::Expr),
                 Env::from_raw(w.add(1).read() as *const ()),
@@ -438,7 +442,7 @@ impl Packed {
     /// `Pending`'s expression, read as [`Packed::read`] tells the states apart.
     fn pending_expr(&self) -> Option<&'static ast::Expr> {
         match self.tag() {
-            t if t <= APPLY2 || t & APPLY_INT == APPLY_INT => None,
+            t if t <= APPLY2 || is_apply_int(t) => None,
             // SAFETY: any other first word is a `Pending` state's expression address.
             expr => Some(unsafe { &*(expr as *const ast::Expr) }),
         }
@@ -476,7 +480,7 @@ impl Packed {
                     on_value(&b.1);
                     on_value(&b.2);
                 }
-                t if t & APPLY_INT == APPLY_INT => {
+                t if is_apply_int(t) => {
                     // The cell's reference, looked at as a value without counting it.
                     let f = std::mem::ManuallyDrop::new(Value::Lambda(Rc::from_raw(w.add(1).read() as *const ())));
                     on_value(&f);

@@ -58,7 +58,7 @@ pub const LAZY_MIN: usize = 32;
 
 /// Files whose encoding is shorter than this are decoded whole: a small file (a NixOS
 /// module, a package's expression) is mostly evaluated, and each subtree of a lazy file
-/// decoded later costs a read of its pack ([`Backing`]).
+/// decoded later costs a read of its pack ([`LazySource`]).
 pub const LAZY_FILE_MIN: usize = 8 << 10;
 
 const BIN_OPS: [BinOpKind; 15] = [
@@ -125,43 +125,28 @@ pub fn decode(bytes: &[u8], file: FileId) -> Option<Expr> {
 }
 
 /// Decode the encoding that fills `bytes[start..]`, leaving large subtrees of a large
-/// file for later ([`LazyExpr`]). The caller must have checked the bytes' integrity (the
-/// parse cache's checksum): a subtree decoded later cannot fall back to parsing, and
-/// reports a corrupt cache instead. With `reread`, the file `bytes` were read from and
-/// where they start in it, a later subtree is read from there again and `bytes` is let
-/// go now (a parse-cache pack never changes: [`crate::pack`]); without, they are kept.
+/// file for later ([`LazyExpr`]), which read them again from `pack`, where `bytes` are at
+/// `offset` (a parse-cache pack never changes: [`crate::pack`]). The caller must have
+/// checked the bytes' integrity (the parse cache's checksum): a subtree decoded later
+/// cannot fall back to parsing, and reports a corrupt cache instead.
 pub fn decode_deferred(
-    bytes: Vec<u8>,
+    bytes: &[u8],
     start: usize,
     file: FileId,
-    reread: Option<(Arc<std::fs::File>, u64)>,
+    pack: Arc<std::fs::File>,
+    offset: u64,
 ) -> Option<Expr> {
     let (symbols, body) = symbol_table(bytes.get(start..)?)?;
     if bytes.len() - start < LAZY_FILE_MIN {
-        return decode_tree(&bytes, start + body, 0, file, &symbols, None);
+        return decode_tree(bytes, start + body, 0, file, &symbols, None);
     }
-    let symbols = symbols.into_boxed_slice();
-    match reread {
-        None => {
-            let source = Arc::new(LazySource {
-                backing: Backing::Memory(bytes),
-                file,
-                symbols,
-            });
-            let Backing::Memory(bytes) = &source.backing else {
-                unreachable!("just made")
-            };
-            decode_tree(bytes, start + body, 0, file, &source.symbols, Some(&source))
-        }
-        Some((pack, offset)) => {
-            let source = Arc::new(LazySource {
-                backing: Backing::File { pack, offset },
-                file,
-                symbols,
-            });
-            decode_tree(&bytes, start + body, 0, file, &source.symbols, Some(&source))
-        }
-    }
+    let source = Arc::new(LazySource {
+        pack,
+        offset,
+        file,
+        symbols: symbols.into_boxed_slice(),
+    });
+    decode_tree(bytes, start + body, 0, file, &source.symbols, Some(&source))
 }
 
 /// The symbol table at the start of an encoding, interned, and where the tree starts.
@@ -208,20 +193,16 @@ fn decode_tree(
     (dec.pos == bytes.len()).then_some(expr)
 }
 
-/// What the subtrees of one lazily decoded file share: its encoding and symbols.
+/// What the subtrees of one lazily decoded file share: where its encoding is, and its
+/// symbols. The encoding stays in its pack, read again for each subtree: kept in memory,
+/// the encodings were 7 MB of a desktop NixOS system's 290 MB peak, most of it never
+/// decoded (`all-packages.nix`); a `pread` per decoded subtree costs less than that.
 struct LazySource {
-    backing: Backing,
+    pack: Arc<std::fs::File>,
+    /// Where the encoding starts in `pack`.
+    offset: u64,
     file: FileId,
     symbols: Box<[Symbol]>,
-}
-
-/// Where a lazily decoded file's encoding is while subtrees wait: in memory, or in a
-/// parse-cache pack at `offset`, read again for each subtree. Kept in memory, the
-/// encodings were 7 MB of a desktop NixOS system's 290 MB peak, most of it never decoded
-/// (`all-packages.nix`); a `pread` per decoded subtree costs less than that.
-enum Backing {
-    Memory(Vec<u8>),
-    File { pack: Arc<std::fs::File>, offset: u64 },
 }
 
 /// A subtree of a cached file, decoded on first use ([`Expr::Lazy`]). Invariant: its
@@ -241,19 +222,17 @@ impl LazyExpr {
         self.tree
             .get_or_init(|| {
                 let source = &*self.source;
-                let start = self.start as usize;
-                let end = start + self.len as usize;
-                match &source.backing {
-                    Backing::Memory(bytes) => {
-                        let bytes = bytes.get(..end)?;
-                        decode_tree(bytes, start, 0, source.file, &source.symbols, Some(&self.source))
-                    }
-                    Backing::File { pack, offset } => {
-                        let mut bytes = vec![0u8; self.len as usize];
-                        std::os::unix::fs::FileExt::read_exact_at(&**pack, &mut bytes, offset + start as u64).ok()?;
-                        decode_tree(&bytes, 0, start, source.file, &source.symbols, Some(&self.source))
-                    }
-                }
+                let mut bytes = vec![0u8; self.len as usize];
+                let at = source.offset + u64::from(self.start);
+                std::os::unix::fs::FileExt::read_exact_at(&*source.pack, &mut bytes, at).ok()?;
+                decode_tree(
+                    &bytes,
+                    0,
+                    self.start as usize,
+                    source.file,
+                    &source.symbols,
+                    Some(&self.source),
+                )
             })
             .as_ref()
     }
@@ -1072,18 +1051,39 @@ mod tests {
         (file, expr, bytes)
     }
 
+    /// `bytes` at an offset in a file, as an entry in a parse-cache pack: the file (its
+    /// name already removed) and the offset.
+    fn in_pack(bytes: &[u8]) -> (Arc<std::fs::File>, u64) {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("rnix-ast-codec-{}-{n}.pack", std::process::id()));
+        let mut contents = vec![7u8; 1000];
+        contents.extend_from_slice(bytes);
+        std::fs::write(&path, &contents).expect("writes");
+        let pack = Arc::new(std::fs::File::open(&path).expect("opens"));
+        std::fs::remove_file(&path).expect("removes");
+        (pack, 1000)
+    }
+
+    /// Decoded lazily with `bytes` in a pack.
+    fn deferred(bytes: &[u8], file: FileId) -> Option<Expr> {
+        let (pack, offset) = in_pack(bytes);
+        decode_deferred(bytes, 0, file, pack, offset)
+    }
+
     #[test]
     fn large_files_leave_subtrees_for_later_and_decode_them_the_same() {
         let (file, expr, bytes) = large_sample();
-        let lazy = decode_deferred(bytes.clone(), 0, file, None).expect("decodes");
+        let lazy = deferred(&bytes, file).expect("decodes");
         let Expr::Let(l) = &lazy else { panic!("a let") };
         let Expr::Attrs(set) = &l.body else { panic!("a set") };
-        let deferred = |set: &Attrs| set.frame.iter().filter(|b| matches!(b.value, Expr::Lazy(_))).count();
+        let deferred_values = |set: &Attrs| set.frame.iter().filter(|b| matches!(b.value, Expr::Lazy(_))).count();
         // Every `a<i>` (a `//`) waits; `g` is a function, decoded with its header.
-        assert_eq!(deferred(set), 300);
+        assert_eq!(deferred_values(set), 300);
         assert!(matches!(&set.frame[300].value, Expr::Lambda(g) if matches!(g.body, Expr::Lazy(_))));
         // The eager decoder gives the lowerer's tree; encoding the lazy one forces every
-        // part and writes the same bytes.
+        // part (nested ones too: the function bodies), read again from the pack, and
+        // writes the same bytes, which decode to the lowerer's tree.
         assert_eq!(
             format!("{:?}", decode(&bytes, file).expect("decodes")),
             format!("{expr:?}")
@@ -1091,35 +1091,13 @@ mod tests {
         let mut again = Vec::new();
         encode(&lazy, &[], &mut again).expect("shallow");
         assert_eq!(again, bytes);
-        // A small file is decoded at once.
-        let (file, _, small) = sample();
-        assert!(!format!("{:?}", decode_deferred(small, 0, file, None)).contains("Lazy"));
-    }
-
-    #[test]
-    fn subtrees_read_again_from_a_file_decode_as_from_memory() {
-        let (file, expr, bytes) = large_sample();
-        // The encoding at an offset in a file, as an entry in a parse-cache pack.
-        let path = std::env::temp_dir().join(format!("rnix-ast-codec-{}.pack", std::process::id()));
-        let mut contents = vec![7u8; 1000];
-        contents.extend_from_slice(&bytes);
-        std::fs::write(&path, &contents).expect("writes");
-        let pack = Arc::new(std::fs::File::open(&path).expect("opens"));
-        std::fs::remove_file(&path).expect("removes");
-        let lazy = decode_deferred(bytes.clone(), 0, file, Some((pack, 1000))).expect("decodes");
-        assert!(matches!(&lazy, Expr::Let(l) if matches!(&l.body, Expr::Attrs(set)
-            if set.frame.iter().any(|b| matches!(b.value, Expr::Lazy(_))))));
-        // Forcing every subtree (nested ones too: the function bodies) reads them again,
-        // and they are what the encoding held.
-        let in_memory = decode_deferred(bytes.clone(), 0, file, None).expect("decodes");
-        assert_eq!(format!("{lazy:?}"), format!("{in_memory:?}"));
-        let mut again = Vec::new();
-        encode(&lazy, &[], &mut again).expect("shallow");
-        assert_eq!(again, bytes);
         assert_eq!(
             format!("{:?}", decode(&again, file).expect("decodes")),
             format!("{expr:?}")
         );
+        // A small file is decoded at once.
+        let (file, _, small) = sample();
+        assert!(!format!("{:?}", deferred(&small, file)).contains("Lazy"));
     }
 
     #[test]
@@ -1132,7 +1110,7 @@ mod tests {
             // Past the symbol table, where the deferred subtrees are.
             let at = bytes.len() / 4 + (next() % (bytes.len() as u64 * 3 / 4)) as usize;
             corrupt[at] = next() as u8;
-            if let Some(tree) = decode_deferred(corrupt, 0, file, None) {
+            if let Some(tree) = deferred(&corrupt, file) {
                 // Forcing every subtree (`Debug`) reports the bad ones and never panics.
                 corrupt_found += format!("{tree:?}").matches("<corrupt lazy subtree>").count();
             }

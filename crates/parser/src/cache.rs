@@ -87,7 +87,7 @@ pub fn load(dir: &Path, key: &blake3::Hash, file: FileId) -> Option<Expr> {
         return None;
     }
     let start = bytes.len() - payload.len();
-    ast_codec::decode_deferred(bytes, start, file, Some((pack, offset)))
+    ast_codec::decode_deferred(&bytes, start, file, pack, offset)
 }
 
 /// Write an entry for `key` into this run's pack (complete when [`flush`] has run);

@@ -48,20 +48,18 @@ fn name_bytes(texts: &[&'static str], raw: &FxHashMap<u32, &'static [u8]>, index
     texts[index as usize].as_bytes()
 }
 
-impl Interner {
-    /// A copy of `name` that lives for the process.
-    fn keep(&mut self, name: &[u8]) -> &'static [u8] {
-        if name.len() > BLOCK / 8 {
-            return Box::leak(name.to_vec().into_boxed_slice());
-        }
-        if self.free.len() < name.len() {
-            self.free = Box::leak(vec![0u8; BLOCK].into_boxed_slice());
-        }
-        let (copy, rest) = std::mem::take(&mut self.free).split_at_mut(name.len());
-        copy.copy_from_slice(name);
-        self.free = rest;
-        copy
+/// A copy of `name` that lives for the process, in the rest of a leaked block (`free`).
+fn keep(free: &mut &'static mut [u8], name: &[u8]) -> &'static [u8] {
+    if name.len() > BLOCK / 8 {
+        return Box::leak(name.to_vec().into_boxed_slice());
     }
+    if free.len() < name.len() {
+        *free = Box::leak(vec![0u8; BLOCK].into_boxed_slice());
+    }
+    let (copy, rest) = std::mem::take(free).split_at_mut(name.len());
+    copy.copy_from_slice(name);
+    *free = rest;
+    copy
 }
 
 thread_local! {
@@ -78,13 +76,12 @@ impl Symbol {
         INTERNER.with(|cell| {
             let mut interner = cell.borrow_mut();
             let h = hash(name);
-            let Interner { ids, texts, raw, .. } = &mut *interner;
+            let Interner { ids, texts, raw, free } = &mut *interner;
             if let Some(&index) = ids.find(h, |&i| name_bytes(texts, raw, i) == name) {
                 return Symbol(index);
             }
             let index = texts.len() as u32;
-            let bytes = interner.keep(name);
-            let Interner { ids, texts, raw, .. } = &mut *interner;
+            let bytes = keep(free, name);
             let text = match std::str::from_utf8(bytes) {
                 Ok(text) => text,
                 Err(_) => {
