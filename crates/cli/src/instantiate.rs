@@ -2,7 +2,6 @@
 //! does (`getDerivations`) and print their `.drv` paths.
 
 use rnix_eval_core::error::{ErrorKind, EvalError, EvalResult};
-use rnix_eval_core::rc::Rc;
 use rnix_eval_core::value::{AttrSet, Value};
 use rnix_eval_core::Evaluator;
 use rnix_eval_parser::Symbol;
@@ -87,7 +86,7 @@ fn take_if_derivation(
     if !ev.is_derivation(set)? {
         return Ok(true);
     }
-    if !done.insert(Rc::as_ptr(set) as usize) {
+    if !done.insert(rnix_eval_core::value::SetRef::as_ptr(set) as usize) {
         return Ok(false);
     }
     // `DrvInfo` reads the name first, then the `.drv` path.

@@ -5,7 +5,7 @@ use crate::args::Cli;
 use rnix_eval_core::env::Env;
 use rnix_eval_core::error::{ErrorKind, EvalError, EvalResult};
 use rnix_eval_core::term::eprint_line;
-use rnix_eval_core::value::{Attr, AttrSet, Value};
+use rnix_eval_core::value::{Attr, AttrSet, SetRef, Value};
 use rnix_eval_core::{print, Evaluator, Options};
 use rnix_eval_parser::{Origin, Symbol};
 use rnix_eval_store::io_reason;
@@ -344,7 +344,7 @@ fn eval_paths(
         let v = match &auto_args {
             Some(args) => auto_call(ev, v, args)?,
             // A function is never a module system: call it with its defaults.
-            None if cli.modules_query() => auto_call(ev, v, &AttrSet::default())?,
+            None if cli.modules_query() => auto_call(ev, v, &SetRef::default())?,
             None => v,
         };
         if cli.modules_query() {
@@ -353,7 +353,7 @@ fn eval_paths(
         }
         if !cli.eval {
             let mut found = Vec::new();
-            let no_args = AttrSet::default();
+            let no_args = SetRef::default();
             crate::instantiate::find_derivations(ev, &v, auto_args.as_ref().unwrap_or(&no_args), &mut found)?;
             if cli.realise {
                 let targets: Vec<(String, String)> = found.into_iter().map(|d| (d.drv_path, d.output_name)).collect();
@@ -452,7 +452,7 @@ pub(crate) fn eval_input(ev: &mut Evaluator, cli: &Cli, input: &str, cwd: &str) 
 }
 
 /// `--arg`/`--argstr` as a set, or `None` when there are none.
-pub(crate) fn auto_args(ev: &mut Evaluator, cli: &Cli, cwd: &str) -> EvalResult<Option<AttrSet>> {
+pub(crate) fn auto_args(ev: &mut Evaluator, cli: &Cli, cwd: &str) -> EvalResult<Option<SetRef>> {
     if cli.arg.is_empty() && cli.argstr.is_empty() {
         return Ok(None);
     }
@@ -477,7 +477,7 @@ pub(crate) fn auto_args(ev: &mut Evaluator, cli: &Cli, cwd: &str) -> EvalResult<
         value,
         pos: None,
     });
-    Ok(Some(AttrSet::from_unsorted(attrs.collect())))
+    Ok(Some(SetRef::new(AttrSet::from_unsorted(attrs.collect()))))
 }
 
 /// Nix's `autoCallFunction`: call a function with formals using the `--arg`s.
@@ -525,13 +525,13 @@ pub(crate) fn select_attr_path(
     ev: &mut Evaluator,
     root: Value,
     path: &str,
-    auto: &Option<AttrSet>,
+    auto: &Option<SetRef>,
 ) -> EvalResult<Value> {
     let mut v = root;
     if path.is_empty() {
         return Ok(v);
     }
-    let empty = AttrSet::default();
+    let empty = SetRef::default();
     let components = parse_attr_path(path)?;
     for component in components.iter().map(String::as_str) {
         v = ev.force(&v)?;

@@ -1,6 +1,7 @@
 //! Attribute sets: attributes sorted by symbol, and layers for `big // small`.
 //!
-//! A set is a sorted vector of [`Attr`]s (24 bytes each, as Nix's). `//` of a large set
+//! A set is a sorted array of [`Attr`]s (24 bytes each, as Nix's) after a three-word
+//! header, in one counted block ([`SetRef`], `set_ref.rs`). `//` of a large set
 //! and a few names does not copy the large one: the result is a *layer*, the few
 //! attributes over a shared reference to the set below ([`AttrSet::update_rc`]). nixpkgs
 //! does this everywhere the package set is touched (`super // f self super` for each
@@ -15,9 +16,10 @@
 //! printing, `derivationStrict`) merges its layers into a copy for that walk.
 //!
 //! Invariants: `own` is sorted by symbol without duplicates; a name in a layer hides the
-//! same name below it; a layered set's `len` counts each name once.
+//! same name below it; a layered set's `Lower::len` counts each name once; an `AttrSet`
+//! exists only in a `SetRef`'s block (it is unsized: its entries follow its header).
 
-use crate::rc::{Rc, Retire};
+use crate::set_ref::SetRef;
 use crate::value::Value;
 use rnix_eval_parser::ast::SlotHint;
 use rnix_eval_parser::Symbol;
@@ -31,10 +33,9 @@ pub struct Attr {
     pub pos: Option<rnix_eval_parser::Pos>,
 }
 
-// Sets are vectors of these: 24 bytes, as Nix's `Attr` (a 12-byte span made them 32, and
+// Sets are arrays of these: 24 bytes, as Nix's `Attr` (a 12-byte span made them 32, and
 // sets are the largest structure of a NixOS evaluation: ARCHITECTURE.md).
 const _: () = assert!(std::mem::size_of::<Attr>() == 24);
-const _: () = assert!(std::mem::size_of::<AttrSet>() == 24);
 
 impl Attr {
     /// Where the attribute was defined, as a span (empty, at the start).
@@ -50,38 +51,66 @@ const LAYER_RATIO: usize = 8;
 /// Layers a set may have; the next `//` merges the layers above the bottom set into one.
 const MAX_DEPTH: u8 = 8;
 
-/// An attribute set: entries sorted by symbol, no duplicates.
-#[derive(Clone, Default)]
+/// An attribute set: entries sorted by symbol, no duplicates. It lives in the block of
+/// a [`SetRef`] (`set_ref.rs`), its entries after its header; a set being made is a
+/// [`NewSet`].
+#[repr(C)]
 pub struct AttrSet {
-    /// Every attribute of a flat set; the top layer's of a layered one. A boxed slice,
-    /// not a vector: with `lower` the set is 24 bytes, its counted box 32, as before
-    /// layers (0.56 M sets alive at the end of a minimal NixOS system).
-    own: Box<[Attr]>,
-    lower: Option<Box<Lower>>,
+    /// How many entries follow (`own.len()`, kept for the thin `SetRef`).
+    pub(crate) len: usize,
+    pub(crate) lower: Option<Box<Lower>>,
+    /// Every attribute of a flat set; the top layer's of a layered one.
+    pub(crate) own: [Attr],
+}
+
+/// A set not yet in its block: what the constructors and `//` make, for [`SetRef::new`]
+/// (through `Value::attrs`).
+#[derive(Default)]
+pub struct NewSet {
+    pub(crate) own: Vec<Attr>,
+    pub(crate) lower: Option<Box<Lower>>,
+}
+
+impl NewSet {
+    /// Names in the whole set, each counted once.
+    pub fn len(&self) -> usize {
+        match &self.lower {
+            None => self.own.len(),
+            Some(l) => l.len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// What is under a layer.
-#[derive(Clone)]
-struct Lower {
-    base: Rc<AttrSet>,
+pub(crate) struct Lower {
+    pub(crate) base: SetRef,
     /// Names in the whole set, each counted once.
-    len: usize,
+    pub(crate) len: usize,
     /// Layers down to the flat set (1: `base` is flat).
     depth: u8,
 }
 
 impl AttrSet {
     /// A flat set of `entries`, which must be sorted by symbol without duplicates.
-    pub fn from_sorted(entries: Vec<Attr>) -> AttrSet {
+    pub fn from_sorted(entries: Vec<Attr>) -> NewSet {
         debug_assert!(entries.windows(2).all(|w| w[0].name < w[1].name));
-        AttrSet {
-            own: entries.into_boxed_slice(),
+        NewSet {
+            own: entries,
             lower: None,
         }
     }
 
+    /// The empty set.
+    pub fn empty() -> NewSet {
+        NewSet::default()
+    }
+
     /// Build from unsorted entries; for duplicate names the first one wins.
-    pub fn from_unsorted(mut entries: Vec<Attr>) -> AttrSet {
+    pub fn from_unsorted(mut entries: Vec<Attr>) -> NewSet {
         entries.sort_by_key(|a| a.name);
         entries.dedup_by_key(|a| a.name);
         AttrSet::from_sorted(entries)
@@ -109,12 +138,10 @@ impl AttrSet {
         }
     }
 
-    /// The attributes, flat, as a vector the caller owns.
-    pub fn into_entries(self) -> Vec<Attr> {
-        match self.lower {
-            None => self.own.into_vec(),
-            Some(l) => flatten(&self.own, &l),
-        }
+    /// Every attribute of a flat set, or the top layer's of a layered one.
+    #[inline(always)]
+    pub(crate) fn own(&self) -> &[Attr] {
+        &self.own
     }
 
     pub fn get(&self, name: Symbol) -> Option<&Value> {
@@ -206,7 +233,7 @@ impl AttrSet {
     /// // args`); else a merged copy (see the module documentation). The result is a new
     /// set even when it has `b`'s attributes only (an empty layer): Nix makes one, and
     /// its printer tells sets apart by identity (`«repeated»`).
-    pub fn update_rc(a: &Rc<AttrSet>, b: &Rc<AttrSet>) -> AttrSet {
+    pub fn update_rc(a: &SetRef, b: &SetRef) -> SetRef {
         let (a_len, b_len) = (a.len(), b.len());
         if a_len >= LAYER_MIN && b_len * LAYER_RATIO <= a_len {
             return AttrSet::layer_over(b.entries().to_vec(), a);
@@ -226,62 +253,35 @@ impl AttrSet {
     /// The set of `top` over `base`, names of `top` winning; past [`MAX_DEPTH`] the layers
     /// above the bottom set and `top` become one layer over it (or one flat set, when
     /// that layer would not be small beside it).
-    fn layer_over(top: Vec<Attr>, base: &Rc<AttrSet>) -> AttrSet {
+    fn layer_over(top: Vec<Attr>, base: &SetRef) -> SetRef {
         let Some(lower) = base.lower.as_ref().filter(|l| l.depth >= MAX_DEPTH) else {
             return AttrSet::layer(top, base.clone(), base.depth() + 1);
         };
         let (tops, bottom) = layers(&base.own, lower);
         let top = merge_layers(&tops, top);
         if top.len() * LAYER_RATIO > bottom.len() {
-            return AttrSet::from_sorted(merge(&bottom.own, &top));
+            return SetRef::collect(bottom.own.len() + top.len(), Merged::new(&bottom.own, &top), true);
         }
         AttrSet::layer(top, bottom.clone(), 1)
     }
 
-    fn layer(top: Vec<Attr>, base: Rc<AttrSet>, depth: u8) -> AttrSet {
+    fn layer(top: Vec<Attr>, base: SetRef, depth: u8) -> SetRef {
         let added = top.iter().filter(|t| base.get_attr(t.name).is_none()).count();
-        AttrSet {
+        SetRef::new(NewSet {
             lower: Some(Box::new(Lower {
                 len: base.len() + added,
                 base,
                 depth,
             })),
-            own: top.into_boxed_slice(),
-        }
+            own: top,
+        })
     }
 
-    /// `self // other`, merged into a new flat set: entries of `other` win.
-    pub fn update(&self, other: &AttrSet) -> AttrSet {
-        AttrSet::from_sorted(merge(&self.entries(), &other.entries()))
-    }
-
-    /// `self // other` in place: each attribute of `other` replaces the one of the same
-    /// name or is inserted where the order puts it (in a layered set, into its top layer).
-    pub fn insert_all(&mut self, other: &AttrSet) {
-        let mut added = 0;
-        let mut from = 0;
-        let mut own = std::mem::take(&mut self.own).into_vec();
-        // Exactly what may be added: the boxed slice keeps no spare capacity, and the
-        // allocator grows a block in place within its size class (a vector's doubling
-        // moved the whole set at every step of an accumulating fold: +83% instructions).
-        own.reserve_exact(other.len());
-        for attr in other.entries().iter() {
-            // `other` is sorted too: each search starts where the last one ended.
-            let i = from + own[from..].partition_point(|a| a.name < attr.name);
-            match own.get_mut(i) {
-                Some(existing) if existing.name == attr.name => *existing = attr.clone(),
-                _ => {
-                    let below = self.lower.as_ref().and_then(|l| l.base.get_attr(attr.name));
-                    added += usize::from(below.is_none());
-                    own.insert(i, attr.clone());
-                }
-            }
-            from = i + 1;
-        }
-        self.own = own.into_boxed_slice();
-        if let Some(l) = &mut self.lower {
-            l.len += added;
-        }
+    /// `self // other`, merged into a new flat set (in its block directly): entries of
+    /// `other` win.
+    pub fn update(&self, other: &AttrSet) -> SetRef {
+        let (a, b) = (self.entries(), other.entries());
+        SetRef::collect(a.len() + b.len(), Merged::new(&a, &b), true)
     }
 
     /// Names in storage (symbol) order.
@@ -299,7 +299,7 @@ impl AttrSet {
 
     /// Every counted reference this set holds, for the cycle collector: the values of its
     /// own attributes go to `value`; the set under it is returned.
-    pub(crate) fn visit_values(&self, value: impl FnMut(&Value)) -> Option<&Rc<AttrSet>> {
+    pub(crate) fn visit_values(&self, value: impl FnMut(&Value)) -> Option<&SetRef> {
         self.own.iter().map(|a| &a.value).for_each(value);
         self.lower.as_ref().map(|l| &l.base)
     }
@@ -313,7 +313,7 @@ pub fn sorted_by_name(entries: &[Attr]) -> Vec<&Attr> {
 }
 
 /// The layers of the set `own` over `lower`, top first, and the flat set under them.
-fn layers<'a>(own: &'a [Attr], lower: &'a Lower) -> (Vec<&'a [Attr]>, &'a Rc<AttrSet>) {
+fn layers<'a>(own: &'a [Attr], lower: &'a Lower) -> (Vec<&'a [Attr]>, &'a SetRef) {
     let mut tops = vec![own];
     let mut base = &lower.base;
     while let Some(l) = &base.lower {
@@ -337,66 +337,116 @@ fn flatten(own: &[Attr], lower: &Lower) -> Vec<Attr> {
 
 /// `a // b` of two sorted attribute slices: entries of `b` win.
 fn merge(a: &[Attr], b: &[Attr]) -> Vec<Attr> {
-    if b.len() * 16 < a.len() {
-        return merge_few(a, b, true);
-    }
-    if a.len() * 16 < b.len() {
-        return merge_few(b, a, false);
-    }
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].name.cmp(&b[j].name) {
-            std::cmp::Ordering::Less => {
-                out.push(a[i].clone());
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(b[j].clone());
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push(b[j].clone());
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
+    Merged::new(a, b).collect()
 }
 
-/// [`merge`] where one side has few names (`pkgs // { x = ..; }`, overlays; `{ x = ..; }
-/// // args`, defaults before arguments): each of the `few` is searched for in `many`, and
-/// the runs of `many` between them are copied whole, where the merge compared every name.
-/// On a shared name the `few` entry wins if `few_wins` (it is the right operand), else
-/// `many`'s stays.
-fn merge_few(many: &[Attr], few: &[Attr], few_wins: bool) -> Vec<Attr> {
-    let mut out = Vec::with_capacity(many.len() + few.len());
-    let mut from = 0;
-    for attr in few {
-        let at = from + many[from..].partition_point(|x| x.name < attr.name);
-        out.extend_from_slice(&many[from..at]);
-        let shared = many.get(at).is_some_and(|x| x.name == attr.name);
-        if few_wins || !shared {
-            out.push(attr.clone());
-        }
-        from = if shared && few_wins { at + 1 } else { at };
-    }
-    out.extend_from_slice(&many[from..]);
-    out
+/// The entries of `a // b`, in order, for a vector or a set's block to take.
+enum Merged<'a> {
+    /// Both sides compared name by name.
+    Both { a: &'a [Attr], b: &'a [Attr] },
+    /// One side has few names (`pkgs // { x = ..; }`, overlays; `{ x = ..; } // args`,
+    /// defaults before arguments): each of the `few` is searched for in `many`, and the
+    /// runs of `many` between them are taken without comparing their names. On a shared
+    /// name the `few` entry wins if `few_wins` (it is the right operand), else `many`'s.
+    Few {
+        many: &'a [Attr],
+        few: &'a [Attr],
+        few_wins: bool,
+        /// The end of the run of `many` before `few[0]`, once searched.
+        run_end: Option<usize>,
+    },
 }
 
-// What the last reference to a set leaves behind (`rc::Retire`): large vectors go to
-// `teardown`'s queue, everything else is freed at once; the set under a layer is released
-// as any other reference.
-impl Retire for AttrSet {
-    #[inline(always)]
-    fn retire(&mut self) {
-        if self.own.len() >= crate::teardown::DEFER_MIN {
-            crate::teardown::retire_set(std::mem::take(&mut self.own).into_vec());
+impl<'a> Merged<'a> {
+    fn new(a: &'a [Attr], b: &'a [Attr]) -> Merged<'a> {
+        if b.len() * 16 < a.len() {
+            Merged::Few {
+                many: a,
+                few: b,
+                few_wins: true,
+                run_end: None,
+            }
+        } else if a.len() * 16 < b.len() {
+            Merged::Few {
+                many: b,
+                few: a,
+                few_wins: false,
+                run_end: None,
+            }
+        } else {
+            Merged::Both { a, b }
         }
+    }
+}
+
+impl Iterator for Merged<'_> {
+    type Item = Attr;
+
+    #[inline]
+    fn next(&mut self) -> Option<Attr> {
+        match self {
+            Merged::Both { a, b } => {
+                let next = match (a.first(), b.first()) {
+                    (Some(x), Some(y)) if x.name < y.name => {
+                        *a = &a[1..];
+                        x
+                    }
+                    (Some(x), Some(y)) => {
+                        if x.name == y.name {
+                            *a = &a[1..];
+                        }
+                        *b = &b[1..];
+                        y
+                    }
+                    (Some(x), None) => {
+                        *a = &a[1..];
+                        x
+                    }
+                    (None, Some(y)) => {
+                        *b = &b[1..];
+                        y
+                    }
+                    (None, None) => return None,
+                };
+                Some(next.clone())
+            }
+            Merged::Few {
+                many,
+                few,
+                few_wins,
+                run_end,
+            } => loop {
+                let Some(attr) = few.first() else {
+                    let (next, rest) = many.split_first()?;
+                    *many = rest;
+                    return Some(next.clone());
+                };
+                let end = *run_end.get_or_insert_with(|| many.partition_point(|x| x.name < attr.name));
+                if end > 0 {
+                    let next = &many[0];
+                    *many = &many[1..];
+                    *run_end = Some(end - 1);
+                    return Some(next.clone());
+                }
+                *few = &few[1..];
+                *run_end = None;
+                let shared = many.first().is_some_and(|x| x.name == attr.name);
+                if shared && *few_wins {
+                    *many = &many[1..];
+                }
+                if *few_wins || !shared {
+                    return Some(attr.clone());
+                }
+            },
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let (x, y) = match self {
+            Merged::Both { a, b } => (a.len(), b.len()),
+            Merged::Few { many, few, .. } => (many.len(), few.len()),
+        };
+        (x.max(y), Some(x + y))
     }
 }
 
@@ -412,8 +462,15 @@ mod tests {
         }
     }
 
-    fn set(names: impl IntoIterator<Item = u32>, v: i64) -> AttrSet {
-        AttrSet::from_unsorted(names.into_iter().map(|n| attr(&format!("u{n}"), v)).collect())
+    fn set(names: impl IntoIterator<Item = u32>, v: i64) -> SetRef {
+        SetRef::new(AttrSet::from_unsorted(
+            names.into_iter().map(|n| attr(&format!("u{n}"), v)).collect(),
+        ))
+    }
+
+    /// `set` as a new block of its own (an unshared copy).
+    fn copy(set: &AttrSet) -> SetRef {
+        SetRef::new(AttrSet::from_sorted(set.entries().to_vec()))
     }
 
     fn show(s: &AttrSet) -> Vec<(Symbol, i64)> {
@@ -447,16 +504,21 @@ mod tests {
         for few in [vec![], vec![0], vec![99], vec![50, 200], vec![300, 5, 7]] {
             let small = set(few.clone(), 2);
             let fast = big.update(&small);
-            let mut slow = big.clone();
-            slow.insert_all(&small);
+            let mut slow = copy(&big);
+            assert!(slow.update_in_place(&small));
             assert_eq!(show(&fast), show(&slow), "{few:?}");
             assert_eq!(show(&fast), model(&[&big, &small]));
             // The few on the left: the large set's values win.
             let fast = small.update(&big);
-            let mut slow = small.clone();
-            slow.insert_all(&big);
+            let mut slow = copy(&small);
+            assert!(slow.update_in_place(&big));
             assert_eq!(show(&fast), show(&slow), "{few:?} // big");
             assert_eq!(show(&fast), model(&[&small, &big]));
+            // A shared set is not changed in place.
+            let shared = small.clone();
+            let mut other = small.clone();
+            assert!(!other.update_in_place(&big));
+            assert_eq!(show(&shared), show(&other));
         }
     }
 
@@ -465,18 +527,18 @@ mod tests {
     #[test]
     fn layered_updates_agree_with_copies() {
         let base = set(0..1000, 0);
-        let mut layered = Rc::new(base.clone());
-        let mut applied: Vec<AttrSet> = vec![base];
+        let mut layered = copy(&base);
+        let mut applied: Vec<SetRef> = vec![base];
         let mut depths = vec![];
         for step in 0..40u32 {
             // New names, overrides of the base and of earlier layers.
             let names = [2000 + step, step * 7 % 1000, 2000 + step / 2, 5000 + step * 3];
             let layer = set(names, i64::from(step) + 1);
-            let next = AttrSet::update_rc(&layered, &Rc::new(layer.clone()));
+            let next = AttrSet::update_rc(&layered, &layer);
             depths.push(next.depth());
             applied.push(layer);
-            layered = Rc::new(next);
-            let refs: Vec<&AttrSet> = applied.iter().collect();
+            layered = next;
+            let refs: Vec<&AttrSet> = applied.iter().map(|s| &**s).collect();
             let want = model(&refs);
             assert_eq!(layered.len(), want.len(), "len after {step}");
             for (name, v) in &want {
@@ -493,19 +555,19 @@ mod tests {
         assert!(depths.contains(&MAX_DEPTH), "{depths:?}");
         assert!(depths.iter().all(|&d| d <= MAX_DEPTH), "{depths:?}");
         // In place into the top layer, as an unshared accumulator takes a few names.
-        let mut owned = (*layered).clone();
-        let extra = set([1, 9000], 99);
-        owned.insert_all(&extra);
-        let refs: Vec<&AttrSet> = applied.iter().chain([&extra]).collect();
+        let mut owned = layered;
+        let extra = set([1, 9000, 2003], 99);
+        assert!(owned.update_in_place(&extra));
+        assert!(owned.depth() > 0);
+        let refs: Vec<&AttrSet> = applied.iter().chain([&extra]).map(|s| &**s).collect();
         assert_eq!(show(&owned), model(&refs));
         assert_eq!(owned.len(), model(&refs).len());
-        assert_eq!(owned.clone().into_entries().len(), owned.len());
     }
 
     /// Small left operands and large right ones are copied, not layered.
     #[test]
     fn only_large_sets_take_layers() {
-        let update = |a: &AttrSet, b: &AttrSet| AttrSet::update_rc(&Rc::new(a.clone()), &Rc::new(b.clone()));
+        let update = |a: &SetRef, b: &SetRef| AttrSet::update_rc(a, b);
         let small = set(0..(LAYER_MIN as u32 - 1), 0);
         assert_eq!(update(&small, &set([1], 1)).depth(), 0);
         let big = set(0..1000, 0);
@@ -523,7 +585,7 @@ mod tests {
 
     #[test]
     fn hinted_lookups_check_the_name_at_the_hint() {
-        let set = AttrSet::from_unsorted(vec![attr("a", 0), attr("b", 1), attr("c", 2)]);
+        let set = SetRef::new(AttrSet::from_unsorted(vec![attr("a", 0), attr("b", 1), attr("c", 2)]));
         let hint = SlotHint::default();
         let value = |a: Option<&Attr>| match a.map(|a| &a.value) {
             Some(Value::Int(i)) => Some(*i),
@@ -535,7 +597,7 @@ mod tests {
         hint.set(99);
         assert_eq!(value(set.get_attr_hinted(Symbol::intern("b"), &hint)), Some(1));
         assert_eq!(value(set.get_attr_hinted(Symbol::intern("zz"), &hint)), None);
-        let small = AttrSet::default();
+        let small = SetRef::default();
         assert_eq!(value(small.get_attr_hinted(Symbol::intern("b"), &hint)), None);
         // A miss leaves where the name would be; the next lookup of a present name at a
         // hint that proves another name absent still finds it.

@@ -22,7 +22,7 @@
 
 use crate::env::{Env, BUFFERED, FRAME_FLAG_BITS};
 use crate::rc::{self, Rc};
-use crate::value::{AttrSet, Closure, Packed, PrimOpApp, ThunkState, Value};
+use crate::value::{Closure, Packed, PrimOpApp, SetRef, ThunkState, Value};
 use std::cell::{Cell, RefCell};
 
 // Frames and `Rc` blocks share the layout of the count word's low 32 bits: `BUFFERED`
@@ -437,7 +437,7 @@ impl Node {
     fn of_value(v: &Value) -> Option<Node> {
         Some(match v {
             Value::Thunk(t) => Node::new(Kind::Thunk, Rc::block(&t.0)),
-            Value::Attrs(a) => Node::new(Kind::Attrs, Rc::block(a)),
+            Value::Attrs(a) => Node::new(Kind::Attrs, SetRef::block_addr(a)),
             Value::List(l) => Node::new(Kind::List, Rc::block(l)),
             Value::Lambda(c) => Node::new(Kind::Closure, Rc::block(c)),
             Value::PrimOpApp(p) => Node::new(Kind::PrimOpApp, Rc::block(p)),
@@ -484,7 +484,7 @@ impl Node {
         unsafe {
             match self.kind() {
                 Kind::List => Rc::<Vec<Value>>::payload(self.block()).len() > LARGE,
-                Kind::Attrs => Rc::<AttrSet>::payload(self.block()).len() > LARGE,
+                Kind::Attrs => SetRef::payload(self.block()).len() > LARGE,
                 _ => false,
             }
         }
@@ -539,8 +539,8 @@ impl Node {
                     visit(pending.and_then(frame));
                 }
                 Kind::Attrs => {
-                    let base = Rc::<AttrSet>::payload(self.block()).visit_values(|v| visit(Node::of_value(v)));
-                    visit(base.map(|b| Node::new(Kind::Attrs, Rc::block(b))));
+                    let base = SetRef::payload(self.block()).visit_values(|v| visit(Node::of_value(v)));
+                    visit(base.map(|b| Node::new(Kind::Attrs, SetRef::block_addr(b))));
                 }
                 Kind::List => {
                     for v in Rc::<Vec<Value>>::payload(self.block()).iter() {
@@ -598,7 +598,7 @@ mod tests {
             value,
             pos: None,
         };
-        let set = Value::attrs(AttrSet::from_unsorted(vec![
+        let set = Value::attrs(crate::value::AttrSet::from_unsorted(vec![
             attr("a", pending(&env)),
             attr("b", outside.clone()),
         ]));

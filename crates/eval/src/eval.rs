@@ -326,7 +326,7 @@ impl Evaluator {
         self.check_native_stack(None)?;
         match v {
             Value::Attrs(a) => {
-                if !seen.insert(Rc::as_ptr(a) as usize) {
+                if !seen.insert(crate::value::SetRef::as_ptr(a) as usize) {
                     return Ok(());
                 }
                 for attr in a.entries().iter() {
@@ -462,25 +462,19 @@ impl Evaluator {
             }
             Some(frame)
         };
+        if a.dynamic.is_empty() {
+            // Made in the set's block directly: one allocation.
+            let mut entries = crate::value::SetBuilder::with_capacity(a.attrs.len());
+            for def in a.attrs.iter() {
+                entries.push(self.static_attr(def, frame.as_ref(), env));
+            }
+            return Ok(Value::attrs_made(entries.finish(false)));
+        }
         let mut entries = Vec::with_capacity(a.attrs.len() + a.dynamic.len());
         for def in a.attrs.iter() {
-            let value = match &def.value {
-                AttrValue::Slot(i) => frame.as_ref().expect("rec sets have a frame").slot(*i),
-                AttrValue::Expr { expr, in_frame, .. } => {
-                    let e = if *in_frame { frame.as_ref().expect("frame") } else { env };
-                    self.thunk(expr, e)
-                }
-            };
-            entries.push(Attr {
-                name: def.name,
-                value,
-                pos: def.pos,
-            });
+            entries.push(self.static_attr(def, frame.as_ref(), env));
         }
         entries.sort_unstable_by_key(|a| a.name);
-        if a.dynamic.is_empty() {
-            return Ok(Value::attrs(AttrSet::from_sorted(entries)));
-        }
         // Dynamic names are evaluated in the set's scope (the frame for `rec`).
         let scope = if a.rec {
             frame.clone().expect("frame")
@@ -488,6 +482,24 @@ impl Evaluator {
             env.clone()
         };
         self.add_dynamic_attrs(a, &scope, entries)
+    }
+
+    /// The attribute `def` of a set literal, its value lazy in `frame` (a `rec` set's, or
+    /// its `inherit (e)` sources') or `env`.
+    #[inline(always)]
+    fn static_attr(&mut self, def: &'static ast::AttrDef, frame: Option<&Env>, env: &Env) -> Attr {
+        let value = match &def.value {
+            AttrValue::Slot(i) => frame.expect("rec sets have a frame").slot(*i),
+            AttrValue::Expr { expr, in_frame, .. } => {
+                let e = if *in_frame { frame.expect("frame") } else { env };
+                self.thunk(expr, e)
+            }
+        };
+        Attr {
+            name: def.name,
+            value,
+            pos: def.pos,
+        }
     }
 
     /// The dynamic attributes of `a` added to its static ones (`entries`, sorted).

@@ -30,6 +30,7 @@ pub mod print;
 pub mod profiler;
 pub mod rc;
 pub mod repeat;
+pub mod set_ref;
 pub mod show_value;
 pub mod stats;
 pub mod store;

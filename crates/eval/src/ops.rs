@@ -7,7 +7,7 @@ use crate::eval::merge_context;
 use crate::rc::Rc;
 use crate::stats::{self, Counter};
 use crate::string_context::ContextBuilder;
-use crate::value::{Attr, AttrSet, NixString, Peek, Temp, Value};
+use crate::value::{Attr, AttrSet, NixString, Peek, SetRef, Temp, Value};
 use crate::{bail, Evaluator};
 use rnix_eval_parser::ast::{self, BinOpKind, Expr};
 use rnix_eval_parser::Span;
@@ -540,7 +540,7 @@ impl Evaluator {
         self.compare(&fp, &fq, span)
     }
 
-    pub fn expect_attrs(&mut self, v: &Value, span: Option<Span>) -> EvalResult<Rc<crate::value::AttrSet>> {
+    pub fn expect_attrs(&mut self, v: &Value, span: Option<Span>) -> EvalResult<crate::value::SetRef> {
         match self.force(v)? {
             Value::Attrs(a) => Ok(a),
             other => Err(crate::show_value::type_error("a set", &other, span)),
@@ -643,7 +643,7 @@ pub fn as_float(v: &Value) -> f64 {
 /// `a // b`. A left operand nothing else refers to (an accumulator the lowerer let the
 /// evaluator move, `eval_moving`) takes a small `b` in place: each new name is one shift
 /// of the tail, where a copy touches every value's count twice.
-fn update_sets(a: Rc<AttrSet>, b: Rc<AttrSet>) -> Value {
+fn update_sets(a: SetRef, b: SetRef) -> Value {
     if b.is_empty() {
         return Value::Attrs(a);
     }
@@ -652,9 +652,8 @@ fn update_sets(a: Rc<AttrSet>, b: Rc<AttrSet>) -> Value {
     }
     stats::bump(Counter::OpUpdates, 1);
     let mut a = a;
-    if let Some(set) = Rc::get_mut(&mut a).filter(|_| b.len() <= IN_PLACE_UPDATE_MAX) {
+    if b.len() <= IN_PLACE_UPDATE_MAX && a.update_in_place(&b) {
         stats::bump(Counter::OpUpdateValuesCopied, b.len() as u64);
-        set.insert_all(&b);
         return Value::Attrs(a);
     }
     // A layer over one side (`attrset.rs`), which copies the other side's names, or a
@@ -662,7 +661,7 @@ fn update_sets(a: Rc<AttrSet>, b: Rc<AttrSet>) -> Value {
     let set = AttrSet::update_rc(&a, &b);
     let copied = if set.depth() > 0 { set.own_len() } else { set.len() };
     stats::bump(Counter::OpUpdateValuesCopied, copied as u64);
-    Value::attrs(set)
+    Value::attrs_made(set)
 }
 
 /// Above this many attributes on the right, `//` merges into a new set even when it may

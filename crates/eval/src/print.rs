@@ -51,7 +51,7 @@ fn print_into(
         Value::String(s) => quote_bytes(out, s.as_bytes()),
         Value::Path(p) => out.extend_from_slice(p.as_bytes()),
         Value::Attrs(set) => {
-            if !set.is_empty() && !seen.insert(Rc::as_ptr(set) as usize) {
+            if !set.is_empty() && !seen.insert(crate::value::SetRef::as_ptr(set) as usize) {
                 out.extend_from_slice("«repeated»".as_bytes());
                 return Ok(());
             }

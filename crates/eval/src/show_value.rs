@@ -115,7 +115,11 @@ impl Printer {
             Value::String(s) => self.out.push_str(&literal_string(s.as_bytes(), MAX_STRING_LENGTH)),
             Value::Path(p) => self.out.push_str(p),
             Value::Attrs(set) => {
-                let key = if set.is_empty() { 0 } else { Rc::as_ptr(set) as usize };
+                let key = if set.is_empty() {
+                    0
+                } else {
+                    crate::value::SetRef::as_ptr(set) as usize
+                };
                 if !self.seen.insert(key) {
                     self.out.push_str("«repeated»");
                     return;

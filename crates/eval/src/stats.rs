@@ -81,7 +81,7 @@ pub fn to_json(cpu_seconds: f64, symbols: (usize, usize), peak_rss_bytes: u64) -
     let value_size = size_of::<crate::value::Value>() as u64;
     let env_size = crate::env::HEADER_BYTES as u64;
     let attr_size = size_of::<crate::value::Attr>() as u64;
-    let set_size = size_of::<crate::value::AttrSet>() as u64;
+    let set_size = crate::set_ref::HEADER_BYTES as u64;
     let envs = get(Counter::Envs);
     let env_elements = get(Counter::EnvElements);
     let list_elements = get(Counter::ListElements);

@@ -19,6 +19,7 @@
 //! Invariant: a queued vector's values are counted references like any other, so the cycle
 //! collector sees them as held from outside, and nothing is freed twice.
 
+use crate::set_ref::RetiredSet;
 use crate::value::{Attr, Value};
 use smallvec::SmallVec;
 use std::cell::{Cell, RefCell};
@@ -35,14 +36,14 @@ const CHUNK: usize = 64;
 
 enum Retired {
     List(Vec<Value>),
-    Set(Vec<Attr>),
+    Set(RetiredSet),
 }
 
 impl Retired {
     fn len(&self) -> usize {
         match self {
             Retired::List(v) => v.len(),
-            Retired::Set(v) => v.len(),
+            Retired::Set(set) => set.len(),
         }
     }
 }
@@ -69,8 +70,8 @@ pub(crate) fn retire_list(items: Vec<Value>) {
 
 /// The entries of a set whose last reference went.
 #[cold]
-pub(crate) fn retire_set(entries: Vec<Attr>) {
-    retire(Retired::Set(entries));
+pub(crate) fn retire_set(set: RetiredSet) {
+    retire(Retired::Set(set));
 }
 
 fn retire(item: Retired) {
@@ -129,7 +130,7 @@ pub(crate) fn free_some() {
         };
         let left = match oldest {
             Retired::List(v) => take_tail(v, &mut taken),
-            Retired::Set(v) => take_tail(v, &mut taken_attrs),
+            Retired::Set(set) => set.take_tail(CHUNK, &mut taken_attrs),
         };
         q.elements -= taken.len() + taken_attrs.len();
         if left == 0 {

@@ -5,10 +5,11 @@
 //! shared vectors, and lazy values are [`Thunk`]s: shared cells that are overwritten with
 //! their result once forced, so every thunk is evaluated at most once.
 
-pub use crate::attrset::{Attr, AttrSet};
+pub use crate::attrset::{Attr, AttrSet, NewSet};
 use crate::env::Env;
 use crate::primops::PrimOpDef;
 use crate::rc::{Rc, Retire};
+pub use crate::set_ref::{SetBuilder, SetRef};
 pub use crate::string_context::Context;
 use bytes::Bytes;
 use rnix_eval_parser::ast;
@@ -27,7 +28,7 @@ pub enum Value {
     Float(f64),
     String(Rc<NixString>),
     Path(Rc<String>),
-    Attrs(Rc<AttrSet>),
+    Attrs(SetRef),
     List(Rc<Vec<Value>>),
     Lambda(Rc<Closure>),
     PrimOp(&'static PrimOpDef),
@@ -647,10 +648,17 @@ impl Value {
         Value::Path(Rc::new(p.into()))
     }
 
-    pub fn attrs(set: AttrSet) -> Value {
+    pub fn attrs(set: NewSet) -> Value {
         crate::stats::bump(crate::stats::Counter::Sets, 1);
         crate::stats::bump(crate::stats::Counter::SetElements, set.len() as u64);
-        Value::Attrs(Rc::new(set))
+        Value::Attrs(SetRef::new(set))
+    }
+
+    /// A set made in its block already ([`SetRef::collect`]).
+    pub fn attrs_made(set: SetRef) -> Value {
+        crate::stats::bump(crate::stats::Counter::Sets, 1);
+        crate::stats::bump(crate::stats::Counter::SetElements, set.len() as u64);
+        Value::Attrs(set)
     }
 
     pub fn list(items: Vec<Value>) -> Value {
@@ -719,7 +727,7 @@ impl Value {
     pub fn same_cell(&self, other: &Value) -> bool {
         match (self, other) {
             (Value::Thunk(a), Value::Thunk(b)) => Rc::ptr_eq(&a.0, &b.0),
-            (Value::Attrs(a), Value::Attrs(b)) => Rc::ptr_eq(a, b),
+            (Value::Attrs(a), Value::Attrs(b)) => SetRef::ptr_eq(a, b),
             (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
             (Value::Lambda(a), Value::Lambda(b)) => Rc::ptr_eq(a, b),
             (Value::PrimOpApp(a), Value::PrimOpApp(b)) => Rc::ptr_eq(a, b),

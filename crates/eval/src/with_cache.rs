@@ -10,10 +10,8 @@
 //! `with`-heavy loop (`benches/programs/scopes`) 13% of its time, and it kept an entry,
 //! with its frame and value, for every variable ever looked up.
 
-use crate::attrset::AttrSet;
 use crate::env::Env;
-use crate::rc::Rc;
-use crate::value::Value;
+use crate::value::{SetRef, Value};
 use rnix_eval_parser::ast;
 
 const SLOTS_LOG2: u32 = 12;
@@ -27,12 +25,12 @@ pub(crate) struct WithCache {
 #[derive(Clone, Copy)]
 pub(crate) enum Scope<'a> {
     Frame(&'a Env),
-    Namespace(&'a Rc<AttrSet>),
+    Namespace(&'a SetRef),
 }
 
 enum Held {
     Frame(Env),
-    Namespace(Rc<AttrSet>),
+    Namespace(SetRef),
 }
 
 impl Held {
@@ -40,7 +38,7 @@ impl Held {
     fn is(&self, scope: Scope) -> bool {
         match (self, scope) {
             (Held::Frame(f), Scope::Frame(g)) => f.ptr_eq(g),
-            (Held::Namespace(s), Scope::Namespace(t)) => Rc::ptr_eq(s, t),
+            (Held::Namespace(s), Scope::Namespace(t)) => SetRef::ptr_eq(s, t),
             _ => false,
         }
     }
@@ -138,11 +136,11 @@ mod tests {
         assert!(matches!(cache.get(a, Scope::Frame(&other)), Some(Value::Int(2))));
         assert!(cache.get(a, Scope::Frame(&frame)).is_none());
         // Keyed by a namespace: found again whatever frame holds it, and not by a frame.
-        let set = Rc::new(AttrSet::from_unsorted(Vec::new()));
+        let set = SetRef::default();
         cache.remember(b, Scope::Namespace(&set), &Value::Int(3));
         assert!(matches!(cache.get(b, Scope::Namespace(&set)), Some(Value::Int(3))));
         assert!(cache.get(b, Scope::Frame(&frame)).is_none());
-        let other_set = Rc::new(AttrSet::from_unsorted(Vec::new()));
+        let other_set = SetRef::default();
         assert!(cache.get(b, Scope::Namespace(&other_set)).is_none());
     }
 }

@@ -278,7 +278,7 @@ impl Writer {
                 self.close(depth, "derivation");
             }
             Value::Attrs(set) => {
-                let cell = self.enter(crate::rc::Rc::as_ptr(set) as usize)?;
+                let cell = self.enter(crate::value::SetRef::as_ptr(set) as usize)?;
                 self.open(depth, "attrs", &Vec::new());
                 self.attrs(ev, set, depth + 1)?;
                 self.close(depth, "attrs");

@@ -3,7 +3,7 @@
 use crate::error::EvalResult;
 use crate::primops::PrimOpDef;
 use crate::repeat::Repeated;
-use crate::value::{Attr, AttrSet, Value};
+use crate::value::{Attr, AttrSet, SetRef, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::show::identifier;
 use rnix_eval_parser::{Span, Symbol};
@@ -44,30 +44,27 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         let y = ev.expect_attrs(&a[1], s)?;
         // Walk the smaller set and look its names up in the larger (as Nix does):
         // `callPackage` intersects a handful of formals with the whole package set.
-        let entries = if x.len() < y.len() {
-            x.entries().iter().filter_map(|e| y.get_attr(e.name)).cloned().collect()
+        let set = if x.len() < y.len() {
+            let (small, large) = (x.entries(), y);
+            let found = small.iter().filter_map(|e| large.get_attr(e.name)).cloned();
+            SetRef::collect(small.len(), found, true)
         } else {
-            y.entries()
-                .iter()
-                .filter(|e| x.get(e.name).is_some())
-                .cloned()
-                .collect()
+            let (small, large) = (y.entries(), x);
+            let found = small.iter().filter(|e| large.get(e.name).is_some()).cloned();
+            SetRef::collect(small.len(), found, true)
         };
-        Ok(Value::attrs(AttrSet::from_sorted(entries)))
+        Ok(Value::attrs_made(set))
     }),
     prim!("mapAttrs", 2, |ev, a, s| {
         let set = ev.expect_attrs(&a[1], s)?;
-        let entries = set
-            .entries()
-            .iter()
-            .map(|e| Attr {
-                name: e.name,
-                value: Value::apply2_thunk(a[0].clone(), ev.symbol_string(e.name), e.value.clone()),
-                // Nix's `attrs.alloc(name)`: the mapped attribute has no position.
-                pos: None,
-            })
-            .collect();
-        Ok(Value::attrs(AttrSet::from_sorted(entries)))
+        let entries = set.entries();
+        let mapped = entries.iter().map(|e| Attr {
+            name: e.name,
+            value: Value::apply2_thunk(a[0].clone(), ev.symbol_string(e.name), e.value.clone()),
+            // Nix's `attrs.alloc(name)`: the mapped attribute has no position.
+            pos: None,
+        });
+        Ok(Value::attrs_made(SetRef::collect(entries.len(), mapped, true)))
     }),
     prim!("catAttrs", 2, |ev, a, s| {
         let name = ev.expect_attr_name(&a[0], s)?;
@@ -92,13 +89,9 @@ fn remove_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<
     for n in names.iter() {
         remove.insert(ev.expect_attr_name(n, s)?);
     }
-    let entries = set
-        .entries()
-        .iter()
-        .filter(|e| !remove.contains(&e.name))
-        .cloned()
-        .collect();
-    Ok(Value::attrs(AttrSet::from_sorted(entries)))
+    let entries = set.entries();
+    let kept = entries.iter().filter(|e| !remove.contains(&e.name)).cloned();
+    Ok(Value::attrs_made(SetRef::collect(entries.len(), kept, true)))
 }
 
 fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {

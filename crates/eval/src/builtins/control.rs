@@ -292,7 +292,7 @@ fn function_args(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRes
             };
             Ok(Value::attrs(AttrSet::from_unsorted(entries)))
         }
-        Value::PrimOp(_) | Value::PrimOpApp(_) => Ok(Value::attrs(AttrSet::default())),
+        Value::PrimOp(_) | Value::PrimOpApp(_) => Ok(Value::attrs(AttrSet::empty())),
         _ => bail!(span, "'functionArgs' requires a function"),
     }
 }

@@ -448,7 +448,7 @@ pub(crate) fn parse(text: &[u8]) -> Result<Value, String> {
             Tok::BeginObject => {
                 tok = lx.scan();
                 if tok == Tok::EndObject {
-                    Value::attrs(AttrSet::default())
+                    Value::attrs(AttrSet::empty())
                 } else {
                     let key = object_key(&mut lx, tok)?;
                     stack.push(Frame::Object(Vec::new(), key));
