@@ -3,7 +3,7 @@
 use crate::error::EvalResult;
 use crate::primops::PrimOpDef;
 use crate::repeat::Repeated;
-use crate::value::{Attr, AttrSet, SetRef, Value};
+use crate::value::{Attr, AttrSet, SetBuilder, SetRef, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::show::identifier;
 use rnix_eval_parser::{Span, Symbol};
@@ -96,7 +96,7 @@ fn remove_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<
 
 fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
     let l = ev.expect_list(&a[0], s)?;
-    let mut entries = Vec::with_capacity(l.len());
+    let mut entries = SetBuilder::with_capacity(l.len());
     for item in l.iter() {
         let pair = ev.expect_attrs(item, s)?;
         let Some(name) = pair.get(ev.sym.name).cloned() else {
@@ -113,7 +113,7 @@ fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult
         });
     }
     // The first definition of a name wins.
-    Ok(Value::attrs(AttrSet::from_unsorted(entries)))
+    Ok(Value::attrs_made(entries.finish_first_wins()))
 }
 
 fn zip_attrs_with(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
