@@ -74,14 +74,20 @@ pub struct NewSet {
 impl NewSet {
     /// Names in the whole set, each counted once.
     pub fn len(&self) -> usize {
-        match &self.lower {
-            None => self.own.len(),
-            Some(l) => l.len,
-        }
+        names_in(self.own.len(), self.lower.as_deref())
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// The names in a set of `own` entries over `lower`, each counted once.
+#[inline(always)]
+fn names_in(own: usize, lower: Option<&Lower>) -> usize {
+    match lower {
+        None => own,
+        Some(l) => l.len,
     }
 }
 
@@ -208,10 +214,7 @@ impl AttrSet {
     }
 
     pub fn len(&self) -> usize {
-        match &self.lower {
-            None => self.own.len(),
-            Some(l) => l.len,
-        }
+        names_in(self.own.len(), self.lower.as_deref())
     }
 
     pub fn is_empty(&self) -> bool {
