@@ -325,7 +325,7 @@ impl Drop for SetBuilder {
 
 /// The block of a large set whose last reference went, its layer already released: queued
 /// by `teardown`, which frees its entries from the end a chunk at a time, then the block
-/// (copied into a vector first, the set was briefly there twice).
+/// (copying the entries into a vector for the queue held the set twice for a moment).
 pub(crate) struct RetiredSet {
     ptr: NonNull<usize>,
     /// The entries the block was allocated for; its `len` word counts those still there.

@@ -1,7 +1,8 @@
 //! Runtime values.
 //!
-//! A [`Value`] is 16 bytes: a tag and one word (an immediate or an `Rc`). Sets are sorted
-//! vectors keyed by interned [`Symbol`]s (binary search, linear merge for `//`), lists are
+//! A [`Value`] is 16 bytes: a tag and one word (an immediate, an `Rc` or a [`SetRef`]).
+//! Sets are arrays sorted by interned [`Symbol`]s in one block with their header (binary
+//! search, linear merge for `//`), lists are
 //! shared vectors, and lazy values are [`Thunk`]s: shared cells that are overwritten with
 //! their result once forced, so every thunk is evaluated at most once.
 
