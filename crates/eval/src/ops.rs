@@ -432,10 +432,11 @@ impl Evaluator {
             }
             (Value::Attrs(x), Value::Attrs(y)) => {
                 // Most sets compared have no `type`: answered without `is_derivation`'s
-                // call and force.
-                let ty = self.sym.type_;
-                let maybe_derivations = x.get(ty).is_some() && y.get(ty).is_some();
-                if maybe_derivations && self.is_derivation(x)? && self.is_derivation(y)? {
+                // call. As in Nix (`isDerivation(v1) && isDerivation(v2)`), the left
+                // set's `type` is forced whenever it has one (a `throw` there fails the
+                // comparison), the right one's only when the left is a derivation.
+                let maybe_derivation = x.get(self.sym.type_).is_some();
+                if maybe_derivation && self.is_derivation(x)? && self.is_derivation(y)? {
                     let out = self.sym.out_path;
                     if let (Some(p), Some(q)) = (x.get(out), y.get(out)) {
                         let (p, q) = (p.clone(), q.clone());

@@ -253,32 +253,6 @@ impl SetBuilder {
         self.len += 1;
     }
 
-    /// The set of the entries pushed, of which the first of each name wins (the rest are
-    /// released): `listToAttrs`.
-    pub fn finish_first_wins(mut self) -> SetRef {
-        let slots = self.slots();
-        // SAFETY: `len` entries are initialised. After a stable sort each run of one name
-        // keeps its first entry; the others are dropped and the kept ones moved down over
-        // their slots, so the first `kept` slots hold every entry left, once.
-        unsafe {
-            let entries = std::slice::from_raw_parts_mut(slots, self.len);
-            entries.sort_by_key(|a| a.name);
-            let mut kept = usize::from(self.len > 0);
-            for i in 1..self.len {
-                if (*slots.add(i)).name == (*slots.add(kept - 1)).name {
-                    std::ptr::drop_in_place(slots.add(i));
-                } else {
-                    if i != kept {
-                        std::ptr::copy_nonoverlapping(slots.add(i), slots.add(kept), 1);
-                    }
-                    kept += 1;
-                }
-            }
-            self.len = kept;
-        }
-        self.finish(true)
-    }
-
     /// The set of the entries pushed, sorted by name unless `sorted` (they were pushed
     /// in order); the block shrinks to them if fewer than its capacity.
     pub fn finish(self, sorted: bool) -> SetRef {
@@ -453,35 +427,6 @@ mod tests {
         assert_eq!(set.len(), 3);
         let none = SetRef::collect(4, std::iter::empty(), true);
         assert!(none.is_empty());
-    }
-
-    #[test]
-    fn the_first_of_a_name_wins_and_the_rest_are_released() {
-        let dropped = Value::string("dropped");
-        let mut builder = SetBuilder::with_capacity(6);
-        for (name, value) in [
-            ("x", Value::Int(1)),
-            ("y", Value::Int(2)),
-            ("x", dropped.clone()),
-            ("z", Value::Int(3)),
-            ("y", dropped.clone()),
-        ] {
-            builder.push(attr(name, value));
-        }
-        let set = builder.finish_first_wins();
-        assert_eq!(names(&set), by_symbol(&["x", "y", "z"]));
-        let ints: Vec<i64> = set
-            .entries()
-            .iter()
-            .map(|a| match a.value {
-                Value::Int(i) => i,
-                _ => panic!("a later duplicate won"),
-            })
-            .collect();
-        assert_eq!(ints.iter().sum::<i64>(), 6);
-        let Value::String(s) = &dropped else { unreachable!() };
-        assert_eq!(crate::rc::Rc::strong_count(s), 1);
-        assert!(SetBuilder::with_capacity(0).finish_first_wins().is_empty());
     }
 
     #[test]

@@ -94,15 +94,24 @@ fn remove_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<
     Ok(Value::attrs_made(SetRef::collect(entries.len(), kept, true)))
 }
 
+/// As modern Nix: every element's `name` first, in list order; then, in name order, the
+/// `value` of the first element of each name alone (a later duplicate needs none).
 fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
     let l = ev.expect_list(&a[0], s)?;
-    let mut entries = SetBuilder::with_capacity(l.len());
-    for item in l.iter() {
+    let mut named = Vec::with_capacity(l.len());
+    for (i, item) in l.iter().enumerate() {
         let pair = ev.expect_attrs(item, s)?;
         let Some(name) = pair.get(ev.sym.name).cloned() else {
             bail!(s, "attribute 'name' missing");
         };
-        let name = ev.expect_attr_name(&name, s)?;
+        named.push((ev.expect_attr_name(&name, s)?, i));
+    }
+    // Stable: the first element of a name comes first among its duplicates.
+    named.sort_by_key(|&(name, _)| name);
+    named.dedup_by_key(|&mut (name, _)| name);
+    let mut entries = SetBuilder::with_capacity(named.len());
+    for (name, i) in named {
+        let pair = ev.expect_attrs(&l[i], s)?;
         let Some(value) = pair.get_attr(ev.sym.value) else {
             bail!(s, "attribute 'value' missing");
         };
@@ -112,8 +121,7 @@ fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult
             pos: value.pos,
         });
     }
-    // The first definition of a name wins.
-    Ok(Value::attrs_made(entries.finish_first_wins()))
+    Ok(Value::attrs_made(entries.finish(true)))
 }
 
 fn zip_attrs_with(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
