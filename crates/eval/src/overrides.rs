@@ -83,6 +83,12 @@ impl Evaluator {
         })?;
         let mut entries = Vec::with_capacity(a.attrs.len() + overrides_set.len());
         for def in a.attrs.iter() {
+            // Nix puts the override's attribute itself in the set: its value, its position
+            // (`unsafeGetAttrPos`), and for `__overrides` itself too.
+            if let Some(over) = overrides_set.get_attr(def.name) {
+                entries.push(over.clone());
+                continue;
+            }
             let value = match &def.value {
                 AttrValue::Slot(i) => frame.slot(*i),
                 AttrValue::Expr { expr, in_frame, .. } => {
