@@ -110,11 +110,6 @@ impl AttrSet {
         }
     }
 
-    /// The empty set.
-    pub fn empty() -> NewSet {
-        NewSet::default()
-    }
-
     /// Build from unsorted entries; for duplicate names the first one wins.
     pub fn from_unsorted(mut entries: Vec<Attr>) -> NewSet {
         entries.sort_by_key(|a| a.name);
@@ -355,7 +350,7 @@ enum Merged<'a> {
         many: &'a [Attr],
         few: &'a [Attr],
         few_wins: bool,
-        /// The end of the run of `many` before `few[0]`, once searched.
+        /// How many entries of `many` are left before `few[0]`, once searched.
         run_end: Option<usize>,
     },
 }

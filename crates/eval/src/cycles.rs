@@ -437,7 +437,7 @@ impl Node {
     fn of_value(v: &Value) -> Option<Node> {
         Some(match v {
             Value::Thunk(t) => Node::new(Kind::Thunk, Rc::block(&t.0)),
-            Value::Attrs(a) => Node::new(Kind::Attrs, SetRef::block_addr(a)),
+            Value::Attrs(a) => Node::new(Kind::Attrs, SetRef::as_ptr(a)),
             Value::List(l) => Node::new(Kind::List, Rc::block(l)),
             Value::Lambda(c) => Node::new(Kind::Closure, Rc::block(c)),
             Value::PrimOpApp(p) => Node::new(Kind::PrimOpApp, Rc::block(p)),
@@ -540,7 +540,7 @@ impl Node {
                 }
                 Kind::Attrs => {
                     let base = SetRef::payload(self.block()).visit_values(|v| visit(Node::of_value(v)));
-                    visit(base.map(|b| Node::new(Kind::Attrs, SetRef::block_addr(b))));
+                    visit(base.map(|b| Node::new(Kind::Attrs, SetRef::as_ptr(b))));
                 }
                 Kind::List => {
                     for v in Rc::<Vec<Value>>::payload(self.block()).iter() {

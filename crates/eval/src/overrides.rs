@@ -91,10 +91,8 @@ impl Evaluator {
             }
             let value = match &def.value {
                 AttrValue::Slot(i) => frame.slot(*i),
-                AttrValue::Expr { expr, in_frame, .. } => {
-                    let own = self.thunk(expr, if *in_frame { &frame } else { env });
-                    self.overridable(def.name, &overrides_value, own)
-                }
+                // Not overridden (checked above): its own value.
+                AttrValue::Expr { expr, in_frame, .. } => self.thunk(expr, if *in_frame { &frame } else { env }),
             };
             entries.push(Attr {
                 name: def.name,

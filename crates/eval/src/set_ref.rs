@@ -39,6 +39,23 @@ fn layout(len: usize) -> Layout {
     header.extend(entries).expect("a set fits in memory").0.pad_to_align()
 }
 
+/// Where the entries of the block at `ptr` start.
+#[inline(always)]
+fn entries_of(ptr: NonNull<usize>) -> *mut Attr {
+    // SAFETY: the entries start after the header, within the block.
+    unsafe { (ptr.as_ptr() as *mut u8).add(HEADER_BYTES) as *mut Attr }
+}
+
+/// Drop the first `len` entries of the block at `ptr`, allocated for `capacity`, and free
+/// the block.
+///
+/// # Safety
+/// Those entries are initialised and owned by the caller, which gives the block up.
+unsafe fn free_block(ptr: NonNull<usize>, len: usize, capacity: usize) {
+    std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(entries_of(ptr), len));
+    std::alloc::dealloc(ptr.as_ptr() as *mut u8, layout(capacity));
+}
+
 /// A counted reference to an attribute set's block.
 pub struct SetRef(NonNull<usize>);
 
@@ -46,27 +63,11 @@ impl SetRef {
     /// The set `set` in a block of its own.
     pub fn new(set: NewSet) -> SetRef {
         let NewSet { own, lower } = set;
-        let len = own.len();
-        let layout = layout(len);
-        // SAFETY: the layout has a non-zero size (the header); each word of the header is
-        // written before use, and the entries are moved from `own`, which then forgets them.
-        unsafe {
-            let raw = std::alloc::alloc(layout) as *mut usize;
-            let Some(ptr) = NonNull::new(raw) else {
-                std::alloc::handle_alloc_error(layout)
-            };
-            let block = Self::block_at(ptr.as_ptr(), len);
-            std::ptr::addr_of_mut!((*block).count).write(Cell::new(ONE));
-            std::ptr::addr_of_mut!((*block).set.len).write(len);
-            std::ptr::addr_of_mut!((*block).set.lower).write(lower);
-            let entries = std::ptr::addr_of_mut!((*block).set.own) as *mut Attr;
-            let mut own = std::mem::ManuallyDrop::new(own);
-            std::ptr::copy_nonoverlapping(own.as_ptr(), entries, len);
-            own.set_len(0);
-            std::mem::ManuallyDrop::drop(&mut own);
-            debug_assert_eq!(std::mem::size_of_val(&*block), layout.size());
-            SetRef(ptr)
+        let mut builder = SetBuilder::with_capacity(own.len());
+        for attr in own {
+            builder.push(attr);
         }
+        builder.seal(lower, true)
     }
 
     /// A flat set of the entries `entries` yields, at most `len` of them, made in its
@@ -109,16 +110,10 @@ impl SetRef {
         a.0 == b.0
     }
 
-    /// The set's address (for identity: `«repeated»`, cycles of `toXML`).
-    #[inline]
-    pub fn as_ptr(this: &SetRef) -> *const () {
-        this.0.as_ptr() as *const ()
-    }
-
-    /// The block's address, which names it for the cycle collector (its first word is the
-    /// count, as an `rc::Rc` box's).
+    /// The block's address: the set's identity (`«repeated»`, cycles of `toXML`), and its
+    /// name for the cycle collector (its first word is the count, as an `rc::Rc` box's).
     #[inline(always)]
-    pub(crate) fn block_addr(this: &SetRef) -> *const () {
+    pub fn as_ptr(this: &SetRef) -> *const () {
         this.0.as_ptr() as *const ()
     }
 
@@ -171,8 +166,7 @@ impl SetRef {
                 self.0 = ptr;
                 *ptr.as_ptr().add(1) = new_len;
             }
-            let block = self.block();
-            let entries = std::ptr::addr_of_mut!((*block).set.own) as *mut Attr;
+            let entries = entries_of(self.0);
             let (mut i, mut k) = (old_len as isize - 1, new_len as isize - 1);
             for attr in theirs.iter().rev() {
                 while i >= 0 && (*entries.offset(i)).name > attr.name {
@@ -188,7 +182,7 @@ impl SetRef {
                 k -= 1;
             }
             debug_assert_eq!(i, k);
-            if let Some(l) = &mut (*block).set.lower {
+            if let Some(l) = &mut (*self.block()).set.lower {
                 l.len += len_added;
             }
         }
@@ -202,9 +196,7 @@ impl SetRef {
         // SAFETY: the last handle: the entries and the layer are dropped (or the entries
         // moved to `teardown`'s queue), then the block is freed with the layout it has.
         unsafe {
-            let block = self.block();
-            let entries = std::ptr::addr_of_mut!((*block).set.own) as *mut Attr;
-            std::ptr::drop_in_place(std::ptr::addr_of_mut!((*block).set.lower));
+            std::ptr::drop_in_place(std::ptr::addr_of_mut!((*self.block()).set.lower));
             if len >= crate::teardown::DEFER_MIN {
                 crate::teardown::retire_set(RetiredSet {
                     ptr: self.0,
@@ -212,8 +204,7 @@ impl SetRef {
                 });
                 return;
             }
-            std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(entries, len));
-            std::alloc::dealloc(self.0.as_ptr() as *mut u8, layout(len));
+            free_block(self.0, len, len);
         }
     }
 }
@@ -240,8 +231,7 @@ impl SetBuilder {
 
     #[inline(always)]
     fn slots(&self) -> *mut Attr {
-        // SAFETY: the entries start after the header, within the block.
-        unsafe { (self.ptr.as_ptr() as *mut u8).add(HEADER_BYTES) as *mut Attr }
+        entries_of(self.ptr)
     }
 
     /// Add an entry. Panics past the capacity.
@@ -256,6 +246,11 @@ impl SetBuilder {
     /// The set of the entries pushed, sorted by name unless `sorted` (they were pushed
     /// in order); the block shrinks to them if fewer than its capacity.
     pub fn finish(self, sorted: bool) -> SetRef {
+        self.seal(None, sorted)
+    }
+
+    /// [`SetBuilder::finish`] of the top layer of a set over `lower`, if any.
+    fn seal(self, lower: Option<Box<Lower>>, sorted: bool) -> SetRef {
         let this = std::mem::ManuallyDrop::new(self);
         let (len, capacity) = (this.len, this.capacity);
         // SAFETY: the header is written before the block is a `SetRef`; `len` entries are
@@ -275,7 +270,8 @@ impl SetBuilder {
             let block = SetRef::block_at(ptr.as_ptr(), len);
             std::ptr::addr_of_mut!((*block).count).write(Cell::new(ONE));
             std::ptr::addr_of_mut!((*block).set.len).write(len);
-            std::ptr::addr_of_mut!((*block).set.lower).write(None);
+            std::ptr::addr_of_mut!((*block).set.lower).write(lower);
+            debug_assert_eq!(std::mem::size_of_val(&*block), layout(len).size());
             if !sorted {
                 (*block).set.own.sort_unstable_by_key(|a| a.name);
             }
@@ -290,10 +286,7 @@ impl Drop for SetBuilder {
     /// A builder dropped unfinished (a panic while filling it) frees what it holds.
     fn drop(&mut self) {
         // SAFETY: `len` entries are initialised; the block has `capacity`'s layout.
-        unsafe {
-            std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(self.slots(), self.len));
-            std::alloc::dealloc(self.ptr.as_ptr() as *mut u8, layout(self.capacity));
-        }
+        unsafe { free_block(self.ptr, self.len, self.capacity) }
     }
 }
 
@@ -320,7 +313,7 @@ impl RetiredSet {
         // out, so each is owned once.
         unsafe {
             *self.ptr.as_ptr().add(1) = at;
-            let entries = (self.ptr.as_ptr() as *mut u8).add(HEADER_BYTES) as *mut Attr;
+            let entries = entries_of(self.ptr);
             out.extend((at..len).map(|i| entries.add(i).read()));
         }
         at
@@ -330,11 +323,7 @@ impl RetiredSet {
 impl Drop for RetiredSet {
     fn drop(&mut self) {
         // SAFETY: the first `len` entries are still there; the block has `capacity`'s layout.
-        unsafe {
-            let entries = (self.ptr.as_ptr() as *mut u8).add(HEADER_BYTES) as *mut Attr;
-            std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(entries, self.len()));
-            std::alloc::dealloc(self.ptr.as_ptr() as *mut u8, layout(self.capacity));
-        }
+        unsafe { free_block(self.ptr, self.len(), self.capacity) }
     }
 }
 
@@ -415,7 +404,7 @@ mod tests {
         let first = set.own().as_ptr() as usize;
         assert_eq!(first, SetRef::as_ptr(&set) as usize + HEADER_BYTES);
         assert_eq!((set.len(), set.depth()), (2, 0));
-        let payload = unsafe { SetRef::payload(SetRef::block_addr(&set)) };
+        let payload = unsafe { SetRef::payload(SetRef::as_ptr(&set)) };
         assert!(std::ptr::eq(payload.own(), set.own()));
     }
 

@@ -650,9 +650,7 @@ impl Value {
     }
 
     pub fn attrs(set: NewSet) -> Value {
-        crate::stats::bump(crate::stats::Counter::Sets, 1);
-        crate::stats::bump(crate::stats::Counter::SetElements, set.len() as u64);
-        Value::Attrs(SetRef::new(set))
+        Value::attrs_made(SetRef::new(set))
     }
 
     /// A set made in its block already ([`SetRef::collect`]).

@@ -292,7 +292,7 @@ fn function_args(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRes
             };
             Ok(Value::attrs(AttrSet::from_unsorted(entries)))
         }
-        Value::PrimOp(_) | Value::PrimOpApp(_) => Ok(Value::attrs(AttrSet::empty())),
+        Value::PrimOp(_) | Value::PrimOpApp(_) => Ok(Value::attrs(crate::value::NewSet::default())),
         _ => bail!(span, "'functionArgs' requires a function"),
     }
 }

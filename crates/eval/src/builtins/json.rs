@@ -448,7 +448,7 @@ pub(crate) fn parse(text: &[u8]) -> Result<Value, String> {
             Tok::BeginObject => {
                 tok = lx.scan();
                 if tok == Tok::EndObject {
-                    Value::attrs(AttrSet::empty())
+                    Value::attrs(crate::value::NewSet::default())
                 } else {
                     let key = object_key(&mut lx, tok)?;
                     stack.push(Frame::Object(Vec::new(), key));
