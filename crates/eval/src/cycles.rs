@@ -22,7 +22,7 @@
 
 use crate::env::{Env, BUFFERED, FRAME_FLAG_BITS};
 use crate::rc::{self, Rc};
-use crate::value::{Closure, Packed, PrimOpApp, SetRef, ThunkState, Value};
+use crate::value::{Closure, ListRef, Packed, PrimOpApp, SetRef, ThunkState, Value};
 use std::cell::{Cell, RefCell};
 
 // Frames and `Rc` blocks share the layout of the count word's low 32 bits: `BUFFERED`
@@ -438,7 +438,7 @@ impl Node {
         Some(match v {
             Value::Thunk(t) => Node::new(Kind::Thunk, Rc::block(&t.0)),
             Value::Attrs(a) => Node::new(Kind::Attrs, SetRef::as_ptr(a)),
-            Value::List(l) => Node::new(Kind::List, Rc::block(l)),
+            Value::List(l) => Node::new(Kind::List, ListRef::as_ptr(l)),
             Value::Lambda(c) => Node::new(Kind::Closure, Rc::block(c)),
             Value::PrimOpApp(p) => Node::new(Kind::PrimOpApp, Rc::block(p)),
             _ => return None,
@@ -483,7 +483,7 @@ impl Node {
         // SAFETY: as `word`.
         unsafe {
             match self.kind() {
-                Kind::List => Rc::<Vec<Value>>::payload(self.block()).len() > LARGE,
+                Kind::List => ListRef::payload(self.block()).len() > LARGE,
                 Kind::Attrs => SetRef::payload(self.block()).len() > LARGE,
                 _ => false,
             }
@@ -543,7 +543,7 @@ impl Node {
                     visit(base.map(|b| Node::new(Kind::Attrs, SetRef::as_ptr(b))));
                 }
                 Kind::List => {
-                    for v in Rc::<Vec<Value>>::payload(self.block()).iter() {
+                    for v in ListRef::payload(self.block()).iter() {
                         visit(Node::of_value(v));
                     }
                 }
@@ -607,7 +607,7 @@ mod tests {
         collect();
         assert_eq!(freed(), before + 1);
         let Value::List(l) = &outside else { unreachable!() };
-        assert_eq!(Rc::strong_count(l), 1);
+        assert_eq!(ListRef::strong_count(l), 1);
     }
 
     #[test]

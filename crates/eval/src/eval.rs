@@ -7,7 +7,7 @@ use crate::error::{ErrorKind, EvalError, EvalResult, TraceFrame};
 use crate::rc::Rc;
 use crate::stats::{self, Counter};
 use crate::string_context::ContextBuilder;
-use crate::value::{release, Attr, AttrSet, Closure, NixString, Peek, PrimOpApp, Thunk, ThunkState, Value};
+use crate::value::{release, Attr, AttrSet, Closure, ListRef, NixString, Peek, PrimOpApp, Thunk, ThunkState, Value};
 use crate::with_cache::Scope as WithScope;
 use crate::{bail, Evaluator};
 use rnix_eval_parser::ast::{self, AttrName, AttrValue, BinOpKind, Expr, VarKind};
@@ -71,7 +71,9 @@ impl Evaluator {
                     frame
                 }
                 Expr::Attrs(a) => return self.eval_attrs(a, env),
-                Expr::List(items) => return Ok(Value::list(items.iter().map(|e| self.thunk(e, env)).collect())),
+                Expr::List(items) => {
+                    return Ok(Value::List(ListRef::collect(items.iter().map(|e| self.thunk(e, env)))))
+                }
                 Expr::With(w) => {
                     let namespace = self.thunk(&w.namespace, env);
                     let frame = Env::with_slot(Some(env.clone()), namespace);
@@ -341,7 +343,7 @@ impl Evaluator {
                 }
             }
             Value::List(l) => {
-                if !seen.insert(Rc::as_ptr(l) as usize) {
+                if !seen.insert(ListRef::as_ptr(l) as usize) {
                     return Ok(());
                 }
                 for item in l.iter() {

@@ -19,6 +19,7 @@ pub mod error;
 pub mod eval;
 pub mod import;
 pub mod io;
+pub mod list_ref;
 mod literals;
 pub mod memory;
 mod name_cache;

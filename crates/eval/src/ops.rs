@@ -7,7 +7,7 @@ use crate::eval::merge_context;
 use crate::rc::Rc;
 use crate::stats::{self, Counter};
 use crate::string_context::ContextBuilder;
-use crate::value::{Attr, AttrSet, NixString, Peek, SetRef, Temp, Value};
+use crate::value::{Attr, AttrSet, ListRef, NixString, Peek, SetRef, Temp, Value};
 use crate::{bail, Evaluator};
 use rnix_eval_parser::ast::{self, BinOpKind, Expr};
 use rnix_eval_parser::Span;
@@ -417,7 +417,7 @@ impl Evaluator {
             (Value::Null, Value::Null) => true,
             (Value::Bool(x), Value::Bool(y)) => x == y,
             (Value::List(x), Value::List(y)) => {
-                if Rc::ptr_eq(x, y) {
+                if ListRef::ptr_eq(x, y) {
                     // Same list: Nix still compares elements, but equal cells short-cut.
                 }
                 if x.len() != y.len() {
@@ -548,7 +548,7 @@ impl Evaluator {
         }
     }
 
-    pub fn expect_list(&mut self, v: &Value, span: Option<Span>) -> EvalResult<Rc<Vec<Value>>> {
+    pub fn expect_list(&mut self, v: &Value, span: Option<Span>) -> EvalResult<crate::value::ListRef> {
         match self.force(v)? {
             Value::List(l) => Ok(l),
             other => Err(crate::show_value::type_error("a list", &other, span)),
@@ -669,11 +669,9 @@ fn update_sets(a: SetRef, b: SetRef) -> Value {
 /// write into the left one: its shifts would cost more than one copy.
 const IN_PLACE_UPDATE_MAX: usize = 16;
 
-/// `a ++ b`. An operand nothing else refers to (the result of a call, as in nixpkgs'
-/// `cutUntil index ++ recurse ...`) gives its vector to the result, and its elements are
-/// moved, not cloned and dropped: a recursion that builds a list this way is still
-/// quadratic, as in Nix, but each step is a `memcpy`.
-pub(crate) fn concat_lists(a: Rc<Vec<Value>>, b: Rc<Vec<Value>>) -> Value {
+/// `a ++ b` ([`ListRef::concat`]: an operand nothing else refers to gives its elements
+/// up, an unshared left one grows in place).
+pub(crate) fn concat_lists(a: ListRef, b: ListRef) -> Value {
     if b.is_empty() {
         return Value::List(a);
     }
@@ -681,30 +679,8 @@ pub(crate) fn concat_lists(a: Rc<Vec<Value>>, b: Rc<Vec<Value>>) -> Value {
         return Value::List(b);
     }
     stats::bump(Counter::ListConcats, 1);
-    let out = match (Rc::try_unwrap(a), Rc::try_unwrap(b)) {
-        (Ok(mut a), b) => {
-            match b {
-                Ok(b) => a.extend(b),
-                Err(b) => a.extend_from_slice(&b),
-            }
-            a
-        }
-        // A shared left operand is cloned into a new vector: `splice` into `b` (the
-        // `acc ++ [ x ]` of a fold whose `acc` is read elsewhere) was a third of the time.
-        (Err(a), Ok(b)) => {
-            let mut out = Vec::with_capacity(a.len() + b.len());
-            out.extend_from_slice(&a);
-            out.extend(b);
-            out
-        }
-        (Err(a), Err(b)) => {
-            let mut out = Vec::with_capacity(a.len() + b.len());
-            out.extend_from_slice(&a);
-            out.extend_from_slice(&b);
-            out
-        }
-    };
-    Value::list(out)
+    stats::bump(Counter::ListElements, (a.len() + b.len()) as u64);
+    Value::List(ListRef::concat(a, b))
 }
 
 /// The operators down the left operands of `b` while `link` holds (`b` first), and the

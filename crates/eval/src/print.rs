@@ -71,9 +71,9 @@ fn print_into(
         }
         Value::List(items) => {
             let key = if items.len() <= 2 {
-                cell.unwrap_or(Rc::as_ptr(items) as usize)
+                cell.unwrap_or(crate::value::ListRef::as_ptr(items) as usize)
             } else {
-                Rc::as_ptr(items) as usize
+                crate::value::ListRef::as_ptr(items) as usize
             };
             if !items.is_empty() && !seen.insert(key) {
                 out.extend_from_slice("«repeated»".as_bytes());

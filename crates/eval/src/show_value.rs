@@ -4,7 +4,6 @@
 //! `src/libexpr/eval.cc` (`showType`), `src/libexpr/print.cc`,
 //! `src/libexpr/include/nix/expr/print-options.hh` (`errorPrintOptions`).
 
-use crate::rc::Rc;
 use crate::value::{Peek, Value};
 use rnix_eval_parser::show::format_float;
 use rustc_hash::FxHashSet;
@@ -148,7 +147,7 @@ impl Printer {
                 self.out.push_str(" }");
             }
             Value::List(items) => {
-                if !items.is_empty() && !self.seen.insert(Rc::as_ptr(items) as usize) {
+                if !items.is_empty() && !self.seen.insert(crate::value::ListRef::as_ptr(items) as usize) {
                     self.out.push_str("«repeated»");
                     return;
                 }

@@ -19,6 +19,7 @@
 //! Invariant: a queued vector's values are counted references like any other, so the cycle
 //! collector sees them as held from outside, and nothing is freed twice.
 
+use crate::list_ref::RetiredList;
 use crate::set_ref::RetiredSet;
 use crate::value::{Attr, Value};
 use smallvec::SmallVec;
@@ -35,7 +36,7 @@ pub const QUEUE_LIMIT: usize = 1 << 20;
 const CHUNK: usize = 64;
 
 enum Retired {
-    List(Vec<Value>),
+    List(RetiredList),
     Set(RetiredSet),
 }
 
@@ -64,7 +65,7 @@ thread_local! {
 
 /// The elements of a list whose last reference went.
 #[cold]
-pub(crate) fn retire_list(items: Vec<Value>) {
+pub(crate) fn retire_list(items: RetiredList) {
     retire(Retired::List(items));
 }
 
@@ -129,7 +130,7 @@ pub(crate) fn free_some() {
             return;
         };
         let left = match oldest {
-            Retired::List(v) => take_tail(v, &mut taken),
+            Retired::List(list) => list.take_tail(CHUNK, &mut taken),
             Retired::Set(set) => set.take_tail(CHUNK, &mut taken_attrs),
         };
         q.elements -= taken.len() + taken_attrs.len();
@@ -143,13 +144,6 @@ pub(crate) fn free_some() {
     // Freed outside the borrow: they may retire vectors of their own.
     drop(taken);
     drop(taken_attrs);
-}
-
-/// Move up to [`CHUNK`] elements off the end of `v` into `out`; how many are left.
-fn take_tail<T>(v: &mut Vec<T>, out: &mut SmallVec<[T; CHUNK]>) -> usize {
-    let at = v.len().saturating_sub(CHUNK);
-    out.extend(v.drain(at..));
-    v.len()
 }
 
 /// Free everything queued on this thread (a long-running caller, between evaluations).
@@ -224,7 +218,7 @@ mod tests {
         let Value::List(items) = big_list(DEFER_MIN) else {
             unreachable!()
         };
-        let mut items = crate::rc::Rc::unwrap_or_clone(items);
+        let mut items = items.to_vec();
         items.push(shared.clone());
         drop(Value::list(items));
         assert_eq!(queued(), DEFER_MIN + 1);

@@ -2,12 +2,13 @@
 //!
 //! A [`Value`] is 16 bytes: a tag and one word (an immediate, an `Rc` or a [`SetRef`]).
 //! Sets are arrays sorted by interned [`Symbol`]s in one block with their header (binary
-//! search, linear merge for `//`), lists are
-//! shared vectors, and lazy values are [`Thunk`]s: shared cells that are overwritten with
+//! search, linear merge for `//`), lists likewise one block with their header
+//! ([`ListRef`]), and lazy values are [`Thunk`]s: shared cells that are overwritten with
 //! their result once forced, so every thunk is evaluated at most once.
 
 pub use crate::attrset::{Attr, AttrSet, NewSet};
 use crate::env::Env;
+pub use crate::list_ref::{ListBuilder, ListRef};
 use crate::primops::PrimOpDef;
 use crate::rc::{Rc, Retire};
 pub use crate::set_ref::{SetBuilder, SetRef};
@@ -30,7 +31,7 @@ pub enum Value {
     String(Rc<NixString>),
     Path(Rc<String>),
     Attrs(SetRef),
-    List(Rc<Vec<Value>>),
+    List(ListRef),
     Lambda(Rc<Closure>),
     PrimOp(&'static PrimOpDef),
     PrimOpApp(Rc<PrimOpApp>),
@@ -286,18 +287,10 @@ pub struct PrimOpApp {
     pub args: Vec<Value>,
 }
 
-// What the last reference to each payload leaves behind (`rc::Retire`): a large list (or
-// set, `attrset.rs`) goes to `teardown`'s queue, everything else is freed at once. Even a
-// list whose elements all live on is queued: lowering 200,000 counts touches 200,000 cold
-// cells.
-impl Retire for Vec<Value> {
-    #[inline(always)]
-    fn retire(&mut self) {
-        if self.len() >= crate::teardown::DEFER_MIN {
-            crate::teardown::retire_list(std::mem::take(self));
-        }
-    }
-}
+// What the last reference to each payload leaves behind (`rc::Retire`): a large list or
+// set (`list_ref.rs`, `set_ref.rs`) goes to `teardown`'s queue, everything else is freed
+// at once. Even a list whose elements all live on is queued: lowering 200,000 counts
+// touches 200,000 cold cells.
 
 impl Retire for String {}
 impl Retire for NixString {}
@@ -661,8 +654,7 @@ impl Value {
     }
 
     pub fn list(items: Vec<Value>) -> Value {
-        crate::stats::bump(crate::stats::Counter::ListElements, items.len() as u64);
-        Value::List(Rc::new(items))
+        Value::List(ListRef::from_vec(items))
     }
 
     pub fn apply_thunk(f: Value, arg: Value) -> Value {
@@ -727,7 +719,7 @@ impl Value {
         match (self, other) {
             (Value::Thunk(a), Value::Thunk(b)) => Rc::ptr_eq(&a.0, &b.0),
             (Value::Attrs(a), Value::Attrs(b)) => SetRef::ptr_eq(a, b),
-            (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
+            (Value::List(a), Value::List(b)) => ListRef::ptr_eq(a, b),
             (Value::Lambda(a), Value::Lambda(b)) => Rc::ptr_eq(a, b),
             (Value::PrimOpApp(a), Value::PrimOpApp(b)) => Rc::ptr_eq(a, b),
             (Value::PrimOp(a), Value::PrimOp(b)) => std::ptr::eq(*a, *b),

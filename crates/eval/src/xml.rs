@@ -285,7 +285,7 @@ impl Writer {
                 self.on_path.remove(&cell);
             }
             Value::List(items) => {
-                let cell = self.enter(crate::rc::Rc::as_ptr(items) as usize)?;
+                let cell = self.enter(crate::value::ListRef::as_ptr(items) as usize)?;
                 self.open(depth, "list", &Vec::new());
                 for item in items.iter() {
                     self.value(ev, item, depth + 1)?;

@@ -3,7 +3,7 @@
 use crate::error::EvalResult;
 use crate::primops::PrimOpDef;
 use crate::repeat::Repeated;
-use crate::value::{Attr, AttrSet, SetBuilder, SetRef, Value};
+use crate::value::{Attr, AttrSet, ListBuilder, ListRef, SetBuilder, SetRef, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::show::identifier;
 use rnix_eval_parser::{Span, Symbol};
@@ -12,18 +12,17 @@ use rustc_hash::FxHashSet;
 pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("attrNames", 1, |ev, a, s| {
         let set = ev.expect_attrs(&a[0], s)?;
-        Ok(Value::list(
-            set.sorted_names().into_iter().map(|n| ev.symbol_string(n)).collect(),
-        ))
+        Ok(Value::List(ListRef::collect(
+            set.sorted_names().into_iter().map(|n| ev.symbol_string(n)),
+        )))
     }),
     prim!("attrValues", 1, |ev, a, s| {
         let set = ev.expect_attrs(&a[0], s)?;
-        Ok(Value::list(
+        Ok(Value::List(ListRef::collect(
             crate::attrset::sorted_by_name(&set.entries())
                 .into_iter()
-                .map(|e| e.value.clone())
-                .collect(),
-        ))
+                .map(|e| e.value.clone()),
+        )))
     }),
     prim!("getAttr", 2, |ev, a, s| {
         let name = ev.expect_plain_string(&a[0], s)?;
@@ -69,13 +68,13 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
     prim!("catAttrs", 2, |ev, a, s| {
         let name = ev.expect_attr_name(&a[0], s)?;
         let l = ev.expect_list(&a[1], s)?;
-        let mut out = Vec::new();
+        let mut out = ListBuilder::with_capacity(0);
         for item in l.iter() {
             if let Some(v) = ev.expect_attrs(item, s)?.get(name) {
                 out.push(v.clone());
             }
         }
-        Ok(Value::list(out))
+        Ok(Value::List(out.finish()))
     }),
     prim!("listToAttrs", 1, list_to_attrs),
     prim!("zipAttrsWith", 2, zip_attrs_with),

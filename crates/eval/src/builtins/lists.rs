@@ -3,7 +3,7 @@
 use crate::error::EvalResult;
 use crate::primops::PrimOpDef;
 use crate::repeat::Repeated;
-use crate::value::{Attr, AttrSet, Temp, Value};
+use crate::value::{Attr, AttrSet, ListBuilder, ListRef, Temp, Value};
 use crate::{bail, prim, Evaluator};
 use rnix_eval_parser::Span;
 
@@ -27,7 +27,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         if l.is_empty() {
             bail!(s, "'builtins.tail' called on an empty list");
         }
-        Ok(Value::list(l[1..].to_vec()))
+        Ok(Value::List(ListRef::collect(l[1..].iter().cloned())))
     }),
     prim!("elemAt", 2, |ev, a, s| {
         // The index is forced first, as Nix's `prim_elemAt` does.
@@ -59,9 +59,9 @@ fn map(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
         return Ok(Value::List(l));
     }
     ev.expect_function(&a[0], s)?;
-    Ok(Value::list(
-        l.iter().map(|x| Value::apply_thunk(a[0].clone(), x.clone())).collect(),
-    ))
+    Ok(Value::List(ListRef::collect(
+        l.iter().map(|x| Value::apply_thunk(a[0].clone(), x.clone())),
+    )))
 }
 
 fn filter(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
@@ -70,7 +70,7 @@ fn filter(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value>
         return Ok(Value::List(l));
     }
     let f = ev.expect_function(&a[0], s)?;
-    let mut out = Vec::new();
+    let mut out = ListBuilder::with_capacity(0);
     let mut calls = Repeated::default();
     for x in l.iter() {
         let keep = Temp::new(ev.call_again(&mut calls, &f, x.clone(), s)?);
@@ -81,7 +81,7 @@ fn filter(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value>
     if out.len() == l.len() {
         return Ok(Value::List(l));
     }
-    Ok(Value::list(out))
+    Ok(Value::List(out.finish()))
 }
 
 fn foldl_strict(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
@@ -107,7 +107,9 @@ fn gen_list(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Valu
     crate::memory::ensure_fits(n as usize, std::mem::size_of::<Value>(), s)?;
     // Checked now (`prim_genList`), called when an element is forced.
     ev.expect_function(&a[0], s)?;
-    Ok(Value::list((0..n).map(|i| Value::apply_int_thunk(&a[0], i)).collect()))
+    Ok(Value::List(ListRef::collect(
+        (0..n as usize).map(|i| Value::apply_int_thunk(&a[0], i as i64)),
+    )))
 }
 
 /// `elem` is hot in nixpkgs (membership in lists of names): evaluated strings and
@@ -160,23 +162,25 @@ fn concat_lists(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<
     }
     let total = parts.iter().map(|p| p.len()).sum();
     crate::memory::ensure_fits(total, std::mem::size_of::<Value>(), s)?;
-    let mut out = Vec::with_capacity(total);
-    for p in &parts {
-        out.extend_from_slice(p);
+    let mut out = ListBuilder::with_capacity(total);
+    for p in parts {
+        out.extend_from(p);
     }
-    Ok(Value::list(out))
+    Ok(Value::List(out.finish()))
 }
 
 fn concat_map(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
     let f = ev.expect_function(&a[0], s)?;
     let l = ev.expect_list(&a[1], s)?;
-    let mut out = Vec::new();
+    let mut out = ListBuilder::with_capacity(0);
     let mut calls = Repeated::default();
     for x in l.iter() {
         let r = ev.call_again(&mut calls, &f, x.clone(), s)?;
-        out.extend_from_slice(&ev.expect_list(&r, s)?);
+        let part = ev.expect_list(&r, s)?;
+        drop(r);
+        out.extend_from(part);
     }
-    Ok(Value::list(out))
+    Ok(Value::List(out.finish()))
 }
 
 fn any_all(ev: &mut Evaluator, a: &[Value], s: Option<Span>, any: bool) -> EvalResult<Value> {

@@ -54,7 +54,9 @@ pub(super) fn sort(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResu
         ev.expect_bool(&r, s)
     };
     stable_sort(&mut order, &mut less)?;
-    Ok(Value::list(order.iter().map(|&i| list[i].clone()).collect()))
+    Ok(Value::List(crate::value::ListRef::collect(
+        order.iter().map(|&i| list[i].clone()),
+    )))
 }
 
 /// `std::stable_sort` with a buffer of `(len + 1) / 2` (the allocation never fails here).
