@@ -57,6 +57,9 @@ pub struct ListRef(NonNull<usize>);
 impl ListRef {
     /// The elements of `items` in a block of their own.
     pub fn from_vec(items: Vec<Value>) -> ListRef {
+        if items.is_empty() {
+            return ListRef::empty();
+        }
         let mut builder = ListBuilder::with_capacity(items.len());
         for item in items {
             builder.push(item);
@@ -66,6 +69,9 @@ impl ListRef {
 
     /// The list of the elements `items` yields, made in its block directly.
     pub fn collect(items: impl ExactSizeIterator<Item = Value>) -> ListRef {
+        if items.len() == 0 {
+            return ListRef::empty();
+        }
         let mut builder = ListBuilder::with_capacity(items.len());
         for item in items {
             builder.push(item);
@@ -255,8 +261,12 @@ impl ListBuilder {
         unsafe { std::slice::from_raw_parts(elements_of(self.ptr), self.len) }
     }
 
-    /// The list of the elements pushed, in a block of their number.
+    /// The list of the elements pushed, in a block of their number (the thread's one empty
+    /// list when there are none).
     pub fn finish(self) -> ListRef {
+        if self.len == 0 {
+            return ListRef::empty();
+        }
         let this = std::mem::ManuallyDrop::new(self);
         let (len, capacity) = (this.len, this.capacity);
         crate::stats::bump(crate::stats::Counter::ListElements, len as u64);
@@ -319,10 +329,28 @@ impl Drop for RetiredList {
     }
 }
 
+thread_local! {
+    /// The empty list of this thread: `[ ]` (`optional false x`, `optionals`, a `filter`
+    /// that keeps nothing) is made often, and Nix allocates nothing for it. A block in the
+    /// thread's static storage, never freed: its count starts so high that it never falls
+    /// to zero, and values do not leave their thread.
+    static EMPTY: [Cell<usize>; 2] = const { [Cell::new(1 << 62), Cell::new(0)] };
+}
+
+impl ListRef {
+    /// The empty list, shared by every `[ ]` of this thread.
+    #[inline]
+    pub fn empty() -> ListRef {
+        EMPTY.with(|block| {
+            block[0].set(block[0].get() + ONE);
+            ListRef(NonNull::from(block).cast())
+        })
+    }
+}
+
 impl Default for ListRef {
-    /// A new empty list.
     fn default() -> ListRef {
-        ListBuilder::with_capacity(0).finish()
+        ListRef::empty()
     }
 }
 
@@ -396,6 +424,12 @@ mod tests {
         let empty = ListBuilder::with_capacity(8).finish();
         assert!(empty.is_empty());
         assert!(ListRef::default().is_empty());
+        // Every empty list of a thread is one block, counted like any other.
+        let [a, b] = [ListRef::empty(), ListRef::from_vec(Vec::new())];
+        assert!(ListRef::ptr_eq(&a, &b) && ListRef::ptr_eq(&a, &empty));
+        let before = ListRef::strong_count(&a);
+        drop(b);
+        assert_eq!(ListRef::strong_count(&a), before - 1);
     }
 
     #[test]
