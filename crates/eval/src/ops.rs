@@ -95,11 +95,58 @@ impl Evaluator {
                         &*l_owned
                     }
                 };
+                if let Some(left) = self.check_left(b, l)? {
+                    let r_owned;
+                    let r = operand!(self, &b.rhs, env, r_owned);
+                    return self.append_to_coerced(b, left, r);
+                }
                 let r_owned;
                 let r = operand!(self, &b.rhs, env, r_owned);
                 self.combine(b, l, r)
             }
         }
+    }
+
+    /// What Nix does with the left operand of `+` and `//` before it evaluates the right
+    /// one: `ExprOpUpdate` checks for a set, and `ExprConcatStrings` coerces a left
+    /// operand that is neither a number, a path nor a string to a string at once. So
+    /// `[ ] + throw "x"` fails with "cannot coerce a list to a string" and `1 // throw
+    /// "x"` with "value is an integer while a set was expected", errors `tryEval` does not
+    /// catch. `Some`: the left operand of `+`, coerced already.
+    #[inline(always)]
+    fn check_left(&mut self, b: &'static ast::BinOp, l: &Value) -> EvalResult<Option<Rc<NixString>>> {
+        match (b.op, l) {
+            (BinOpKind::Add, Value::Int(_) | Value::Float(_) | Value::Path(_) | Value::String(_))
+            | (BinOpKind::Update, Value::Attrs(_)) => Ok(None),
+            (BinOpKind::Add | BinOpKind::Update, _) => self.check_left_slow(b, l),
+            _ => Ok(None),
+        }
+    }
+
+    #[inline(never)]
+    fn check_left_slow(&mut self, b: &'static ast::BinOp, l: &Value) -> EvalResult<Option<Rc<NixString>>> {
+        let l = self.force(l)?;
+        match (b.op, &l) {
+            (BinOpKind::Add, Value::Int(_) | Value::Float(_) | Value::Path(_) | Value::String(_)) => Ok(None),
+            (BinOpKind::Add, _) => {
+                let lspan = b.lhs.span().or(Some(b.operand_spans().0));
+                // Not a string: paths on the right are appended as text, not copied.
+                Ok(Some(self.coerce_to_string(&l, lspan, false, false)?))
+            }
+            _ => {
+                self.expect_attrs(&l, Some(b.span))?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// `l + r` where the left operand was coerced to `left` before `r` was evaluated
+    /// ([`Evaluator::check_left`]).
+    fn append_to_coerced(&mut self, b: &'static ast::BinOp, left: Rc<NixString>, r: &Value) -> EvalResult<Value> {
+        let (lspan, rspan) = b.operand_spans();
+        let span = b.lhs.span().or(Some(lspan));
+        let r = self.force(r)?;
+        self.append_string(left, &r, false, span, b.rhs.span().or(Some(rspan)))
     }
 
     /// A strict operator on its evaluated operands: integers at once, `+` with its
@@ -179,9 +226,13 @@ impl Evaluator {
             None => self.eval_or_literal(&first.lhs, env)?,
         });
         for link in links.into_iter().rev() {
+            let left = self.check_left(link, &acc)?;
             let r_owned;
             let r = operand!(self, &link.rhs, env, r_owned);
-            acc = Temp::new(self.combine(link, &acc, r)?);
+            acc = Temp::new(match left {
+                Some(left) => self.append_to_coerced(link, left, r)?,
+                None => self.combine(link, &acc, r)?,
+            });
         }
         Ok(acc.into_inner())
     }
@@ -298,23 +349,36 @@ impl Evaluator {
                 // a path is appended as its text (`fetchzip { ... } + /sub`).
                 let copy = matches!(l, Value::String(_));
                 let a = self.coerce_to_string(&l, lspan, false, copy)?;
-                let b = self.coerce_to_string(&r, rspan, false, copy)?;
-                // Adding an empty string without context changes nothing: share the other.
-                if b.is_empty() && b.context.is_none() {
-                    return Ok(Value::String(a));
-                }
-                if a.is_empty() && a.context.is_none() {
-                    return Ok(Value::String(b));
-                }
-                crate::memory::ensure_fits(a.len() + b.len(), 1, span)?;
-                let mut s = Vec::with_capacity(a.len() + b.len());
-                s.extend_from_slice(a.as_bytes());
-                s.extend_from_slice(b.as_bytes());
-                let mut context = ContextBuilder::from(a.context.as_ref());
-                merge_context(&mut context, &b);
-                Ok(Value::String(Rc::new(NixString::new(s, context.finish()))))
+                self.append_string(a, &r, copy, span, rspan)
             }
         }
+    }
+
+    /// The string `a` (the coerced left operand of `+`) followed by `r` coerced to a
+    /// string (paths copied to the store when `copy`).
+    fn append_string(
+        &mut self,
+        a: Rc<NixString>,
+        r: &Value,
+        copy: bool,
+        span: Option<Span>,
+        rspan: Option<Span>,
+    ) -> EvalResult<Value> {
+        let b = self.coerce_to_string(r, rspan, false, copy)?;
+        // Adding an empty string without context changes nothing: share the other.
+        if b.is_empty() && b.context.is_none() {
+            return Ok(Value::String(a));
+        }
+        if a.is_empty() && a.context.is_none() {
+            return Ok(Value::String(b));
+        }
+        crate::memory::ensure_fits(a.len() + b.len(), 1, span)?;
+        let mut s = Vec::with_capacity(a.len() + b.len());
+        s.extend_from_slice(a.as_bytes());
+        s.extend_from_slice(b.as_bytes());
+        let mut context = ContextBuilder::from(a.context.as_ref());
+        merge_context(&mut context, &b);
+        Ok(Value::String(Rc::new(NixString::new(s, context.finish()))))
     }
 
     pub fn arith(&mut self, op: BinOpKind, l: &Value, r: &Value, span: Option<Span>) -> EvalResult<Value> {

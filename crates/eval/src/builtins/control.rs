@@ -54,13 +54,13 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
             _ => ev.compare(&a[0], &a[1], s)? == std::cmp::Ordering::Less,
         }
     ))),
-    prim!(strict "bitAnd", 2, |ev, a, s| Ok(Value::Int(
+    prim!("bitAnd", 2, |ev, a, s| Ok(Value::Int(
         ev.expect_int(&a[0], s)? & ev.expect_int(&a[1], s)?
     ))),
-    prim!(strict "bitOr", 2, |ev, a, s| Ok(Value::Int(
+    prim!("bitOr", 2, |ev, a, s| Ok(Value::Int(
         ev.expect_int(&a[0], s)? | ev.expect_int(&a[1], s)?
     ))),
-    prim!(strict "bitXor", 2, |ev, a, s| Ok(Value::Int(
+    prim!("bitXor", 2, |ev, a, s| Ok(Value::Int(
         ev.expect_int(&a[0], s)? ^ ev.expect_int(&a[1], s)?
     ))),
     prim!("ceil", 1, |ev, a, s| round_to_int(ev, &a[0], s, f64::ceil)),
