@@ -30,6 +30,9 @@ fn collect(
     out: &mut Vec<FoundDrv>,
     done: &mut FxHashSet<usize>,
 ) -> EvalResult<()> {
+    // A list or set that contains itself (`let t = [ t ]; in t`) recurses without end, as
+    // in Nix: reported as Nix reports it, where the native stack overflowed (SIGABRT).
+    ev.check_native_stack(None)?;
     let v = ev.force(v)?;
     let v = crate::run::auto_call(ev, v, auto_args)?;
     let v = ev.force(&v)?;

@@ -92,6 +92,14 @@ fn cyclic_values_through_printers_and_comparisons() {
         args.extend(["-E", &expr]);
         assert_error(&rnix(None, &args), body, OVERFLOW);
     }
+    // Instantiating a value that contains itself walks it without end, as Nix's
+    // `getDerivations` does (it ended in SIGABRT, without a message).
+    for expr in [
+        "let t = [ t ]; in t",
+        "let t = { recurseForDerivations = true; me = t; }; in t",
+    ] {
+        assert_error(&rnix(None, &["--read-only", "-E", expr]), expr, OVERFLOW);
+    }
     // Where Nix succeeds.
     let strict = rnix(None, &["--eval", "--strict", "-E", CYCLIC]);
     assert_output(&strict, "--strict", "{ a = «repeated»; b = [ «repeated» ]; }\n");

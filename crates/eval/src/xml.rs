@@ -13,7 +13,7 @@ use crate::value::{AttrSet, Value};
 use crate::Evaluator;
 use rnix_eval_parser::show::format_float;
 use rnix_eval_parser::{source, Span, Symbol};
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The context gathered from the strings printed, for `toXML`'s result.
 pub type Context = Option<crate::string_context::Context>;
@@ -66,10 +66,13 @@ struct Writer {
     location: bool,
     span: Option<Span>,
     drvs_seen: FxHashSet<Vec<u8>>,
-    /// The sets and lists being printed, outermost to innermost: one met again inside
-    /// itself is a cycle (`let x = { a = x; }; in x`), which would nest until memory ran
-    /// out (Nix fails when its native stack does, after half a minute).
-    on_path: FxHashSet<usize>,
+    /// The sets and lists being printed, each with the number of derivations seen when it
+    /// was entered. One met again inside itself with no derivation seen since is a cycle
+    /// (`let x = { a = x; }; in x`), which would nest until memory ran out (Nix fails when
+    /// its native stack does, after half a minute). A derivation newly seen in between
+    /// ends the cycle the next time round (`<repeated />`): a derivation's `all` list
+    /// holds the derivation, whose attributes hold the list.
+    on_path: FxHashMap<usize, usize>,
     /// The elements opened and not yet closed, with their depths.
     open_elements: Vec<(usize, &'static str)>,
     context: ContextBuilder,
@@ -85,7 +88,7 @@ impl Writer {
             location,
             span,
             drvs_seen: FxHashSet::default(),
-            on_path: FxHashSet::default(),
+            on_path: FxHashMap::default(),
             open_elements: Vec::new(),
             context: ContextBuilder::default(),
         }
@@ -225,14 +228,21 @@ impl Writer {
         )
     }
 
-    /// Note a set or list as being printed (the key `on_path` drops it by afterwards); one
-    /// printed inside itself is a cycle, reported at once.
-    fn enter(&mut self, cell: usize) -> EvalResult<usize> {
-        if self.on_path.insert(cell) {
-            Ok(cell)
-        } else {
-            Err(self.overflow())
+    /// Note a set or list as being printed ([`Writer::leave`] takes the note back); one
+    /// printed inside itself with no derivation seen since is a cycle, reported at once.
+    fn enter(&mut self, cell: usize) -> EvalResult<(usize, Option<usize>)> {
+        let seen = self.drvs_seen.len();
+        match self.on_path.insert(cell, seen) {
+            Some(before) if before == seen => Err(self.overflow()),
+            before => Ok((cell, before)),
         }
+    }
+
+    fn leave(&mut self, (cell, before): (usize, Option<usize>)) {
+        match before {
+            Some(seen) => self.on_path.insert(cell, seen),
+            None => self.on_path.remove(&cell),
+        };
     }
 
     fn value(&mut self, ev: &mut Evaluator, v: &Value, depth: usize) -> EvalResult<()> {
@@ -282,7 +292,7 @@ impl Writer {
                 self.open(depth, "attrs", &Vec::new());
                 self.attrs(ev, set, depth + 1)?;
                 self.close(depth, "attrs");
-                self.on_path.remove(&cell);
+                self.leave(cell);
             }
             Value::List(items) => {
                 let cell = self.enter(crate::value::ListRef::as_ptr(items) as usize)?;
@@ -291,7 +301,7 @@ impl Writer {
                     self.value(ev, item, depth + 1)?;
                 }
                 self.close(depth, "list");
-                self.on_path.remove(&cell);
+                self.leave(cell);
             }
             Value::Lambda(c) => {
                 let l = c.lambda;
