@@ -12,6 +12,7 @@
 mod assert_eq;
 pub mod attr_path;
 pub mod attrset;
+mod block;
 pub mod coerce;
 pub mod cycles;
 pub mod env;

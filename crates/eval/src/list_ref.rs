@@ -10,6 +10,7 @@
 //! Invariants: `len` is the number of initialised elements; the block was allocated with
 //! [`layout`]`(len)`; the count word follows `rc`'s rules.
 
+use crate::block::{self, BlockKind};
 use crate::rc::{FLAG_BITS, ONE};
 use crate::value::Value;
 use std::alloc::Layout;
@@ -20,11 +21,17 @@ use std::ptr::NonNull;
 /// The header before a list's elements: its count and length.
 pub const HEADER_BYTES: usize = 2 * std::mem::size_of::<usize>();
 
-/// The block of a list of `len` elements: two words, then the elements.
+/// The block kind of a list: two words (count, length), then the elements.
+pub(crate) struct ListBlock;
+
+impl BlockKind for ListBlock {
+    type Item = Value;
+    const HEADER_BYTES: usize = HEADER_BYTES;
+}
+
+/// The block of a list of `len` elements.
 fn layout(len: usize) -> Layout {
-    let header = Layout::new::<[usize; 2]>();
-    let elements = Layout::array::<Value>(len).expect("a list fits in memory");
-    header.extend(elements).expect("a list fits in memory").0.pad_to_align()
+    block::layout::<ListBlock>(len)
 }
 
 fn allocate(capacity: usize) -> NonNull<usize> {
@@ -37,18 +44,12 @@ fn allocate(capacity: usize) -> NonNull<usize> {
 /// Where the elements of the block at `ptr` start.
 #[inline(always)]
 fn elements_of(ptr: NonNull<usize>) -> *mut Value {
-    // SAFETY: the elements start after the header, within the block.
-    unsafe { (ptr.as_ptr() as *mut u8).add(HEADER_BYTES) as *mut Value }
+    block::items_of::<ListBlock>(ptr)
 }
 
-/// Drop the first `len` elements of the block at `ptr`, allocated for `capacity`, and
-/// free the block.
-///
-/// # Safety
-/// Those elements are initialised and owned by the caller, which gives the block up.
+/// See [`block::free_block`].
 unsafe fn free_block(ptr: NonNull<usize>, len: usize, capacity: usize) {
-    std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(elements_of(ptr), len));
-    std::alloc::dealloc(ptr.as_ptr() as *mut u8, layout(capacity));
+    block::free_block::<ListBlock>(ptr, len, capacity)
 }
 
 /// A counted reference to a list's block.
@@ -159,10 +160,7 @@ impl ListRef {
         // `teardown`, which owns it from then on), then the block is freed.
         unsafe {
             if len >= crate::teardown::DEFER_MIN {
-                crate::teardown::retire_list(RetiredList {
-                    ptr: self.0,
-                    capacity: len,
-                });
+                crate::teardown::retire_list(RetiredList::new(self.0, len));
                 return;
             }
             free_block(self.0, len, len);
@@ -293,41 +291,8 @@ impl Drop for ListBuilder {
     }
 }
 
-/// The block of a large list whose last reference went: queued by `teardown`, which frees
-/// its elements from the end a chunk at a time, then the block.
-pub(crate) struct RetiredList {
-    ptr: NonNull<usize>,
-    /// The elements the block was allocated for; its `len` word counts those still there.
-    capacity: usize,
-}
-
-impl RetiredList {
-    pub(crate) fn len(&self) -> usize {
-        // SAFETY: the block is owned here; `len` is its second word.
-        unsafe { *self.ptr.as_ptr().add(1) }
-    }
-
-    /// Move up to `n` elements off the end into `out`; how many are left.
-    pub(crate) fn take_tail(&mut self, n: usize, out: &mut impl Extend<Value>) -> usize {
-        let len = self.len();
-        let at = len.saturating_sub(n);
-        // SAFETY: elements `at..len` are initialised; `len` is lowered before they are
-        // read out, so each is owned once.
-        unsafe {
-            *self.ptr.as_ptr().add(1) = at;
-            let elements = elements_of(self.ptr);
-            out.extend((at..len).map(|i| elements.add(i).read()));
-        }
-        at
-    }
-}
-
-impl Drop for RetiredList {
-    fn drop(&mut self) {
-        // SAFETY: the first `len` elements are still there; the block has `capacity`'s layout.
-        unsafe { free_block(self.ptr, self.len(), self.capacity) }
-    }
-}
+/// A large list's block, queued by `teardown` ([`block::Retired`]).
+pub(crate) type RetiredList = block::Retired<ListBlock>;
 
 thread_local! {
     /// The empty list of this thread: `[ ]` (`optional false x`, `optionals`, a `filter`

@@ -15,6 +15,7 @@
 //! [`layout`]`(len)`; the count word follows `rc`'s rules.
 
 use crate::attrset::{AttrSet, Lower, NewSet};
+use crate::block::{self, BlockKind};
 use crate::rc::{FLAG_BITS, ONE};
 use crate::value::Attr;
 use std::alloc::Layout;
@@ -32,28 +33,28 @@ struct Block {
 /// `Bindings` header, in the statistics).
 pub const HEADER_BYTES: usize = 3 * std::mem::size_of::<usize>();
 
-/// The block of a set of `len` entries: three words, then the entries.
+/// The block kind of a set: three words (count, length, the layer below), then the entries.
+pub(crate) struct SetBlock;
+
+impl BlockKind for SetBlock {
+    type Item = Attr;
+    const HEADER_BYTES: usize = HEADER_BYTES;
+}
+
+/// The block of a set of `len` entries.
 fn layout(len: usize) -> Layout {
-    let header = Layout::new::<[usize; 3]>();
-    let entries = Layout::array::<Attr>(len).expect("a set fits in memory");
-    header.extend(entries).expect("a set fits in memory").0.pad_to_align()
+    block::layout::<SetBlock>(len)
 }
 
 /// Where the entries of the block at `ptr` start.
 #[inline(always)]
 fn entries_of(ptr: NonNull<usize>) -> *mut Attr {
-    // SAFETY: the entries start after the header, within the block.
-    unsafe { (ptr.as_ptr() as *mut u8).add(HEADER_BYTES) as *mut Attr }
+    block::items_of::<SetBlock>(ptr)
 }
 
-/// Drop the first `len` entries of the block at `ptr`, allocated for `capacity`, and free
-/// the block.
-///
-/// # Safety
-/// Those entries are initialised and owned by the caller, which gives the block up.
+/// See [`block::free_block`].
 unsafe fn free_block(ptr: NonNull<usize>, len: usize, capacity: usize) {
-    std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(entries_of(ptr), len));
-    std::alloc::dealloc(ptr.as_ptr() as *mut u8, layout(capacity));
+    block::free_block::<SetBlock>(ptr, len, capacity)
 }
 
 /// A counted reference to an attribute set's block.
@@ -198,10 +199,7 @@ impl SetRef {
         unsafe {
             std::ptr::drop_in_place(std::ptr::addr_of_mut!((*self.block()).set.lower));
             if len >= crate::teardown::DEFER_MIN {
-                crate::teardown::retire_set(RetiredSet {
-                    ptr: self.0,
-                    capacity: len,
-                });
+                crate::teardown::retire_set(RetiredSet::new(self.0, len));
                 return;
             }
             free_block(self.0, len, len);
@@ -290,42 +288,8 @@ impl Drop for SetBuilder {
     }
 }
 
-/// The block of a large set whose last reference went, its layer already released: queued
-/// by `teardown`, which frees its entries from the end a chunk at a time, then the block
-/// (copying the entries into a vector for the queue held the set twice for a moment).
-pub(crate) struct RetiredSet {
-    ptr: NonNull<usize>,
-    /// The entries the block was allocated for; its `len` word counts those still there.
-    capacity: usize,
-}
-
-impl RetiredSet {
-    pub(crate) fn len(&self) -> usize {
-        // SAFETY: the block is owned here; `len` is its second word.
-        unsafe { *self.ptr.as_ptr().add(1) }
-    }
-
-    /// Move up to `n` entries off the end into `out`; how many are left.
-    pub(crate) fn take_tail(&mut self, n: usize, out: &mut impl Extend<Attr>) -> usize {
-        let len = self.len();
-        let at = len.saturating_sub(n);
-        // SAFETY: entries `at..len` are initialised; `len` is lowered before they are read
-        // out, so each is owned once.
-        unsafe {
-            *self.ptr.as_ptr().add(1) = at;
-            let entries = entries_of(self.ptr);
-            out.extend((at..len).map(|i| entries.add(i).read()));
-        }
-        at
-    }
-}
-
-impl Drop for RetiredSet {
-    fn drop(&mut self) {
-        // SAFETY: the first `len` entries are still there; the block has `capacity`'s layout.
-        unsafe { free_block(self.ptr, self.len(), self.capacity) }
-    }
-}
+/// A large set's block, queued by `teardown` ([`block::Retired`]).
+pub(crate) type RetiredSet = block::Retired<SetBlock>;
 
 impl Default for SetRef {
     /// A new empty set.

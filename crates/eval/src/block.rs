@@ -1,0 +1,90 @@
+//! What a set's block (`set_ref.rs`) and a list's (`list_ref.rs`) share: one allocation
+//! `[count, len, header words..., items...]`, its layout, where its items start, how it is
+//! freed, and how `teardown` owns it once its last reference went.
+//!
+//! Invariants: `len` (the second word) counts the initialised items; a block is freed
+//! with the layout of the capacity it was allocated or last reallocated for.
+
+use std::alloc::Layout;
+use std::marker::PhantomData;
+use std::ptr::NonNull;
+
+/// A kind of counted block: the items it holds and the bytes before the first of them.
+pub(crate) trait BlockKind {
+    type Item;
+    /// The count, the length and the kind's own header words.
+    const HEADER_BYTES: usize;
+}
+
+/// The block of `K` with room for `capacity` items.
+pub(crate) fn layout<K: BlockKind>(capacity: usize) -> Layout {
+    let header = Layout::from_size_align(K::HEADER_BYTES, std::mem::align_of::<usize>()).expect("a header");
+    let items = Layout::array::<K::Item>(capacity).expect("a block fits in memory");
+    header.extend(items).expect("a block fits in memory").0.pad_to_align()
+}
+
+/// Where the items of the block at `ptr` start.
+#[inline(always)]
+pub(crate) fn items_of<K: BlockKind>(ptr: NonNull<usize>) -> *mut K::Item {
+    // SAFETY: the items start after the header, within the block.
+    unsafe { (ptr.as_ptr() as *mut u8).add(K::HEADER_BYTES) as *mut K::Item }
+}
+
+/// Drop the first `len` items of the block at `ptr`, allocated for `capacity`, and free it.
+///
+/// # Safety
+/// Those items are initialised and owned by the caller, which gives the block up.
+pub(crate) unsafe fn free_block<K: BlockKind>(ptr: NonNull<usize>, len: usize, capacity: usize) {
+    std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(items_of::<K>(ptr), len));
+    std::alloc::dealloc(ptr.as_ptr() as *mut u8, layout::<K>(capacity));
+}
+
+/// The block of a large set or list whose last reference went (its own header words
+/// already released): queued by `teardown`, which frees its items from the end a chunk at
+/// a time, then the block (copying the items into a vector for the queue held them twice
+/// for a moment).
+pub(crate) struct Retired<K: BlockKind> {
+    ptr: NonNull<usize>,
+    /// The items the block was allocated for; its `len` word counts those still there.
+    capacity: usize,
+    kind: PhantomData<K>,
+}
+
+impl<K: BlockKind> Retired<K> {
+    /// # Safety
+    /// The block at `ptr` has `capacity`'s layout and its `len` items initialised, and the
+    /// caller gives it up.
+    pub(crate) unsafe fn new(ptr: NonNull<usize>, capacity: usize) -> Retired<K> {
+        Retired {
+            ptr,
+            capacity,
+            kind: PhantomData,
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        // SAFETY: the block is owned here; `len` is its second word.
+        unsafe { *self.ptr.as_ptr().add(1) }
+    }
+
+    /// Move up to `n` items off the end into `out`; how many are left.
+    pub(crate) fn take_tail(&mut self, n: usize, out: &mut impl Extend<K::Item>) -> usize {
+        let len = self.len();
+        let at = len.saturating_sub(n);
+        // SAFETY: items `at..len` are initialised; `len` is lowered before they are read
+        // out, so each is owned once.
+        unsafe {
+            *self.ptr.as_ptr().add(1) = at;
+            let items = items_of::<K>(self.ptr);
+            out.extend((at..len).map(|i| items.add(i).read()));
+        }
+        at
+    }
+}
+
+impl<K: BlockKind> Drop for Retired<K> {
+    fn drop(&mut self) {
+        // SAFETY: the first `len` items are still there; the block has `capacity`'s layout.
+        unsafe { free_block::<K>(self.ptr, self.len(), self.capacity) }
+    }
+}
