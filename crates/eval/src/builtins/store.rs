@@ -66,12 +66,20 @@ fn store_path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Ev
     let path = if directly_in_store {
         path
     } else {
-        // Resolve symlinks unless the path is itself directly in the store. Modern Nix's
-        // `canonPath(path, true)` takes a missing component for a plain one (Nix 2.8
-        // fails on it): `/nix/store/x/..` is `/nix/store`, not in the store.
-        std::fs::canonicalize(&path)
-            .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or_else(|_| rnix_eval_parser::paths::canon_path(&path))
+        // Resolve symlinks unless the path is itself directly in the store, one component
+        // at a time as modern Nix's `canonPath(path, true)`: a missing component (or one
+        // below a file) is taken for a plain one (Nix 2.8 fails on it), so
+        // `/nix/store/x/..` is `/nix/store`, not in the store, and `x/link/.` is `x/a` where
+        // `link` points to `a` even when the whole path cannot be resolved.
+        let io = &mut ev.io;
+        let target = |p: &str| match io.lstat(p) {
+            Ok(crate::io::FileKind::Symlink) => io.read_link(p).ok(),
+            _ => None,
+        };
+        match crate::io::follow_symlinks(&path, true, target) {
+            Some(resolved) => resolved,
+            None => bail!(span, "infinite symlink recursion in path '{path}'"),
+        }
     };
     let Some(object) = rnix_eval_store::store_path::store_entry_of(&dir, &path) else {
         bail!(span, "path '{path}' is not in the Nix store");
