@@ -179,13 +179,22 @@ fn evaluate_inputs(
     printed: &mut Vec<u8>,
     sync: &dyn Fn(),
 ) -> i32 {
-    // As nix-instantiate: with -E and nothing else there is nothing to do.
+    // As nix-instantiate: with -E and nothing else there is nothing to do, and `-` (read
+    // stdin) is one flag wherever and however often it is given: stdin is evaluated once,
+    // first, and then there is no `./default.nix`.
     let inputs: Vec<String> = if let Some(flake) = &cli.flake {
         vec![flake.clone()]
-    } else if cli.files.is_empty() && !cli.expr {
-        vec!["./default.nix".into()]
     } else {
-        cli.files.clone()
+        let read_stdin = cli.files.iter().any(|f| f == "-");
+        let others = cli.files.iter().filter(|f| *f != "-").cloned();
+        let first = if read_stdin {
+            Some("-".to_string())
+        } else if cli.files.is_empty() && !cli.expr {
+            Some("./default.nix".to_string())
+        } else {
+            None
+        };
+        first.into_iter().chain(others).collect()
     };
 
     let stdout = std::io::stdout();

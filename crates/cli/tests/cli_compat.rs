@@ -481,16 +481,22 @@ fn bad_flags_exit_1_as_nix() {
     }
 }
 
-/// `-` reads the expression from stdin, also with `-E`, alone or with other inputs.
+/// `-` reads the expression from stdin, also with `-E`, alone or with other inputs: once,
+/// and before them, wherever it is given (Nix's `readStdin`).
 #[test]
 fn stdin_expression() {
     require_nix!();
     let dir = scratch("stdin");
+    std::fs::write(dir.join("str.nix"), "\"hello\"").unwrap();
     let cases: &[(&[&str], &str)] = &[
         (&["--eval", "-E", "-"], "1 + 2"),
         (&["--eval", "-"], "{ a = 1; }"),
         (&["--eval", "-", "-A", "a"], "{ a = 1; }"),
         (&["--eval", "--strict", "-E", "-"], "{ a = [ 1 2 ]; }"),
+        (&["--eval", "str.nix", "-"], "{ a = \"stdin\"; }"),
+        (&["--eval", "-E", "1", "-"], "{ a = \"stdin\"; }"),
+        (&["--eval", "-", "-"], "{ a = \"stdin\"; }"),
+        (&["--eval", "str.nix", "-"], ""),
     ];
     for (args, input) in cases {
         let ours = run(env!("CARGO_BIN_EXE_rnix-eval"), args, &dir, Some(input), &[]);
