@@ -34,7 +34,8 @@ fn stats_of(program: &str, expr: &str, dir: &std::path::Path) -> Json {
 }
 
 /// Calls (curried, through `foldl'`, `genList`, `map`, `mapAttrs`, a pattern), `//`,
-/// `++`: everything these counters see, in one program.
+/// `++` (of unshared operands, and of a shared left one, which is copied): everything
+/// these counters see, in one program.
 const PROGRAM: &str = r#"
 let
   f = x: x;
@@ -45,6 +46,7 @@ in builtins.foldl' (a: b: a + f b) 0 xs
   + ({ a = 1; b = 2; } // { c = 3; }).c
   + builtins.length ([ 1 ] ++ [ 2 3 ] ++ map f xs)
   + g { a = 1; } + s.a + s.b
+  + (let l = [ 4 5 ]; in builtins.length l + builtins.length (l ++ [ 6 ]))
 "#;
 
 #[test]

@@ -5,7 +5,9 @@
 //! Invariants: `len` (the second word) counts the initialised items; a block is freed
 //! with the layout of the capacity it was allocated or last reallocated for.
 
+use crate::rc::{FLAG_BITS, ONE};
 use std::alloc::Layout;
+use std::cell::Cell;
 use std::marker::PhantomData;
 use std::ptr::NonNull;
 
@@ -21,6 +23,66 @@ pub(crate) fn layout<K: BlockKind>(capacity: usize) -> Layout {
     let header = Layout::from_size_align(K::HEADER_BYTES, std::mem::align_of::<usize>()).expect("a header");
     let items = Layout::array::<K::Item>(capacity).expect("a block fits in memory");
     header.extend(items).expect("a block fits in memory").0.pad_to_align()
+}
+
+/// A new block of `K` with room for `capacity` items, its words not yet written.
+pub(crate) fn allocate<K: BlockKind>(capacity: usize) -> NonNull<usize> {
+    let layout = layout::<K>(capacity);
+    // SAFETY: the layout has a non-zero size (the header).
+    let raw = unsafe { std::alloc::alloc(layout) as *mut usize };
+    NonNull::new(raw).unwrap_or_else(|| std::alloc::handle_alloc_error(layout))
+}
+
+/// The block at `ptr`, of `old` items' layout, reallocated (its contents kept) to `new`.
+///
+/// # Safety
+/// The block must be owned by the caller and allocated with `layout::<K>(old)`.
+pub(crate) unsafe fn reallocate<K: BlockKind>(ptr: NonNull<usize>, old: usize, new: usize) -> NonNull<usize> {
+    let raw = std::alloc::realloc(ptr.as_ptr() as *mut u8, layout::<K>(old), layout::<K>(new).size());
+    NonNull::new(raw as *mut usize).unwrap_or_else(|| std::alloc::handle_alloc_error(layout::<K>(new)))
+}
+
+/// The count word of the live block at `ptr` (its first word, `rc`'s rules: a reference
+/// adds `ONE`, the low bits are the cycle collector's marks).
+///
+/// # Safety
+/// The block must be alive for `'a`.
+#[inline(always)]
+pub(crate) unsafe fn count<'a>(ptr: NonNull<usize>) -> &'a Cell<usize> {
+    &*(ptr.as_ptr() as *const Cell<usize>)
+}
+
+/// One more reference to the live block at `ptr`.
+///
+/// # Safety
+/// The caller holds a reference to the block.
+#[inline(always)]
+pub(crate) unsafe fn retain(ptr: NonNull<usize>) {
+    let count = count(ptr);
+    // Overflow needs 2^60 handles: no memory holds them.
+    count.set(count.get() + ONE);
+}
+
+/// One reference fewer to the block at `ptr`; true when it was the last (the caller then
+/// frees the block).
+///
+/// # Safety
+/// The caller gives up a reference it holds.
+#[inline(always)]
+pub(crate) unsafe fn release(ptr: NonNull<usize>) -> bool {
+    let count = count(ptr);
+    let left = count.get() - ONE;
+    count.set(left);
+    left < ONE
+}
+
+/// The references counted in the live block at `ptr`.
+///
+/// # Safety
+/// The block must be alive.
+#[inline(always)]
+pub(crate) unsafe fn strong_count(ptr: NonNull<usize>) -> usize {
+    count(ptr).get() >> FLAG_BITS
 }
 
 /// Where the items of the block at `ptr` start.

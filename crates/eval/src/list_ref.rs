@@ -11,7 +11,7 @@
 //! [`layout`]`(len)`; the count word follows `rc`'s rules.
 
 use crate::block::{self, BlockKind};
-use crate::rc::{FLAG_BITS, ONE};
+use crate::rc::ONE;
 use crate::value::Value;
 use std::alloc::Layout;
 use std::cell::Cell;
@@ -34,13 +34,6 @@ fn layout(len: usize) -> Layout {
     block::layout::<ListBlock>(len)
 }
 
-fn allocate(capacity: usize) -> NonNull<usize> {
-    let layout = layout(capacity);
-    // SAFETY: the layout has a non-zero size (the header).
-    let raw = unsafe { std::alloc::alloc(layout) as *mut usize };
-    NonNull::new(raw).unwrap_or_else(|| std::alloc::handle_alloc_error(layout))
-}
-
 /// Where the elements of the block at `ptr` start.
 #[inline(always)]
 fn elements_of(ptr: NonNull<usize>) -> *mut Value {
@@ -58,14 +51,7 @@ pub struct ListRef(NonNull<usize>);
 impl ListRef {
     /// The elements of `items` in a block of their own.
     pub fn from_vec(items: Vec<Value>) -> ListRef {
-        if items.is_empty() {
-            return ListRef::empty();
-        }
-        let mut builder = ListBuilder::with_capacity(items.len());
-        for item in items {
-            builder.push(item);
-        }
-        builder.finish()
+        ListRef::collect(items.into_iter())
     }
 
     /// The list of the elements `items` yields, made in its block directly.
@@ -81,12 +67,6 @@ impl ListRef {
     }
 
     #[inline(always)]
-    fn count(&self) -> &Cell<usize> {
-        // SAFETY: the count is the block's first word.
-        unsafe { &*(self.0.as_ptr() as *const Cell<usize>) }
-    }
-
-    #[inline(always)]
     fn len_word(&self) -> usize {
         // SAFETY: the block is alive while this handle counts in it; `len` is its second word.
         unsafe { *self.0.as_ptr().add(1) }
@@ -94,7 +74,8 @@ impl ListRef {
 
     #[inline]
     pub fn strong_count(this: &ListRef) -> usize {
-        this.count().get() >> FLAG_BITS
+        // SAFETY: the block is alive while this handle counts in it.
+        unsafe { block::strong_count(this.0) }
     }
 
     #[inline]
@@ -127,6 +108,7 @@ impl ListRef {
         if ListRef::strong_count(&a) == 1 {
             let a = std::mem::ManuallyDrop::new(a);
             let (old_len, added) = (a.len_word(), b.len());
+            crate::stats::bump(crate::stats::Counter::ListElements, (old_len + added) as u64);
             // SAFETY: the only handle to `a`, given up here: its block is reallocated to
             // room for `b`'s elements, which are written there before `len` counts them.
             unsafe {
@@ -140,16 +122,6 @@ impl ListRef {
         out.extend_from(a);
         out.extend_from(b);
         out.finish()
-    }
-
-    /// The elements, mutably, if this is the list's only reference.
-    pub fn get_mut(this: &mut ListRef) -> Option<&mut [Value]> {
-        if ListRef::strong_count(this) != 1 {
-            return None;
-        }
-        let len = this.len_word();
-        // SAFETY: the only handle, borrowed mutably; `len` elements are initialised.
-        Some(unsafe { std::slice::from_raw_parts_mut(elements_of(this.0), len) })
     }
 
     /// Out of line, so dropping a `Value` stays a count decrement per variant.
@@ -168,13 +140,9 @@ impl ListRef {
     }
 }
 
-/// The block at `ptr`, of `old` elements' layout, reallocated to `new` elements.
-///
-/// # Safety
-/// The block must be owned by the caller and allocated with `layout(old)`.
+/// See [`block::reallocate`].
 unsafe fn reallocate(ptr: NonNull<usize>, old: usize, new: usize) -> NonNull<usize> {
-    let raw = std::alloc::realloc(ptr.as_ptr() as *mut u8, layout(old), layout(new).size());
-    NonNull::new(raw as *mut usize).unwrap_or_else(|| std::alloc::handle_alloc_error(layout(new)))
+    block::reallocate::<ListBlock>(ptr, old, new)
 }
 
 /// Write the elements of `list` from `dst` on: moved out when this was the list's only
@@ -206,7 +174,7 @@ pub struct ListBuilder {
 impl ListBuilder {
     pub fn with_capacity(capacity: usize) -> ListBuilder {
         ListBuilder {
-            ptr: allocate(capacity),
+            ptr: block::allocate::<ListBlock>(capacity),
             capacity,
             len: 0,
         }
@@ -251,12 +219,6 @@ impl ListBuilder {
 
     pub fn is_empty(&self) -> bool {
         self.len == 0
-    }
-
-    /// The elements pushed so far.
-    pub fn as_slice(&self) -> &[Value] {
-        // SAFETY: `len` elements are initialised.
-        unsafe { std::slice::from_raw_parts(elements_of(self.ptr), self.len) }
     }
 
     /// The list of the elements pushed, in a block of their number (the thread's one empty
@@ -306,9 +268,12 @@ impl ListRef {
     /// The empty list, shared by every `[ ]` of this thread.
     #[inline]
     pub fn empty() -> ListRef {
-        EMPTY.with(|block| {
-            block[0].set(block[0].get() + ONE);
-            ListRef(NonNull::from(block).cast())
+        EMPTY.with(|words| {
+            let ptr = NonNull::from(words).cast();
+            // SAFETY: the block lives as long as the thread, and its count never reaches
+            // zero.
+            unsafe { block::retain(ptr) };
+            ListRef(ptr)
         })
     }
 }
@@ -322,8 +287,8 @@ impl Default for ListRef {
 impl Clone for ListRef {
     #[inline(always)]
     fn clone(&self) -> ListRef {
-        let count = self.count();
-        count.set(count.get() + ONE);
+        // SAFETY: this handle holds a reference.
+        unsafe { block::retain(self.0) };
         ListRef(self.0)
     }
 }
@@ -331,10 +296,8 @@ impl Clone for ListRef {
 impl Drop for ListRef {
     #[inline(always)]
     fn drop(&mut self) {
-        let count = self.count();
-        let left = count.get() - ONE;
-        count.set(left);
-        if left < ONE {
+        // SAFETY: this handle's reference is given up.
+        if unsafe { block::release(self.0) } {
             self.drop_slow();
         }
     }

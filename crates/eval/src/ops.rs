@@ -129,7 +129,7 @@ impl Evaluator {
         match (b.op, &l) {
             (BinOpKind::Add, Value::Int(_) | Value::Float(_) | Value::Path(_) | Value::String(_)) => Ok(None),
             (BinOpKind::Add, _) => {
-                let lspan = b.lhs.span().or(Some(b.operand_spans().0));
+                let (lspan, _) = add_operand_spans(b);
                 // Not a string: paths on the right are appended as text, not copied.
                 Ok(Some(self.coerce_to_string(&l, lspan, false, false)?))
             }
@@ -143,10 +143,9 @@ impl Evaluator {
     /// `l + r` where the left operand was coerced to `left` before `r` was evaluated
     /// ([`Evaluator::check_left`]).
     fn append_to_coerced(&mut self, b: &'static ast::BinOp, left: Rc<NixString>, r: &Value) -> EvalResult<Value> {
-        let (lspan, rspan) = b.operand_spans();
-        let span = b.lhs.span().or(Some(lspan));
+        let (lspan, rspan) = add_operand_spans(b);
         let r = self.force(r)?;
-        self.append_string(left, &r, false, span, b.rhs.span().or(Some(rspan)))
+        self.append_string(left, &r, false, lspan, rspan)
     }
 
     /// A strict operator on its evaluated operands: integers at once, `+` with its
@@ -175,8 +174,8 @@ impl Evaluator {
         if b.op == BinOpKind::Add {
             // An operand that cannot be added is reported where it is, as Nix's
             // `ExprConcatStrings` does.
-            let (lspan, rspan) = b.operand_spans();
-            return self.add(l, r, b.lhs.span().or(Some(lspan)), b.rhs.span().or(Some(rspan)));
+            let (lspan, rspan) = add_operand_spans(b);
+            return self.add(l, r, lspan, rspan);
         }
         self.binop_values(b.op, l, r, Some(b.span))
     }
@@ -743,8 +742,14 @@ pub(crate) fn concat_lists(a: ListRef, b: ListRef) -> Value {
         return Value::List(b);
     }
     stats::bump(Counter::ListConcats, 1);
-    stats::bump(Counter::ListElements, (a.len() + b.len()) as u64);
     Value::List(ListRef::concat(a, b))
+}
+
+/// Where an operand of `+` that cannot be added is reported: at the operand itself, or
+/// at its side of the operator when it has no span of its own.
+fn add_operand_spans(b: &ast::BinOp) -> (Option<Span>, Option<Span>) {
+    let (lspan, rspan) = b.operand_spans();
+    (b.lhs.span().or(Some(lspan)), b.rhs.span().or(Some(rspan)))
 }
 
 /// The operators down the left operands of `b` while `link` holds (`b` first), and the

@@ -16,7 +16,7 @@
 
 use crate::attrset::{AttrSet, Lower, NewSet};
 use crate::block::{self, BlockKind};
-use crate::rc::{FLAG_BITS, ONE};
+use crate::rc::ONE;
 use crate::value::Attr;
 use std::alloc::Layout;
 use std::cell::Cell;
@@ -95,15 +95,10 @@ impl SetRef {
         Self::block_at(self.0.as_ptr(), len)
     }
 
-    #[inline(always)]
-    fn count(&self) -> &Cell<usize> {
-        // SAFETY: the count is the block's first word.
-        unsafe { &*(self.0.as_ptr() as *const Cell<usize>) }
-    }
-
     #[inline]
     pub fn strong_count(this: &SetRef) -> usize {
-        this.count().get() >> FLAG_BITS
+        // SAFETY: the block is alive while this handle counts in it.
+        unsafe { block::strong_count(this.0) }
     }
 
     #[inline]
@@ -160,10 +155,7 @@ impl SetRef {
         // is dropped where it was, and its slot is in `(i, k]` from then on.
         unsafe {
             if own_added > 0 {
-                let raw = std::alloc::realloc(self.0.as_ptr() as *mut u8, layout(old_len), layout(new_len).size());
-                let Some(ptr) = NonNull::new(raw as *mut usize) else {
-                    std::alloc::handle_alloc_error(layout(new_len))
-                };
+                let ptr = block::reallocate::<SetBlock>(self.0, old_len, new_len);
                 self.0 = ptr;
                 *ptr.as_ptr().add(1) = new_len;
             }
@@ -218,13 +210,11 @@ pub struct SetBuilder {
 
 impl SetBuilder {
     pub fn with_capacity(capacity: usize) -> SetBuilder {
-        let layout = layout(capacity);
-        // SAFETY: the layout has a non-zero size (the header).
-        let raw = unsafe { std::alloc::alloc(layout) as *mut usize };
-        let Some(ptr) = NonNull::new(raw) else {
-            std::alloc::handle_alloc_error(layout)
-        };
-        SetBuilder { ptr, capacity, len: 0 }
+        SetBuilder {
+            ptr: block::allocate::<SetBlock>(capacity),
+            capacity,
+            len: 0,
+        }
     }
 
     #[inline(always)]
@@ -301,8 +291,8 @@ impl Default for SetRef {
 impl Clone for SetRef {
     #[inline(always)]
     fn clone(&self) -> SetRef {
-        let count = self.count();
-        count.set(count.get() + ONE);
+        // SAFETY: this handle holds a reference.
+        unsafe { block::retain(self.0) };
         SetRef(self.0)
     }
 }
@@ -310,10 +300,8 @@ impl Clone for SetRef {
 impl Drop for SetRef {
     #[inline(always)]
     fn drop(&mut self) {
-        let count = self.count();
-        let left = count.get() - ONE;
-        count.set(left);
-        if left < ONE {
+        // SAFETY: this handle's reference is given up.
+        if unsafe { block::release(self.0) } {
             self.drop_slow();
         }
     }
