@@ -72,7 +72,8 @@ pub fn run(mut cli: Cli, stack: Option<usize>) -> i32 {
         match rnix_eval_core::profiler::Profiler::start(file.into(), settings.eval_profiler_frequency) {
             Ok(p) => ev.profiler = Some(Box::new(p)),
             Err(e) => {
-                eprint_line(format!("error: opening file '{file}': {e}").as_bytes());
+                let reason = rnix_eval_store::io_reason(&e);
+                eprint_line(format!("error: opening file '{file}': {reason}").as_bytes());
                 return 1;
             }
         }
@@ -219,6 +220,9 @@ fn evaluate_inputs(
                 let _ = out.flush();
                 let text = e.render(show_trace);
                 eprint_line(text.strip_suffix('\n').unwrap_or(&text).as_bytes());
+                if let Some(status) = e.exit_status {
+                    return status.into();
+                }
                 return crate::store_writer::failure_exit_code();
             }
         }
@@ -255,9 +259,10 @@ fn read_input(cli: &Cli, input: &str, cwd: &str) -> EvalResult<(Origin, String, 
     }
     if input == "-" {
         let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| EvalError::new(ErrorKind::Eval, format!("reading stdin: {e}"), None))?;
+        std::io::stdin().read_to_string(&mut text).map_err(|e| {
+            let reason = rnix_eval_store::io_reason(&e);
+            EvalError::new(ErrorKind::Eval, format!("reading stdin: {reason}"), None)
+        })?;
         return Ok((Origin::Stdin, cwd.to_string(), text));
     }
     let mut path = rnix_eval_core::import::absolute_from_cwd(input);

@@ -187,10 +187,11 @@ pub fn make_out_link(store: &SharedStore, link: &str, target: &str) -> Result<()
 pub fn make_symlink(link: &str, target: &str) -> Result<String, String> {
     let link = rnix_eval_core::import::absolute_from_cwd(link);
     let tmp = format!("{link}.tmp-{}", std::process::id());
-    std::os::unix::fs::symlink(target, &tmp).map_err(|e| format!("creating symlink '{link}': {e}"))?;
+    let reason = |e: std::io::Error| rnix_eval_store::io_reason(&e);
+    std::os::unix::fs::symlink(target, &tmp).map_err(|e| format!("creating symlink '{link}': {}", reason(e)))?;
     std::fs::rename(&tmp, &link).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        format!("creating symlink '{link}': {e}")
+        format!("creating symlink '{link}': {}", reason(e))
     })?;
     Ok(link)
 }

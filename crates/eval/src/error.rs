@@ -27,6 +27,10 @@ pub struct EvalError {
     pub trace: Vec<TraceFrame>,
     /// "Did you mean ...?" candidates, best first.
     pub suggestions: Vec<String>,
+    /// The exit status the command line ends with, where Nix sets one (`withExitStatus`):
+    /// 102 for a fetched file whose hash is not the one specified, as a build's hash
+    /// mismatch. `None`: 1.
+    pub exit_status: Option<u8>,
 }
 
 #[derive(Clone, Debug)]
@@ -45,7 +49,13 @@ impl EvalError {
             span,
             trace: Vec::new(),
             suggestions: Vec::new(),
+            exit_status: None,
         })
+    }
+
+    pub fn with_exit_status(mut self: Box<Self>, status: u8) -> Box<Self> {
+        self.exit_status = Some(status);
+        self
     }
 
     pub fn with_suggestions(mut self: Box<Self>, suggestions: Vec<String>) -> Box<Self> {

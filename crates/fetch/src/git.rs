@@ -30,7 +30,7 @@ pub(crate) fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
         eprintln!("warning: Git tree '{root}' is dirty");
         return fetch_working_tree(ctx, input, &repo, Path::new(root));
     }
-    let (commit, ref_name) = resolve(&repo, input)?;
+    let (commit, ref_name) = resolve(&repo, input, root)?;
     fetch_commit(ctx, input, &repo, url, &commit, ref_name)
 }
 
@@ -49,13 +49,21 @@ fn is_dirty(repo: &Repository) -> FetchResult<bool> {
 
 /// The commit an input names: `rev`, else `ref`'s head, else `HEAD`; and the ref name
 /// written into the lock (`HEAD`'s branch when none was given).
-fn resolve<'r>(repo: &'r Repository, input: &Attrs) -> FetchResult<(git2::Commit<'r>, Option<String>)> {
+fn resolve<'r>(repo: &'r Repository, input: &Attrs, root: &str) -> FetchResult<(git2::Commit<'r>, Option<String>)> {
     let ref_name = input.get_str("ref").map(String::from);
     if let Some(rev) = input.get_str("rev") {
-        let oid = git2::Oid::from_str(rev).map_err(git_err)?;
-        let commit = repo
-            .find_commit(oid)
-            .map_err(|_| FetchError::Other(format!("Cannot find Git revision '{rev}' in repository")))?;
+        // Modern Nix's `Input::getRev`: a SHA-1 in any of its encodings, else an error.
+        let hash = rnix_eval_store::hash::Hash::parse_any(rev, Some(rnix_eval_store::hash::HashAlgo::Sha1))
+            .map_err(|e| FetchError::Other(e.to_string()))?;
+        let oid = git2::Oid::from_bytes(hash.as_bytes()).map_err(git_err)?;
+        let commit =
+            repo.find_commit(oid).map_err(|_| {
+                FetchError::Other(format!(
+                "Cannot find Git revision '{oid}' in ref '{}' of repository '{root}'! Please make sure that the rev \
+                 exists on the ref you've specified or add allRefs = true; to fetchGit.",
+                ref_name.clone().or_else(|| head_branch(repo)).as_deref().unwrap_or("HEAD")
+            ))
+            })?;
         return Ok((commit, ref_name));
     }
     if let Some(name) = &ref_name {
@@ -73,6 +81,13 @@ fn resolve<'r>(repo: &'r Repository, input: &Attrs) -> FetchResult<(git2::Commit
     let head = repo.head().map_err(git_err)?;
     let branch = head.shorthand().ok().map(String::from);
     Ok((head.peel_to_commit().map_err(git_err)?, branch))
+}
+
+/// The branch `HEAD` is on: the ref Nix names when none was given.
+fn head_branch(repo: &Repository) -> Option<String> {
+    let head = repo.find_reference("HEAD").ok()?;
+    let target = head.symbolic_target().ok()??;
+    Some(target.strip_prefix("refs/heads/").unwrap_or(target).to_string())
 }
 
 fn fetch_commit(

@@ -12,7 +12,7 @@ pub(crate) fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
     let Some(file) = crate::local_file_path(url) else {
         return crate::from_store(ctx, input);
     };
-    let data = std::fs::read(file).map_err(|e| FetchError::Other(format!("unable to download '{url}': {e}")))?;
+    let data = read_local(url, file)?;
     let key = format!("tarball-{}", blake3::hash(&data).to_hex());
     let unpack = input.get_str("type") == Some("tarball");
     let (hash, mtime) = match ctx.cache.record(&key).and_then(|r| parse_record(&r)) {
@@ -56,6 +56,18 @@ pub(crate) fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
     })
 }
 
+/// A `file://` URL's content as Nix's curl download gives it: a folder reads as empty, and
+/// a file that cannot be read fails with curl's message.
+pub(crate) fn read_local(url: &str, file: &str) -> FetchResult<Vec<u8>> {
+    match std::fs::read(file) {
+        Ok(data) => Ok(data),
+        Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => Ok(Vec::new()),
+        Err(_) => Err(FetchError::Other(format!(
+            "unable to download '{url}': Couldn't read a file:// file (37)"
+        ))),
+    }
+}
+
 fn parse_record(text: &str) -> Option<(rnix_eval_store::hash::Hash, i64)> {
     let (hash, mtime) = text.trim().split_once(' ')?;
     Some((crate::parse_sri(hash).ok()?, mtime.parse().ok()?))
@@ -64,7 +76,14 @@ fn parse_record(text: &str) -> Option<(rnix_eval_store::hash::Hash, i64)> {
 /// Unpack by content, as Nix's libarchive does (the name says nothing: a `.tar.bz2`, a
 /// `.tar.zst`, a gzipped file without an extension are all archives to Nix).
 fn unpack_archive(name: &str, data: &[u8], dest: &Path) -> FetchResult<()> {
-    let bad = |e: std::io::Error| FetchError::Other(format!("unpacking '{name}': {e}"));
+    let gzip = Compression::of(data) == Compression::Gzip;
+    let bad = |e: std::io::Error| {
+        FetchError::Other(if gzip && e.kind() == std::io::ErrorKind::UnexpectedEof {
+            "failed to extract archive (truncated gzip input)".to_string()
+        } else {
+            format!("unpacking '{name}': {}", rnix_eval_store::io_reason(&e))
+        })
+    };
     if data.starts_with(b"PK\x03\x04") || data.starts_with(b"PK\x05\x06") {
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(data))
             .map_err(|e| FetchError::Other(format!("unpacking '{name}': {e}")))?;
@@ -82,10 +101,66 @@ fn unpack_archive(name: &str, data: &[u8], dest: &Path) -> FetchResult<()> {
         ),
         Compression::None => Box::new(data),
     };
+    let reader = opened(reader, gzip)?;
     let mut archive = tar::Archive::new(reader);
     archive.set_preserve_mtime(true);
     archive.set_preserve_permissions(true);
     archive.unpack(dest).map_err(bad)
+}
+
+/// The decompressed stream, once its first block shows an archive libarchive would open:
+/// a tar header (or the zero block of an empty archive), or nothing at all. Anything else
+/// (an HTML error page, a compressed text) fails as Nix's `archive_read_open` does, and so
+/// does a stream that ends early within the first 64 KiB, libarchive's first read.
+fn opened(mut reader: Box<dyn std::io::Read + '_>, gzip: bool) -> FetchResult<impl std::io::Read + '_> {
+    use std::io::Read;
+    const FIRST_READ: u64 = 64 * 1024;
+    let mut first = Vec::with_capacity(FIRST_READ as usize);
+    if let Err(e) = reader.by_ref().take(FIRST_READ).read_to_end(&mut first) {
+        let reason = if gzip && e.kind() == std::io::ErrorKind::UnexpectedEof {
+            "truncated gzip input".to_string()
+        } else {
+            rnix_eval_store::io_reason(&e)
+        };
+        return Err(FetchError::Other(format!("failed to open archive: {reason}")));
+    }
+    if !first.is_empty() && !is_tar_block(&first) {
+        return Err(FetchError::Other(
+            "failed to open archive: Unrecognized archive format".into(),
+        ));
+    }
+    Ok(std::io::Cursor::new(first).chain(reader))
+}
+
+/// A tar header whose checksum holds (unsigned or signed byte sums, as libarchive's tar
+/// reader accepts), or an all-zero block.
+fn is_tar_block(block: &[u8]) -> bool {
+    let Some(block) = block.get(..512) else {
+        return false;
+    };
+    if block.iter().all(|&b| b == 0) {
+        return true;
+    }
+    let field = &block[148..156];
+    let mut digits = field
+        .iter()
+        .skip_while(|&&b| b == b' ' || b == 0)
+        .take_while(|&&b| (b'0'..=b'7').contains(&b));
+    let Some(stored) = digits.try_fold(0u32, |n, &d| n.checked_mul(8)?.checked_add(u32::from(d - b'0'))) else {
+        return false;
+    };
+    let blank = |i: usize| (148..156).contains(&i);
+    let unsigned: u32 = block
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| if blank(i) { 32 } else { u32::from(b) })
+        .sum();
+    let signed: i64 = block
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| if blank(i) { 32 } else { i64::from(b as i8) })
+        .sum();
+    stored == unsigned || i64::from(stored) == signed
 }
 
 #[derive(Debug, PartialEq)]
@@ -138,6 +213,24 @@ mod tests {
         header.set_cksum();
         builder.append_data(&mut header, name, content).unwrap();
         builder.into_inner().unwrap()
+    }
+
+    /// libarchive opens a tar stream, an empty one and nothing else (the HTML page a wrong
+    /// URL gives is the usual mistake), and says so as it does.
+    #[test]
+    fn only_archives_open() {
+        let tar = tar_of("top/f", b"x");
+        assert!(is_tar_block(&tar));
+        assert!(is_tar_block(&[0; 512]));
+        let mut broken = tar.clone();
+        broken[0] ^= 1;
+        assert!(!is_tar_block(&broken), "a header whose checksum fails");
+        let page = b"<html>Not Found</html>\n".repeat(40);
+        assert!(!is_tar_block(&page));
+        let dest = tempfile::tempdir().unwrap();
+        let err = unpack_archive("page", &page, dest.path()).unwrap_err();
+        assert_eq!(format!("{err}"), "failed to open archive: Unrecognized archive format");
+        unpack_archive("empty", b"", dest.path()).unwrap();
     }
 
     /// Every compression Nix's libarchive reads, whatever the file is called.

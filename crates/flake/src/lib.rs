@@ -144,8 +144,10 @@ pub fn lock_flake_ref(
             Some(path) if opts.write_lock_file && opts.override_inputs.is_empty() => {
                 let verb = if old_text.is_some() { "updating" } else { "creating" };
                 eprintln!("warning: {verb} lock file '{}'", path.display());
-                write_atomically(&path, &new_text)
-                    .map_err(|e| fail(format!("writing lock file '{}': {e}", path.display())))?;
+                write_atomically(&path, &new_text).map_err(|e| {
+                    let reason = rnix_eval_store::io_reason(&e);
+                    fail(format!("writing lock file '{}': {reason}", path.display()))
+                })?;
                 if flake_ref.input.get_str("type") == Some("git") && old_text.is_none() {
                     rnix_eval_fetch::git_intent_to_add(&path);
                 }

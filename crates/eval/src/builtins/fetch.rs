@@ -8,7 +8,7 @@
 
 use super::derivation::string_with_context;
 use crate::error::EvalResult;
-use crate::io::Mode;
+use crate::io::{IoError, Mode};
 use crate::primops::PrimOpDef;
 use crate::store::StoredSource;
 use crate::value::{Attr, AttrSet, Value};
@@ -326,15 +326,29 @@ fn fetch_tarball(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRes
     let tree = fetch_input(ev, &attrs, span)?;
     if let Some(want) = sha256 {
         if Some(want.to_sri().as_str()) != tree.nar_hash() {
-            bail!(
-                span,
-                "hash mismatch in file downloaded from '{url}':\n  specified: {}\n  got:       {}",
-                want.to_sri(),
-                tree.nar_hash().unwrap_or("")
-            );
+            let got = tree.nar_hash().and_then(|h| Hash::parse_sri(h).ok());
+            return Err(hash_mismatch(&url, &want, got.as_ref(), span));
         }
     }
     Ok(string_with_context(&tree.store_path, tree.store_path.clone()))
+}
+
+/// A fetched file or tarball whose hash is not the one given: Nix's message (both hashes
+/// in Nix32 with their algorithm, `fetchurl` in modern Nix as in 2.8) and exit status 102,
+/// a build's hash mismatch.
+#[cold]
+fn hash_mismatch(url: &str, want: &Hash, got: Option<&Hash>, span: Option<Span>) -> Box<crate::EvalError> {
+    let nix32 = |h: &Hash| format!("{}:{}", h.algo(), h.to_nix32());
+    crate::EvalError::new(
+        crate::error::ErrorKind::Eval,
+        format!(
+            "hash mismatch in file downloaded from '{url}':\n  specified: {}\n  got:       {}",
+            nix32(want),
+            got.map(nix32).unwrap_or_default()
+        ),
+        span,
+    )
+    .with_exit_status(102)
 }
 
 fn absolute_url(url: &str) -> String {
@@ -439,19 +453,18 @@ fn fetchurl(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<V
             "unable to download '{url}': offline (rnix-eval has no network access)"
         );
     };
-    let data = ev
-        .io
-        .read_file(file)
-        .map_err(|e| super::files::io_error(e, span, |r| format!("unable to download '{url}': {r}")))?;
+    // As Nix's curl download of a `file://` URL: a folder reads as empty, and a file that
+    // cannot be read fails with curl's message.
+    let data = match ev.io.read_file(file) {
+        Ok(data) => data,
+        Err(IoError::Sys(e)) if e.kind() == std::io::ErrorKind::IsADirectory => Vec::new(),
+        Err(IoError::Denied(msg)) => bail!(span, "{msg}"),
+        Err(IoError::Sys(_)) => bail!(span, "unable to download '{url}': Couldn't read a file:// file (37)"),
+    };
     let hash = Hash::digest(HashAlgo::Sha256, &data);
     if let Some(want) = &sha256 {
         if *want != hash {
-            bail!(
-                span,
-                "hash mismatch in file downloaded from '{url}':\n  specified: {}\n  got:       {}",
-                want.to_sri(),
-                hash.to_sri()
-            );
+            return Err(hash_mismatch(&url, want, Some(&hash), span));
         }
     }
     let dir = ev.store.dir.clone();

@@ -228,7 +228,12 @@ fn compute_source_path(
             Err(nar::NarError::Io(e)) => bail!(span, "{e}"),
         }
     } else {
-        let data = std::fs::read(&real).map_err(|e| fail(span, format!("reading file '{path}': {e}")))?;
+        let data = std::fs::read(&real).map_err(|e| {
+            fail(
+                span,
+                format!("reading file '{path}': {}", rnix_eval_store::io_reason(&e)),
+            )
+        })?;
         Hash::digest(HashAlgo::Sha256, &data)
     };
     let method = FileIngestionMethod::from_recursive(recursive);
