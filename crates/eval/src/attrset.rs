@@ -290,9 +290,7 @@ impl AttrSet {
 
     /// Names in Nix's order: sorted by their bytes.
     pub fn sorted_names(&self) -> Vec<Symbol> {
-        let mut names: Vec<Symbol> = self.entries().iter().map(|a| a.name).collect();
-        names.sort_by(|x, y| x.as_bytes().cmp(y.as_bytes()));
-        names
+        by_name(self.entries().iter().map(|a| a.name), |&n| n)
     }
 
     /// Every counted reference this set holds, for the cycle collector: the values of its
@@ -305,9 +303,42 @@ impl AttrSet {
 
 /// `entries` (of [`AttrSet::entries`]) in Nix's order: sorted by name bytes.
 pub fn sorted_by_name(entries: &[Attr]) -> Vec<&Attr> {
-    let mut sorted: Vec<&Attr> = entries.iter().collect();
-    sorted.sort_by(|x, y| x.name.as_bytes().cmp(y.name.as_bytes()));
-    sorted
+    by_name(entries.iter(), |a| a.name)
+}
+
+/// `items` sorted by the bytes of their (distinct) names. Each name's text is read from
+/// the symbol table once, not at every comparison, and names are compared by their first
+/// eight bytes as one integer before `memcmp`: `attrNames` of a 50-name set spent 45% of
+/// its time in those lookups and `memcmp` calls. Sets whose names were interned in
+/// alphabetical order (most small literal sets) are already sorted and only checked.
+fn by_name<T>(items: impl ExactSizeIterator<Item = T>, name: impl Fn(&T) -> Symbol) -> Vec<T> {
+    let mut keyed: Vec<(NameKey, T)> = Vec::with_capacity(items.len());
+    keyed.extend(items.map(|item| (NameKey::of(name(&item)), item)));
+    if !keyed.is_sorted_by(|a, b| a.0 <= b.0) {
+        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    }
+    keyed.into_iter().map(|(_, item)| item).collect()
+}
+
+/// A name ordered as its bytes: the first eight, big-endian and zero-padded, decide unless
+/// they are equal (a shorter name then sorts first, as a prefix does, or the rest decides).
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct NameKey {
+    prefix: u64,
+    bytes: &'static [u8],
+}
+
+impl NameKey {
+    fn of(name: Symbol) -> NameKey {
+        let bytes = name.as_bytes();
+        let mut head = [0u8; 8];
+        let n = bytes.len().min(8);
+        head[..n].copy_from_slice(&bytes[..n]);
+        NameKey {
+            prefix: u64::from_be_bytes(head),
+            bytes,
+        }
+    }
 }
 
 /// The layers of the set `own` over `lower`, top first, and the flat set under them.
@@ -451,6 +482,45 @@ impl Iterator for Merged<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Nix's order of names is their bytes' order, whatever the order they were interned
+    /// in; names sharing their first eight bytes, prefixes and non-ASCII bytes included.
+    #[test]
+    fn names_sort_by_their_bytes() {
+        let names = [
+            "zeta",
+            "abcdefghi",
+            "abcdefgh",
+            "abcdefgg",
+            "abcdefgh2",
+            "a",
+            "",
+            "B",
+            "b",
+            "é",
+            "e",
+            "aaaaaaaaaz",
+            "aaaaaaaaa",
+            "aaaaaaaab",
+            "Z",
+            "_type",
+            "a-b",
+            "a.b",
+            "~",
+            "\u{7f}",
+        ];
+        let symbols: Vec<Symbol> = names.iter().map(|n| Symbol::intern(n)).collect();
+        let mut want: Vec<&str> = names.to_vec();
+        want.sort_by(|x, y| x.as_bytes().cmp(y.as_bytes()));
+        let got: Vec<&str> = by_name(symbols.iter().copied(), |&s| s)
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        assert_eq!(got, want);
+        // Already in order: returned as it is.
+        let sorted: Vec<Symbol> = want.iter().map(|n| Symbol::intern(n)).collect();
+        assert_eq!(by_name(sorted.iter().copied(), |&s| s), sorted);
+    }
 
     fn attr(name: &str, v: i64) -> Attr {
         Attr {
