@@ -10,7 +10,8 @@ use rnix_eval_flake::FlakeOptions;
 /// The value `REF#fragment` names, and the NixOS-style host it belongs to when it is one's
 /// (errors about one of the host's options get a note of where its definitions are).
 pub fn output(ev: &mut Evaluator, cli: &Cli, reference: &str, cwd: &str) -> EvalResult<(Value, Option<Host>)> {
-    let (flake_ref, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+    let (flake_ref, fragment) = rnix_eval_fetch::flakeref::split_reference(reference);
+    let fragment = fragment.as_str();
     let opts = lock_options(cli);
     let locked = rnix_eval_flake::lock_flake(ev, flake_ref, std::path::Path::new(cwd), &opts)?;
     let flake = rnix_eval_flake::call_flake(ev, &locked)?;

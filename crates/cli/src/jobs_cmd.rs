@@ -14,7 +14,8 @@ use std::time::Instant;
 /// The set the jobs are below, and its attribute path.
 fn root(ev: &mut Evaluator, cli: &Cli, cwd: &str, worker: bool) -> EvalResult<(Value, Vec<String>)> {
     if let Some(reference) = &cli.flake {
-        let (flake_ref, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let (flake_ref, fragment) = rnix_eval_fetch::flakeref::split_reference(reference);
+        let fragment = fragment.as_str();
         let mut opts = crate::flake_cmd::lock_options(cli);
         // The coordinator locked the flake already.
         opts.write_lock_file &= !worker;
@@ -134,8 +135,8 @@ pub fn coordinate(ev: &mut Evaluator, cli: &Cli, cwd: &str, show_trace: bool) ->
 fn selected_path(cli: &Cli) -> EvalResult<Vec<String>> {
     match &cli.flake {
         Some(reference) => {
-            let fragment = reference.split_once('#').map_or("", |(_, f)| f);
-            rnix_eval_flake::outputs::split_attr_path(fragment)
+            let (_, fragment) = rnix_eval_fetch::flakeref::split_reference(reference);
+            rnix_eval_flake::outputs::split_attr_path(&fragment)
         }
         None => match cli.attr.first() {
             Some(attr) => crate::run::parse_attr_path(attr),

@@ -66,9 +66,9 @@ fn resolve<'r>(repo: &'r Repository, input: &Attrs, root: &str) -> FetchResult<(
             })?;
         return Ok((commit, ref_name));
     }
-    if let Some(name) = &ref_name {
+    if let Some(name) = ref_name.as_deref().filter(|&n| n != "HEAD") {
         let full = if name.starts_with("refs/") {
-            name.clone()
+            name.to_string()
         } else {
             format!("refs/heads/{name}")
         };
@@ -79,7 +79,8 @@ fn resolve<'r>(repo: &'r Repository, input: &Attrs, root: &str) -> FetchResult<(
         return Ok((reference.peel_to_commit().map_err(git_err)?, ref_name));
     }
     let head = repo.head().map_err(git_err)?;
-    let branch = head.shorthand().ok().map(String::from);
+    // `ref = "HEAD"` stays `HEAD` in the lock; no ref is `HEAD`'s branch.
+    let branch = ref_name.or_else(|| head.shorthand().ok().map(String::from));
     Ok((head.peel_to_commit().map_err(git_err)?, branch))
 }
 
@@ -122,7 +123,11 @@ fn fetch_commit(
         locked.set("ref", r);
     }
     locked.set("rev", rev);
-    locked.set("revCount", rev_count);
+    // A shallow clone cannot count its history: Nix locks no `revCount` for it (and
+    // `fetchGit` then gives 0).
+    if !input.get_bool("shallow").unwrap_or(false) {
+        locked.set("revCount", rev_count);
+    }
     locked.set("lastModified", commit.time().seconds().max(0) as u64);
     locked.set("narHash", nar_hash.to_sri());
     Ok(Tree {

@@ -155,6 +155,13 @@ pub fn lock_flake_ref(
                 // does, so `self` is what the next evaluation will see.
                 tree = rnix_eval_core::fetch_input(ev, &flake_ref.input, None)?;
             }
+            // Nix's `lockFlake`: a flake that is not a local folder (a tarball, a Git
+            // repository at a given ref or revision) has nowhere to write its lock.
+            None if opts.write_lock_file && opts.override_inputs.is_empty() => {
+                return Err(fail(format!(
+                    "cannot write modified lock file of flake '{shown}' (use '--no-write-lock-file' to ignore)"
+                )));
+            }
             _ => eprintln!("warning: not writing modified lock file of flake '{shown}'"),
         }
     }
@@ -208,6 +215,8 @@ fn writable_lock_path(r: &FlakeRef) -> Option<PathBuf> {
     let dir = match r.input.get_str("type")? {
         "path" => PathBuf::from(r.input.get_str("path")?),
         // The URL keeps its query (`?dir=`, as Nix 2.8 writes it into lock files).
+        // A repository at a ref or revision is not its work tree (`getSourcePath`).
+        "git" if r.input.get_str("ref").is_some() || r.input.get_str("rev").is_some() => return None,
         "git" => {
             let url = rnix_eval_fetch::local_file_path(r.input.get_str("url")?)?;
             PathBuf::from(url.split('?').next().unwrap_or(url))
