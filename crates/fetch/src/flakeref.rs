@@ -35,6 +35,10 @@ const GIT_ATTRS: [&str; 8] = [
     "revCount",
 ];
 
+/// The query parameters a `tarball` or `file` URL gives as attributes; any other (`dir`,
+/// GitLab's `sha`) stays in the URL, as Nix's `CurlInputScheme` keeps it.
+const TARBALL_ATTRS: [&str; 6] = ["narHash", "name", "unpack", "rev", "revCount", "lastModified"];
+
 const ARCHIVE_SUFFIXES: [&str; 7] = [".zip", ".tar", ".tgz", ".tar.gz", ".tar.xz", ".tar.bz2", ".tar.zst"];
 
 fn is_archive(url: &str) -> bool {
@@ -111,8 +115,6 @@ impl FlakeRef {
                 // Query parameters that are not git attributes stay in the URL, `dir`
                 // included, as Nix 2.8 writes them into lock files.
                 attrs.set("type", "git");
-                let (kept, rest): (Vec<_>, Vec<_>) =
-                    query.into_iter().partition(|(k, _)| !GIT_ATTRS.contains(&k.as_str()));
                 let mut url = main["git+".len()..].to_string();
                 // `git+file:.` and `git+file:sub`: a path relative to the working directory,
                 // as Nix reads such a URL's path.
@@ -121,18 +123,7 @@ impl FlakeRef {
                         url = format!("file://{}", rnix_canon(&format!("{}/{rel}", base.display())));
                     }
                 }
-                if !kept.is_empty() {
-                    let q: Vec<String> = kept
-                        .iter()
-                        .map(|(k, v)| format!("{k}={}", encode_in_lock_url(v)))
-                        .collect();
-                    url = format!("{url}?{}", q.join("&"));
-                }
-                attrs.set("url", url);
-                let subdir = kept.iter().find(|(k, _)| k == "dir").map(|(_, v)| v.clone());
-                let mut r = with_query(attrs, rest)?;
-                r.subdir = subdir.unwrap_or_default();
-                return Ok(r);
+                return with_url_query(attrs, &url, query, &GIT_ATTRS);
             }
             "github" | "gitlab" | "sourcehut" => {
                 let parts: Vec<&str> = rest.split('/').collect();
@@ -149,15 +140,15 @@ impl FlakeRef {
             "flake" => return indirect(rest, query).ok_or_else(bad),
             "tarball+file" | "tarball+http" | "tarball+https" => {
                 attrs.set("type", "tarball");
-                attrs.set("url", &main["tarball+".len()..]);
+                return with_url_query(attrs, &main["tarball+".len()..], query, &TARBALL_ATTRS);
             }
             "file+file" | "file+http" | "file+https" => {
                 attrs.set("type", "file");
-                attrs.set("url", &main["file+".len()..]);
+                return with_url_query(attrs, &main["file+".len()..], query, &TARBALL_ATTRS);
             }
             "file" | "http" | "https" => {
                 attrs.set("type", if is_archive(main) { "tarball" } else { "file" });
-                attrs.set("url", main);
+                return with_url_query(attrs, main, query, &TARBALL_ATTRS);
             }
             _ => return Err(ParseError(format!("input '{text}' is unsupported"))),
         }
@@ -365,6 +356,31 @@ fn rnix_canon(path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
+/// A URL input: the query parameters that are the scheme's attributes (`attr_names`) move
+/// into attributes, the others stay in the URL (`url`), `dir` included, as Nix 2.8 writes
+/// them into lock files; `dir` is also the flake's folder.
+fn with_url_query(
+    mut attrs: Attrs,
+    url: &str,
+    query: Vec<(String, String)>,
+    attr_names: &[&str],
+) -> Result<FlakeRef, ParseError> {
+    let (kept, rest): (Vec<_>, Vec<_>) = query.into_iter().partition(|(k, _)| !attr_names.contains(&k.as_str()));
+    let mut url = url.to_string();
+    if !kept.is_empty() {
+        let q: Vec<String> = kept
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode_in_lock_url(v)))
+            .collect();
+        url = format!("{url}?{}", q.join("&"));
+    }
+    attrs.set("url", url);
+    let subdir = kept.iter().find(|(k, _)| k == "dir").map(|(_, v)| v.clone());
+    let mut r = with_query(attrs, rest)?;
+    r.subdir = subdir.unwrap_or_default();
+    Ok(r)
+}
+
 /// Move the query parameters into attributes, typed as Nix types them.
 fn with_query(mut attrs: Attrs, query: Vec<(String, String)>) -> Result<FlakeRef, ParseError> {
     let mut subdir = String::new();
@@ -459,19 +475,19 @@ pub fn input_to_url(attrs: &Attrs) -> String {
         "path" => format!("path:{}", attrs.get_str("path").unwrap_or("")),
         "git" => format!("git+{}", without_dir(attrs.get_str("url").unwrap_or(""))),
         "tarball" => {
-            let url = attrs.get_str("url").unwrap_or("");
-            if is_archive(url) {
-                url.to_string()
+            let url = without_dir(attrs.get_str("url").unwrap_or(""));
+            if is_archive(&url) {
+                url
             } else {
                 format!("tarball+{url}")
             }
         }
         "file" => {
-            let url = attrs.get_str("url").unwrap_or("");
-            if is_archive(url) {
+            let url = without_dir(attrs.get_str("url").unwrap_or(""));
+            if is_archive(&url) {
                 format!("file+{url}")
             } else {
-                url.to_string()
+                url
             }
         }
         "github" | "gitlab" | "sourcehut" => {
@@ -535,7 +551,7 @@ fn sorted_query(url: String) -> String {
     format!("{base}?{}", params.join("&"))
 }
 
-/// A git URL without the `dir` parameter Nix 2.8 leaves in it (printed at the end).
+/// A URL without the `dir` parameter Nix 2.8 leaves in it (printed at the end).
 fn without_dir(url: &str) -> String {
     let Some((base, query)) = url.split_once('?') else {
         return url.to_string();

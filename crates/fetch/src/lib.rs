@@ -200,7 +200,8 @@ pub(crate) fn hash_tree(dir: &Path, keep: &mut dyn FnMut(&Path) -> bool) -> Fetc
 /// The local path of a `file:` URL: `file:///abs` and also `file:/abs` (no authority),
 /// which Nix's URL parser reads alike and keeps as written in lock files.
 pub fn local_file_path(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("file:")?;
+    // The query (`?dir=`, a parameter kept in a tarball URL) names no file, as for curl.
+    let rest = url.strip_prefix("file:")?.split('?').next()?;
     match rest.strip_prefix("//") {
         Some(path) => Some(path),
         None => rest.starts_with('/').then_some(rest),
@@ -238,6 +239,10 @@ mod tests {
         assert_eq!(local_file_path("file:///tmp/repo"), Some("/tmp/repo"));
         assert_eq!(local_file_path("file:/tmp/repo"), Some("/tmp/repo"));
         assert_eq!(local_file_path("file:repo"), None);
+        assert_eq!(
+            local_file_path("file:///tmp/a.tar.gz?dir=sub&x=1"),
+            Some("/tmp/a.tar.gz")
+        );
         assert_eq!(local_file_path("https://example.org/x"), None);
     }
 
