@@ -8,14 +8,7 @@
 mod support;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use support::git;
-
-fn have(tool: &str) -> bool {
-    Command::new(tool)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
+use support::{git, have};
 
 fn nix(expr: &str) -> Output {
     Command::new("nix-instantiate")
@@ -27,13 +20,8 @@ fn nix(expr: &str) -> Output {
 }
 
 fn rnix(expr: &str, cache: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
+    support::rnix_eval(cache)
         .args(["--eval", "--read-only", "-E", expr])
-        .env("NIX_PATH", "")
-        .env("NO_COLOR", "1")
-        .env("RNIX_EVAL_FETCH_CACHE", cache)
-        .env("RNIX_EVAL_PARSE_CACHE", "0")
-        .env("RNIX_EVAL_NO_CACHE", "1")
         .output()
         .expect("run rnix-eval")
 }

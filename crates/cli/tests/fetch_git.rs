@@ -6,14 +6,7 @@
 mod support;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use support::git;
-
-fn have(tool: &str) -> bool {
-    Command::new(tool)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
+use support::{git, have};
 
 /// A scratch folder of this test's own, made anew.
 fn scratch(tag: &str) -> PathBuf {
@@ -53,14 +46,9 @@ fn nix(expr: &str, cwd: &Path, extra: &[&str]) -> Output {
 }
 
 fn rnix(expr: &str, cwd: &Path, cache: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
+    support::rnix_eval(cache)
         .args(["--eval", "--strict", "--read-only", "-E", expr])
         .current_dir(cwd)
-        .env("NIX_PATH", "")
-        .env("NO_COLOR", "1")
-        .env("RNIX_EVAL_FETCH_CACHE", cache)
-        .env("RNIX_EVAL_PARSE_CACHE", "0")
-        .env("RNIX_EVAL_NO_CACHE", "1")
         .output()
         .expect("run rnix-eval")
 }

@@ -26,3 +26,26 @@ pub fn git(dir: &Path, args: &[&str]) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Whether `tool --version` runs: tests needing Nix, git or tar skip without them.
+#[allow(dead_code)] // not every test binary that includes this module uses it
+pub fn have(tool: &str) -> bool {
+    Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The `rnix-eval` under test, isolated: no search path, no colour, fetched trees in
+/// `fetch_cache`, no parse or result cache.
+#[allow(dead_code)] // not every test binary that includes this module uses it
+pub fn rnix_eval(fetch_cache: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rnix-eval"));
+    command
+        .env("NIX_PATH", "")
+        .env("NO_COLOR", "1")
+        .env("RNIX_EVAL_FETCH_CACHE", fetch_cache)
+        .env("RNIX_EVAL_PARSE_CACHE", "0")
+        .env("RNIX_EVAL_NO_CACHE", "1");
+    command
+}
