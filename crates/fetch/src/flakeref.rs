@@ -101,6 +101,14 @@ impl FlakeRef {
         match scheme {
             "path" => {
                 attrs.set("type", "path");
+                // Modern Nix's `PathInputScheme::inputFromURL` (and Nix 2.8) refuse any
+                // other parameter; `dir` is the flake's folder (modern Nix).
+                const PATH_PARAMS: [&str; 5] = ["dir", "rev", "narHash", "revCount", "lastModified"];
+                if let Some((name, _)) = query.iter().find(|(k, _)| !PATH_PARAMS.contains(&k.as_str())) {
+                    return Err(ParseError(format!(
+                        "path URL '{text}' has unsupported parameter '{name}'"
+                    )));
+                }
                 // A relative `path:` reference given where there is a base (the command
                 // line) is resolved against it, as Nix's `PathInputScheme` does with the
                 // input's parent; elsewhere (`fetchTree`, lock files) it stays refused.
@@ -570,6 +578,19 @@ mod tests {
 
     fn round(text: &str) -> String {
         FlakeRef::parse(text, None).unwrap().to_url()
+    }
+
+    /// Nix 2.8's and modern Nix's `PathInputScheme`: a parameter that is not an input
+    /// attribute is refused (`?foo=bar` was locked as an attribute Nix 2.8 cannot read).
+    #[test]
+    fn path_urls_refuse_unknown_parameters() {
+        let err = FlakeRef::parse("path:/tmp/dep?foo=bar", None).unwrap_err();
+        assert_eq!(
+            err.0,
+            "path URL 'path:/tmp/dep?foo=bar' has unsupported parameter 'foo'"
+        );
+        let r = FlakeRef::parse("path:/tmp/dep?dir=sub&lastModified=5", None).unwrap();
+        assert_eq!((r.subdir.as_str(), r.input.get_int("lastModified")), ("sub", Some(5)));
     }
 
     #[test]
