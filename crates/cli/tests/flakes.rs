@@ -411,3 +411,44 @@ fn overrides_reach_inputs_of_inputs_at_any_depth() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&cache);
 }
+
+/// `--update-input` of a name no input has is warned about in modern Nix's words (Nix 2.8:
+/// `the flag '--update-input nope' does not match any input`); one that names an input,
+/// nested ones included, is not.
+#[test]
+fn an_update_of_no_input_is_warned_about() {
+    let dir = flakes(
+        "update-input",
+        &[
+            ("dep/flake.nix", "{ outputs = { self }: { v = 1; }; }"),
+            (
+                "mid/flake.nix",
+                r#"{ inputs.dep.url = "path:@DIR@/dep"; outputs = { self, dep }: { v = dep.v; }; }"#,
+            ),
+            (
+                "top/flake.nix",
+                r#"{ inputs.mid.url = "path:@DIR@/mid"; outputs = { self, mid }: { v = mid.v; }; }"#,
+            ),
+        ],
+    );
+    let cache = fetch_cache("update-input");
+    let top = dir.join("top");
+    let args = [
+        "--eval",
+        "--flake",
+        ".#v",
+        "--update-input",
+        "nope",
+        "--update-input",
+        "mid/dep",
+    ];
+    let (code, out, err) = rnix(&top, &args, &cache);
+    assert_eq!((code, out.trim()), (0, "1"), "{err}");
+    assert!(
+        err.contains("warning: 'nope' does not match any input of this flake"),
+        "{err}"
+    );
+    assert!(!err.contains("'mid/dep' does not match"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&cache);
+}

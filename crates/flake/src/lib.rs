@@ -127,6 +127,13 @@ pub fn lock_flake_ref(
     }
     let mut locker = locking::Locker::new(ev, opts);
     locker.lock_root(&inputs, old.as_ref(), &source)?;
+    // Modern Nix's words (Nix 2.8: `the flag '--update-input a' does not match any input`).
+    for update in &opts.update_inputs {
+        let path: Vec<String> = update.split('/').map(String::from).collect();
+        if !locker.updates_used.contains(&path) {
+            eprintln!("warning: '{update}' does not match any input of this flake");
+        }
+    }
     let lock = locker.lock;
     lock.check().map_err(fail)?;
     let new_text = lock.to_json_text();

@@ -25,6 +25,8 @@ pub(crate) struct Locker<'a> {
     parents: Vec<Attrs>,
     /// `--update-input a/b` as input paths.
     updates: Vec<InputPath>,
+    /// Those of `updates` that named an input met while locking.
+    pub updates_used: Vec<InputPath>,
 }
 
 /// Where to continue in an old lock file: the graph, the node, and the input path that
@@ -49,6 +51,7 @@ impl<'a> Locker<'a> {
                 .iter()
                 .map(|u| u.split('/').map(String::from).collect())
                 .collect(),
+            updates_used: Vec::new(),
         }
     }
 
@@ -108,6 +111,9 @@ impl<'a> Locker<'a> {
             // inputs come from its lock file, as for any input fetched (Nix's
             // `inputUpdates.count`).
             let updating = self.updates.contains(&path);
+            if updating {
+                self.updates_used.push(path.clone());
+            }
             let kept = old
                 .filter(|_| !updating)
                 .and_then(|o| match o.lock.nodes[o.id].inputs.get(id) {
