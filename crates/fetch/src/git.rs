@@ -21,7 +21,6 @@ pub(crate) fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
     let Some(root) = crate::local_file_path(url) else {
         return crate::from_store(ctx, input);
     };
-    let root = root.split('?').next().unwrap_or(root);
     let repo = Repository::open(root)
         .map_err(|e| FetchError::Other(format!("opening Git repository '{root}': {}", e.message())))?;
     let wants_commit = input.get_str("rev").is_some() || input.get_str("ref").is_some();
@@ -56,14 +55,10 @@ fn resolve<'r>(repo: &'r Repository, input: &Attrs, root: &str) -> FetchResult<(
         let hash = rnix_eval_store::hash::Hash::parse_any(rev, Some(rnix_eval_store::hash::HashAlgo::Sha1))
             .map_err(|e| FetchError::Other(e.to_string()))?;
         let oid = git2::Oid::from_bytes(hash.as_bytes()).map_err(git_err)?;
-        let commit =
-            repo.find_commit(oid).map_err(|_| {
-                FetchError::Other(format!(
-                "Cannot find Git revision '{oid}' in ref '{}' of repository '{root}'! Please make sure that the rev \
-                 exists on the ref you've specified or add allRefs = true; to fetchGit.",
-                ref_name.clone().or_else(|| head_branch(repo)).as_deref().unwrap_or("HEAD")
-            ))
-            })?;
+        let commit = repo.find_commit(oid).map_err(|_| {
+            let in_ref = ref_name.clone().or_else(|| head_branch(repo));
+            missing_revision(oid, in_ref.as_deref().unwrap_or("HEAD"), root)
+        })?;
         return Ok((commit, ref_name));
     }
     if let Some(name) = ref_name.as_deref().filter(|&n| n != "HEAD") {
@@ -82,6 +77,14 @@ fn resolve<'r>(repo: &'r Repository, input: &Attrs, root: &str) -> FetchResult<(
     // `ref = "HEAD"` stays `HEAD` in the lock; no ref is `HEAD`'s branch.
     let branch = ref_name.or_else(|| head.shorthand().ok().map(String::from));
     Ok((head.peel_to_commit().map_err(git_err)?, branch))
+}
+
+/// Nix's message for a `rev` the repository does not have.
+fn missing_revision(oid: git2::Oid, in_ref: &str, root: &str) -> FetchError {
+    FetchError::Other(format!(
+        "Cannot find Git revision '{oid}' in ref '{in_ref}' of repository '{root}'! Please make sure that \
+         the rev exists on the ref you've specified or add allRefs = true; to fetchGit."
+    ))
 }
 
 /// The branch `HEAD` is on: the ref Nix names when none was given.

@@ -197,6 +197,19 @@ pub(crate) fn hash_tree(dir: &Path, keep: &mut dyn FnMut(&Path) -> bool) -> Fetc
     }
 }
 
+/// What downloading the `file://` URL `url` gives, from `read`, the reading of its file:
+/// as Nix's curl download, a folder reads as empty, and a file that cannot be read fails
+/// with curl's message (`fetchTarball`, `fetchurl`, tarball and file inputs).
+pub fn downloaded(url: &str, read: std::io::Result<Vec<u8>>) -> FetchResult<Vec<u8>> {
+    match read {
+        Ok(data) => Ok(data),
+        Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => Ok(Vec::new()),
+        Err(_) => Err(FetchError::Other(format!(
+            "unable to download '{url}': Couldn't read a file:// file (37)"
+        ))),
+    }
+}
+
 /// The local path of a `file:` URL: `file:///abs` and also `file:/abs` (no authority),
 /// which Nix's URL parser reads alike and keeps as written in lock files.
 pub fn local_file_path(url: &str) -> Option<&str> {

@@ -12,7 +12,7 @@ pub(crate) fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
     let Some(file) = crate::local_file_path(url) else {
         return crate::from_store(ctx, input);
     };
-    let data = read_local(url, file)?;
+    let data = crate::downloaded(url, std::fs::read(file))?;
     let key = format!("tarball-{}", blake3::hash(&data).to_hex());
     let unpack = input.get_str("type") == Some("tarball");
     let (hash, mtime) = match ctx.cache.record(&key).and_then(|r| parse_record(&r)) {
@@ -54,18 +54,6 @@ pub(crate) fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
         local,
         locked,
     })
-}
-
-/// A `file://` URL's content as Nix's curl download gives it: a folder reads as empty, and
-/// a file that cannot be read fails with curl's message.
-pub(crate) fn read_local(url: &str, file: &str) -> FetchResult<Vec<u8>> {
-    match std::fs::read(file) {
-        Ok(data) => Ok(data),
-        Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => Ok(Vec::new()),
-        Err(_) => Err(FetchError::Other(format!(
-            "unable to download '{url}': Couldn't read a file:// file (37)"
-        ))),
-    }
 }
 
 fn parse_record(text: &str) -> Option<(rnix_eval_store::hash::Hash, i64)> {

@@ -128,11 +128,8 @@ pub fn lock_flake_ref(
     let mut locker = locking::Locker::new(ev, opts);
     locker.lock_root(&inputs, old.as_ref(), &source)?;
     // Modern Nix's words (Nix 2.8: `the flag '--update-input a' does not match any input`).
-    for update in &opts.update_inputs {
-        let path: Vec<String> = update.split('/').map(String::from).collect();
-        if !locker.updates_used.contains(&path) {
-            eprintln!("warning: '{update}' does not match any input of this flake");
-        }
+    for update in locker.unused_updates() {
+        eprintln!("warning: '{}' does not match any input of this flake", update.join("/"));
     }
     let lock = locker.lock;
     lock.check().map_err(fail)?;
@@ -221,13 +218,11 @@ fn apply_override(
 fn writable_lock_path(r: &FlakeRef) -> Option<PathBuf> {
     let dir = match r.input.get_str("type")? {
         "path" => PathBuf::from(r.input.get_str("path")?),
-        // The URL keeps its query (`?dir=`, as Nix 2.8 writes it into lock files).
         // A repository at a ref or revision is not its work tree (`getSourcePath`).
         "git" if r.input.get_str("ref").is_some() || r.input.get_str("rev").is_some() => return None,
-        "git" => {
-            let url = rnix_eval_fetch::local_file_path(r.input.get_str("url")?)?;
-            PathBuf::from(url.split('?').next().unwrap_or(url))
-        }
+        // The URL keeps its query (`?dir=`, as Nix 2.8 writes it into lock files), which
+        // `local_file_path` leaves out.
+        "git" => PathBuf::from(rnix_eval_fetch::local_file_path(r.input.get_str("url")?)?),
         _ => return None,
     };
     let dir = if r.subdir.is_empty() { dir } else { dir.join(&r.subdir) };

@@ -26,7 +26,7 @@ pub(crate) struct Locker<'a> {
     /// `--update-input a/b` as input paths.
     updates: Vec<InputPath>,
     /// Those of `updates` that named an input met while locking.
-    pub updates_used: Vec<InputPath>,
+    updates_used: Vec<InputPath>,
 }
 
 /// Where to continue in an old lock file: the graph, the node, and the input path that
@@ -53,6 +53,11 @@ impl<'a> Locker<'a> {
                 .collect(),
             updates_used: Vec::new(),
         }
+    }
+
+    /// The `--update-input` paths that named no input of the flake (after locking).
+    pub fn unused_updates(&self) -> impl Iterator<Item = &InputPath> {
+        self.updates.iter().filter(|u| !self.updates_used.contains(u))
     }
 
     pub fn lock_root(

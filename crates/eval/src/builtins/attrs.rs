@@ -84,22 +84,19 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
 fn remove_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
     let set = ev.expect_attrs(&a[0], s)?;
     let names = ev.expect_list(&a[1], s)?;
-    let entries = set.entries();
-    // A few names (`removeAttrs args [ "name" "meta" ]`, most calls) are compared in a
-    // small vector: building a hash set for them cost more than the lookups.
-    if names.len() <= 8 {
-        let mut remove = smallvec::SmallVec::<[rnix_eval_parser::Symbol; 8]>::new();
-        for n in names.iter() {
-            remove.push(ev.expect_attr_name(n, s)?);
-        }
-        let kept = entries.iter().filter(|e| !remove.contains(&e.name)).cloned();
-        return Ok(Value::attrs_made(SetRef::collect(entries.len(), kept, true)));
-    }
-    let mut remove = FxHashSet::default();
+    let mut remove = smallvec::SmallVec::<[rnix_eval_parser::Symbol; 8]>::new();
     for n in names.iter() {
-        remove.insert(ev.expect_attr_name(n, s)?);
+        remove.push(ev.expect_attr_name(n, s)?);
     }
-    let kept = entries.iter().filter(|e| !remove.contains(&e.name)).cloned();
+    // A few names (`removeAttrs args [ "name" "meta" ]`, most calls) are compared in the
+    // small vector: building a hash set for them cost more than the lookups.
+    let many: Option<FxHashSet<_>> = (remove.len() > 8).then(|| remove.iter().copied().collect());
+    let removed = |name: &rnix_eval_parser::Symbol| match &many {
+        Some(set) => set.contains(name),
+        None => remove.contains(name),
+    };
+    let entries = set.entries();
+    let kept = entries.iter().filter(|e| !removed(&e.name)).cloned();
     Ok(Value::attrs_made(SetRef::collect(entries.len(), kept, true)))
 }
 

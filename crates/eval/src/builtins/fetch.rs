@@ -453,13 +453,14 @@ fn fetchurl(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<V
             "unable to download '{url}': offline (rnix-eval has no network access)"
         );
     };
-    // As Nix's curl download of a `file://` URL: a folder reads as empty, and a file that
-    // cannot be read fails with curl's message.
-    let data = match ev.io.read_file(file) {
-        Ok(data) => data,
-        Err(IoError::Sys(e)) if e.kind() == std::io::ErrorKind::IsADirectory => Vec::new(),
+    let read = match ev.io.read_file(file) {
         Err(IoError::Denied(msg)) => bail!(span, "{msg}"),
-        Err(IoError::Sys(_)) => bail!(span, "unable to download '{url}': Couldn't read a file:// file (37)"),
+        Err(IoError::Sys(e)) => Err(e),
+        Ok(data) => Ok(data),
+    };
+    let data = match rnix_eval_fetch::downloaded(&url, read) {
+        Ok(data) => data,
+        Err(e) => bail!(span, "{e}"),
     };
     let hash = Hash::digest(HashAlgo::Sha256, &data);
     if let Some(want) = &sha256 {
