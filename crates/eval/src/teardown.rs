@@ -29,8 +29,12 @@ use std::mem::ManuallyDrop;
 
 /// Smaller vectors are freed at once: their walk is short, and queueing costs a push.
 pub const DEFER_MIN: usize = 1024;
-/// Elements the queue may hold before it frees its oldest entries.
-pub const QUEUE_LIMIT: usize = 1 << 20;
+/// Elements the queue may hold before it frees its oldest entries at once.
+pub const QUEUE_LIMIT: usize = 1 << 23;
+/// Past this many queued elements, each frame allocation frees [`FAST_CHUNK`] instead of
+/// [`CHUNK`]: evaluation that goes on catches up, one that is ending frees nothing.
+const SOFT_LIMIT: usize = 1 << 20;
+const FAST_CHUNK: usize = 8 * CHUNK;
 /// Elements freed at each frame allocation while the queue is not empty: evaluation that
 /// goes on frees the queue as it goes, and reuses its memory.
 const CHUNK: usize = 64;
@@ -122,6 +126,7 @@ fn make_room(incoming: usize) {
 pub(crate) fn free_some() {
     let mut taken: SmallVec<[Value; CHUNK]> = SmallVec::new();
     let mut taken_attrs: SmallVec<[Attr; CHUNK]> = SmallVec::new();
+    let mut chunk = CHUNK;
     QUEUE.with(|q| {
         let mut q = q.borrow_mut();
         let q = &mut **q;
@@ -129,9 +134,12 @@ pub(crate) fn free_some() {
             crate::cycles::request_teardown(false);
             return;
         };
+        if q.elements > SOFT_LIMIT {
+            chunk = FAST_CHUNK;
+        }
         let left = match oldest {
-            Retired::List(list) => list.take_tail(CHUNK, &mut taken),
-            Retired::Set(set) => set.take_tail(CHUNK, &mut taken_attrs),
+            Retired::List(list) => list.take_tail(chunk, &mut taken),
+            Retired::Set(set) => set.take_tail(chunk, &mut taken_attrs),
         };
         q.elements -= taken.len() + taken_attrs.len();
         if left == 0 {
@@ -190,7 +198,8 @@ mod tests {
     fn the_queue_frees_its_oldest_entries_past_the_limit() {
         drain();
         let chunk = QUEUE_LIMIT / 4 + 1;
-        let lists: Vec<Value> = (0..4).map(|_| big_list(chunk)).collect();
+        let ints = |n: usize| Value::list((0..n as i64).map(Value::Int).collect());
+        let lists: Vec<Value> = (0..4).map(|_| ints(chunk)).collect();
         drop(lists);
         // The fourth did not fit beside the other three: the first was freed for it.
         assert_eq!(queued(), 3 * chunk);
@@ -208,6 +217,17 @@ mod tests {
             drop(crate::env::Env::new(None, 1));
         }
         assert_eq!(queued(), 0);
+    }
+
+    #[test]
+    fn past_the_soft_limit_a_frame_allocation_frees_a_larger_chunk() {
+        drain();
+        drop(Value::list((0..SOFT_LIMIT as i64 + 1).map(Value::Int).collect()));
+        drop(crate::env::Env::new(None, 1));
+        assert_eq!(queued(), SOFT_LIMIT + 1 - FAST_CHUNK);
+        drop(crate::env::Env::new(None, 1));
+        assert_eq!(queued(), SOFT_LIMIT + 1 - FAST_CHUNK - CHUNK);
+        drain();
     }
 
     #[test]
