@@ -128,17 +128,19 @@ impl<K: BlockKind> Retired<K> {
         // SAFETY: the block is owned here; `len` is its second word.
         unsafe { *self.ptr.as_ptr().add(1) }
     }
+}
 
-    /// Move up to `n` items off the end into `out`; how many are left.
-    pub(crate) fn take_tail(&mut self, n: usize, out: &mut impl Extend<K::Item>) -> usize {
+impl<K: BlockKind> Retired<K> {
+    /// Drop up to `n` items off the end, where they are; how many are left.
+    pub(crate) fn drop_tail(&mut self, n: usize) -> usize {
         let len = self.len();
         let at = len.saturating_sub(n);
-        // SAFETY: items `at..len` are initialised; `len` is lowered before they are read
-        // out, so each is owned once.
+        // SAFETY: items `at..len` are initialised; `len` is lowered before they are
+        // dropped, so each is dropped once even if dropping one re-enters.
         unsafe {
             *self.ptr.as_ptr().add(1) = at;
             let items = items_of::<K>(self.ptr);
-            out.extend((at..len).map(|i| items.add(i).read()));
+            std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(items.add(at), len - at));
         }
         at
     }

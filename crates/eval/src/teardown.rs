@@ -21,8 +21,6 @@
 
 use crate::list_ref::RetiredList;
 use crate::set_ref::RetiredSet;
-use crate::value::{Attr, Value};
-use smallvec::SmallVec;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::mem::ManuallyDrop;
@@ -121,37 +119,41 @@ fn make_room(incoming: usize) {
 }
 
 /// Free up to [`CHUNK`] elements from the end of the oldest entry (at a frame allocation,
-/// where nothing is half built).
+/// where nothing is half built), in place: the entry is out of the queue meanwhile, since
+/// what it frees may retire vectors of its own.
 #[cold]
 pub(crate) fn free_some() {
-    let mut taken: SmallVec<[Value; CHUNK]> = SmallVec::new();
-    let mut taken_attrs: SmallVec<[Attr; CHUNK]> = SmallVec::new();
-    let mut chunk = CHUNK;
-    QUEUE.with(|q| {
+    let oldest = QUEUE.with(|q| {
         let mut q = q.borrow_mut();
-        let q = &mut **q;
-        let Some(oldest) = q.entries.front_mut() else {
+        let fast = q.elements > SOFT_LIMIT;
+        let Some(oldest) = q.entries.pop_front() else {
             crate::cycles::request_teardown(false);
-            return;
+            return None;
         };
-        if q.elements > SOFT_LIMIT {
-            chunk = FAST_CHUNK;
-        }
-        let left = match oldest {
-            Retired::List(list) => list.take_tail(chunk, &mut taken),
-            Retired::Set(set) => set.take_tail(chunk, &mut taken_attrs),
-        };
-        q.elements -= taken.len() + taken_attrs.len();
-        if left == 0 {
-            q.entries.pop_front();
-            if q.entries.is_empty() {
-                crate::cycles::request_teardown(false);
-            }
-        }
+        q.elements -= oldest.len();
+        Some((oldest, if fast { FAST_CHUNK } else { CHUNK }))
     });
-    // Freed outside the borrow: they may retire vectors of their own.
-    drop(taken);
-    drop(taken_attrs);
+    let Some((mut oldest, chunk)) = oldest else {
+        return;
+    };
+    let left = match &mut oldest {
+        Retired::List(list) => list.drop_tail(chunk),
+        Retired::Set(set) => set.drop_tail(chunk),
+    };
+    let emptied = QUEUE.with(|q| {
+        let mut q = q.borrow_mut();
+        if left > 0 {
+            q.elements += left;
+            q.entries.push_front(oldest);
+            return None;
+        }
+        if q.entries.is_empty() {
+            crate::cycles::request_teardown(false);
+        }
+        Some(oldest)
+    });
+    // An emptied block is freed outside the borrow.
+    drop(emptied);
 }
 
 /// Free everything queued on this thread (a long-running caller, between evaluations).
@@ -178,6 +180,7 @@ pub fn queued() -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::Value;
 
     fn big_list(n: usize) -> Value {
         Value::list((0..n).map(|i| Value::string(format!("s{i}").into_bytes())).collect())
