@@ -263,7 +263,14 @@ impl<'g> Lowerer<'g> {
         }
     }
 
+    /// Lower `e`. Left-associative chains (`f a b ...`, `a + b + ...`) are as deep as they
+    /// are long, with no parser limit: a million operands recurse a million times, on
+    /// `stacker` segments when the thread's stack runs low.
     pub fn lower(&mut self, e: &rast::Expr) -> LResult<Expr> {
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.lower_node(e))
+    }
+
+    fn lower_node(&mut self, e: &rast::Expr) -> LResult<Expr> {
         let span = self.span(e);
         Ok(match e {
             rast::Expr::Paren(p) => return self.lower_opt(p.expr(), p),
@@ -1149,7 +1156,11 @@ impl<'g> Lowerer<'g> {
                 }
                 (lowered, BindingKind::Plain)
             }
-            Pending::Nested(c) => (self.lower_collected(*c)?, BindingKind::Plain),
+            // `a.b.c... = v` nests one set a component: as deep as the path is long.
+            Pending::Nested(c) => (
+                stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.lower_collected(*c))?,
+                BindingKind::Plain,
+            ),
             Pending::Inherit { name } => {
                 let skip = usize::from(in_own_frame);
                 (
@@ -1483,5 +1494,39 @@ mod tests {
         for bad in ["1e6", "01.5", "00.5", "1.5e", "."] {
             assert!(!is_nix_float(bad), "{bad}");
         }
+    }
+}
+
+#[cfg(test)]
+mod deep_chain_tests {
+    /// Left-associative chains have no parser depth limit (Nix's LALR parser takes a
+    /// million operands of `f a b ...`); lowering them must not overflow the stack. Run
+    /// on an 8 MiB stack, where lowering's 20,000 levels would not fit without `stacker`
+    /// segments (the syntax tree's own drop, a few words a level, does).
+    #[test]
+    fn long_left_associative_chains_lower_on_a_small_stack() {
+        let n = 20_000;
+        let texts = [
+            format!("{}1", "(x: x) ".repeat(n)),
+            vec!["1"; n].join(" + "),
+            format!("{{ {} = 1; }}", vec!["a"; n].join(".")),
+        ];
+        std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn(move || {
+                let globals = rustc_hash::FxHashMap::default();
+                for text in &texts {
+                    let lowered = crate::parse_and_lower(crate::source::Origin::String, "/".into(), text, &globals);
+                    assert!(
+                        lowered.is_ok(),
+                        "{}...: {:?}",
+                        &text[..20],
+                        lowered.err().map(|e| e.message)
+                    );
+                }
+            })
+            .unwrap()
+            .join()
+            .unwrap();
     }
 }
