@@ -77,8 +77,10 @@ impl Analysis {
         }
     }
 
-    /// The syntax error (Nix's wording) and every undefined variable. Names under a
-    /// `with` are never reported: only evaluation knows the `with`'s set.
+    /// The syntax error (Nix's wording), or else every undefined variable. Names under a
+    /// `with` are never reported: only evaluation knows the `with`'s set. With a syntax
+    /// error only that is reported, as Nix does: the tree after it is the parser's
+    /// recovery (`let a = 1; b = ; c = 2; in c` reads the name `c` as a variable).
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         if let Some((start, end, message)) = rnix_eval_parser::check_syntax(&self.text) {
@@ -88,6 +90,7 @@ impl Analysis {
                 severity: Severity::Error,
                 message,
             });
+            return out;
         }
         for r in &self.scopes.references {
             if r.resolved == Resolved::Undefined {

@@ -150,18 +150,52 @@ struct Resolver<'a> {
     globals: &'a HashSet<String>,
 }
 
-/// The name an attribute spells statically (`a`, `"a"`), if it does.
+/// The name an attribute spells statically (`a`, `"a"`, `${"a"}`: Nix makes a constant
+/// string in `${ }` a static name), if it does.
 fn static_name(attr: &SyntaxNode) -> Option<String> {
     match attr.kind() {
         SyntaxKind::NODE_IDENT => Some(attr.text().to_string()),
-        SyntaxKind::NODE_STRING => {
-            if attr.children().next().is_some() {
-                return None;
-            }
-            let t = attr.text().to_string();
-            Some(t.trim_matches('"').to_string())
-        }
+        SyntaxKind::NODE_STRING => plain_string(attr),
+        SyntaxKind::NODE_DYNAMIC => constant_string(&attr.children().next()?),
         _ => None,
+    }
+}
+
+/// A `${ }`'s expression that is a string without interpolation (in parentheses or not).
+fn constant_string(e: &SyntaxNode) -> Option<String> {
+    match e.kind() {
+        SyntaxKind::NODE_PAREN => constant_string(&e.children().next()?),
+        SyntaxKind::NODE_STRING => plain_string(e),
+        _ => None,
+    }
+}
+
+/// The value of a string literal without interpolation when it is plain text: a `"..."`
+/// without escapes, or a one-line `''...''` (its indentation is stripped).
+fn plain_string(s: &SyntaxNode) -> Option<String> {
+    if s.children().next().is_some() {
+        return None;
+    }
+    let t = s.text().to_string();
+    if let Some(inner) = t.strip_prefix("''").and_then(|r| r.strip_suffix("''")) {
+        let plain = !inner.contains(['\n', '\'', '$', '\\']);
+        return plain.then(|| inner.trim_start_matches(' ').to_string());
+    }
+    let inner = t.strip_prefix('"')?.strip_suffix('"')?;
+    (!inner.contains(['\\', '$'])).then(|| inner.to_string())
+}
+
+/// Whether an attribute could be a constant string Nix makes static, in a form
+/// [`static_name`] does not read (escapes, a multi-line indented string): the set's
+/// names are then not all known.
+fn maybe_static(attr: &SyntaxNode) -> bool {
+    match attr.kind() {
+        SyntaxKind::NODE_STRING => attr.children().next().is_none(),
+        SyntaxKind::NODE_DYNAMIC => attr
+            .children()
+            .next()
+            .is_some_and(|e| matches!(e.kind(), SyntaxKind::NODE_STRING | SyntaxKind::NODE_PAREN)),
+        _ => false,
     }
 }
 
@@ -279,6 +313,9 @@ impl Resolver<'_> {
     /// `let` and `rec { }`: every entry's first name is bound in the whole node.
     fn recursive_set(&mut self, node: &SyntaxNode, kind: BindingKind) {
         let mut names: HashMap<String, usize> = HashMap::new();
+        // A name this analysis cannot read may be one Nix binds: then, as under a `with`,
+        // no variable of the node is reported undefined.
+        let mut open = false;
         for entry in node.children().filter(is_entry) {
             let sites: Vec<(SyntaxNode, Option<InheritSite>)> = if entry.kind() == SyntaxKind::NODE_INHERIT {
                 let from = entry
@@ -305,7 +342,10 @@ impl Resolver<'_> {
                     .collect()
             };
             for (attr, inherit) in sites {
-                let Some(name) = static_name(&attr) else { continue };
+                let Some(name) = static_name(&attr) else {
+                    open |= maybe_static(&attr);
+                    continue;
+                };
                 let site = Site {
                     range: attr.text_range(),
                     inherit,
@@ -327,9 +367,9 @@ impl Resolver<'_> {
         self.out.ranges.push(ScopeRange {
             range: node.text_range(),
             bindings: names.values().copied().collect(),
-            with: false,
+            with: open,
         });
-        self.frames.push(Frame { names, with: false });
+        self.frames.push(Frame { names, with: open });
         for c in node.children() {
             if is_entry(&c) {
                 self.entry(&c, outer);

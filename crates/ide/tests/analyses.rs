@@ -280,3 +280,47 @@ fn lowering_errors_are_diagnostics() {
     let d = first("{ a = undefined1; }");
     assert_eq!(d, [(6, "undefined variable 'undefined1'".to_string())]);
 }
+
+/// A syntax error is reported alone, as Nix reports it: the parser's recovery after it
+/// reads `c` of `c = 2` as a variable.
+#[test]
+fn a_syntax_error_hides_what_the_recovery_misreads() {
+    for text in [
+        "let a = 1; b = ; c = 2; in c",
+        "{ a = 1; b = ; c = 2; }",
+        "let a = [; c = 2; in c",
+    ] {
+        let d = Analysis::new(text, &names()).diagnostics();
+        assert_eq!(d.len(), 1, "{text}: {d:?}");
+        assert!(!d[0].message.starts_with("undefined variable"), "{text}: {d:?}");
+    }
+}
+
+/// Nix makes a constant string in `${ }` a static name, bound in a `let` or `rec` set
+/// (these evaluate in Nix 2.8); a name the analysis cannot read leaves the scope open.
+#[test]
+fn constant_dynamic_names_are_bound() {
+    for text in [
+        "rec { ${\"a\"} = 1; b = a; }",
+        "let ${\"a\"} = 1; in a",
+        "rec { ${(\"a\")} = 1; b = a; }",
+        "rec { ${''a''} = 1; b = a; }",
+        "rec { \"a\\u\" = 1; b = au; }",
+    ] {
+        let d = Analysis::new(text, &names()).diagnostics();
+        assert!(d.is_empty(), "{text}: {d:?}");
+    }
+    let text = "rec { ${\"a\"} = 1; b = c; }";
+    let d = Analysis::new(text, &names()).diagnostics();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].start, at(text, "c;", 0));
+    let text = "rec { ${\"a\"} = 1; b = a; }";
+    let a = Analysis::new(text, &names());
+    assert_eq!(
+        a.definition(at(text, "a;", 0), None),
+        Some(rnix_eval_ide::Target::Local {
+            start: at(text, "${", 0),
+            end: at(text, " = 1", 0),
+        })
+    );
+}
