@@ -29,6 +29,9 @@ pub(crate) struct Server {
     /// Evaluation errors by file, from the last evaluation.
     pub eval_diags: HashMap<PathBuf, Vec<Json>>,
     pub root: PathBuf,
+    /// The document whose text changed last: where an evaluation error without a
+    /// position is shown when there is no `flake.nix`.
+    pub last_edited: Option<PathBuf>,
     pub loads: u64,
     /// The generation of the last check applied.
     pub checked: u64,
@@ -123,6 +126,7 @@ pub fn run(worker_args: Vec<String>) -> i32 {
         supervisor,
         eval_diags: HashMap::new(),
         root,
+        last_edited: None,
         loads: 0,
         checked: 0,
     };
@@ -269,6 +273,7 @@ impl Server {
         // be published with the new version at stale positions until it ends again.
         if let Ok(path) = uri.to_file_path() {
             self.eval_diags.remove(&path);
+            self.last_edited = Some(path);
         }
         self.publish(&uri);
         self.reload(uri.to_file_path().ok());
@@ -369,16 +374,22 @@ impl Server {
     /// publish them, clearing files that had some.
     fn set_eval_diagnostics(&mut self, diagnostics: Vec<Json>, error: Option<&str>) {
         let mut by_file: HashMap<PathBuf, Vec<Json>> = HashMap::new();
+        // An error without a position goes on the flake, or else on the file last edited.
+        let flake = self.root.join("flake.nix");
+        let fallback = match (flake.exists(), &self.last_edited) {
+            (false, Some(edited)) => edited.clone(),
+            _ => flake,
+        };
         for d in diagnostics {
             let file = d["file"]
                 .as_str()
                 .map(PathBuf::from)
-                .unwrap_or_else(|| self.root.join("flake.nix"));
+                .unwrap_or_else(|| fallback.clone());
             by_file.entry(file).or_default().push(d);
         }
         if let (Some(e), true) = (error, by_file.is_empty()) {
             by_file
-                .entry(self.root.join("flake.nix"))
+                .entry(fallback)
                 .or_default()
                 .push(json!({ "start": 0, "end": 0, "message": format!("evaluation failed: {e}") }));
         }

@@ -65,6 +65,9 @@ struct Worker {
     /// Requests sent and not answered yet, given up ones included.
     outstanding: Arc<AtomicU64>,
     dead: Arc<AtomicBool>,
+    /// Set when the memory watch ended it: its requests fail saying so.
+    over_memory: Arc<AtomicBool>,
+    limit_kib: u64,
 }
 
 impl Worker {
@@ -101,7 +104,8 @@ impl Worker {
         });
         let pid = child.id();
         let child = Arc::new(Mutex::new(child));
-        watch_memory(pid, cfg.rss_limit_kib, child.clone(), dead.clone());
+        let over_memory = Arc::new(AtomicBool::new(false));
+        watch_memory(pid, cfg.rss_limit_kib, child.clone(), dead.clone(), over_memory.clone());
         Ok(Worker {
             pid,
             child,
@@ -111,6 +115,8 @@ impl Worker {
             last_reply,
             outstanding,
             dead,
+            over_memory,
+            limit_kib: cfg.rss_limit_kib,
         })
     }
 
@@ -126,7 +132,7 @@ impl Worker {
     /// Send `req` and wait for its answer, an `error` one included.
     fn request_raw(&self, mut req: Json, timeout: Duration) -> Result<Json, String> {
         if self.dead.load(Ordering::SeqCst) {
-            return Err("the evaluation worker exited".into());
+            return Err(self.exited());
         }
         let id = self.next_id.fetch_add(1, Ordering::SeqCst);
         req["id"] = json!(id);
@@ -138,7 +144,7 @@ impl Worker {
         {
             let mut stdin = self.stdin.lock().unwrap_or_else(|e| e.into_inner());
             if writeln!(stdin, "{req}").and_then(|_| stdin.flush()).is_err() {
-                return Err("the evaluation worker exited".into());
+                return Err(self.exited());
             }
         }
         match rx.recv_timeout(timeout) {
@@ -147,8 +153,19 @@ impl Worker {
                 self.waiting.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
                 Err(format!("no answer within {} ms", timeout.as_millis()))
             }
-            Err(_) => Err("the evaluation worker exited".into()),
+            Err(_) => Err(self.exited()),
         }
+    }
+
+    /// Why requests to an exited worker fail.
+    fn exited(&self) -> String {
+        if self.over_memory.load(Ordering::SeqCst) {
+            return format!(
+                "the evaluation worker was stopped: its memory passed maxWorkerMemoryMiB ({} MiB)",
+                self.limit_kib / 1024
+            );
+        }
+        "the evaluation worker exited".into()
     }
 
     /// Busy without a word for longer than `limit`.
@@ -161,7 +178,7 @@ impl Worker {
 /// End the worker `pid` once its resident memory passes `limit_kib` (0: no limit), whatever
 /// it is doing: the check at each query never saw a load or a check that grows without
 /// end (a runaway configuration's worker reached 17 GB). Polls until the worker is gone.
-fn watch_memory(pid: u32, limit_kib: u64, child: Arc<Mutex<Child>>, dead: Arc<AtomicBool>) {
+fn watch_memory(pid: u32, limit_kib: u64, child: Arc<Mutex<Child>>, dead: Arc<AtomicBool>, over: Arc<AtomicBool>) {
     if limit_kib == 0 {
         return;
     }
@@ -169,6 +186,7 @@ fn watch_memory(pid: u32, limit_kib: u64, child: Arc<Mutex<Child>>, dead: Arc<At
         while !dead.load(Ordering::SeqCst) {
             match crate::rss::kib(pid) {
                 Some((rss, _)) if rss > limit_kib => {
+                    over.store(true, Ordering::SeqCst);
                     let _ = child.lock().unwrap_or_else(|e| e.into_inner()).kill();
                     return;
                 }

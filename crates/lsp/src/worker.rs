@@ -142,8 +142,8 @@ fn load(req: &Json, stack: Option<usize>) -> Result<(Loaded, Vec<Json>), Json> {
                 write_lock_file: false,
                 ..Default::default()
             };
-            let locked =
-                rnix_eval_flake::lock_flake(&mut ev, flake_ref, &root, &opts).map_err(|e| located(&source, &e))?;
+            let locked = rnix_eval_flake::lock_flake(&mut ev, flake_ref, &root, &opts)
+                .map_err(|e| locate(&mut ev, &root, &source, &e))?;
             let store_path = locked.source.store_path.clone();
             {
                 let mut aliases = aliases.lock().unwrap_or_else(|e| e.into_inner());
@@ -154,7 +154,8 @@ fn load(req: &Json, stack: Option<usize>) -> Result<(Loaded, Vec<Json>), Json> {
                 }
             }
             source = Some((store_path, root.clone()));
-            let value = rnix_eval_flake::call_flake(&mut ev, &locked).map_err(|e| located(&source, &e))?;
+            let value =
+                rnix_eval_flake::call_flake(&mut ev, &locked).map_err(|e| locate(&mut ev, &root, &source, &e))?;
             let file = req["file"].as_str().map(PathBuf::from);
             let (name, system) =
                 pick_host(&mut ev, &value, fragment, file.as_deref(), &source).map_err(|e| json!({ "message": e }))?;
@@ -166,7 +167,7 @@ fn load(req: &Json, stack: Option<usize>) -> Result<(Loaded, Vec<Json>), Json> {
                 .as_str()
                 .ok_or_else(|| json!({ "message": "no flake and no expression to evaluate" }))?;
             ev.eval_source(rnix_eval_parser::Origin::String, &root.to_string_lossy(), expr)
-                .map_err(|e| located(&source, &e))?
+                .map_err(|e| locate(&mut ev, &root, &source, &e))?
         }
     };
     let lib = rnix_eval_modules::find_lib(&mut ev, &system).ok().flatten();
@@ -182,7 +183,7 @@ fn load(req: &Json, stack: Option<usize>) -> Result<(Loaded, Vec<Json>), Json> {
     let diagnostics = match req["check"].as_bool() == Some(true) {
         true => match check(&mut loaded) {
             Ok(()) => Vec::new(),
-            Err(e) => vec![located(&loaded.source, &e)],
+            Err(e) => vec![locate(&mut loaded.ev, &root, &loaded.source, &e)],
         },
         false => Vec::new(),
     };
@@ -258,14 +259,30 @@ fn check(s: &mut Loaded) -> EvalResult<()> {
 }
 
 /// An evaluation error at the innermost position inside the workspace (the error's own
-/// span, else the first trace frame there), with the file as a workspace path.
-fn located(source: &Option<(String, PathBuf)>, e: &EvalError) -> Json {
+/// span, else the first trace frame there), with the file as a workspace path. An error
+/// with no position there that names a workspace file (the module system's "The option
+/// value `a.b' in `/ws/configuration.nix' is not of type ...", whose positions are all in
+/// nixpkgs' `lib`) is placed in that file, at the option's name if the text spells it.
+/// [`located`], reading the texts evaluation reads (the editor's unsaved buffers).
+fn locate(ev: &mut Evaluator, root: &Path, source: &Option<(String, PathBuf)>, e: &EvalError) -> Json {
+    let ws = Workspace {
+        root: root.to_path_buf(),
+        source: source.clone(),
+    };
+    let mut read = |p: &Path| {
+        let bytes = ev.io.read_file(&p.to_string_lossy()).ok()?;
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    };
+    located(&ws, &mut read, e)
+}
+
+fn located(ws: &Workspace, read: &mut dyn FnMut(&Path) -> Option<String>, e: &EvalError) -> Json {
     let spans = std::iter::once(e.span).chain(e.trace.iter().map(|t| t.span)).flatten();
     let mut located = None;
     for span in spans {
         let file = rnix_eval_parser::source::file(span.file);
-        let name = map_to_workspace(source, &file.display_name());
-        let inside = source.as_ref().is_some_and(|(_, root)| name.starts_with(root));
+        let name = map_to_workspace(&ws.source, &file.display_name());
+        let inside = ws.contains(&name);
         if located.is_none() || inside {
             located = Some((name, span.start, span.end));
         }
@@ -273,10 +290,61 @@ fn located(source: &Option<(String, PathBuf)>, e: &EvalError) -> Json {
             break;
         }
     }
+    let outside = located.as_ref().is_none_or(|(name, ..)| !ws.contains(name));
+    if outside {
+        if let Some(found) = mentioned_file(ws, read, &e.message) {
+            located = Some(found);
+        }
+    }
     match located {
         Some((file, start, end)) => json!({ "file": file, "start": start, "end": end, "message": e.message }),
         None => json!({ "message": e.message }),
     }
+}
+
+/// Where the workspace is: its directory and, for a flake, the store copy evaluation reads.
+struct Workspace {
+    root: PathBuf,
+    source: Option<(String, PathBuf)>,
+}
+
+impl Workspace {
+    fn contains(&self, path: &Path) -> bool {
+        self.root != Path::new("/") && path.starts_with(&self.root)
+    }
+}
+
+/// The first workspace file `message` names (quoted as the module system quotes paths),
+/// with the range of the last quoted option path's final name in its text, else its start.
+fn mentioned_file(
+    ws: &Workspace,
+    read: &mut dyn FnMut(&Path) -> Option<String>,
+    message: &str,
+) -> Option<(PathBuf, u32, u32)> {
+    let quoted: Vec<&str> = message.split(['`', '\'', '"']).skip(1).step_by(2).collect();
+    let file = quoted
+        .iter()
+        .map(|q| map_to_workspace(&ws.source, q))
+        .find(|p| ws.contains(p))?;
+    let text = read(&file).unwrap_or_default();
+    let option_name = quoted
+        .iter()
+        .find(|q| !q.contains('/') && q.contains('.'))
+        .and_then(|q| q.rsplit('.').next());
+    let at = option_name.and_then(|name| {
+        text.match_indices(name)
+            .map(|(i, _)| i)
+            .find(|&i| {
+                let before = text[..i].chars().next_back();
+                let after = text[i + name.len()..].chars().next();
+                let ident =
+                    |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '\'');
+                !ident(before) && !ident(after)
+            })
+            .map(|i| (i, name.len()))
+    });
+    let (start, len) = at.unwrap_or((0, 0));
+    Some((file, start as u32, (start + len) as u32))
 }
 
 /// A path as the editor knows it: the flake's store copy mapped back to the workspace.
@@ -504,4 +572,38 @@ fn declaration_line(file: &Path, path: &[String]) -> u32 {
         }
     }
     0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The module system's errors name the defining file in their message; their
+    /// positions are all in nixpkgs' `lib`. Placed in the file, at the option's name.
+    #[test]
+    fn an_error_naming_a_workspace_file_is_placed_at_the_option_in_it() {
+        let ws = Workspace {
+            root: PathBuf::from("/ws"),
+            source: Some(("/nix/store/abc-source".into(), PathBuf::from("/ws"))),
+        };
+        let text = "{ ... }: {\n  services.nginx.enable = \"yes\";\n}\n";
+        let mut read = |p: &Path| (p == Path::new("/ws/configuration.nix")).then(|| text.to_string());
+        for message in [
+            "The option value `services.nginx.enable' in `/ws/configuration.nix' is not of type `boolean'.",
+            "The option value `services.nginx.enable' in `/nix/store/abc-source/configuration.nix' is not of type `boolean'.",
+        ] {
+            let (file, start, end) = mentioned_file(&ws, &mut read, message).expect("a workspace file");
+            assert_eq!(file, Path::new("/ws/configuration.nix"));
+            assert_eq!((start as usize, end as usize), (text.find("enable").unwrap(), text.find(" = ").unwrap()));
+        }
+        let (file, start, end) = mentioned_file(
+            &ws,
+            &mut read,
+            "The option `services.nginxx' defined in `/ws/configuration.nix' does not exist.",
+        )
+        .expect("a workspace file");
+        assert_eq!((file.as_path(), start, end), (Path::new("/ws/configuration.nix"), 0, 0));
+        assert!(mentioned_file(&ws, &mut read, "value is a string while a set was expected").is_none());
+        assert!(mentioned_file(&ws, &mut read, "in `/elsewhere/x.nix'").is_none());
+    }
 }

@@ -84,7 +84,10 @@ fn a_runaway_evaluation_ends_at_the_worker_memory_limit() {
         started.elapsed().as_secs_f64(),
         checked["error"]
     );
-    assert_eq!(checked["error"], "the evaluation worker exited");
+    assert_eq!(
+        checked["error"],
+        "the evaluation worker was stopped: its memory passed maxWorkerMemoryMiB (300 MiB)"
+    );
     // Still answering from syntax.
     let symbols = c.request(
         "textDocument/documentSymbol",
