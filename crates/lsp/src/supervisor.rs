@@ -234,7 +234,7 @@ pub struct Supervisor {
     /// ended (evaluated or failed; 0 until the first has): a query waits for the first
     /// load, and hover for the loads asked for before it, so that after an edit it
     /// describes the edited text, not the evaluation before it.
-    loads_requested: AtomicU64,
+    loads_requested: Arc<AtomicU64>,
     loads_ended: AtomicU64,
 }
 
@@ -250,7 +250,7 @@ impl Supervisor {
             peak_worker_kib: Arc::default(),
             checker: Mutex::new(None),
             generation: Arc::default(),
-            loads_requested: AtomicU64::new(0),
+            loads_requested: Arc::default(),
             loads_ended: AtomicU64::new(0),
         });
         let loader = s.clone();
@@ -355,8 +355,12 @@ impl Supervisor {
             .map(|w| w.pid)
     }
 
-    /// Build the configuration of `load` in a one-shot worker, on a thread of its own.
-    fn check(&self, load: &Load) {
+    /// Build the configuration of `load` (the loads asked for up to `ticket`) in a
+    /// one-shot worker, on a thread of its own. Its result is dropped if an edit asked
+    /// for a newer load meanwhile: that load's check or its error replaces it, and the
+    /// result would otherwise be shown on a text it was not made from (a newer text with
+    /// a syntax error, which is not checked, kept the older text's evaluation error).
+    fn check(&self, load: &Load, ticket: u64) {
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         if let Some(old) = self.checker.lock().unwrap_or_else(|e| e.into_inner()).take() {
             old.kill();
@@ -384,14 +388,15 @@ impl Supervisor {
         });
         let (events, timeout) = (self.events.clone(), self.cfg.load_timeout);
         let (peak, latest) = (self.peak_worker_kib.clone(), self.generation.clone());
+        let requested = self.loads_requested.clone();
         std::thread::spawn(move || {
             let reply = worker.request_raw(req, timeout);
             if let Some((_, hwm)) = crate::rss::kib(worker.pid) {
                 peak.fetch_max(hwm, Ordering::SeqCst);
             }
             worker.kill();
-            if latest.load(Ordering::SeqCst) != generation {
-                return; // a newer check replaced this one
+            if latest.load(Ordering::SeqCst) != generation || requested.load(Ordering::SeqCst) > ticket {
+                return; // a newer check replaced this one, or a newer load will
             }
             let (diagnostics, error) = match reply {
                 Ok(r) => (
@@ -456,7 +461,7 @@ impl Supervisor {
                                 self.peak_worker_kib.fetch_max(hwm, Ordering::SeqCst);
                             }
                             *self.current.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(worker));
-                            self.check(&load);
+                            self.check(&load, ticket);
                             Event::Loaded {
                                 diagnostics: reply["diagnostics"].as_array().cloned().unwrap_or_default(),
                                 error: None,

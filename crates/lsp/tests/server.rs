@@ -386,3 +386,51 @@ fn protocol_errors_as_the_protocol_says() {
         c.notify("textDocument/didOpen", json!({}));
     });
 }
+
+/// An evaluation error of an older text is never shown on a newer one: a text with a
+/// syntax error is not checked, and the check of the text before it (`throw "boom"`),
+/// ending afterwards, was published on it (5 of 15 times at 0.2-0.3 s between edits).
+#[test]
+fn a_check_of_an_older_text_is_not_shown_on_a_newer_one() {
+    let root = fixture();
+    let web = root.join("hosts/web.nix");
+    let text = std::fs::read_to_string(&web).unwrap();
+    // The check of this text takes a second (the sum), its load does not (the host name
+    // is lazy): the newer text's load fails while the check still runs.
+    let boom = text.replace(
+        "hostName = \"web\";",
+        "hostName = builtins.seq (builtins.foldl' builtins.add 0 (builtins.genList (x: x) 4000000)) (throw \"boom\");",
+    );
+    let broken = text.replace("hostName = \"web\";", "hostName = \"web\"");
+    assert!(boom != text && broken != text, "the fixture names its host");
+    let mut c = Client::start(&root, json!({ "debounceMs": 50 }));
+    c.open(&web, &text);
+    let loaded = c.wait_for("rnix-eval/loaded", Duration::from_secs(120), |p| p["host"] == "web");
+    assert!(loaded["error"].is_null(), "{loaded}");
+    let mut version = 1;
+    for gap_ms in [100, 200, 300] {
+        version += 2;
+        c.change(&web, version - 1, &boom);
+        std::thread::sleep(Duration::from_millis(gap_ms));
+        c.change(&web, version, &broken);
+        let seen = c.collect(Duration::from_secs(4));
+        let last = seen
+            .iter()
+            .filter(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri(&web))
+            .next_back()
+            .expect("diagnostics of the edited file");
+        let messages: Vec<&str> = last["params"]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|d| d["message"].as_str())
+            .collect();
+        assert_eq!(last["params"]["version"], version, "{last}");
+        assert!(
+            messages.iter().all(|m| !m.contains("boom")),
+            "{gap_ms} ms: {messages:?}"
+        );
+        assert!(messages.iter().any(|m| m.starts_with("syntax error")), "{messages:?}");
+    }
+    c.shutdown();
+}

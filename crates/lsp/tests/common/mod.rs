@@ -131,6 +131,16 @@ impl Client {
 
     /// The first notification `method` (already received or coming) whose params satisfy
     /// `pred`; it is removed from the kept ones.
+    /// Every notification received so far and within `period`, in order.
+    pub fn collect(&mut self, period: Duration) -> Vec<Value> {
+        let deadline = Instant::now() + period;
+        let mut out = std::mem::take(&mut self.notifications);
+        while let Some(msg) = self.next(deadline) {
+            out.push(msg);
+        }
+        out
+    }
+
     pub fn wait_for(&mut self, method: &str, timeout: Duration, pred: impl Fn(&Value) -> bool) -> Value {
         if let Some(i) = self
             .notifications
