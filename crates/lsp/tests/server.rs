@@ -416,8 +416,7 @@ fn a_check_of_an_older_text_is_not_shown_on_a_newer_one() {
         let seen = c.collect(Duration::from_secs(4));
         let last = seen
             .iter()
-            .filter(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri(&web))
-            .next_back()
+            .rfind(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri(&web))
             .expect("diagnostics of the edited file");
         let messages: Vec<&str> = last["params"]["diagnostics"]
             .as_array()
