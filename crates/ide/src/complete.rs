@@ -111,6 +111,10 @@ impl Analysis {
             return false;
         };
         match (token.kind(), token.parent().map(|p| p.kind())) {
+            (K::TOKEN_L_BRACE, Some(K::NODE_PATTERN)) => token
+                .parent()
+                .and_then(|p| p.parent())
+                .is_some_and(|l| crate::nav::is_set_being_typed(&l)),
             (K::TOKEN_L_BRACE, Some(parent)) => matches!(parent, K::NODE_ATTR_SET),
             (K::TOKEN_SEMICOLON, Some(parent)) => matches!(parent, K::NODE_ATTRPATH_VALUE | K::NODE_INHERIT),
             _ => false,

@@ -95,6 +95,12 @@ impl Analysis {
                 | SyntaxKind::NODE_BIN_OP
                 | SyntaxKind::NODE_ATTRPATH
                 | SyntaxKind::NODE_ERROR => {}
+                // `x = { na };` being typed reads as formals without a body.
+                SyntaxKind::NODE_PAT_ENTRY | SyntaxKind::NODE_PATTERN | SyntaxKind::NODE_LAMBDA
+                    if parent
+                        .ancestors()
+                        .find(|a| a.kind() == SyntaxKind::NODE_LAMBDA)
+                        .is_some_and(|l| is_set_being_typed(&l)) => {}
                 _ => break,
             }
             cur = parent;
@@ -175,4 +181,17 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// `x = { na };` while the attribute name is typed: rnix reads `{ na }` as a function's
+/// formals whose `:` and body are missing (an error where the body goes), the value of
+/// an attribute. A function written so is a syntax error anyway, so it is read as the set.
+pub(crate) fn is_set_being_typed(lambda: &rnix::SyntaxNode) -> bool {
+    let mut children = lambda.children();
+    lambda.kind() == SyntaxKind::NODE_LAMBDA
+        && children.next().is_some_and(|c| c.kind() == SyntaxKind::NODE_PATTERN)
+        && children.next().is_some_and(|c| c.kind() == SyntaxKind::NODE_ERROR)
+        && lambda
+            .parent()
+            .is_some_and(|p| p.kind() == SyntaxKind::NODE_ATTRPATH_VALUE)
 }

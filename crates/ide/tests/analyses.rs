@@ -324,3 +324,37 @@ fn constant_dynamic_names_are_bound() {
         })
     );
 }
+
+/// A name typed as a nested set's first entry, before its `=` (`services.nginx = { st };`),
+/// reads in rnix as formals without a body; it is an option name being typed, not a
+/// variable (the formal `st` itself was offered).
+#[test]
+fn the_first_entry_of_a_nested_set_being_typed_is_an_option_name() {
+    for (text, path) in [
+        ("{ ... }: {\n  services.nginx = { st };\n}", vec!["services", "nginx"]),
+        (
+            "{ ... }: { services = { nginx = { st }; }; }",
+            vec!["services", "nginx"],
+        ),
+    ] {
+        let a = Analysis::new(text, &names());
+        let end = at(text, "st }", 0) + 2;
+        assert_eq!(
+            a.completion_context(end),
+            [CompletionContext::Option {
+                path: path.into_iter().map(String::from).collect(),
+                partial: "st".into(),
+                start: end - 2
+            }],
+            "{text}"
+        );
+    }
+    // A function's formals stay formals.
+    let text = "{ ... }: { f = { st }: st; }";
+    let a = Analysis::new(text, &names());
+    let ctx = a.completion_context(at(text, "st }", 0) + 2);
+    assert!(
+        ctx.iter().any(|c| matches!(c, CompletionContext::Name { .. })),
+        "{ctx:?}"
+    );
+}
