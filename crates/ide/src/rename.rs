@@ -40,6 +40,12 @@ impl Analysis {
                 binding.name
             ));
         }
+        if binding.kind == BindingKind::Rec {
+            return Err(format!(
+                "'{}' is an attribute of a rec set: renaming it would change the set's attribute names",
+                binding.name
+            ));
+        }
         self.check_capture(b, new_name)?;
         let old = &binding.name;
         let mut edits = Vec::new();

@@ -178,6 +178,11 @@ fn rename_through_inherit() {
         Analysis::new(text, &names()).rename(2, "y").is_err(),
         "formals are the callers' interface"
     );
+    let text = "rec { a = 1; b = a; }";
+    assert!(
+        Analysis::new(text, &names()).rename(at(text, "a = 1", 0), "n").is_err(),
+        "a rec set's names are its attribute names"
+    );
 }
 
 #[test]
