@@ -128,9 +128,7 @@ impl<K: BlockKind> Retired<K> {
         // SAFETY: the block is owned here; `len` is its second word.
         unsafe { *self.ptr.as_ptr().add(1) }
     }
-}
 
-impl<K: BlockKind> Retired<K> {
     /// Drop up to `n` items off the end, where they are; how many are left.
     pub(crate) fn drop_tail(&mut self, n: usize) -> usize {
         let len = self.len();

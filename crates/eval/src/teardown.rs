@@ -118,7 +118,8 @@ fn make_room(incoming: usize) {
     DRAINING.with(|d| d.set(false));
 }
 
-/// Free up to [`CHUNK`] elements from the end of the oldest entry (at a frame allocation,
+/// Free up to [`CHUNK`] elements ([`FAST_CHUNK`] past [`SOFT_LIMIT`]) from the end of the
+/// oldest entry (at a frame allocation,
 /// where nothing is half built), in place: the entry is out of the queue meanwhile, since
 /// what it frees may retire vectors of its own.
 #[cold]

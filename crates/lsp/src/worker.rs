@@ -315,7 +315,8 @@ impl Workspace {
 }
 
 /// The first workspace file `message` names (quoted as the module system quotes paths),
-/// with the range of the last quoted option path's final name in its text, else its start.
+/// with the range of the first quoted option path's final name in its text (as a whole
+/// word), else its start.
 fn mentioned_file(
     ws: &Workspace,
     read: &mut dyn FnMut(&Path) -> Option<String>,
@@ -331,16 +332,11 @@ fn mentioned_file(
         .iter()
         .find(|q| !q.contains('/') && q.contains('.'))
         .and_then(|q| q.rsplit('.').next());
+    let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '\'');
     let at = option_name.and_then(|name| {
         text.match_indices(name)
             .map(|(i, _)| i)
-            .find(|&i| {
-                let before = text[..i].chars().next_back();
-                let after = text[i + name.len()..].chars().next();
-                let ident =
-                    |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '\'');
-                !ident(before) && !ident(after)
-            })
+            .find(|&i| !ident(text[..i].chars().next_back()) && !ident(text[i + name.len()..].chars().next()))
             .map(|i| (i, name.len()))
     });
     let (start, len) = at.unwrap_or((0, 0));

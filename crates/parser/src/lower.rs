@@ -1495,10 +1495,7 @@ mod tests {
             assert!(!is_nix_float(bad), "{bad}");
         }
     }
-}
 
-#[cfg(test)]
-mod deep_chain_tests {
     /// Left-associative chains have no parser depth limit (Nix's LALR parser takes a
     /// million operands of `f a b ...`); lowering them must not overflow the stack. Run
     /// on an 8 MiB stack, where lowering's 20,000 levels would not fit without `stacker`
