@@ -180,6 +180,16 @@ impl Env {
         p
     }
 
+    /// Whether the frame at `p` (from `into_raw`) has another handle besides the one
+    /// `p` stands for: dropping that one then frees nothing.
+    ///
+    /// # Safety
+    /// `p` must come from `into_raw` and its handle not be taken back yet.
+    #[inline(always)]
+    pub unsafe fn is_shared_raw(p: *const ()) -> bool {
+        (*(p as *const Frame)).count.get() >= 2 * FRAME_ONE
+    }
+
     /// A handle from `into_raw`, taking back its count.
     ///
     /// # Safety
