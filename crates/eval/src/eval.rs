@@ -141,7 +141,7 @@ impl Evaluator {
 
     /// A lazy reference to `expr` in `env`. Constants, variables and lambdas need no
     /// thunk; variables share the cell they refer to, as Nix's `maybeThunk` does.
-    #[inline]
+    #[inline(always)]
     pub fn thunk(&mut self, expr: &'static Expr, env: &Env) -> Value {
         // Counted as avoided here and taken back by `pending` when a thunk is made: two
         // adds, where reading the thunk counter before and after cost two calls.
