@@ -67,25 +67,32 @@ pub struct Derivation {
 }
 
 /// A string as Nix's `printString`: quoted, with `"` `\` newline, CR and tab escaped.
-/// Runs without such bytes are copied whole: a character-by-character push was 2% of a
-/// NixOS system's evaluation (its builder scripts are long and rarely escaped).
+/// Runs without such bytes are found with `memchr` and copied whole: a NixOS system's
+/// builder scripts are long and rarely escaped, and a test of every byte took 373
+/// instructions a string (0.8% of the minimal system's evaluation).
 fn push_escaped(out: &mut Vec<u8>, s: &[u8]) {
     out.push(b'"');
     let mut start = 0;
-    for (i, &b) in s.iter().enumerate() {
-        let escaped = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            _ => continue,
-        };
+    // The next CR or tab, searched again only once passed: both are rare.
+    let mut next_rare = memchr::memchr2(b'\r', b'\t', s).unwrap_or(s.len());
+    loop {
+        if next_rare < start {
+            next_rare = memchr::memchr2(b'\r', b'\t', &s[start..]).map_or(s.len(), |i| start + i);
+        }
+        let next_common = memchr::memchr3(b'"', b'\\', b'\n', &s[start..]).map_or(s.len(), |i| start + i);
+        let i = next_common.min(next_rare);
         out.extend_from_slice(&s[start..i]);
-        out.extend_from_slice(escaped.as_bytes());
+        let escaped: &[u8] = match s.get(i) {
+            None => break,
+            Some(b'"') => b"\\\"",
+            Some(b'\\') => b"\\\\",
+            Some(b'\n') => b"\\n",
+            Some(b'\r') => b"\\r",
+            Some(_) => b"\\t",
+        };
+        out.extend_from_slice(escaped);
         start = i + 1;
     }
-    out.extend_from_slice(&s[start..]);
     out.push(b'"');
 }
 
@@ -689,6 +696,19 @@ mod tests {
         let empty = parse_aterm(br#"Derive([],[],[],"","",[],[])"#).unwrap();
         assert_eq!(empty, Derivation::default());
         assert_eq!(empty.to_aterm(), br#"Derive([],[],[],"","",[],[])"#);
+    }
+
+    #[test]
+    fn escapes_runs_adjacent_and_at_the_ends() {
+        let mut out = Vec::new();
+        push_escaped(&mut out, b"\t\r\"x\n\ny\\\t\r");
+        assert_eq!(out, br#""\t\r\"x\n\ny\\\t\r""#);
+        out.clear();
+        push_escaped(&mut out, b"");
+        assert_eq!(out, br#""""#);
+        out.clear();
+        push_escaped(&mut out, b"plain\ttab later\rcr");
+        assert_eq!(out, br#""plain\ttab later\rcr""#);
     }
 
     #[test]
