@@ -856,6 +856,7 @@ impl Decoder<'_> {
                     frame,
                     attrs: attrs.into_boxed_slice(),
                     dynamic: dynamic.into_boxed_slice(),
+                    order: Default::default(),
                 }))
             }
             T_LIST => Expr::List(self.exprs()?),

@@ -1060,6 +1060,7 @@ impl<'g> Lowerer<'g> {
                     frame: frame.into_boxed_slice(),
                     attrs: attrs.into_boxed_slice(),
                     dynamic,
+                    order: Default::default(),
                 })))
             });
         }
@@ -1121,6 +1122,7 @@ impl<'g> Lowerer<'g> {
             frame: frame.into_boxed_slice(),
             attrs: attrs.into_boxed_slice(),
             dynamic,
+            order: Default::default(),
         })))
     }
 
