@@ -130,11 +130,23 @@ fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult
     Ok(Value::attrs_made(entries.finish(true)))
 }
 
+/// Lists of at most this many sets are zipped by merging them ([`zip_merged`]); longer
+/// ones by hashing the names ([`Groups`]), since the merge looks at every set's next name
+/// for each name.
+const MERGED_SETS: usize = 8;
+
 fn zip_attrs_with(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
     ev.expect_function(&a[0], s)?;
-    let sets = ev.expect_list(&a[1], s)?;
+    let list = ev.expect_list(&a[1], s)?;
+    if list.len() <= MERGED_SETS {
+        let mut sets: smallvec::SmallVec<[SetRef; MERGED_SETS]> = smallvec::SmallVec::new();
+        for set in list.iter() {
+            sets.push(ev.expect_attrs(set, s)?);
+        }
+        return Ok(zip_merged(ev, &a[0], &sets));
+    }
     let mut grouped = Groups::default();
-    for set in sets.iter() {
+    for set in list.iter() {
         let set = ev.expect_attrs(set, s)?;
         for e in set.entries().iter() {
             grouped.push(e.name, e.value.clone());
@@ -149,6 +161,63 @@ fn zip_attrs_with(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResul
         })
         .collect();
     Ok(Value::attrs(AttrSet::from_sorted(entries)))
+}
+
+/// `zipAttrsWith f sets` of a few sets, by merging their entries, which sets keep in name
+/// order: each name's values are the sets' next entries of that name, so its list is made
+/// at its size at once. The module system zips a few small sets on every merge of
+/// definitions; hashing every name into growing vectors took 1.5x Nix's time there.
+fn zip_merged(ev: &mut Evaluator, f: &Value, sets: &[SetRef]) -> Value {
+    let entries: smallvec::SmallVec<[std::borrow::Cow<[Attr]>; MERGED_SETS]> =
+        sets.iter().map(|set| set.entries()).collect();
+    // The names counted first, so that the set is made at its size: a block made larger
+    // is copied into one of the right size when it is sealed.
+    let mut next = [0usize; MERGED_SETS];
+    let mut names = 0;
+    while let Some((name, _)) = least_next(&entries, &next) {
+        advance_past(&entries, &mut next, name, |_| {});
+        names += 1;
+    }
+    let mut next = [0usize; MERGED_SETS];
+    let mut out = SetBuilder::with_capacity(names);
+    while let Some((name, count)) = least_next(&entries, &next) {
+        let mut values = ListBuilder::with_capacity(count);
+        advance_past(&entries, &mut next, name, |v| values.push(v.clone()));
+        let value = Value::apply2_thunk(f.clone(), ev.symbol_string(name), Value::List(values.finish()));
+        out.push(Attr { name, value, pos: None });
+    }
+    Value::attrs_made(out.finish(true))
+}
+
+/// The least of the sets' next names (`next[i]` is set `i`'s next entry), and how many
+/// sets have it next.
+fn least_next(entries: &[std::borrow::Cow<[Attr]>], next: &[usize; MERGED_SETS]) -> Option<(Symbol, usize)> {
+    let mut least: Option<(Symbol, usize)> = None;
+    for (e, &i) in entries.iter().zip(next.iter()) {
+        let Some(attr) = e.get(i) else { continue };
+        least = match least {
+            Some((name, count)) if attr.name == name => Some((name, count + 1)),
+            Some((name, count)) if attr.name > name => Some((name, count)),
+            _ => Some((attr.name, 1)),
+        };
+    }
+    least
+}
+
+/// Step past `name` in each set that has it next, passing its value to `take`, in the
+/// sets' order.
+fn advance_past(
+    entries: &[std::borrow::Cow<[Attr]>],
+    next: &mut [usize; MERGED_SETS],
+    name: Symbol,
+    mut take: impl FnMut(&Value),
+) {
+    for (e, i) in entries.iter().zip(next.iter_mut()) {
+        if let Some(attr) = e.get(*i).filter(|attr| attr.name == name) {
+            take(&attr.value);
+            *i += 1;
+        }
+    }
 }
 
 fn group_by(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<Value> {
