@@ -527,7 +527,7 @@ impl Evaluator {
                 Value::Null => continue,
                 Value::String(s) => {
                     crate::no_ctx::check_no_ctx(&s, Some(d.span))?;
-                    self.name_cache.intern(&d.name, &s)
+                    self.name_cache.intern(&s)
                 }
                 other => return Err(crate::show_value::type_error("a string", &other, Some(d.span))),
             };
@@ -562,7 +562,7 @@ impl Evaluator {
                 match &v {
                     Value::String(s) => {
                         crate::no_ctx::check_no_ctx(s, e.span())?;
-                        Ok(self.name_cache.intern(e, s))
+                        Ok(self.name_cache.intern(s))
                     }
                     other => Err(crate::show_value::type_error("a string", other, e.span())),
                 }
