@@ -937,10 +937,10 @@ impl Evaluator {
         let frame = Env::new(Some(closure.env.clone()), lambda.frame_size as usize);
         let mut used = 0usize;
         for (i, formal) in formals.entries.iter().enumerate() {
-            match args.get(formal.name) {
-                Some(v) => {
+            match args.get_attr_hinted(formal.name, &formal.hint) {
+                Some(a) => {
                     used += 1;
-                    frame.set(i, v.clone());
+                    frame.set(i, a.value.clone());
                 }
                 None => match &formal.default {
                     Some(d) => {

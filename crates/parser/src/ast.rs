@@ -191,6 +191,9 @@ pub struct Formal {
     pub name: Symbol,
     pub default: Option<Expr>,
     pub span: Span,
+    /// Where the name was found in the last argument set (callers pass sets of the same
+    /// shape: module arguments, `callPackage`'s).
+    pub hint: SlotHint,
 }
 
 /// `let` bindings: every slot expression is evaluated lazily in the new frame.

@@ -789,7 +789,12 @@ impl Decoder<'_> {
                             let name = self.symbol()?;
                             let default = self.opt_expr()?;
                             let span = self.span()?;
-                            entries.push(Formal { name, default, span });
+                            entries.push(Formal {
+                                name,
+                                default,
+                                span,
+                                hint: SlotHint::default(),
+                            });
                         }
                         Some(Formals {
                             entries: entries.into_boxed_slice(),

@@ -623,6 +623,7 @@ impl<'g> Lowerer<'g> {
                             name: *name,
                             default,
                             span: this.span(entry),
+                            hint: ast::SlotHint::default(),
                         });
                     }
                     let body = this.lower_opt(body, l)?;
