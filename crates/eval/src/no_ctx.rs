@@ -22,10 +22,21 @@ impl Evaluator {
         Ok(s.to_str_lossy().into_owned())
     }
 
-    /// An attribute name given as a value (`hasAttr`, `listToAttrs`, `groupBy`, ...).
+    /// An attribute name given as a value made for it (`listToAttrs`, `groupBy`): a new
+    /// string each time, interned directly.
     pub fn expect_attr_name(&mut self, v: &Value, span: Option<Span>) -> EvalResult<Symbol> {
         let s = self.expect_plain_string(v, span)?;
         Ok(Symbol::intern_bytes(s.as_bytes()))
+    }
+
+    /// An attribute name given as a value that is mostly the same string object each time
+    /// (`hasAttr`, `getAttr`, `catAttrs`, `removeAttrs`: a literal, whose value is shared by
+    /// its evaluations, or a name from `attrNames`): interned through the name cache
+    /// (`name_cache.rs`). The module system's `removeAttrs` of a literal list interned 20
+    /// names for each module evaluated.
+    pub fn expect_known_attr_name(&mut self, v: &Value, span: Option<Span>) -> EvalResult<Symbol> {
+        let s = self.expect_plain_string(v, span)?;
+        Ok(self.name_cache.intern(&s))
     }
 }
 

@@ -25,15 +25,19 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         )))
     }),
     prim!("getAttr", 2, |ev, a, s| {
-        let name = ev.expect_plain_string(&a[0], s)?;
+        let name = ev.expect_known_attr_name(&a[0], s)?;
         let set = ev.expect_attrs(&a[1], s)?;
-        match set.get(Symbol::intern_bytes(name.as_bytes())) {
+        match set.get(name) {
             Some(v) => ev.force(&v.clone()),
-            None => bail!(s, "attribute '{}' missing", identifier(&name.to_str_lossy())),
+            None => bail!(
+                s,
+                "attribute '{}' missing",
+                identifier(&String::from_utf8_lossy(name.as_bytes()))
+            ),
         }
     }),
     prim!("hasAttr", 2, |ev, a, s| {
-        let name = ev.expect_attr_name(&a[0], s)?;
+        let name = ev.expect_known_attr_name(&a[0], s)?;
         let set = ev.expect_attrs(&a[1], s)?;
         Ok(Value::Bool(set.get(name).is_some()))
     }),
@@ -66,7 +70,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         Ok(Value::attrs_made(SetRef::collect(entries.len(), mapped, true)))
     }),
     prim!("catAttrs", 2, |ev, a, s| {
-        let name = ev.expect_attr_name(&a[0], s)?;
+        let name = ev.expect_known_attr_name(&a[0], s)?;
         let l = ev.expect_list(&a[1], s)?;
         let mut out = ListBuilder::with_capacity(0);
         for item in l.iter() {
@@ -86,7 +90,7 @@ fn remove_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult<
     let names = ev.expect_list(&a[1], s)?;
     let mut remove = smallvec::SmallVec::<[rnix_eval_parser::Symbol; 8]>::new();
     for n in names.iter() {
-        remove.push(ev.expect_attr_name(n, s)?);
+        remove.push(ev.expect_known_attr_name(n, s)?);
     }
     // A few names (`removeAttrs args [ "name" "meta" ]`, most calls) are compared in the
     // small vector: building a hash set for them cost more than the lookups.

@@ -321,7 +321,7 @@ fn find_file(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<
 }
 
 fn unsafe_get_attr_pos(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
-    let name = ev.expect_attr_name(&a[0], span)?;
+    let name = ev.expect_known_attr_name(&a[0], span)?;
     let set = ev.expect_attrs(&a[1], span)?;
     match set.get_attr(name).and_then(|attr| attr.span()) {
         Some(pos) => Ok(ev.pos_attrs(pos)),
