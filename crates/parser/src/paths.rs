@@ -86,6 +86,14 @@ fn absolute(l: &Lowerer, text: &str) -> String {
 
 /// Nix's `canonPath` without symlink resolution: collapses `//`, drops `.`, applies `..`.
 pub fn canon_path(path: &str) -> String {
+    if is_canonical(path) {
+        return path.to_string();
+    }
+    canonicalised(path)
+}
+
+/// [`canon_path`]'s work, component by component.
+fn canonicalised(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for comp in path.split('/') {
         match comp {
@@ -107,9 +115,55 @@ pub fn canon_path(path: &str) -> String {
     out
 }
 
+/// Whether `path` is what [`canon_path`] makes of it: absolute, with no empty, `.` or `..`
+/// component and no trailing `/` (or `/` itself). Nearly every path is; one pass over the
+/// bytes, where splitting on `/` searched for each component anew (a tenth of a program
+/// joining and converting 800,000 paths).
+pub fn is_canonical(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    if bytes == b"/" {
+        return true;
+    }
+    if bytes.first() != Some(&b'/') {
+        return false;
+    }
+    let mut start = 1;
+    for i in 1..=bytes.len() {
+        if i == bytes.len() || bytes[i] == b'/' {
+            if matches!(&bytes[start..i], b"" | b"." | b"..") {
+                return false;
+            }
+            start = i + 1;
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
-    use super::canon_path;
+    use super::{canon_path, canonicalised, is_canonical};
+
+    #[test]
+    fn canonical_is_what_canon_path_keeps() {
+        for p in [
+            "/",
+            "/a",
+            "/a/b",
+            "/a/b.c",
+            "/.a/..b/...",
+            "//",
+            "/a/",
+            "/a//b",
+            "/./a",
+            "/a/.",
+            "/a/..",
+            "/..",
+            "a/b",
+            "",
+        ] {
+            assert_eq!(is_canonical(p), canonicalised(p) == p, "{p:?}");
+        }
+    }
 
     #[test]
     fn canonical_paths() {
