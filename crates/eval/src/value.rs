@@ -492,9 +492,7 @@ impl Packed {
             _ => unsafe { Env::is_shared_raw(w.add(1).read() as *const ()) },
         }
     }
-}
 
-impl Packed {
     /// What the state holds a reference to, for the cycle collector: values (`Done`, the
     /// operands of `Apply`/`Apply2`) and a frame (`Pending`, by its block address).
     pub(crate) fn visit_refs(&self, mut on_value: impl FnMut(&Value), on_frame: impl FnOnce(*const ())) {
