@@ -69,11 +69,7 @@ impl Evaluator {
 /// as written in the value (Nix's `HPATH`; `==` and printing see it so), and nearly
 /// every path is canonical already, so it is checked before it is copied.
 pub(crate) fn canonical_path(p: &str) -> std::borrow::Cow<'_, str> {
-    if rnix_eval_parser::paths::is_canonical(p) {
-        std::borrow::Cow::Borrowed(p)
-    } else {
-        std::borrow::Cow::Owned(rnix_eval_parser::paths::canon_path(p))
-    }
+    rnix_eval_parser::paths::canonical(p)
 }
 
 /// `toString` of a float: C++'s `std::to_string` (`%f`), which Nix uses; the C library

@@ -477,25 +477,15 @@ impl Evaluator {
         if a.dynamic.is_empty() {
             // Made in the set's block directly: one allocation.
             let mut entries = crate::value::SetBuilder::with_capacity(a.attrs.len());
-            match a.order.of(&a.attrs) {
-                None => {
-                    for def in a.attrs.iter() {
-                        entries.push(self.static_attr(def, frame.as_ref(), env));
-                    }
-                }
-                Some(order) => {
-                    for &i in order {
-                        entries.push(self.static_attr(&a.attrs[i as usize], frame.as_ref(), env));
-                    }
-                }
+            for def in a.order.in_order(&a.attrs) {
+                entries.push(self.static_attr(def, frame.as_ref(), env));
             }
             return Ok(Value::attrs_made(entries.finish(true)));
         }
         let mut entries = Vec::with_capacity(a.attrs.len() + a.dynamic.len());
-        for def in a.attrs.iter() {
+        for def in a.order.in_order(&a.attrs) {
             entries.push(self.static_attr(def, frame.as_ref(), env));
         }
-        entries.sort_unstable_by_key(|a| a.name);
         // Dynamic names are evaluated in the set's scope (the frame for `rec`).
         let scope = if a.rec {
             frame.clone().expect("frame")

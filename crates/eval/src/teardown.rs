@@ -119,9 +119,8 @@ fn make_room(incoming: usize) {
 }
 
 /// Free up to [`CHUNK`] elements ([`FAST_CHUNK`] past [`SOFT_LIMIT`]) from the end of the
-/// oldest entry (at a frame allocation,
-/// where nothing is half built), in place: the entry is out of the queue meanwhile, since
-/// what it frees may retire vectors of its own.
+/// oldest entry (at a frame allocation, where nothing is half built), in place: the entry
+/// is out of the queue meanwhile, since what it frees may retire vectors of its own.
 #[cold]
 pub(crate) fn free_some() {
     let oldest = QUEUE.with(|q| {

@@ -249,10 +249,16 @@ pub struct Attrs {
 pub struct AttrOrder(std::sync::OnceLock<Box<[u32]>>);
 
 impl AttrOrder {
-    /// The indexes of `attrs` (this literal's) in name order; `None` when they are in
-    /// that order already.
+    /// `attrs` (this literal's) in name order.
     #[inline]
-    pub fn of(&self, attrs: &[AttrDef]) -> Option<&[u32]> {
+    pub fn in_order<'a>(&'a self, attrs: &'a [AttrDef]) -> impl ExactSizeIterator<Item = &'a AttrDef> + 'a {
+        let order = self.of(attrs);
+        (0..attrs.len()).map(move |k| &attrs[order.map_or(k, |o| o[k] as usize)])
+    }
+
+    /// The indexes of `attrs` in name order; `None` when they are in that order already.
+    #[inline]
+    fn of(&self, attrs: &[AttrDef]) -> Option<&[u32]> {
         let order = self.0.get_or_init(|| {
             if attrs.windows(2).all(|w| w[0].name < w[1].name) {
                 return Box::default();

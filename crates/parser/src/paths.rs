@@ -86,10 +86,16 @@ fn absolute(l: &Lowerer, text: &str) -> String {
 
 /// Nix's `canonPath` without symlink resolution: collapses `//`, drops `.`, applies `..`.
 pub fn canon_path(path: &str) -> String {
+    canonical(path).into_owned()
+}
+
+/// [`canon_path`], borrowing `path` when it is canonical already (nearly every path is).
+pub fn canonical(path: &str) -> std::borrow::Cow<'_, str> {
     if is_canonical(path) {
-        return path.to_string();
+        std::borrow::Cow::Borrowed(path)
+    } else {
+        std::borrow::Cow::Owned(canonicalised(path))
     }
-    canonicalised(path)
 }
 
 /// [`canon_path`]'s work, component by component.
@@ -119,7 +125,7 @@ fn canonicalised(path: &str) -> String {
 /// component and no trailing `/` (or `/` itself). Nearly every path is; one pass over the
 /// bytes, where splitting on `/` searched for each component anew (a tenth of a program
 /// joining and converting 800,000 paths).
-pub fn is_canonical(path: &str) -> bool {
+fn is_canonical(path: &str) -> bool {
     let bytes = path.as_bytes();
     if bytes == b"/" {
         return true;

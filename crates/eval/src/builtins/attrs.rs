@@ -29,11 +29,7 @@ pub(super) static PRIMOPS: &[PrimOpDef] = &[
         let set = ev.expect_attrs(&a[1], s)?;
         match set.get(name) {
             Some(v) => ev.force(&v.clone()),
-            None => bail!(
-                s,
-                "attribute '{}' missing",
-                identifier(&String::from_utf8_lossy(name.as_bytes()))
-            ),
+            None => bail!(s, "attribute '{}' missing", identifier(name.as_str())),
         }
     }),
     prim!("hasAttr", 2, |ev, a, s| {
