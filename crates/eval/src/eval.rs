@@ -8,7 +8,6 @@ use crate::rc::Rc;
 use crate::stats::{self, Counter};
 use crate::string_context::ContextBuilder;
 use crate::value::{release, Attr, AttrSet, Closure, ListRef, NixString, Peek, PrimOpApp, Thunk, ThunkState, Value};
-use crate::with_cache::Scope as WithScope;
 use crate::{bail, Evaluator};
 use rnix_eval_parser::ast::{self, AttrName, AttrValue, BinOpKind, Expr, VarKind};
 use rnix_eval_parser::show::identifier;
@@ -398,36 +397,27 @@ impl Evaluator {
             VarKind::Local { depth, slot } => Ok(env.up(*depth).slot(*slot)),
             VarKind::Global(slot) => Ok(self.globals[*slot as usize].clone()),
             VarKind::With(depths) => {
-                let first = env.up(depths[0].depth);
-                if let Some(v) = self.with_cached(var, with_scope(depths, first)) {
+                if let Some(v) = self.with_cache.get(var, env, depths) {
                     return Ok(v);
                 }
-                let found = self.lookup_with(var, env, depths)?;
-                // Looked up again: the search may have evaluated the namespace.
-                self.with_remember(var, with_scope(depths, first), &found);
+                let (found, level) = self.lookup_with(var, env, depths)?;
+                self.with_cache.remember(var, env, depths, level, &found);
                 Ok(found)
             }
         }
     }
 
-    /// A `with` variable's answer from the cache, if it was found from this same
-    /// innermost `with` frame before: namespaces once evaluated never change, and the
-    /// frames above a frame are fixed, so the search would find the same cell.
-    #[inline(always)]
-    fn with_cached(&self, var: &'static ast::Var, scope: WithScope) -> Option<Value> {
-        self.with_cache.get(var, scope)
-    }
-
-    #[inline]
-    fn with_remember(&mut self, var: &'static ast::Var, scope: WithScope, v: &Value) {
-        self.with_cache.remember(var, scope, v);
-    }
-
-    /// Search the `with` frames of `var`, innermost first, forcing namespaces as needed.
-    fn lookup_with(&mut self, var: &'static ast::Var, env: &Env, depths: &[ast::WithFrame]) -> EvalResult<Value> {
-        for (frame, with) in env.frames_at(depths) {
+    /// Search the `with` frames of `var`, innermost first, forcing namespaces as needed:
+    /// the value and the index of the `with` that had it.
+    fn lookup_with(
+        &mut self,
+        var: &'static ast::Var,
+        env: &Env,
+        depths: &[ast::WithFrame],
+    ) -> EvalResult<(Value, usize)> {
+        for (level, (frame, with)) in env.frames_at(depths).enumerate() {
             match lookup_in_evaluated_namespace(frame, var.name, &with.hint) {
-                Some(Some(v)) => return Ok(v),
+                Some(Some(v)) => return Ok((v, level)),
                 Some(None) => continue,
                 None => {}
             }
@@ -437,7 +427,7 @@ impl Evaluator {
                 return Err(crate::show_value::type_error("a set", &ns, Some(var.span)));
             };
             if let Some(a) = set.get_attr_hinted(var.name, &with.hint) {
-                return Ok(a.value.clone());
+                return Ok((a.value.clone(), level));
             }
         }
         bail!(Some(var.span), "undefined variable '{}'", var.name)
@@ -1122,28 +1112,17 @@ pub(crate) fn merge_context(into: &mut ContextBuilder, s: &NixString) {
     into.add(s.context.as_ref());
 }
 
-/// What a `with` variable's answer is cached by: its one namespace when there is one
-/// `with` and it is an evaluated set, else the innermost `with` frame (`with_cache.rs`).
-#[inline(always)]
-fn with_scope<'a>(depths: &[ast::WithFrame], first: &'a Env) -> WithScope<'a> {
-    if depths.len() == 1 {
-        if let Some(Value::Attrs(set)) = first.get(0).and_then(Value::evaluated) {
-            return WithScope::Namespace(set);
-        }
-    }
-    WithScope::Frame(first)
-}
-
 /// Nix's `lookupVar(noEval = true)`: find a `with` variable without forcing anything.
 /// `None` if a namespace that would be searched first is not evaluated yet. (Nix asks
 /// whether a lookup has read the namespace, not whether it is evaluated: the two differ
 /// only for `==` on functions, see `nix-tests/KNOWN-DIFFERENCES.md`, and asking Nix's
 /// question made a thunk of each name in `with pkgs; [ a b c ]`: +5% instructions on
 /// `benches/programs/with-lib`.)
-fn lookup_with_evaluated(env: &Env, depths: &[ast::WithFrame], name: Symbol) -> Option<Value> {
-    for (frame, with) in env.frames_at(depths) {
+/// The value and the index of the `with` that had it.
+fn lookup_with_evaluated(env: &Env, depths: &[ast::WithFrame], name: Symbol) -> Option<(Value, usize)> {
+    for (level, (frame, with)) in env.frames_at(depths).enumerate() {
         if let Some(found) = lookup_in_evaluated_namespace(frame, name, &with.hint)? {
-            return Some(found);
+            return Some((found, level));
         }
     }
     None
@@ -1311,17 +1290,15 @@ impl Evaluator {
         }
     }
 
-    /// The `with` variable `var` if its namespaces are evaluated: the cached answer for
-    /// its innermost `with` frame, else a search that does not force (and is remembered).
+    /// The `with` variable `var` if its namespaces are evaluated: the cache's answer
+    /// (`with_cache.rs`), else a search that does not force (and is remembered).
     #[inline]
     fn known_with_var(&mut self, var: &'static ast::Var, depths: &[ast::WithFrame], env: &Env) -> Option<Value> {
-        let first = env.up(depths[0].depth);
-        let scope = with_scope(depths, first);
-        if let Some(v) = self.with_cached(var, scope) {
+        if let Some(v) = self.with_cache.get(var, env, depths) {
             return Some(v);
         }
-        let v = lookup_with_evaluated(env, depths, var.name)?;
-        self.with_remember(var, scope, &v);
+        let (v, level) = lookup_with_evaluated(env, depths, var.name)?;
+        self.with_cache.remember(var, env, depths, level, &v);
         Some(v)
     }
 
@@ -1429,8 +1406,6 @@ fn cheap_int_binop(b: &ast::BinOp, env: &Env) -> Option<Value> {
 /// `None` if the namespace is not an evaluated set yet, `Some(found)` otherwise.
 #[inline]
 fn lookup_in_evaluated_namespace(env: &Env, name: Symbol, hint: &ast::SlotHint) -> Option<Option<Value>> {
-    match env.get(0)?.evaluated()? {
-        Value::Attrs(set) => Some(set.get_attr_hinted(name, hint).map(|a| a.value.clone())),
-        _ => None,
-    }
+    let set = crate::with_cache::evaluated_namespace(env)?;
+    Some(set.get_attr_hinted(name, hint).map(|a| a.value.clone()))
 }
