@@ -45,6 +45,9 @@ unsafe impl GlobalAlloc for MiMalloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if layout.align() <= WORD {
+            if let Some(p) = pool::take(layout.size()) {
+                return p;
+            }
             let p = checked(mi::mi_malloc(layout.size()));
             prefault::note(p, layout.size());
             p
@@ -63,7 +66,10 @@ unsafe impl GlobalAlloc for MiMalloc {
     }
 
     #[inline]
-    unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if layout.align() <= WORD && pool::keep(ptr, layout.size()) {
+            return;
+        }
         mi::mi_free(ptr as *mut c_void);
     }
 
@@ -74,6 +80,105 @@ unsafe impl GlobalAlloc for MiMalloc {
         } else {
             checked(mi::mi_realloc_aligned(ptr as *mut c_void, new_size, layout.align()))
         }
+    }
+}
+
+/// Freed blocks of the evaluator's most numerous sizes, kept on the evaluating thread for
+/// its next allocations of the same size.
+///
+/// Thunks (24 bytes) and frames of one and two slots (32 and 48 bytes) are 84% of the
+/// allocations of a minimal NixOS system (16.5 M of 19.6 M), nearly all freed soon after:
+/// a call's frame when it returns, a thunk when its value is taken. A free list of each
+/// size takes and keeps a block in a few instructions, where `mi_malloc` and `mi_free`
+/// take 16 and 25 (callgrind). Only the thread that turned it on ([`pool::enable`], the
+/// command line's evaluation) keeps blocks, at most [`pool::CAP`] of each size: the
+/// language server's threads come and go, and what a pool holds when its thread ends is
+/// not given back.
+pub mod pool {
+    use std::cell::UnsafeCell;
+
+    /// Blocks of each size a pool keeps; past it, freed blocks go back to mimalloc.
+    pub const CAP: u32 = 1 << 16;
+
+    const SIZES: usize = 3;
+
+    struct Pool {
+        /// The first free block of each size class; each holds the address of the next.
+        heads: [*mut u8; SIZES],
+        counts: [u32; SIZES],
+        /// 0 until [`enable`]: nothing is kept.
+        cap: u32,
+    }
+
+    thread_local! {
+        // No destructor: reading it is a plain thread-local load.
+        static POOL: UnsafeCell<Pool> = const {
+            UnsafeCell::new(Pool { heads: [std::ptr::null_mut(); SIZES], counts: [0; SIZES], cap: 0 })
+        };
+    }
+
+    #[inline(always)]
+    fn class(size: usize) -> Option<usize> {
+        match size {
+            24 => Some(0),
+            32 => Some(1),
+            48 => Some(2),
+            _ => None,
+        }
+    }
+
+    /// Keep freed blocks on this thread from now on.
+    pub fn enable() {
+        // SAFETY: this thread's pool, not borrowed elsewhere (the allocator's calls do not
+        // nest).
+        POOL.with(|p| unsafe { (*p.get()).cap = CAP });
+    }
+
+    /// Keep nothing more on this thread (the blocks kept stay until taken).
+    #[cfg(test)]
+    pub fn disable() {
+        // SAFETY: as in `enable`.
+        POOL.with(|p| unsafe { (*p.get()).cap = 0 });
+    }
+
+    /// A kept block of `size` bytes, if there is one.
+    #[inline(always)]
+    pub fn take(size: usize) -> Option<*mut u8> {
+        let class = class(size)?;
+        // SAFETY: this thread's pool; every block on a list is a free mimalloc block of
+        // the list's size whose first word is the next block's address.
+        POOL.with(|p| unsafe {
+            let p = &mut *p.get();
+            let head = p.heads[class];
+            if head.is_null() {
+                return None;
+            }
+            p.heads[class] = *(head as *mut *mut u8);
+            p.counts[class] -= 1;
+            Some(head)
+        })
+    }
+
+    /// Keep the freed block `ptr` of `size` bytes; false if it is not kept.
+    ///
+    /// # Safety
+    /// `ptr` is a block from this allocator of `size` bytes, no longer used.
+    #[inline(always)]
+    pub unsafe fn keep(ptr: *mut u8, size: usize) -> bool {
+        let Some(class) = class(size) else {
+            return false;
+        };
+        // SAFETY: as in `take`; the block is at least a word and aligned to one.
+        POOL.with(|p| unsafe {
+            let p = &mut *p.get();
+            if p.counts[class] >= p.cap {
+                return false;
+            }
+            *(ptr as *mut *mut u8) = p.heads[class];
+            p.heads[class] = ptr;
+            p.counts[class] += 1;
+            true
+        })
     }
 }
 
@@ -322,5 +427,50 @@ pub mod memory_guard {
                 super::out_of_memory();
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pool;
+    use std::alloc::{alloc, dealloc, Layout};
+
+    #[test]
+    fn a_freed_block_of_a_pooled_size_is_handed_out_again_only_where_enabled() {
+        let layout = Layout::from_size_align(32, 8).expect("layout");
+        let other = Layout::from_size_align(40, 8).expect("layout");
+        // SAFETY: blocks from the global allocator (this crate's), freed with their layout.
+        std::thread::spawn(move || unsafe {
+            // Not enabled: nothing is kept.
+            let a = alloc(layout);
+            dealloc(a, layout);
+            assert!(pool::take(32).is_none());
+            pool::enable();
+            let b = alloc(layout);
+            dealloc(b, layout);
+            assert_eq!(alloc(layout), b, "the kept block comes back");
+            dealloc(b, layout);
+            assert!(pool::take(24).is_none(), "kept by size");
+            assert_eq!(pool::take(32), Some(b));
+            // Other sizes are never kept.
+            let c = alloc(other);
+            dealloc(c, other);
+            assert!(pool::take(40).is_none());
+            // At most CAP blocks a size.
+            let blocks: Vec<*mut u8> = (0..pool::CAP + 1).map(|_| alloc(layout)).collect();
+            for &p in &blocks {
+                dealloc(p, layout);
+            }
+            // (Made first: growing it would take 32-byte blocks from the pool.)
+            let mut kept = Vec::with_capacity(pool::CAP as usize + 1);
+            kept.extend(std::iter::from_fn(|| pool::take(32)));
+            assert_eq!(kept.len(), pool::CAP as usize);
+            pool::disable();
+            for p in kept {
+                dealloc(p, layout);
+            }
+        })
+        .join()
+        .expect("the test thread");
     }
 }

@@ -38,7 +38,10 @@ fn main() {
         Ok(cli) => cli,
         Err(e) => std::process::exit(usage_error(e)),
     };
-    let code = rnix_eval_core::with_eval_stack(run::EVAL_STACK_SIZE, move |stack| run::run(cli, stack));
+    let code = rnix_eval_core::with_eval_stack(run::EVAL_STACK_SIZE, move |stack| {
+        alloc::pool::enable();
+        run::run(cli, stack)
+    });
     rnix_eval_parser::cache::flush();
     std::process::exit(code);
 }
