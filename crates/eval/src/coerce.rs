@@ -16,6 +16,11 @@ impl Evaluator {
         coerce_more: bool,
         copy_to_store: bool,
     ) -> EvalResult<Rc<NixString>> {
+        // An evaluated string (most calls): one clone, where forcing cloned the value and
+        // dropped it after cloning the string out of it.
+        if let Some(Value::String(s)) = v.evaluated() {
+            return Ok(s.clone());
+        }
         self.check_native_stack(span)?;
         let v = self.force(v)?;
         match &v {

@@ -618,7 +618,18 @@ impl Evaluator {
         }
     }
 
+    /// An evaluated integer is read where it is: forcing returned a clone that was then
+    /// dropped (1.6 M calls of `Value`'s drop on the minimal NixOS system).
+    #[inline(always)]
     pub fn expect_int(&mut self, v: &Value, span: Option<Span>) -> EvalResult<i64> {
+        if let Some(Value::Int(i)) = v.evaluated() {
+            return Ok(*i);
+        }
+        self.force_int(v, span)
+    }
+
+    #[inline(never)]
+    fn force_int(&mut self, v: &Value, span: Option<Span>) -> EvalResult<i64> {
         match self.force(v)? {
             Value::Int(i) => Ok(i),
             other => Err(crate::show_value::type_error("an integer", &other, span)),

@@ -53,6 +53,19 @@ impl<T: Retire> Rc<T> {
         unsafe { self.0.as_ref() }
     }
 
+    /// Give up `this` reference if it is not the last one (true); the last one is left
+    /// alone (false), for a caller that frees what it holds first.
+    #[inline(always)]
+    pub(crate) fn release_if_shared(this: &Rc<T>) -> bool {
+        let count = &this.inner().count;
+        let c = count.get();
+        if c >= 2 * ONE {
+            count.set(c - ONE);
+            return true;
+        }
+        false
+    }
+
     #[inline]
     pub fn strong_count(this: &Rc<T>) -> usize {
         this.inner().count.get() >> FLAG_BITS
