@@ -252,6 +252,10 @@ impl Evaluator {
             Ok(v) => {
                 // A thunk that evaluated to another thunk's value stores the final value.
                 t.restore(ThunkState::Done(v.clone()));
+                // The frame's release inlined, not `ThunkState`'s out-of-line drop glue.
+                if let ThunkState::Pending(_, env) = state {
+                    drop(env);
+                }
                 Ok(v)
             }
             Err(e) => {
