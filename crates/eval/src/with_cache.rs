@@ -149,7 +149,7 @@ impl WithCache {
         let e = &mut self.entries[slot(var)];
         if std::ptr::eq(e.var, var) {
             e.misses += 1;
-            if e.misses % REPLACE_EVERY != 0 {
+            if !e.misses.is_multiple_of(REPLACE_EVERY) {
                 return;
             }
         }
