@@ -1116,13 +1116,13 @@ pub(crate) fn merge_context(into: &mut ContextBuilder, s: &NixString) {
     into.add(s.context.as_ref());
 }
 
-/// Nix's `lookupVar(noEval = true)`: find a `with` variable without forcing anything.
-/// `None` if a namespace that would be searched first is not evaluated yet. (Nix asks
+/// Nix's `lookupVar(noEval = true)`: find a `with` variable without forcing anything,
+/// with the index of the `with` that had it. `None` if a namespace that would be
+/// searched first is not evaluated yet. (Nix asks
 /// whether a lookup has read the namespace, not whether it is evaluated: the two differ
 /// only for `==` on functions, see `nix-tests/KNOWN-DIFFERENCES.md`, and asking Nix's
 /// question made a thunk of each name in `with pkgs; [ a b c ]`: +5% instructions on
 /// `benches/programs/with-lib`.)
-/// The value and the index of the `with` that had it.
 fn lookup_with_evaluated(env: &Env, depths: &[ast::WithFrame], name: Symbol) -> Option<(Value, usize)> {
     for (level, (frame, with)) in env.frames_at(depths).enumerate() {
         if let Some(found) = lookup_in_evaluated_namespace(frame, name, &with.hint)? {

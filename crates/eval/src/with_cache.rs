@@ -72,6 +72,8 @@ impl Entry {
         if self.found == usize::MAX {
             return None;
         }
+        // `Env::frames_at` from `first`, written out: the iterator, walking from the
+        // variable's own frame again, cost `with-lib` 2.3% more instructions.
         let (mut frame, mut at) = (first, depths[0].depth);
         for (level, with) in depths.iter().enumerate() {
             frame = frame.up(with.depth - at);
