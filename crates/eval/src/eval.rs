@@ -123,7 +123,7 @@ impl Evaluator {
     /// cloned where it is, without `eval`'s stack check, frame and dispatch (a fifth of
     /// all `eval`s on a NixOS system are such reads).
     #[inline(always)]
-    fn eval_operand(&mut self, expr: &'static Expr, env: &Env) -> EvalResult<Value> {
+    pub(crate) fn eval_operand(&mut self, expr: &'static Expr, env: &Env) -> EvalResult<Value> {
         match crate::ops::peek_local(expr, env) {
             Some(v) => Ok(v.clone()),
             None => self.eval_or_literal(expr, env),
@@ -552,10 +552,13 @@ impl Evaluator {
         match name {
             AttrName::Static(s) => Ok(*s),
             AttrName::Dynamic(e) => {
-                let v = self.eval(e, env)?;
+                let v = self.eval_operand(e, env)?;
                 match &v {
                     Value::String(s) => {
-                        crate::no_ctx::check_no_ctx(s, e.span())?;
+                        // The span only for the error: finding it walks the expression.
+                        if s.context.is_some() {
+                            crate::no_ctx::check_no_ctx(s, e.span())?;
+                        }
                         Ok(self.name_cache.intern(s))
                     }
                     other => Err(crate::show_value::type_error("a string", other, e.span())),
@@ -578,7 +581,7 @@ impl Evaluator {
             stats::bump(Counter::Lookups, sel.path.len() as u64);
             return Ok(v.clone());
         }
-        let mut v = self.eval(&sel.expr, env)?;
+        let mut v = self.eval_operand(&sel.expr, env)?;
         for (name, hint) in sel.path.iter().zip(sel.hints.iter()) {
             let sym = self.attr_name(name, env)?;
             stats::bump(Counter::Lookups, 1);
@@ -632,7 +635,7 @@ impl Evaluator {
 
     #[inline(never)]
     fn eval_has_attr(&mut self, h: &'static ast::HasAttr, env: &Env) -> EvalResult<Value> {
-        let mut v = self.eval(&h.expr, env)?;
+        let mut v = self.eval_operand(&h.expr, env)?;
         let last = h.path.len() - 1;
         for (i, (name, hint)) in h.path.iter().zip(h.hints.iter()).enumerate() {
             let sym = self.attr_name(name, env)?;
@@ -995,7 +998,7 @@ impl Evaluator {
         let mut context = ContextBuilder::default();
         let mut first_is_path = false;
         for (n, part) in i.parts.iter().enumerate() {
-            let v = self.eval(part, env)?;
+            let v = self.eval_operand(part, env)?;
             if n == 0 && !i.is_string {
                 first_is_path = true;
             }

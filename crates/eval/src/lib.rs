@@ -225,7 +225,7 @@ pub struct Evaluator {
     /// Attribute names as string values, made once per symbol: `attrNames`, `mapAttrs`
     /// and `zipAttrsWith` hand out a name per attribute, and nixpkgs calls them on sets
     /// of thousands.
-    symbol_strings: Vec<Option<Value>>,
+    symbol_strings: Vec<Option<crate::rc::Rc<crate::value::NixString>>>,
     /// The one gate for files, directories, environment and clock.
     pub io: io::Io,
     /// Answers `builtins.getFlake` (installed by the flake crate, which depends on this one).
@@ -307,14 +307,25 @@ impl Evaluator {
 
     /// The name `sym` as a string value, shared by every use (strings have no identity
     /// in Nix, so sharing is not observable).
+    #[inline]
     pub fn symbol_string(&mut self, sym: rnix_eval_parser::Symbol) -> Value {
+        // The string made before, as a string handle: a `Value`'s clone dispatches on
+        // the tag (`attrNames` asks for a million names in `lib.matchAttrs` loops).
+        match self.symbol_strings.get(sym.index() as usize) {
+            Some(Some(s)) => Value::String(s.clone()),
+            _ => self.new_symbol_string(sym),
+        }
+    }
+
+    #[cold]
+    fn new_symbol_string(&mut self, sym: rnix_eval_parser::Symbol) -> Value {
+        use crate::{rc::Rc, value::NixString};
         let i = sym.index() as usize;
         if i >= self.symbol_strings.len() {
             self.symbol_strings.resize(i + 1, None);
         }
-        self.symbol_strings[i]
-            .get_or_insert_with(|| Value::string(sym.as_bytes()))
-            .clone()
+        let s = self.symbol_strings[i].get_or_insert_with(|| Rc::new(NixString::copy_from(sym.as_bytes())));
+        Value::String(s.clone())
     }
 
     /// Parse, lower and evaluate (to WHNF) an expression given as text.

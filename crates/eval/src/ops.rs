@@ -188,12 +188,12 @@ impl Evaluator {
     fn eval_bool_chain(&mut self, b: &'static ast::BinOp, env: &Env) -> EvalResult<Value> {
         let decides = b.op == BinOpKind::Or;
         let (links, first) = left_spine(b, |inner| inner.op == b.op);
-        let v = self.eval(&first.lhs, env)?;
+        let v = self.eval_operand(&first.lhs, env)?;
         if self.expect_bool_of(&v, &first.lhs, first.span)? == decides {
             return Ok(Value::Bool(decides));
         }
         for link in links.into_iter().rev() {
-            let v = self.eval(&link.rhs, env)?;
+            let v = self.eval_operand(&link.rhs, env)?;
             if self.expect_bool_of(&v, &link.rhs, link.span)? == decides {
                 return Ok(Value::Bool(decides));
             }
