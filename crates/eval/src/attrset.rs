@@ -411,7 +411,7 @@ impl<'a> Merged<'a> {
 impl Iterator for Merged<'_> {
     type Item = Attr;
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<Attr> {
         match self {
             Merged::Both { a, b } => {
