@@ -237,10 +237,9 @@ impl Evaluator {
         }
     }
 
+    /// Evaluate `t`, which its caller found not evaluated: `force` and `eval_var` read an
+    /// evaluated thunk's value themselves, so checking again here was done twice.
     fn force_thunk(&mut self, t: &Thunk) -> EvalResult<Value> {
-        if let Some(v) = t.done() {
-            return Ok(v);
-        }
         let state = t.replace(ThunkState::Blackhole);
         let result = match &state {
             ThunkState::Pending(expr, env) => self.eval(expr, env),
@@ -250,7 +249,12 @@ impl Evaluator {
             // Without a position: the variable or selection that forced it adds its own
             // (`at_forcing_site`), as Nix reports the `forceValue` call's position.
             ThunkState::Blackhole => return Err(EvalError::new(ErrorKind::Eval, INFINITE_RECURSION, None)),
-            ThunkState::Done(_) => unreachable!("checked above"),
+            // Not from `force` or `eval_var`; still right for any other caller.
+            ThunkState::Done(v) => {
+                let v = v.clone();
+                t.restore(state);
+                return Ok(v);
+            }
         };
         match result {
             Ok(v) => {
