@@ -762,12 +762,18 @@ impl Evaluator {
         let mut i = spine.len();
         while i > 0 {
             if let Value::PrimOp(op) = &f {
-                if op.arity == 2 && i >= 2 && op.strict {
-                    // The common case (`lessThan`, `sub`, `elem`, ...) without a vector:
-                    // moving results into one stalled on store forwarding.
+                if op.arity == 2 && i >= 2 {
+                    // The common case (`lessThan`, `sub`, `elem`, `map`, `filter`, ...)
+                    // without a vector: moving results into one stalled on store
+                    // forwarding.
                     let op = *op;
-                    let x = self.eval_operand(&spine[i - 1].arg, env)?;
-                    let y = self.eval_operand(&spine[i - 2].arg, env)?;
+                    let (x, y) = if op.strict {
+                        let x = self.eval_operand(&spine[i - 1].arg, env)?;
+                        (x, self.eval_operand(&spine[i - 2].arg, env)?)
+                    } else {
+                        let x = self.thunk(&spine[i - 1].arg, env);
+                        (x, self.thunk(&spine[i - 2].arg, env))
+                    };
                     i -= 2;
                     let args = [x, y];
                     let result = self.call_primop(op, &args, Some(spine[i].span));
@@ -775,6 +781,22 @@ impl Evaluator {
                     release(x);
                     release(y);
                     // `f` is a builtin: nothing to drop.
+                    std::mem::forget(std::mem::replace(&mut f, result?));
+                    continue;
+                }
+                if op.arity == 3 && i >= 3 && !op.strict {
+                    // `foldl'`, `substring`, `replaceStrings`: as above.
+                    let op = *op;
+                    let x = self.thunk(&spine[i - 1].arg, env);
+                    let y = self.thunk(&spine[i - 2].arg, env);
+                    let z = self.thunk(&spine[i - 3].arg, env);
+                    i -= 3;
+                    let args = [x, y, z];
+                    let result = self.call_primop(op, &args, Some(spine[i].span));
+                    let [x, y, z] = args;
+                    release(x);
+                    release(y);
+                    release(z);
                     std::mem::forget(std::mem::replace(&mut f, result?));
                     continue;
                 }
