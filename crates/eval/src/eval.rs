@@ -681,6 +681,15 @@ impl Evaluator {
                     Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op, args: vec![arg] })))
                 }
             }
+            // The last argument of a builtin applied to one or two before: its arguments
+            // in an array on the stack, without the vector a partial application needs.
+            Value::PrimOpApp(app) if app.args.len() + 1 == app.op.arity && app.args.len() <= 2 => {
+                if let [x] = app.args.as_slice() {
+                    self.call_primop(app.op, &[x.clone(), arg], span)
+                } else {
+                    self.call_primop(app.op, &[app.args[0].clone(), app.args[1].clone(), arg], span)
+                }
+            }
             Value::PrimOpApp(app) => {
                 // Room for the new argument at once: a clone has exactly the old length,
                 // and the push then reallocated (157,000 times on a minimal NixOS system).
