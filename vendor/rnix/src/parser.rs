@@ -432,6 +432,14 @@ impl<'a, 't> Parser<'a, 't> {
                 self.bump();
                 self.finish_node();
             }
+            // rnix-eval: the legacy `let { ... }`, moved here from `parse_expr`.
+            T![let] if self.peek_ahead(1) == Some(T!['{']) => {
+                self.start_node(NODE_LEGACY_LET);
+                self.bump();
+                self.expect(T!['{']);
+                self.parse_set(T!['}']);
+                self.finish_node();
+            }
             T![rec] => {
                 self.start_node(NODE_ATTR_SET);
                 self.bump();
@@ -606,7 +614,10 @@ impl<'a, 't> Parser<'a, 't> {
     fn parse_fn(&mut self) -> Checkpoint {
         let checkpoint = self.parse_simple();
 
-        while self.peek().map(|t| t.is_fn_arg()).unwrap_or(false) {
+        // rnix-eval: a legacy `let { ... }` is an argument too (see `parse_simple`).
+        while self.peek().map(|t| t.is_fn_arg()).unwrap_or(false)
+            || (self.peek() == Some(T![let]) && self.peek_ahead(1) == Some(T!['{']))
+        {
             self.start_node_at(checkpoint, NODE_APPLY);
             self.parse_simple();
             self.finish_node();
@@ -745,21 +756,15 @@ impl<'a, 't> Parser<'a, 't> {
         }
         self.depth += 1;
         let out = match self.peek() {
-            Some(T![let]) => {
+            // rnix-eval: `let { ... }` is a simple expression in Nix's grammar (an
+            // argument, a list element, an operand, selected from): `parse_simple` has it.
+            Some(T![let]) if self.peek_ahead(1) != Some(T!['{']) => {
                 let checkpoint = self.checkpoint();
                 self.bump();
-
-                if self.peek() == Some(T!['{']) {
-                    self.start_node_at(checkpoint, NODE_LEGACY_LET);
-                    self.bump();
-                    self.parse_set(T!['}']);
-                    self.finish_node();
-                } else {
-                    self.start_node_at(checkpoint, NODE_LET_IN);
-                    self.parse_set(T![in]);
-                    self.parse_expr();
-                    self.finish_node();
-                }
+                self.start_node_at(checkpoint, NODE_LET_IN);
+                self.parse_set(T![in]);
+                self.parse_expr();
+                self.finish_node();
                 checkpoint
             }
             Some(T![with]) => {

@@ -314,10 +314,6 @@ impl Tokenizer<'_> {
             }
         }
 
-        if self.starts_with_bump("...") {
-            return Some(TOKEN_ELLIPSIS);
-        }
-
         // Check if it's a path
         // First, simple prefix based detection for absolute ("/...") or home relative ("~/...") paths.
         // For absolute paths, we need to be careful to not interfere with operators
@@ -395,6 +391,12 @@ impl Tokenizer<'_> {
                 _ => None,
             }
         };
+
+        // rnix-eval: after the path check, not before it: Nix's lexer takes the longest
+        // match, so `.../a` is a relative path, not `...` followed by `/a`.
+        if !matches!(kind, Some(IdentType::PathRel)) && self.starts_with_bump("...") {
+            return Some(TOKEN_ELLIPSIS);
+        }
 
         let c = self.next()?;
 
