@@ -95,12 +95,13 @@ impl Writer {
     }
 }
 
-/// How deep the document may nest (a set takes two levels, `attrs` and `attr`): Nix's
-/// `toXML` prints 10,000 nested lists or 8,000 nested sets (200-500 MB: indentation
-/// makes the output quadratic in the depth). A value that never ends without a cycle of
-/// cells (`f = n: [ (f (n + 1)) ]`) stops here, with at most 400 MB written; at 200,000
-/// levels it took 24 s and 13 GB to reach the output size limit below.
-const MAX_XML_DEPTH: usize = 20_000;
+/// How deep the document may nest (a set takes two levels, `attrs` and `attr`). Nix 2.8's
+/// `toXML` prints 20,000 nested sets (3.2 GB in 8 s: indentation makes the output
+/// quadratic in the depth), so in practice the output limit in [`Writer::value`] stops a
+/// value that never ends without a cycle of cells (`f = n: [ (f (n + 1)) ]`) first;
+/// this bounds the recursion where memory is larger. At 20,000 levels, fuzzing found
+/// 10,000 nested sets refused where Nix prints them.
+const MAX_XML_DEPTH: usize = 100_000;
 
 type XmlAttrs = Vec<(&'static str, Vec<u8>)>;
 
