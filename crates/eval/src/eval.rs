@@ -82,8 +82,7 @@ impl Evaluator {
                     frame
                 }
                 Expr::If(i) => {
-                    let cond = self.eval_operand(&i.cond, env)?;
-                    expr = if self.expect_bool_of(&cond, &i.cond, i.span)? {
+                    expr = if self.eval_condition(&i.cond, env, i.span)? {
                         &i.then
                     } else {
                         &i.else_
