@@ -60,7 +60,9 @@ impl Evaluator {
                 let r = self.eval(&b.rhs, env)?;
                 Ok(Value::Bool(self.expect_bool_of(&r, &b.rhs, b.span)?))
             }
-            BinOpKind::Eq | BinOpKind::NotEq if matches!(&b.rhs, Expr::Str(_)) => self.eq_literal(b, env).map(Value::Bool),
+            BinOpKind::Eq | BinOpKind::NotEq if matches!(&b.rhs, Expr::Str(_)) => {
+                self.eq_literal(b, env).map(Value::Bool)
+            }
             op => {
                 if b.move_lhs {
                     if let Some(result) = self.eval_moving(b, env) {
