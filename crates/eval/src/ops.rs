@@ -13,6 +13,12 @@ use rnix_eval_parser::ast::{self, BinOpKind, Expr};
 use rnix_eval_parser::Span;
 use std::cmp::Ordering;
 
+/// `x == "literal"` or `x != "literal"`: compared by [`Evaluator::eq_literal`].
+#[inline(always)]
+fn is_literal_comparison(b: &ast::BinOp) -> bool {
+    matches!(b.op, BinOpKind::Eq | BinOpKind::NotEq) && matches!(&b.rhs, Expr::Str(_))
+}
+
 /// An operand read in place when it is an evaluated local (see `peek_operand`), else
 /// evaluated into `$owned`, which holds it while it is used.
 macro_rules! operand {
@@ -60,9 +66,7 @@ impl Evaluator {
                 let r = self.eval(&b.rhs, env)?;
                 Ok(Value::Bool(self.expect_bool_of(&r, &b.rhs, b.span)?))
             }
-            BinOpKind::Eq | BinOpKind::NotEq if matches!(&b.rhs, Expr::Str(_)) => {
-                self.eq_literal(b, env).map(Value::Bool)
-            }
+            BinOpKind::Eq | BinOpKind::NotEq if is_literal_comparison(b) => self.eq_literal(b, env).map(Value::Bool),
             op => {
                 if b.move_lhs {
                     if let Some(result) = self.eval_moving(b, env) {
@@ -225,7 +229,7 @@ impl Evaluator {
     #[inline(always)]
     pub(crate) fn eval_condition(&mut self, cond: &'static Expr, env: &Env, at: Span) -> EvalResult<bool> {
         if let Expr::BinOp(b) = cond {
-            if matches!(b.op, BinOpKind::Eq | BinOpKind::NotEq) && matches!(&b.rhs, Expr::Str(_)) {
+            if is_literal_comparison(b) {
                 return self.eq_literal(b, env);
             }
         }
