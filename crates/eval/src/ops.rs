@@ -66,7 +66,7 @@ impl Evaluator {
                 let r = self.eval(&b.rhs, env)?;
                 Ok(Value::Bool(self.expect_bool_of(&r, &b.rhs, b.span)?))
             }
-            BinOpKind::Eq | BinOpKind::NotEq if is_literal_comparison(b) => self.eq_literal(b, env).map(Value::Bool),
+            _ if is_literal_comparison(b) => self.eq_literal(b, env).map(Value::Bool),
             op => {
                 if b.move_lhs {
                     if let Some(result) = self.eval_moving(b, env) {

@@ -433,7 +433,7 @@ impl<'a, 't> Parser<'a, 't> {
                 self.finish_node();
             }
             // rnix-eval: the legacy `let { ... }`, moved here from `parse_expr`.
-            T![let] if self.peek_ahead(1) == Some(T!['{']) => {
+            T![let] if self.at_legacy_let() => {
                 self.start_node(NODE_LEGACY_LET);
                 self.bump();
                 self.expect(T!['{']);
@@ -611,13 +611,15 @@ impl<'a, 't> Parser<'a, 't> {
 
         checkpoint
     }
+    /// rnix-eval: whether the next tokens start a legacy `let { ... }`.
+    fn at_legacy_let(&mut self) -> bool {
+        self.peek() == Some(T![let]) && self.peek_ahead(1) == Some(T!['{'])
+    }
     fn parse_fn(&mut self) -> Checkpoint {
         let checkpoint = self.parse_simple();
 
         // rnix-eval: a legacy `let { ... }` is an argument too (see `parse_simple`).
-        while self.peek().map(|t| t.is_fn_arg()).unwrap_or(false)
-            || (self.peek() == Some(T![let]) && self.peek_ahead(1) == Some(T!['{']))
-        {
+        while self.peek().map(|t| t.is_fn_arg()).unwrap_or(false) || self.at_legacy_let() {
             self.start_node_at(checkpoint, NODE_APPLY);
             self.parse_simple();
             self.finish_node();
@@ -758,7 +760,7 @@ impl<'a, 't> Parser<'a, 't> {
         let out = match self.peek() {
             // rnix-eval: `let { ... }` is a simple expression in Nix's grammar (an
             // argument, a list element, an operand, selected from): `parse_simple` has it.
-            Some(T![let]) if self.peek_ahead(1) != Some(T!['{']) => {
+            Some(T![let]) if !self.at_legacy_let() => {
                 let checkpoint = self.checkpoint();
                 self.bump();
                 self.start_node_at(checkpoint, NODE_LET_IN);
