@@ -13,10 +13,16 @@ use rnix_eval_parser::ast::{self, BinOpKind, Expr};
 use rnix_eval_parser::Span;
 use std::cmp::Ordering;
 
-/// `x == "literal"` or `x != "literal"`: compared by [`Evaluator::eq_literal`].
+/// `x == "literal"`, `x == 0` or `x == [ ]` (or `!=`): compared by
+/// [`Evaluator::eq_literal`].
 #[inline(always)]
 fn is_literal_comparison(b: &ast::BinOp) -> bool {
-    matches!(b.op, BinOpKind::Eq | BinOpKind::NotEq) && matches!(&b.rhs, Expr::Str(_))
+    matches!(b.op, BinOpKind::Eq | BinOpKind::NotEq)
+        && match &b.rhs {
+            Expr::Str(_) | Expr::Int(_) => true,
+            Expr::List(items) => items.is_empty(),
+            _ => false,
+        }
 }
 
 /// An operand read in place when it is an evaluated local (see `peek_operand`), else
@@ -211,15 +217,20 @@ impl Evaluator {
     /// literal's where they are, without the literal's value or the general `==`. A
     /// value of another type is not equal to a string, as in `eq_values` (a set's
     /// `__toString` and `outPath` are not looked at). A chain of `if x == "..."` took
-    /// 1.4x Nix's time.
+    /// 1.4x Nix's time. The same for an integer literal (a float equal to it is equal,
+    /// as in `eq_values`) and `[ ]` (`lib.compareLists`' `a == [ ]`, `rel == 0`, a
+    /// quarter of a NixOS manual's option sort).
     #[inline(never)]
     fn eq_literal(&mut self, b: &'static ast::BinOp, env: &Env) -> EvalResult<bool> {
-        let Expr::Str(literal) = &b.rhs else {
-            unreachable!("eval_binop checked for a string literal")
-        };
         let l_owned;
         let l = operand!(self, &b.lhs, env, l_owned);
-        let equal = matches!(l, Value::String(s) if s.as_bytes() == literal.as_bytes());
+        let equal = match (&b.rhs, l) {
+            (Expr::Str(literal), Value::String(s)) => s.as_bytes() == literal.as_bytes(),
+            (Expr::Int(i), Value::Int(x)) => x == i,
+            (Expr::Int(i), Value::Float(x)) => *x == *i as f64,
+            (Expr::List(_), Value::List(xs)) => xs.is_empty(),
+            _ => false,
+        };
         Ok(equal == (b.op == BinOpKind::Eq))
     }
 
