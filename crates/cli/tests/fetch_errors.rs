@@ -89,6 +89,9 @@ fn failed_fetches_fail_as_nix() {
             "0".repeat(40)
         ),
         format!(r#"(builtins.fetchGit {{ url = {d}/repo; rev = "abc"; }}).outPath"#),
+        // An empty hash (how users ask for the real one): a warning, then the mismatch.
+        format!(r#"builtins.fetchurl {{ url = "file://{d}/page.html"; sha256 = ""; }}"#),
+        format!(r#"builtins.fetchTarball {{ url = "file://{d}/good.tgz"; sha256 = ""; }}"#),
     ];
     for expr in &cases {
         let (want, got) = (nix(expr), rnix(expr, &cache));
@@ -109,6 +112,18 @@ fn failed_fetches_fail_as_nix() {
     // always exit 1.
     let mismatch = nix(&cases[0]);
     assert_eq!(mismatch.status.code(), Some(102), "{}", message(&mismatch));
+    for expr in &cases[cases.len() - 2..] {
+        let warning = |o: &Output| {
+            String::from_utf8_lossy(&o.stderr)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string()
+        };
+        let (want, got) = (nix(expr), rnix(expr, &cache));
+        assert!(warning(&want).starts_with("warning: found empty hash"), "{expr}");
+        assert_eq!(warning(&got), warning(&want), "{expr}");
+    }
 
     // Nix 2.8 words this `reading from file: Is a directory`; no Rust `(os error 21)`.
     let expr = format!("builtins.path {{ path = {d}/tree; recursive = false; }}");

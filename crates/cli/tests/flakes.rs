@@ -452,3 +452,90 @@ fn an_update_of_no_input_is_warned_about() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&cache);
 }
+
+/// Modern Nix's `call-flake.nix` (Nix 2.14 and 2.30 release notes; Nix 2.8 differs, see
+/// `nix-tests/KNOWN-DIFFERENCES.md`): a flake's `outPath` is the folder of its
+/// `flake.nix`, a `flake = false` input has `sourceInfo` and an `outPath` with its
+/// `dir`, and a relative `path:` input (or a path value, `url = ./rel`) is a folder of
+/// the declaring flake's source.
+#[test]
+fn flake_values_have_modern_call_flake_shapes() {
+    let dir = flakes(
+        "shapes",
+        &[
+            ("repo/sub/flake.nix", "{ outputs = { self }: { v = 1; }; }"),
+            ("repo/d/file", "in d"),
+            ("top/rel/flake.nix", "{ outputs = { self }: { v = 2; }; }"),
+            (
+                "top/flake.nix",
+                r#"{
+                  inputs.s.url = "path:@DIR@/repo?dir=sub";
+                  inputs.raw = { url = "path:@DIR@/repo?dir=d"; flake = false; };
+                  inputs.rel.url = "path:./rel";
+                  inputs.rel2.url = ./rel;
+                  outputs = { self, s, raw, rel, rel2 }: {
+                    sub = [ (s.outPath == s.sourceInfo.outPath + "/sub") s.v ];
+                    raw = [ (raw ? sourceInfo) (raw.outPath == raw.sourceInfo.outPath + "/d")
+                      (builtins.readFile "${raw}/file") ];
+                    rel = [ (rel.outPath == self.outPath + "/./rel") (rel.narHash == self.narHash) rel.v
+                      (rel2.outPath == self.outPath + "/rel") rel2.v ];
+                  };
+                }"#,
+            ),
+        ],
+    );
+    let cache = fetch_cache("shapes");
+    for (attr, want) in [
+        ("sub", "[true,1]"),
+        ("raw", r#"[true,true,"in d"]"#),
+        ("rel", "[true,true,2,true,2]"),
+    ] {
+        let reference = format!("./top#{attr}");
+        let (code, out, err) = rnix(&dir, &["--eval", "--strict", "--json", "--flake", &reference], &cache);
+        assert_eq!((code, out.trim()), (0, want), "{attr}: {err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&cache);
+}
+
+/// `--override-input dep/u` where the lock file has `dep/u` follow another input: the
+/// override wins (modern Nix) and `u` stays a flake. It was made a non-flake, whose
+/// outputs were missing.
+#[test]
+fn an_override_of_a_locked_follows_keeps_the_input_a_flake() {
+    let dir = flakes(
+        "override-follows",
+        &[
+            ("u1/flake.nix", r#"{ outputs = { self }: { id = "u1"; }; }"#),
+            ("u2/flake.nix", r#"{ outputs = { self }: { id = "u2"; }; }"#),
+            (
+                "dep/flake.nix",
+                r#"{ inputs.u.url = "path:@DIR@/u1"; outputs = { self, u }: { id = u.id; }; }"#,
+            ),
+            (
+                "top/flake.nix",
+                r#"{ inputs.u.url = "path:@DIR@/u1"; inputs.dep.url = "path:@DIR@/dep";
+                     inputs.dep.inputs.u.follows = "u";
+                     outputs = { self, u, dep }: { id = dep.id; }; }"#,
+            ),
+        ],
+    );
+    let cache = fetch_cache("override-follows");
+    let (code, out, err) = rnix(&dir, &["--eval", "--json", "--flake", "./top#id"], &cache);
+    assert_eq!((code, out.trim()), (0, r#""u1""#), "{err}");
+    assert!(dir.join("top/flake.lock").exists(), "no lock file written: {err}");
+    let target = format!("path:{}/u2", dir.display());
+    let args = [
+        "--eval",
+        "--json",
+        "--override-input",
+        "dep/u",
+        &target,
+        "--flake",
+        "./top#id",
+    ];
+    let (code, out, err) = rnix(&dir, &args, &cache);
+    assert_eq!((code, out.trim()), (0, r#""u2""#), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&cache);
+}

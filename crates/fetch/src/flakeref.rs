@@ -78,6 +78,17 @@ impl FlakeRef {
 
     fn parse_in(text: &str, base_dir: Option<&Path>, search_git: bool) -> Result<FlakeRef, ParseError> {
         let bad = || ParseError(format!("'{text}' is not a valid URL"));
+        // Nix's `parseFlakeRef`: a reference here names no output.
+        if let Some((_, fragment)) = text.split_once('#') {
+            return Err(ParseError(format!(
+                "unexpected fragment '{fragment}' in flake reference '{text}'"
+            )));
+        }
+        // A URL (not a bare path) is only the characters RFC 3986 allows, as Nix's URL
+        // regex: `git+file:///a b` is refused, not locked with a space in it.
+        if scheme_of(text).is_some() && !text.bytes().all(is_url_byte) {
+            return Err(bad());
+        }
         let (main, query) = match text.split_once('?') {
             Some((m, q)) => (m, decode_query(q)),
             None => (text, Vec::new()),
@@ -193,6 +204,12 @@ fn scheme_of(text: &str) -> Option<&str> {
         && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
     ok.then_some(scheme)
+}
+
+/// A byte RFC 3986 allows in a URL: unreserved, sub-delimiters, `%` (of an escape),
+/// and `:/?#[]@`.
+fn is_url_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=%:/?#[]@".contains(&b)
 }
 
 fn is_rev(s: &str) -> bool {
@@ -409,14 +426,21 @@ fn with_query(mut attrs: Attrs, query: Vec<(String, String)>) -> Result<FlakeRef
     Ok(FlakeRef { input: attrs, subdir })
 }
 
+/// Nix's `decodeQuery`: a parameter given twice keeps its first value (`?ref=a&ref=b`
+/// is `ref=a`), and one without `=` is ignored, with modern Nix's warning.
 fn decode_query(q: &str) -> Vec<(String, String)> {
-    q.split('&')
-        .filter(|s| !s.is_empty())
-        .map(|kv| {
-            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-            (decode(k), decode(v))
-        })
-        .collect()
+    let mut params: Vec<(String, String)> = Vec::new();
+    for kv in q.split('&').filter(|s| !s.is_empty()) {
+        let Some((k, v)) = kv.split_once('=') else {
+            eprintln!("warning: dubious URI query '{kv}' is missing equal sign '=', ignoring");
+            continue;
+        };
+        let k = decode(k);
+        if !params.iter().any(|(seen, _)| *seen == k) {
+            params.push((k, decode(v)));
+        }
+    }
+    params
 }
 
 fn decode(s: &str) -> String {
@@ -625,6 +649,29 @@ mod tests {
         assert_eq!(r.input.get_int("revCount"), Some(3));
         let g = FlakeRef::parse("github:o/r/0123456789abcdef0123456789abcdef01234567", None).unwrap();
         assert!(g.input.get_str("rev").is_some());
+    }
+
+    /// Nix's `decodeQuery`: the first of a repeated parameter wins; one without `=` is
+    /// ignored.
+    #[test]
+    fn repeated_and_bare_query_parameters_are_read_as_nix_reads_them() {
+        let r = FlakeRef::parse("git+file:///tmp/x?ref=v1&ref=other&dir=a&dir=b", None).unwrap();
+        assert_eq!((r.input.get_str("ref"), r.subdir.as_str()), (Some("v1"), "a"));
+        let r = FlakeRef::parse("git+file:///tmp/x?ref", None).unwrap();
+        assert_eq!(r.input.get_str("ref"), None);
+    }
+
+    /// Nix's `parseFlakeRef` and URL regex: no `#fragment` where a reference names no
+    /// output, no space or non-ASCII character in a URL.
+    #[test]
+    fn fragments_and_invalid_url_characters_are_refused() {
+        let err = FlakeRef::parse("path:/tmp/dep#x", None).unwrap_err();
+        assert_eq!(err.0, "unexpected fragment 'x' in flake reference 'path:/tmp/dep#x'");
+        for bad in ["git+file:///tmp/g it", "path:/tmp/d\u{e9}p", "path:/tmp/a\"b"] {
+            let err = FlakeRef::parse(bad, None).unwrap_err();
+            assert_eq!(err.0, format!("'{bad}' is not a valid URL"));
+        }
+        assert!(FlakeRef::parse("git+file:///tmp/a%20b?ref=x", None).is_ok());
     }
 
     #[test]

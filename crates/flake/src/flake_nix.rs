@@ -8,7 +8,7 @@ use rnix_eval_fetch::{Attrs, FlakeRef};
 use std::collections::BTreeMap;
 
 /// One entry of `inputs`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct FlakeInput {
     pub reference: Option<FlakeRef>,
     pub is_flake: bool,
@@ -16,6 +16,20 @@ pub struct FlakeInput {
     pub follows: Option<Vec<String>>,
     /// `inputs.X.inputs.Y...`: overrides of the input's own inputs.
     pub overrides: BTreeMap<String, FlakeInput>,
+}
+
+/// An input is a flake unless it says `flake = false` (Nix's `FlakeInput::isFlake`).
+/// A `follows` read back from a lock file and then overridden with `--override-input`
+/// was made a non-flake when this was `false`.
+impl Default for FlakeInput {
+    fn default() -> Self {
+        FlakeInput {
+            reference: None,
+            is_flake: true,
+            follows: None,
+            overrides: BTreeMap::new(),
+        }
+    }
 }
 
 pub struct FlakeNix {
@@ -92,7 +106,8 @@ pub fn read(ev: &mut Evaluator, path: &str, flake_name: &str) -> EvalResult<Flak
     if let Some(attr) = get("inputs") {
         let inputs = trivial(ev, &attr.value, "a set", attr.span())?;
         let inputs = ev.expect_attrs(&inputs, attr.span())?;
-        flake.inputs = read_inputs(ev, &inputs)?;
+        let flake_dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        flake.inputs = read_inputs(ev, &inputs, flake_dir)?;
     }
     let Some(outputs_attr) = get("outputs") else {
         return Err(err(format!("flake '{flake_name}' lacks attribute 'outputs'")));
@@ -143,22 +158,36 @@ pub fn read(ev: &mut Evaluator, path: &str, flake_name: &str) -> EvalResult<Flak
     Ok(flake)
 }
 
-fn read_inputs(ev: &mut Evaluator, set: &AttrSet) -> EvalResult<BTreeMap<String, FlakeInput>> {
+fn read_inputs(ev: &mut Evaluator, set: &AttrSet, flake_dir: &str) -> EvalResult<BTreeMap<String, FlakeInput>> {
     let mut out = BTreeMap::new();
     for attr in set.entries().iter() {
-        let input = read_input(ev, attr.name.as_str(), &attr.value, attr.span())?;
+        let input = read_input(ev, attr.name.as_str(), &attr.value, attr.span(), flake_dir)?;
         out.insert(attr.name.as_str().to_string(), input);
     }
     Ok(out)
 }
 
 /// One input as Nix's `parseFlakeInput` reads it: a set of `url`, `flake`, `follows`,
+/// Modern Nix's `parseFlakeInput`: `url = ./sub` is `path:sub`, relative to the flake;
+/// a path outside the flake's folder is refused.
+fn path_input_url(path: &str, flake_dir: &str, span: Option<rnix_eval_parser::Span>) -> EvalResult<String> {
+    match path.strip_prefix(flake_dir) {
+        Some("") => Ok("path:.".to_string()),
+        Some(rest) if rest.starts_with('/') => Ok(format!("path:{}", &rest[1..])),
+        _ => Err(err(format!(
+            "input attribute path '{path}'{} must be in the same source tree as '{flake_dir}'",
+            at(span)
+        ))),
+    }
+}
+
 /// `inputs` and, with a `type`, the input's attributes (a string is an error there too).
 fn read_input(
     ev: &mut Evaluator,
     name: &str,
     value: &Value,
     span: Option<rnix_eval_parser::Span>,
+    flake_dir: &str,
 ) -> EvalResult<FlakeInput> {
     let value = trivial(ev, value, "a set", span)?;
     let mut input = FlakeInput {
@@ -175,7 +204,10 @@ fn read_input(
         match attr.name.as_str() {
             "url" => {
                 let v = trivial(ev, &attr.value, "a string or a path", attr.span())?;
-                url = Some(ev.expect_string(&v, attr.span())?.to_str_lossy().into_owned());
+                url = Some(match &v {
+                    Value::Path(p) => path_input_url(p, flake_dir, attr.span())?,
+                    _ => ev.expect_string(&v, attr.span())?.to_str_lossy().into_owned(),
+                });
             }
             "flake" => {
                 let v = trivial(ev, &attr.value, "a Boolean", attr.span())?;
@@ -189,7 +221,7 @@ fn read_input(
             "inputs" => {
                 let nested = trivial(ev, &attr.value, "a set", attr.span())?;
                 let nested = ev.expect_attrs(&nested, attr.span())?;
-                input.overrides = read_inputs(ev, &nested)?;
+                input.overrides = read_inputs(ev, &nested, flake_dir)?;
             }
             other => {
                 let v = ev.force(&attr.value)?;

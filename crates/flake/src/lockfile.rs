@@ -142,6 +142,10 @@ impl LockFile {
                 check_locked(n.locked.as_ref())?;
             }
             n.original = node.get("original").map(json_attrs).transpose()?;
+            // Nix's `LockedNode`: every input records what it was asked for.
+            if id != ROOT && n.original.is_none() {
+                return Err("attribute 'original' missing in lock file".into());
+            }
             if let Some(inputs) = node.get("inputs").and_then(Json::as_object) {
                 for (name, target) in inputs {
                     let edge = match target {
@@ -238,6 +242,14 @@ fn check_locked(locked: Option<&Attrs>) -> Result<(), String> {
     let Some(locked) = locked else {
         return Err("attribute 'locked' missing in lock file".into());
     };
+    // Modern Nix's `PathInputScheme::inputFromAttrs` (Nix 2.8: `unsupported path input
+    // attribute 'extra'`).
+    if locked.get_str("type") == Some("path") {
+        const PATH_ATTRS: [&str; 7] = ["type", "path", "dir", "rev", "revCount", "lastModified", "narHash"];
+        if let Some((name, _)) = locked.iter().find(|(k, _)| !PATH_ATTRS.contains(&k.as_str())) {
+            return Err(format!("input attribute '{name}' not supported by scheme 'path'"));
+        }
+    }
     let relative = locked.get_str("type") == Some("path") && !locked.get_str("path").unwrap_or("/").starts_with('/');
     if locked.get_str("rev").is_some() || locked.get_str("narHash").is_some() || relative {
         return Ok(());
@@ -283,6 +295,27 @@ mod tests {
         }
         let lock = LockFile::parse(include_str!("../testdata/git-follows.lock"), "flake.lock").unwrap();
         assert_eq!(lock.resolve(&["a".into(), "b".into()]), lock.resolve(&["b".into()]));
+    }
+
+    /// Nix's `LockedNode` refuses a node without `original`, and modern Nix's path
+    /// scheme an attribute it does not know; both were read and the lock rewritten.
+    #[test]
+    fn malformed_nodes_are_refused() {
+        let text = include_str!("../testdata/path-inputs.lock");
+        let mut json: Json = serde_json::from_str(text).unwrap();
+        let nodes = json["nodes"].as_object_mut().unwrap();
+        let input = nodes.keys().find(|k| k.as_str() != "root").unwrap().clone();
+        let mut no_original = json.clone();
+        no_original["nodes"][&input].as_object_mut().unwrap().remove("original");
+        assert_eq!(
+            LockFile::parse(&no_original.to_string(), "flake.lock").err().as_deref(),
+            Some("attribute 'original' missing in lock file")
+        );
+        json["nodes"][&input]["locked"]["extra"] = Json::String("1".into());
+        assert_eq!(
+            LockFile::parse(&json.to_string(), "flake.lock").err().as_deref(),
+            Some("input attribute 'extra' not supported by scheme 'path'")
+        );
     }
 
     #[test]

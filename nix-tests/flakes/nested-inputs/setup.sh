@@ -17,7 +17,8 @@ cat > a/flake.nix <<NIX
   inputs.nested.url = "git+file://$W/mono?dir=sub";
   outputs = { self, c2, raw, nested }: {
     v = [ "a" c2.v (builtins.readFile "\${raw}/data.txt") nested.v ];
-    rawKeys = builtins.attrNames raw;
+    # Less sourceInfo, which modern Nix adds to a non-flake input (Nix 2.8 has none).
+    rawKeys = builtins.attrNames (builtins.removeAttrs raw [ "sourceInfo" ]);
   };
 }
 NIX

@@ -9,7 +9,7 @@ cat > top/flake.nix <<NIX
 {
   inputs.s.url = "git+file://$W/repo?dir=sub";
   inputs.r.url = "git+file://$W/repo";
-  outputs = { self, s, r }: { v = [ s.where s.file r.where ]; same = s.outPath == r.outPath; };
+  outputs = { self, s, r }: { v = [ s.where s.file r.where ]; same = s.sourceInfo.outPath == r.sourceInfo.outPath; };
 }
 NIX
 new_repo top

@@ -392,10 +392,16 @@ fn url_hash_and_shape(
             "url" => url = Some(ev.expect_string_no_ctx(&a.value, span)?),
             "sha256" => {
                 let text = ev.expect_string_no_ctx(&a.value, span)?;
-                hash = Some(
+                // Nix's `newHashAllowEmpty`: `sha256 = ""` is how users ask for the real
+                // hash, which the mismatch then reports.
+                hash = Some(if text.is_empty() {
+                    let zero = Hash::zero(HashAlgo::Sha256);
+                    eprintln!("warning: found empty hash, assuming '{}'", zero.to_sri());
+                    zero
+                } else {
                     Hash::parse_any(&text, Some(HashAlgo::Sha256))
-                        .map_err(|e| crate::EvalError::new(crate::ErrorKind::Eval, e.to_string(), span))?,
-                );
+                        .map_err(|e| crate::EvalError::new(crate::ErrorKind::Eval, e.to_string(), span))?
+                });
             }
             "name" => {
                 let name = ev.expect_string_no_ctx(&a.value, span)?;
