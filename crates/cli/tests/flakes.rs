@@ -539,3 +539,69 @@ fn an_override_of_a_locked_follows_keeps_the_input_a_flake() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&cache);
 }
+
+/// `inputs.self.submodules = true` (Nix 2.27's `applySelfAttrs`): the flake's own
+/// repository is fetched with its submodules, which are otherwise empty folders; any
+/// other attribute of `inputs.self` is refused.
+#[test]
+fn a_flake_fetches_its_own_submodules_when_it_asks() {
+    if !have_git() {
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    let dir = flakes(
+        "self-submodules",
+        &[
+            ("child/c.txt", "child data\n"),
+            (
+                "par/flake.nix",
+                "{ inputs.self.submodules = true; outputs = { self }: { c = builtins.readDir ./child; }; }",
+            ),
+            (
+                "bad/flake.nix",
+                r#"{ inputs.self.url = "path:/x"; outputs = { self }: { v = 1; }; }"#,
+            ),
+        ],
+    );
+    let git = |repo: &str, args: &[&str]| {
+        let ok = Command::new("git")
+            .args(args)
+            .current_dir(dir.join(repo))
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.org")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.org")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git("child", &["init", "-q"]);
+    git("child", &["add", "-A"]);
+    git("child", &["commit", "-q", "-m", "init"]);
+    git("par", &["init", "-q"]);
+    let child = dir.join("child").display().to_string();
+    git(
+        "par",
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "-q",
+            "add",
+            &child,
+            "child",
+        ],
+    );
+    git("par", &["add", "-A"]);
+    git("par", &["commit", "-q", "-m", "init"]);
+    let cache = fetch_cache("self-submodules");
+    let (code, out, err) = rnix(&dir, &["--eval", "--strict", "--json", "--flake", "./par#c"], &cache);
+    assert_eq!((code, out.trim()), (0, r#"{"c.txt":"regular"}"#), "{err}");
+    let (code, _, err) = rnix(&dir, &["--eval", "--json", "--flake", "./bad#v"], &cache);
+    assert_eq!(code, 1);
+    assert!(err.contains("flake 'self' attribute 'url' is not supported"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&cache);
+}

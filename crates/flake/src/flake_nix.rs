@@ -35,6 +35,9 @@ impl Default for FlakeInput {
 pub struct FlakeNix {
     pub description: Option<String>,
     pub inputs: BTreeMap<String, FlakeInput>,
+    /// `inputs.self.submodules = true` and `inputs.self.lfs` (Nix 2.27): how the flake's
+    /// own source is fetched.
+    pub self_attrs: Vec<(String, bool)>,
     /// `nixConfig`, reported to the user and never applied.
     pub nix_config: Vec<String>,
 }
@@ -94,6 +97,7 @@ pub fn read(ev: &mut Evaluator, path: &str, flake_name: &str) -> EvalResult<Flak
     let mut flake = FlakeNix {
         description: None,
         inputs: BTreeMap::new(),
+        self_attrs: Vec::new(),
         nix_config: Vec::new(),
     };
     // In `readFlake`'s order: each known attribute, then any other is refused.
@@ -107,6 +111,7 @@ pub fn read(ev: &mut Evaluator, path: &str, flake_name: &str) -> EvalResult<Flak
         let inputs = trivial(ev, &attr.value, "a set", attr.span())?;
         let inputs = ev.expect_attrs(&inputs, attr.span())?;
         let flake_dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        flake.self_attrs = self_attrs(ev, &inputs)?;
         flake.inputs = read_inputs(ev, &inputs, flake_dir)?;
     }
     let Some(outputs_attr) = get("outputs") else {
@@ -158,16 +163,36 @@ pub fn read(ev: &mut Evaluator, path: &str, flake_name: &str) -> EvalResult<Flak
     Ok(flake)
 }
 
+/// `inputs.self`: modern Nix's `applySelfAttrs` takes `submodules` and `lfs` (Booleans)
+/// and nothing else.
+fn self_attrs(ev: &mut Evaluator, inputs: &AttrSet) -> EvalResult<Vec<(String, bool)>> {
+    let Some(own) = inputs.entries().iter().find(|a| a.name.as_str() == "self").cloned() else {
+        return Ok(Vec::new());
+    };
+    let set = trivial(ev, &own.value, "a set", own.span())?;
+    let set = ev.expect_attrs(&set, own.span())?;
+    let mut out = Vec::new();
+    for attr in set.entries().iter() {
+        let name = attr.name.as_str();
+        if name != "submodules" && name != "lfs" {
+            return Err(err(format!("flake 'self' attribute '{name}' is not supported")));
+        }
+        let v = trivial(ev, &attr.value, "a Boolean", attr.span())?;
+        out.push((name.to_string(), ev.expect_bool(&v, attr.span())?));
+    }
+    Ok(out)
+}
+
 fn read_inputs(ev: &mut Evaluator, set: &AttrSet, flake_dir: &str) -> EvalResult<BTreeMap<String, FlakeInput>> {
     let mut out = BTreeMap::new();
-    for attr in set.entries().iter() {
+    // `self` is the flake itself (`self_attrs`), never an input.
+    for attr in set.entries().iter().filter(|a| a.name.as_str() != "self") {
         let input = read_input(ev, attr.name.as_str(), &attr.value, attr.span(), flake_dir)?;
         out.insert(attr.name.as_str().to_string(), input);
     }
     Ok(out)
 }
 
-/// One input as Nix's `parseFlakeInput` reads it: a set of `url`, `flake`, `follows`,
 /// Modern Nix's `parseFlakeInput`: `url = ./sub` is `path:sub`, relative to the flake;
 /// a path outside the flake's folder is refused.
 fn path_input_url(path: &str, flake_dir: &str, span: Option<rnix_eval_parser::Span>) -> EvalResult<String> {
@@ -181,6 +206,7 @@ fn path_input_url(path: &str, flake_dir: &str, span: Option<rnix_eval_parser::Sp
     }
 }
 
+/// One input as Nix's `parseFlakeInput` reads it: a set of `url`, `flake`, `follows`,
 /// `inputs` and, with a `type`, the input's attributes (a string is an error there too).
 fn read_input(
     ev: &mut Evaluator,

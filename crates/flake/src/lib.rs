@@ -90,12 +90,12 @@ pub fn lock_flake(
 /// of `--override-input`.
 pub fn lock_flake_ref(
     ev: &mut Evaluator,
-    flake_ref: FlakeRef,
+    mut flake_ref: FlakeRef,
     base_dir: &Path,
     opts: &FlakeOptions,
 ) -> EvalResult<LockedFlake> {
     let mut tree = rnix_eval_core::fetch_input(ev, &flake_ref.input, None)?;
-    let source = SourceRef {
+    let mut source = SourceRef {
         store_path: tree.store_path.clone(),
         subdir: flake_ref.subdir.clone(),
     };
@@ -106,7 +106,23 @@ pub fn lock_flake_ref(
             subdir_prefix(&source.subdir)
         )));
     }
-    let flake = flake_nix::read(ev, &source.flake_file(), &shown)?;
+    let mut flake = flake_nix::read(ev, &source.flake_file(), &shown)?;
+    // Modern Nix's `applySelfAttrs`: `inputs.self.submodules = true` fetches the flake's
+    // own repository again with its submodules (a path flake has all its files already).
+    if flake_ref.input.get_str("type") == Some("git") {
+        let mut input = flake_ref.input.clone();
+        for (name, value) in &flake.self_attrs {
+            if input.get(name).is_none() {
+                input.set(name, *value);
+            }
+        }
+        if input != flake_ref.input {
+            flake_ref.input = input;
+            tree = rnix_eval_core::fetch_input(ev, &flake_ref.input, None)?;
+            source.store_path = tree.store_path.clone();
+            flake = flake_nix::read(ev, &source.flake_file(), &shown)?;
+        }
+    }
     for setting in &flake.nix_config {
         eprintln!(
             "warning: ignoring the flake's 'nixConfig' setting '{setting}' (rnix-eval never applies flake settings)"
