@@ -605,3 +605,68 @@ fn a_flake_fetches_its_own_submodules_when_it_asks() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&cache);
 }
+
+/// A file of a Git flake's work tree that Git does not track (the commonest beginner's
+/// error) gets modern Nix's message and advice (`makeNotAllowedError`); a file that is
+/// nowhere is named relative to the repository; an untracked `flake.nix` is named too.
+#[test]
+fn an_untracked_file_of_a_git_flake_is_named_with_advice() {
+    if !have_git() {
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    let dir = flakes(
+        "untracked",
+        &[
+            ("f/x", "x"),
+            (
+                "f/flake.nix",
+                "{ outputs = { self }: { a = import ./new.nix; b = import ./gone.nix; }; }",
+            ),
+            ("g/x", "x"),
+        ],
+    );
+    let git = |repo: &str, args: &[&str]| {
+        let ok = Command::new("git")
+            .args(args)
+            .current_dir(dir.join(repo))
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.org")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.org")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    for repo in ["f", "g"] {
+        git(repo, &["init", "-q"]);
+        git(repo, &["add", "x"]);
+        git(repo, &["commit", "-q", "-m", "init"]);
+    }
+    git("f", &["add", "flake.nix"]);
+    std::fs::write(dir.join("f/new.nix"), "1").unwrap();
+    std::fs::write(dir.join("g/flake.nix"), "{ outputs = { self }: { }; }").unwrap();
+    let cache = fetch_cache("untracked");
+    let f = dir.join("f").display().to_string();
+    let (code, _, err) = rnix(&dir, &["--eval", "--flake", "./f#a"], &cache);
+    assert_eq!(code, 1);
+    let advice = format!(
+        "error: Path 'new.nix' in the repository \"{f}\" is not tracked by Git.\n\n       To make it visible to Nix, run:\n\n       git -C \"{f}\" add -N \"new.nix\""
+    );
+    assert!(err.contains(&advice), "{err}");
+    let (code, _, err) = rnix(&dir, &["--eval", "--flake", "./f#b"], &cache);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(&format!(
+            "error: Path 'gone.nix' does not exist in Git repository \"{f}\"."
+        )),
+        "{err}"
+    );
+    let (code, _, err) = rnix(&dir, &["--eval", "--flake", "./g#a"], &cache);
+    assert_eq!(code, 1);
+    assert!(err.contains("Path 'flake.nix' in the repository"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&cache);
+}

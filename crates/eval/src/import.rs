@@ -231,7 +231,7 @@ impl Evaluator {
             IoError::Denied(msg) => EvalError::new(ErrorKind::Eval, msg, span),
             IoError::Sys(e) => {
                 let msg = match e.kind() {
-                    std::io::ErrorKind::NotFound => format!("path '{path}' does not exist"),
+                    std::io::ErrorKind::NotFound => self.io.missing_path(path),
                     _ => format!("opening file '{path}': {}", rnix_eval_store::io_reason(&e)),
                 };
                 EvalError::new(ErrorKind::Eval, msg, span)

@@ -116,6 +116,9 @@ pub struct Io {
     allowed: rustc_hash::FxHashSet<String>,
     /// Store path -> local directory holding exactly its contents.
     mounts: BTreeMap<String, PathBuf>,
+    /// Store path -> the local Git work tree its files were taken from (see
+    /// [`Io::missing_path`]).
+    work_trees: BTreeMap<String, PathBuf>,
     store_dir: String,
     /// Every access, in order, when recording (`None`: not recording).
     pub log: Option<Vec<Access>>,
@@ -186,6 +189,7 @@ impl Io {
             mode,
             allowed: Default::default(),
             mounts: BTreeMap::new(),
+            work_trees: BTreeMap::new(),
             store_dir,
             log: None,
             plain_dirs: Default::default(),
@@ -206,6 +210,49 @@ impl Io {
             rnix_eval_parser::source::mount(store_path, &local);
             self.mounts.insert(store_path.to_string(), local);
         }
+    }
+
+    /// Note that `store_path` holds the tracked files of the Git work tree `root`.
+    pub fn note_work_tree(&mut self, store_path: &str, root: PathBuf) {
+        self.work_trees.insert(store_path.to_string(), root);
+    }
+
+    /// The message for `path`, which does not exist. Below a store path taken from a
+    /// local Git work tree, modern Nix's (`makeNotAllowedError`): a file that is in the
+    /// work tree but that Git does not track is the commonest flake beginner's error,
+    /// and the message says how to add it.
+    pub fn missing_path(&self, path: &str) -> String {
+        match self.in_work_tree(path) {
+            Some((root, rel)) => self
+                .untracked(root, rel)
+                .unwrap_or_else(|| format!("Path '{rel}' does not exist in Git repository \"{}\".", root.display())),
+            None => format!("path '{path}' does not exist"),
+        }
+    }
+
+    /// Modern Nix's message for `path`, missing from its store path, when the Git work
+    /// tree the store path was taken from has it untracked.
+    pub fn untracked_message(&self, path: &str) -> Option<String> {
+        let (root, rel) = self.in_work_tree(path)?;
+        self.untracked(root, rel)
+    }
+
+    fn untracked(&self, root: &Path, rel: &str) -> Option<String> {
+        self.fs.lstat(&root.join(rel)).ok()?;
+        let repo = root.display();
+        Some(format!(
+            "Path '{rel}' in the repository \"{repo}\" is not tracked by Git.\n\nTo make it visible to Nix, run:\n\ngit -C \"{repo}\" add -N \"{rel}\""
+        ))
+    }
+
+    /// The work tree a store path below which `path` is was taken from, and `path`
+    /// relative to it.
+    fn in_work_tree<'p>(&self, path: &'p str) -> Option<(&Path, &'p str)> {
+        use std::ops::Bound;
+        let below = (Bound::Unbounded, Bound::Included(path));
+        let (store_path, root) = self.work_trees.range::<str, _>(below).next_back()?;
+        let rel = path.strip_prefix(store_path.as_str())?.strip_prefix('/')?;
+        Some((root.as_path(), rel))
     }
 
     /// The local directory behind a mounted store path, if it is mounted.

@@ -24,13 +24,18 @@ pub(crate) fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
     let repo = Repository::open(root)
         .map_err(|e| FetchError::Other(format!("opening Git repository '{root}': {}", e.message())))?;
     let wants_commit = input.get_str("rev").is_some() || input.get_str("ref").is_some();
-    if !wants_commit && is_dirty(&repo)? {
+    let mut tree = if !wants_commit && is_dirty(&repo)? {
         // Nix's `warnDirty` (on by default), in its words.
         eprintln!("warning: Git tree '{root}' is dirty");
-        return fetch_working_tree(ctx, input, &repo, Path::new(root));
+        fetch_working_tree(ctx, input, &repo, Path::new(root))?
+    } else {
+        let (commit, ref_name) = resolve(&repo, input, root)?;
+        fetch_commit(ctx, input, &repo, url, &commit, ref_name)?
+    };
+    if !wants_commit {
+        tree.work_tree = Some(PathBuf::from(root));
     }
-    let (commit, ref_name) = resolve(&repo, input, root)?;
-    fetch_commit(ctx, input, &repo, url, &commit, ref_name)
+    Ok(tree)
 }
 
 /// Uncommitted changes to tracked files (untracked files do not make a tree dirty), or
@@ -137,6 +142,7 @@ fn fetch_commit(
         store_path: ctx.source_path(&nar_hash, "source"),
         local: local_tree(ctx, &nar_hash),
         locked,
+        work_tree: None,
     })
 }
 
@@ -303,6 +309,7 @@ fn fetch_working_tree(ctx: &FetchContext, input: &Attrs, repo: &Repository, root
         store_path: ctx.source_path(&hash, "source"),
         local,
         locked,
+        work_tree: None,
     })
 }
 

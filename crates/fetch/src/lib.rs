@@ -38,6 +38,10 @@ pub struct Tree {
     pub local: PathBuf,
     /// The locked input: the original's attributes plus `narHash`, `rev`, `lastModified`...
     pub locked: Attrs,
+    /// The local Git work tree the files were taken from (no `rev` or `ref` asked for):
+    /// a file missing from the tree may be one Git does not track there, which modern
+    /// Nix's message says (`makeNotAllowedError`).
+    pub work_tree: Option<PathBuf>,
 }
 
 impl Tree {
@@ -149,6 +153,7 @@ pub fn already_fetched(ctx: &FetchContext, input: &Attrs) -> Option<Tree> {
         store_path,
         local,
         locked: input.clone(),
+        work_tree: None,
     })
 }
 
@@ -168,6 +173,7 @@ fn from_store(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
         local: PathBuf::from(&store_path),
         store_path,
         locked,
+        work_tree: None,
     })
 }
 

@@ -63,5 +63,6 @@ pub fn fetch_at(ctx: &FetchContext, input: &Attrs, dir: &Path, in_store: Option<
         store_path,
         local: dir.to_path_buf(),
         locked,
+        work_tree: None,
     })
 }

@@ -53,6 +53,7 @@ pub(crate) fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
         store_path: store.to_string_lossy().into_owned(),
         local,
         locked,
+        work_tree: None,
     })
 }
 

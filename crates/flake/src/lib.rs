@@ -101,6 +101,10 @@ pub fn lock_flake_ref(
     };
     let shown = flake_ref.to_url();
     if ev.io.stat(&source.flake_file()).is_err() {
+        // A `flake.nix` Git does not track (yet): modern Nix's message, with its advice.
+        if let Some(msg) = ev.io.untracked_message(&source.flake_file()) {
+            return Err(fail(msg));
+        }
         return Err(fail(format!(
             "source tree referenced by '{shown}' does not contain a '{}flake.nix' file",
             subdir_prefix(&source.subdir)

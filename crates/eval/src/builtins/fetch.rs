@@ -92,6 +92,9 @@ pub fn fetch_input(ev: &mut Evaluator, attrs: &Attrs, span: Option<Span>) -> Eva
     };
     let tree = result.map_err(|e| crate::EvalError::new(crate::ErrorKind::Eval, e.to_string(), span))?;
     ev.io.mount(&tree.store_path, tree.local.clone());
+    if let Some(root) = &tree.work_tree {
+        ev.io.note_work_tree(&tree.store_path, root.clone());
+    }
     let source = StoredSource {
         name: "source".into(),
         local_path: tree.local.to_string_lossy().into_owned(),

@@ -46,7 +46,7 @@ pub(crate) fn access_error(
 ) -> Box<EvalError> {
     if let IoError::Sys(s) = &e {
         match s.kind() {
-            std::io::ErrorKind::NotFound => return sys_error(format!("path '{path}' does not exist")),
+            std::io::ErrorKind::NotFound => return sys_error(ev.io.missing_path(path)),
             std::io::ErrorKind::NotADirectory => {
                 let parent = std::path::Path::new(path)
                     .parent()

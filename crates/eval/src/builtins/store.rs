@@ -200,7 +200,7 @@ fn compute_source_path(
         .tree_path(path)
         .map_err(|e| super::files::io_error(e, span, |r| r))?;
     if std::fs::symlink_metadata(&real).is_err() {
-        bail!(span, "path '{path}' does not exist");
+        bail!(span, "{}", ev.io.missing_path(path));
     }
     // The filter sees evaluation paths, also where a mount serves them from elsewhere.
     let shown = |p: &Path| match p.strip_prefix(&real) {
