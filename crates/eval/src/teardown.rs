@@ -80,6 +80,9 @@ pub(crate) fn retire_set(set: RetiredSet) {
 fn retire(item: Retired) {
     let len = item.len();
     make_room(len);
+    if len <= PAY_BACK_MAX {
+        pay_back(len);
+    }
     // If the thread is exiting or the queue is borrowed, the item is freed here, as
     // before: it is dropped with the closure or returned and dropped.
     let _rejected = QUEUE.try_with(|q| match q.try_borrow_mut() {
@@ -118,24 +121,56 @@ fn make_room(incoming: usize) {
     DRAINING.with(|d| d.set(false));
 }
 
+/// Past [`SOFT_LIMIT`], a vector of at most this many elements retired frees as many
+/// queued ones ([`pay_back`]).
+const PAY_BACK_MAX: usize = 1 << 16;
+
+/// Free `n` queued elements, oldest first, while more than [`SOFT_LIMIT`] are queued.
+/// A loop of builtins that drops lists of thousands of elements (`length (genList f
+/// 2000)` in a `foldl'`) makes no frame, so [`free_some`] never ran and the queue grew to
+/// [`QUEUE_LIMIT`]: 260-600 MB where Nix's collector kept 450 MB and 14 MB would do. Large
+/// vectors are not paid for: a run that ends by dropping its largest structures (the
+/// case the queue is for) still frees nothing.
+fn pay_back(n: usize) {
+    if DRAINING.with(Cell::get) || queued() <= SOFT_LIMIT {
+        return;
+    }
+    // What this frees may retire vectors of its own: they are queued, not paid for here.
+    DRAINING.with(|d| d.set(true));
+    let mut freed = 0;
+    while freed < n && queued() > SOFT_LIMIT {
+        match free_oldest(n - freed) {
+            0 => break,
+            k => freed += k,
+        }
+    }
+    DRAINING.with(|d| d.set(false));
+}
+
 /// Free up to [`CHUNK`] elements ([`FAST_CHUNK`] past [`SOFT_LIMIT`]) from the end of the
-/// oldest entry (at a frame allocation, where nothing is half built), in place: the entry
-/// is out of the queue meanwhile, since what it frees may retire vectors of its own.
+/// oldest entry (at a frame allocation, where nothing is half built).
 #[cold]
 pub(crate) fn free_some() {
+    let fast = queued() > SOFT_LIMIT;
+    if free_oldest(if fast { FAST_CHUNK } else { CHUNK }) == 0 {
+        crate::cycles::request_teardown(false);
+    }
+}
+
+/// Free up to `chunk` elements from the end of the oldest entry, in place: the entry is
+/// out of the queue meanwhile, since what it frees may retire vectors of its own. The
+/// number freed (0: the queue was empty).
+fn free_oldest(chunk: usize) -> usize {
     let oldest = QUEUE.with(|q| {
         let mut q = q.borrow_mut();
-        let fast = q.elements > SOFT_LIMIT;
-        let Some(oldest) = q.entries.pop_front() else {
-            crate::cycles::request_teardown(false);
-            return None;
-        };
+        let oldest = q.entries.pop_front()?;
         q.elements -= oldest.len();
-        Some((oldest, if fast { FAST_CHUNK } else { CHUNK }))
+        Some(oldest)
     });
-    let Some((mut oldest, chunk)) = oldest else {
-        return;
+    let Some(mut oldest) = oldest else {
+        return 0;
     };
+    let before = oldest.len();
     let left = match &mut oldest {
         Retired::List(list) => list.drop_tail(chunk),
         Retired::Set(set) => set.drop_tail(chunk),
@@ -154,6 +189,7 @@ pub(crate) fn free_some() {
     });
     // An emptied block is freed outside the borrow.
     drop(emptied);
+    before - left
 }
 
 /// Free everything queued on this thread (a long-running caller, between evaluations).
@@ -230,6 +266,25 @@ mod tests {
         assert_eq!(queued(), SOFT_LIMIT + 1 - FAST_CHUNK);
         drop(crate::env::Env::new(None, 1));
         assert_eq!(queued(), SOFT_LIMIT + 1 - FAST_CHUNK - CHUNK);
+        drain();
+    }
+
+    #[test]
+    fn past_the_soft_limit_a_moderate_vector_retired_frees_as_many_queued() {
+        drain();
+        drop(Value::list((0..SOFT_LIMIT as i64).map(Value::Int).collect()));
+        assert_eq!(queued(), SOFT_LIMIT);
+        // Not past the limit yet: queued in full.
+        drop(big_list(DEFER_MIN));
+        assert_eq!(queued(), SOFT_LIMIT + DEFER_MIN);
+        // Past it: each moderate vector frees as many elements as it brings.
+        for _ in 0..10 {
+            drop(big_list(DEFER_MIN));
+        }
+        assert_eq!(queued(), SOFT_LIMIT + DEFER_MIN);
+        // A large one is queued without paying: a run that ends frees nothing.
+        drop(Value::list((0..PAY_BACK_MAX as i64 + 1).map(Value::Int).collect()));
+        assert_eq!(queued(), SOFT_LIMIT + DEFER_MIN + PAY_BACK_MAX + 1);
         drain();
     }
 
