@@ -501,6 +501,19 @@ fn attr_text(v: &AttrValue) -> String {
 /// An input as a URL (`Input::toURLString`): the scheme's own form, then the remaining
 /// attributes as a sorted query.
 pub fn input_to_url(attrs: &Attrs) -> String {
+    input_to_url_encoded(attrs, encode)
+}
+
+/// A locked reference as Nix 2.8 prints it in the changes to a lock file (`• Updated
+/// input 'u': 'path:/u?lastModified=1&narHash=sha256-...%2f...='`): the query in order
+/// of name, its values encoded as Nix 2.8's `percentEncode` encodes them.
+pub fn locked_to_string(attrs: &Attrs) -> String {
+    sorted_query(input_to_url_encoded(attrs, |v| {
+        percent_encode(v, b"-._~!$&'()*+,;=:@", true)
+    }))
+}
+
+fn input_to_url_encoded(attrs: &Attrs, encode: impl Fn(&str) -> String) -> String {
     let ty = attrs.get_str("type").unwrap_or("");
     let mut rest: Vec<(&str, String)> = Vec::new();
     let base = match ty {

@@ -8,6 +8,7 @@
 
 mod call;
 pub mod flake_nix;
+mod lock_diff;
 pub mod lockfile;
 mod locking;
 pub mod outputs;
@@ -164,10 +165,25 @@ pub fn lock_flake_ref(
     };
     if old_normalised.as_deref() != Some(new_text.as_str()) && !(old_text.is_none() && lock.nodes[0].inputs.is_empty())
     {
+        // Against the lock file as it was, also under `--recreate-lock-file` (Nix reads
+        // it whatever the flags).
+        let changes = || {
+            let read = old_text.as_deref().and_then(|t| LockFile::parse(t, &lock_path).ok());
+            lock_diff::diff(&read.unwrap_or_default(), &lock)
+        };
         match writable_lock_path(&flake_ref) {
             Some(path) if opts.write_lock_file && opts.override_inputs.is_empty() => {
-                let verb = if old_text.is_some() { "updating" } else { "creating" };
-                eprintln!("warning: {verb} lock file '{}'", path.display());
+                // Nix's `lockFileExists` looks at the folder: a lock file Git does not
+                // track (so the flake's source lacks it) is updated, not created.
+                if old_text.is_some() || path.symlink_metadata().is_ok() {
+                    eprintln!(
+                        "warning: updating lock file '{}':\n{}",
+                        path.display(),
+                        changes().trim_end()
+                    );
+                } else {
+                    eprintln!("warning: creating lock file '{}'", path.display());
+                }
                 write_atomically(&path, &new_text).map_err(|e| {
                     let reason = rnix_eval_store::io_reason(&e);
                     fail(format!("writing lock file '{}': {reason}", path.display()))
@@ -186,7 +202,10 @@ pub fn lock_flake_ref(
                     "cannot write modified lock file of flake '{shown}' (use '--no-write-lock-file' to ignore)"
                 )));
             }
-            _ => eprintln!("warning: not writing modified lock file of flake '{shown}'"),
+            _ => eprintln!(
+                "warning: not writing modified lock file of flake '{shown}':\n{}",
+                changes().trim_end()
+            ),
         }
     }
     let source_attrs = rnix_eval_core::tree_attrs(&tree);

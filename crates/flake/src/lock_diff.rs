@@ -1,0 +1,139 @@
+//! What changed between two lock files, as Nix prints it under `updating lock file` and
+//! `not writing modified lock file` (Nix's `LockFile::diff`): every input path of each
+//! file, in order of path, as `• Added input 'a/b':`, `• Removed input 'a'` or
+//! `• Updated input 'a':` with the locked reference (and its date) or the `follows`.
+
+use crate::lockfile::{Edge, LockFile, NodeId, ROOT};
+use std::collections::{BTreeMap, HashSet};
+
+/// An input path's edge, as it is printed and compared.
+fn describe(lock: &LockFile, edge: &Edge) -> String {
+    match edge {
+        Edge::Follows(path) => format!("follows '{}'", path.join("/")),
+        Edge::Node(id) => {
+            let Some(locked) = &lock.nodes[*id].locked else {
+                return "''".into();
+            };
+            let mut text = format!("'{}'", rnix_eval_fetch::flakeref::locked_to_string(locked));
+            if let Some(secs) = locked.get_int("lastModified") {
+                // `%Y-%m-%d` of the `%Y%m%d%H%M%S` form.
+                let date = rnix_eval_fetch::last_modified_date(secs as i64);
+                text.push_str(&format!(" ({}-{}-{})", &date[..4], &date[4..6], &date[6..8]));
+            }
+            text
+        }
+    }
+}
+
+/// Every input path reachable from the root (each node walked once, as Nix's
+/// `flattenLockFile`), with its edge described.
+fn flatten(lock: &LockFile) -> BTreeMap<Vec<String>, String> {
+    fn walk(
+        lock: &LockFile,
+        node: NodeId,
+        prefix: &[String],
+        done: &mut HashSet<NodeId>,
+        out: &mut BTreeMap<Vec<String>, String>,
+    ) {
+        if !done.insert(node) {
+            return;
+        }
+        for (name, edge) in &lock.nodes[node].inputs {
+            let mut path = prefix.to_vec();
+            path.push(name.clone());
+            out.entry(path.clone()).or_insert_with(|| describe(lock, edge));
+            if let Edge::Node(child) = edge {
+                walk(lock, *child, &path, done, out);
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(lock, ROOT, &[], &mut HashSet::new(), &mut out);
+    out
+}
+
+/// The changes from `old` to `new`, one line per change (and its reference lines), each
+/// ending in a newline; empty when the locked inputs are the same.
+pub fn diff(old: &LockFile, new: &LockFile) -> String {
+    let (old, new) = (flatten(old), flatten(new));
+    let mut out = String::new();
+    let (mut i, mut j) = (old.iter().peekable(), new.iter().peekable());
+    loop {
+        match (i.peek(), j.peek()) {
+            (None, None) => break,
+            (Some((a, _)), Some((b, added))) if a > b => {
+                out.push_str(&format!("• Added input '{}':\n    {added}\n", b.join("/")));
+                j.next();
+            }
+            (None, Some((b, added))) => {
+                out.push_str(&format!("• Added input '{}':\n    {added}\n", b.join("/")));
+                j.next();
+            }
+            (Some((a, _)), Some((b, _))) if a < b => {
+                out.push_str(&format!("• Removed input '{}'\n", a.join("/")));
+                i.next();
+            }
+            (Some((a, _)), None) => {
+                out.push_str(&format!("• Removed input '{}'\n", a.join("/")));
+                i.next();
+            }
+            (Some((a, was)), Some((_, now))) => {
+                if was != now {
+                    out.push_str(&format!("• Updated input '{}':\n    {was}\n  → {now}\n", a.join("/")));
+                }
+                i.next();
+                j.next();
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lockfile::Node;
+    use rnix_eval_fetch::Attrs;
+
+    fn path_node(path: &str, modified: u64) -> Node {
+        let mut locked = Attrs::new();
+        locked.set("type", "path");
+        locked.set("path", path);
+        locked.set("lastModified", modified);
+        locked.set("narHash", "sha256-Mzg+QlSRgsEefvBUchqYti3joc88hVYIZZ/XtDnTh5Y=");
+        Node {
+            locked: Some(locked),
+            original: Some(Attrs::new()),
+            is_flake: true,
+            ..Node::default()
+        }
+    }
+
+    /// The lines Nix 2.8 printed for the same change (`nix eval` of a flake whose `u`
+    /// moved, `v` and a `follows` were added and `w` removed).
+    #[test]
+    fn changes_are_listed_as_nix_lists_them() {
+        let mut old = LockFile::default();
+        let u1 = old.add(path_node("/tmp/ld/u1", 1600000000));
+        let w = old.add(path_node("/tmp/ld/w", 1600000000));
+        old.nodes[ROOT].inputs.insert("u".into(), Edge::Node(u1));
+        old.nodes[ROOT].inputs.insert("w".into(), Edge::Node(w));
+        let mut new = LockFile::default();
+        let u2 = new.add(path_node("/tmp/ld/u2", 1600000000));
+        let v = new.add(path_node("/tmp/ld/w", 1600000000));
+        new.nodes[ROOT].inputs.insert("u".into(), Edge::Node(u2));
+        new.nodes[ROOT].inputs.insert("v".into(), Edge::Node(v));
+        new.nodes[ROOT]
+            .inputs
+            .insert("x".into(), Edge::Follows(vec!["v".into()]));
+        let hash = "narHash=sha256-Mzg+QlSRgsEefvBUchqYti3joc88hVYIZZ%2fXtDnTh5Y=";
+        let want = format!(
+            "• Updated input 'u':\n    'path:/tmp/ld/u1?lastModified=1600000000&{hash}' (2020-09-13)\n  → 'path:/tmp/ld/u2?lastModified=1600000000&{hash}' (2020-09-13)\n\
+             • Added input 'v':\n    'path:/tmp/ld/w?lastModified=1600000000&{hash}' (2020-09-13)\n\
+             • Removed input 'w'\n\
+             • Added input 'x':\n    follows 'v'\n"
+        );
+        assert_eq!(diff(&old, &new), want);
+        assert_eq!(diff(&new, &new), "");
+    }
+}
