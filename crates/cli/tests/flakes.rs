@@ -500,7 +500,7 @@ fn flake_values_have_modern_call_flake_shapes() {
 
 /// `--override-input dep/u` where the lock file has `dep/u` follow another input: the
 /// override wins (modern Nix) and `u` stays a flake. It was made a non-flake, whose
-/// outputs were missing.
+/// outputs were missing. And the warnings of an override, as Nix words them.
 #[test]
 fn an_override_of_a_locked_follows_keeps_the_input_a_flake() {
     let dir = flakes(
@@ -536,6 +536,25 @@ fn an_override_of_a_locked_follows_keeps_the_input_a_flake() {
     ];
     let (code, out, err) = rnix(&dir, &args, &cache);
     assert_eq!((code, out.trim()), (0, r#""u2""#), "{err}");
+    // Nix's list of changes; an override that locks what is locked changes nothing (the
+    // lock keeps the declared reference as `original`).
+    assert!(
+        err.contains("warning: not writing modified lock file of flake")
+            && err.contains("• Updated input 'dep/u':\n    follows 'u'\n  → 'path:"),
+        "{err}"
+    );
+    let same = format!("path:{}/u1", dir.display());
+    let args = [
+        "--eval",
+        "--json",
+        "--override-input",
+        "u",
+        &same,
+        "--flake",
+        "./top#id",
+    ];
+    let (code, out, err) = rnix(&dir, &args, &cache);
+    assert_eq!((code, out.trim(), err.as_str()), (0, r#""u1""#, ""));
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&cache);
 }

@@ -16,6 +16,11 @@ pub struct FlakeInput {
     pub follows: Option<Vec<String>>,
     /// `inputs.X.inputs.Y...`: overrides of the input's own inputs.
     pub overrides: BTreeMap<String, FlakeInput>,
+    /// `--override-input` set `reference`: the lock keeps the declared reference as the
+    /// node's `original` (`cli_original`, once known), so that an override is not
+    /// written into the lock file, and one that locks what is locked changes nothing.
+    pub from_cli: bool,
+    pub cli_original: Option<FlakeRef>,
 }
 
 /// An input is a flake unless it says `flake = false` (Nix's `FlakeInput::isFlake`).
@@ -28,6 +33,8 @@ impl Default for FlakeInput {
             is_flake: true,
             follows: None,
             overrides: BTreeMap::new(),
+            from_cli: false,
+            cli_original: None,
         }
     }
 }

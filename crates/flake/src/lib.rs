@@ -249,7 +249,11 @@ fn apply_override(
         input = input.overrides.entry(part.to_string()).or_default();
     }
     input.follows = None;
+    if !input.from_cli {
+        input.cli_original = input.reference.take();
+    }
     input.reference = Some(r);
+    input.from_cli = true;
     true
 }
 

@@ -140,10 +140,13 @@ impl<'a> Locker<'a> {
                 )));
             }
             let (tree_src, locked) = crate::fetch_reference(self.ev, reference, parent, &path)?;
+            // Nix's `lockFlake`: for a command-line override, "we use the *original*
+            // ref" (the declared one) as `original`.
+            let original = input.cli_original.as_ref().unwrap_or(reference);
             let child = self.lock.add(Node {
                 inputs: BTreeMap::new(),
                 locked: Some(locked),
-                original: Some(original_attrs(reference)),
+                original: Some(original_attrs(original)),
                 is_flake: input.is_flake,
             });
             self.lock.nodes[node].inputs.insert(id.clone(), Edge::Node(child));
@@ -337,6 +340,10 @@ fn merge(declared: &FlakeInput, o: &FlakeInput) -> FlakeInput {
         m.reference = None;
     }
     if o.reference.is_some() {
+        if o.from_cli {
+            // The declaration this command-line override replaces, for `original`.
+            m.cli_original = o.cli_original.clone().or_else(|| declared.reference.clone());
+        }
         m.reference = o.reference.clone();
         m.follows = None;
     }
