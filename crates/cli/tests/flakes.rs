@@ -92,6 +92,22 @@ fn flakes(tag: &str, files: &[(&str, &str)]) -> PathBuf {
     dir
 }
 
+/// Run `git ARGS` in `dir` with a fixed identity and no user configuration.
+fn git_in(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.org")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.org")
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
 #[test]
 fn flake_errors_name_the_input_or_attribute_and_write_no_lock_file() {
     let dir = flakes(
@@ -288,20 +304,7 @@ fn a_dirty_git_flake_is_warned_about() {
     }
     let dir = flakes("dirty", &[("f/flake.nix", "{ outputs = { self }: { v = 1; }; }")]);
     let f = dir.join("f");
-    let git = |args: &[&str]| {
-        let ok = Command::new("git")
-            .args(args)
-            .current_dir(&f)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.org")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.org")
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "git {args:?}");
-    };
+    let git = |args: &[&str]| git_in(&f, args);
     git(&["init", "-q"]);
     git(&["add", "-A"]);
     git(&["commit", "-q", "-m", "init"]);
@@ -582,20 +585,7 @@ fn a_flake_fetches_its_own_submodules_when_it_asks() {
             ),
         ],
     );
-    let git = |repo: &str, args: &[&str]| {
-        let ok = Command::new("git")
-            .args(args)
-            .current_dir(dir.join(repo))
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.org")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.org")
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "git {args:?}");
-    };
+    let git = |repo: &str, args: &[&str]| git_in(&dir.join(repo), args);
     git("child", &["init", "-q"]);
     git("child", &["add", "-A"]);
     git("child", &["commit", "-q", "-m", "init"]);
@@ -645,20 +635,7 @@ fn an_untracked_file_of_a_git_flake_is_named_with_advice() {
             ("g/x", "x"),
         ],
     );
-    let git = |repo: &str, args: &[&str]| {
-        let ok = Command::new("git")
-            .args(args)
-            .current_dir(dir.join(repo))
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.org")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.org")
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "git {args:?}");
-    };
+    let git = |repo: &str, args: &[&str]| git_in(&dir.join(repo), args);
     for repo in ["f", "g"] {
         git(repo, &["init", "-q"]);
         git(repo, &["add", "x"]);
