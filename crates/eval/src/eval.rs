@@ -825,6 +825,17 @@ impl Evaluator {
                 }
             }
             let step = spine[i - 1];
+            if i >= 3 && self.profiler.is_none() {
+                if let Some((inner, k)) = self.curried_chain(&f, i) {
+                    let frame = self.enter_chain(&f, &spine[i - k..i], env);
+                    if i == k {
+                        return Ok(Applied::Body(&inner.body, frame, k));
+                    }
+                    f = self.eval_entered(&inner.body, &frame, k)?;
+                    i -= k;
+                    continue;
+                }
+            }
             if i >= 2 {
                 if let Some(inner) = self.curried_body(&f) {
                     let a = self.thunk(&step.arg, env);
@@ -883,6 +894,49 @@ impl Evaluator {
             Expr::Lambda(inner) if inner.formals.is_none() && inner.arg.is_some() => Some(inner),
             _ => None,
         }
+    }
+
+    /// For `f` = `x1: x2: x3: ... body` (plain arguments) given at most `args` arguments:
+    /// the innermost lambda of the first `k` (3 or more) and `k`, unless `k` more calls
+    /// would pass `--max-call-depth`. `lib.compareLists cmp (tail a) (tail b)` and
+    /// `splitByAndCompare p yes no` made a closure for each argument but the last two.
+    #[inline]
+    fn curried_chain(&self, f: &Value, args: usize) -> Option<(&'static ast::Lambda, usize)> {
+        let Value::Lambda(closure) = f else {
+            return None;
+        };
+        let mut lambda = closure.lambda;
+        if lambda.formals.is_some() || lambda.arg.is_none() {
+            return None;
+        }
+        let mut k = 1;
+        while k < args.min(MAX_CHAIN) {
+            match &lambda.body {
+                Expr::Lambda(inner) if inner.formals.is_none() && inner.arg.is_some() => lambda = inner,
+                _ => break,
+            }
+            k += 1;
+        }
+        (k >= 3 && self.call_depth + k <= self.max_call_depth).then_some((lambda, k))
+    }
+
+    /// The `k` calls of [`Evaluator::curried_chain`] up to the innermost body: counted,
+    /// and one frame of one slot per argument (`steps`, the applications from the
+    /// innermost out, give the arguments last to first); the caller lowers `call_depth`
+    /// by `k` after the body.
+    fn enter_chain(&mut self, f: &Value, steps: &[&'static ast::Apply], env: &Env) -> Env {
+        let Value::Lambda(closure) = f else {
+            unreachable!("curried_chain only accepts lambdas")
+        };
+        let k = steps.len();
+        stats::bump(Counter::FunctionCalls, k as u64);
+        self.call_depth += k;
+        let mut frame = closure.env.clone();
+        for step in steps.iter().rev() {
+            let arg = self.thunk(&step.arg, env);
+            frame = Env::with_slot(Some(frame), arg);
+        }
+        frame
     }
 
     /// Apply `f` = `x: inner` where `inner` = `y: body` to `a` and `b`: exactly what two
@@ -1377,6 +1431,9 @@ fn select_evaluated(base: &Value, sel: &ast::Select) -> Option<Value> {
 
 /// Arguments [`Evaluator::eval_apply`] collects in place; deeper applications use a vector.
 const SPINE: usize = 6;
+
+/// The most curried calls entered at once ([`Evaluator::curried_chain`]).
+const MAX_CHAIN: usize = SPINE;
 
 /// [`select_evaluated`] without the clone: the value where it is, for operators that only
 /// read it (`a.name < b.name` in a `sort` comparator).
