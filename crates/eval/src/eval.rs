@@ -886,12 +886,11 @@ impl Evaluator {
         let Value::Lambda(closure) = f else {
             return None;
         };
-        if closure.lambda.formals.is_some() || closure.lambda.arg.is_none() || self.call_depth + 2 > self.max_call_depth
-        {
+        if !is_plain(closure.lambda) || self.call_depth + 2 > self.max_call_depth {
             return None;
         }
         match &closure.lambda.body {
-            Expr::Lambda(inner) if inner.formals.is_none() && inner.arg.is_some() => Some(inner),
+            Expr::Lambda(inner) if is_plain(inner) => Some(inner),
             _ => None,
         }
     }
@@ -906,13 +905,13 @@ impl Evaluator {
             return None;
         };
         let mut lambda = closure.lambda;
-        if lambda.formals.is_some() || lambda.arg.is_none() {
+        if !is_plain(lambda) {
             return None;
         }
         let mut k = 1;
         while k < args.min(MAX_CHAIN) {
             match &lambda.body {
-                Expr::Lambda(inner) if inner.formals.is_none() && inner.arg.is_some() => lambda = inner,
+                Expr::Lambda(inner) if is_plain(inner) => lambda = inner,
                 _ => break,
             }
             k += 1;
@@ -1239,6 +1238,13 @@ enum Applied {
 }
 
 const INFINITE_RECURSION: &str = "infinite recursion encountered";
+
+/// `x: body`: a lambda whose frame is its one argument (no `{ ... }` pattern), the kind
+/// [`Evaluator::curried_body`] and [`Evaluator::curried_chain`] enter directly.
+#[inline(always)]
+fn is_plain(l: &ast::Lambda) -> bool {
+    l.formals.is_none() && l.arg.is_some()
+}
 
 /// The function `l` defined in `env`: it holds the frame above the `let`/`rec` frames it
 /// never names ([`ast::Lambda::skip`]).

@@ -98,11 +98,7 @@ fn retire(item: Retired) {
 
 /// Free the oldest entries until `incoming` more elements fit under [`QUEUE_LIMIT`].
 fn make_room(incoming: usize) {
-    if DRAINING.with(Cell::get) {
-        return;
-    }
-    DRAINING.with(|d| d.set(true));
-    loop {
+    draining(|| loop {
         let oldest = QUEUE.with(|q| {
             let mut q = q.borrow_mut();
             if q.elements + incoming <= QUEUE_LIMIT {
@@ -117,7 +113,17 @@ fn make_room(incoming: usize) {
             Some(item) => drop(item),
             None => break,
         }
+    });
+}
+
+/// Run `free` unless a drain is already under way: what it frees may retire vectors of
+/// their own, which are then queued, not drained again from inside.
+fn draining(free: impl FnOnce()) {
+    if DRAINING.with(Cell::get) {
+        return;
     }
+    DRAINING.with(|d| d.set(true));
+    free();
     DRAINING.with(|d| d.set(false));
 }
 
@@ -132,19 +138,18 @@ const PAY_BACK_MAX: usize = 1 << 16;
 /// vectors are not paid for: a run that ends by dropping its largest structures (the
 /// case the queue is for) still frees nothing.
 fn pay_back(n: usize) {
-    if DRAINING.with(Cell::get) || queued() <= SOFT_LIMIT {
+    if queued() <= SOFT_LIMIT {
         return;
     }
-    // What this frees may retire vectors of its own: they are queued, not paid for here.
-    DRAINING.with(|d| d.set(true));
-    let mut freed = 0;
-    while freed < n && queued() > SOFT_LIMIT {
-        match free_oldest(n - freed) {
-            0 => break,
-            k => freed += k,
+    draining(|| {
+        let mut freed = 0;
+        while freed < n && queued() > SOFT_LIMIT {
+            match free_oldest(n - freed) {
+                0 => break,
+                k => freed += k,
+            }
         }
-    }
-    DRAINING.with(|d| d.set(false));
+    });
 }
 
 /// Free up to [`CHUNK`] elements ([`FAST_CHUNK`] past [`SOFT_LIMIT`]) from the end of the

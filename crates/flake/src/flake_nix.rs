@@ -223,10 +223,7 @@ fn read_input(
     flake_dir: &str,
 ) -> EvalResult<FlakeInput> {
     let value = trivial(ev, value, "a set", span)?;
-    let mut input = FlakeInput {
-        is_flake: true,
-        ..FlakeInput::default()
-    };
+    let mut input = FlakeInput::default();
     let parse = |url: &str| FlakeRef::parse(url, None).map_err(|e| err(format!("input '{name}': {}", e.0)));
     let Value::Attrs(set) = &value else {
         return Err(err(format!("expected a set but got {}{}", value.type_desc(), at(span))));

@@ -135,10 +135,14 @@ pub fn lock_flake_ref(
     }
     let lock_path = source.lock_file();
     let old_text = read_lock_text(ev, &lock_path)?;
-    let old = match &old_text {
-        Some(text) if !opts.recreate => Some(LockFile::parse(text, &lock_path).map_err(fail)?),
-        _ => None,
+    // The lock file as it was, read once: it seeds locking (an unreadable one is an error
+    // then), and the new lock is compared with it, also under `--recreate-lock-file`
+    // (Nix reads it whatever the flags).
+    let previous = match old_text.as_deref().map(|text| LockFile::parse(text, &lock_path)) {
+        Some(Err(e)) if !opts.recreate => return Err(fail(e)),
+        parsed => parsed.and_then(Result::ok),
     };
+    let old = previous.as_ref().filter(|_| !opts.recreate);
     let mut inputs = flake.inputs.clone();
     for (path, target) in &opts.override_inputs {
         let r = FlakeRef::parse(target, Some(base_dir)).map_err(|e| fail(e.0))?;
@@ -147,7 +151,7 @@ pub fn lock_flake_ref(
         }
     }
     let mut locker = locking::Locker::new(ev, opts);
-    locker.lock_root(&inputs, old.as_ref(), &source)?;
+    locker.lock_root(&inputs, old, &source)?;
     // Modern Nix's words (Nix 2.8: `the flag '--update-input a' does not match any input`).
     for update in locker.unused_updates() {
         eprintln!("warning: '{}' does not match any input of this flake", update.join("/"));
@@ -158,19 +162,10 @@ pub fn lock_flake_ref(
     // As Nix, the lock files are compared, not their texts: one written by hand or by
     // another tool (other indentation, an older version) is left alone when it locks the
     // same.
-    let old_normalised = match (&old, &old_text) {
-        (Some(old), _) => Some(old.to_json_text()),
-        (None, Some(text)) => LockFile::parse(text, &lock_path).ok().map(|l| l.to_json_text()),
-        (None, None) => None,
-    };
+    let old_normalised = previous.as_ref().map(LockFile::to_json_text);
     if old_normalised.as_deref() != Some(new_text.as_str()) && !(old_text.is_none() && lock.nodes[0].inputs.is_empty())
     {
-        // Against the lock file as it was, also under `--recreate-lock-file` (Nix reads
-        // it whatever the flags).
-        let changes = || {
-            let read = old_text.as_deref().and_then(|t| LockFile::parse(t, &lock_path).ok());
-            lock_diff::diff(&read.unwrap_or_default(), &lock)
-        };
+        let changes = || lock_diff::diff(previous.as_ref().unwrap_or(&LockFile::default()), &lock);
         match writable_lock_path(&flake_ref) {
             Some(path) if opts.write_lock_file && opts.override_inputs.is_empty() => {
                 // Nix's `lockFileExists` looks at the folder: a lock file Git does not

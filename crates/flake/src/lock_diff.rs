@@ -4,6 +4,7 @@
 //! `• Updated input 'a':` with the locked reference (and its date) or the `follows`.
 
 use crate::lockfile::{Edge, LockFile, NodeId, ROOT};
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 
 /// An input path's edge, as it is printed and compared.
@@ -59,30 +60,31 @@ pub fn diff(old: &LockFile, new: &LockFile) -> String {
     let mut out = String::new();
     let (mut i, mut j) = (old.iter().peekable(), new.iter().peekable());
     loop {
-        match (i.peek(), j.peek()) {
+        // Both lists are in order of input path: the smaller path is the one only its
+        // side has.
+        let order = match (i.peek(), j.peek()) {
             (None, None) => break,
-            (Some((a, _)), Some((b, added))) if a > b => {
-                out.push_str(&format!("• Added input '{}':\n    {added}\n", b.join("/")));
-                j.next();
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some((a, _)), Some((b, _))) => a.cmp(b),
+        };
+        match order {
+            Ordering::Less => {
+                let (path, _) = i.next().expect("peeked");
+                out.push_str(&format!("• Removed input '{}'\n", path.join("/")));
             }
-            (None, Some((b, added))) => {
-                out.push_str(&format!("• Added input '{}':\n    {added}\n", b.join("/")));
-                j.next();
+            Ordering::Greater => {
+                let (path, added) = j.next().expect("peeked");
+                out.push_str(&format!("• Added input '{}':\n    {added}\n", path.join("/")));
             }
-            (Some((a, _)), Some((b, _))) if a < b => {
-                out.push_str(&format!("• Removed input '{}'\n", a.join("/")));
-                i.next();
-            }
-            (Some((a, _)), None) => {
-                out.push_str(&format!("• Removed input '{}'\n", a.join("/")));
-                i.next();
-            }
-            (Some((a, was)), Some((_, now))) => {
+            Ordering::Equal => {
+                let ((path, was), (_, now)) = (i.next().expect("peeked"), j.next().expect("peeked"));
                 if was != now {
-                    out.push_str(&format!("• Updated input '{}':\n    {was}\n  → {now}\n", a.join("/")));
+                    out.push_str(&format!(
+                        "• Updated input '{}':\n    {was}\n  → {now}\n",
+                        path.join("/")
+                    ));
                 }
-                i.next();
-                j.next();
             }
         }
     }
