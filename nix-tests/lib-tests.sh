@@ -18,7 +18,8 @@ fi
 engines=(nix rnix)
 case "${1:-}" in nix | rnix) engines=("$1"); shift ;; esac
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(modules.sh misc.nix systems.nix fetchers.nix sources.sh filesystem.sh network.sh debug.sh)
+[ ${#suites[@]} -gt 0 ] || suites=(modules.sh misc.nix systems.nix fetchers.nix sources.sh filesystem.sh network.sh debug.sh \
+    ../fileset/tests.sh ../path/tests/unit.nix ../path/tests/prop.sh)
 
 if [ -z "${RNIX_EVAL:-}" ]; then
     for b in "$root/target/release/rnix-eval" "$root/target/debug/rnix-eval"; do
@@ -65,6 +66,8 @@ count() {
                 p="?"; f="$(grep -c 'TEST FAILED' "$out") (stopped, exit $rc)"
             fi
             echo "$p passed, $f failed" ;;
+        ../path/tests/unit.nix)
+            if [ "$rc" -eq 0 ]; then echo "1 passed, 0 failed"; else echo "0 passed, 1 failed (exit $rc)"; fi ;;
         *.nix)
             # runTests: the result is the list of failed tests; the total is the number of
             # `test*` attributes handed to runTests (see total_tests).
@@ -86,9 +89,12 @@ for engine in "${engines[@]}"; do
     path="$PATH"
     [ "$engine" = rnix ] && path="$here/lib-tests:$PATH"
     for suite in "${suites[@]}"; do
-        out="$log/$engine-$suite.log"
+        out="$log/$engine-${suite//\//_}.log"
         case "$suite" in
             *.sh) (cd "$tests" && PATH="$path" TEST_LIB="$work/lib" timeout 3600 bash "./$suite") >"$out" 2>&1 ;;
+            # lib/path's unit tests throw at the first failure (`lib/path/tests/default.nix`).
+            ../path/tests/unit.nix) (cd "$tests" && PATH="$path" timeout 3600 nix-instantiate --eval --show-trace \
+                --argstr libpath "$work/lib" "./$suite") >"$out" 2>&1 ;;
             *.nix) (cd "$tests" && PATH="$path" timeout 3600 nix-instantiate --eval --strict "./$suite") >"$out" 2>&1 ;;
         esac
         rc=$?
