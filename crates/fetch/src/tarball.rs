@@ -9,7 +9,13 @@ pub(crate) fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
     let Some(url) = input.get_str("url") else {
         return Err(FetchError::Other("tarball input lacks a 'url' attribute".into()));
     };
-    let Some(file) = crate::local_file_path(url) else {
+    let Some(file) = crate::local_file_path(url).filter(|f| f.starts_with('/')) else {
+        if url.starts_with("file:") {
+            // Modern Nix's friendly message (`downloadTarball_`): a `file:` URL is local.
+            return Err(FetchError::Other(format!(
+                "tarball '{url}' must use an absolute path. The 'file' scheme does not support relative paths."
+            )));
+        }
         return crate::from_store(ctx, input);
     };
     let data = crate::downloaded(url, std::fs::read(file))?;

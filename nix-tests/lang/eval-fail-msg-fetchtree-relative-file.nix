@@ -1,0 +1,1 @@
+builtins.fetchTree "file:./relative-path.tar.gz"
