@@ -146,6 +146,21 @@ impl Evaluator {
         // Counted as avoided here and taken back by `pending` when a thunk is made: two
         // adds, where reading the thunk counter before and after cost two calls.
         stats::bump(Counter::Avoided, 1);
+        if let Expr::Var(ast::Var {
+            kind: VarKind::Local { depth, slot },
+            ..
+        }) = expr
+        {
+            if let Some(v) = env.up(*depth).get(*slot) {
+                return v.clone();
+            }
+        }
+        self.thunk_rest(expr, env)
+    }
+
+    /// [`Evaluator::thunk`] past its inlined first case.
+    #[inline(never)]
+    fn thunk_rest(&mut self, expr: &'static Expr, env: &Env) -> Value {
         self.thunk_or_value(expr, env)
     }
 

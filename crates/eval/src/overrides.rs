@@ -38,6 +38,9 @@ fn override_or(ev: &mut Evaluator, a: &[Value], _span: Option<Span>) -> EvalResu
 }
 
 impl Evaluator {
+    /// Rare (`rec { __overrides = ..; }`): out of line, so `eval_attrs` stays small.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn eval_rec_with_overrides(
         &mut self,
         a: &'static ast::Attrs,
