@@ -211,13 +211,19 @@ pub fn failure_exit_code() -> i32 {
 /// Bits of Nix's `Worker::failingExitStatus` for the builds that failed (0x10: plain).
 static BUILD_FAILURE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
+/// As Nix's `ExitStatusFlags::updateFromStatus`: a transient failure (a fixed-output
+/// derivation's builder failing, as a download may), a cached or miscellaneous one, or a
+/// log limit leaves the exit code 1. A dependency's failure counts as a permanent one: the
+/// daemon reports the target as `DependencyFailed`, and a dependency that is not
+/// fixed-output is what fails most.
 fn note_build_failure(e: &StoreError) {
     if let StoreError::BuildFailed { status, .. } = e {
         let bits = match status {
             BuildStatus::TimedOut => 0x01,
             BuildStatus::OutputRejected => 0x02,
             BuildStatus::NotDeterministic => 0x08,
-            _ => 0x10,
+            BuildStatus::PermanentFailure | BuildStatus::InputRejected | BuildStatus::DependencyFailed => 0x10,
+            _ => 0,
         };
         BUILD_FAILURE.fetch_or(bits, std::sync::atomic::Ordering::Relaxed);
     }
@@ -235,8 +241,9 @@ fn progress_logger() -> Box<dyn FnMut(&LogEvent) + Send> {
                 kind,
                 ActivityType::Build | ActivityType::Substitute | ActivityType::CopyPath
             ) {
+                // As Nix's `SimpleLogger::startActivity`: `building '/nix/store/...drv'...`.
                 if !text.is_empty() {
-                    bar.suspend(|| eprint_line(text.as_bytes()));
+                    bar.suspend(|| eprint_line(format!("{text}...").as_bytes()));
                 }
                 running.insert(*id, text.clone());
                 bar.set_message(running.values().cloned().collect::<Vec<_>>().join(", "));

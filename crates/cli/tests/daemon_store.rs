@@ -316,6 +316,35 @@ fn failing_build_is_one_clear_error() {
 }
 
 #[test]
+fn failing_fixed_output_build_exits_one() {
+    if !nix_installed() {
+        eprintln!("skipped: Nix (nix-daemon, nix-instantiate, nix-store) is not installed");
+        return;
+    }
+    let (dir, nonce) = scratch("fodfail");
+    let daemon = Daemon::start(&dir).expect("start nix-daemon");
+    // A fixed-output builder's failure is transient to Nix (a download may work next
+    // time): not a build failure's 100, but 1, as with any other error.
+    write_case(
+        &dir,
+        &nonce,
+        r#"mk "fod-fails" { args = [ "-c" "exit 1" ]; outputHashMode = "flat"; outputHashAlgo = "sha256"; outputHash = "0000000000000000000000000000000000000000000000000000"; }"#,
+    );
+    let out = rnix(&["--store", &daemon.uri(), "--realise", "case.nix"], &dir);
+    assert_clean_failure(&out, "fod-fails");
+    let nix_build = Command::new("nix-build")
+        .current_dir(&dir)
+        .env("NIX_CONFIG", "sandbox = false\nsubstituters =\n")
+        .env_remove("NIX_REMOTE")
+        .args(["--no-out-link", "case.nix"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), nix_build.status.code(), "{}", stderr(&nix_build));
+    assert_eq!(out.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn daemon_killed_mid_build_is_one_clear_error() {
     if !nix_installed() {
         eprintln!("skipped: Nix (nix-daemon, nix-instantiate, nix-store) is not installed");

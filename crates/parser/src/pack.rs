@@ -152,7 +152,8 @@ pub(crate) struct PackWriter {
     tmp: PathBuf,
     /// The name the pack gets when it is complete.
     path: PathBuf,
-    file: File,
+    /// Buffered: entries of small files are a few hundred bytes, a write each.
+    file: std::io::BufWriter<File>,
     len: u64,
     index: Vec<(Key, u64, u32)>,
 }
@@ -163,7 +164,7 @@ impl PackWriter {
         std::fs::create_dir_all(&packs)?;
         let name = unique_name();
         let tmp = packs.join(format!(".{name}.tmp"));
-        let mut file = File::create(&tmp)?;
+        let mut file = std::io::BufWriter::with_capacity(1 << 16, File::create(&tmp)?);
         file.write_all(MAGIC)?;
         Ok(PackWriter {
             dir: dir.to_path_buf(),
@@ -211,7 +212,11 @@ impl PackWriter {
             index,
             ..
         } = self;
-        let done = write_index(file, len, &index).and_then(|()| std::fs::rename(&tmp, path));
+        let done = file
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .and_then(|file| write_index(file, len, &index))
+            .and_then(|()| std::fs::rename(&tmp, path));
         if done.is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
