@@ -281,6 +281,19 @@ fn parse_errors_come_before_the_daemon() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `out` exited as `nix-build case.nix` does in `dir` with a local store (Nix 2.8 through a
+/// daemon loses a build's status and exits 1).
+fn assert_exits_as_nix_build(out: &Output, dir: &Path) {
+    let nix_build = Command::new("nix-build")
+        .current_dir(dir)
+        .env("NIX_CONFIG", "sandbox = false\nsubstituters =\n")
+        .env_remove("NIX_REMOTE")
+        .args(["--no-out-link", "case.nix"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), nix_build.status.code(), "{}", stderr(&nix_build));
+}
+
 #[test]
 fn failing_build_is_one_clear_error() {
     if !nix_installed() {
@@ -301,16 +314,8 @@ fn failing_build_is_one_clear_error() {
         "the build log is shown: {}",
         stderr(&out)
     );
-    // A failed build exits as nix-build does with a local store (100; Nix 2.8 through a
-    // daemon loses the status and exits 1).
-    let nix_build = Command::new("nix-build")
-        .current_dir(&dir)
-        .env("NIX_CONFIG", "sandbox = false\nsubstituters =\n")
-        .env_remove("NIX_REMOTE")
-        .args(["--no-out-link", "case.nix"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), nix_build.status.code(), "{}", stderr(&nix_build));
+    // A failed build exits as nix-build does: 100.
+    assert_exits_as_nix_build(&out, &dir);
     assert_eq!(out.status.code(), Some(100));
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -332,14 +337,7 @@ fn failing_fixed_output_build_exits_one() {
     );
     let out = rnix(&["--store", &daemon.uri(), "--realise", "case.nix"], &dir);
     assert_clean_failure(&out, "fod-fails");
-    let nix_build = Command::new("nix-build")
-        .current_dir(&dir)
-        .env("NIX_CONFIG", "sandbox = false\nsubstituters =\n")
-        .env_remove("NIX_REMOTE")
-        .args(["--no-out-link", "case.nix"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), nix_build.status.code(), "{}", stderr(&nix_build));
+    assert_exits_as_nix_build(&out, &dir);
     assert_eq!(out.status.code(), Some(1));
     let _ = std::fs::remove_dir_all(&dir);
 }
