@@ -79,8 +79,21 @@ fn integer_out_of_range(doc: &str, at: usize, message: &str) -> Option<String> {
         Some("0b") => "bin",
         _ => "dec",
     };
+    // toml11's excerpt, as modern Nix prints it: the line, and a mark just past the literal.
+    let len = digits
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(digits.len());
+    let end = at + (rest.len() - digits.len()) + len;
+    let line_start = doc.get(..end)?.rfind('\n').map_or(0, |i| i + 1);
+    let line = doc.get(line_start..)?.split('\n').next()?.trim_end_matches('\r');
+    let number = doc.get(..end)?.matches('\n').count() + 1;
+    let width = number.to_string().len();
+    let pad = " ".repeat(width + 1);
+    let column = doc.get(line_start..end)?.chars().count();
     Some(format!(
-        "[error] toml::parse_{kind}_integer: too large integer: current max digits = 2^63"
+        "[error] toml::parse_{kind}_integer: too large integer: current max digits = 2^63\n \
+         --> fromTOML\n{pad} |\n {number:>width$} | {line}\n{pad} | {}^-- must be < 2^63\n",
+        " ".repeat(column)
     ))
 }
 
