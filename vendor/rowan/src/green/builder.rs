@@ -120,12 +120,9 @@ impl GreenNodeBuilder<'_> {
     /// `start_node_at` and `finish_node` calls
     /// are paired!
     #[inline]
-    pub fn finish(mut self) -> GreenNode {
-        assert_eq!(self.children.len(), 1);
-        match self.children.pop().unwrap().1 {
-            NodeOrToken::Node(node) => node,
-            NodeOrToken::Token(_) => panic!(),
-        }
+    pub fn finish(self) -> GreenNode {
+        // rnix-eval: one body with `finish_with_cache`.
+        self.finish_with_cache().0
     }
 
     /// rnix-eval: [`GreenNodeBuilder::finish`], with the cache the builder owned (`None`
