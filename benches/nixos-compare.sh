@@ -11,7 +11,9 @@
 # Environment: RNIX_EVAL (default target/release/rnix-eval), RUNS (default 3), STRICT=1
 # (both evaluators with --strict: the printed `.drvPath` is the same, but without it
 # rnix-eval makes a thunk wherever Nix does, so that a lazily printed value shows `<CODE>`
-# where Nix's would, and that costs it the thunks it otherwise avoids).
+# where Nix's would, and that costs it the thunks it otherwise avoids), WRITE=1 (both with
+# --read-write-mode: every `.drv` file is written to the store, Nix's own way (as root, its
+# local store), rnix-eval's through the nix-daemon, which must be running).
 set -euo pipefail
 
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -20,6 +22,9 @@ RNIX=${RNIX_EVAL:-$ROOT/target/release/rnix-eval}
 RUNS=${RUNS:-3}
 EVAL=(--eval)
 [ "${STRICT:-0}" = 1 ] && EVAL=(--eval --strict)
+NIX_MODE=(--readonly-mode)
+RNIX_MODE=(--read-only)
+[ "${WRITE:-0}" = 1 ] && NIX_MODE=(--read-write-mode) RNIX_MODE=(--read-write-mode)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 # shellcheck source=benches/lib.sh
@@ -105,10 +110,10 @@ CASES=("$@")
 printf '%-13s %7s %7s %7s %6s %8s %8s %6s  %s\n' case nix_s rnix_s cold_s t_ratio nix_MiB rnix_MiB m_ratio status
 for c in "${CASES[@]}"; do
     case_expr "$c" >"$WORK/$c.nix"
-    read -r ns nk < <(measure "$WORK/nix.out" nix-instantiate "${EVAL[@]}" --readonly-mode "$WORK/$c.nix")
-    RNIX_EVAL_PARSE_CACHE=1 "$RNIX" "${EVAL[@]}" --read-only "$WORK/$c.nix" >/dev/null 2>&1 || true # warm the cache
-    read -r rs rk < <(measure "$WORK/rnix.out" "$RNIX" "${EVAL[@]}" --read-only "$WORK/$c.nix")
-    read -r cs _ < <(RNIX_EVAL_PARSE_CACHE=0 measure "$WORK/cold.out" "$RNIX" "${EVAL[@]}" --read-only "$WORK/$c.nix")
+    read -r ns nk < <(measure "$WORK/nix.out" nix-instantiate "${EVAL[@]}" "${NIX_MODE[@]}" "$WORK/$c.nix")
+    RNIX_EVAL_PARSE_CACHE=1 "$RNIX" "${EVAL[@]}" "${RNIX_MODE[@]}" "$WORK/$c.nix" >/dev/null 2>&1 || true # warm the cache
+    read -r rs rk < <(measure "$WORK/rnix.out" "$RNIX" "${EVAL[@]}" "${RNIX_MODE[@]}" "$WORK/$c.nix")
+    read -r cs _ < <(RNIX_EVAL_PARSE_CACHE=0 measure "$WORK/cold.out" "$RNIX" "${EVAL[@]}" "${RNIX_MODE[@]}" "$WORK/$c.nix")
     status=OK
     cmp -s "$WORK/nix.out" "$WORK/rnix.out" && cmp -s "$WORK/nix.out" "$WORK/cold.out" || status=MISMATCH
     awk -v c="$c" -v ns="$ns" -v rs="$rs" -v cs="$cs" -v nk="$nk" -v rk="$rk" -v st="$status" 'BEGIN{

@@ -316,5 +316,6 @@ pub fn replay_store(ev: &mut Evaluator, objects: &[StoreObject]) -> Result<(), S
             )?,
         }
     }
-    Ok(())
+    // The writes are in the background: their failure is known once they are done.
+    sink.flush()
 }

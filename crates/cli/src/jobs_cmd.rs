@@ -183,13 +183,17 @@ pub fn serve(ev: &mut Evaluator, cli: &Cli, cwd: &str, store: Option<&crate::sto
     let limit = cli.max_memory_size;
     let over = || limit.is_some_and(|l| pool::resident_mib().is_some_and(|m| m > l));
     let mut eval = |path: &[String]| {
-        let record = match &root {
+        let mut record = match &root {
             Ok((v, prefix)) => rnix_eval_jobs::evaluate(ev, v, prefix, path),
             Err(e) => rnix_eval_jobs::Record {
                 attr_path: path.to_vec(),
                 outcome: Err(e.message.clone()),
             },
         };
+        // The job's `.drv` files are in the store before it is reported.
+        if let (Ok(_), Err(e)) = (&record.outcome, ev.store.flush()) {
+            record.outcome = Err(e);
+        }
         if let (Ok(built), Some(dir)) = (&record.outcome, &cli.gc_roots_dir) {
             let link = format!("{dir}/{}", built.drv_path.rsplit('/').next().unwrap_or(""));
             let _ = std::fs::create_dir_all(dir);

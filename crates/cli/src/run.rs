@@ -117,7 +117,12 @@ fn drive(ev: &mut Evaluator, cli: &Cli, settings: &crate::settings::Settings) ->
     } else if cli.writes_store() {
         match crate::store_writer::connect(cli.store.as_deref(), settings.store_overrides.clone()) {
             Ok(store) => {
-                ev.store.sink = Some(Box::new(crate::store_writer::DaemonSink(store.clone())));
+                let sink = crate::store_writer::DaemonSink::new(
+                    store.clone(),
+                    cli.store.clone(),
+                    settings.store_overrides.clone(),
+                );
+                ev.store.sink = Some(Box::new(sink));
                 Some(store)
             }
             // As Nix, parse and evaluate first when nothing but writes needs the daemon:
@@ -207,7 +212,13 @@ fn evaluate_inputs(
         let result = if cli.parse {
             parse_one(ev, cli, input, cwd).map(|t| text = t.into_bytes())
         } else {
-            eval_one(ev, cli, input, cwd, store, &mut text)
+            let result = eval_one(ev, cli, input, cwd, store, &mut text);
+            // What was written is valid before its path is printed; a failed write came
+            // before anything that failed after it.
+            match ev.store.flush() {
+                Err(m) => Err(EvalError::new(ErrorKind::Eval, m, None)),
+                Ok(()) => result,
+            }
         };
         sync();
         if out.write_all(&text).and_then(|_| out.flush()).is_err() {
@@ -369,6 +380,8 @@ fn eval_paths(
             let mut found = Vec::new();
             let no_args = SetRef::default();
             crate::instantiate::find_derivations(ev, &v, auto_args.as_ref().unwrap_or(&no_args), &mut found)?;
+            // Built or rooted through the shared connection: the writes come first.
+            ev.store.flush().map_err(|m| EvalError::new(ErrorKind::Eval, m, None))?;
             if cli.realise {
                 let targets: Vec<(String, String)> = found.into_iter().map(|d| (d.drv_path, d.output_name)).collect();
                 let store = store.expect("checked when starting");

@@ -9,8 +9,9 @@ use rnix_eval_store::daemon::{ClientSettings, ConnectOptions};
 use rnix_eval_store::{DaemonStore, Store};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::rc::Rc;
+
+use crate::write_queue::{Write, WriteQueue};
 
 /// The daemon connection, shared by the evaluator's sink and the CLI (which builds).
 pub type SharedStore = Rc<RefCell<DaemonStore>>;
@@ -21,6 +22,12 @@ pub type SharedStore = Rc<RefCell<DaemonStore>>;
 /// as Nix's client sends them (`SetOptions`; only then, so the daemon's own settings
 /// stay in force otherwise).
 pub fn connect(store_uri: Option<&str>, overrides: Vec<(String, String)>) -> Result<SharedStore, String> {
+    let mut store = open(store_uri, overrides)?;
+    store.set_logger(progress_logger());
+    Ok(Rc::new(RefCell::new(store)))
+}
+
+fn open(store_uri: Option<&str>, overrides: Vec<(String, String)>) -> Result<DaemonStore, String> {
     let settings = (!overrides.is_empty()).then(|| ClientSettings {
         overrides,
         ..ClientSettings::default()
@@ -30,61 +37,68 @@ pub fn connect(store_uri: Option<&str>, overrides: Vec<(String, String)>) -> Res
         settings,
         ..ConnectOptions::default()
     };
-    let mut store = DaemonStore::open(store_uri, options).map_err(|e| e.to_string())?;
-    store.set_logger(progress_logger());
-    Ok(Rc::new(RefCell::new(store)))
+    DaemonStore::open(store_uri, options).map_err(|e| e.to_string())
 }
 
-/// Writes each object unless the store already has it, checks that the daemon made the
-/// path we computed, and holds a temporary root on it until we exit.
-pub struct DaemonSink(pub SharedStore);
+/// The evaluator's sink: objects are written in the background ([`WriteQueue`], on a
+/// second connection, which holds their temporary roots until we exit); building and
+/// `storePath` wait for those writes and go through the shared connection.
+pub struct DaemonSink {
+    store: SharedStore,
+    writes: WriteQueue,
+}
 
 impl DaemonSink {
-    fn ensure(&self, path: &str, add: impl FnOnce(&mut DaemonStore) -> Result<String, String>) -> StoreResult<()> {
-        let mut store = self.0.borrow_mut();
-        let fail = |e: String| format!("writing '{path}' to the store: {e}");
-        store.add_temp_root(path).map_err(|e| fail(e.to_string()))?;
-        if store.is_valid_path(path).map_err(|e| fail(e.to_string()))? {
-            return Ok(());
-        }
-        let made = add(&mut store).map_err(fail)?;
-        if made != path {
-            return Err(fail(format!("the daemon made '{made}' instead")));
-        }
-        Ok(())
+    /// A sink beside `store`, whose writes connect to the same daemon (`store_uri`,
+    /// `overrides`) again.
+    pub fn new(store: SharedStore, store_uri: Option<String>, overrides: Vec<(String, String)>) -> DaemonSink {
+        let writes = WriteQueue::start(move || {
+            let mut store = open(store_uri.as_deref(), overrides)?;
+            store.set_logger(Box::new(|event: &LogEvent| {
+                if let LogEvent::Message(text) = event {
+                    eprint_line(text.as_bytes());
+                }
+            }));
+            Ok(store)
+        });
+        DaemonSink { store, writes }
     }
 }
 
 impl StoreSink for DaemonSink {
     fn write_source(&mut self, path: &str, source: &StoredSource) -> StoreResult<()> {
-        self.ensure(path, |s| {
-            s.add_source(
-                &source.name,
-                Path::new(&source.local_path),
-                source.recursive,
-                &source.excluded,
-            )
-            .map_err(|e| e.to_string())
-        })
+        self.writes.push(Write::Source {
+            path: path.to_string(),
+            name: source.name.clone(),
+            local_path: source.local_path.clone(),
+            recursive: source.recursive,
+            excluded: source.excluded.clone(),
+        });
+        Ok(())
     }
 
     fn write_text(&mut self, path: &str, text: &StoredText) -> StoreResult<()> {
-        self.ensure(path, |s| {
-            s.add_text(&text.name, &text.contents, &text.references)
-                .map_err(|e| e.to_string())
-        })
+        self.writes.push(Write::Text {
+            path: path.to_string(),
+            name: text.name.clone(),
+            contents: text.contents.clone(),
+            references: text.references.clone(),
+        });
+        Ok(())
     }
 
     fn write_drv(&mut self, path: &str, drv: &StoredDrv) -> StoreResult<()> {
-        let references = drv.references()?;
-        self.ensure(path, |s| {
-            s.add_text(&drv.name, &drv.aterm, &references)
-                .map_err(|e| e.to_string())
-        })
+        self.writes.push(Write::Drv {
+            path: path.to_string(),
+            name: drv.name.clone(),
+            aterm: drv.aterm.clone(),
+        });
+        Ok(())
     }
 
     fn ensure_valid(&mut self, path: &str) -> StoreResult<()> {
-        let mut store = self.0.borrow_mut();
+        self.writes.flush()?;
+        let mut store = self.store.borrow_mut();
         store.add_temp_root(path).map_err(|e| e.to_string())?;
         if store.is_valid_path(path).map_err(|e| e.to_string())? {
             return Ok(());
@@ -97,7 +111,12 @@ impl StoreSink for DaemonSink {
     }
 
     fn build(&mut self, targets: &[(String, String)]) -> StoreResult<Vec<String>> {
-        realise(&self.0, targets)
+        self.writes.flush()?;
+        realise(&self.store, targets)
+    }
+
+    fn flush(&mut self) -> StoreResult<()> {
+        self.writes.flush()
     }
 }
 
@@ -119,8 +138,11 @@ impl LazyDaemonSink {
 
     fn sink(&mut self) -> StoreResult<&mut DaemonSink> {
         if self.sink.is_none() {
-            let store = connect(self.uri.as_deref(), std::mem::take(&mut self.overrides))?;
-            self.sink = Some(DaemonSink(store));
+            // Connected here, on the evaluator's thread: a missing daemon is reported
+            // where the first write happens.
+            let store = connect(self.uri.as_deref(), self.overrides.clone())?;
+            let overrides = std::mem::take(&mut self.overrides);
+            self.sink = Some(DaemonSink::new(store, self.uri.clone(), overrides));
         }
         Ok(self.sink.as_mut().expect("connected above"))
     }
@@ -145,6 +167,10 @@ impl StoreSink for LazyDaemonSink {
 
     fn build(&mut self, targets: &[(String, String)]) -> StoreResult<Vec<String>> {
         self.sink()?.build(targets)
+    }
+
+    fn flush(&mut self) -> StoreResult<()> {
+        self.sink.as_mut().map_or(Ok(()), |s| s.flush())
     }
 }
 

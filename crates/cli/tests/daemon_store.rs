@@ -378,6 +378,67 @@ fn daemon_killed_mid_build_is_one_clear_error() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The daemon killed while evaluation goes on: the writes made in the background fail,
+/// and the run ends with one error naming a write, no hang. The evaluation waits on a
+/// FIFO between its two derivations, so the kill falls between them.
+#[test]
+fn daemon_killed_mid_evaluation_is_one_clear_error() {
+    if !nix_installed() {
+        eprintln!("skipped: Nix (nix-daemon, nix-instantiate, nix-store) is not installed");
+        return;
+    }
+    let (dir, nonce) = scratch("killed-eval");
+    let mut daemon = Daemon::start(&dir).expect("start nix-daemon");
+    let fifo = dir.join("fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    write_case(
+        &dir,
+        &nonce,
+        r#"let a = mk "a" { }; in mk "b" { dep = builtins.seq a.drvPath a; wait = builtins.readFile ./fifo; }"#,
+    );
+    let child = Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
+        .env("RNIX_EVAL_PARSE_CACHE", "0")
+        .current_dir(&dir)
+        .args(["--store", &daemon.uri(), "case.nix"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Opening the FIFO for writing (without blocking) succeeds once the evaluation reads it.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut writer = loop {
+        use std::os::unix::fs::OpenOptionsExt;
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&fifo)
+        {
+            Ok(f) => break f,
+            Err(_) => {
+                assert!(Instant::now() < deadline, "rnix-eval never read the FIFO");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    daemon.kill();
+    std::io::Write::write_all(&mut writer, b"x").unwrap();
+    drop(writer);
+    let out = wait_with_deadline(child, Duration::from_secs(30));
+    assert_clean_failure(&out, "to the store");
+    assert!(stdout(&out).is_empty(), "no path printed: {}", stdout(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn wait_with_deadline(mut child: Child, limit: Duration) -> Output {
+    let deadline = Instant::now() + limit;
+    while child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "rnix-eval hangs after the daemon died");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    child.wait_with_output().unwrap()
+}
+
 /// `--eval --read-write-mode`: sources, `toFile` texts, filtered copies and an
 /// import-from-derivation build are written through the daemon as they are made, so the
 /// same evaluation reads them back; the result equals `nix-instantiate --eval
@@ -554,6 +615,22 @@ fn store_path_of_a_missing_path_is_an_error() {
     );
     let out = rnix(&["--store", &daemon.uri(), "case.nix"], &dir);
     assert_clean_failure(&out, &format!("path '{missing}' does not exist and cannot be created"));
+    // `appendContext` too (Nix's `ensurePath` there), as nix-instantiate says.
+    let _ = std::fs::remove_file(dir.join("src/link"));
+    write_case(
+        &dir,
+        &nonce,
+        &format!(r#"mk "appends" {{ dep = builtins.appendContext "{missing}" {{ "{missing}".path = true; }}; }}"#),
+    );
+    let out = rnix(&["--store", &daemon.uri(), "case.nix"], &dir);
+    assert_clean_failure(&out, &format!("path '{missing}' does not exist and cannot be created"));
+    let nix = Command::new("nix-instantiate")
+        .current_dir(&dir)
+        .env("NIX_CONFIG", "substituters =")
+        .args(["--store", &daemon.uri(), "case.nix"])
+        .output()
+        .unwrap();
+    assert_clean_failure(&nix, &format!("path '{missing}' does not exist and cannot be created"));
     // `--eval` is read-only in Nix: no check there.
     let expr = format!("builtins.storePath {missing}");
     let out = rnix(&["--store", &daemon.uri(), "--eval", "-E", &expr], &dir);

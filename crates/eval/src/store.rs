@@ -76,6 +76,12 @@ pub trait StoreSink {
         let _ = path;
         Ok(())
     }
+    /// Returns once everything written so far is valid in the store, or with the first
+    /// write's failure: a sink may write in the background, since evaluation computes every
+    /// path itself and needs the store only where it reads or builds what it wrote.
+    fn flush(&mut self) -> StoreResult<()> {
+        Ok(())
+    }
 }
 
 #[derive(Default)]
@@ -132,6 +138,11 @@ impl StoreState {
     fn read_foreign_drv(&self, drv_path: &str) -> StoreResult<Derivation> {
         let text = std::fs::read(drv_path).map_err(|e| format!("path '{drv_path}' is not valid (reading it: {e})"))?;
         parse_aterm(&text).map_err(|e| format!("parsing derivation '{drv_path}': {e}"))
+    }
+
+    /// Waits for the sink's writes ([`StoreSink::flush`]).
+    pub fn flush(&mut self) -> StoreResult<()> {
+        self.sink.as_mut().map_or(Ok(()), |s| s.flush())
     }
 
     /// Record a finished derivation; returns its store path (`writeDerivation`).

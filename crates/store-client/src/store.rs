@@ -265,6 +265,23 @@ impl DaemonStore {
         Ok(self.conn.as_mut().expect("connected above"))
     }
 
+    /// Roots `paths` and returns those already valid, in one round trip
+    /// ([`Connection::add_temp_roots_and_query_valid`]).
+    pub fn root_and_query_valid(&mut self, paths: &[&str]) -> Result<BTreeSet<String>> {
+        let valid = self.connection()?.add_temp_roots_and_query_valid(paths)?;
+        self.temp_roots.extend(paths.iter().map(|p| p.to_string()));
+        Ok(valid)
+    }
+
+    /// Adds texts in one round trip ([`Connection::add_texts_to_store`]); returns their
+    /// paths.
+    pub fn add_texts(&mut self, texts: &[(&str, &[u8], &BTreeSet<String>)]) -> Result<Vec<String>> {
+        texts.iter().try_for_each(|(name, _, _)| check_name(name))?;
+        let made = self.connection()?.add_texts_to_store(texts)?;
+        self.temp_roots.extend(made.iter().cloned());
+        Ok(made)
+    }
+
     fn rooted(&mut self, path: String) -> String {
         self.temp_roots.insert(path.clone());
         path

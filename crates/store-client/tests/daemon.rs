@@ -313,6 +313,41 @@ fn add_text_matches_nix() {
         conn.ensure_path(&path).unwrap();
         assert_eq!(conn.query_path_info(&missing).unwrap(), None);
         assert!(!conn.is_valid_path(&missing).unwrap());
+        // The same questions pipelined: one answer per request, in order, and the
+        // connection in step afterwards.
+        let pipelined = conn.add_temp_roots_and_query_valid(&[&missing, &path, &dep]).unwrap();
+        assert_eq!(pipelined, [path.clone(), dep.clone()].into());
+        assert!(conn.is_valid_path(&path).unwrap());
+        assert_eq!(store.root_and_query_valid(&[&missing]).unwrap(), BTreeSet::new());
+        // Texts added in one round trip, the second referring to the first.
+        let first_text = format!("pipelined {n} {minor}");
+        let first = make_text_path(
+            STORE,
+            "first",
+            &Hash::digest(HashAlgo::Sha256, first_text.as_bytes()),
+            [],
+        );
+        let second_text = format!("after {first}");
+        let second_refs: BTreeSet<String> = [first.clone()].into();
+        let none = BTreeSet::new();
+        let made = store
+            .add_texts(&[
+                ("first", first_text.as_bytes(), &none),
+                ("second", second_text.as_bytes(), &second_refs),
+            ])
+            .unwrap();
+        let second_hash = Hash::digest(HashAlgo::Sha256, second_text.as_bytes());
+        assert_eq!(
+            made,
+            [
+                first.clone(),
+                make_text_path(STORE, "second", &second_hash, [first.as_str()])
+            ]
+        );
+        let (ok, out) = nix_store(&["-q", "--references", &made[1]]);
+        assert!(ok, "{out}");
+        assert_eq!(out.trim(), first);
+        assert!(store.is_valid_path(&made[1]).unwrap(), "still in step");
     }
 }
 

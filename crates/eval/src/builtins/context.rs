@@ -2,7 +2,7 @@
 //! path (a source), `=DRV` (a derivation with its whole closure) or `!OUTPUT!DRV` (one
 //! output of a derivation). The set is ordered by those strings, as Nix's `PathSet`.
 
-use crate::error::EvalResult;
+use crate::error::{ErrorKind, EvalError, EvalResult};
 use crate::primops::PrimOpDef;
 use crate::rc::Rc;
 use crate::string_context::{Context, ContextBuilder, ContextElem};
@@ -129,6 +129,12 @@ fn append_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRe
                 "Context key '{}' is not a store path",
                 rnix_eval_parser::show::identifier(key)
             );
+        }
+        // Nix (`ensurePath`, except in read-only mode): the path must be valid in the
+        // store written to, or be substituted.
+        if let Some(sink) = ev.store.sink.as_mut() {
+            sink.ensure_valid(key)
+                .map_err(|m| EvalError::new(ErrorKind::Eval, m, at))?;
         }
         let info = ev.expect_attrs(&entry.value, at)?;
         if let Some(v) = info.get(Symbol::intern("path")).cloned() {

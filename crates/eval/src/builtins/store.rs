@@ -306,6 +306,8 @@ impl Evaluator {
     /// when `allow-import-from-derivation` is set.
     pub(crate) fn realise_context(&mut self, s: &NixString) -> EvalResult<()> {
         let Some(context) = &s.context else { return Ok(()) };
+        // What this evaluation wrote is on disk before it is read.
+        self.store.flush().map_err(|m| fail(None, m))?;
         let mut targets = Vec::new();
         for elem in context.iter() {
             let (path, output) = match elem.strip_prefix('!').and_then(|r| r.split_once('!')) {

@@ -215,6 +215,30 @@ impl Connection {
         })
     }
 
+    /// `AddTextToStore` of each `(name, text, references)`, sent as one request and answered
+    /// in order: the daemon adds them one after the other, so a text may refer to one
+    /// before it. Returns the paths made; the first failure fails all (and leaves the
+    /// connection broken: later answers are unread).
+    pub fn add_texts_to_store(&mut self, texts: &[(&str, &[u8], &BTreeSet<String>)]) -> Result<Vec<String>> {
+        for (_, _, references) in texts {
+            references.iter().try_for_each(|p| self.check_path(p))?;
+        }
+        self.pipelined(&format!("adding {} texts to the store", texts.len()), |c| {
+            for (name, text, references) in texts {
+                c.begin(op::ADD_TEXT_TO_STORE)?;
+                write_str(&mut c.writer, name)?;
+                write_bytes(&mut c.writer, text)?;
+                write_string_set(&mut c.writer, references)?;
+            }
+            let mut made = Vec::with_capacity(texts.len());
+            for _ in texts {
+                c.stderr()?;
+                made.push(read_store_path(&mut c.reader, &c.store_dir)?);
+            }
+            Ok(made)
+        })
+    }
+
     /// `AddToStore`: content-addressed data hashed with `algo`; returns its path.
     ///
     /// Protocol >= 1.25 sends `name, "fixed:[r:]<algo>", references, repair` and the payload
@@ -321,6 +345,46 @@ impl Connection {
             op::ADD_TEMP_ROOT,
             path,
         )
+    }
+
+    /// `AddTempRoot` for each of `paths`, then `QueryValidPaths` of them (no
+    /// substitution), sent as one request and answered as one: a round trip for what took
+    /// two per path. The daemon reads and answers operations in order, so the requests
+    /// may follow each other before any answer is read. Returns the valid subset.
+    pub fn add_temp_roots_and_query_valid(&mut self, paths: &[&str]) -> Result<BTreeSet<String>> {
+        paths.iter().try_for_each(|p| self.check_path(p))?;
+        let set: BTreeSet<String> = paths.iter().map(|p| p.to_string()).collect();
+        self.pipelined("adding temporary roots and querying which paths are valid", |c| {
+            for path in paths {
+                c.begin(op::ADD_TEMP_ROOT)?;
+                write_str(&mut c.writer, path)?;
+            }
+            c.begin(op::QUERY_VALID_PATHS)?;
+            write_string_set(&mut c.writer, &set)?;
+            if c.version.at_least(27) {
+                write_bool(&mut c.writer, false)?;
+            }
+            for _ in paths {
+                c.stderr()?;
+                read_u64(&mut c.reader)?;
+            }
+            c.stderr()?;
+            Ok(read_store_path_set(&mut c.reader, &c.store_dir)?)
+        })
+    }
+
+    /// [`Connection::run`] for requests sent together before their answers are read: an
+    /// answer that failed midway leaves the later ones unread, so the connection is out of
+    /// step.
+    fn pipelined<T>(&mut self, during: &str, f: impl FnOnce(&mut Self) -> OpResult<T>) -> Result<T> {
+        self.run(during, false, |c| {
+            let answered = f(c);
+            if answered.is_err() {
+                c.broken
+                    .get_or_insert_with(|| "a pipelined request failed midway".into());
+            }
+            answered
+        })
     }
 
     /// `AddIndirectRoot`: `link` (an absolute path outside the store, a symlink into it)

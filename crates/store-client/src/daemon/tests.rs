@@ -348,6 +348,53 @@ fn hang_ups_and_garbage() {
     }
 }
 
+#[test]
+fn pipelined_requests_failing_midway_break_the_connection() {
+    // The daemon refuses the first of two temporary roots: the answers to the second root
+    // and to the query are still to come, so the connection is out of step.
+    let (client, daemon) = fake(|f| {
+        f.handshake(ProtocolVersion::new(1, 34), "2.8.0", 0, &[]);
+        for _ in 0..2 {
+            assert_eq!(f.u64(), op::ADD_TEMP_ROOT);
+            f.string();
+        }
+        assert_eq!(f.u64(), op::QUERY_VALID_PATHS);
+        assert_eq!(read_strings(&mut f.r).unwrap().len(), 2);
+        assert_eq!(f.u64(), 0, "no substitution");
+        f.send(stderr::ERROR).send_str("Error").send(0).send_str("Error");
+        f.send_str("no roots today").send(0).send(0);
+        f.send(stderr::LAST).send(1);
+        f.send(stderr::LAST).send(0);
+    });
+    let mut c = connect(client).unwrap();
+    let q = "/nix/store/a1w7hy3qg1w7hy3qg1w7hy3qg1w7hy3q-y";
+    let e = c.add_temp_roots_and_query_valid(&[P, q]).unwrap_err();
+    assert_eq!(e.to_string(), "no roots today");
+    assert!(c.broken().is_some());
+    daemon.join().unwrap();
+
+    // Answered in order, the valid subset comes back.
+    let (client, daemon) = fake(move |f| {
+        f.handshake(ProtocolVersion::new(1, 34), "2.8.0", 0, &[]);
+        for _ in 0..2 {
+            assert_eq!(f.u64(), op::ADD_TEMP_ROOT);
+            f.string();
+        }
+        assert_eq!(f.u64(), op::QUERY_VALID_PATHS);
+        read_strings(&mut f.r).unwrap();
+        f.u64();
+        f.send(stderr::LAST).send(1).send(stderr::LAST).send(1);
+        f.send(stderr::LAST);
+        write_strings(&mut f.w, &[q]).unwrap();
+        f.is_valid_path(true);
+    });
+    let mut c = connect(client).unwrap();
+    let valid = c.add_temp_roots_and_query_valid(&[P, q]).unwrap();
+    assert_eq!(valid, [q.to_string()].into());
+    assert!(c.is_valid_path(P).unwrap(), "still in step");
+    daemon.join().unwrap();
+}
+
 /// `AddToStore` of `big_nar` as `x`, the addition the framed-payload faults are tried on.
 fn add_big_nar(c: &mut Connection) -> Result<String> {
     c.add_to_store(
