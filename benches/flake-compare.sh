@@ -9,7 +9,11 @@
 #                 input (only with RNIX_NIXPKGS: the checkout is copied into a git repo)
 #   nixos-path    the same with nixpkgs as a path: input
 #
-# Environment: RNIX_EVAL (default target/release/rnix-eval), RUNS (default 3), RNIX_NIXPKGS.
+# `nix eval` writes the `.drv` files it makes to the store; rnix-eval does too with WRITE=1
+# (through the nix-daemon, which must be running), and computes them only otherwise.
+#
+# Environment: RNIX_EVAL (default target/release/rnix-eval), RUNS (default 3), RNIX_NIXPKGS,
+# WRITE.
 set -euo pipefail
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 RNIX=${RNIX_EVAL:-$ROOT/target/release/rnix-eval}
@@ -29,6 +33,7 @@ compare() {
     local name=$1 dir=$2
     local nix_cmd=("${NIX[@]}" eval --raw "$dir#nixosConfigurations.host.config.system.build.toplevel.drvPath")
     local rnix_cmd=("$RNIX" --read-only --flake "$dir#host")
+    [ "${WRITE:-0}" = 1 ] && rnix_cmd=("$RNIX" --flake "$dir#host")
     "${nix_cmd[@]}" >/dev/null 2>&1
     "${rnix_cmd[@]}" >/dev/null 2>&1
     read -r nt nm < <(measure "$WORK/nix.out" "${nix_cmd[@]}")
