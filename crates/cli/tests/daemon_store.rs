@@ -357,7 +357,7 @@ fn daemon_killed_mid_build_is_one_clear_error() {
         &nonce,
         r#"mk "slow" { args = [ "-c" "i=0; while [ $i -lt 3000000 ]; do i=$((i+1)); done; echo done > $out" ]; }"#,
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
+    let child = Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
         // Never the user's parse cache (tests/parse_cache.rs covers the cache).
         .env("RNIX_EVAL_PARSE_CACHE", "0")
         .current_dir(&dir)
@@ -368,12 +368,7 @@ fn daemon_killed_mid_build_is_one_clear_error() {
         .unwrap();
     std::thread::sleep(Duration::from_secs(2));
     daemon.kill();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while child.try_wait().unwrap().is_none() {
-        assert!(Instant::now() < deadline, "rnix-eval hangs after the daemon died");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let out = child.wait_with_output().unwrap();
+    let out = wait_with_deadline(child, Duration::from_secs(30));
     assert_clean_failure(&out, "nix-daemon");
     let _ = std::fs::remove_dir_all(&dir);
 }
