@@ -579,6 +579,9 @@ thread_local! {
     static FREE_DEPTH: Cell<u32> = const { Cell::new(0) };
     /// States waiting to be freed, because `FREE_DEPTH_LIMIT` nested frees were running.
     static FREEING: std::cell::RefCell<Vec<ThunkState>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Whether `FREEING` may hold states: a plain cell, read at every outermost free, where
+    /// `FREEING` (which has a destructor) costs a registration check and a borrow.
+    static QUEUED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Frees recurse up to `FREE_DEPTH_LIMIT` levels (a depth counter costs one thread-local
@@ -600,13 +603,16 @@ fn free_state(cell: &Packed) {
     };
     if depth < FREE_DEPTH_LIMIT {
         drop(state);
-    } else if FREEING.try_with(|f| f.borrow_mut().push(state)).is_err() {
+    } else if FREEING.try_with(|f| f.borrow_mut().push(state)).is_ok() {
+        QUEUED.set(true);
+    } else {
         // The thread is exiting: the queue is gone, and so is the need to bound depth.
     }
-    if depth == 0 {
+    if depth == 0 && QUEUED.get() {
         while let Some(next) = FREEING.with(|f| f.borrow_mut().pop()) {
             drop(next);
         }
+        QUEUED.set(false);
     }
     FREE_DEPTH.with(|d| d.set(depth));
 }
