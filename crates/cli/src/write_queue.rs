@@ -248,3 +248,53 @@ fn failed(paths: &[&str], e: String) -> String {
         [] => format!("writing to the store: {e}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(path: &str) -> Write {
+        Write::Text {
+            path: path.into(),
+            name: "t".into(),
+            contents: b"x".to_vec(),
+            references: BTreeSet::new(),
+        }
+    }
+
+    #[test]
+    fn nothing_pushed_flushes_without_the_writer() {
+        let mut queue = WriteQueue::start(|| Err("never connected".into()));
+        assert_eq!(queue.flush(), Ok(()));
+    }
+
+    #[test]
+    fn a_failure_is_what_every_later_flush_returns() {
+        let mut queue = WriteQueue::start(|| Err("cannot connect to the nix-daemon".into()));
+        queue.push(text("/nix/store/00000000000000000000000000000000-t"));
+        assert_eq!(queue.flush(), Err("cannot connect to the nix-daemon".into()));
+        // Not forgotten once reported: evaluation must not go on as if it was written.
+        assert_eq!(queue.flush(), Err("cannot connect to the nix-daemon".into()));
+        queue.push(text("/nix/store/11111111111111111111111111111111-t"));
+        assert_eq!(queue.flush(), Err("cannot connect to the nix-daemon".into()));
+    }
+
+    #[test]
+    fn dropping_the_queue_ends_its_thread() {
+        let mut queue = WriteQueue::start(|| Err("no daemon".into()));
+        queue.push(text("/nix/store/00000000000000000000000000000000-t"));
+        drop(queue);
+    }
+
+    #[test]
+    fn failure_messages_name_the_first_object() {
+        assert_eq!(
+            failed(&["/nix/store/a"], "boom".into()),
+            "writing '/nix/store/a' to the store: boom"
+        );
+        assert_eq!(
+            failed(&["/nix/store/a", "/nix/store/b", "/nix/store/c"], "boom".into()),
+            "writing '/nix/store/a' (and 2 more) to the store: boom"
+        );
+    }
+}
