@@ -69,10 +69,7 @@ impl StoreSink for DaemonSink {
     fn write_source(&mut self, path: &str, source: &StoredSource) -> StoreResult<()> {
         self.writes.push(Write::Source {
             path: path.to_string(),
-            name: source.name.clone(),
-            local_path: source.local_path.clone(),
-            recursive: source.recursive,
-            excluded: source.excluded.clone(),
+            source: source.clone(),
         });
         Ok(())
     }
@@ -80,9 +77,7 @@ impl StoreSink for DaemonSink {
     fn write_text(&mut self, path: &str, text: &StoredText) -> StoreResult<()> {
         self.writes.push(Write::Text {
             path: path.to_string(),
-            name: text.name.clone(),
-            contents: text.contents.clone(),
-            references: text.references.clone(),
+            text: text.clone(),
         });
         Ok(())
     }
@@ -90,8 +85,7 @@ impl StoreSink for DaemonSink {
     fn write_drv(&mut self, path: &str, drv: &StoredDrv) -> StoreResult<()> {
         self.writes.push(Write::Drv {
             path: path.to_string(),
-            name: drv.name.clone(),
-            aterm: drv.aterm.clone(),
+            drv: drv.clone(),
         });
         Ok(())
     }

@@ -8,32 +8,21 @@
 //! order, so they may follow each other unanswered); the evaluator waits ([`WriteQueue::flush`]) only where it reads or builds what it wrote,
 //! and before it prints a result.
 
-use rnix_eval_store::derivation::parse_aterm;
+use rnix_eval_core::store::{StoredDrv, StoredSource, StoredText};
 use rnix_eval_store::{DaemonStore, Store};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 
 /// One store object to make valid at the path evaluation computed for it.
 pub enum Write {
     /// A local file or tree (`"${./src}"`, `builtins.path`).
-    Source {
-        path: String,
-        name: String,
-        local_path: String,
-        recursive: bool,
-        excluded: Vec<PathBuf>,
-    },
+    Source { path: String, source: StoredSource },
     /// A text with references (`builtins.toFile`).
-    Text {
-        path: String,
-        name: String,
-        contents: Vec<u8>,
-        references: BTreeSet<String>,
-    },
+    Text { path: String, text: StoredText },
     /// A `.drv` file: its references are read from the text on the writer's thread.
-    Drv { path: String, name: String, aterm: Vec<u8> },
+    Drv { path: String, drv: StoredDrv },
 }
 
 impl Write {
@@ -51,22 +40,10 @@ impl Write {
     fn text(&self) -> Option<Result<Text<'_>, String>> {
         match self {
             Write::Source { .. } => None,
-            Write::Text {
-                name,
-                contents,
-                references,
-                ..
-            } => Some(Ok((name, contents, references.clone()))),
-            Write::Drv { name, aterm, .. } => Some(
-                parse_aterm(aterm)
-                    .map(|drv| {
-                        (
-                            name.as_str(),
-                            aterm.as_slice(),
-                            drv.references().into_iter().map(String::from).collect(),
-                        )
-                    })
-                    .map_err(|e| format!("parsing derivation '{name}': {e}")),
+            Write::Text { text, .. } => Some(Ok((&text.name, &text.contents, text.references.clone()))),
+            Write::Drv { drv, .. } => Some(
+                drv.references()
+                    .map(|refs| (drv.name.as_str(), drv.aterm.as_slice(), refs)),
             ),
         }
     }
@@ -195,7 +172,11 @@ fn write_batch(store: &mut DaemonStore, batch: &[Write]) -> Result<(), String> {
     let missing: Vec<&Write> = batch.iter().filter(|w| !valid.contains(w.path())).collect();
     for run in missing.chunk_by(|a, b| a.is_source() == b.is_source()) {
         if run[0].is_source() {
-            run.iter().try_for_each(|w| add_source(store, w))?;
+            for write in run {
+                if let Write::Source { path, source } = write {
+                    add_source(store, path, source)?;
+                }
+            }
         } else {
             add_texts(store, run)?;
         }
@@ -203,21 +184,16 @@ fn write_batch(store: &mut DaemonStore, batch: &[Write]) -> Result<(), String> {
     Ok(())
 }
 
-fn add_source(store: &mut DaemonStore, write: &Write) -> Result<(), String> {
-    let Write::Source {
-        path,
-        name,
-        local_path,
-        recursive,
-        excluded,
-    } = write
-    else {
-        unreachable!("only sources are added one by one")
-    };
+fn add_source(store: &mut DaemonStore, path: &str, source: &StoredSource) -> Result<(), String> {
     let made = store
-        .add_source(name, Path::new(local_path), *recursive, excluded)
+        .add_source(
+            &source.name,
+            Path::new(&source.local_path),
+            source.recursive,
+            &source.excluded,
+        )
         .map_err(|e| failed(&[path], e.to_string()))?;
-    check_made(&[path.as_str()], &[made])
+    check_made(&[path], &[made])
 }
 
 fn add_texts(store: &mut DaemonStore, run: &[&Write]) -> Result<(), String> {
@@ -256,9 +232,11 @@ mod tests {
     fn text(path: &str) -> Write {
         Write::Text {
             path: path.into(),
-            name: "t".into(),
-            contents: b"x".to_vec(),
-            references: BTreeSet::new(),
+            text: StoredText {
+                name: "t".into(),
+                contents: b"x".to_vec(),
+                references: BTreeSet::new(),
+            },
         }
     }
 

@@ -18,6 +18,7 @@ use std::path::PathBuf;
 /// kept beside it and made a derivation take 4.4 KB here against Nix's 1.8 KB (50,000
 /// `derivationStrict` calls: 256 MB against 89 MB); what needs its parts (references for
 /// a store write, outputs for import from derivation) parses the text again.
+#[derive(Clone)]
 pub struct StoredDrv {
     pub name: String,
     /// The exact bytes Nix writes to the `.drv` file; with [`StoreState::drop_drv_texts`]
@@ -43,6 +44,7 @@ fn owned(paths: BTreeSet<&str>) -> BTreeSet<String> {
 }
 
 /// A text file from `builtins.toFile`.
+#[derive(Clone)]
 pub struct StoredText {
     pub name: String,
     /// Bytes, not text: a Nix string need not be UTF-8 (`toFile` of a Latin-1 file).
@@ -54,6 +56,7 @@ pub struct StoredText {
 }
 
 /// A local file or tree copied into the store (`"${./src}"`, `builtins.path`, `filterSource`).
+#[derive(Clone)]
 pub struct StoredSource {
     pub name: String,
     pub local_path: String,
@@ -138,6 +141,12 @@ impl StoreState {
     fn read_foreign_drv(&self, drv_path: &str) -> StoreResult<Derivation> {
         let text = std::fs::read(drv_path).map_err(|e| format!("path '{drv_path}' is not valid (reading it: {e})"))?;
         parse_aterm(&text).map_err(|e| format!("parsing derivation '{drv_path}': {e}"))
+    }
+
+    /// Nix's `ensurePath` where it writes (never in read-only mode): `path` valid in the
+    /// sink's store, or substituted ([`StoreSink::ensure_valid`]).
+    pub fn ensure_valid(&mut self, path: &str) -> StoreResult<()> {
+        self.sink.as_mut().map_or(Ok(()), |s| s.ensure_valid(path))
     }
 
     /// Waits for the sink's writes ([`StoreSink::flush`]).

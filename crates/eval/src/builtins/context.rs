@@ -132,10 +132,9 @@ fn append_context(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRe
         }
         // Nix (`ensurePath`, except in read-only mode): the path must be valid in the
         // store written to, or be substituted.
-        if let Some(sink) = ev.store.sink.as_mut() {
-            sink.ensure_valid(key)
-                .map_err(|m| EvalError::new(ErrorKind::Eval, m, at))?;
-        }
+        ev.store
+            .ensure_valid(key)
+            .map_err(|m| EvalError::new(ErrorKind::Eval, m, at))?;
         let info = ev.expect_attrs(&entry.value, at)?;
         if let Some(v) = info.get(Symbol::intern("path")).cloned() {
             if ev.expect_bool(&v, at)? {

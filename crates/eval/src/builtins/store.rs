@@ -89,10 +89,9 @@ fn store_path_builtin(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> Ev
     }
     // Nix (`ensurePath`, except in read-only mode, which `--eval` implies): the path
     // must be valid in the store written to.
-    if let Some(sink) = ev.store.sink.as_mut() {
-        sink.ensure_valid(object)
-            .map_err(|m| EvalError::new(ErrorKind::Eval, m, span))?;
-    }
+    ev.store
+        .ensure_valid(object)
+        .map_err(|m| EvalError::new(ErrorKind::Eval, m, span))?;
     context.insert(object);
     Ok(Value::String(crate::rc::Rc::new(crate::value::NixString::new(
         path,

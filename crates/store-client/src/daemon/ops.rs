@@ -206,13 +206,18 @@ impl Connection {
     pub fn add_text_to_store(&mut self, name: &str, text: &[u8], references: &BTreeSet<String>) -> Result<String> {
         references.iter().try_for_each(|p| self.check_path(p))?;
         self.run(&format!("adding '{name}' to the store"), false, |c| {
-            c.begin(op::ADD_TEXT_TO_STORE)?;
-            write_str(&mut c.writer, name)?;
-            write_bytes(&mut c.writer, text)?;
-            write_string_set(&mut c.writer, references)?;
+            c.send_add_text(name, text, references)?;
             c.stderr()?;
             Ok(read_store_path(&mut c.reader, &c.store_dir)?)
         })
+    }
+
+    /// The request of `AddTextToStore`, buffered.
+    fn send_add_text(&mut self, name: &str, text: &[u8], references: &BTreeSet<String>) -> OpResult<()> {
+        self.begin(op::ADD_TEXT_TO_STORE)?;
+        write_str(&mut self.writer, name)?;
+        write_bytes(&mut self.writer, text)?;
+        Ok(write_string_set(&mut self.writer, references)?)
     }
 
     /// `AddTextToStore` of each `(name, text, references)`, sent as one request and answered
@@ -225,10 +230,7 @@ impl Connection {
         }
         self.pipelined(&format!("adding {} texts to the store", texts.len()), |c| {
             for (name, text, references) in texts {
-                c.begin(op::ADD_TEXT_TO_STORE)?;
-                write_str(&mut c.writer, name)?;
-                write_bytes(&mut c.writer, text)?;
-                write_string_set(&mut c.writer, references)?;
+                c.send_add_text(name, text, references)?;
             }
             let mut made = Vec::with_capacity(texts.len());
             for _ in texts {
