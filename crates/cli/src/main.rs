@@ -16,7 +16,6 @@ mod setting_flags;
 mod settings;
 mod stderr_tee;
 mod store_writer;
-mod write_queue;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 

@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use crate::write_queue::{Write, WriteQueue};
+use rnix_eval_store_sink::{Write, WriteQueue};
 
 /// The daemon connection, shared by the evaluator's sink and the CLI (which builds).
 pub type SharedStore = Rc<RefCell<DaemonStore>>;

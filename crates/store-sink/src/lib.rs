@@ -1,12 +1,13 @@
-//! Store writes in the background. Evaluation computes every store path itself, so it
-//! need not wait for the daemon to make one: a NixOS system writes about 1,900 objects,
-//! and asking the daemon about each (a temporary root, then whether it is valid) was two
-//! round trips per object on the evaluator's thread, 0.6 s of a 2.0 s run when all were
-//! valid already. Here a thread of its own, with a connection of its own, writes them in
-//! order (inputs before what refers to them), asks about a batch in one round trip and
-//! adds the texts and `.drv` files it lacks in one more (the daemon answers requests in
-//! order, so they may follow each other unanswered); the evaluator waits ([`WriteQueue::flush`]) only where it reads or builds what it wrote,
-//! and before it prints a result.
+//! Store writes in the background, for a sink such as the CLI's `DaemonSink`. Evaluation
+//! computes every store path itself, so it need not wait for the daemon to make one: a
+//! NixOS system writes about 1,900 objects, and asking the daemon about each (a temporary
+//! root, then whether it is valid) was two round trips per object on the evaluator's
+//! thread, 0.6 s of a 2.0 s run when all were valid already. Here a thread of its own,
+//! with a connection of its own, writes them in order (inputs before what refers to
+//! them), asks about a batch in one round trip and adds the texts and `.drv` files it
+//! lacks in one more (the daemon answers requests in order, so they may follow each other
+//! unanswered); the evaluator waits ([`WriteQueue::flush`]) only where it reads or builds
+//! what it wrote, and before it prints a result.
 
 use rnix_eval_core::store::{StoredDrv, StoredSource, StoredText};
 use rnix_eval_store::{DaemonStore, Store};
