@@ -7,8 +7,11 @@
 //! Nix 2.8 cannot evaluate everything a 2026 lib uses (`builtins.readFileType` is 2.14+),
 //! so `lib/tests/misc.nix` is checked against nixpkgs' expectation only.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use support::Daemon;
 
 fn lib_dir(what: &str) -> Option<PathBuf> {
     let Some(lib) = std::env::var_os("RNIX_NIXPKGS_LIB") else {
@@ -120,43 +123,6 @@ fn misc_tests_pass() {
     );
     assert!(ours.status.success(), "{}", text(&ours.stderr));
     assert_eq!(text(&ours.stdout), "[ ]\n", "failed tests of lib/tests/misc.nix");
-}
-
-/// A private nix-daemon for the store writes of `--read-write-mode`, killed on drop.
-struct Daemon {
-    child: std::process::Child,
-    socket: PathBuf,
-}
-
-impl Daemon {
-    fn start(dir: &Path) -> Daemon {
-        let socket = dir.join("socket");
-        let child = Command::new("nix-daemon")
-            .env("NIX_DAEMON_SOCKET_PATH", &socket)
-            .env("NIX_CONFIG", "sandbox = false\nsubstituters =\n")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start nix-daemon");
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        while !socket.exists() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "nix-daemon did not create its socket"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        Daemon { child, socket }
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let pid = self.child.id().to_string();
-        let _ = Command::new("pkill").args(["-9", "-P", &pid]).status();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// nixpkgs' module system tests, `lib/tests/modules.sh`, with rnix-eval standing in for
