@@ -34,12 +34,12 @@ impl Evaluator {
                 Ok(Rc::new(NixString::copy_from(canonical_path(p).as_bytes())))
             }
             Value::Attrs(set) => {
-                if let Some(f) = set.get(self.sym.to_string).cloned() {
+                if let Some(f) = set.get_early(self.sym.to_string).cloned() {
                     let f = self.force(&f)?;
                     let result = self.call(f, v.clone(), span)?;
                     return self.coerce_to_string(&result, span, coerce_more, copy_to_store);
                 }
-                if let Some(out) = set.get(self.sym.out_path).cloned() {
+                if let Some(out) = set.get_early(self.sym.out_path).cloned() {
                     return self.coerce_to_string(&out, span, coerce_more, copy_to_store);
                 }
                 bail!(span, "cannot coerce {}", crate::show_value::coerce_found(&v))

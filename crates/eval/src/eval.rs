@@ -716,8 +716,8 @@ impl Evaluator {
                     Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op: app.op, args })))
                 }
             }
-            Value::Attrs(set) if set.get(self.sym.functor).is_some() => {
-                let functor = set.get(self.sym.functor).unwrap().clone();
+            Value::Attrs(set) if set.get_early(self.sym.functor).is_some() => {
+                let functor = set.get_early(self.sym.functor).unwrap().clone();
                 let functor = self.force(&functor)?;
                 let partial = self.call(functor, f.clone(), span)?;
                 self.call(partial, arg, span)

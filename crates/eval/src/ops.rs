@@ -545,7 +545,7 @@ impl Evaluator {
                 // call. As in Nix (`isDerivation(v1) && isDerivation(v2)`), the left
                 // set's `type` is forced whenever it has one (a `throw` there fails the
                 // comparison), the right one's only when the left is a derivation.
-                let maybe_derivation = x.get(self.sym.type_).is_some();
+                let maybe_derivation = x.get_early(self.sym.type_).is_some();
                 if maybe_derivation && self.is_derivation(x)? && self.is_derivation(y)? {
                     let out = self.sym.out_path;
                     if let (Some(p), Some(q)) = (x.get(out), y.get(out)) {
@@ -580,7 +580,7 @@ impl Evaluator {
     }
 
     pub fn is_derivation(&mut self, set: &crate::value::AttrSet) -> EvalResult<bool> {
-        match set.get(self.sym.type_) {
+        match set.get_early(self.sym.type_) {
             Some(t) => {
                 let t = t.clone();
                 Ok(matches!(self.force(&t)?, Value::String(s) if s.as_bytes() == b"derivation"))
@@ -687,7 +687,7 @@ impl Evaluator {
         let f = self.force(v)?;
         match &f {
             Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) => Ok(f),
-            Value::Attrs(a) if a.get(self.sym.functor).is_some() => Ok(f),
+            Value::Attrs(a) if a.get_early(self.sym.functor).is_some() => Ok(f),
             other => Err(crate::show_value::type_error("a function", other, span)),
         }
     }

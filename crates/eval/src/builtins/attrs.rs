@@ -107,7 +107,7 @@ fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult
     let mut named = Vec::with_capacity(l.len());
     for (i, item) in l.iter().enumerate() {
         let pair = ev.expect_attrs(item, s)?;
-        let Some(name) = pair.get(ev.sym.name).cloned() else {
+        let Some(name) = pair.get_early(ev.sym.name).cloned() else {
             bail!(s, "attribute 'name' missing");
         };
         named.push((ev.expect_attr_name(&name, s)?, i));
@@ -118,7 +118,7 @@ fn list_to_attrs(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResult
     let mut entries = SetBuilder::with_capacity(named.len());
     for (name, i) in named {
         let pair = ev.expect_attrs(&l[i], s)?;
-        let Some(value) = pair.get_attr(ev.sym.value) else {
+        let Some(value) = pair.get_attr_early(ev.sym.value) else {
             bail!(s, "attribute 'value' missing");
         };
         entries.push(Attr {
