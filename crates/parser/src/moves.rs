@@ -190,10 +190,7 @@ impl Walker {
                 self.expr(&h.expr);
                 self.names(&h.path);
             }
-            Expr::Apply(a) => {
-                self.expr(&a.func);
-                self.lazy(&a.arg);
-            }
+            Expr::Apply(_) | Expr::BinOp(_) => self.chain(e),
             Expr::Lambda(l) => {
                 let id = self.lambdas;
                 self.lambdas += 1;
@@ -288,16 +285,55 @@ impl Walker {
                 self.expr(&a.cond);
                 self.expr(&a.body);
             }
-            Expr::BinOp(b) => {
-                match (&b.op, &b.lhs) {
-                    (BinOpKind::Concat | BinOpKind::Update, Expr::Var(v)) => self.read(v, Some(key(b))),
-                    _ => self.expr(&b.lhs),
-                }
-                self.expr(&b.rhs);
-            }
             Expr::Not(e, _) | Expr::Neg(e, _) => self.expr(e),
             Expr::Interpolate(i) => i.parts.iter().for_each(|p| self.expr(p)),
         }
+    }
+
+    /// A left-associative chain (`f a b`, `a + b + c`) walked in a loop, in the order
+    /// recursion took (the leftmost operand, then each right operand outwards): a
+    /// generated 100,000-term chain took a native frame a link.
+    fn chain(&mut self, top: &Expr) {
+        let mut links = Vec::new();
+        let mut leftmost = top;
+        loop {
+            match leftmost {
+                Expr::Apply(a) => {
+                    links.push(leftmost);
+                    leftmost = &a.func;
+                }
+                Expr::BinOp(b) if moved_var(b).is_none() => {
+                    links.push(leftmost);
+                    leftmost = &b.lhs;
+                }
+                _ => break,
+            }
+        }
+        match leftmost {
+            Expr::BinOp(b) => {
+                if let Some(v) = moved_var(b) {
+                    self.read(v, Some(key(b)));
+                }
+                self.expr(&b.rhs);
+            }
+            other => self.expr(other),
+        }
+        for link in links.iter().rev() {
+            match link {
+                Expr::Apply(a) => self.lazy(&a.arg),
+                Expr::BinOp(b) => self.expr(&b.rhs),
+                _ => unreachable!("only applications and operators are links"),
+            }
+        }
+    }
+}
+
+/// The variable a `++` or `//` could move out of its frame: its left operand, if that is
+/// a variable.
+fn moved_var(b: &BinOp) -> Option<&Var> {
+    match (&b.op, &b.lhs) {
+        (BinOpKind::Concat | BinOpKind::Update, Expr::Var(v)) => Some(v),
+        _ => None,
     }
 }
 
@@ -322,10 +358,7 @@ fn set_marks(e: &mut Expr, marks: &HashSet<(u32, u32)>) {
             set_marks(&mut h.expr, marks);
             names_marks(&mut h.path, marks);
         }
-        Expr::Apply(a) => {
-            set_marks(&mut a.func, marks);
-            set_marks(&mut a.arg, marks);
-        }
+        Expr::Apply(_) | Expr::BinOp(_) => set_chain_marks(e, marks),
         Expr::Lambda(l) => {
             if let Some(formals) = &mut l.formals {
                 for f in formals.entries.iter_mut() {
@@ -370,16 +403,30 @@ fn set_marks(e: &mut Expr, marks: &HashSet<(u32, u32)>) {
             set_marks(&mut a.cond, marks);
             set_marks(&mut a.body, marks);
         }
-        Expr::BinOp(b) => {
-            if matches!(b.op, BinOpKind::Concat | BinOpKind::Update) && marks.contains(&key(b)) {
-                b.move_lhs = true;
-            }
-            set_marks(&mut b.lhs, marks);
-            set_marks(&mut b.rhs, marks);
-        }
         Expr::Not(e, _) | Expr::Neg(e, _) => set_marks(e, marks),
         Expr::Interpolate(i) => i.parts.iter_mut().for_each(|p| set_marks(p, marks)),
     })
+}
+
+/// [`set_marks`] of a left-associative chain: down its left operands in a loop (the
+/// order of a walk that only sets flags does not matter).
+fn set_chain_marks(mut e: &mut Expr, marks: &HashSet<(u32, u32)>) {
+    loop {
+        match e {
+            Expr::Apply(a) => {
+                set_marks(&mut a.arg, marks);
+                e = &mut a.func;
+            }
+            Expr::BinOp(b) => {
+                if matches!(b.op, BinOpKind::Concat | BinOpKind::Update) && marks.contains(&key(b)) {
+                    b.move_lhs = true;
+                }
+                set_marks(&mut b.rhs, marks);
+                e = &mut b.lhs;
+            }
+            other => return set_marks(other, marks),
+        }
+    }
 }
 
 fn names_marks(path: &mut [AttrName], marks: &HashSet<(u32, u32)>) {
