@@ -161,6 +161,31 @@ fn million_deep_values() {
     assert_clean(&rnix(None, &["--eval", "-E", &nested]), "deepSeq, 1 GiB stack");
 }
 
+/// Generated left-associative chains (`x + x + ...`, `f 1 1 ...`) of 200,000 links, which
+/// Nix 2.8 evaluates in 80 MB, under a 400 MB limit: lowering took 1.8 KB of stack a
+/// link, and `stacker` panicked when it could not map more.
+#[test]
+fn long_chains_under_a_memory_limit() {
+    let n = 200_000;
+    let plus = format!("let x = 1; in {}", vec!["x"; n].join(" + "));
+    let apply = format!("let f = x: f; in builtins.isFunction (f {})", vec!["1"; n].join(" "));
+    let and = format!("let t = true; in {}", vec!["t"; n].join(" && "));
+    let dir = std::env::temp_dir().join(format!("rnix-chains-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, expr, want) in [
+        ("plus", plus, "200000\n"),
+        ("apply", apply, "true\n"),
+        ("and", and, "true\n"),
+    ] {
+        // Too long for a command-line argument.
+        let file = dir.join(format!("{name}.nix"));
+        std::fs::write(&file, &expr).unwrap();
+        let out = rnix(Some(400_000), &["--eval", file.to_str().unwrap()]);
+        assert_output(&out, name, want);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn huge_sizes_are_out_of_memory_errors() {
     let cases = [
