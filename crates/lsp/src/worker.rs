@@ -344,8 +344,16 @@ fn mentioned_file(
 }
 
 /// A path as the editor knows it: the flake's store copy mapped back to the workspace.
+/// Where the user can open `path`: the workspace's own file for the flake's source, the
+/// local folder behind a mounted input (a `path:` or `git+file:` nixpkgs read in place,
+/// never copied to the store) for the inputs' files. Go to definition led to a store
+/// path that did not exist.
 fn workspace_path(s: &Loaded, path: &str) -> PathBuf {
-    map_to_workspace(&s.source, path)
+    let mapped = map_to_workspace(&s.source, path);
+    if mapped.as_os_str() != path {
+        return mapped;
+    }
+    s.ev.io.translate(path)
 }
 
 fn map_to_workspace(source: &Option<(String, PathBuf)>, path: &str) -> PathBuf {
@@ -429,7 +437,7 @@ fn describe(s: &mut Loaded, req: &Json) -> EvalResult<Json> {
             Ok(v) => text(v),
             Err(e) => format!("error: {}", e.message),
         };
-        let shown = |f: &String| map_to_workspace(&s.source, f).display().to_string();
+        let shown = |f: &String| workspace_path(s, f).display().to_string();
         let defined: Vec<String> = info.definitions.iter().map(|d| shown(&d.file)).collect();
         let md = crate::hover_text::option_markdown(&crate::hover_text::OptionDoc {
             name: info.name.clone(),

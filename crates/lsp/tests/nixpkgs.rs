@@ -24,6 +24,7 @@ fn nixos_options_from_nixpkgs() {
         eprintln!("skipped: set RNIX_NIXPKGS to a nixpkgs 20.09 checkout");
         return;
     };
+    let checkout = std::path::Path::new(&nixpkgs).canonicalize().unwrap();
     let dir = std::env::temp_dir().join(format!("rnix-eval-lsp-nixos-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let flake = format!(
@@ -62,7 +63,12 @@ fn nixos_options_from_nixpkgs() {
     assert!(defs.len() >= 2, "{defs:?}");
     for def in &defs {
         let target = def["uri"].as_str().unwrap_or_else(|| panic!("{def}"));
-        let text = std::fs::read_to_string(url_path(target)).unwrap();
+        // The checkout the flake input points at, not a store path nothing copied it to.
+        assert!(
+            std::path::Path::new(&url_path(target)).starts_with(&checkout),
+            "{target}"
+        );
+        let text = std::fs::read_to_string(url_path(target)).unwrap_or_else(|e| panic!("{target}: {e}"));
         let line = def["range"]["start"]["line"].as_u64().unwrap() as usize;
         let at = text.lines().nth(line).unwrap_or("");
         assert!(at.contains("fileSystems = mkOption"), "{target}:{line}: {at}");
