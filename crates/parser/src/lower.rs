@@ -537,6 +537,8 @@ impl<'g> Lowerer<'g> {
         self.combine_binop(b, op, lhs, rhs, span)
     }
 
+    /// The operator node itself, both operands lowered: a local `__sub`, `__mul`, `__div`
+    /// or `__lessThan` takes it over, as in Nix.
     fn combine_binop(
         &mut self,
         b: &rast::BinOp,
