@@ -343,11 +343,10 @@ fn mentioned_file(
     Some((file, start as u32, (start + len) as u32))
 }
 
-/// A path as the editor knows it: the flake's store copy mapped back to the workspace.
-/// Where the user can open `path`: the workspace's own file for the flake's source, the
-/// local folder behind a mounted input (a `path:` or `git+file:` nixpkgs read in place,
-/// never copied to the store) for the inputs' files. Go to definition led to a store
-/// path that did not exist.
+/// A path as the editor can open it: the flake's store copy mapped back to the workspace,
+/// and an input's file to the local folder behind its mount (a `path:` or `git+file:`
+/// nixpkgs read in place, never copied to the store; go to definition led to a store path
+/// that did not exist).
 fn workspace_path(s: &Loaded, path: &str) -> PathBuf {
     let mapped = map_to_workspace(&s.source, path);
     if mapped.as_os_str() != path {
@@ -465,7 +464,6 @@ fn describe(s: &mut Loaded, req: &Json) -> EvalResult<Json> {
 
 fn generic_describe(s: &mut Loaded, path: &[String]) -> EvalResult<(String, Vec<String>)> {
     let refs: Vec<&str> = path.iter().map(String::as_str).collect();
-    let source = s.source.clone();
     let ev = &mut s.ev;
     let mut opt_path = vec!["options"];
     opt_path.extend(&refs);
@@ -518,7 +516,7 @@ fn generic_describe(s: &mut Loaded, path: &[String]) -> EvalResult<(String, Vec<
         value,
         declared: declared
             .iter()
-            .map(|d| map_to_workspace(&source, d).display().to_string())
+            .map(|d| workspace_path(s, d).display().to_string())
             .collect(),
         defined: Vec::new(),
     });
