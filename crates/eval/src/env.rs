@@ -172,6 +172,21 @@ impl Env {
         }
     }
 
+    /// Overwrite slot `slot` of a built frame: only for `rec { __overrides = ..; }`, whose
+    /// overridden attributes Nix replaces in the set's frame once `__overrides` is
+    /// evaluated (`overrides.rs`). Nothing may be borrowing the slot's value: it is called
+    /// between two evaluations, by the code that made the frame.
+    pub(crate) fn replace(&self, slot: usize, value: Value) {
+        assert!(slot < self.slots().len(), "frame slot {slot} out of range");
+        // SAFETY: in bounds (checked); the evaluator is single-threaded and the caller
+        // holds no reference into the slot, so the write is not observed mid-way.
+        let cell = unsafe { &mut *slots_of(self.0.as_ptr()).add(slot) };
+        drop(cell.take());
+        if cell.set(value).is_err() {
+            unreachable!("a slot just emptied");
+        }
+    }
+
     /// The handle as a bare pointer (a thunk packs it into one word), keeping its count.
     #[inline(always)]
     pub fn into_raw(self) -> *const () {

@@ -2,40 +2,17 @@
 //! but Nix still implements (`ExprAttrs::eval`). The attributes of `__overrides` replace
 //! the set's own (also for references inside the `rec`) and names the set lacks are added.
 //!
-//! Frame slots are written once, so instead of replacing a slot after the fact (as Nix
-//! does), each slot gets a thunk that answers with the override when there is one and
-//! with the slot's own value otherwise; `__overrides` is forced when the set is made, as
-//! in Nix, so a non-set fails there and added names are known.
+//! As in Nix, the set's frame is made as for any `rec`, `__overrides` is forced in it
+//! (a non-set fails there, and added names are known), and then the overridden
+//! attributes' slots are replaced by the overrides' values. So a variable that
+//! `__overrides` itself names is the set's own value (`{ b = a; c = b; }` gives `c` the
+//! old `b`), while the rest of the set, evaluated later, sees the overrides.
 
 use crate::env::Env;
 use crate::error::{EvalResult, TraceFrame};
-use crate::primops::PrimOpDef;
-use crate::rc::Rc;
-use crate::value::{Attr, PrimOpApp, Thunk, ThunkState, Value};
+use crate::value::{Attr, Value};
 use crate::Evaluator;
-use rnix_eval_parser::ast::{self, AttrValue};
-use rnix_eval_parser::{Span, Symbol};
-
-/// `overrideOr name overrides own`: `overrides.${name}` if present, else `own`.
-static OVERRIDE_OR: PrimOpDef = PrimOpDef {
-    name: "__overrideOr",
-    arity: 3,
-    func: override_or,
-    global: false,
-    strict: false,
-};
-
-fn override_or(ev: &mut Evaluator, a: &[Value], _span: Option<Span>) -> EvalResult<Value> {
-    let Value::String(name) = &a[0] else {
-        unreachable!("the name is a string made below")
-    };
-    if let Value::Attrs(set) = ev.force(&a[1])? {
-        if let Some(v) = set.get(Symbol::intern_bytes(name.as_bytes())) {
-            return ev.force(&v.clone());
-        }
-    }
-    ev.force(&a[2])
-}
+use rnix_eval_parser::ast::{self, AttrValue, BindingKind};
 
 impl Evaluator {
     /// Rare (`rec { __overrides = ..; }`): out of line, so `eval_attrs` stays small.
@@ -47,33 +24,23 @@ impl Evaluator {
         overrides: &'static ast::AttrDef,
         env: &Env,
     ) -> EvalResult<Value> {
+        // Every attribute of the set an unevaluated thunk, as Nix's `mkThunk` for a `rec`
+        // with `__overrides`: a variable or a constant shared in place would be read
+        // before the overrides replace it.
         let frame = Env::new(Some(env.clone()), a.frame.len());
-        let AttrValue::Slot(own_slot) = overrides.value else {
-            unreachable!("static attributes of a rec set live in its frame")
-        };
-        let at = |b: &ast::Binding| if b.outer { env } else { &frame };
-        let own_binding = &a.frame[own_slot as usize];
-        let overrides_value = self.thunk(&own_binding.value, at(own_binding));
-        frame.set(own_slot as usize, overrides_value.clone());
-        let slot_names: Vec<Option<Symbol>> = (0..a.frame.len())
-            .map(|i| {
-                a.attrs
-                    .iter()
-                    .find(|d| matches!(d.value, AttrValue::Slot(s) if s as usize == i))
-                    .map(|d| d.name)
-            })
-            .collect();
         for (i, b) in a.frame.iter().enumerate() {
-            if i == own_slot as usize {
-                continue;
-            }
-            let own = self.thunk(&b.value, at(b));
-            let v = match slot_names[i] {
-                Some(name) => self.overridable(name, &overrides_value, own),
-                None => own,
+            // (`outer`: lowered without the frame, its value needs none of its names.)
+            let scope = if b.outer { env } else { &frame };
+            let v = match b.kind {
+                BindingKind::Plain | BindingKind::InheritFrom => self.unevaluated(&b.value, scope),
+                BindingKind::Inherit | BindingKind::InheritSource => self.thunk(&b.value, scope),
             };
             frame.set(i, v);
         }
+        let AttrValue::Slot(own_slot) = overrides.value else {
+            unreachable!("static attributes of a rec set live in its frame")
+        };
+        let overrides_value = frame.slot(own_slot);
         let forced = self
             .force(&overrides_value)
             .and_then(|v| self.expect_attrs(&v, Some(overrides.span)));
@@ -84,6 +51,11 @@ impl Evaluator {
             });
             e
         })?;
+        for def in a.attrs.iter() {
+            if let (AttrValue::Slot(i), Some(over)) = (&def.value, overrides_set.get_attr(def.name)) {
+                frame.replace(*i as usize, over.value.clone());
+            }
+        }
         let mut entries = Vec::with_capacity(a.attrs.len() + overrides_set.len());
         for def in a.attrs.iter() {
             // Nix puts the override's attribute itself in the set: its value, its position
@@ -110,13 +82,5 @@ impl Evaluator {
         }
         entries.sort_unstable_by_key(|a| a.name);
         self.add_dynamic_attrs(a, &frame, entries)
-    }
-
-    fn overridable(&mut self, name: Symbol, overrides: &Value, own: Value) -> Value {
-        let f = Value::PrimOpApp(Rc::new(PrimOpApp {
-            op: &OVERRIDE_OR,
-            args: vec![Value::string(name.as_bytes())],
-        }));
-        Value::Thunk(Thunk::new(ThunkState::Apply2(Box::new((f, overrides.clone(), own)))))
     }
 }
