@@ -111,10 +111,13 @@ fn drive(text: &str, max_stack: usize) -> Result<usize, (String, usize)> {
     };
     let mut stack: Vec<u16> = vec![0];
     let mut lookahead: Option<Token> = None;
+    // Where the last token read starts: Bison's `yylloc`, which `memory exhausted` is
+    // reported at when the overflow comes between two reads.
+    let mut last_at = 0;
     loop {
         let state = *stack.last().expect("never empty");
         if stack.len() > max_stack {
-            let at = lookahead.map_or(lexer.i, |tok| tok.at);
+            let at = lookahead.map_or(last_at, |tok| tok.at);
             return Err((EXHAUSTED.into(), at));
         }
         if state == t::FINAL {
@@ -130,6 +133,7 @@ fn drive(text: &str, max_stack: usize) -> Result<usize, (String, usize)> {
                         if tok.kind == S_EOF {
                             end = tok.at;
                         }
+                        last_at = tok.at;
                         *lookahead.insert(tok)
                     }
                     Err(e) => return Err(e),

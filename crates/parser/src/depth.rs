@@ -32,12 +32,28 @@ pub fn too_deep_in(tokens: &[rnix::Token<'_>], text: &str) -> Option<usize> {
         return None;
     }
     // Driving the grammar costs a tenth of a parse: only texts whose estimate comes
-    // within a factor of ten of the limit are driven. (Chains of `let`/`with`/`assert`,
-    // which the estimate undercounts, are thus accepted deeper than Nix accepts them.)
-    if estimate(tokens) < crate::bison::MAX_STACK / 10 {
+    // within a factor of ten of the limit are driven, or that hold enough `let`, `with`
+    // and `assert` keywords for a chain of them to: the estimate undercounts such chains
+    // (Bison keeps three entries each until the body ends), and 4,000 nested `let`s, which
+    // Nix refuses, were accepted.
+    if estimate(tokens) < crate::bison::MAX_STACK / 10
+        && chain_keywords(tokens).saturating_mul(CHAIN) < crate::bison::MAX_STACK / 10
+    {
         return None;
     }
     crate::bison::stack_exhausted(text)
+}
+
+/// Stack entries a `let ... in`, `with ...;` or `assert ...;` keeps until its body ends.
+const CHAIN: usize = 3;
+
+/// The `let`, `with` and `assert` keywords of `tokens`: a bound on the depth of a chain of
+/// them, in constructs.
+fn chain_keywords(tokens: &[rnix::Token<'_>]) -> usize {
+    tokens
+        .iter()
+        .filter(|(kind, _)| matches!(kind, TOKEN_LET | TOKEN_WITH | TOKEN_ASSERT))
+        .count()
 }
 
 /// Stack entries a parenthesis takes; everything else that nests takes two.
@@ -153,6 +169,20 @@ fn opens_construct(kind: SyntaxKind) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keyword_chains_stop_where_nix_stops() {
+        // Nix 2.8 (`nix-instantiate --parse`): the last chain it parses and the first it
+        // refuses with `memory exhausted`. The bracket estimate alone let these through.
+        for (unit, parsed) in [("let a = 1; in ", 3331), ("with x; ", 3332), ("assert true; ", 3332)] {
+            assert_eq!(too_deep(&(unit.repeat(parsed) + "1")), None, "{unit:?} x {parsed}");
+            assert!(
+                too_deep(&(unit.repeat(parsed + 1) + "1")).is_some(),
+                "{unit:?} x {}",
+                parsed + 1
+            );
+        }
+    }
 
     #[test]
     fn deep_brackets_are_rejected_shallow_accepted() {
