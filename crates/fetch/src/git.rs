@@ -38,6 +38,17 @@ pub(crate) fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
     Ok(tree)
 }
 
+/// Nix 2.8's `GitInputScheme::hasAllInfo`: the attributes a fetch would lock are all
+/// there (`lastModified`, and `revCount` unless the input is shallow or names no `ref`, as
+/// a dirty work tree's lock does not).
+pub(crate) fn has_all_info(input: &Attrs) -> bool {
+    input.get_str("narHash").is_some()
+        && input.get("lastModified").is_some()
+        && (input.get_bool("shallow").unwrap_or(false)
+            || input.get_str("ref").is_none()
+            || input.get("revCount").is_some())
+}
+
 /// Uncommitted changes to tracked files (untracked files do not make a tree dirty), or
 /// no commit at all.
 fn is_dirty(repo: &Repository) -> FetchResult<bool> {

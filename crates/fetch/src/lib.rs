@@ -134,13 +134,17 @@ pub fn fetch(ctx: &FetchContext, input: &Attrs) -> FetchResult<Tree> {
     Ok(tree)
 }
 
-/// A locked `path:`, tarball or file input whose tree is in the store (or the fetcher
-/// cache) already: taken from there without reading the source again, as Nix's
-/// `Input::fetch` does when the input "has all info". A local flake input edited since
-/// its lock was written is thus still the locked tree until the lock is updated.
+/// A locked `path:`, tarball, file or git input whose tree is in the store (or the
+/// fetcher cache) already: taken from there without reading the source again, as Nix's
+/// `Input::fetch` does when the input "has all info" (modern Nix: a final input with a
+/// `narHash`). A local flake input edited since its lock was written is thus still the
+/// locked tree until the lock is updated; so is a dirty git input, such as a subflake of
+/// the flake's own work tree, which the new `flake.lock` itself made dirtier.
 pub fn already_fetched(ctx: &FetchContext, input: &Attrs) -> Option<Tree> {
-    if !matches!(input.get_str("type")?, "path" | "tarball" | "file") {
-        return None;
+    match input.get_str("type")? {
+        "path" | "tarball" | "file" => {}
+        "git" if git::has_all_info(input) => {}
+        _ => return None,
     }
     let hash = parse_sri(input.get_str("narHash")?).ok()?;
     let store_path = ctx.source_path(&hash, "source");
