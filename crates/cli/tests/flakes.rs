@@ -151,6 +151,26 @@ fn flake_errors_name_the_input_or_attribute_and_write_no_lock_file() {
                 "near/flake.nix",
                 "{ outputs = { self }: { packages.x86_64-linux.hello = 1; foo.bar = 2; }; }",
             ),
+            // `follows` that go round a cycle: modern Nix's `LockFile::check` refuses them
+            // before the lock is written (Nix 2.8 wrote the lock and recursed without end
+            // where the input was used: a stack overflow for `b/x` following `b/x/y`).
+            ("x/flake.nix", "{ outputs = { self }: { v = 1; }; }"),
+            (
+                "b/flake.nix",
+                r#"{ inputs.x.url = "path:@DIR@/x"; outputs = { self, x }: { v = x.v; }; }"#,
+            ),
+            (
+                "through/flake.nix",
+                r#"{ inputs.b = { url = "path:@DIR@/b"; inputs.x.follows = "b/x/y"; }; outputs = { self, b }: { v = b.v; }; }"#,
+            ),
+            (
+                "cyc/flake.nix",
+                r#"{ inputs.x.follows = "x"; outputs = { self, ... }: { v = 1; }; }"#,
+            ),
+            (
+                "pair/flake.nix",
+                r#"{ inputs.p.follows = "q"; inputs.q.follows = "p"; outputs = { self, ... }: { v = 1; }; }"#,
+            ),
             // A lock file that cannot be read is an error, not a missing lock file.
             ("lockdir/flake.nix", "{ outputs = { self }: { v = 1; }; }"),
             ("lockdir/flake.lock/readme", "x"),
@@ -203,6 +223,9 @@ fn flake_errors_name_the_input_or_attribute_and_write_no_lock_file() {
             "./stringinput#v",
             "error: expected a set but got a string at /nix/store/",
         ),
+        ("./through#v", "error: follow cycle detected: [b/x/y -> b/x/y]"),
+        ("./cyc#v", "error: follow cycle detected: [x -> x]"),
+        ("./pair#v", "error: follow cycle detected: [q -> p -> q]"),
         // Modern Nix's `LockedNode` (Nix 2.8: "lockfile contains mutable lock").
         ("./unlocked#v", "Lock file contains unlocked input '{\"path\":\""),
     ];
@@ -222,7 +245,16 @@ fn flake_errors_name_the_input_or_attribute_and_write_no_lock_file() {
         unlocked.contains(r#"{ "path""#),
         "a lock file Nix refuses was rewritten:\n{unlocked}"
     );
-    for d in ["offline", "badhash", "notfun", "typo", "stringinput"] {
+    for d in [
+        "offline",
+        "badhash",
+        "notfun",
+        "typo",
+        "stringinput",
+        "through",
+        "cyc",
+        "pair",
+    ] {
         assert!(
             !dir.join(d).join("flake.lock").exists(),
             "{d}: a failed evaluation wrote a lock file"

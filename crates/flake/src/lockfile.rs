@@ -50,64 +50,81 @@ impl LockFile {
         self.nodes.len() - 1
     }
 
-    /// Follow `path` of input names from the root to a node. `None` when it leads nowhere,
-    /// or round a cycle of `follows` (`inputs.x.follows = "x"`), which, as in Nix, is only
-    /// an error once the input is used.
-    pub fn resolve(&self, path: &[String]) -> Option<NodeId> {
-        self.resolve_within(path, &mut 0).ok()
+    /// Modern Nix's `LockFile::findInput`: follow `path` of input names from the root to
+    /// a node (`None` when it leads nowhere). A `follows` that leads back to a path being
+    /// followed (`inputs.x.follows = "x"`, or `b/x` following `b/x/y`) is an error, `follow
+    /// cycle detected: [x -> x]`; Nix 2.8 accepted such a lock and recursed without end
+    /// where the input was used. As in Nix, the paths already followed are kept for the
+    /// whole search, siblings' included.
+    pub fn find_input(&self, path: &[String]) -> Result<Option<NodeId>, String> {
+        self.find_within(path, &mut Vec::new())
     }
 
-    /// [`LockFile::resolve`] that tells a missing input (`Err(false)`) from a `follows`
-    /// cycle (`Err(true)`); `hops` counts the `follows` taken, bounded by the number of
-    /// edges (a walk with more has gone round a cycle).
-    fn resolve_within(&self, path: &[String], hops: &mut usize) -> Result<NodeId, bool> {
+    fn find_within(&self, path: &[String], visited: &mut Vec<Vec<String>>) -> Result<Option<NodeId>, String> {
+        if let Some(at) = visited.iter().position(|p| p.as_slice() == path) {
+            let cycle: Vec<String> = visited[at..]
+                .iter()
+                .chain([&path.to_vec()])
+                .map(|p| p.join("/"))
+                .collect();
+            return Err(format!("follow cycle detected: [{}]", cycle.join(" -> ")));
+        }
+        visited.push(path.to_vec());
         let mut id = ROOT;
         for name in path {
-            id = match self.nodes[id].inputs.get(name).ok_or(false)? {
-                Edge::Node(n) => *n,
-                Edge::Follows(target) => {
-                    *hops += 1;
-                    if *hops > self.edge_count() {
-                        return Err(true);
-                    }
-                    self.resolve_within(target, hops)?
-                }
+            id = match self.nodes[id].inputs.get(name) {
+                None => return Ok(None),
+                Some(Edge::Node(n)) => *n,
+                Some(Edge::Follows(target)) => match self.find_within(target, visited)? {
+                    Some(n) => n,
+                    None => return Ok(None),
+                },
             };
         }
-        Ok(id)
+        Ok(Some(id))
     }
 
-    fn edge_count(&self) -> usize {
-        self.nodes.iter().map(|n| n.inputs.len()).sum()
-    }
-
-    /// Nix's `LockFile::check`: every non-empty `follows` leads to an input.
+    /// Modern Nix's `LockFile::check`, run on a lock before it is used or written: every
+    /// non-empty `follows` leads to an input, without a cycle; the inputs are checked in
+    /// the order of their paths (`getAllInputs`' map).
     pub fn check(&self) -> Result<(), String> {
-        let mut seen = vec![false; self.nodes.len()];
-        let mut stack: Vec<(NodeId, Vec<String>)> = vec![(ROOT, Vec::new())];
-        while let Some((id, prefix)) = stack.pop() {
-            if std::mem::replace(&mut seen[id], true) {
-                continue;
-            }
-            for (name, edge) in &self.nodes[id].inputs {
-                let mut path = prefix.clone();
-                path.push(name.clone());
-                match edge {
-                    Edge::Node(child) => stack.push((*child, path)),
-                    Edge::Follows(target)
-                        if !target.is_empty() && self.resolve_within(target, &mut 0) == Err(false) =>
-                    {
-                        return Err(format!(
-                            "input '{}' follows a non-existent input '{}'",
-                            path.join("/"),
-                            target.join("/")
-                        ));
-                    }
-                    Edge::Follows(_) => {}
-                }
+        let mut all = BTreeMap::new();
+        let mut done = vec![false; self.nodes.len()];
+        self.all_inputs(ROOT, &mut Vec::new(), &mut done, &mut all);
+        for (path, target) in all {
+            if !target.is_empty() && self.find_input(target)?.is_none() {
+                return Err(format!(
+                    "input '{}' follows a non-existent input '{}'",
+                    path.join("/"),
+                    target.join("/")
+                ));
             }
         }
         Ok(())
+    }
+
+    /// The `follows` of every input reachable from `id`, by input path (each node walked
+    /// once, as `getAllInputs` does).
+    fn all_inputs<'a>(
+        &'a self,
+        id: NodeId,
+        prefix: &mut Vec<String>,
+        done: &mut [bool],
+        all: &mut BTreeMap<Vec<String>, &'a [String]>,
+    ) {
+        if std::mem::replace(&mut done[id], true) {
+            return;
+        }
+        for (name, edge) in &self.nodes[id].inputs {
+            prefix.push(name.clone());
+            match edge {
+                Edge::Node(child) => self.all_inputs(*child, prefix, done, all),
+                Edge::Follows(target) => {
+                    all.insert(prefix.clone(), target.as_slice());
+                }
+            }
+            prefix.pop();
+        }
     }
 
     /// Parse the lock file at `path` (named in errors, as modern Nix names it).
@@ -294,7 +311,10 @@ mod tests {
             assert_eq!(lock.to_json_text(), text);
         }
         let lock = LockFile::parse(include_str!("../testdata/git-follows.lock"), "flake.lock").unwrap();
-        assert_eq!(lock.resolve(&["a".into(), "b".into()]), lock.resolve(&["b".into()]));
+        assert_eq!(
+            lock.find_input(&["a".into(), "b".into()]),
+            lock.find_input(&["b".into()])
+        );
     }
 
     /// Nix's `LockedNode` refuses a node without `original`, and modern Nix's path
@@ -319,22 +339,36 @@ mod tests {
     }
 
     #[test]
-    fn follows_cycles_resolve_to_nothing_and_pass_the_check() {
-        // `inputs.x.follows = "x"`, and `a` and `b` following each other: Nix 2.8 accepts
-        // both flakes and fails only where such an input is used.
+    fn follows_cycles_fail_the_check_as_in_modern_nix() {
+        // Modern Nix's `doFind` messages (Nix 2.8 accepted these locks and recursed
+        // without end where such an input was used).
+        let path = |p: &str| p.split('/').map(String::from).collect::<Vec<_>>();
+        let follows = |to: &str| Edge::Follows(path(to));
         let mut lock = LockFile::default();
-        let follows = |to: &str| Edge::Follows(vec![to.to_string()]);
         lock.nodes[ROOT].inputs.insert("x".into(), follows("x"));
+        assert_eq!(
+            lock.find_input(&path("x")),
+            Err("follow cycle detected: [x -> x]".into())
+        );
+        assert_eq!(lock.check(), Err("follow cycle detected: [x -> x]".into()));
+        let mut lock = LockFile::default();
         lock.nodes[ROOT].inputs.insert("a".into(), follows("b"));
         lock.nodes[ROOT].inputs.insert("b".into(), follows("a"));
-        assert_eq!(lock.resolve(&["x".into()]), None);
-        assert_eq!(lock.resolve(&["a".into(), "c".into()]), None);
+        assert_eq!(lock.check(), Err("follow cycle detected: [b -> a -> b]".into()));
+        // `b/x` following `b/x/y` runs back through itself.
+        let mut lock = LockFile::default();
+        let b = lock.add(Node::default());
+        lock.nodes[ROOT].inputs.insert("b".into(), Edge::Node(b));
+        lock.nodes[b].inputs.insert("x".into(), follows("b/x/y"));
+        assert_eq!(lock.check(), Err("follow cycle detected: [b/x/y -> b/x/y]".into()));
+        // A follows that leads nowhere, and one to an existing input.
+        lock.nodes[b].inputs.insert("x".into(), follows("b"));
         assert_eq!(lock.check(), Ok(()));
         lock.nodes[ROOT].inputs.insert("y".into(), follows("missing"));
-        assert!(lock
-            .check()
-            .unwrap_err()
-            .contains("follows a non-existent input 'missing'"));
+        assert_eq!(
+            lock.check(),
+            Err("input 'y' follows a non-existent input 'missing'".into())
+        );
     }
 
     #[test]

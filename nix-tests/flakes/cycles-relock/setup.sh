@@ -1,5 +1,4 @@
-# Flake graphs from a differential bug hunt: `follows` that go round a cycle (Nix only
-# fails where such an input is used), flakes that import themselves or each other
+# Flake graphs from a differential bug hunt: flakes that import themselves or each other
 # (`found circular import`, not an endless descent), a flake in a subfolder of a git
 # repository locking a sibling (the lock goes to the subfolder, not to a path built
 # from the `?dir=` URL), `git+file:` references relative to the working folder, a
@@ -7,8 +6,7 @@
 # `--override-input` of an input the flake does not declare (a warning, no new input),
 # and a `path:` input that is a file (its mtime is `lastModified`).
 W=$PWD
-mkdir -p cyc selfref a b lib lib2 mid app ov
-echo '{ inputs.x.follows = "x"; inputs.p.follows = "q"; inputs.q.follows = "p"; outputs = { self, ... }: { v = 1; }; }' > cyc/flake.nix
+mkdir -p selfref a b lib lib2 mid app ov
 echo "{ inputs.me.url = \"path:$W/selfref\"; outputs = { self, me }: { v = 1; }; }" > selfref/flake.nix
 echo "{ inputs.b.url = \"path:$W/b\"; outputs = { self, b }: { v = 1; }; }" > a/flake.nix
 echo "{ inputs.a.url = \"path:$W/a\"; outputs = { self, a }: { v = 2; }; }" > b/flake.nix
