@@ -570,7 +570,10 @@ fn input_to_url_encoded(attrs: &Attrs, encode: impl Fn(&str) -> String) -> Strin
         // The forge form holds only one of ref/rev: a ref beside a rev goes in the query.
         let shown_in_base = in_base.contains(&k.as_str())
             && !(k == "ref" && matches!(ty, "github" | "gitlab" | "sourcehut") && attrs.get_str("rev").is_some());
-        if !shown_in_base {
+        // `GitInputScheme::toURL` (2.8 and modern) writes only these: a locked git input
+        // is printed without its `narHash`, `lastModified` or `revCount`.
+        let git_hides = ty == "git" && !matches!(k.as_str(), "rev" | "ref" | "shallow" | "submodules" | "dir");
+        if !shown_in_base && !git_hides {
             rest.push((k, attr_text(v)));
         }
     }

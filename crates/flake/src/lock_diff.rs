@@ -4,6 +4,7 @@
 //! `• Updated input 'a':` with the locked reference (and its date) or the `follows`.
 
 use crate::lockfile::{Edge, LockFile, NodeId, ROOT};
+use rnix_eval_fetch::Attrs;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 
@@ -26,15 +27,24 @@ fn describe(lock: &LockFile, edge: &Edge) -> String {
     }
 }
 
+/// An edge as Nix compares it (`equals`: the whole locked reference, or the `follows`
+/// path), beside what is printed of it: a git input is printed without its `narHash`,
+/// so an updated dirty work tree is listed with two equal lines, as Nix lists it.
+#[derive(PartialEq)]
+struct Described {
+    locked: Option<Attrs>,
+    text: String,
+}
+
 /// Every input path reachable from the root (each node walked once, as Nix's
 /// `flattenLockFile`), with its edge described.
-fn flatten(lock: &LockFile) -> BTreeMap<Vec<String>, String> {
+fn flatten(lock: &LockFile) -> BTreeMap<Vec<String>, Described> {
     fn walk(
         lock: &LockFile,
         node: NodeId,
         prefix: &[String],
         done: &mut HashSet<NodeId>,
-        out: &mut BTreeMap<Vec<String>, String>,
+        out: &mut BTreeMap<Vec<String>, Described>,
     ) {
         if !done.insert(node) {
             return;
@@ -42,7 +52,13 @@ fn flatten(lock: &LockFile) -> BTreeMap<Vec<String>, String> {
         for (name, edge) in &lock.nodes[node].inputs {
             let mut path = prefix.to_vec();
             path.push(name.clone());
-            out.entry(path.clone()).or_insert_with(|| describe(lock, edge));
+            out.entry(path.clone()).or_insert_with(|| Described {
+                locked: match edge {
+                    Edge::Node(id) => lock.nodes[*id].locked.clone(),
+                    Edge::Follows(_) => None,
+                },
+                text: describe(lock, edge),
+            });
             if let Edge::Node(child) = edge {
                 walk(lock, *child, &path, done, out);
             }
@@ -75,14 +91,16 @@ pub fn diff(old: &LockFile, new: &LockFile) -> String {
             }
             Ordering::Greater => {
                 let (path, added) = j.next().expect("peeked");
-                out.push_str(&format!("• Added input '{}':\n    {added}\n", path.join("/")));
+                out.push_str(&format!("• Added input '{}':\n    {}\n", path.join("/"), added.text));
             }
             Ordering::Equal => {
                 let ((path, was), (_, now)) = (i.next().expect("peeked"), j.next().expect("peeked"));
                 if was != now {
                     out.push_str(&format!(
-                        "• Updated input '{}':\n    {was}\n  → {now}\n",
-                        path.join("/")
+                        "• Updated input '{}':\n    {}\n  → {}\n",
+                        path.join("/"),
+                        was.text,
+                        now.text
                     ));
                 }
             }
@@ -109,6 +127,57 @@ mod tests {
             is_flake: true,
             ..Node::default()
         }
+    }
+
+    fn git_node(rev: Option<&str>, nar_hash: &str) -> Node {
+        let mut locked = Attrs::new();
+        locked.set("type", "git");
+        locked.set("url", "file:///w/dep");
+        locked.set("lastModified", 1650000000u64);
+        locked.set("narHash", nar_hash);
+        if let Some(rev) = rev {
+            locked.set("ref", "main");
+            locked.set("rev", rev);
+            locked.set("revCount", 1u64);
+        }
+        Node {
+            locked: Some(locked),
+            original: Some(Attrs::new()),
+            is_flake: true,
+            ..Node::default()
+        }
+    }
+
+    /// Nix 2.8's lines for a git input (a differential flake hunt, `--update-input dep`):
+    /// the reference without `narHash`, `lastModified` or `revCount`; and a dirty work
+    /// tree that changed is listed although both lines print alike.
+    #[test]
+    fn git_inputs_are_listed_as_nix_lists_them() {
+        let lock_of = |node: Node| {
+            let mut lock = LockFile::default();
+            let id = lock.add(node);
+            lock.nodes[ROOT].inputs.insert("dep".into(), Edge::Node(id));
+            lock
+        };
+        let (r1, r2) = (
+            "128490878599b99367c4f812db071ccb3043810b",
+            "b4793ee37abc16c57b332477b35f08b97804e6a5",
+        );
+        let (h1, h2) = (
+            "sha256-XjTVLcD19Ay4nnLvQh/MNh0yE+NYrQqPTnD8tGSZCiM=",
+            "sha256-Mzg+QlSRgsEefvBUchqYti3joc88hVYIZZ/XtDnTh5Y=",
+        );
+        assert_eq!(
+            diff(&lock_of(git_node(Some(r1), h1)), &lock_of(git_node(Some(r2), h2))),
+            format!(
+                "• Updated input 'dep':\n    'git+file:///w/dep?ref=main&rev={r1}' (2022-04-15)\n  → 'git+file:///w/dep?ref=main&rev={r2}' (2022-04-15)\n"
+            )
+        );
+        assert_eq!(
+            diff(&lock_of(git_node(None, h1)), &lock_of(git_node(None, h2))),
+            "• Updated input 'dep':\n    'git+file:///w/dep' (2022-04-15)\n  → 'git+file:///w/dep' (2022-04-15)\n"
+        );
+        assert_eq!(diff(&lock_of(git_node(None, h1)), &lock_of(git_node(None, h1))), "");
     }
 
     /// The lines Nix 2.8 printed for the same change (`nix eval` of a flake whose `u`
