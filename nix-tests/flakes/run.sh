@@ -11,8 +11,8 @@
 #   drv DIR#ATTR     ATTR's drvPath (`nix eval --raw DIR#ATTR.drvPath`, `rnix-eval --read-only --flake DIR#.ATTR`)
 #   host DIR#NAME    a NixOS-style host's toplevel drvPath (`rnix-eval --read-only --flake DIR#NAME`)
 #   fail DIR#ATTR    evaluation must fail (only the failure is compared: the messages are each tool's own)
-#   error DIR#ATTR   evaluation must fail with the same first `error:` line (where both
-#                    versions of Nix word it alike)
+#   error [FLAGS] DIR#ATTR  evaluation must fail with the same first `error:` line (where
+#                    both versions of Nix word it alike)
 #   lock DIR         DIR/flake.lock as written
 #   sh COMMAND       a shell command run in the work folder (edit, commit, show status)
 # Paths in lock files are absolute, so every case runs in the same folder,
@@ -65,8 +65,8 @@ run_query() {
     rnix:host) "$RNIX" --read-only --flake "$arg" 2>/dev/null ;;
     nix:fail) nix "${nix_flags[@]}" eval --json "$arg" >/dev/null 2>&1 && echo "unexpected success" || echo "fails" ;;
     rnix:fail) "$RNIX" --eval --strict --json --flake "$arg" >/dev/null 2>&1 && echo "unexpected success" || echo "fails" ;;
-    nix:error) nix "${nix_flags[@]}" eval --json "$arg" 2>&1 >/dev/null | grep -m1 '^error:' ;;
-    rnix:error) "$RNIX" --eval --strict --json --flake "$arg" 2>&1 >/dev/null | grep -m1 '^error:' ;;
+    nix:error) nix "${nix_flags[@]}" eval --json "${flags[@]}" "${words[-1]}" 2>&1 >/dev/null | grep -m1 '^error:' ;;
+    rnix:error) "$RNIX" --eval --strict --json "${flags[@]}" --flake "${words[-1]}" 2>&1 >/dev/null | grep -m1 '^error:' ;;
     *:lock) cat "$arg/flake.lock" 2>/dev/null || echo "(no lock file)" ;;
     *:sh) bash -c "$arg" 2>/dev/null || echo "(command failed)" ;;
   esac

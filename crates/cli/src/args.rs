@@ -158,6 +158,10 @@ pub struct Cli {
     #[arg(long = "no-write-lock-file")]
     pub no_write_lock_file: bool,
 
+    /// Fail if the flake's lock file would change (CI: the committed lock must be current).
+    #[arg(long = "no-update-lock-file")]
+    pub no_update_lock_file: bool,
+
     /// Lock every input anew, ignoring the old lock file.
     #[arg(long = "recreate-lock-file")]
     pub recreate_lock_file: bool,

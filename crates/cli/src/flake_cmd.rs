@@ -76,6 +76,7 @@ impl Host {
 pub fn lock_options(cli: &Cli) -> FlakeOptions {
     FlakeOptions {
         write_lock_file: !cli.no_write_lock_file,
+        no_update_lock_file: cli.no_update_lock_file,
         recreate: cli.recreate_lock_file,
         update_inputs: cli.update_input.clone(),
         override_inputs: cli

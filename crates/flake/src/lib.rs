@@ -27,6 +27,8 @@ use std::path::{Path, PathBuf};
 pub struct FlakeOptions {
     /// `--no-write-lock-file` clears it.
     pub write_lock_file: bool,
+    /// `--no-update-lock-file`: a lock file that would change is an error.
+    pub no_update_lock_file: bool,
     /// `--recreate-lock-file`.
     pub recreate: bool,
     /// `--update-input A/B`.
@@ -167,6 +169,11 @@ pub fn lock_flake_ref(
     {
         let changes = || lock_diff::diff(previous.as_ref().unwrap_or(&LockFile::default()), &lock);
         match writable_lock_path(&flake_ref) {
+            Some(_) if opts.write_lock_file && opts.override_inputs.is_empty() && opts.no_update_lock_file => {
+                return Err(fail(format!(
+                    "flake '{shown}' requires lock file changes but they're not allowed due to '--no-update-lock-file'"
+                )));
+            }
             Some(path) if opts.write_lock_file && opts.override_inputs.is_empty() => {
                 // Nix's `lockFileExists` looks at the folder: a lock file Git does not
                 // track (so the flake's source lacks it) is updated, not created.

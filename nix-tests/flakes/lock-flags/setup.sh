@@ -1,6 +1,6 @@
 # Locking flags: an old lock is kept until an input is updated; --no-write-lock-file,
 # --update-input, --recreate-lock-file, --override-input; a new input in flake.nix is
-# locked and the rest of the lock kept.
+# locked and the rest of the lock kept, unless --no-update-lock-file forbids the change.
 W=$PWD
 mkdir -p b b2 top/c
 echo '{ outputs = { self }: { v = "b1"; }; }' > b/flake.nix
