@@ -7,7 +7,8 @@
 # rnix-eval's parse cache warm and once with it off.
 #
 # Usage: RNIX_NIXPKGS=~/nixpkgs-20.09 benches/nixos-compare.sh [CASE...]
-#   CASE: minimal desktop openssh-test nginx-test cross-hello hello evalmodules (default: all)
+#   CASE: minimal server desktop openssh-test nginx-test cross-hello hello evalmodules
+#   (default: all)
 # Environment: RNIX_EVAL (default target/release/rnix-eval), RUNS (default 3), STRICT=1
 # (both evaluators with --strict: the printed `.drvPath` is the same, but without it
 # rnix-eval makes a thunk wherever Nix does, so that a lazily printed value shows `<CODE>`
@@ -92,6 +93,18 @@ EOF
 case_expr() {
     case $1 in
     minimal) system_expr "" ;;
+    server) system_expr 'services.openssh.enable = true;
+  services.openssh.permitRootLogin = "no";
+  services.nginx.enable = true;
+  services.nginx.virtualHosts."example.org" = { root = "/var/www"; locations."/api".proxyPass = "http://127.0.0.1:8080"; };
+  services.postgresql.enable = true;
+  services.postgresql.ensureDatabases = [ "app" ];
+  services.fail2ban.enable = true;
+  services.prometheus.exporters.node.enable = true;
+  networking.firewall.allowedTCPPorts = [ 22 80 443 ];
+  users.users.app = { isNormalUser = true; extraGroups = [ "wheel" ]; openssh.authorizedKeys.keys = [ "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample app@host" ]; };
+  systemd.services.app = { wantedBy = [ "multi-user.target" ]; after = [ "postgresql.service" ]; serviceConfig.ExecStart = "${pkgs.hello}/bin/hello"; };
+  time.timeZone = "UTC";' ;;
     desktop) system_expr 'services.xserver.enable = true;
   services.xserver.desktopManager.xfce.enable = true;
   environment.systemPackages = [ pkgs.firefox ];' ;;
@@ -105,7 +118,7 @@ case_expr() {
 }
 
 CASES=("$@")
-[ ${#CASES[@]} -gt 0 ] || CASES=(minimal desktop openssh-test nginx-test cross-hello hello evalmodules)
+[ ${#CASES[@]} -gt 0 ] || CASES=(minimal server desktop openssh-test nginx-test cross-hello hello evalmodules)
 
 printf '%-13s %7s %7s %7s %6s %8s %8s %6s  %s\n' case nix_s rnix_s cold_s t_ratio nix_MiB rnix_MiB m_ratio status
 for c in "${CASES[@]}"; do
