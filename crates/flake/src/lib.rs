@@ -169,12 +169,12 @@ pub fn lock_flake_ref(
     {
         let changes = || lock_diff::diff(previous.as_ref().unwrap_or(&LockFile::default()), &lock);
         match writable_lock_path(&flake_ref) {
-            Some(_) if opts.write_lock_file && opts.override_inputs.is_empty() && opts.no_update_lock_file => {
-                return Err(fail(format!(
-                    "flake '{shown}' requires lock file changes but they're not allowed due to '--no-update-lock-file'"
-                )));
-            }
             Some(path) if opts.write_lock_file && opts.override_inputs.is_empty() => {
+                if opts.no_update_lock_file {
+                    return Err(fail(format!(
+                        "flake '{shown}' requires lock file changes but they're not allowed due to '--no-update-lock-file'"
+                    )));
+                }
                 // Nix's `lockFileExists` looks at the folder: a lock file Git does not
                 // track (so the flake's source lacks it) is updated, not created.
                 if old_text.is_some() || path.symlink_metadata().is_ok() {

@@ -24,10 +24,15 @@ pub fn too_deep(text: &str) -> Option<usize> {
 
 /// [`too_deep`] of `text` already tokenized (the tree is built from the same tokens).
 pub fn too_deep_in(tokens: &[rnix::Token<'_>], text: &str) -> Option<usize> {
-    let significant = tokens
-        .iter()
-        .filter(|(kind, _)| !matches!(kind, TOKEN_WHITESPACE | TOKEN_COMMENT))
-        .count();
+    // The tokens that are not trivia, and the `let`, `with` and `assert` keywords among
+    // them (a bound on the depth of a chain of those, in constructs).
+    let (mut significant, mut chain_keywords) = (0usize, 0usize);
+    for (kind, _) in tokens {
+        if !matches!(kind, TOKEN_WHITESPACE | TOKEN_COMMENT) {
+            significant += 1;
+            chain_keywords += usize::from(matches!(kind, TOKEN_LET | TOKEN_WITH | TOKEN_ASSERT));
+        }
+    }
     if significant.saturating_mul(MAX_ENTRIES_PER_TOKEN) < crate::bison::MAX_STACK {
         return None;
     }
@@ -37,7 +42,7 @@ pub fn too_deep_in(tokens: &[rnix::Token<'_>], text: &str) -> Option<usize> {
     // (Bison keeps three entries each until the body ends), and 4,000 nested `let`s, which
     // Nix refuses, were accepted.
     if estimate(tokens) < crate::bison::MAX_STACK / 10
-        && chain_keywords(tokens).saturating_mul(CHAIN) < crate::bison::MAX_STACK / 10
+        && chain_keywords.saturating_mul(CHAIN) < crate::bison::MAX_STACK / 10
     {
         return None;
     }
@@ -46,15 +51,6 @@ pub fn too_deep_in(tokens: &[rnix::Token<'_>], text: &str) -> Option<usize> {
 
 /// Stack entries a `let ... in`, `with ...;` or `assert ...;` keeps until its body ends.
 const CHAIN: usize = 3;
-
-/// The `let`, `with` and `assert` keywords of `tokens`: a bound on the depth of a chain of
-/// them, in constructs.
-fn chain_keywords(tokens: &[rnix::Token<'_>]) -> usize {
-    tokens
-        .iter()
-        .filter(|(kind, _)| matches!(kind, TOKEN_LET | TOKEN_WITH | TOKEN_ASSERT))
-        .count()
-}
 
 /// Stack entries a parenthesis takes; everything else that nests takes two.
 const PAREN: usize = 1;
