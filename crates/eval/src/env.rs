@@ -48,7 +48,8 @@ fn slots_of(block: *mut Frame) -> *mut OnceCell<Value> {
 /// Bytes of a frame besides its slots (for `NIX_SHOW_STATS`' `envs.bytes`).
 pub const HEADER_BYTES: usize = std::mem::size_of::<Frame>();
 const _: () = assert!(HEADER_BYTES == 16);
-const _: () = assert!(std::mem::size_of::<OnceCell<Value>>() == 16);
+// A full cell is exactly its value's words (`Env::set` writes them into it).
+const _: () = assert!(std::mem::size_of::<OnceCell<Value>>() == std::mem::size_of::<Value>());
 const _: () = assert!(std::mem::size_of::<Option<Env>>() == 8);
 
 /// A shared frame. Slots are written once, while the frame is built (the bindings of
@@ -167,9 +168,19 @@ impl Env {
     /// Write slot `slot` while building the frame.
     #[inline]
     pub fn set(&self, slot: usize, value: Value) {
-        if self.slots()[slot].set(value).is_err() {
+        let cell = &self.slots()[slot];
+        if cell.get().is_some() {
             unreachable!("frame slot {slot} written twice");
         }
+        // A full cell is its value's two words: the cell is as large as a value, so the
+        // value sits at its start, and an empty cell holds no value (its niche tag).
+        // Written word by word (`write_words`): `OnceCell::set` copied an argument made
+        // just before with one 16-byte load, a store-forwarding stall on half of
+        // `lambda_frame`'s samples in `benches/programs/literals`.
+        // SAFETY: the cell is empty (nothing to drop), nothing borrows into it, and the
+        // evaluator is single-threaded.
+        unsafe { crate::value::write_words(cell as *const OnceCell<Value> as *mut Value, value) };
+        debug_assert!(cell.get().is_some(), "a written frame slot reads as full");
     }
 
     /// Overwrite slot `slot` of a built frame: only for `rec { __overrides = ..; }`, whose
@@ -418,5 +429,25 @@ mod tests {
         assert!(copy.get(1).is_none());
         let empty = Env::from_values(None, std::iter::empty());
         assert!(empty.get(0).is_none());
+    }
+
+    /// `set` writes a value's words into the cell itself: every kind reads back as it
+    /// was written (a one-byte payload, none, a float, a counted handle).
+    #[test]
+    fn set_writes_a_full_cell_of_any_kind() {
+        let string = Value::string(&b"s"[..]);
+        let values = [
+            Value::Null,
+            Value::Bool(true),
+            Value::Float(0.5),
+            Value::Int(-7),
+            string,
+        ];
+        let frame = Env::from_values(None, values.into_iter());
+        assert!(matches!(frame.get(0), Some(Value::Null)));
+        assert!(matches!(frame.get(1), Some(Value::Bool(true))));
+        assert!(matches!(frame.get(2), Some(Value::Float(f)) if *f == 0.5));
+        assert!(matches!(frame.get(3), Some(Value::Int(-7))));
+        assert!(matches!(frame.get(4), Some(Value::String(s)) if s.as_bytes() == b"s"));
     }
 }

@@ -186,7 +186,7 @@ impl ListBuilder {
             self.grow();
         }
         // SAFETY: slot `len` is within the capacity and not yet written.
-        unsafe { elements_of(self.ptr).add(self.len).write(item) };
+        unsafe { crate::value::write_words(elements_of(self.ptr).add(self.len), item) };
         self.len += 1;
     }
 
