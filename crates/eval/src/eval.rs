@@ -309,15 +309,21 @@ impl Evaluator {
         // The function is forced while the cell is still marked (a function whose own
         // evaluation needs the cell is a cycle either way), then the cell is put back.
         let result = match &state {
+            // The forced function is moved on by its words: `force` returned it in 8-byte
+            // stores, and a plain move stalled on most of these samples in
+            // `benches/programs/derivations`.
+            // (Not moved into a tuple with the arguments either: that was the same copy.)
             ThunkState::Apply(app) => {
-                let (f, x) = (self.force(&app.0), app.1.clone());
+                let f = self.force(&app.0);
+                let x = app.1.clone();
                 t.restore(state);
-                f.and_then(|f| self.call(f, x, None))
+                f.and_then(|f| self.call(crate::value::by_words(f), x, None))
             }
             ThunkState::Apply2(app) => {
-                let (f, x, y) = (self.force(&app.0), app.1.clone(), app.2.clone());
+                let f = self.force(&app.0);
+                let (x, y) = (app.1.clone(), app.2.clone());
                 t.restore(state);
-                f.and_then(|f| self.call2(f, x, y, None))
+                f.and_then(|f| self.call2(crate::value::by_words(f), x, y, None))
             }
             ThunkState::ApplyInt(f, i) => {
                 let (f, x) = (Value::Lambda(f.clone()), Value::Int(*i));
@@ -332,7 +338,8 @@ impl Evaluator {
             return Ok(done);
         }
         t.set(ThunkState::Done(result.clone()));
-        Ok(result)
+        // By its words: a plain move stalled on a third of these samples (`force_thunk`).
+        Ok(crate::value::by_words(result))
     }
 
     /// Force `v` and everything inside it (`--strict`, `deepSeq`).
@@ -703,7 +710,9 @@ impl Evaluator {
             Value::Lambda(closure) => self.call_lambda(closure, arg, span),
             Value::PrimOp(op) => {
                 if op.arity == 1 {
-                    self.call_primop(op, &[arg], span)
+                    // The argument where it is: copied into an array, it was one 16-byte
+                    // load of the caller's two 8-byte stores (a store-forwarding stall).
+                    self.call_primop(op, std::slice::from_ref(&arg), span)
                 } else {
                     Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op, args: vec![arg] })))
                 }
@@ -711,10 +720,15 @@ impl Evaluator {
             // The last argument of a builtin applied to one or two before: its arguments
             // in an array on the stack, without the vector a partial application needs.
             Value::PrimOpApp(app) if app.args.len() + 1 == app.op.arity && app.args.len() <= 2 => {
+                // The new argument moved into the array by its words, as above.
                 if let [x] = app.args.as_slice() {
-                    self.call_primop(app.op, &[x.clone(), arg], span)
+                    let mut args = [x.clone(), Value::Null];
+                    crate::value::put_by_words(&mut args[1], arg);
+                    self.call_primop(app.op, &args, span)
                 } else {
-                    self.call_primop(app.op, &[app.args[0].clone(), app.args[1].clone(), arg], span)
+                    let mut args = [app.args[0].clone(), app.args[1].clone(), Value::Null];
+                    crate::value::put_by_words(&mut args[2], arg);
+                    self.call_primop(app.op, &args, span)
                 }
             }
             Value::PrimOpApp(app) => {
@@ -828,11 +842,11 @@ impl Evaluator {
                 if op.arity == 3 && i >= 3 && !op.strict {
                     // `foldl'`, `substring`, `replaceStrings`: as above.
                     let op = *op;
-                    let x = self.thunk(&spine[i - 1].arg, env);
-                    let y = self.thunk(&spine[i - 2].arg, env);
-                    let z = self.thunk(&spine[i - 3].arg, env);
+                    let mut args = [Value::Null, Value::Null, Value::Null];
+                    forget(replace(&mut args[0], self.thunk(&spine[i - 1].arg, env)));
+                    forget(replace(&mut args[1], self.thunk(&spine[i - 2].arg, env)));
+                    forget(replace(&mut args[2], self.thunk(&spine[i - 3].arg, env)));
                     i -= 3;
-                    let args = [x, y, z];
                     let result = self.call_primop(op, &args, Some(spine[i].span));
                     let [x, y, z] = args;
                     release(x);
@@ -889,7 +903,8 @@ impl Evaluator {
                     return Ok(Applied::Body(&closure.lambda.body, frame, 1));
                 }
             }
-            f = self.call(f, arg, Some(step.span))?;
+            // By its words: `thunk_rest` returned it in 8-byte stores (a stall).
+            f = self.call(f, crate::value::by_words(arg), Some(step.span))?;
             i -= 1;
         }
         Ok(Applied::Value(f))

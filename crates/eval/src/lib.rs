@@ -41,6 +41,7 @@ pub mod teardown;
 pub mod term;
 pub mod value;
 mod with_cache;
+mod words;
 pub mod xml;
 
 mod builtins;

@@ -29,6 +29,11 @@ struct Inner<T> {
 /// What a payload does when its last handle goes, just before it is freed: a large list
 /// or set hands its elements to [`crate::teardown`] instead of freeing them now.
 pub trait Retire {
+    /// Whether [`Rc::new`] moves the payload into its block word by word
+    /// ([`crate::words`]): for payloads that are mostly made just before, on the stack,
+    /// by code that writes them in 8-byte stores (a string's `Bytes`).
+    const MOVED_BY_WORDS: bool = false;
+
     #[inline(always)]
     fn retire(&mut self) {}
 }
@@ -39,12 +44,34 @@ pub struct Rc<T: Retire>(NonNull<Inner<T>>);
 impl<T: Retire> Rc<T> {
     #[inline]
     pub fn new(value: T) -> Rc<T> {
+        if T::MOVED_BY_WORDS {
+            return Rc::new_by_words(value);
+        }
         let inner = Box::new(Inner {
             count: Cell::new(ONE),
             value,
         });
         // SAFETY: `Box::into_raw` never returns null.
         Rc(unsafe { NonNull::new_unchecked(Box::into_raw(inner)) })
+    }
+
+    /// [`Rc::new`] of a `MOVED_BY_WORDS` payload: the block is allocated first and the
+    /// payload moved into it word by word.
+    #[inline(always)]
+    fn new_by_words(value: T) -> Rc<T> {
+        let layout = std::alloc::Layout::new::<Inner<T>>();
+        // SAFETY: `Inner<T>` is not zero-sized (it has a count); the block has the layout
+        // `Box<Inner<T>>` frees (the one `drop` uses), and both fields are written before
+        // the handle exists.
+        unsafe {
+            let block = std::alloc::alloc(layout).cast::<Inner<T>>();
+            let Some(block) = NonNull::new(block) else {
+                std::alloc::handle_alloc_error(layout)
+            };
+            std::ptr::addr_of_mut!((*block.as_ptr()).count).write(Cell::new(ONE));
+            crate::words::write(std::ptr::addr_of_mut!((*block.as_ptr()).value), value);
+            Rc(block)
+        }
     }
 
     #[inline(always)]

@@ -40,32 +40,29 @@ pub enum Value {
 
 const _: () = assert!(std::mem::size_of::<Value>() == 16);
 
-/// `v` moved by its two words: read from where it lies in two 8-byte loads, which the
-/// store buffer forwards from the two stores that made it (a plain move loads it in one
-/// 16-byte load, which stalls until they reach the cache).
+/// `v` moved by its two words ([`crate::words`]).
 #[inline(always)]
 pub(crate) fn by_words(v: Value) -> Value {
-    let v = std::mem::ManuallyDrop::new(v);
-    let words = &*v as *const Value as *const std::mem::MaybeUninit<u64>;
-    // SAFETY: a value is two words (`repr(u64)`, 16 bytes), read as `MaybeUninit` since
-    // a payload may be uninitialised; `v` is not dropped, so its handles move here.
-    unsafe { std::mem::transmute([std::ptr::read_volatile(words), std::ptr::read_volatile(words.add(1))]) }
+    crate::words::moved(v)
 }
 
-/// Move `v` into the slot `dst` as its two words. A value just made (a thunk's tag and
-/// pointer) sits in two 8-byte stores on the stack; the plain `write` copied it with one
-/// 16-byte load, which the store buffer cannot forward from them (a stall on three
-/// quarters of `genList`'s samples).
+/// `*slot = v`, moved by its words ([`crate::words`]), the old value dropped first.
+#[inline(always)]
+pub(crate) fn put_by_words(slot: &mut Value, v: Value) {
+    drop(std::mem::replace(slot, Value::Null));
+    // SAFETY: the slot holds `Null` now, which needs no drop.
+    unsafe { write_words(slot, v) }
+}
+
+/// Move `v` into the slot `dst` as its two words ([`crate::words`]): a value just made (a
+/// thunk's tag and pointer) copied with one 16-byte load stalled on three quarters of
+/// `genList`'s samples.
 ///
 /// # Safety
 /// `dst` is valid for writes and holds nothing that needs dropping.
 #[inline(always)]
 pub(crate) unsafe fn write_words(dst: *mut Value, v: Value) {
-    // `MaybeUninit` words: `Bool`'s and `Null`'s payload bytes are not initialised.
-    let [tag, payload]: [std::mem::MaybeUninit<u64>; 2] = std::mem::transmute(v);
-    let words = dst.cast::<std::mem::MaybeUninit<u64>>();
-    std::ptr::write_volatile(words, tag);
-    std::ptr::write_volatile(words.add(1), payload);
+    crate::words::write(dst, v)
 }
 
 impl Value {
@@ -341,7 +338,10 @@ pub struct PrimOpApp {
 // touches 200,000 cold cells.
 
 impl Retire for String {}
-impl Retire for NixString {}
+/// Strings are made just before they are shared, in `bytes`' own 8-byte stores.
+impl Retire for NixString {
+    const MOVED_BY_WORDS: bool = true;
+}
 impl Retire for Closure {}
 impl Retire for PrimOpApp {}
 impl Retire for Packed {}
@@ -442,7 +442,7 @@ impl Packed {
     unsafe fn write(&self, state: ThunkState) {
         let w = self.words();
         match state {
-            ThunkState::Done(v) => write_words(w as *mut Value, v),
+            ThunkState::Done(v) => (w as *mut Value).write(v),
             ThunkState::Blackhole => w.write(BLACKHOLE),
             ThunkState::Apply(b) => {
                 w.write(APPLY);
