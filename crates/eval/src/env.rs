@@ -174,12 +174,12 @@ impl Env {
         }
         // A full cell is its value's two words: the cell is as large as a value, so the
         // value sits at its start, and an empty cell holds no value (its niche tag).
-        // Written word by word (`write_words`): `OnceCell::set` copied an argument made
+        // Written word by word (`crate::words`): `OnceCell::set` copied an argument made
         // just before with one 16-byte load, a store-forwarding stall on half of
         // `lambda_frame`'s samples in `benches/programs/literals`.
         // SAFETY: the cell is empty (nothing to drop), nothing borrows into it, and the
         // evaluator is single-threaded.
-        unsafe { crate::value::write_words(cell as *const OnceCell<Value> as *mut Value, value) };
+        unsafe { crate::words::write(cell as *const OnceCell<Value> as *mut Value, value) };
         debug_assert!(cell.get().is_some(), "a written frame slot reads as full");
     }
 

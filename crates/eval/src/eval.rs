@@ -285,7 +285,7 @@ impl Evaluator {
                 }
                 // A plain move copied the value out of `eval`'s two 8-byte stores with one
                 // 16-byte load: a store-forwarding stall on a third of these samples.
-                Ok(crate::value::by_words(v))
+                Ok(crate::words::moved(v))
             }
             Err(e) => {
                 // Restore so a later force (e.g. after `tryEval`) re-evaluates.
@@ -317,13 +317,13 @@ impl Evaluator {
                 let f = self.force(&app.0);
                 let x = app.1.clone();
                 t.restore(state);
-                f.and_then(|f| self.call(crate::value::by_words(f), x, None))
+                f.and_then(|f| self.call(crate::words::moved(f), x, None))
             }
             ThunkState::Apply2(app) => {
                 let f = self.force(&app.0);
                 let (x, y) = (app.1.clone(), app.2.clone());
                 t.restore(state);
-                f.and_then(|f| self.call2(crate::value::by_words(f), x, y, None))
+                f.and_then(|f| self.call2(crate::words::moved(f), x, y, None))
             }
             ThunkState::ApplyInt(f, i) => {
                 let (f, x) = (Value::Lambda(f.clone()), Value::Int(*i));
@@ -339,7 +339,7 @@ impl Evaluator {
         }
         t.set(ThunkState::Done(result.clone()));
         // By its words: a plain move stalled on a third of these samples (`force_thunk`).
-        Ok(crate::value::by_words(result))
+        Ok(crate::words::moved(result))
     }
 
     /// Force `v` and everything inside it (`--strict`, `deepSeq`).
@@ -508,8 +508,7 @@ impl Evaluator {
             // Made in the set's block directly: one allocation.
             let mut entries = crate::value::SetBuilder::with_capacity(a.attrs.len());
             for def in a.order.in_order(&a.attrs) {
-                let value = self.static_value(def, frame.as_ref(), env);
-                entries.push_parts(def.name, value, def.pos);
+                entries.push(self.static_attr(def, frame.as_ref(), env));
             }
             return Ok(Value::attrs_made(entries.finish(true)));
         }
@@ -530,22 +529,17 @@ impl Evaluator {
     /// its `inherit (e)` sources') or `env`.
     #[inline(always)]
     fn static_attr(&mut self, def: &'static ast::AttrDef, frame: Option<&Env>, env: &Env) -> Attr {
-        Attr {
-            name: def.name,
-            value: self.static_value(def, frame, env),
-            pos: def.pos,
-        }
-    }
-
-    /// The value of [`Evaluator::static_attr`].
-    #[inline(always)]
-    fn static_value(&mut self, def: &'static ast::AttrDef, frame: Option<&Env>, env: &Env) -> Value {
-        match &def.value {
+        let value = match &def.value {
             AttrValue::Slot(i) => frame.expect("rec sets have a frame").slot(*i),
             AttrValue::Expr { expr, in_frame, .. } => {
                 let e = if *in_frame { frame.expect("frame") } else { env };
                 self.thunk(expr, e)
             }
+        };
+        Attr {
+            name: def.name,
+            value,
+            pos: def.pos,
         }
     }
 
@@ -904,7 +898,7 @@ impl Evaluator {
                 }
             }
             // By its words: `thunk_rest` returned it in 8-byte stores (a stall).
-            f = self.call(f, crate::value::by_words(arg), Some(step.span))?;
+            f = self.call(f, crate::words::moved(arg), Some(step.span))?;
             i -= 1;
         }
         Ok(Applied::Value(f))

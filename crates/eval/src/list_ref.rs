@@ -185,8 +185,10 @@ impl ListBuilder {
         if self.len == self.capacity {
             self.grow();
         }
-        // SAFETY: slot `len` is within the capacity and not yet written.
-        unsafe { crate::value::write_words(elements_of(self.ptr).add(self.len), item) };
+        // SAFETY: slot `len` is within the capacity and not yet written. By its words
+        // ([`crate::words`]): an element just made (a thunk's tag and pointer) copied
+        // with one 16-byte load stalled on three quarters of `genList`'s samples.
+        unsafe { crate::words::write(elements_of(self.ptr).add(self.len), item) };
         self.len += 1;
     }
 

@@ -55,23 +55,21 @@ impl<T: Retire> Rc<T> {
         Rc(unsafe { NonNull::new_unchecked(Box::into_raw(inner)) })
     }
 
-    /// [`Rc::new`] of a `MOVED_BY_WORDS` payload: the block is allocated first and the
+    /// [`Rc::new`] of a `MOVED_BY_WORDS` payload: the box is allocated first and the
     /// payload moved into it word by word.
     #[inline(always)]
     fn new_by_words(value: T) -> Rc<T> {
-        let layout = std::alloc::Layout::new::<Inner<T>>();
-        // SAFETY: `Inner<T>` is not zero-sized (it has a count); the block has the layout
-        // `Box<Inner<T>>` frees (the one `drop` uses), and both fields are written before
-        // the handle exists.
-        unsafe {
-            let block = std::alloc::alloc(layout).cast::<Inner<T>>();
-            let Some(block) = NonNull::new(block) else {
-                std::alloc::handle_alloc_error(layout)
-            };
-            std::ptr::addr_of_mut!((*block.as_ptr()).count).write(Cell::new(ONE));
-            crate::words::write(std::ptr::addr_of_mut!((*block.as_ptr()).value), value);
-            Rc(block)
-        }
+        let mut block = Box::<Inner<T>>::new_uninit();
+        let inner = block.as_mut_ptr();
+        // SAFETY: both fields of the fresh box are written (through raw pointers) before
+        // it is taken as initialised.
+        let block = unsafe {
+            std::ptr::addr_of_mut!((*inner).count).write(Cell::new(ONE));
+            crate::words::write(std::ptr::addr_of_mut!((*inner).value), value);
+            block.assume_init()
+        };
+        // SAFETY: `Box::into_raw` never returns null.
+        Rc(unsafe { NonNull::new_unchecked(Box::into_raw(block)) })
     }
 
     #[inline(always)]

@@ -17,8 +17,7 @@
 use crate::attrset::{AttrSet, Lower, NewSet};
 use crate::block::{self, BlockKind};
 use crate::rc::ONE;
-use crate::value::{Attr, Value};
-use rnix_eval_parser::Symbol;
+use crate::value::Attr;
 use std::alloc::Layout;
 use std::cell::Cell;
 use std::ops::Deref;
@@ -223,29 +222,21 @@ impl SetBuilder {
         entries_of(self.ptr)
     }
 
-    /// Add an entry. Panics past the capacity.
+    /// Add an entry. Panics past the capacity. Written field by field, the value by its
+    /// words ([`crate::words`]): an `Attr` assembled by the caller and copied whole was
+    /// one 16-byte load of the value's two 8-byte halves, a store-forwarding stall that
+    /// was half of `eval_attrs`' time on `benches/programs/literals`.
     #[inline(always)]
     pub fn push(&mut self, attr: Attr) {
         assert!(self.len < self.capacity, "a set builder's capacity");
-        // SAFETY: slot `len` is within the capacity and not yet written.
-        unsafe { self.slots().add(self.len).write(attr) };
-        self.len += 1;
-    }
-
-    /// [`SetBuilder::push`] of an entry's parts, each written into the slot: an `Attr`
-    /// assembled first was copied from the value's two 8-byte halves by one 16-byte load,
-    /// a store-forwarding stall that was half of `eval_attrs`' time on
-    /// `benches/programs/literals`.
-    #[inline(always)]
-    pub fn push_parts(&mut self, name: Symbol, value: Value, pos: Option<rnix_eval_parser::Pos>) {
-        assert!(self.len < self.capacity, "a set builder's capacity");
+        let Attr { name, value, pos } = attr;
         // SAFETY: slot `len` is within the capacity and not yet written; each field is
         // written once, through raw pointers (no reference to the uninitialised slot).
         unsafe {
             let slot = self.slots().add(self.len);
             std::ptr::addr_of_mut!((*slot).name).write(name);
             std::ptr::addr_of_mut!((*slot).pos).write(pos);
-            crate::value::write_words(std::ptr::addr_of_mut!((*slot).value), value);
+            crate::words::write(std::ptr::addr_of_mut!((*slot).value), value);
         }
         self.len += 1;
     }

@@ -40,29 +40,12 @@ pub enum Value {
 
 const _: () = assert!(std::mem::size_of::<Value>() == 16);
 
-/// `v` moved by its two words ([`crate::words`]).
-#[inline(always)]
-pub(crate) fn by_words(v: Value) -> Value {
-    crate::words::moved(v)
-}
-
 /// `*slot = v`, moved by its words ([`crate::words`]), the old value dropped first.
 #[inline(always)]
 pub(crate) fn put_by_words(slot: &mut Value, v: Value) {
     drop(std::mem::replace(slot, Value::Null));
     // SAFETY: the slot holds `Null` now, which needs no drop.
-    unsafe { write_words(slot, v) }
-}
-
-/// Move `v` into the slot `dst` as its two words ([`crate::words`]): a value just made (a
-/// thunk's tag and pointer) copied with one 16-byte load stalled on three quarters of
-/// `genList`'s samples.
-///
-/// # Safety
-/// `dst` is valid for writes and holds nothing that needs dropping.
-#[inline(always)]
-pub(crate) unsafe fn write_words(dst: *mut Value, v: Value) {
-    crate::words::write(dst, v)
+    unsafe { crate::words::write(slot, v) }
 }
 
 impl Value {
