@@ -16,6 +16,26 @@ pub(crate) trait BlockKind {
     type Item;
     /// The count, the length and the kind's own header words.
     const HEADER_BYTES: usize;
+    /// Whether dropping `item` releases nothing (a number, a boolean, `null`): freeing a
+    /// block skips those without calling the out-of-line drop glue.
+    fn owns_nothing(item: &Self::Item) -> bool;
+}
+
+/// Drop the `n` items from `items` on, each that owns something (see
+/// [`BlockKind::owns_nothing`]). `drop_in_place` of the slice called `Value`'s drop glue,
+/// an out-of-line jump table, for every element: 61% of a loop that made and dropped
+/// copies of a 20,000-number list (`big ++ [ i ]`).
+///
+/// # Safety
+/// The items are initialised and owned by the caller, and not used afterwards.
+#[inline]
+unsafe fn drop_items<K: BlockKind>(items: *mut K::Item, n: usize) {
+    for i in 0..n {
+        let item = items.add(i);
+        if !K::owns_nothing(&*item) {
+            std::ptr::drop_in_place(item);
+        }
+    }
 }
 
 /// The block of `K` with room for `capacity` items.
@@ -97,7 +117,7 @@ pub(crate) fn items_of<K: BlockKind>(ptr: NonNull<usize>) -> *mut K::Item {
 /// # Safety
 /// Those items are initialised and owned by the caller, which gives the block up.
 pub(crate) unsafe fn free_block<K: BlockKind>(ptr: NonNull<usize>, len: usize, capacity: usize) {
-    std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(items_of::<K>(ptr), len));
+    drop_items::<K>(items_of::<K>(ptr), len);
     std::alloc::dealloc(ptr.as_ptr() as *mut u8, layout::<K>(capacity));
 }
 
@@ -138,7 +158,7 @@ impl<K: BlockKind> Retired<K> {
         unsafe {
             *self.ptr.as_ptr().add(1) = at;
             let items = items_of::<K>(self.ptr);
-            std::ptr::drop_in_place(std::ptr::slice_from_raw_parts_mut(items.add(at), len - at));
+            drop_items::<K>(items.add(at), len - at);
         }
         at
     }

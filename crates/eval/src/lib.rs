@@ -23,6 +23,7 @@ pub mod io;
 pub mod list_ref;
 mod literals;
 pub mod memory;
+mod moves;
 mod name_cache;
 mod no_ctx;
 pub mod ops;

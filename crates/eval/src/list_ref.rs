@@ -27,6 +27,10 @@ pub(crate) struct ListBlock;
 impl BlockKind for ListBlock {
     type Item = Value;
     const HEADER_BYTES: usize = HEADER_BYTES;
+    #[inline(always)]
+    fn owns_nothing(item: &Value) -> bool {
+        !item.owns_heap()
+    }
 }
 
 /// The block of a list of `len` elements.
@@ -157,8 +161,14 @@ unsafe fn move_or_clone_into(list: ListRef, dst: *mut Value) {
         std::ptr::copy_nonoverlapping(elements_of(list.0), dst, len);
         std::alloc::dealloc(list.0.as_ptr() as *mut u8, layout(len));
     } else {
-        for (k, item) in list.iter().enumerate() {
-            dst.add(k).write(item.clone());
+        // The words copied at once, then a count raised for each element that has one
+        // (every clone of a value is a copy of its words and one more reference): cloning
+        // element by element was a match and a store each.
+        std::ptr::copy_nonoverlapping(elements_of(list.0), dst, len);
+        for item in list.iter() {
+            if item.owns_heap() {
+                std::mem::forget(item.clone());
+            }
         }
     }
 }

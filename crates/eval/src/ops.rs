@@ -283,60 +283,6 @@ impl Evaluator {
         Ok(acc.into_inner())
     }
 
-    /// `l ++ r` with owned operands: one nothing else refers to gives its vector.
-    #[inline(never)]
-    fn eval_concat(&mut self, b: &'static ast::BinOp, env: &Env) -> EvalResult<Value> {
-        let l = self.eval(&b.lhs, env)?;
-        let r = self.eval(&b.rhs, env)?;
-        if let (Value::List(_), Value::List(_)) = (&l, &r) {
-            let (Value::List(a), Value::List(b)) = (l, r) else {
-                unreachable!("matched above")
-            };
-            return Ok(concat_lists(a, b));
-        }
-        self.binop_values(BinOpKind::Concat, &l, &r, Some(b.span))
-    }
-
-    /// `acc ++ e` or `acc // e` where the lowerer found `acc` (a lambda parameter) read
-    /// nowhere after this (`moves.rs`): when no thunk or closure shares the frames, the
-    /// list or set is moved out of its slot; a list is then appended to in place, a set
-    /// nothing else holds takes `e`'s few attributes in place. `None`: not taken (the
-    /// ordinary path runs). On any failure the value goes back into its slot first, so
-    /// the error is the ordinary one.
-    #[inline(never)]
-    fn eval_moving(&mut self, b: &'static ast::BinOp, env: &Env) -> Option<EvalResult<Value>> {
-        let ast::Expr::Var(ast::Var {
-            kind: ast::VarKind::Local { depth, slot },
-            ..
-        }) = &b.lhs
-        else {
-            return None;
-        };
-        let (depth, slot) = (*depth, *slot);
-        let l = env.take_unshared(depth, slot)?;
-        if !matches!(
-            (b.op, &l),
-            (BinOpKind::Concat, Value::List(_)) | (BinOpKind::Update, Value::Attrs(_))
-        ) {
-            env.put_back(depth, slot, l);
-            return None;
-        }
-        match self.eval(&b.rhs, env) {
-            Ok(r) => match (l, r) {
-                (Value::List(a), Value::List(r)) => Some(Ok(concat_lists(a, r))),
-                (Value::Attrs(a), Value::Attrs(r)) => Some(Ok(update_sets(a, r))),
-                (l, r) => {
-                    env.put_back(depth, slot, l.clone());
-                    Some(self.binop_values(b.op, &l, &r, Some(b.span)))
-                }
-            },
-            Err(e) => {
-                env.put_back(depth, slot, l);
-                Some(Err(e))
-            }
-        }
-    }
-
     /// A strict binary operator on two forced values.
     #[inline(never)]
     pub fn binop_values(&mut self, op: BinOpKind, l: &Value, r: &Value, span: Option<Span>) -> EvalResult<Value> {
@@ -765,7 +711,7 @@ pub fn as_float(v: &Value) -> f64 {
 /// `a // b`. A left operand nothing else refers to (an accumulator the lowerer let the
 /// evaluator move, `eval_moving`) takes a small `b` in place: each new name is one shift
 /// of the tail, where a copy touches every value's count twice.
-fn update_sets(a: SetRef, b: SetRef) -> Value {
+pub(crate) fn update_sets(a: SetRef, b: SetRef) -> Value {
     if b.is_empty() {
         return Value::Attrs(a);
     }

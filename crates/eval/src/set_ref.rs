@@ -39,6 +39,10 @@ pub(crate) struct SetBlock;
 impl BlockKind for SetBlock {
     type Item = Attr;
     const HEADER_BYTES: usize = HEADER_BYTES;
+    #[inline(always)]
+    fn owns_nothing(item: &Attr) -> bool {
+        !item.value.owns_heap()
+    }
 }
 
 /// The block of a set of `len` entries.

@@ -354,6 +354,10 @@ pub struct BinOp {
     /// (`moves.rs`), so the evaluator may move its list or set out of the frame instead
     /// of copying it.
     pub move_lhs: bool,
+    /// For `e ++ x`: `x` is a lambda parameter read nowhere else (`moves.rs`), so the
+    /// evaluator may move its list out of the frame and prepend to it instead of copying
+    /// it (`foldl' (acc: x: [ x ] ++ acc)`).
+    pub move_rhs: bool,
 }
 
 #[derive(Debug)]

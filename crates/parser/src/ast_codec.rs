@@ -61,6 +61,10 @@ pub const LAZY_MIN: usize = 32;
 /// decoded later costs a read of its pack ([`LazySource`]).
 pub const LAZY_FILE_MIN: usize = 8 << 10;
 
+/// The operator's index in a `T_BINOP`'s byte; the two high bits are its move marks.
+const OP_BITS: u8 = 0x3f;
+const _: () = assert!(BIN_OPS.len() <= OP_BITS as usize + 1);
+
 const BIN_OPS: [BinOpKind; 15] = [
     BinOpKind::Add,
     BinOpKind::Sub,
@@ -260,7 +264,7 @@ fn deferrable(bytes: &[u8]) -> bool {
         Some(&(T_APPLY | T_LET | T_ATTRS | T_LIST | T_WITH | T_IF | T_ASSERT | T_NOT | T_NEG | T_INTERPOLATE)) => true,
         Some(&T_BINOP) => bytes
             .get(1)
-            .and_then(|op| BIN_OPS.get((op & 0x7f) as usize))
+            .and_then(|op| BIN_OPS.get((op & OP_BITS) as usize))
             .is_some_and(|op| !matches!(op, BinOpKind::Add | BinOpKind::Sub | BinOpKind::Mul)),
         _ => false,
     }
@@ -492,9 +496,9 @@ impl Encoder<'_> {
             }
             Expr::BinOp(b) => {
                 self.byte(T_BINOP);
-                // `move_lhs` (`moves.rs`) is part of the encoding: a subtree decoded
-                // later has no enclosing tree to compute it from.
-                self.byte(b.op as u8 | (b.move_lhs as u8) << 7);
+                // `move_lhs` and `move_rhs` (`moves.rs`) are part of the encoding: a
+                // subtree decoded later has no enclosing tree to compute them from.
+                self.byte(b.op as u8 | (b.move_lhs as u8) << 7 | (b.move_rhs as u8) << 6);
                 self.expr(&b.lhs)?;
                 self.expr(&b.rhs)?;
                 self.span(b.span);
@@ -891,7 +895,7 @@ impl Decoder<'_> {
             }
             T_BINOP => {
                 let op_byte = self.byte()?;
-                let op = *BIN_OPS.get((op_byte & 0x7f) as usize)?;
+                let op = *BIN_OPS.get((op_byte & OP_BITS) as usize)?;
                 let lhs = self.expr()?;
                 let rhs = self.expr()?;
                 let span = self.span()?;
@@ -903,6 +907,7 @@ impl Decoder<'_> {
                     span,
                     rhs_start,
                     move_lhs: op_byte & 0x80 != 0,
+                    move_rhs: op_byte & 0x40 != 0,
                 }))
             }
             T_NOT => {

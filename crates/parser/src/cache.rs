@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 /// Start of every entry; bumped with incompatible changes of the layout (the build
 /// fingerprint changes with any source change anyway).
-const MAGIC: &[u8; 8] = b"RNXAST6\n";
+const MAGIC: &[u8; 8] = b"RNXAST7\n";
 
 /// Fingerprint of the parser crate's sources and `Cargo.lock`, from `build.rs`.
 pub const BUILD_FINGERPRINT: &str = env!("RNIX_AST_FINGERPRINT");

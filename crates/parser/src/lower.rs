@@ -582,6 +582,7 @@ impl<'g> Lowerer<'g> {
             span,
             rhs_start,
             move_lhs: false,
+            move_rhs: false,
         })))
     }
 

@@ -21,11 +21,17 @@
 //! (a list element, an attribute, a binding, an argument): a thunk that fails after the
 //! move is evaluated again later, in the same frame, and would find the slot empty; a
 //! call's body never is.
+//!
+//! The right operand of `++` is marked the same way ([`BinOp::move_rhs`]): `foldl' (acc:
+//! x: [ x ] ++ acc) [ ] xs` copied the accumulator at every step, touching each element's
+//! count twice, where a list nothing else holds can give its elements up to the new one.
+//! The left operand is evaluated first, with the slot still in place.
 
 use crate::ast::{AttrName, AttrValue, BinOp, BinOpKind, Expr, Var, VarKind};
 use std::collections::{HashMap, HashSet};
 
-/// Set `move_lhs` on the `++` and `//` operations of `expr` that qualify (see the module doc).
+/// Set `move_lhs` and `move_rhs` on the `++` and `//` operations of `expr` that qualify
+/// (see the module doc).
 pub fn mark(expr: &mut Expr) {
     // Most files have no candidate: a first walk only looks for one, without recording
     // reads (which copy the `if` path of each).
@@ -51,11 +57,14 @@ enum Role {
     Else,
 }
 
+/// A `++` or `//` (by its span) and which of its operands (true: the right one) may move.
+type Mark = (u32, u32, bool);
+
 /// A read of a lambda parameter: the `if`s it sits in (id, role), outermost first, and
-/// the `++` or `//` it is the left operand of, if it is one.
+/// the `++` or `//` it is the operand of that could move it, if there is one.
 struct Read {
     path: Vec<(u32, Role)>,
-    moved_by: Option<(u32, u32)>,
+    moved_by: Option<Mark>,
 }
 
 #[derive(Default)]
@@ -67,8 +76,8 @@ struct Walker {
     ifs: u32,
     path: Vec<(u32, Role)>,
     reads: HashMap<(u32, u32), Vec<Read>>,
-    /// `++` operations (by span) that may move their left operand.
-    marks: HashSet<(u32, u32)>,
+    /// Operands of `++` and `//` that may move.
+    marks: HashSet<Mark>,
     /// Lazy positions (thunks) entered so far, and that count where the innermost
     /// lambda's body began.
     lazy: u32,
@@ -108,7 +117,7 @@ impl Walker {
         self.lazy -= 1;
     }
 
-    fn read(&mut self, var: &Var, moved_by: Option<(u32, u32)>) {
+    fn read(&mut self, var: &Var, moved_by: Option<Mark>) {
         let direct = self.body_lazy.last() == Some(&self.lazy);
         let moved_by = moved_by.filter(|_| direct);
         let VarKind::Local { depth, slot } = var.kind else {
@@ -312,18 +321,26 @@ impl Walker {
         match leftmost {
             Expr::BinOp(b) => {
                 if let Some(v) = moved_var(b) {
-                    self.read(v, Some(key(b)));
+                    self.read(v, Some(key(b, false)));
                 }
-                self.expr(&b.rhs);
+                self.right_operand(b);
             }
             other => self.expr(other),
         }
         for link in links.iter().rev() {
             match link {
                 Expr::Apply(a) => self.lazy(&a.arg),
-                Expr::BinOp(b) => self.expr(&b.rhs),
+                Expr::BinOp(b) => self.right_operand(b),
                 _ => unreachable!("only applications and operators are links"),
             }
+        }
+    }
+
+    /// The right operand of `b`: a variable `++` could move is a read that may move.
+    fn right_operand(&mut self, b: &BinOp) {
+        match (&b.op, &b.rhs) {
+            (BinOpKind::Concat, Expr::Var(v)) => self.read(v, Some(key(b, true))),
+            _ => self.expr(&b.rhs),
         }
     }
 }
@@ -337,12 +354,12 @@ fn moved_var(b: &BinOp) -> Option<&Var> {
     }
 }
 
-fn key(b: &BinOp) -> (u32, u32) {
-    (b.span.start, b.span.end)
+fn key(b: &BinOp, rhs: bool) -> Mark {
+    (b.span.start, b.span.end, rhs)
 }
 
 /// Set the flag on the marked `++` operations (a second walk: the first only reads).
-fn set_marks(e: &mut Expr, marks: &HashSet<(u32, u32)>) {
+fn set_marks(e: &mut Expr, marks: &HashSet<Mark>) {
     stacker::maybe_grow(64 * 1024, 1024 * 1024, || match e {
         Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Path(_) | Expr::CurPos(_) | Expr::Var(_) => {}
         // Decoded with its marks; a later subtree is not written to.
@@ -410,7 +427,7 @@ fn set_marks(e: &mut Expr, marks: &HashSet<(u32, u32)>) {
 
 /// [`set_marks`] of a left-associative chain: down its left operands in a loop (the
 /// order of a walk that only sets flags does not matter).
-fn set_chain_marks(mut e: &mut Expr, marks: &HashSet<(u32, u32)>) {
+fn set_chain_marks(mut e: &mut Expr, marks: &HashSet<Mark>) {
     loop {
         match e {
             Expr::Apply(a) => {
@@ -418,8 +435,9 @@ fn set_chain_marks(mut e: &mut Expr, marks: &HashSet<(u32, u32)>) {
                 e = &mut a.func;
             }
             Expr::BinOp(b) => {
-                if matches!(b.op, BinOpKind::Concat | BinOpKind::Update) && marks.contains(&key(b)) {
-                    b.move_lhs = true;
+                if matches!(b.op, BinOpKind::Concat | BinOpKind::Update) {
+                    b.move_lhs = marks.contains(&key(b, false));
+                    b.move_rhs = marks.contains(&key(b, true));
                 }
                 set_marks(&mut b.rhs, marks);
                 e = &mut b.lhs;
@@ -429,7 +447,7 @@ fn set_chain_marks(mut e: &mut Expr, marks: &HashSet<(u32, u32)>) {
     }
 }
 
-fn names_marks(path: &mut [AttrName], marks: &HashSet<(u32, u32)>) {
+fn names_marks(path: &mut [AttrName], marks: &HashSet<Mark>) {
     for name in path {
         if let AttrName::Dynamic(e) = name {
             set_marks(e, marks);
@@ -445,6 +463,15 @@ mod tests {
 
     /// The `move_lhs` flag of each `++` and `//` in `text`, in source order.
     fn moves(text: &str) -> Vec<bool> {
+        flags(text).into_iter().map(|(l, _)| l).collect()
+    }
+
+    /// The `move_rhs` flag of each `++` and `//` in `text`, in source order.
+    fn moves_rhs(text: &str) -> Vec<bool> {
+        flags(text).into_iter().map(|(_, r)| r).collect()
+    }
+
+    fn flags(text: &str) -> Vec<(bool, bool)> {
         let globals: FxHashMap<Symbol, u32> = [("builtins", 0), ("map", 1)]
             .iter()
             .map(|(n, i)| (Symbol::intern(n), *i))
@@ -456,11 +483,11 @@ mod tests {
         found.into_iter().map(|(_, m)| m).collect()
     }
 
-    fn collect(e: &Expr, out: &mut Vec<(u32, bool)>) {
+    fn collect(e: &Expr, out: &mut Vec<(u32, (bool, bool))>) {
         match e {
             Expr::BinOp(b) => {
                 if matches!(b.op, BinOpKind::Concat | BinOpKind::Update) {
-                    out.push((b.span.start, b.move_lhs));
+                    out.push((b.span.start, (b.move_lhs, b.move_rhs)));
                 }
                 collect(&b.lhs, out);
                 collect(&b.rhs, out);
@@ -516,5 +543,24 @@ mod tests {
         // Directly in a nested lambda's body, in a `let` body, in a `with` body: fine.
         assert_eq!(moves("acc: map (x: acc ++ [ x ]) [ 1 ]"), [true]);
         assert_eq!(moves("acc: let y = 1; in acc ++ [ y ]"), [true]);
+    }
+
+    #[test]
+    fn a_right_operand_of_concat_moves_under_the_same_rules() {
+        assert_eq!(moves_rhs("acc: x: [ x ] ++ acc"), [true]);
+        assert_eq!(moves_rhs("builtins.foldl' (acc: x: [ x ] ++ acc) [ ] [ 1 ]"), [true]);
+        // Right-associative: the inner `++` is the outer one's right operand.
+        assert_eq!(moves_rhs("acc: x: [ x ] ++ [ x ] ++ acc"), [false, true]);
+        assert_eq!(
+            moves_rhs("acc: e: if builtins.elem e acc then acc else [ e ] ++ acc"),
+            [true]
+        );
+        // Not for `//`, and not when read again (in the left operand, or afterwards).
+        assert_eq!(moves_rhs("acc: x: { a = x; } // acc"), [false]);
+        assert_eq!(moves_rhs("acc: x: [ (builtins.length acc) ] ++ acc"), [false]);
+        assert_eq!(moves_rhs("acc: acc ++ acc"), [false]);
+        assert_eq!(moves_rhs("acc: [ ([ 1 ] ++ acc) acc ]"), [false]);
+        assert_eq!(moves_rhs("acc: [ ([ 1 ] ++ acc) ]"), [false]);
+        assert_eq!(moves_rhs("let acc = [ ]; in [ 1 ] ++ acc"), [false]);
     }
 }
