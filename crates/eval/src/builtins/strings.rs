@@ -133,6 +133,7 @@ fn replace_strings(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResu
             None => any_empty = true,
         }
     }
+    let pattern_bytes: Vec<&[u8]> = patterns.iter().map(|p| p.as_bytes()).collect();
     let mut pos = 0;
     while pos <= input.len() {
         if !any_empty {
@@ -146,8 +147,15 @@ fn replace_strings(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResu
             }
         }
         let mut matched = false;
-        for (i, pat) in patterns.iter().enumerate() {
-            if input[pos..].starts_with(pat.as_bytes()) {
+        let rest = &input[pos..];
+        for (i, &pat) in pattern_bytes.iter().enumerate() {
+            // The first byte compared inline: with an empty pattern every position is
+            // tried, and a `memcmp` call per pattern and position was most of the time.
+            let hit = match pat.first() {
+                None => true,
+                Some(b) => rest.first() == Some(b) && rest.starts_with(pat),
+            };
+            if hit {
                 if replacements[i].is_none() {
                     replacements[i] = Some(ev.expect_string(&to[i], s)?);
                 }
@@ -155,7 +163,9 @@ fn replace_strings(ev: &mut Evaluator, a: &[Value], s: Option<Span>) -> EvalResu
                     unreachable!("forced above")
                 };
                 out.extend_from_slice(rep.as_bytes());
-                crate::eval::merge_context(&mut context, rep);
+                if rep.context.is_some() {
+                    crate::eval::merge_context(&mut context, rep);
+                }
                 matched = true;
                 if pat.is_empty() {
                     // An empty pattern matches between characters: copy one and go on.
