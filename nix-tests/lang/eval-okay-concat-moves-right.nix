@@ -26,6 +26,15 @@ let
   left = foldr (x: acc: acc ++ [ x ]) [ ] (genList (i: i) 500);
   lazyAcc = foldr (x: acc: acc ++ (if x == 3 then [ ] else [ x ])) [ 0 ] [ 1 2 3 4 ];
   sharedThunk = let t = foldr (x: acc: acc ++ [ x ]) [ ] [ 1 2 ]; in [ t (t ++ [ 9 ]) t ];
+  # A thunk-held accumulator whose forcing fails, on either side, and for `//`.
+  failingEnd = side: (tryEval (length (foldr side (throw "end") [ 1 2 ]))).success;
+  failures = [
+    (failingEnd (x: acc: [ x ] ++ acc))
+    (failingEnd (x: acc: acc ++ [ x ]))
+    (tryEval (foldr (x: acc: acc // { ${toString x} = x; }) (throw "end") [ 1 ])).success
+  ];
+  sets = foldr (x: acc: acc // { "k${toString x}" = x * 2; }) { } (genList (i: i) 50);
+  elements = foldr (x: acc: [ (x * 3) ] ++ acc ++ [ (x + 1) ]) [ ] [ 1 2 3 ];
 in
 {
   prepended = [ (length prepended) (elemAt prepended 0) (elemAt prepended 999) ];
@@ -38,5 +47,6 @@ in
   inner = inner [ 0 ];
   right = [ (length right) (elemAt right 0) (elemAt right 499) ];
   left = [ (length left) (elemAt left 0) (elemAt left 499) ];
-  inherit lazyAcc sharedThunk;
+  inherit lazyAcc sharedThunk failures elements;
+  sets = [ (builtins.attrNames sets == builtins.sort builtins.lessThan (builtins.attrNames sets)) sets.k49 sets.k0 ];
 }

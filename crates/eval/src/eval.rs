@@ -1303,7 +1303,7 @@ fn closure(l: &'static ast::Lambda, env: &Env) -> Value {
 /// own expression), as Nix's `forceValue(v, pos)` reports it.
 #[cold]
 #[inline(never)]
-fn at_forcing_site(mut e: Box<EvalError>, span: Option<Span>) -> Box<EvalError> {
+pub(crate) fn at_forcing_site(mut e: Box<EvalError>, span: Option<Span>) -> Box<EvalError> {
     if e.span.is_none() && e.message == INFINITE_RECURSION {
         e.span = span;
     }
