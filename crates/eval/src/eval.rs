@@ -738,6 +738,9 @@ impl Evaluator {
                 }
             }
             Value::Attrs(set) if set.get_early(self.sym.functor).is_some() => {
+                // A set whose `__functor` leads back to a set (`f = { __functor = f; }`)
+                // recurses here without a call to count: as in Nix 2.8, the stack ends it.
+                self.check_native_stack(span)?;
                 let functor = set.get_early(self.sym.functor).unwrap().clone();
                 let functor = self.force(&functor)?;
                 let partial = self.call(functor, f.clone(), span)?;
@@ -1120,7 +1123,7 @@ impl Evaluator {
     /// (`Evaluator::call_limit_is_stack`), and calls in tail position do not use the
     /// stack, so runaway recursion gets Nix 2.8's stack overflow either way.
     #[cold]
-    fn call_depth_exceeded(&self, span: Option<Span>) -> Box<EvalError> {
+    pub(crate) fn call_depth_exceeded(&self, span: Option<Span>) -> Box<EvalError> {
         if self.call_limit_is_stack {
             return stack_overflow(span);
         }

@@ -145,7 +145,14 @@ fn json_through_to_string(
     let f = ev.force(&f)?;
     let result = ev.call(f, set.clone(), span)?;
     let mut cur = ev.force(&result)?;
+    // Each set peeled is a level of Nix's recursion (`coerceToString` of the result), so
+    // a cycle (`s = { __toString = _: s; }`) ends as a recursion too deep, not a hang.
+    let mut levels = 0usize;
     loop {
+        levels += 1;
+        if levels > ev.max_call_depth {
+            return Err(ev.call_depth_exceeded(span));
+        }
         let next = match &cur {
             Value::String(s) => {
                 crate::eval::merge_context(ctx, s);
