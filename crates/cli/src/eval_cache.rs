@@ -66,6 +66,10 @@ pub fn key(kind: &str, cwd: &str, drop: &[&str]) -> Key {
             None => k.field(b"unset"),
         };
     }
+    // The configuration's evaluation settings (`nix-path`, `system`, `pure-eval`, ...).
+    for (name, value) in crate::nix_conf::eval_pairs() {
+        k.field(name.as_bytes()).field(value.as_bytes());
+    }
     k.field(&[u8::from(rnix_eval_core::term::stderr_wants_ansi())]);
     k.finish()
 }

@@ -39,11 +39,18 @@ https://nix.dev/manual/nix/stable/language/syntax.html#functions.";
 pub fn run(mut cli: Cli, stack: Option<usize>) -> i32 {
     // `--eval --flake` prints as `nix eval` does: the whole value, evaluated deeply.
     cli.strict |= cli.flake.is_some();
-    let mut search_path = cli.include.clone();
-    if let Ok(nix_path) = std::env::var("NIX_PATH") {
-        search_path.extend(rnix_eval_core::import::parse_nix_path(&nix_path));
-    }
     let settings = crate::settings::Settings::from_cli(&cli);
+    // `-I`, then the `nix-path` setting (whose default is `NIX_PATH`), then `extra-nix-path`.
+    let mut search_path = cli.include.clone();
+    match &settings.nix_path {
+        Some(entries) => search_path.extend(entries.iter().cloned()),
+        None => {
+            if let Ok(nix_path) = std::env::var("NIX_PATH") {
+                search_path.extend(rnix_eval_core::import::parse_nix_path(&nix_path));
+            }
+        }
+    }
+    search_path.extend(settings.extra_nix_path.iter().cloned());
     let stack_budget = match stack {
         // Room for what runs below the last check (printers, primops, the allocator).
         Some(size) => size - (16 << 20).min(size / 8),

@@ -20,6 +20,10 @@ pub struct Settings {
     /// `pure-eval`: `None` leaves the mode's default (pure for flakes).
     pub pure_eval: Option<bool>,
     pub restrict_eval: bool,
+    /// `nix-path`: replaces `NIX_PATH`'s entries when set (after `-I`'s).
+    pub nix_path: Option<Vec<String>>,
+    /// `extra-nix-path`: entries after those.
+    pub extra_nix_path: Vec<String>,
     /// `eval-profiler flamegraph`: where the profile goes (`eval-profile-file`, default
     /// `nix.profile`); `None` when profiling is off.
     pub eval_profile_file: Option<String>,
@@ -179,14 +183,20 @@ impl Settings {
             eval_profiler_frequency: 99,
             lints: Default::default(),
             toml_timestamps: false,
+            nix_path: None,
+            extra_nix_path: Vec::new(),
         };
         let mut profiler = false;
         let mut profile_file = "nix.profile".to_string();
         let mut system = None;
         let mut eval_system = None;
         let mut unknown = BTreeSet::new();
-        for pair in cli.option.chunks(2) {
-            let (name, value) = (pair[0].as_str(), pair[1].as_str());
+        // The configuration's evaluation settings first (`nix_conf.rs`), then `--option`s.
+        let configured = crate::nix_conf::eval_pairs()
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str(), false));
+        let given = cli.option.chunks(2).map(|p| (p[0].as_str(), p[1].as_str(), true));
+        for (name, value, from_cli) in configured.chain(given) {
             match name {
                 "eval-profiler" if value == "flamegraph" => profiler = true,
                 "eval-profiler" if value == "disabled" => profiler = false,
@@ -198,9 +208,10 @@ impl Settings {
             if let Err(warning) = s.set(name, value) {
                 match warning {
                     Some(w) => eprint_line(format!("warning: {w}").as_bytes()),
-                    None => {
+                    None if from_cli => {
                         unknown.insert(name.to_string());
                     }
+                    None => {}
                 }
             }
         }
@@ -253,6 +264,9 @@ impl Settings {
             "eval-profiler" if value == "flamegraph" || value == "disabled" => {}
             "eval-profiler" => return Err(Some(format!("option 'eval-profiler' has invalid value '{value}'"))),
             "eval-profile-file" => {}
+            // Whitespace-separated, as every list setting of Nix.
+            "nix-path" => self.nix_path = Some(value.split_whitespace().map(String::from).collect()),
+            "extra-nix-path" => self.extra_nix_path.extend(value.split_whitespace().map(String::from)),
             "experimental-features" | "extra-experimental-features" => {
                 // Evaluation's own feature is applied here; the others go to the daemon.
                 let (ours, theirs): (Vec<&str>, Vec<&str>) =

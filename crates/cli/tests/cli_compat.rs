@@ -860,3 +860,58 @@ fn positions_outside_files_are_null() {
     assert_same(&["--eval", "--strict", "positions.nix"], &dir);
     assert_same(&["--eval", "--xml", "positions.nix"], &dir);
 }
+
+/// Evaluation settings from `NIX_CONFIG` and `nix.conf` files (`XDG_CONFIG_HOME`,
+/// `NIX_USER_CONF_FILES`, `include`), under `-I` and `--option`s, as Nix reads them.
+#[test]
+fn configuration_settings_as_nix() {
+    require_nix!();
+    let dir = scratch("nix-conf");
+    std::fs::create_dir_all(dir.join("xdg/nix")).unwrap();
+    std::fs::write(
+        dir.join("xdg/nix/nix.conf"),
+        "nix-path = a=/tmp b=/usr # comment\ninclude more.conf\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("xdg/nix/more.conf"), "extra-nix-path = c=/c\n").unwrap();
+    std::fs::write(dir.join("user.conf"), "system = from-user-conf\n").unwrap();
+    let xdg = dir.join("xdg");
+    let xdg = xdg.to_str().unwrap();
+    let user = dir.join("user.conf");
+    let user = user.to_str().unwrap();
+    let expr = r#"[ builtins.nixPath (builtins.currentSystem or "pure") ]"#;
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str]);
+    let cases: &[Case] = &[
+        (&[("NIX_CONFIG", "nix-path = foo=/tmp")], &[]),
+        (&[("NIX_CONFIG", "nix-path = foo=/tmp"), ("NIX_PATH", "x=/y")], &[]),
+        (
+            &[("NIX_CONFIG", "extra-nix-path = foo=/tmp"), ("NIX_PATH", "x=/y")],
+            &[],
+        ),
+        (&[("NIX_CONFIG", "system = foo-bar")], &["--option", "nix-path", "o=/o"]),
+        (&[("NIX_CONFIG", "pure-eval = true")], &[]),
+        (&[("XDG_CONFIG_HOME", xdg)], &["-I", "i=/i"]),
+        (
+            &[("XDG_CONFIG_HOME", xdg), ("NIX_CONFIG", "extra-nix-path = z=/z")],
+            &[],
+        ),
+        (
+            &[("NIX_USER_CONF_FILES", user), ("XDG_CONFIG_HOME", xdg)],
+            &["--option", "extra-nix-path", "e=/e"],
+        ),
+    ];
+    for (env, flags) in cases {
+        let mut args = vec!["--eval", "--strict"];
+        args.extend_from_slice(flags);
+        args.extend_from_slice(&["-E", expr]);
+        let ours = run(env!("CARGO_BIN_EXE_rnix-eval"), &args, &dir, None, env);
+        let theirs = run("nix-instantiate", &args, &dir, None, env);
+        assert_eq!(
+            text(&ours.stdout),
+            text(&theirs.stdout),
+            "{env:?} {flags:?}: {}",
+            text(&ours.stderr)
+        );
+        assert_eq!(ours.status.code(), theirs.status.code(), "{env:?} {flags:?}");
+    }
+}
