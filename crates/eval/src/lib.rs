@@ -208,6 +208,13 @@ pub struct Evaluator {
     pub sym: KnownSymbols,
     /// `import` results by canonical path: each file is parsed and evaluated once.
     import_cache: FxHashMap<String, Value>,
+    /// `scopedImport`'s lowered files, by path and the scope's names: the tree depends on
+    /// the names only, while the scope's values change from call to call. Read, parsed
+    /// and leaked again at every call, a file imported through `scopedImport` many times
+    /// (an `import` overridden to be one) grew by its text and tree each time, and one
+    /// that scoped-imports itself took 2.2 GB and 18 s to reach Nix's stack overflow.
+    pub(crate) scoped_import_trees:
+        FxHashMap<(String, Vec<rnix_eval_parser::Symbol>), &'static rnix_eval_parser::ast::Expr>,
     /// Files whose `import` is being evaluated (to catch import cycles).
     importing: rustc_hash::FxHashSet<String>,
     /// Search path entries looked at, and whether they exist: one that does not is
@@ -267,6 +274,7 @@ impl Evaluator {
             global_names: Default::default(),
             sym: KnownSymbols::new(),
             import_cache: FxHashMap::default(),
+            scoped_import_trees: FxHashMap::default(),
             importing: Default::default(),
             search_roots: FxHashMap::default(),
             search_path: options

@@ -210,17 +210,27 @@ fn to_path(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Va
 
 /// `scopedImport scope path`: the file is parsed with the names of `scope` bound in a
 /// frame between it and the global scope (so they shadow builtins), and evaluated
-/// afresh on every call: unlike `import`, nothing is cached.
+/// afresh on every call: unlike `import`, its value is not cached. Its lowered tree is,
+/// by path and the scope's names (`Evaluator::scoped_import_trees`).
 fn scoped_import(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<Value> {
     // The path is forced before the scope, as in Nix's `prim_scopedImport`.
     let path = super::control::expect_path_string(ev, &a[1], span)?;
     let scope = ev.expect_attrs(&a[0], span)?;
     let path = ev.resolve_import_path(&path);
-    let (dir, text) = ev.read_source(&path, span)?;
     let names: Vec<_> = scope.entries().iter().map(|e| e.name).collect();
-    let expr =
-        rnix_eval_parser::parse_and_lower_scoped(Origin::Path(path.clone()), dir, &text, &ev.global_names, &names)?;
-    let expr: &'static _ = Box::leak(Box::new(expr));
+    let key = (path, names);
+    let expr = match ev.scoped_import_trees.get(&key) {
+        Some(&expr) => expr,
+        None => {
+            let (path, names) = &key;
+            let (dir, text) = ev.read_source(path, span)?;
+            let origin = Origin::Path(path.clone());
+            let expr = rnix_eval_parser::parse_and_lower_scoped(origin, dir, &text, &ev.global_names, names)?;
+            let expr: &'static _ = Box::leak(Box::new(expr));
+            ev.scoped_import_trees.insert(key, expr);
+            expr
+        }
+    };
     let env = Env::from_values(None, scope.entries().iter().map(|e| e.value.clone()));
     ev.eval(expr, &env)
 }

@@ -1,0 +1,1 @@
+[ (import ./scoped-names.nix) (import ./scoped-names.nix) ]
