@@ -63,6 +63,8 @@ pub const LAZY_FILE_MIN: usize = 8 << 10;
 
 /// The operator's index in a `T_BINOP`'s byte; the two high bits are its move marks.
 const OP_BITS: u8 = 0x3f;
+const MOVE_LHS_BIT: u8 = 0x80;
+const MOVE_RHS_BIT: u8 = 0x40;
 const _: () = assert!(BIN_OPS.len() <= OP_BITS as usize + 1);
 
 const BIN_OPS: [BinOpKind; 15] = [
@@ -498,7 +500,8 @@ impl Encoder<'_> {
                 self.byte(T_BINOP);
                 // `move_lhs` and `move_rhs` (`moves.rs`) are part of the encoding: a
                 // subtree decoded later has no enclosing tree to compute them from.
-                self.byte(b.op as u8 | (b.move_lhs as u8) << 7 | (b.move_rhs as u8) << 6);
+                let marks = if b.move_lhs { MOVE_LHS_BIT } else { 0 } | if b.move_rhs { MOVE_RHS_BIT } else { 0 };
+                self.byte(b.op as u8 | marks);
                 self.expr(&b.lhs)?;
                 self.expr(&b.rhs)?;
                 self.span(b.span);
@@ -906,8 +909,8 @@ impl Decoder<'_> {
                     rhs,
                     span,
                     rhs_start,
-                    move_lhs: op_byte & 0x80 != 0,
-                    move_rhs: op_byte & 0x40 != 0,
+                    move_lhs: op_byte & MOVE_LHS_BIT != 0,
+                    move_rhs: op_byte & MOVE_RHS_BIT != 0,
                 }))
             }
             T_NOT => {

@@ -1,5 +1,5 @@
-//! Which `acc ++ ...` and `acc // ...` may take `acc` out of its frame instead of copying
-//! it.
+//! Which `acc ++ ...`, `... ++ acc` and `acc // ...` may take `acc` out of its frame
+//! instead of copying it.
 //!
 //! `foldl' (acc: x: acc ++ [ x ]) [ ] xs` and nixpkgs 20.09's `lib.unique` (`if elem e
 //! acc then acc else acc ++ [ e ]`) copy the whole accumulator at every step; with
@@ -25,7 +25,8 @@
 //! The right operand of `++` is marked the same way ([`BinOp::move_rhs`]): `foldl' (acc:
 //! x: [ x ] ++ acc) [ ] xs` copied the accumulator at every step, touching each element's
 //! count twice, where a list nothing else holds can give its elements up to the new one.
-//! The left operand is evaluated first, with the slot still in place.
+//! The evaluator may take it out of its slot before the left operand is evaluated (which
+//! cannot read it: no other read exists) and reads it after, in the ordinary order.
 
 use crate::ast::{AttrName, AttrValue, BinOp, BinOpKind, Expr, Var, VarKind};
 use std::collections::{HashMap, HashSet};
