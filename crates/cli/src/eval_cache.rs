@@ -67,7 +67,7 @@ pub fn key(kind: &str, cwd: &str, drop: &[&str]) -> Key {
         };
     }
     // The configuration's evaluation settings (`nix-path`, `system`, `pure-eval`, ...).
-    for (name, value) in crate::nix_conf::eval_pairs() {
+    for (name, value) in rnix_eval_core::nix_conf::eval_pairs() {
         k.field(name.as_bytes()).field(value.as_bytes());
     }
     k.field(&[u8::from(rnix_eval_core::term::stderr_wants_ansi())]);

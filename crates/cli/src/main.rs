@@ -11,7 +11,6 @@ mod instantiate;
 mod jobs_cache;
 mod jobs_cmd;
 mod modules_cmd;
-mod nix_conf;
 mod run;
 mod setting_flags;
 mod settings;

@@ -192,7 +192,7 @@ impl Settings {
         let mut eval_system = None;
         let mut unknown = BTreeSet::new();
         // The configuration's evaluation settings first (`nix_conf.rs`), then `--option`s.
-        let configured = crate::nix_conf::eval_pairs()
+        let configured = rnix_eval_core::nix_conf::eval_pairs()
             .iter()
             .map(|(n, v)| (n.as_str(), v.as_str(), false));
         let given = cli.option.chunks(2).map(|p| (p[0].as_str(), p[1].as_str(), true));

@@ -25,6 +25,7 @@ mod literals;
 pub mod memory;
 mod moves;
 mod name_cache;
+pub mod nix_conf;
 mod no_ctx;
 pub mod ops;
 mod overrides;

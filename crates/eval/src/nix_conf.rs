@@ -71,7 +71,7 @@ fn read_file(path: &Path, required: bool, out: &mut Vec<(String, String)>, depth
     match std::fs::read_to_string(path) {
         Ok(text) => parse(&text, path.parent(), out, depth),
         Err(_) if !required => {}
-        Err(e) => rnix_eval_core::term::eprint_line(
+        Err(e) => crate::term::eprint_line(
             format!("warning: cannot read configuration file '{}': {e}", path.display()).as_bytes(),
         ),
     }
