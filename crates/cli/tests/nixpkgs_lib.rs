@@ -125,6 +125,63 @@ fn misc_tests_pass() {
     assert_eq!(text(&ours.stdout), "[ ]\n", "failed tests of lib/tests/misc.nix");
 }
 
+/// A directory whose `bin/nix-instantiate` runs rnix-eval, for nixpkgs' shell test
+/// suites, which call `nix-instantiate` by name; removed when dropped.
+struct Shim {
+    dir: PathBuf,
+}
+
+impl Shim {
+    fn new(name: &str) -> Shim {
+        let dir = std::env::temp_dir().join(format!("rnix-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("bin")).unwrap();
+        let shim = dir.join("bin/nix-instantiate");
+        std::fs::write(
+            &shim,
+            format!("#!/bin/sh\nexec '{}' \"$@\"\n", env!("CARGO_BIN_EXE_rnix-eval")),
+        )
+        .unwrap();
+        std::fs::set_permissions(&shim, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        Shim { dir }
+    }
+
+    /// Run `script` (with `args`) by bash, the shim first on `PATH`, against a daemon of
+    /// its own: the exit status and the whole log (stdout, then stderr).
+    fn run_suite(&self, script: &Path, args: &[&str], lib: &Path) -> (bool, String) {
+        let daemon = Daemon::start(&self.dir);
+        let path = format!(
+            "{}:{}",
+            self.dir.join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let out = Command::new("bash")
+            .arg(script)
+            .args(args)
+            .env("PATH", path)
+            .env("TEST_LIB", lib)
+            .env("NIX_DAEMON_SOCKET_PATH", &daemon.socket)
+            .env("RNIX_EVAL_PARSE_CACHE", "0")
+            .env("RNIX_EVAL_NO_CACHE", "1")
+            .env_remove("NIX_REMOTE")
+            .output()
+            .expect("run a test suite");
+        drop(daemon);
+        (out.status.success(), text(&out.stdout) + &text(&out.stderr))
+    }
+}
+
+impl Drop for Shim {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The last `n` lines of a log, for a failure message.
+fn tail(log: &str, n: usize) -> String {
+    let lines: Vec<&str> = log.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
 /// nixpkgs' module system tests, `lib/tests/modules.sh`, with rnix-eval standing in for
 /// `nix-instantiate` (it calls `nix-instantiate --timeout 1 --eval-only --show-trace
 /// --read-write-mode --json ... [--option abort-on-warn true]` and compares outputs and
@@ -134,46 +191,73 @@ fn module_system_tests_pass() {
     let Some(lib) = lib_dir("lib/tests/modules.sh") else {
         return;
     };
-    let dir = std::env::temp_dir().join(format!("rnix-modules-sh-{}", std::process::id()));
-    std::fs::create_dir_all(dir.join("bin")).unwrap();
-    let shim = dir.join("bin/nix-instantiate");
-    std::fs::write(
-        &shim,
-        format!("#!/bin/sh\nexec '{}' \"$@\"\n", env!("CARGO_BIN_EXE_rnix-eval")),
-    )
-    .unwrap();
-    std::fs::set_permissions(&shim, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let daemon = Daemon::start(&dir);
-    let path = format!(
-        "{}:{}",
-        dir.join("bin").display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let out = Command::new("bash")
-        .arg(lib.join("tests/modules.sh"))
-        .env("PATH", path)
-        .env("NIX_DAEMON_SOCKET_PATH", &daemon.socket)
-        .env("RNIX_EVAL_PARSE_CACHE", "0")
-        .env_remove("NIX_REMOTE")
-        .output()
-        .expect("run modules.sh");
-    let log = text(&out.stdout) + &text(&out.stderr);
-    let failures: Vec<&str> = log.lines().filter(|l| l.contains("TEST FAILED")).collect();
+    let shim = Shim::new("modules-sh");
+    let (ok, log) = shim.run_suite(&lib.join("tests/modules.sh"), &[], &lib);
+    let failures = log.lines().filter(|l| l.contains("TEST FAILED")).count();
     assert!(
-        out.status.success() && log.contains("\n0 Fail"),
-        "modules.sh: {} failed\n{}",
-        failures.len(),
-        log.lines()
-            .rev()
-            .take(60)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect::<Vec<_>>()
-            .join("\n")
+        ok && log.contains("\n0 Fail"),
+        "modules.sh: {failures} failed\n{}",
+        tail(&log, 60)
     );
-    drop(daemon);
-    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The other suites nixpkgs runs with each Nix it supports (`lib/tests/test-with-nix.nix`)
+/// and `lib/path/tests` (its unit tests, and its property tests with three fixed seeds),
+/// with rnix-eval standing in for `nix-instantiate`. Each script compares the evaluator's
+/// output and error messages with its own expectations and ends with `tests ok`.
+#[test]
+fn upstream_lib_suites_pass() {
+    let Some(lib) = lib_dir("nixpkgs' lib test suites") else {
+        return;
+    };
+    let shim = Shim::new("lib-suites");
+    let suites: &[(&str, &[&str])] = &[
+        ("tests/filesystem.sh", &[]),
+        ("tests/sources.sh", &[]),
+        ("tests/debug.sh", &[]),
+        ("tests/network.sh", &[]),
+        ("fileset/tests.sh", &[]),
+        ("path/tests/prop.sh", &["1"]),
+        ("path/tests/prop.sh", &["2"]),
+        ("path/tests/prop.sh", &["3"]),
+    ];
+    for (script, args) in suites {
+        let (ok, log) = shim.run_suite(&lib.join(script), args, &lib);
+        assert!(
+            ok && log.contains("tests ok"),
+            "{script} {args:?} failed:\n{}",
+            tail(&log, 40)
+        );
+    }
+    let libpath = lib.display().to_string();
+    let unit = [
+        "--eval",
+        "--strict",
+        "--show-trace",
+        "--argstr",
+        "libpath",
+        &libpath,
+        "path/tests/unit.nix",
+    ];
+    let out = run(env!("CARGO_BIN_EXE_rnix-eval"), &unit, &lib);
+    // `lib.debug.throwTestFailures` throws on a failure and is `null` otherwise.
+    assert_eq!(
+        text(&out.stdout),
+        "null\n",
+        "path/tests/unit.nix: {}",
+        text(&out.stderr)
+    );
+    let fetchers = run(
+        env!("CARGO_BIN_EXE_rnix-eval"),
+        &["--eval", "--strict", "tests/fetchers.nix"],
+        &lib,
+    );
+    assert_eq!(
+        text(&fetchers.stdout),
+        "[ ]\n",
+        "lib/tests/fetchers.nix: {}",
+        text(&fetchers.stderr)
+    );
 }
 
 /// `lib.fileset.toSource` and `lib.cleanSource` results are read back in the same
