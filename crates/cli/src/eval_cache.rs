@@ -21,6 +21,7 @@ use std::path::PathBuf;
 /// (`getEnv`) are recorded as dependencies instead.
 const KEY_ENV: &[&str] = &[
     "NIX_PATH",
+    "NIX_ABORT_ON_WARN",
     "HOME",
     "NIX_STORE_DIR",
     "NIX_REMOTE",

@@ -40,16 +40,10 @@ pub fn run(mut cli: Cli, stack: Option<usize>) -> i32 {
     // `--eval --flake` prints as `nix eval` does: the whole value, evaluated deeply.
     cli.strict |= cli.flake.is_some();
     let settings = crate::settings::Settings::from_cli(&cli);
-    // `-I`, then the `nix-path` setting (whose default is `NIX_PATH`), then `extra-nix-path`.
+    // `-I`, then the `nix-path` setting (`NIX_PATH` over the configuration files, the
+    // command line over both; see `Settings::from_cli`), then `extra-nix-path`.
     let mut search_path = cli.include.clone();
-    match &settings.nix_path {
-        Some(entries) => search_path.extend(entries.iter().cloned()),
-        None => {
-            if let Ok(nix_path) = std::env::var("NIX_PATH") {
-                search_path.extend(rnix_eval_core::import::parse_nix_path(&nix_path));
-            }
-        }
-    }
+    search_path.extend(settings.nix_path.iter().flatten().cloned());
     search_path.extend(settings.extra_nix_path.iter().cloned());
     let stack_budget = match stack {
         // Room for what runs below the last check (printers, primops, the allocator).

@@ -20,7 +20,8 @@ pub struct Settings {
     /// `pure-eval`: `None` leaves the mode's default (pure for flakes).
     pub pure_eval: Option<bool>,
     pub restrict_eval: bool,
-    /// `nix-path`: replaces `NIX_PATH`'s entries when set (after `-I`'s).
+    /// `nix-path`: `NIX_PATH`'s entries, or the configuration's `nix-path` without it, or
+    /// the command line's `nix-path` over both (after `-I`'s).
     pub nix_path: Option<Vec<String>>,
     /// `extra-nix-path`: entries after those.
     pub extra_nix_path: Vec<String>,
@@ -173,7 +174,8 @@ impl Settings {
             max_call_depth: None,
             show_trace: false,
             allow_import_from_derivation: true,
-            abort_on_warn: false,
+            // Its default, as modern Nix's `EvalSettings` constructor reads it.
+            abort_on_warn: std::env::var("NIX_ABORT_ON_WARN").is_ok_and(|v| ["1", "yes", "true"].contains(&v.as_str())),
             trace_verbose: false,
             store_overrides: Vec::new(),
             current_system: None,
@@ -196,7 +198,18 @@ impl Settings {
             .iter()
             .map(|(n, v)| (n.as_str(), v.as_str(), false));
         let given = cli.option.chunks(2).map(|p| (p[0].as_str(), p[1].as_str(), true));
-        for (name, value, from_cli) in configured.chain(given) {
+        // `NIX_PATH` overrides the configuration's `nix-path` and `extra-nix-path` (files
+        // and `NIX_CONFIG`) and is overridden by the command line's: modern Nix sets
+        // `nix-path` from it after loading the configuration (`initGC`, eval-gc.cc; the
+        // precedence table of tests/functional/nix_path.sh). Nix 2.8 let the files win.
+        let nix_path_env = std::env::var("NIX_PATH").ok().map(|p| ("", p));
+        let env_override = nix_path_env.iter().map(|(n, v)| (*n, v.as_str(), false));
+        for (name, value, from_cli) in configured.chain(env_override).chain(given) {
+            if name.is_empty() {
+                s.nix_path = Some(rnix_eval_core::import::parse_nix_path(value));
+                s.extra_nix_path.clear();
+                continue;
+            }
             match name {
                 "eval-profiler" if value == "flamegraph" => profiler = true,
                 "eval-profiler" if value == "disabled" => profiler = false,

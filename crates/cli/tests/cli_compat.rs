@@ -664,6 +664,19 @@ fn modern_settings() {
     );
     let out = rnix(&["--eval", "--option", "abort-on-warn", "false", "-E", warn], &dir);
     assert_eq!(text(&out.stdout), "{ success = true; value = 1; }\n");
+    // `NIX_ABORT_ON_WARN=1` is its default (`EvalSettings`' constructor); an option wins.
+    let env = [("NIX_ABORT_ON_WARN", "1"), ("RNIX_EVAL_NO_CACHE", "1")];
+    let out = run(
+        env!("CARGO_BIN_EXE_rnix-eval"),
+        &["--eval", "-E", warn],
+        &dir,
+        None,
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let args = ["--eval", "--option", "abort-on-warn", "false", "-E", warn];
+    let out = run(env!("CARGO_BIN_EXE_rnix-eval"), &args, &dir, None, &env);
+    assert_eq!(text(&out.stdout), "{ success = true; value = 1; }\n");
 
     let deep = "let f = n: if n == 0 then 0 else f (n - 1); in f 50";
     let out = rnix(&["--eval", "--option", "max-call-depth", "20", "-E", deep], &dir);
@@ -883,11 +896,6 @@ fn configuration_settings_as_nix() {
     type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str]);
     let cases: &[Case] = &[
         (&[("NIX_CONFIG", "nix-path = foo=/tmp")], &[]),
-        (&[("NIX_CONFIG", "nix-path = foo=/tmp"), ("NIX_PATH", "x=/y")], &[]),
-        (
-            &[("NIX_CONFIG", "extra-nix-path = foo=/tmp"), ("NIX_PATH", "x=/y")],
-            &[],
-        ),
         (&[("NIX_CONFIG", "system = foo-bar")], &["--option", "nix-path", "o=/o"]),
         (&[("NIX_CONFIG", "pure-eval = true")], &[]),
         (&[("XDG_CONFIG_HOME", xdg)], &["-I", "i=/i"]),
@@ -904,8 +912,9 @@ fn configuration_settings_as_nix() {
         let mut args = vec!["--eval", "--strict"];
         args.extend_from_slice(flags);
         args.extend_from_slice(&["-E", expr]);
-        let ours = run(env!("CARGO_BIN_EXE_rnix-eval"), &args, &dir, None, env);
-        let theirs = run("nix-instantiate", &args, &dir, None, env);
+        // Without `NIX_PATH`, which modern Nix puts over the configuration (below).
+        let ours = run_without_nix_path(env!("CARGO_BIN_EXE_rnix-eval"), &args, &dir, env);
+        let theirs = run_without_nix_path("nix-instantiate", &args, &dir, env);
         assert_eq!(
             text(&ours.stdout),
             text(&theirs.stdout),
@@ -914,4 +923,129 @@ fn configuration_settings_as_nix() {
         );
         assert_eq!(ours.status.code(), theirs.status.code(), "{env:?} {flags:?}");
     }
+}
+
+/// [`run`] with `NIX_PATH` unset unless `env` sets it.
+fn run_without_nix_path(program: &str, args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(program);
+    cmd.current_dir(dir)
+        .env_remove("NIX_PATH")
+        .env("RNIX_EVAL_PARSE_CACHE", "0")
+        .env_remove("NIX_REMOTE")
+        .args(args)
+        .envs(env.iter().copied());
+    cmd.output().unwrap()
+}
+
+/// The search path's precedence as modern Nix's `tests/functional/nix_path.sh` states and
+/// checks it (its table: `NIX_PATH` overrides the configuration's `nix-path` and
+/// `extra-nix-path`, files and `NIX_CONFIG`; the command line's `nix-path` overrides
+/// `NIX_PATH`; `extra-nix-path` appends; `-I` comes first). Nix 2.8 let the configuration
+/// win over `NIX_PATH` (KNOWN-DIFFERENCES.md), so the expectations are that test's.
+#[test]
+fn nix_path_precedence_as_modern_nix() {
+    let dir = scratch("nix-path-precedence");
+    let root = dir.to_str().unwrap().to_string();
+    let dirs = [
+        "from-nix-path-file",
+        "from-NIX_PATH",
+        "from-nix-path",
+        "from-extra-nix-path",
+        "from-I",
+    ];
+    for d in dirs {
+        std::fs::create_dir_all(dir.join(d)).unwrap();
+        std::fs::write(dir.join(d).join(format!("only-{d}.nix")), "").unwrap();
+    }
+    std::fs::create_dir_all(dir.join("etc")).unwrap();
+    std::fs::write(
+        dir.join("etc/nix.conf"),
+        format!("nix-path = test={root}/from-nix-path-file\n"),
+    )
+    .unwrap();
+    let conf_dir = format!("{root}/etc");
+    let from = |d: &str| format!("test={root}/{d}");
+    let find = |nix_path: Option<&str>, flags: &[&str], file: &str| -> Option<String> {
+        let mut args: Vec<&str> = flags.to_vec();
+        args.extend(["--find-file", file]);
+        let mut env = vec![
+            ("NIX_CONF_DIR", conf_dir.as_str()),
+            ("NIX_USER_CONF_FILES", "/dev/null"),
+        ];
+        env.extend(nix_path.map(|p| ("NIX_PATH", p)));
+        let out = run_without_nix_path(env!("CARGO_BIN_EXE_rnix-eval"), &args, &dir, &env);
+        out.status.success().then(|| text(&out.stdout).trim_end().to_string())
+    };
+    let at = |d: &str, file: &str| Some(format!("{root}/{d}{file}"));
+    let (env_path, i, np, extra) = (
+        from("from-NIX_PATH"),
+        from("from-I"),
+        from("from-nix-path"),
+        from("from-extra-nix-path"),
+    );
+    // nix.conf in the absence of NIX_PATH; NIX_PATH over nix.conf.
+    assert_eq!(find(None, &[], "test"), at("from-nix-path-file", ""));
+    assert_eq!(find(Some(&env_path), &[], "test"), at("from-NIX_PATH", ""));
+    let bare = format!("test={root}");
+    assert_eq!(find(Some(&bare), &[], "test/only-from-nix-path-file.nix"), None);
+    // -I extends nix.conf and NIX_PATH, and comes first.
+    assert_eq!(
+        find(None, &["-I", &i], "test/only-from-I.nix"),
+        at("from-I", "/only-from-I.nix")
+    );
+    let file_entry = "test/only-from-nix-path-file.nix";
+    assert_eq!(
+        find(None, &["-I", &i], file_entry),
+        at("from-nix-path-file", "/only-from-nix-path-file.nix")
+    );
+    assert_eq!(find(Some(&env_path), &["-I", &i], "test"), at("from-I", ""));
+    assert_eq!(
+        find(Some(&env_path), &["-I", &i], "test/only-from-NIX_PATH.nix"),
+        at("from-NIX_PATH", "/only-from-NIX_PATH.nix")
+    );
+    // --nix-path overrides NIX_PATH and nix.conf.
+    assert_eq!(
+        find(Some(&env_path), &["--nix-path", &np], "test"),
+        at("from-nix-path", "")
+    );
+    assert_eq!(
+        find(Some(&env_path), &["--nix-path", &np], "test/only-from-NIX_PATH.nix"),
+        None
+    );
+    assert_eq!(find(None, &["--nix-path", &np], "test"), at("from-nix-path", ""));
+    assert_eq!(find(None, &["--nix-path", &np], file_entry), None);
+    // --extra-nix-path extends nix.conf; -I extends --nix-path.
+    assert_eq!(
+        find(None, &["--extra-nix-path", &extra], "test/only-from-extra-nix-path.nix"),
+        at("from-extra-nix-path", "/only-from-extra-nix-path.nix")
+    );
+    assert_eq!(
+        find(None, &["--extra-nix-path", &extra], "test"),
+        at("from-nix-path-file", "")
+    );
+    assert_eq!(
+        find(None, &["--nix-path", &np, "-I", &i], "test/only-from-I.nix"),
+        at("from-I", "/only-from-I.nix")
+    );
+    assert_eq!(
+        find(None, &["--nix-path", &np, "-I", &i], "test/only-from-nix-path.nix"),
+        at("from-nix-path", "/only-from-nix-path.nix")
+    );
+    // NIX_PATH overrides NIX_CONFIG's nix-path and extra-nix-path too (the table's
+    // "nix-path in env" and "extra-nix-path in env" rows).
+    let expr = ["--eval", "--strict", "-E", "builtins.nixPath"];
+    for config in ["nix-path = foo=/tmp", "extra-nix-path = foo=/tmp"] {
+        let env = [
+            ("NIX_CONFIG", config),
+            ("NIX_PATH", "x=/y"),
+            ("NIX_USER_CONF_FILES", "/dev/null"),
+        ];
+        let out = run_without_nix_path(env!("CARGO_BIN_EXE_rnix-eval"), &expr, &dir, &env);
+        assert_eq!(
+            text(&out.stdout),
+            "[ { path = \"/y\"; prefix = \"x\"; } ]\n",
+            "{config}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -90,7 +90,23 @@ fn fatal_lints_are_parse_errors() {
         let out = eval(&file, &[flag, "fatal"]);
         assert_eq!(out.status.code(), Some(1), "{tag}");
         assert_eq!(text(&out.stderr).lines().next(), Some(message), "{tag}");
+        // The same setting from the configuration (`NIX_CONFIG`), as Nix reads settings.
+        let setting = format!("{} = fatal", flag.trim_start_matches("--"));
+        let out = eval_with_env(&file, &[("NIX_CONFIG", &setting)]);
+        assert_eq!(out.status.code(), Some(1), "{tag}: {setting}");
+        assert_eq!(text(&out.stderr).lines().next(), Some(message), "{tag}: {setting}");
     }
+}
+
+fn eval_with_env(file: &PathBuf, env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rnix-eval"))
+        .args(["--eval", "--strict"])
+        .arg(file)
+        .env("HOME", "/fake-home")
+        .env("RNIX_EVAL_NO_CACHE", "1")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
 }
 
 #[test]

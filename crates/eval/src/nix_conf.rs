@@ -21,6 +21,9 @@ const EVAL_SETTINGS: &[&str] = &[
     "show-trace",
     "abort-on-warn",
     "trace-verbose",
+    "lint-absolute-path-literals",
+    "lint-short-path-literals",
+    "lint-url-literals",
 ];
 
 /// The evaluation settings of this process's configuration, in the order they apply
