@@ -702,6 +702,21 @@ fn modern_settings() {
     );
     assert_eq!(text(&out.stdout), "0\n", "{}", text(&out.stderr));
 
+    // An explicit limit bounds `toXML`'s walk too, a level a call (`printValueAsXML`'s
+    // `addCallDepth`): a value that never ends stops there, and one within it is printed.
+    let endless = "builtins.toXML (let f = n: { inner = f (n + 1); }; in f 0)";
+    let out = rnix(&["--eval", "--max-call-depth", "100", "-E", endless], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with("error: stack overflow; max-call-depth exceeded"),
+        "{err}"
+    );
+    let finite =
+        "builtins.stringLength (builtins.toXML (let f = n: if n == 40 then 0 else { inner = f (n + 1); }; in f 0))";
+    let out = rnix(&["--eval", "--max-call-depth", "100", "-E", finite], &dir);
+    assert_eq!(text(&out.stdout), "14994\n", "{}", text(&out.stderr));
+
     let out = rnix(
         &[
             "--eval",

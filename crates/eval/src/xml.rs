@@ -246,7 +246,14 @@ impl Writer {
         };
     }
 
+    /// One value, a level of the walk: counted against an explicit `max-call-depth`, as
+    /// modern Nix's `printValueAsXML` calls `addCallDepth` ([`Evaluator::value_level`]).
     fn value(&mut self, ev: &mut Evaluator, v: &Value, depth: usize) -> EvalResult<()> {
+        let span = self.span;
+        ev.value_level(span, |ev| self.value_at_level(ev, v, depth))
+    }
+
+    fn value_at_level(&mut self, ev: &mut Evaluator, v: &Value, depth: usize) -> EvalResult<()> {
         ev.check_native_stack(self.span)?;
         if depth > MAX_XML_DEPTH {
             return Err(self.overflow());
