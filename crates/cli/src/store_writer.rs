@@ -104,6 +104,14 @@ impl StoreSink for DaemonSink {
             .map_err(|_| format!("path '{path}' does not exist and cannot be created"))
     }
 
+    fn is_valid(&mut self, path: &str) -> StoreResult<bool> {
+        self.writes.flush()?;
+        let mut store = self.store.borrow_mut();
+        // Kept from garbage collection while evaluation uses it, as `ensure_valid` does.
+        store.add_temp_root(path).map_err(|e| e.to_string())?;
+        store.is_valid_path(path).map_err(|e| e.to_string())
+    }
+
     fn build(&mut self, targets: &[(String, String)]) -> StoreResult<Vec<String>> {
         self.writes.flush()?;
         realise(&self.store, targets)
@@ -157,6 +165,10 @@ impl StoreSink for LazyDaemonSink {
 
     fn ensure_valid(&mut self, path: &str) -> StoreResult<()> {
         self.sink()?.ensure_valid(path)
+    }
+
+    fn is_valid(&mut self, path: &str) -> StoreResult<bool> {
+        self.sink()?.is_valid(path)
     }
 
     fn build(&mut self, targets: &[(String, String)]) -> StoreResult<Vec<String>> {

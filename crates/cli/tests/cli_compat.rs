@@ -1064,3 +1064,53 @@ fn nix_path_precedence_as_modern_nix() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `fetchurl` and `fetchTarball` given a hash answer with the fixed-output path when it
+/// is already in the store, without downloading (Nix's `fetch` in `fetchTree.cc`): a
+/// pinned `fetchTarball` evaluates offline once fetched. The paths are added with
+/// `nix-store --add-fixed`; the URLs cannot be reached. As Nix 2.8, with and without a
+/// store connection (`--read-write-mode`).
+#[test]
+fn fetches_already_in_the_store_need_no_download() {
+    require_nix!();
+    let dir = scratch("fetched");
+    let nonce = format!("{:?}", std::time::SystemTime::now());
+    std::fs::create_dir_all(dir.join("source")).unwrap();
+    std::fs::write(dir.join("blob.txt"), format!("fetched {nonce}\n")).unwrap();
+    std::fs::write(dir.join("source/a.txt"), format!("in a tree {nonce}\n")).unwrap();
+    let tool = |program: &str, args: &[&str]| {
+        let out = Command::new(program).current_dir(&dir).args(args).output().unwrap();
+        assert!(out.status.success(), "{program} {args:?}: {}", text(&out.stderr));
+        text(&out.stdout).trim().to_string()
+    };
+    let added = tool("nix-store", &["--add-fixed", "sha256", "blob.txt"]);
+    let flat = tool("nix-hash", &["--type", "sha256", "--flat", "--base32", "blob.txt"]);
+    tool("nix-store", &["--add-fixed", "--recursive", "sha256", "source"]);
+    let nar = tool("nix-hash", &["--type", "sha256", "--base32", "source"]);
+    let expr = format!(
+        r#"[ (builtins.fetchurl {{ url = "https://unreachable.invalid/blob.txt"; sha256 = "{flat}"; }})
+            (builtins.fetchTarball {{ url = "https://unreachable.invalid/x.tar.gz"; sha256 = "{nar}"; }}) ]"#
+    );
+    let env = [("RNIX_EVAL_NO_CACHE", "1")];
+    let theirs = run(
+        "nix-instantiate",
+        &["--eval", "--strict", "-E", &expr],
+        &dir,
+        None,
+        &env,
+    );
+    assert!(text(&theirs.stdout).contains(&added), "{}", text(&theirs.stderr));
+    for mode in [&[][..], &["--read-write-mode"][..]] {
+        let mut args = vec!["--eval", "--strict"];
+        args.extend_from_slice(mode);
+        args.extend(["-E", &expr]);
+        let ours = run(env!("CARGO_BIN_EXE_rnix-eval"), &args, &dir, None, &env);
+        assert_eq!(
+            text(&ours.stdout),
+            text(&theirs.stdout),
+            "{mode:?}: {}",
+            text(&ours.stderr)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -79,6 +79,11 @@ pub trait StoreSink {
         let _ = path;
         Ok(())
     }
+    /// Whether `path` is valid in the store (an error: the store cannot be asked).
+    fn is_valid(&mut self, path: &str) -> StoreResult<bool> {
+        let _ = path;
+        Err("no store to ask".into())
+    }
     /// Returns once everything written so far is valid in the store, or with the first
     /// write's failure: a sink may write in the background, since evaluation computes every
     /// path itself and needs the store only where it reads or builds what it wrote.
