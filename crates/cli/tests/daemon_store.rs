@@ -509,6 +509,49 @@ in {
     let _ = std::fs::remove_dir_all(&dir2);
 }
 
+/// Import from derivation in pure mode (as every flake evaluates): the outputs built may
+/// be read, as Nix's `realiseContext` allows them. They were refused as paths outside
+/// the pure evaluation. Side by side with Nix 2.8 through the same daemon.
+#[test]
+fn import_from_derivation_in_pure_mode() {
+    if !nix_installed() {
+        eprintln!("skipped: Nix (nix-daemon, nix-instantiate, nix-store) is not installed");
+        return;
+    }
+    let (dir, nonce) = scratch("ifd-pure");
+    let daemon = Daemon::start(&dir).expect("start nix-daemon");
+    let mk = |name: &str, script: &str| {
+        format!(
+            r#"derivation {{ name = "{name}"; system = "x86_64-linux"; builder = "/bin/sh"; nonce = "{nonce}"; args = [ "-c" "{script}" ]; }}"#
+        )
+    };
+    let expr = format!(
+        "[ (builtins.readFile ({})) (import ({})) ]",
+        mk("text", "echo built > $out"),
+        mk("code", "echo '{ x = 42; }' > $out")
+    );
+    let args = [
+        "--eval",
+        "--strict",
+        "--pure-eval",
+        "--read-write-mode",
+        "--store",
+        &daemon.uri(),
+        "-E",
+        &expr,
+    ];
+    let ours = rnix(&args, &dir);
+    assert!(ours.status.success(), "rnix-eval failed: {}", stderr(&ours));
+    assert_eq!(stdout(&ours), "[ \"built\\n\" { x = 42; } ]");
+    let nix = Command::new("nix-instantiate")
+        .current_dir(&dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&ours), stdout(&nix), "{}", stderr(&nix));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `--timeout N` is passed to the daemon: a build running longer fails, and the exit code
 /// is nix-build's for a timeout (101, with a local store).
 #[test]

@@ -319,6 +319,10 @@ impl Evaluator {
             }
             if let Some(output) = output.filter(|_| path.ends_with(".drv")) {
                 targets.push((path.to_string(), output.to_string()));
+            } else if self.io.mounted(path).is_none() {
+                // In pure and restricted mode a valid path of the context may be read
+                // (Nix's `realiseContext` allows each).
+                self.io.allow(path);
             }
         }
         let Some((drv, output)) = targets.first() else {
@@ -334,7 +338,7 @@ impl Evaluator {
         let mut missing = Vec::new();
         for (drv, output) in &targets {
             match self.store.output_path(drv, output).map_err(|m| fail(None, m))? {
-                Some(out) if Path::new(&out).exists() => {}
+                Some(out) if Path::new(&out).exists() => self.io.allow(&out),
                 _ => missing.push((drv.clone(), output.clone())),
             }
         }
@@ -342,7 +346,15 @@ impl Evaluator {
             return Ok(());
         }
         match &mut self.store.sink {
-            Some(sink) => sink.build(&missing).map(drop).map_err(|m| fail(None, m)),
+            // The outputs built may be read, in pure and restricted mode too (Nix's
+            // `realiseContext` adds them to the allowed paths).
+            Some(sink) => {
+                let outputs = sink.build(&missing).map_err(|m| fail(None, m))?;
+                for out in &outputs {
+                    self.io.allow(out);
+                }
+                Ok(())
+            }
             None => Err(fail(
                 None,
                 format!(
