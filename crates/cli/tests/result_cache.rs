@@ -454,3 +454,26 @@ fn a_nixos_host_flake_is_answered_and_a_changed_module_is_not() {
     s.write("host.nix", &host(false));
     assert_eq!(changed(&s, &option).stdout, "false\n");
 }
+
+/// A `path:` flake's `lastModified` is the newest modification time of its files: a file
+/// touched with the same contents changes the answer (it was answered from the cache with
+/// the old time, where Nix gives the new one). The times are Nix 2.8's for the same tree.
+#[test]
+fn a_touched_file_of_a_path_flake_changes_last_modified() {
+    let s = Scratch::new("path-mtime");
+    s.write("f/flake.nix", "{ outputs = { self }: { lm = self.lastModified; }; }");
+    s.write("f/data", "x\n");
+    let set_time = |rel: &str, secs: u64| {
+        let time = std::time::UNIX_EPOCH + Duration::from_secs(secs);
+        let file = std::fs::File::options().write(true).open(s.work().join(rel));
+        let file = file.or_else(|_| std::fs::File::open(s.work().join(rel))).unwrap();
+        file.set_modified(time).unwrap();
+    };
+    for rel in ["f/flake.nix", "f/data", "f"] {
+        set_time(rel, 1_600_000_000);
+    }
+    let args = ["--eval", "--flake", "path:./f#lm"];
+    assert_eq!(twice(&s, &args).stdout, "1600000000\n");
+    set_time("f/data", 1_700_000_000);
+    assert_eq!(changed(&s, &args).stdout, "1700000000\n");
+}

@@ -3,7 +3,7 @@
 //! layout) is `None`, and the caller evaluates as if there were no entry.
 
 /// Start of every entry; bumped with any change of the layout.
-pub(crate) const MAGIC: &[u8; 8] = b"RNXRES2\n";
+pub(crate) const MAGIC: &[u8; 8] = b"RNXRES3\n";
 
 /// Upper bound for one length field, so a corrupt count never allocates much.
 const MAX_LEN: u64 = 1 << 32;

@@ -128,6 +128,13 @@ pub enum Dep {
         lstat: u8,
         stat: u8,
     },
+    /// The modification times (seconds) of every entry at and below `root`, hashed: a
+    /// `path:` input's `lastModified` is the newest of them, so touching a file changes
+    /// the result even when its contents stay the same.
+    Mtimes {
+        root: PathBuf,
+        hash: [u8; 32],
+    },
     /// Every entry below `root` (in sorted order, `.git` left out when `skip_git`).
     Walk {
         root: PathBuf,
@@ -261,6 +268,10 @@ impl Recorder {
             let path = Path::new(path);
             if !has("narHash") && !self.immutable(path) {
                 deps.push(self.walk_dep(path, false)?);
+                deps.push(Dep::Mtimes {
+                    root: path.to_path_buf(),
+                    hash: mtimes_hash(path),
+                });
             }
         } else if let Some(file) = ["", "tarball+", "file+"].into_iter().find_map(local) {
             deps.push(self.file_dep(Path::new(file))?);
@@ -388,6 +399,17 @@ fn walk(root: &Path, skip_git: bool, f: &mut dyn FnMut(&[u8], &Meta, &Path)) {
     }
 }
 
+/// [`Dep::Mtimes`]' hash of the tree at `root`.
+fn mtimes_hash(root: &Path) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    walk(root, false, &mut |rel, meta, _| {
+        h.update(&(rel.len() as u64).to_le_bytes());
+        h.update(rel);
+        h.update(&meta.mtime.to_le_bytes());
+    });
+    *h.finalize().as_bytes()
+}
+
 fn walk_dir(dir: &Path, rel: &mut Vec<u8>, skip_git: bool, f: &mut dyn FnMut(&[u8], &Meta, &Path)) {
     let Ok(read) = std::fs::read_dir(dir) else { return };
     let mut names: Vec<_> = read.filter_map(|e| e.ok().map(|e| e.file_name())).collect();
@@ -513,6 +535,11 @@ fn check_dep(dep: &Dep, recorded_at: i64) -> Result<(), String> {
                 return changed("tree", root);
             }
         }
+        Dep::Mtimes { root, hash } => {
+            if mtimes_hash(root) != *hash {
+                return changed("modification times below", root);
+            }
+        }
         Dep::Listed { root, entries } => {
             for e in entries {
                 let full = root.join(std::ffi::OsStr::from_bytes(&e.rel));
@@ -613,6 +640,11 @@ pub(crate) fn write_dep(w: &mut Writer, dep: &Dep) {
             w.bytes(path_bytes(root));
             write_entries(w, entries);
         }
+        Dep::Mtimes { root, hash } => {
+            w.u8(6);
+            w.bytes(path_bytes(root));
+            w.bytes(hash);
+        }
         Dep::Env { name, value } => {
             w.u8(4);
             w.str(name);
@@ -661,6 +693,10 @@ pub(crate) fn read_dep(r: &mut Reader) -> Option<Dep> {
         5 => Dep::Listed {
             root: read_path(r)?,
             entries: read_entries(r)?,
+        },
+        6 => Dep::Mtimes {
+            root: read_path(r)?,
+            hash: r.bytes()?.try_into().ok()?,
         },
         4 => Dep::Env {
             name: r.string()?,
