@@ -157,6 +157,9 @@ pub fn read(ev: &mut Evaluator, path: &str, flake_name: &str) -> EvalResult<Flak
     if let Some(attr) = get("nixConfig") {
         let cfg = trivial(ev, &attr.value, "a set", attr.span())?;
         let cfg = ev.expect_attrs(&cfg, attr.span())?;
+        for setting in cfg.entries().iter() {
+            check_setting(ev, setting)?;
+        }
         flake.nix_config = cfg.entries().iter().map(|a| a.name.as_str().to_string()).collect();
     }
     let known = ["description", "inputs", "outputs", "nixConfig"];
@@ -168,6 +171,31 @@ pub fn read(ev: &mut Evaluator, path: &str, flake_name: &str) -> EvalResult<Flak
         )));
     }
     Ok(flake)
+}
+
+/// A `nixConfig` setting must be a string, path, integer, Boolean or list of strings
+/// (`parseFlake` in Nix's `flake.cc`, 2.8 and modern alike), though rnix-eval never
+/// applies it. (Nix names the list's type, not the element's, in the first message.)
+fn check_setting(ev: &mut Evaluator, setting: &rnix_eval_core::value::Attr) -> EvalResult<()> {
+    let name = setting.name.as_str();
+    let value = trivial(ev, &setting.value, "a setting", setting.span())?;
+    match &value {
+        Value::String(_) | Value::Path(_) | Value::Int(_) | Value::Bool(_) => Ok(()),
+        Value::List(items) => {
+            for item in items.iter() {
+                if !matches!(ev.force(item)?, Value::String(_)) {
+                    return Err(err(format!(
+                        "list element in flake configuration setting '{name}' is a list while a string is expected"
+                    )));
+                }
+            }
+            Ok(())
+        }
+        other => Err(err(format!(
+            "flake configuration setting '{name}' is {}",
+            rnix_eval_core::show_value::show_type(other)
+        ))),
+    }
 }
 
 /// `inputs.self`: modern Nix's `applySelfAttrs` takes `submodules` and `lfs` (Booleans)
