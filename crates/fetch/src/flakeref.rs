@@ -108,6 +108,17 @@ impl FlakeRef {
             return indirect(main, query).ok_or_else(bad);
         };
         let rest = &main[scheme.len() + 1..];
+        // Nix's `parseURL`: a URL of the `file` transport names no host (`file:///abs`);
+        // `git+file://relative/path` is refused, not read against the working directory.
+        if scheme == "file" || scheme.ends_with("+file") {
+            if let Some(authority) = rest.strip_prefix("//").and_then(|r| r.split('/').next()) {
+                if !authority.is_empty() {
+                    return Err(ParseError(format!(
+                        "file:// URL '{text}' has unexpected authority '{authority}'"
+                    )));
+                }
+            }
+        }
         let mut attrs = Attrs::new();
         match scheme {
             "path" => {
@@ -631,6 +642,19 @@ mod tests {
         );
         let r = FlakeRef::parse("path:/tmp/dep?dir=sub&lastModified=5", None).unwrap();
         assert_eq!((r.subdir.as_str(), r.input.get_int("lastModified")), ("sub", Some(5)));
+    }
+
+    /// Nix's `parseURL` (2.8 and modern): a `file` transport URL names no host.
+    #[test]
+    fn file_urls_refuse_an_authority() {
+        let err = FlakeRef::parse("git+file://relative/path", None).unwrap_err();
+        assert_eq!(
+            err.0,
+            "file:// URL 'git+file://relative/path' has unexpected authority 'relative'"
+        );
+        assert!(FlakeRef::parse("file://host/a.tar.gz", None).is_err());
+        assert!(FlakeRef::parse("git+file:///tmp/repo", None).is_ok());
+        assert!(FlakeRef::parse("path:relative/path", None).is_ok());
     }
 
     #[test]
