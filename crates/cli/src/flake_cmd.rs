@@ -32,6 +32,27 @@ pub fn output(ev: &mut Evaluator, cli: &Cli, reference: &str, cwd: &str) -> Eval
     let system = ev.current_system.clone();
     let host = Host::named_by(&flake, fragment);
     match select_output(ev, &flake, &name, fragment, &system, purpose) {
+        Ok((value, path)) if purpose == Purpose::Build => {
+            // `nix build`: a derivation, or a path (a string with context), and nothing
+            // else; a set of them is not built as `nix-instantiate` would walk it.
+            let forced = ev.force(&value)?;
+            let derivation = match &forced {
+                Value::Attrs(set) => ev.is_derivation(set)?,
+                Value::String(_) | Value::Path(_) => true,
+                _ => false,
+            };
+            if !derivation {
+                return Err(rnix_eval_core::error::EvalError::new(
+                    rnix_eval_core::error::ErrorKind::Eval,
+                    format!(
+                        "expected flake output attribute '{path}' to be a derivation or path but found {}",
+                        rnix_eval_core::show_value::found(&forced)
+                    ),
+                    None,
+                ));
+            }
+            Ok((value, host))
+        }
         Ok((value, _path)) => Ok((value, host)),
         Err(e) => Err(match host.as_ref().and_then(|h| h.system(ev)) {
             Some(system) => crate::run::with_definitions_note(ev, &system, e),

@@ -240,6 +240,16 @@ fn flake_errors_name_the_input_or_attribute_and_write_no_lock_file() {
     // `nix eval` does not look among the hosts.
     let (_, _, err) = rnix(&dir, &["--eval", "--json", "--flake", "./hosts#alphx"], &cache);
     assert!(!err.contains("Did you mean"), "{err}");
+    // Building wants a derivation (modern Nix's `InstallableFlake::toDerivedPaths`); a
+    // set was walked for derivations as `nix-instantiate` would, and none was a success.
+    let (code, _, err) = rnix(&dir, &["--read-only", "--flake", "./near#foo"], &cache);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "error: expected flake output attribute 'foo' to be a derivation or path but found a set: { bar = 2; }"
+        ),
+        "{err}"
+    );
     let unlocked = std::fs::read_to_string(dir.join("unlocked/flake.lock")).unwrap();
     assert!(
         unlocked.contains(r#"{ "path""#),
