@@ -163,20 +163,29 @@ impl LockFile {
             if id != ROOT && n.original.is_none() {
                 return Err("attribute 'original' missing in lock file".into());
             }
-            if let Some(inputs) = node.get("inputs").and_then(Json::as_object) {
-                for (name, target) in inputs {
-                    let edge = match target {
-                        Json::String(k) => Edge::Node(
-                            *ids.get(k.as_str())
-                                .ok_or(format!("lock file references missing node '{k}'"))?,
-                        ),
-                        Json::Array(path) => {
-                            Edge::Follows(path.iter().filter_map(|p| p.as_str().map(String::from)).collect())
-                        }
-                        _ => return Err(format!("lock file has a bad input '{name}'")),
-                    };
-                    n.inputs.insert(name.clone(), edge);
+            match node.get("inputs") {
+                None => {}
+                Some(Json::Object(inputs)) => {
+                    for (name, target) in inputs {
+                        let edge = match target {
+                            // Nix's `LockFile`: an input edge to the root node is refused.
+                            Json::String(k) if ids.get(k.as_str()) == Some(&ROOT) => {
+                                return Err("lock file contains cycle to root node".into())
+                            }
+                            Json::String(k) => Edge::Node(
+                                *ids.get(k.as_str())
+                                    .ok_or(format!("lock file references missing node '{k}'"))?,
+                            ),
+                            Json::Array(path) => {
+                                Edge::Follows(path.iter().filter_map(|p| p.as_str().map(String::from)).collect())
+                            }
+                            other => return Err(not_a_string(other)),
+                        };
+                        n.inputs.insert(name.clone(), edge);
+                    }
                 }
+                // nlohmann's iteration of a scalar yields the scalar, read as a node name.
+                Some(other) => return Err(not_a_string(other)),
             }
         }
         Ok(LockFile { nodes: out })
@@ -295,6 +304,19 @@ fn json_attrs(j: &Json) -> Result<Attrs, String> {
     Ok(attrs)
 }
 
+/// nlohmann's error for a JSON value read as a string (Nix reads an input edge so).
+fn not_a_string(v: &Json) -> String {
+    let kind = match v {
+        Json::Null => "null",
+        Json::Bool(_) => "boolean",
+        Json::Number(_) => "number",
+        Json::String(_) => "string",
+        Json::Array(_) => "array",
+        Json::Object(_) => "object",
+    };
+    format!("[json.exception.type_error.302] type must be string, but is {kind}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,6 +358,26 @@ mod tests {
             LockFile::parse(&json.to_string(), "flake.lock").err().as_deref(),
             Some("input attribute 'extra' not supported by scheme 'path'")
         );
+        // Nix 2.8's messages (modern Nix's `LockFile` reads these alike).
+        let cases = [
+            (r#"{"dep":"root"}"#, "lock file contains cycle to root node"),
+            (
+                "5",
+                "[json.exception.type_error.302] type must be string, but is number",
+            ),
+            (
+                r#"{"dep":true}"#,
+                "[json.exception.type_error.302] type must be string, but is boolean",
+            ),
+        ];
+        for (inputs, message) in cases {
+            let text = format!(r#"{{"nodes":{{"root":{{"inputs":{inputs}}}}},"root":"root","version":7}}"#);
+            assert_eq!(
+                LockFile::parse(&text, "flake.lock").err().as_deref(),
+                Some(message),
+                "{inputs}"
+            );
+        }
     }
 
     #[test]
