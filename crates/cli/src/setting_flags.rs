@@ -31,6 +31,18 @@ const TAKES_VALUES: &[(&str, usize)] = &[
     ("--nix", 1),
 ];
 
+/// Evaluation settings that are also flags (`--abort-on-warn`, `--no-restrict-eval`), as
+/// modern Nix's `MixEvalArgs` makes them. The positive forms of the others are clap's own
+/// flags (`--pure-eval`, `--restrict-eval`, `--show-trace`, `--trace-verbose`).
+const EVAL_SETTING_FLAGS: &[&str] = &["abort-on-warn", "allow-import-from-derivation"];
+const EVAL_SETTING_NO_FLAGS: &[&str] = &[
+    "abort-on-warn",
+    "allow-import-from-derivation",
+    "pure-eval",
+    "restrict-eval",
+    "trace-verbose",
+];
+
 /// Flags accepted and ignored, with the number of values they take.
 const IGNORED_FLAGS: &[(&str, usize)] = &[
     ("--quiet", 0),
@@ -64,10 +76,46 @@ pub fn expand(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
         }
         match text.as_str() {
             "-j" => option(&mut out, "max-jobs", args.next().unwrap_or_default()),
+            // `-j4`, `-jauto`: the value attached, as getopt-style short options take it.
+            j if j.len() > 2 && j.starts_with("-j") => option(&mut out, "max-jobs", j[2..].into()),
+            // Modern Nix's `--arg-from-file NAME PATH` and `--arg-from-stdin NAME`: the
+            // file's or stdin's contents as a string argument.
+            "--arg-from-file" | "--arg-from-stdin" => {
+                let name = args.next().unwrap_or_default();
+                let (what, read) = if text == "--arg-from-file" {
+                    let path = args.next().unwrap_or_default();
+                    (path.to_string_lossy().into_owned(), std::fs::read(&path))
+                } else {
+                    let mut bytes = Vec::new();
+                    let read = std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map(|_| bytes);
+                    ("standard input".to_string(), read)
+                };
+                match read {
+                    Ok(bytes) => {
+                        use std::os::unix::ffi::OsStringExt;
+                        out.extend([OsString::from("--argstr"), name, OsString::from_vec(bytes)]);
+                    }
+                    Err(e) => {
+                        // Modern Nix's `readFile` wording, with the system's message only.
+                        let message = e.to_string();
+                        let message = message.split(" (os error").next().unwrap_or(&message);
+                        eprintln!("error: opening file '{what}': {message}");
+                        std::process::exit(1);
+                    }
+                }
+            }
             "-k" => option(&mut out, "keep-going", "true".into()),
             "-K" => option(&mut out, "keep-failed", "true".into()),
             "--no-show-trace" => option(&mut out, "show-trace", "false".into()),
             _ => match text.strip_prefix("--") {
+                Some(name) if EVAL_SETTING_FLAGS.contains(&name) => option(&mut out, name, "true".into()),
+                Some(name)
+                    if name
+                        .strip_prefix("no-")
+                        .is_some_and(|n| EVAL_SETTING_NO_FLAGS.contains(&n)) =>
+                {
+                    option(&mut out, &name[3..], "false".into())
+                }
                 Some(name) if BOOL_SETTINGS.contains(&name) => option(&mut out, name, "true".into()),
                 Some(name) if name.strip_prefix("no-").is_some_and(|n| BOOL_SETTINGS.contains(&n)) => {
                     option(&mut out, &name[3..], "false".into())
@@ -123,5 +171,26 @@ mod tests {
             ["--option", "extra-substituters", "a"]
         );
         assert_eq!(run(&["--unknown"]), ["--unknown"]);
+        assert_eq!(run(&["-j4"]), ["--option", "max-jobs", "4"]);
+        assert_eq!(
+            run(&["--abort-on-warn", "--no-restrict-eval"]),
+            [
+                "--option",
+                "abort-on-warn",
+                "true",
+                "--option",
+                "restrict-eval",
+                "false"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_argument_from_a_file_is_a_string_argument() {
+        let file = std::env::temp_dir().join(format!("rnix-arg-from-file-{}", std::process::id()));
+        std::fs::write(&file, "contents\n").unwrap();
+        let path = file.to_str().unwrap();
+        assert_eq!(run(&["--arg-from-file", "x", path]), ["--argstr", "x", "contents\n"]);
+        let _ = std::fs::remove_file(&file);
     }
 }
