@@ -128,17 +128,14 @@ pub enum Dep {
         lstat: u8,
         stat: u8,
     },
-    /// The modification times (seconds) of every entry at and below `root`, hashed: a
-    /// `path:` input's `lastModified` is the newest of them, so touching a file changes
-    /// the result even when its contents stay the same.
-    Mtimes {
-        root: PathBuf,
-        hash: [u8; 32],
-    },
-    /// Every entry below `root` (in sorted order, `.git` left out when `skip_git`).
+    /// Every entry below `root` (in sorted order, `.git` left out when `skip_git`). With
+    /// `mtimes`, each entry's modification time (seconds) must be the same too: a `path:`
+    /// input's `lastModified` is the newest of them, so touching a file changes the result
+    /// even when its contents stay the same.
     Walk {
         root: PathBuf,
         skip_git: bool,
+        mtimes: bool,
         entries: Vec<WalkEntry>,
     },
     /// These entries below `root` and no others (a git work tree's tracked files: the
@@ -202,7 +199,7 @@ impl Recorder {
                     path: path.clone(),
                     listing: listing(path),
                 }),
-                Read::Tree(path) if !self.immutable(path) => deps.push(self.walk_dep(path, false)?),
+                Read::Tree(path) if !self.immutable(path) => deps.push(self.walk_dep(path, false, false)?),
                 Read::Fetch(url) => self.fetch_deps(url, &mut deps)?,
                 Read::File(_) | Read::Dir(_) | Read::Tree(_) => {}
             }
@@ -229,7 +226,7 @@ impl Recorder {
         })
     }
 
-    fn walk_dep(&self, root: &Path, skip_git: bool) -> Result<Dep, Uncacheable> {
+    fn walk_dep(&self, root: &Path, skip_git: bool, mtimes: bool) -> Result<Dep, Uncacheable> {
         let mut entries = Vec::new();
         walk(root, skip_git, &mut |rel, meta, full| {
             entries.push(WalkEntry {
@@ -246,6 +243,7 @@ impl Recorder {
         Ok(Dep::Walk {
             root: root.to_path_buf(),
             skip_git,
+            mtimes,
             entries,
         })
     }
@@ -267,11 +265,7 @@ impl Recorder {
         } else if let Some(path) = base.strip_prefix("path:") {
             let path = Path::new(path);
             if !has("narHash") && !self.immutable(path) {
-                deps.push(self.walk_dep(path, false)?);
-                deps.push(Dep::Mtimes {
-                    root: path.to_path_buf(),
-                    hash: mtimes_hash(path),
-                });
+                deps.push(self.walk_dep(path, false, true)?);
             }
         } else if let Some(file) = ["", "tarball+", "file+"].into_iter().find_map(local) {
             deps.push(self.file_dep(Path::new(file))?);
@@ -286,16 +280,16 @@ impl Recorder {
     /// readable repository, the whole tree.
     fn git_deps(&self, root: &Path, deps: &mut Vec<Dep>) -> Result<(), Uncacheable> {
         let Ok(repo) = git2::Repository::open(root) else {
-            deps.push(self.walk_dep(root, true)?);
+            deps.push(self.walk_dep(root, true, false)?);
             return Ok(());
         };
         let (gitdir, common) = (repo.path().to_path_buf(), repo.commondir().to_path_buf());
         for file in [gitdir.join("HEAD"), gitdir.join("index"), common.join("packed-refs")] {
             deps.push(self.file_dep(&file)?);
         }
-        deps.push(self.walk_dep(&common.join("refs"), false)?);
+        deps.push(self.walk_dep(&common.join("refs"), false, false)?);
         let Ok(index) = repo.index() else {
-            deps.push(self.walk_dep(root, true)?);
+            deps.push(self.walk_dep(root, true, false)?);
             return Ok(());
         };
         let mut entries = Vec::new();
@@ -397,17 +391,6 @@ fn walk(root: &Path, skip_git: bool, f: &mut dyn FnMut(&[u8], &Meta, &Path)) {
     if meta.kind == KIND_DIR {
         walk_dir(root, &mut Vec::new(), skip_git, f);
     }
-}
-
-/// [`Dep::Mtimes`]' hash of the tree at `root`.
-fn mtimes_hash(root: &Path) -> [u8; 32] {
-    let mut h = blake3::Hasher::new();
-    walk(root, false, &mut |rel, meta, _| {
-        h.update(&(rel.len() as u64).to_le_bytes());
-        h.update(rel);
-        h.update(&meta.mtime.to_le_bytes());
-    });
-    *h.finalize().as_bytes()
 }
 
 fn walk_dir(dir: &Path, rel: &mut Vec<u8>, skip_git: bool, f: &mut dyn FnMut(&[u8], &Meta, &Path)) {
@@ -518,26 +501,28 @@ fn check_dep(dep: &Dep, recorded_at: i64) -> Result<(), String> {
         Dep::Walk {
             root,
             skip_git,
+            mtimes,
             entries,
         } => {
             let mut i = 0;
             let mut ok = true;
-            walk(root, *skip_git, &mut |rel, _, full| {
+            walk(root, *skip_git, &mut |rel, meta, full| {
                 if !ok {
                     return;
                 }
                 match entries.get(i) {
-                    Some(e) if e.rel == rel && same_contents(full, &e.meta, &e.hash, recorded_at) => i += 1,
+                    Some(e)
+                        if e.rel == rel
+                            && (!mtimes || e.meta.mtime == meta.mtime)
+                            && same_contents(full, &e.meta, &e.hash, recorded_at) =>
+                    {
+                        i += 1
+                    }
                     _ => ok = false,
                 }
             });
             if !ok || i != entries.len() {
                 return changed("tree", root);
-            }
-        }
-        Dep::Mtimes { root, hash } => {
-            if mtimes_hash(root) != *hash {
-                return changed("modification times below", root);
             }
         }
         Dep::Listed { root, entries } => {
@@ -628,22 +613,18 @@ pub(crate) fn write_dep(w: &mut Writer, dep: &Dep) {
         Dep::Walk {
             root,
             skip_git,
+            mtimes,
             entries,
         } => {
             w.u8(3);
             w.bytes(path_bytes(root));
-            w.u8(u8::from(*skip_git));
+            w.u8(u8::from(*skip_git) | u8::from(*mtimes) << 1);
             write_entries(w, entries);
         }
         Dep::Listed { root, entries } => {
             w.u8(5);
             w.bytes(path_bytes(root));
             write_entries(w, entries);
-        }
-        Dep::Mtimes { root, hash } => {
-            w.u8(6);
-            w.bytes(path_bytes(root));
-            w.bytes(hash);
         }
         Dep::Env { name, value } => {
             w.u8(4);
@@ -683,20 +664,17 @@ pub(crate) fn read_dep(r: &mut Reader) -> Option<Dep> {
         },
         3 => {
             let root = read_path(r)?;
-            let skip_git = r.u8()? == 1;
+            let flags = r.u8()?;
             Dep::Walk {
                 root,
-                skip_git,
+                skip_git: flags & 1 != 0,
+                mtimes: flags & 2 != 0,
                 entries: read_entries(r)?,
             }
         }
         5 => Dep::Listed {
             root: read_path(r)?,
             entries: read_entries(r)?,
-        },
-        6 => Dep::Mtimes {
-            root: read_path(r)?,
-            hash: r.bytes()?.try_into().ok()?,
         },
         4 => Dep::Env {
             name: r.string()?,
