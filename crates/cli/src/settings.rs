@@ -193,23 +193,20 @@ impl Settings {
         let mut system = None;
         let mut eval_system = None;
         let mut unknown = BTreeSet::new();
-        // The configuration's evaluation settings first (`nix_conf.rs`), then `--option`s.
-        let configured = rnix_eval_core::nix_conf::eval_pairs()
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str(), false));
-        let given = cli.option.chunks(2).map(|p| (p[0].as_str(), p[1].as_str(), true));
         // `NIX_PATH` overrides the configuration's `nix-path` and `extra-nix-path` (files
         // and `NIX_CONFIG`) and is overridden by the command line's: modern Nix sets
         // `nix-path` from it after loading the configuration (`initGC`, eval-gc.cc; the
         // precedence table of tests/functional/nix_path.sh). Nix 2.8 let the files win.
-        let nix_path_env = std::env::var("NIX_PATH").ok().map(|p| ("", p));
-        let env_override = nix_path_env.iter().map(|(n, v)| (*n, v.as_str(), false));
-        for (name, value, from_cli) in configured.chain(env_override).chain(given) {
-            if name.is_empty() {
-                s.nix_path = Some(rnix_eval_core::import::parse_nix_path(value));
-                s.extra_nix_path.clear();
-                continue;
-            }
+        let nix_path_env = std::env::var("NIX_PATH").ok();
+        s.nix_path = nix_path_env.as_deref().map(rnix_eval_core::import::parse_nix_path);
+        let overridden = |name: &str| nix_path_env.is_some() && (name == "nix-path" || name == "extra-nix-path");
+        // The configuration's evaluation settings first (`nix_conf.rs`), then `--option`s.
+        let configured = rnix_eval_core::nix_conf::eval_pairs()
+            .iter()
+            .filter(|(n, _)| !overridden(n))
+            .map(|(n, v)| (n.as_str(), v.as_str(), false));
+        let given = cli.option.chunks(2).map(|p| (p[0].as_str(), p[1].as_str(), true));
+        for (name, value, from_cli) in configured.chain(given) {
             match name {
                 "eval-profiler" if value == "flamegraph" => profiler = true,
                 "eval-profiler" if value == "disabled" => profiler = false,
