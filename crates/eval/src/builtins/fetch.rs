@@ -326,18 +326,11 @@ fn fetch_tarball(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRes
             "in pure evaluation mode, 'fetchTarball' requires a 'sha256' argument"
         );
     }
-    if let Some(want) = &sha256 {
-        let dir = ev.store.dir.clone();
-        let path = make_fixed_output_path(
-            &dir,
-            "source",
-            FileIngestionMethod::Recursive,
-            want,
-            std::iter::empty::<&str>(),
-        );
-        if already_fetched(ev, &path) {
-            return Ok(string_with_context(&path, path.clone()));
-        }
+    if let Some(path) = sha256
+        .as_ref()
+        .and_then(|h| already_fetched(ev, "source", FileIngestionMethod::Recursive, h))
+    {
+        return Ok(string_with_context(&path, path.clone()));
     }
     let tree = fetch_input(ev, &attrs, span)?;
     if let Some(want) = sha256 {
@@ -354,18 +347,16 @@ fn fetch_tarball(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalRes
 /// nothing is downloaded, so a pinned `fetchTarball` evaluates offline once fetched.
 /// Asked of the store being written to; without one (`--eval`, `--read-only`), a path
 /// present in the store directory counts, as Nix's read-only mode reads its database.
-fn already_fetched(ev: &mut Evaluator, path: &str) -> bool {
-    if let Some(valid) = ev.store.sink.as_mut().and_then(|sink| sink.is_valid(path).ok()) {
-        if valid {
-            ev.io.allow(path);
-        }
-        return valid;
-    }
-    let present = ev.io.lstat(path).is_ok();
-    if present {
-        ev.io.allow(path);
-    }
-    present
+fn already_fetched(ev: &mut Evaluator, name: &str, method: FileIngestionMethod, hash: &Hash) -> Option<String> {
+    let path = make_fixed_output_path(&ev.store.dir, name, method, hash, std::iter::empty::<&str>());
+    let valid = match ev.store.sink.as_mut().and_then(|sink| sink.is_valid(&path).ok()) {
+        Some(valid) => valid,
+        None => ev.io.lstat(&path).is_ok(),
+    };
+    valid.then(|| {
+        ev.io.allow(&path);
+        path
+    })
 }
 
 /// A fetched file or tarball whose hash is not the one given: Nix's message (both hashes
@@ -487,12 +478,11 @@ fn fetchurl(ev: &mut Evaluator, a: &[Value], span: Option<Span>) -> EvalResult<V
     if ev.io.mode == Mode::Pure && sha256.is_none() {
         bail!(span, "in pure evaluation mode, 'fetchurl' requires a 'sha256' argument");
     }
-    if let Some(want) = &sha256 {
-        let dir = ev.store.dir.clone();
-        let path = make_fixed_output_path(&dir, &name, FileIngestionMethod::Flat, want, std::iter::empty::<&str>());
-        if already_fetched(ev, &path) {
-            return Ok(string_with_context(&path, path.clone()));
-        }
+    if let Some(path) = sha256
+        .as_ref()
+        .and_then(|h| already_fetched(ev, &name, FileIngestionMethod::Flat, h))
+    {
+        return Ok(string_with_context(&path, path.clone()));
     }
     let url = absolute_url(&url);
     let Some(file) = rnix_eval_fetch::local_file_path(&url) else {
