@@ -33,24 +33,7 @@ pub fn output(ev: &mut Evaluator, cli: &Cli, reference: &str, cwd: &str) -> Eval
     let host = Host::named_by(&flake, fragment);
     match select_output(ev, &flake, &name, fragment, &system, purpose) {
         Ok((value, path)) if purpose == Purpose::Build => {
-            // `nix build`: a derivation, or a path (a string with context), and nothing
-            // else; a set of them is not built as `nix-instantiate` would walk it.
-            let forced = ev.force(&value)?;
-            let derivation = match &forced {
-                Value::Attrs(set) => ev.is_derivation(set)?,
-                Value::String(_) | Value::Path(_) => true,
-                _ => false,
-            };
-            if !derivation {
-                return Err(rnix_eval_core::error::EvalError::new(
-                    rnix_eval_core::error::ErrorKind::Eval,
-                    format!(
-                        "expected flake output attribute '{path}' to be a derivation or path but found {}",
-                        rnix_eval_core::show_value::found(&forced)
-                    ),
-                    None,
-                ));
-            }
+            rnix_eval_flake::outputs::expect_buildable(ev, &value, &path)?;
             Ok((value, host))
         }
         Ok((value, _path)) => Ok((value, host)),

@@ -123,6 +123,29 @@ fn walk(ev: &mut Evaluator, v: &Value, path: &[String]) -> EvalResult<Result<Val
     Ok(Ok(ev.force(&cur)?))
 }
 
+/// What building the output at `path` wants (modern Nix's `InstallableFlake::
+/// toDerivedPaths`): a derivation, or a path (a string with context). A set of them is
+/// not walked as `nix-instantiate` walks one.
+pub fn expect_buildable(ev: &mut Evaluator, value: &Value, path: &str) -> EvalResult<()> {
+    let forced = ev.force(value)?;
+    let buildable = match &forced {
+        Value::Attrs(set) => ev.is_derivation(set)?,
+        Value::String(_) | Value::Path(_) => true,
+        _ => false,
+    };
+    if buildable {
+        return Ok(());
+    }
+    Err(EvalError::new(
+        ErrorKind::Eval,
+        format!(
+            "expected flake output attribute '{path}' to be a derivation or path but found {}",
+            rnix_eval_core::show_value::found(&forced)
+        ),
+        None,
+    ))
+}
+
 /// The value at `path` below `v`, forced; `None` when a step is missing or not a set.
 pub fn lookup(ev: &mut Evaluator, v: &Value, path: &[&str]) -> EvalResult<Option<Value>> {
     let mut cur = v.clone();
